@@ -1,0 +1,70 @@
+// swift-tools-version: 6.1
+// The package shape is explained in README.md ("Architecture").
+import PackageDescription
+
+let package = Package(
+    name: "newsd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "newsd", targets: ["newsd"]),
+        .executable(name: "newsctl", targets: ["newsctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.0.0", traits: [.defaults, "YAML"]),
+    ],
+    targets: [
+        // Pure domain logic: parsing, query translation, API types. No I/O.
+        .target(name: "NewsCore"),
+        // The embedded SQLite FTS5 index.
+        .target(
+            name: "NewsIndex",
+            dependencies: ["NewsCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // Linux edges: inotify, file reading, Unix socket probing, log output.
+        .target(
+            name: "NewsSystem",
+            dependencies: ["NewsCore", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Services and their wiring: ingest, control server, configuration.
+        .target(
+            name: "NewsDaemon",
+            dependencies: [
+                "NewsCore", "NewsIndex", "NewsSystem",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Configuration", package: "swift-configuration"),
+            ]
+        ),
+        // A small HTTP/1.1 client over the Unix socket, shared by newsctl and the tests.
+        .target(name: "NewsClient", dependencies: ["NewsCore"]),
+        .executableTarget(
+            name: "newsd",
+            dependencies: [
+                "NewsDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "newsctl",
+            dependencies: [
+                "NewsClient", "NewsCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["NewsClient", "NewsCore"],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "NewsCoreTests", dependencies: ["NewsCore"]),
+        .testTarget(name: "NewsIndexTests", dependencies: ["NewsIndex", "NewsCore", "TestSupport"]),
+        .testTarget(name: "NewsSystemTests", dependencies: ["NewsSystem", "NewsCore", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["NewsClient", "NewsCore", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,65 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+@_exported import NewsCore
+
+/// The typed client of newsd's control API, used by newsctl and the tests.
+public struct NewsClient: Sendable {
+    public let http: UnixHTTPClient
+
+    /// The socket newsd listens on unless told otherwise.
+    public static let defaultSocketPath = "/run/newsd/newsd.sock"
+
+    /// `--socket`, else `$NEWSD_SOCKET`, else the default.
+    public static func socketPath(flag: String?, environment: [String: String]) -> String {
+        if let flag, !flag.isEmpty { return flag }
+        if let env = environment["NEWSD_SOCKET"], !env.isEmpty { return env }
+        return defaultSocketPath
+    }
+
+    public init(socketPath: String, timeoutSeconds: Int = 30) {
+        http = UnixHTTPClient(socketPath: socketPath, timeoutSeconds: timeoutSeconds)
+    }
+
+    /// `GET /v1/status`.
+    public func status() throws(ClientError) -> StatusResponse {
+        try decode(StatusResponse.self, from: http.get("/v1/status"))
+    }
+
+    /// `GET /v1/search`.
+    public func search(_ query: String, limit: Int = SearchLimits.defaultLimit, offset: Int = 0) throws(ClientError) -> SearchResponse {
+        try decode(SearchResponse.self, from: http.get("/v1/search?q=\(Self.percentEncoded(query))&limit=\(limit)&offset=\(offset)"))
+    }
+
+    /// Decodes a 2xx body as `type`, or an error body as `ClientError.api`.
+    public func decode<T: Decodable>(_ type: T.Type, from reply: HTTPReply) throws(ClientError) -> T {
+        let data = Data(reply.body)
+        guard (200..<300).contains(reply.status) else {
+            if let body = try? JSONDecoder().decode(APIErrorResponse.self, from: data) { throw .api(status: reply.status, body) }
+            throw .badResponse("HTTP \(reply.status) without an error body")
+        }
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch {
+            throw .badResponse("\(error)")
+        }
+    }
+
+    /// Percent-encodes everything but RFC 3986's unreserved characters.
+    public static func percentEncoded(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.append(Character(Unicode.Scalar(byte)))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,80 @@
+/// Renders API answers as the text newsctl prints. Pure, so the output is golden-tested.
+public enum ResultFormatter {
+    /// `newsctl status`.
+    public static func status(_ status: StatusResponse, socket: String) -> String {
+        """
+        newsd \(status.version): \(status.state)
+          inbox:     \(status.inbox)
+          articles:  \(status.articles) (\(status.files) \(status.files == 1 ? "file" : "files"))
+          pending:   \(status.pending)
+          failed:    \(status.failed)
+          index:     \(byteCount(status.indexBytes))
+          uptime:    \(duration(status.uptimeSeconds))
+          socket:    \(socket)
+
+        """
+    }
+
+    /// `newsctl find`: one block per hit, then a count line.
+    public static func search(_ response: SearchResponse, style: OutputStyle) -> String {
+        guard !response.hits.isEmpty else {
+            return response.total == 0 ? "no articles match \u{201C}\(response.query)\u{201D}\n"
+                                       : "no more hits: \(response.total) in all, offset \(response.offset)\n"
+        }
+        var out = ""
+        for (position, hit) in response.hits.enumerated() {
+            let rank = response.offset + position + 1
+            out += "\(rank). \(style.bold(hit.title))\n"
+            var where_ = "   \(hit.path)"
+            if hit.paths.count > 1 { where_ += " (+\(hit.paths.count - 1) more \(hit.paths.count == 2 ? "copy" : "copies"))" }
+            out += style.dim(where_ + "  score \(formatScore(hit.score))") + "\n"
+            if !hit.snippet.isEmpty { out += "   \(highlighted(hit.snippet, hit.highlights, style: style))\n" }
+        }
+        let last = response.offset + response.hits.count
+        out += "\n\(response.offset + 1)–\(last) of \(response.total) \(response.total == 1 ? "article" : "articles")\n"
+        return out
+    }
+
+    /// Applies highlight spans (in scalars) to a snippet: bold on a terminal, unchanged when plain.
+    public static func highlighted(_ snippet: String, _ highlights: [Highlight], style: OutputStyle) -> String {
+        guard style.emphasis, !highlights.isEmpty else { return snippet }
+        let scalars = Array(snippet.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var cursor = 0
+        for span in highlights.sorted(by: { $0.start < $1.start }) {
+            let start = max(cursor, min(span.start, scalars.count))
+            let end = min(scalars.count, span.start + span.length)
+            guard end > start else { continue }
+            out.append(contentsOf: scalars[cursor..<start])
+            out.append(contentsOf: style.bold(String(String.UnicodeScalarView(scalars[start..<end]))).unicodeScalars)
+            cursor = end
+        }
+        out.append(contentsOf: scalars[cursor...])
+        return String(out)
+    }
+
+    static func formatScore(_ score: Double) -> String {
+        let hundredths = Int((score * 100).rounded())
+        let fraction = abs(hundredths % 100)
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+
+    static func byteCount(_ bytes: Int64) -> String {
+        let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
+        if unit == 0 { return "\(bytes) bytes" }
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10) \(units[unit])"
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let total = Int(seconds)
+        let (days, hours, minutes, secs) = (total / 86_400, total / 3600 % 24, total / 60 % 60, total % 60)
+        if days > 0 { return "\(days)d \(hours)h \(minutes)m" }
+        if hours > 0 { return "\(hours)h \(minutes)m \(secs)s" }
+        if minutes > 0 { return "\(minutes)m \(secs)s" }
+        return "\(secs)s"
+    }
+}

@@ -1,0 +1,89 @@
+/// Why a file could not be read as an article. Each case has a message a user can act on.
+public enum ArticleRejection: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file has no bytes at all.
+    case empty
+    /// The file holds only white space.
+    case whitespaceOnly
+    /// The file contains a NUL byte, so it is not a text file.
+    case binary(offset: Int)
+
+    public var description: String {
+        switch self {
+        case .empty: "the file is empty; write the headline on the first line and the body below it"
+        case .whitespaceOnly: "the file holds only white space; an article needs at least a headline"
+        case .binary(let offset): "the file is binary (NUL byte at offset \(offset)), not a text article"
+        }
+    }
+
+    /// A short stable code for the API and logs.
+    public var code: String {
+        switch self {
+        case .empty: "empty"
+        case .whitespaceOnly: "whitespace-only"
+        case .binary: "binary"
+        }
+    }
+}
+
+/// Reads the text format of inbox articles: the first non-empty line is the headline,
+/// the rest is the body, paragraphs separated by blank lines.
+public enum ArticleParser {
+    /// Parses the bytes of one article file. Pure: no I/O, never traps.
+    public static func parse(_ bytes: [UInt8]) -> Result<ParsedArticle, ArticleRejection> {
+        if bytes.isEmpty { return .failure(.empty) }
+        if let nul = bytes.firstIndex(of: 0) { return .failure(.binary(offset: nul)) }
+        let (text, encoding) = TextDecoder.decode(bytes)
+
+        var headline: String?
+        var paragraphs: [String] = []
+        var current: [Substring] = []
+        func closeParagraph() {
+            if !current.isEmpty { paragraphs.append(current.joined(separator: " ")) }
+            current.removeAll()
+        }
+        for rawLine in lines(of: text) {
+            let line = trimmed(rawLine)
+            if headline == nil {
+                if !line.isEmpty { headline = String(line) }
+                continue
+            }
+            if line.isEmpty { closeParagraph() } else { current.append(line) }
+        }
+        closeParagraph()
+        guard let headline else { return .failure(.whitespaceOnly) }
+        return .success(ParsedArticle(headline: headline, paragraphs: paragraphs, encoding: encoding))
+    }
+
+    /// Splits on LF, CRLF and lone CR. Works on scalars because Swift treats
+    /// CRLF as one Character, which `split(separator: "\n")` would not cut.
+    static func lines(of text: String) -> [Substring] {
+        var result: [Substring] = []
+        let scalars = text.unicodeScalars
+        var start = scalars.startIndex
+        var index = start
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
+            if scalar == "\n" || scalar == "\r" {
+                result.append(Substring(scalars[start..<index]))
+                var next = scalars.index(after: index)
+                if scalar == "\r", next < scalars.endIndex, scalars[next] == "\n" {
+                    next = scalars.index(after: next)
+                }
+                start = next
+                index = next
+            } else {
+                index = scalars.index(after: index)
+            }
+        }
+        if start < scalars.endIndex { result.append(Substring(scalars[start...])) }
+        return result
+    }
+
+    static func trimmed(_ line: Substring) -> Substring {
+        let scalars = line.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return Substring(scalars[first...last])
+    }
+}

@@ -1,0 +1,60 @@
+import NewsCore
+import NewsIndex
+import NewsSystem
+
+/// Turns the state of one inbox entry on disk into the change the index needs.
+/// Reads and parses outside the write transaction, so the single writer holds its lock only briefly.
+struct ChangeReader: Sendable {
+    let inbox: String
+    let policy: InboxNamePolicy
+    let maxFileBytes: Int64
+
+    /// The change for `name`, or nil when there is nothing to do (ignored names, folders,
+    /// or a stamp equal to `known`, the one recorded in the index).
+    func change(for name: String, known: FileStamp?) -> IndexChange? {
+        if policy.isIgnored(name) { return nil }
+        let path = inbox + "/" + name
+        switch ArticleFileReader.kind(of: path) {
+        case .missing:
+            return known == nil ? nil : .remove(path: name)
+        case .directory:
+            return nil
+        case .other(let what):
+            let stamp = FileStamp(inode: 0, size: 0, mtimeNs: 0)
+            if known == stamp { return nil }
+            return .failed(path: name, stamp: stamp, code: "not-regular",
+                           reason: "\(what); newsd reads only regular files and never follows links")
+        case .regular(let size, let inode, let mtimeNs):
+            let stamp = FileStamp(inode: inode, size: size, mtimeNs: mtimeNs)
+            if known == stamp { return nil }
+            guard policy.isArticle(name) else {
+                return .failed(path: name, stamp: stamp, code: "unsupported-type",
+                               reason: "not an article: newsd reads .txt files (\(policy.articleExtensions.joined(separator: ", ")))")
+            }
+            return read(name: name, path: path)
+        }
+    }
+
+    private func read(name: String, path: String) -> IndexChange {
+        let file: (bytes: [UInt8], size: Int64, inode: UInt64, mtimeNs: Int64)
+        do {
+            file = try ArticleFileReader.read(path: path, maxBytes: maxFileBytes)
+        } catch {
+            if error.code == "missing" { return .remove(path: name) }
+            var info = FileStamp(inode: 0, size: 0, mtimeNs: 0)
+            if case .regular(let size, let inode, let mtimeNs) = ArticleFileReader.kind(of: path) {
+                info = FileStamp(inode: inode, size: size, mtimeNs: mtimeNs)
+            }
+            return .failed(path: name, stamp: info, code: error.code, reason: error.description)
+        }
+        let stamp = FileStamp(inode: file.inode, size: file.size, mtimeNs: file.mtimeNs)
+        switch ArticleParser.parse(file.bytes) {
+        case .success(let article):
+            return .upsert(path: name, stamp: stamp, article: IndexableArticle(
+                contentHash: article.contentHash, headline: article.headline, body: article.body,
+                encoding: article.encoding.rawValue, wordCount: article.wordCount))
+        case .failure(let rejection):
+            return .failed(path: name, stamp: stamp, code: rejection.code, reason: rejection.description)
+        }
+    }
+}

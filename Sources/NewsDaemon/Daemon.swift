@@ -1,0 +1,107 @@
+import Foundation
+import Hummingbird
+import Logging
+import NewsIndex
+import NewsSystem
+import ServiceLifecycle
+
+/// Composes newsd: the index, the ingest service and the control server, run as one
+/// service group that stops cleanly on SIGTERM or SIGINT (reverse order: server, then ingest).
+public enum Daemon {
+    /// Runs until a shutdown signal; throws on a start-up error, with a message to act on.
+    public static func run(config: DaemonConfig, logger: Logger) async throws {
+        try prepareFolders(config, logger: logger)
+        let lock = try StateLock(directory: config.stateDirectory)
+        defer { lock.release() }
+        try claimSocketPath(config.socketPath, logger: logger)
+
+        let index = try ArticleIndex(path: config.databasePath)
+        let status = DaemonStatus()
+        let queue = IngestQueue()
+        let ingest = IngestService(config: config, index: index, status: status, queue: queue, logger: logger)
+
+        let router = Router()
+        router.add(middleware: JSONErrorMiddleware())
+        ControlRoutes(config: config, index: index, status: status, queue: queue).register(on: router)
+        let socketPath = config.socketPath
+        let server = Application(
+            router: router,
+            server: .http1(configuration: .init(idleTimeout: .seconds(30))),
+            configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "newsd"),
+            onServerRunning: { _ in
+                // Who may connect may query: owner and group only.
+                chmod(socketPath, 0o660)
+                logger.info("newsd is ready", metadata: [
+                    "event": "ready", "socket": "\(socketPath)", "inbox": "\(config.inbox)", "state_dir": "\(config.stateDirectory)",
+                ])
+            },
+            logger: logger
+        )
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: ingest), .init(service: server)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        defer {
+            unlink(socketPath)
+            try? index.close()
+        }
+        try await group.run()
+        status.set(.stopping)
+        logger.info("newsd stopped", metadata: ["event": "stopped"])
+    }
+
+    private static func prepareFolders(_ config: DaemonConfig, logger: Logger) throws {
+        for (folder, role) in [(config.stateDirectory, "state folder"), (config.inbox, "inbox"),
+                               ((config.socketPath as NSString).deletingLastPathComponent, "socket folder")] {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
+                guard isDirectory.boolValue else { throw DaemonError(message: "the \(role) \(folder) exists but is not a folder") }
+                continue
+            }
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                logger.notice("created \(role)", metadata: ["event": "created-folder", "path": "\(folder)"])
+            } catch {
+                throw DaemonError(message: "cannot create the \(role) \(folder): \(error.localizedDescription)")
+            }
+        }
+    }
+
+    /// Replaces a socket file left by a crash, but never one that a live process serves.
+    private static func claimSocketPath(_ path: String, logger: Logger) throws {
+        switch UnixSocketProbe.state(of: path) {
+        case .absent:
+            return
+        case .live:
+            throw DaemonError(message: "another process is already serving the socket \(path); stop that newsd first or choose another --socket")
+        case .notASocket:
+            throw DaemonError(message: "\(path) exists and is not a socket; remove it or choose another --socket")
+        case .stale:
+            logger.warning("replacing a stale socket left by an earlier run", metadata: ["event": "stale-socket", "socket": "\(path)"])
+            unlink(path)
+        }
+    }
+}
+
+/// An exclusive lock on the state folder: two daemons must never write one index.
+struct StateLock {
+    private let fd: Int32
+
+    init(directory: String) throws {
+        let path = directory + "/newsd.lock"
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
+        guard fd >= 0 else {
+            throw DaemonError(message: "cannot open \(path): \(String(cString: strerror(errno))); check the state folder's permissions")
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw DaemonError(message: "another newsd is already using the state folder \(directory); stop it first or choose another --state-dir")
+        }
+    }
+
+    func release() {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}

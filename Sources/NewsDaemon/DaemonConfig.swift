@@ -1,0 +1,114 @@
+import Configuration
+import Foundation
+import Logging
+import NewsCore
+import SystemPackage
+
+/// Everything newsd is told at start: read from flags, `NEWSD_*` environment variables and
+/// the config file, in that order of precedence, then from the built-in defaults.
+public struct DaemonConfig: Sendable, Equatable {
+    public var inbox: String
+    public var stateDirectory: String
+    public var socketPath: String
+    public var maxFileBytes: Int64
+    public var logLevel: Logger.Level
+    public var namePolicy: InboxNamePolicy
+    /// Most files written in one transaction; bounds memory during a burst.
+    public var batchSize: Int
+
+    /// The database file inside the state folder.
+    public var databasePath: String { stateDirectory + "/index.sqlite" }
+
+    /// The documented keys and their defaults (`etc/newsd.conf` mirrors this table).
+    public static let defaults: [String: String] = [
+        "inbox": "/var/lib/newsd/inbox",
+        "state_dir": "/var/lib/newsd",
+        "socket": "/run/newsd/newsd.sock",
+        "max_file_bytes": "10485760",
+        "log_level": "info",
+        "ignore_suffixes": ".tmp,.part,.swp,~",
+        "batch_size": "1000",
+    ]
+
+    /// The default config file, read when it exists and `--config` is not given.
+    public static let defaultConfigFile = "/etc/newsd/newsd.conf"
+
+    /// Builds the configuration from a lookup of raw string values (already layered).
+    /// Pure, so that validation and its messages are tested without files.
+    public static func resolve(source: String, _ lookup: (String) -> String?) throws(ConfigError) -> DaemonConfig {
+        func value(_ key: String) -> String { lookup(key) ?? defaults[key]! }
+        func path(_ key: String) throws(ConfigError) -> String {
+            let raw = value(key).trimmingCharacters(in: .whitespaces)
+            guard !raw.isEmpty else { throw ConfigError(key: key, source: source, message: "must not be empty") }
+            return absolute(raw)
+        }
+        func positive(_ key: String) throws(ConfigError) -> Int64 {
+            let raw = value(key).trimmingCharacters(in: .whitespaces)
+            guard let number = Int64(raw), number > 0 else {
+                throw ConfigError(key: key, source: source, message: "expected a whole number above 0, got '\(raw)'")
+            }
+            return number
+        }
+        let levelText = value("log_level").trimmingCharacters(in: .whitespaces).lowercased()
+        guard let level = Logger.Level(rawValue: levelText) else {
+            throw ConfigError(key: "log_level", source: source,
+                              message: "expected one of trace, debug, info, notice, warning, error, critical; got '\(levelText)'")
+        }
+        let suffixes = value("ignore_suffixes").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let socket = try path("socket")
+        guard socket.utf8.count < 108 else {
+            throw ConfigError(key: "socket", source: source, message: "the path is \(socket.utf8.count) bytes; Unix socket paths must be under 108 bytes")
+        }
+        return DaemonConfig(
+            inbox: try path("inbox"),
+            stateDirectory: try path("state_dir"),
+            socketPath: socket,
+            maxFileBytes: try positive("max_file_bytes"),
+            logLevel: level,
+            namePolicy: InboxNamePolicy(ignoredSuffixes: suffixes),
+            batchSize: Int(min(try positive("batch_size"), 100_000))
+        )
+    }
+
+    /// Loads the configuration: `flags` (non-nil values win), then `NEWSD_*` environment
+    /// variables, then the config file, then defaults. A missing file is an error only when
+    /// it was named explicitly; an unreadable or malformed file always is.
+    public static func load(configFile: String?, flags: [String: String],
+                            environment: [String: String] = ProcessInfo.processInfo.environment) async throws(ConfigError) -> DaemonConfig {
+        let file = configFile ?? defaultConfigFile
+        var providers: [any ConfigProvider] = [
+            InMemoryProvider(name: "flags", values: Dictionary(uniqueKeysWithValues: flags.map { (AbsoluteConfigKey([$0.key]), ConfigValue(.string($0.value), isSecret: false)) })),
+            EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: "newsd"),
+        ]
+        do {
+            providers.append(try await FileProvider<YAMLSnapshot>(filePath: FilePath(file), allowMissing: configFile == nil))
+        } catch {
+            throw ConfigError(key: nil, source: file, message: "cannot read the config file: \(error); fix it or start with --config pointing at a valid file")
+        }
+        let reader = ConfigReader(providers: providers)
+        return try resolve(source: configFile ?? "the configuration") { reader.string(forKey: ConfigKey([$0])) }
+    }
+
+    static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return normalised(path) }
+        return normalised(FileManager.default.currentDirectoryPath + "/" + path)
+    }
+
+    /// Removes `.` components, duplicate and trailing slashes, so paths compare and print cleanly.
+    static func normalised(_ path: String) -> String {
+        let parts = path.split(separator: "/").filter { $0 != "." }
+        return "/" + parts.joined(separator: "/")
+    }
+}
+
+/// A configuration value that cannot be used, with where it came from.
+public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var key: String?
+    public var source: String
+    public var message: String
+
+    public var description: String {
+        if let key { return "invalid configuration: \(key) (from \(source)): \(message)" }
+        return "invalid configuration in \(source): \(message)"
+    }
+}

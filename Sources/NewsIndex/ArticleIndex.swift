@@ -1,0 +1,221 @@
+import GRDB
+import NewsCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The embedded full-text index: one SQLite database in WAL mode with one writer
+/// (the ingest service) and concurrent readers (queries never wait for ingest).
+public final class ArticleIndex: Sendable {
+    /// Path of the database file.
+    public let path: String
+    let pool: DatabasePool
+
+    /// bm25 column weights (headline, body): a word in the headline counts as much
+    /// as several in the body, so articles *about* a thing rank above passing mentions.
+    static let headlineWeight = 4.0
+    static let bodyWeight = 1.0
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // NORMAL is crash-safe in WAL mode: a power loss may drop the last commits, never corrupt.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw IndexError.cannotOpen(path: path, underlying: String(describing: error))
+        }
+        let migrator = IndexSchema.migrator
+        let superseded = try pool.read { try migrator.hasBeenSuperseded($0) }
+        if superseded { throw IndexError.newerSchema(path: path) }
+        try migrator.migrate(pool)
+    }
+
+    // MARK: Writing
+
+    /// Applies changes in one transaction: a burst of files costs one commit.
+    @discardableResult
+    public func apply(_ changes: [IndexChange], now: Double) throws -> [AppliedChange] {
+        try pool.write { db in
+            var orphanCandidates = Set<Int64>()
+            var applied: [AppliedChange] = []
+            for change in changes {
+                switch change {
+                case .upsert(let path, let stamp, let article):
+                    applied.append(try upsert(db, path: path, stamp: stamp, article: article, now: now, orphans: &orphanCandidates))
+                case .failed(let path, let stamp, let code, let reason):
+                    if let old = try detachFile(db, path: path) { orphanCandidates.insert(old) }
+                    try db.execute(sql: """
+                        INSERT OR REPLACE INTO failure(path, code, reason, inode, size, mtimeNs, failedAt)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [path, code, reason, Int64(bitPattern: stamp.inode), stamp.size, stamp.mtimeNs, now])
+                    applied.append(AppliedChange(path: path, outcome: .failed, articleId: nil))
+                case .remove(let path):
+                    let old = try detachFile(db, path: path)
+                    try db.execute(sql: "DELETE FROM failure WHERE path = ?", arguments: [path])
+                    if let old { orphanCandidates.insert(old) }
+                    applied.append(AppliedChange(path: path, outcome: .removed, articleId: old))
+                }
+            }
+            // An article goes when its last file goes. Done last, so that a file renamed
+            // within one batch (removed, then added) keeps its article and id.
+            for id in orphanCandidates {
+                let files = try Int.fetchOne(db, sql: "SELECT count(*) FROM file WHERE articleId = ?", arguments: [id]) ?? 0
+                if files == 0 { try db.execute(sql: "DELETE FROM article WHERE id = ?", arguments: [id]) }
+            }
+            return applied
+        }
+    }
+
+    private func upsert(_ db: Database, path: String, stamp: FileStamp, article: IndexableArticle,
+                        now: Double, orphans: inout Set<Int64>) throws -> AppliedChange {
+        let previous = try Int64.fetchOne(db, sql: "SELECT articleId FROM file WHERE path = ?", arguments: [path])
+        let sameText = try Int64.fetchOne(db, sql: "SELECT id FROM article WHERE contentHash = ?", arguments: [article.contentHash])
+        let articleId: Int64
+        let outcome: AppliedChange.Outcome
+        if let sameText {
+            articleId = sameText
+            outcome = previous == sameText ? .unchanged : .duplicate
+        } else if let previous,
+                  try Int.fetchOne(db, sql: "SELECT count(*) FROM file WHERE articleId = ?", arguments: [previous]) == 1 {
+            // The file was edited and nothing else holds its old text: keep the article id.
+            try db.execute(sql: """
+                UPDATE article SET contentHash = ?, headline = ?, body = ?, encoding = ?, wordCount = ?, ingestedAt = ?
+                WHERE id = ?
+                """, arguments: [article.contentHash, article.headline, article.body, article.encoding, article.wordCount, now, previous])
+            articleId = previous
+            outcome = .indexed
+        } else {
+            try db.execute(sql: """
+                INSERT INTO article(contentHash, headline, body, encoding, wordCount, ingestedAt) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [article.contentHash, article.headline, article.body, article.encoding, article.wordCount, now])
+            articleId = db.lastInsertedRowID
+            outcome = .indexed
+        }
+        if let previous, previous != articleId { orphans.insert(previous) }
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO file(path, articleId, inode, size, mtimeNs) VALUES (?, ?, ?, ?, ?)
+            """, arguments: [path, articleId, Int64(bitPattern: stamp.inode), stamp.size, stamp.mtimeNs])
+        try db.execute(sql: "DELETE FROM failure WHERE path = ?", arguments: [path])
+        return AppliedChange(path: path, outcome: outcome, articleId: articleId)
+    }
+
+    /// Removes the file row for `path`, returning the article it pointed to.
+    private func detachFile(_ db: Database, path: String) throws -> Int64? {
+        let old = try Int64.fetchOne(db, sql: "SELECT articleId FROM file WHERE path = ?", arguments: [path])
+        if old != nil { try db.execute(sql: "DELETE FROM file WHERE path = ?", arguments: [path]) }
+        return old
+    }
+
+    // MARK: Reading
+
+    /// The stamp of every indexed or failed file, for reconciliation against the inbox.
+    public func knownStamps() throws -> [String: FileStamp] {
+        try pool.read { db in
+            var stamps: [String: FileStamp] = [:]
+            for table in ["file", "failure"] {
+                let rows = try Row.fetchCursor(db, sql: "SELECT path, inode, size, mtimeNs FROM \(table)")
+                while let row = try rows.next() {
+                    stamps[row[0]] = FileStamp(inode: UInt64(bitPattern: row[1]), size: row[2], mtimeNs: row[3])
+                }
+            }
+            return stamps
+        }
+    }
+
+    /// Counts for the status call.
+    public func counts() throws -> (articles: Int, files: Int, failed: Int) {
+        try pool.read { db in
+            let articles = try Int.fetchOne(db, sql: "SELECT count(*) FROM article") ?? 0
+            let files = try Int.fetchOne(db, sql: "SELECT count(*) FROM file") ?? 0
+            let failed = try Int.fetchOne(db, sql: "SELECT count(*) FROM failure") ?? 0
+            return (articles, files, failed)
+        }
+    }
+
+    /// Recorded failures, ordered by path.
+    public func failures(limit: Int = 1000) throws -> [FailureRecord] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT path, code, reason, inode, size, mtimeNs FROM failure ORDER BY path LIMIT ?", arguments: [limit]).map {
+                FailureRecord(path: $0[0], code: $0[1], reason: $0[2],
+                              stamp: FileStamp(inode: UInt64(bitPattern: $0[3]), size: $0[4], mtimeNs: $0[5]))
+            }
+        }
+    }
+
+    /// Bytes on disk: the database, its write-ahead log and shared-memory file.
+    public func sizeOnDisk() -> Int64 {
+        [path, path + "-wal", path + "-shm"].reduce(0) { total, file in
+            var info = stat()
+            return stat(file, &info) == 0 ? total + Int64(info.st_size) : total
+        }
+    }
+
+    /// Runs a search: ranked hits of one page and the total number of matches.
+    public func search(_ query: SearchQuery, limit: Int, offset: Int) throws -> (total: Int, hits: [SearchHit]) {
+        let match = query.ftsExpression
+        let open = String(SnippetMarkup.open), close = String(SnippetMarkup.close)
+        do {
+            return try pool.read { db in
+                let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM article_fts WHERE article_fts MATCH ?", arguments: [match]) ?? 0
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT a.id, a.headline,
+                           bm25(article_fts, \(Self.headlineWeight), \(Self.bodyWeight)) AS rank,
+                           snippet(article_fts, -1, ?, ?, '…', 24) AS snip,
+                           (SELECT group_concat(path, char(10)) FROM (SELECT path FROM file WHERE articleId = a.id ORDER BY path)) AS paths
+                    FROM article_fts JOIN article a ON a.id = article_fts.rowid
+                    WHERE article_fts MATCH ?
+                    ORDER BY rank, a.ingestedAt DESC, a.id DESC
+                    LIMIT ? OFFSET ?
+                    """, arguments: [open, close, match, limit, offset])
+                let hits = rows.map { row -> SearchHit in
+                    let paths = (row["paths"] as String?)?.split(separator: "\n").map(String.init) ?? []
+                    let (snippet, highlights) = SnippetMarkup.decode(row["snip"] ?? "")
+                    return SearchHit(id: row["id"], path: paths.first ?? "", paths: paths, title: row["headline"],
+                                     score: -(row["rank"] as Double), snippet: snippet, highlights: highlights)
+                }
+                return (total, hits)
+            }
+        } catch let error as DatabaseError {
+            throw IndexError.queryFailed(error.message ?? String(describing: error))
+        }
+    }
+
+    /// Closes the database; later calls fail. Called once at shutdown.
+    public func close() throws {
+        try pool.close()
+    }
+}
+
+extension ArticleIndex {
+    /// The recorded stamps of just these paths (indexed or failed).
+    public func knownStamps(for paths: [String]) throws -> [String: FileStamp] {
+        try pool.read { db in
+            var stamps: [String: FileStamp] = [:]
+            for path in paths {
+                for table in ["file", "failure"] {
+                    if let row = try Row.fetchOne(db, sql: "SELECT inode, size, mtimeNs FROM \(table) WHERE path = ?", arguments: [path]) {
+                        stamps[path] = FileStamp(inode: UInt64(bitPattern: row[0]), size: row[1], mtimeNs: row[2])
+                    }
+                }
+            }
+            return stamps
+        }
+    }
+
+    /// The recorded failure of one path, if any.
+    public func failure(path: String) throws -> FailureRecord? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT path, code, reason, inode, size, mtimeNs FROM failure WHERE path = ?", arguments: [path]).map {
+                FailureRecord(path: $0[0], code: $0[1], reason: $0[2],
+                              stamp: FileStamp(inode: UInt64(bitPattern: $0[3]), size: $0[4], mtimeNs: $0[5]))
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+/// What `stat` says about a file: enough to tell, without reading it, whether it changed.
+public struct FileStamp: Sendable, Equatable, Hashable {
+    public var inode: UInt64
+    public var size: Int64
+    /// Modification time in nanoseconds since the epoch.
+    public var mtimeNs: Int64
+
+    public init(inode: UInt64, size: Int64, mtimeNs: Int64) {
+        self.inode = inode
+        self.size = size
+        self.mtimeNs = mtimeNs
+    }
+}
+
+/// One change to apply to the index, produced by the ingest service from the inbox's state.
+public enum IndexChange: Sendable {
+    /// The file at `path` (relative to the inbox) holds this article.
+    case upsert(path: String, stamp: FileStamp, article: IndexableArticle)
+    /// The file at `path` could not be indexed; whatever it held before is gone from the index.
+    case failed(path: String, stamp: FileStamp, code: String, reason: String)
+    /// The file at `path` no longer exists (or is no longer an article).
+    case remove(path: String)
+
+    var path: String {
+        switch self {
+        case .upsert(let path, _, _), .failed(let path, _, _, _), .remove(let path): path
+        }
+    }
+}
+
+/// The parts of a parsed article the index stores.
+public struct IndexableArticle: Sendable, Equatable {
+    public var contentHash: String
+    public var headline: String
+    public var body: String
+    public var encoding: String
+    public var wordCount: Int
+
+    public init(contentHash: String, headline: String, body: String, encoding: String, wordCount: Int) {
+        self.contentHash = contentHash
+        self.headline = headline
+        self.body = body
+        self.encoding = encoding
+        self.wordCount = wordCount
+    }
+}
+
+/// What one batch did, for logging.
+public struct AppliedChange: Sendable, Equatable {
+    public enum Outcome: String, Sendable { case indexed, duplicate, failed, removed, unchanged }
+    public var path: String
+    public var outcome: Outcome
+    public var articleId: Int64?
+}
+
+/// A recorded failure, as listed to users.
+public struct FailureRecord: Sendable, Equatable {
+    public var path: String
+    public var code: String
+    public var reason: String
+    public var stamp: FileStamp
+}

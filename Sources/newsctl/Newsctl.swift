@@ -1,0 +1,117 @@
+import ArgumentParser
+import Glibc
+import NewsClient
+
+/// Exit statuses, shared by every subcommand (documented in `newsctl --help`).
+enum ExitStatus {
+    static let found: Int32 = 0
+    static let nothingFound: Int32 = 1
+    static let usage: Int32 = 2
+    static let unreachable: Int32 = 3
+}
+
+@main
+struct Newsctl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "newsctl",
+        abstract: "Query the newsd news-article index.",
+        discussion: """
+            Exit status: 0 success (find: hits), 1 find matched nothing, 2 usage or query syntax error, \
+            3 newsd unreachable or failing.
+            """,
+        subcommands: [Status.self, Find.self]
+    )
+
+    /// Like `ParsableCommand.main()`, but usage errors exit with 2 (as grep does) instead of 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot(hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+            try command.run()
+        } catch let error as ExitCode {
+            Glibc.exit(error.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success { writeOutput(fullMessage(for: error) + "\n"); Glibc.exit(0) }
+            writeStandardError(fullMessage(for: error))
+            Glibc.exit(code == .validationFailure ? ExitStatus.usage : code.rawValue)
+        }
+    }
+}
+
+/// `newsctl --socket PATH status` is accepted as well as `newsctl status --socket PATH`:
+/// options written before the subcommand are moved after it, where the parser expects them.
+func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
+    var hoisted: [String] = []
+    var index = 0
+    while index < arguments.count {
+        let argument = arguments[index]
+        if argument == "--socket", index + 1 < arguments.count {
+            hoisted += [argument, arguments[index + 1]]
+            index += 2
+        } else if argument.hasPrefix("--socket=") || argument == "--json" {
+            hoisted.append(argument)
+            index += 1
+        } else {
+            break
+        }
+    }
+    guard !hoisted.isEmpty, index < arguments.count else { return arguments }
+    return [arguments[index]] + hoisted + arguments[(index + 1)...]
+}
+
+/// Options every subcommand takes.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("newsd's control socket. [default: $NEWSD_SOCKET, else /run/newsd/newsd.sock]", valueName: "path"))
+    var socket: String?
+
+    @Flag(name: .long, help: "Print one JSON object instead of text.")
+    var json = false
+
+    var socketPath: String { NewsClient.socketPath(flag: socket, environment: Environment.all) }
+    var client: NewsClient { NewsClient(socketPath: socketPath) }
+}
+
+/// Reports a client error in one line and returns the exit status for it.
+func fail(_ error: ClientError) -> ExitCode {
+    writeStandardError("newsctl: \(error)")
+    if case .api(_, let body) = error, let column = body.error.column, let query = currentQuery {
+        // Point at the problem, as compilers do.
+        writeStandardError("  \(query)\n  \(String(repeating: " ", count: max(0, column - 1)))^")
+    }
+    if case .api(let status, _) = error, (400..<500).contains(status) { return ExitCode(ExitStatus.usage) }
+    return ExitCode(ExitStatus.unreachable)
+}
+
+/// The query being run, for pointing at syntax errors.
+nonisolated(unsafe) var currentQuery: String?
+
+func writeStandardError(_ message: String) {
+    var bytes = Array((message.hasSuffix("\n") ? message : message + "\n").utf8)
+    _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+}
+
+/// Writes to stdout without Foundation.
+func writeOutput(_ text: String) {
+    var bytes = Array(text.utf8)
+    var written = 0
+    while written < bytes.count {
+        let count = bytes.withUnsafeMutableBytes { Glibc.write(1, $0.baseAddress! + written, $0.count - written) }
+        if count <= 0 { return }
+        written += count
+    }
+}
+
+enum Environment {
+    static var all: [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let pair = String(cString: entry)
+            if let equals = pair.firstIndex(of: "=") {
+                result[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
+}
