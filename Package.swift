@@ -63,6 +63,8 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "NewsCoreTests", dependencies: ["NewsCore"]),
+        .testTarget(name: "NewsClientTests", dependencies: ["NewsClient", "NewsCore"]),
+        .testTarget(name: "NewsDaemonTests", dependencies: ["NewsDaemon", "NewsCore", "TestSupport"]),
         .testTarget(name: "NewsIndexTests", dependencies: ["NewsIndex", "NewsCore", "TestSupport"]),
         .testTarget(name: "NewsSystemTests", dependencies: ["NewsSystem", "NewsCore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["NewsClient", "NewsCore", "TestSupport"]),

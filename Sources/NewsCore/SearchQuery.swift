@@ -23,13 +23,13 @@ public struct SearchQuery: Sendable, Equatable {
         var index = 0
         while index < scalars.count {
             let scalar = scalars[index]
-            if scalar.properties.isWhitespace { index += 1; continue }
+            if isSeparator(scalar) { index += 1; continue }
             if scalar == "\"" {
                 let open = index
                 index += 1
                 var phrase = String.UnicodeScalarView()
                 while index < scalars.count, scalars[index] != "\"" {
-                    phrase.append(scalars[index]); index += 1
+                    phrase.append(isSeparator(scalars[index]) ? " " : scalars[index]); index += 1
                 }
                 guard index < scalars.count else {
                     throw QuerySyntaxError(message: "unclosed quote", column: open + 1)
@@ -40,7 +40,7 @@ public struct SearchQuery: Sendable, Equatable {
                 continue
             }
             var word = String.UnicodeScalarView()
-            while index < scalars.count, !scalars[index].properties.isWhitespace, scalars[index] != "\"" {
+            while index < scalars.count, !isSeparator(scalars[index]), scalars[index] != "\"" {
                 word.append(scalars[index]); index += 1
             }
             var text = String(word)
@@ -69,6 +69,11 @@ public struct SearchQuery: Sendable, Equatable {
 
     private func quoted(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// White space and control characters separate terms; a NUL would end an FTS5 string early.
+    private static func isSeparator(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isWhitespace || scalar.properties.generalCategory == .control
     }
 
     /// A term with no letter or digit would become an empty FTS5 phrase; it is dropped instead.

@@ -1,0 +1,77 @@
+import NewsClient
+import Testing
+
+@Suite("newsctl output")
+struct ResultFormatterTests {
+    let response = SearchResponse(query: "bounty", total: 2, limit: 10, offset: 0, hits: [
+        SearchHit(id: 3, path: "001.txt", paths: ["001.txt"], title: "Russia paid BOUNTIES", score: 0.6526,
+                  snippet: "…secretly paid bounties to fighters…", highlights: [Highlight(start: 15, length: 8)]),
+        SearchHit(id: 1, path: "000.txt", paths: ["000.txt", "copy.txt"], title: "Militants offered money", score: 0.38,
+                  snippet: "the bounty money", highlights: [Highlight(start: 4, length: 6)]),
+    ])
+
+    @Test("plain output, as when piped")
+    func plain() {
+        #expect(ResultFormatter.search(response, style: .plain) == """
+            1. Russia paid BOUNTIES
+               001.txt  score 0.65
+               …secretly paid bounties to fighters…
+            2. Militants offered money
+               000.txt (+1 more copy)  score 0.38
+               the bounty money
+
+            1–2 of 2 articles
+
+            """)
+    }
+
+    @Test("terminal output puts matched words in bold")
+    func terminal() {
+        let out = ResultFormatter.search(response, style: .terminal)
+        #expect(out.contains("…secretly paid \u{1B}[1mbounties\u{1B}[0m to fighters…"))
+        #expect(out.contains("the \u{1B}[1mbounty\u{1B}[0m money"))
+    }
+
+    @Test("no hits")
+    func empty() {
+        let none = SearchResponse(query: "zzz", total: 0, limit: 10, offset: 0, hits: [])
+        #expect(ResultFormatter.search(none, style: .plain) == "no articles match “zzz”\n")
+    }
+
+    @Test("NO_COLOR and pipes turn styling off")
+    func styleDetection() {
+        #expect(OutputStyle.detect(isTerminal: true, environment: [:]) == .terminal)
+        #expect(OutputStyle.detect(isTerminal: false, environment: [:]) == .plain)
+        #expect(OutputStyle.detect(isTerminal: true, environment: ["NO_COLOR": "1"]) == .plain)
+        #expect(OutputStyle.detect(isTerminal: true, environment: ["TERM": "dumb"]) == .plain)
+    }
+
+    @Test("status")
+    func status() {
+        let status = StatusResponse(state: "watching", inbox: "/srv/inbox", articles: 5, files: 6, pending: 0, failed: 1,
+                                    indexBytes: 209_936, uptimeSeconds: 3725, version: "0.1.0")
+        #expect(ResultFormatter.status(status, socket: "/run/newsd/newsd.sock") == """
+            newsd 0.1.0: watching
+              inbox:     /srv/inbox
+              articles:  5 (6 files)
+              pending:   0
+              failed:    1
+              index:     205.0 KiB
+              uptime:    1h 2m 5s
+              socket:    /run/newsd/newsd.sock
+
+            """)
+    }
+
+    @Test("socket path: flag, then NEWSD_SOCKET, then the default")
+    func socketPath() {
+        #expect(NewsClient.socketPath(flag: "/a", environment: ["NEWSD_SOCKET": "/b"]) == "/a")
+        #expect(NewsClient.socketPath(flag: nil, environment: ["NEWSD_SOCKET": "/b"]) == "/b")
+        #expect(NewsClient.socketPath(flag: nil, environment: [:]) == "/run/newsd/newsd.sock")
+    }
+
+    @Test("query strings are percent-encoded")
+    func encoding() {
+        #expect(NewsClient.percentEncoded(#"a "b"&c=d é"#) == "a%20%22b%22%26c%3Dd%20%C3%A9")
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import NewsCore
+import NewsIndex
+import Testing
+import TestSupport
+
+@Suite("Article index (real SQLite file)")
+struct ArticleIndexTests {
+    let folder = TemporaryFolder("newsd-index")
+    var databasePath: String { folder.file("index.sqlite") }
+
+    func article(_ headline: String, _ body: String) -> IndexableArticle {
+        let parsed = ParsedArticle(headline: headline, paragraphs: [body], encoding: .utf8)
+        return IndexableArticle(contentHash: parsed.contentHash, headline: headline, body: parsed.body,
+                                encoding: "utf-8", wordCount: parsed.wordCount)
+    }
+
+    func stamp(_ n: Int) -> FileStamp { FileStamp(inode: UInt64(n), size: Int64(n), mtimeNs: Int64(n)) }
+
+    func ids(_ index: ArticleIndex, _ text: String) throws -> [String] {
+        try index.search(SearchQuery.parse(text), limit: 50, offset: 0).hits.map(\.path)
+    }
+
+    @Test("insert, search, replace and delete")
+    func lifecycle() throws {
+        let index = try ArticleIndex(path: databasePath)
+        try index.apply([
+            .upsert(path: "a.txt", stamp: stamp(1), article: article("Harbour reopens", "Ships return to the harbour.")),
+            .upsert(path: "b.txt", stamp: stamp(2), article: article("Election night", "Votes counted until dawn.")),
+        ], now: 1)
+        #expect(try ids(index, "harbour") == ["a.txt"])
+        #expect(try index.counts() == (articles: 2, files: 2, failed: 0))
+
+        let before = try index.search(SearchQuery.parse("harbour"), limit: 1, offset: 0).hits[0].id
+        try index.apply([.upsert(path: "a.txt", stamp: stamp(3), article: article("Harbour closes", "Storm shuts the port."))], now: 2)
+        #expect(try ids(index, "storm") == ["a.txt"])
+        #expect(try ids(index, "ships").isEmpty, "the old text must be gone from the index")
+        #expect(try index.search(SearchQuery.parse("storm"), limit: 1, offset: 0).hits[0].id == before, "an edited file keeps its article id")
+
+        try index.apply([.remove(path: "a.txt")], now: 3)
+        #expect(try ids(index, "storm").isEmpty)
+        #expect(try index.counts() == (articles: 1, files: 1, failed: 0))
+    }
+
+    @Test("headline matches rank above body matches")
+    func headlineWeight() throws {
+        let index = try ArticleIndex(path: databasePath)
+        try index.apply([
+            .upsert(path: "body.txt", stamp: stamp(1), article: article("Markets today", "Analysts discussed the drought and its effect on grain, among other things.")),
+            .upsert(path: "head.txt", stamp: stamp(2), article: article("Drought hits farms", "Farmers are worried about the coming season and prices.")),
+        ], now: 1)
+        #expect(try ids(index, "drought") == ["head.txt", "body.txt"])
+    }
+
+    @Test("the same text under two names is one article with two paths; a rename keeps the id")
+    func duplicates() throws {
+        let index = try ArticleIndex(path: databasePath)
+        let text = article("Same story", "Word for word the same.")
+        try index.apply([.upsert(path: "one.txt", stamp: stamp(1), article: text),
+                         .upsert(path: "two.txt", stamp: stamp(2), article: text)], now: 1)
+        let hits = try index.search(SearchQuery.parse("story"), limit: 10, offset: 0)
+        #expect(hits.total == 1)
+        #expect(hits.hits[0].paths == ["one.txt", "two.txt"])
+        let id = hits.hits[0].id
+
+        try index.apply([.remove(path: "one.txt"), .remove(path: "two.txt"),
+                         .upsert(path: "renamed.txt", stamp: stamp(1), article: text)], now: 2)
+        let after = try index.search(SearchQuery.parse("story"), limit: 10, offset: 0)
+        #expect(after.hits.map(\.id) == [id])
+        #expect(after.hits[0].paths == ["renamed.txt"])
+    }
+
+    @Test("failures are recorded, replace what the file held, and clear when it is fixed")
+    func failures() throws {
+        let index = try ArticleIndex(path: databasePath)
+        try index.apply([.upsert(path: "a.txt", stamp: stamp(1), article: article("Good", "Fine text."))], now: 1)
+        try index.apply([.failed(path: "a.txt", stamp: stamp(2), code: "binary", reason: "binary")], now: 2)
+        #expect(try index.counts() == (articles: 0, files: 0, failed: 1))
+        #expect(try index.failures().map(\.path) == ["a.txt"])
+        #expect(try index.knownStamps() == ["a.txt": stamp(2)])
+        try index.apply([.upsert(path: "a.txt", stamp: stamp(3), article: article("Good again", "Fixed."))], now: 3)
+        #expect(try index.counts() == (articles: 1, files: 1, failed: 0))
+    }
+
+    @Test("stemming, case and diacritics do not matter; snippets highlight the match")
+    func matching() throws {
+        let index = try ArticleIndex(path: databasePath)
+        try index.apply([.upsert(path: "a.txt", stamp: stamp(1),
+                                 article: article("Café owners protest", "Bounties were offered in the région."))], now: 1)
+        #expect(try ids(index, "bounty") == ["a.txt"])
+        #expect(try ids(index, "CAFE region") == ["a.txt"])
+        #expect(try ids(index, "\"owners protest\"") == ["a.txt"])
+        #expect(try ids(index, "prot*") == ["a.txt"])
+        let hit = try index.search(SearchQuery.parse("bounty"), limit: 1, offset: 0).hits[0]
+        let scalars = Array(hit.snippet.unicodeScalars)
+        let span = try #require(hit.highlights.first)
+        #expect(String(String.UnicodeScalarView(scalars[span.start..<(span.start + span.length)])) == "Bounties")
+    }
+
+    @Test("pagination and total")
+    func pagination() throws {
+        let index = try ArticleIndex(path: databasePath)
+        try index.apply((0..<25).map { n in
+            .upsert(path: "f\(n).txt", stamp: stamp(n), article: article("Report \(n)", "Common word number \(n)."))
+        }, now: 1)
+        let first = try index.search(SearchQuery.parse("common"), limit: 10, offset: 0)
+        let third = try index.search(SearchQuery.parse("common"), limit: 10, offset: 20)
+        #expect(first.total == 25 && first.hits.count == 10)
+        #expect(third.total == 25 && third.hits.count == 5)
+        #expect(Set(first.hits.map(\.id)).isDisjoint(with: third.hits.map(\.id)))
+    }
+
+    @Test("no user input reaches SQLite as an FTS5 syntax error")
+    func randomQueriesAreSafe() throws {
+        let index = try ArticleIndex(path: databasePath)
+        try index.apply([.upsert(path: "a.txt", stamp: stamp(1), article: article("Alpha beta", "Gamma delta NEAR OR AND NOT."))], now: 1)
+        let alphabet = Array(#"ab NORANDTE"*()-:^{}[]+,.\'"#.unicodeScalars) + ["\u{0}", "\u{1F600}", "é"]
+        var checked = 0
+        for _ in 0..<3000 {
+            let input = String(String.UnicodeScalarView((0..<Int.random(in: 1...20)).map { _ in alphabet.randomElement()! }))
+            guard let query = try? SearchQuery.parse(input) else { continue }
+            _ = try index.search(query, limit: 5, offset: 0)
+            checked += 1
+        }
+        #expect(checked > 1000)
+    }
+
+    @Test("the index survives reopening, and one from a newer newsd is refused")
+    func reopen() throws {
+        do {
+            let index = try ArticleIndex(path: databasePath)
+            try index.apply([.upsert(path: "a.txt", stamp: stamp(1), article: article("Kept", "Across restarts."))], now: 1)
+            try index.close()
+        }
+        let reopened = try ArticleIndex(path: databasePath)
+        #expect(try ids(reopened, "restarts") == ["a.txt"])
+        try reopened.close()
+
+        // Simulate a future schema version.
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        sqlite.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"INSERT INTO grdb_migrations VALUES ('v99-future')\"); c.commit()", databasePath]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        #expect(sqlite.terminationStatus == 0)
+        #expect(throws: IndexError.self) { try ArticleIndex(path: databasePath) }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import NewsClient
+
+/// The real `newsd` binary running on a temporary inbox, state folder and socket.
+public final class RunningDaemon: @unchecked Sendable {
+    public let root: TemporaryFolder
+    public let inbox: String
+    public let stateDir: String
+    public let socket: String
+    public let process: Process
+    public let logPath: String
+    public var client: NewsClient { NewsClient(socketPath: socket, timeoutSeconds: 10) }
+
+    /// Starts newsd and waits until it answers on its socket. `prepare` runs before the start
+    /// (to put files in the inbox, say).
+    public init(extraArguments: [String] = [], prepare: (String) throws -> Void = { _ in }) async throws {
+        root = TemporaryFolder("newsd-e2e")
+        inbox = root.folder("inbox")
+        stateDir = root.file("state")
+        socket = root.file("newsd.sock")
+        logPath = root.file("newsd.log")
+        try prepare(inbox)
+        process = try Self.launch(arguments: ["--inbox", inbox, "--state-dir", stateDir, "--socket", socket, "--log-level", "debug"] + extraArguments,
+                                  logPath: logPath)
+        let client = NewsClient(socketPath: socket, timeoutSeconds: 10)
+        let process = self.process
+        guard try await waitUntil({ (try? client.status()) != nil || !process.isRunning }), process.isRunning else {
+            throw DaemonTestError(message: "newsd did not start; its log:\n\(log)")
+        }
+    }
+
+    /// Starts the binary with `arguments`, stderr going to `logPath`.
+    public static func launch(arguments: [String], logPath: String, environment: [String: String] = [:]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: BuiltProducts.newsd)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        process.environment = env
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = FileHandle(forWritingAtPath: logPath)!
+        process.standardError = log
+        process.standardOutput = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// What newsd has logged so far.
+    public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// Waits until the status call satisfies `condition`.
+    public func waitForStatus(timeout: Duration = .seconds(15), _ condition: @escaping (StatusResponse) -> Bool) async throws -> Bool {
+        let client = self.client
+        return try await waitUntil(timeout: timeout) { (try? client.status()).map(condition) ?? false }
+    }
+
+    /// Sends SIGTERM and waits for the exit status.
+    @discardableResult
+    public func stop(signal: Int32 = SIGTERM) async throws -> Int32 {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+        let process = self.process
+        _ = try await waitUntil(timeout: .seconds(20)) { !process.isRunning }
+        return process.terminationStatus
+    }
+
+    /// Runs `newsctl` against this daemon's socket.
+    public func newsctl(_ arguments: String...) throws -> ProcessResult {
+        try runProcess(BuiltProducts.newsctl, arguments, environment: ["NEWSD_SOCKET": socket, "NO_COLOR": "1"])
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}
+
+public struct DaemonTestError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
