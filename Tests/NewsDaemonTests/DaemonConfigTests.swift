@@ -1,0 +1,73 @@
+import Foundation
+import NewsDaemon
+import Testing
+import TestSupport
+
+@Suite("Daemon configuration")
+struct DaemonConfigTests {
+    let folder = TemporaryFolder("newsd-config")
+
+    @Test("defaults")
+    func defaults() throws {
+        let config = try DaemonConfig.resolve(source: "test") { _ in nil }
+        #expect(config.inbox == "/var/lib/newsd/inbox")
+        #expect(config.stateDirectory == "/var/lib/newsd")
+        #expect(config.socketPath == "/run/newsd/newsd.sock")
+        #expect(config.maxFileBytes == 10 * 1024 * 1024)
+        #expect(config.logLevel == .info)
+        #expect(config.namePolicy.isIgnored("a.part"))
+    }
+
+    @Test("bad values are refused with the key and the reason", arguments: [
+        ("max_file_bytes", "ten", "invalid configuration: max_file_bytes (from test): expected a whole number above 0, got 'ten'"),
+        ("max_file_bytes", "-5", "invalid configuration: max_file_bytes (from test): expected a whole number above 0, got '-5'"),
+        ("log_level", "loud", "invalid configuration: log_level (from test): expected one of trace, debug, info, notice, warning, error, critical; got 'loud'"),
+        ("inbox", "  ", "invalid configuration: inbox (from test): must not be empty"),
+    ])
+    func badValues(key: String, value: String, message: String) {
+        #expect {
+            try DaemonConfig.resolve(source: "test") { $0 == key ? value : nil }
+        } throws: { error in
+            "\(error)" == message
+        }
+    }
+
+    @Test("flags win over the environment, which wins over the file")
+    func precedence() async throws {
+        try folder.write("""
+            # a comment
+            inbox: /from/file/inbox
+            state_dir: /from/file/state
+            socket: /from/file/newsd.sock
+            max_file_bytes: 2048
+            """, to: "newsd.conf")
+        let config = try await DaemonConfig.load(
+            configFile: folder.file("newsd.conf"),
+            flags: ["inbox": "/from/flag/inbox"],
+            environment: ["NEWSD_STATE_DIR": "/from/env/state"])
+        #expect(config.inbox == "/from/flag/inbox")
+        #expect(config.stateDirectory == "/from/env/state")
+        #expect(config.socketPath == "/from/file/newsd.sock")
+        #expect(config.maxFileBytes == 2048)
+    }
+
+    @Test("a malformed, missing or wrongly typed config file is an error naming the file")
+    func badFiles() async throws {
+        try folder.write("inbox: [unclosed\n  - : :", to: "broken.conf")
+        await #expect { try await DaemonConfig.load(configFile: folder.file("broken.conf"), flags: [:], environment: [:]) }
+            throws: { "\($0)".contains(folder.file("broken.conf")) }
+        await #expect { try await DaemonConfig.load(configFile: folder.file("missing.conf"), flags: [:], environment: [:]) }
+            throws: { "\($0)".contains(folder.file("missing.conf")) }
+        try folder.write("max_file_bytes: lots\n", to: "typed.conf")
+        await #expect { try await DaemonConfig.load(configFile: folder.file("typed.conf"), flags: [:], environment: [:]) }
+            throws: { "\($0)".contains("max_file_bytes") && "\($0)".contains("'lots'") }
+    }
+
+    @Test("the shipped etc/newsd.conf loads and matches the built-in defaults")
+    func shippedConfig() async throws {
+        let shipped = SeedCorpus.projectRoot + "/etc/newsd.conf"
+        let fromFile = try await DaemonConfig.load(configFile: shipped, flags: [:], environment: [:])
+        let builtIn = try DaemonConfig.resolve(source: "defaults") { _ in nil }
+        #expect(fromFile == builtIn)
+    }
+}
