@@ -10,9 +10,13 @@ struct ChangeReader: Sendable {
     let maxFileBytes: Int64
 
     /// The change for `name`, or nil when there is nothing to do (ignored names, folders,
-    /// or a stamp equal to `known`, the one recorded in the index).
-    func change(for name: String, known: FileStamp?) -> IndexChange? {
-        if policy.isIgnored(name) { return nil }
+    /// or a stamp equal to `known`, the one recorded in the index). With `reread`, a regular
+    /// file is read even when its stamp is unchanged: after a close-after-write event the
+    /// content may differ within one mtime tick.
+    func change(for name: String, known: FileStamp?, reread: Bool = false) -> IndexChange? {
+        // Names that are not articles (hidden, temporary, other extensions such as the inbox's
+        // README.md) are left alone; a file renamed away from .txt is removed like a deleted one.
+        if !policy.isArticle(name) { return known == nil ? nil : .remove(path: name) }
         let path = inbox + "/" + name
         switch ArticleFileReader.kind(of: path) {
         case .missing:
@@ -26,11 +30,7 @@ struct ChangeReader: Sendable {
                            reason: "\(what); newsd reads only regular files and never follows links")
         case .regular(let size, let inode, let mtimeNs):
             let stamp = FileStamp(inode: inode, size: size, mtimeNs: mtimeNs)
-            if known == stamp { return nil }
-            guard policy.isArticle(name) else {
-                return .failed(path: name, stamp: stamp, code: "unsupported-type",
-                               reason: "not an article: newsd reads .txt files (\(policy.articleExtensions.joined(separator: ", ")))")
-            }
+            if known == stamp && !reread { return nil }
             return read(name: name, path: path)
         }
     }

@@ -102,12 +102,10 @@ final class IngestService: Service {
         let known = try index.knownStamps(for: names)
         var changes: [IndexChange] = []
         for name in names {
-            // An event always means "look again": a stamp equal to the last one is still re-read
-            // when the event was a close-after-write, since content can change within one mtime tick.
-            if let change = reader.change(for: name, known: nil) {
-                if case .remove = change, known[name] == nil { continue }
-                changes.append(change)
+            if !config.namePolicy.isArticle(name) && !config.namePolicy.isIgnored(name) && known[name] == nil {
+                logger.info("ignoring a file that is not a .txt article", metadata: ["event": "ignored", "article_path": "\(name)"])
             }
+            if let change = reader.change(for: name, known: known[name], reread: true) { changes.append(change) }
         }
         guard !changes.isEmpty else { return }
         for change in try index.apply(changes, now: Date().timeIntervalSince1970) {
