@@ -5,6 +5,11 @@ import Foundation
 #endif
 @_exported import NewsCore
 
+/// Requests that change what the ingest loop does.
+public enum ControlAction: String, Sendable, CaseIterable {
+    case pause, resume, reindex
+}
+
 /// The typed client of newsd's control API, used by newsctl and the tests.
 public struct NewsClient: Sendable {
     public let http: UnixHTTPClient
@@ -31,6 +36,16 @@ public struct NewsClient: Sendable {
     /// `GET /v1/search`.
     public func search(_ query: String, limit: Int = SearchLimits.defaultLimit, offset: Int = 0) throws(ClientError) -> SearchResponse {
         try decode(SearchResponse.self, from: http.get("/v1/search?q=\(Self.percentEncoded(query))&limit=\(limit)&offset=\(offset)"))
+    }
+
+    /// `GET /v1/failures`.
+    public func failures(limit: Int = 1000) throws(ClientError) -> FailuresResponse {
+        try decode(FailuresResponse.self, from: http.get("/v1/failures?limit=\(limit)"))
+    }
+
+    /// `POST /v1/pause`, `/v1/resume` or `/v1/reindex`.
+    public func control(_ action: ControlAction) throws(ClientError) -> ControlResponse {
+        try decode(ControlResponse.self, from: http.post("/v1/\(action.rawValue)"))
     }
 
     /// Decodes a 2xx body as `type`, or an error body as `ClientError.api`.

@@ -2,8 +2,14 @@
 public enum ResultFormatter {
     /// `newsctl status`.
     public static func status(_ status: StatusResponse, socket: String) -> String {
-        """
-        newsd \(status.version): \(status.state)
+        var state = status.state
+        if let error = status.error { state += " (\(error))" }
+        if status.state == "indexing" { state += " (\(status.pending) pending)" }
+        if let progress = status.progress { state += " " + self.progress(progress) }
+        var notes = ""
+        for folder in status.unwatched { notes += "  not watched: \(folder.path): \(folder.reason)\n" }
+        return """
+        newsd \(status.version): \(state)
           inbox:     \(status.inbox)
           articles:  \(status.articles) (\(status.files) \(status.files == 1 ? "file" : "files"))
           pending:   \(status.pending)
@@ -12,7 +18,31 @@ public enum ResultFormatter {
           uptime:    \(duration(status.uptimeSeconds))
           socket:    \(socket)
 
-        """
+        """ + notes
+    }
+
+    /// `done/total (NN%), N/s, ETA Ns` for a reconciliation or reindex.
+    public static func progress(_ progress: ProgressInfo) -> String {
+        let percent = progress.total == 0 ? 100 : progress.done * 100 / progress.total
+        var text = "\(progress.done)/\(progress.total) (\(percent)%)"
+        if progress.elapsedSeconds > 0 && progress.done > 0 {
+            let rate = Double(progress.done) / progress.elapsedSeconds
+            text += ", \(Int(rate.rounded()))/s"
+            if progress.done < progress.total {
+                text += ", ETA \(duration(Double(progress.total - progress.done) / rate))"
+            }
+        }
+        return text
+    }
+
+    /// `newsctl failures`: one line per file, `path: reason [code]`.
+    public static func failures(_ response: FailuresResponse) -> String {
+        guard !response.failures.isEmpty else { return "no failures: every article file in the inbox is indexed\n" }
+        var out = ""
+        for failure in response.failures { out += "\(failure.path): \(failure.reason) [\(failure.code)]\n" }
+        if response.total > response.failures.count { out += "… and \(response.total - response.failures.count) more\n" }
+        out += "\nA failed file is retried as soon as it changes (fix it, or touch it after fixing its permissions).\n"
+        return out
     }
 
     /// `newsctl find`: one block per hit, then a count line.

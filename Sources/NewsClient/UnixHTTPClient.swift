@@ -41,6 +41,11 @@ public struct UnixHTTPClient: Sendable {
         try send("GET \(target) HTTP/1.1\r\nHost: localhost\r\nUser-Agent: newsctl\r\nAccept: application/json\r\nConnection: close\r\n\r\n")
     }
 
+    /// Sends `POST target` with an empty body.
+    public func post(_ target: String) throws(ClientError) -> HTTPReply {
+        try send("POST \(target) HTTP/1.1\r\nHost: localhost\r\nUser-Agent: newsctl\r\nAccept: application/json\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+    }
+
     /// Sends raw request bytes (used by tests to send malformed requests) and reads the reply.
     public func send(_ request: String) throws(ClientError) -> HTTPReply {
         let fd = try connectSocket()

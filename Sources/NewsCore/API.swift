@@ -1,9 +1,42 @@
 /// The JSON bodies of the control API (`/v1/…`), shared by the daemon, newsctl and tests.
 
+/// Progress of a reconciliation or reindex.
+public struct ProgressInfo: Codable, Sendable, Equatable {
+    /// Entries looked at so far, and in all.
+    public var done: Int
+    public var total: Int
+    /// Seconds since it began.
+    public var elapsedSeconds: Double
+
+    public init(done: Int, total: Int, elapsedSeconds: Double) {
+        self.done = done
+        self.total = total
+        self.elapsedSeconds = elapsedSeconds
+    }
+}
+
+/// A folder inotify cannot watch, rescanned periodically instead.
+public struct UnwatchedFolder: Codable, Sendable, Equatable {
+    public var path: String
+    public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+}
+
 /// `GET /v1/status`.
 public struct StatusResponse: Codable, Sendable, Equatable {
-    /// `starting`, `indexing` (initial scan running) or `watching`.
+    /// `starting`, `reconciling` (comparing inbox and index), `idle`, `indexing` (files pending),
+    /// `paused`, or `error` (see `error`).
     public var state: String
+    /// What is wrong, when `state` is `error` (disk full, say).
+    public var error: String?
+    /// Set while reconciling or reindexing.
+    public var progress: ProgressInfo?
+    /// Folders that could not be watched (the inotify watch limit).
+    public var unwatched: [UnwatchedFolder]
     /// Absolute path of the watched inbox.
     public var inbox: String
     /// Distinct articles in the index.
@@ -21,9 +54,13 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     /// newsd's version.
     public var version: String
 
-    public init(state: String, inbox: String, articles: Int, files: Int, pending: Int, failed: Int,
+    public init(state: String, error: String? = nil, progress: ProgressInfo? = nil, unwatched: [UnwatchedFolder] = [],
+                inbox: String, articles: Int, files: Int, pending: Int, failed: Int,
                 indexBytes: Int64, uptimeSeconds: Double, version: String) {
         self.state = state
+        self.error = error
+        self.progress = progress
+        self.unwatched = unwatched
         self.inbox = inbox
         self.articles = articles
         self.files = files
@@ -113,6 +150,46 @@ public struct APIErrorResponse: Codable, Sendable, Equatable {
 
     public init(status: Int, code: String, message: String, column: Int? = nil) {
         self.error = Detail(status: status, code: code, message: message, column: column)
+    }
+}
+
+/// One file that could not be indexed.
+public struct FailureInfo: Codable, Sendable, Equatable {
+    /// Path relative to the inbox (escaped when the name itself is the problem).
+    public var path: String
+    /// Stable code: `empty`, `whitespace-only`, `binary`, `too-large`, `permission-denied`,
+    /// `not-regular`, `bad-name`, `io-error`.
+    public var code: String
+    /// What is wrong and what to do.
+    public var reason: String
+
+    public init(path: String, code: String, reason: String) {
+        self.path = path
+        self.code = code
+        self.reason = reason
+    }
+}
+
+/// `GET /v1/failures`.
+public struct FailuresResponse: Codable, Sendable, Equatable {
+    public var total: Int
+    public var failures: [FailureInfo]
+
+    public init(total: Int, failures: [FailureInfo]) {
+        self.total = total
+        self.failures = failures
+    }
+}
+
+/// The answer to `POST /v1/pause`, `/v1/resume` and `/v1/reindex`.
+public struct ControlResponse: Codable, Sendable, Equatable {
+    /// The state after the request.
+    public var state: String
+    public var message: String
+
+    public init(state: String, message: String) {
+        self.state = state
+        self.message = message
     }
 }
 

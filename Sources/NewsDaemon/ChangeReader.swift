@@ -16,7 +16,8 @@ struct ChangeReader: Sendable {
     func change(for name: String, known: FileStamp?, reread: Bool = false) -> IndexChange? {
         // Names that are not articles (hidden, temporary, other extensions such as the inbox's
         // README.md) are left alone; a file renamed away from .txt is removed like a deleted one.
-        if !policy.isArticle(name) { return known == nil ? nil : .remove(path: name) }
+        let fileName = name.split(separator: "/").last.map(String.init) ?? name
+        if !policy.isArticle(fileName) { return known == nil ? nil : .remove(path: name) }
         let path = inbox + "/" + name
         switch ArticleFileReader.kind(of: path) {
         case .missing:

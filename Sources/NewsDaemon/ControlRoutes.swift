@@ -13,14 +13,42 @@ struct ControlRoutes: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.get("/v1/status") { _, _ in try statusResponse() }
         router.get("/v1/search") { request, _ in try search(request) }
+        router.get("/v1/failures") { request, _ in try failures(request) }
+        router.post("/v1/pause") { _, _ in
+            queue.pause()
+            return control("paused: new files are queued, not indexed, until `newsctl resume`")
+        }
+        router.post("/v1/resume") { _, _ in
+            queue.resume()
+            return control("resumed: queued files are being indexed")
+        }
+        router.post("/v1/reindex") { _, _ in
+            queue.add([.scan("", reread: true)])
+            let note = queue.isPaused ? " (starts when resumed)" : ""
+            return control("reindexing: every inbox file is read again\(note)")
+        }
+    }
+
+    private var stateWord: String { status.state(paused: queue.isPaused, pending: queue.pendingCount) }
+
+    private func control(_ message: String) -> Response {
+        JSONResponse.make(ControlResponse(state: stateWord, message: message))
     }
 
     func statusResponse() throws -> Response {
         let counts = try index.counts()
+        let unwatched = queue.unwatchedFolders.sorted { $0.key < $1.key }.map { UnwatchedFolder(path: $0.key, reason: $0.value) }
         return JSONResponse.make(StatusResponse(
-            state: status.current.rawValue, inbox: config.inbox,
+            state: stateWord, error: status.problem, progress: status.progress, unwatched: unwatched, inbox: config.inbox,
             articles: counts.articles, files: counts.files, pending: queue.pendingCount, failed: counts.failed,
             indexBytes: index.sizeOnDisk(), uptimeSeconds: status.uptime, version: Self.version))
+    }
+
+    func failures(_ request: Request) throws -> Response {
+        let limit = try integer(request.uri.queryParameters["limit"].map(String.init), name: "limit", default: 1000, range: 1...100_000)
+        let total = try index.counts().failed
+        let list = try index.failures(limit: limit).map { FailureInfo(path: $0.path, code: $0.code, reason: $0.reason) }
+        return JSONResponse.make(FailuresResponse(total: total, failures: list))
     }
 
     func search(_ request: Request) throws -> Response {

@@ -15,7 +15,7 @@ public enum Daemon {
         defer { lock.release() }
         try claimSocketPath(config.socketPath, logger: logger)
 
-        let index = try ArticleIndex(path: config.databasePath)
+        let index = try openIndex(config.databasePath, logger: logger)
         let status = DaemonStatus()
         let queue = IngestQueue()
         let ingest = IngestService(config: config, index: index, status: status, queue: queue, logger: logger)
@@ -49,6 +49,27 @@ public enum Daemon {
         try await group.run()
         status.set(.stopping)
         logger.info("newsd stopped", metadata: ["event": "stopped"])
+    }
+
+    /// Opens the index; a damaged one is moved aside (never deleted) and rebuilt from the inbox,
+    /// which holds the truth. One written by a newer newsd is refused, never overwritten.
+    private static func openIndex(_ path: String, logger: Logger) throws -> ArticleIndex {
+        do {
+            return try ArticleIndex(path: path)
+        } catch IndexError.corrupt(_, let detail) {
+            let aside = path + ".corrupt-\(Int(Date().timeIntervalSince1970))"
+            for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+                guard rename(path + suffix, aside + suffix) == 0 else {
+                    throw DaemonError(message: "the index \(path) is damaged (\(detail)) and cannot be moved aside: \(String(cString: strerror(errno)))")
+                }
+            }
+            logger.error("the index database was damaged; moved it aside and rebuilding it from the inbox", metadata: [
+                "event": "index-corrupt", "error": "\(detail)", "moved_to": "\(aside)",
+            ])
+            return try ArticleIndex(path: path)
+        } catch let error as IndexError {
+            throw DaemonError(message: error.description)
+        }
     }
 
     private static func prepareFolders(_ config: DaemonConfig, logger: Logger) throws {

@@ -15,6 +15,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var namePolicy: InboxNamePolicy
     /// Most files written in one transaction; bounds memory during a burst.
     public var batchSize: Int
+    /// How often folders that inotify cannot watch are rescanned.
+    public var rescanIntervalSeconds: Int
 
     /// The database file inside the state folder.
     public var databasePath: String { stateDirectory + "/index.sqlite" }
@@ -28,6 +30,7 @@ public struct DaemonConfig: Sendable, Equatable {
         "log_level": "info",
         "ignore_suffixes": ".tmp,.part,.swp,~",
         "batch_size": "1000",
+        "rescan_interval": "60",
     ]
 
     /// The default config file, read when it exists and `--config` is not given.
@@ -66,7 +69,8 @@ public struct DaemonConfig: Sendable, Equatable {
             maxFileBytes: try positive("max_file_bytes"),
             logLevel: level,
             namePolicy: InboxNamePolicy(ignoredSuffixes: suffixes),
-            batchSize: Int(min(try positive("batch_size"), 100_000))
+            batchSize: Int(min(try positive("batch_size"), 100_000)),
+            rescanIntervalSeconds: Int(min(try positive("rescan_interval"), 86_400))
         )
     }
 

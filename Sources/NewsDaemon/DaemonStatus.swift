@@ -1,25 +1,60 @@
 import Foundation
+import NewsCore
 import Synchronization
 
-/// Live state shared by the services: what the daemon is doing and since when.
+/// Live state shared by the services: what the ingest loop is doing, what is wrong, and since when.
 public final class DaemonStatus: Sendable {
-    /// The phases reported by `newsctl status`.
-    public enum Phase: String, Sendable {
-        case starting, indexing, watching, stopping
+    /// What the ingest loop is doing. `paused` and `error` are layered on top by `state(…)`.
+    public enum Activity: String, Sendable {
+        case starting, reconciling, indexing, idle, stopping
     }
 
-    private let phase = Mutex(Phase.starting)
+    private struct State {
+        var activity = Activity.starting
+        var problem: String?
+        var progress: (done: Int, total: Int, started: ContinuousClock.Instant)?
+    }
+
+    private let state = Mutex(State())
     private let started = ContinuousClock.now
 
     public init() {}
 
-    public var current: Phase { phase.withLock { $0 } }
+    public var activity: Activity { state.withLock { $0.activity } }
 
-    func set(_ newPhase: Phase) { phase.withLock { $0 = newPhase } }
+    func set(_ activity: Activity) { state.withLock { $0.activity = activity } }
+
+    /// Records what is wrong (nil when it is fixed).
+    func setProblem(_ problem: String?) { state.withLock { $0.problem = problem } }
+
+    public var problem: String? { state.withLock { $0.problem } }
+
+    func beginProgress(total: Int) { state.withLock { $0.progress = (0, total, .now) } }
+
+    func advanceProgress(by count: Int) { state.withLock { $0.progress?.done += count } }
+
+    func endProgress() { state.withLock { $0.progress = nil } }
+
+    public var progress: ProgressInfo? {
+        state.withLock { state in
+            state.progress.map { ProgressInfo(done: $0.done, total: $0.total, elapsedSeconds: Self.seconds(ContinuousClock.now - $0.started)) }
+        }
+    }
+
+    /// The state word of the status call.
+    func state(paused: Bool, pending: Int) -> String {
+        state.withLock { state in
+            if state.problem != nil { return "error" }
+            if paused { return "paused" }
+            if state.activity == .idle && pending > 0 { return Activity.indexing.rawValue }
+            return state.activity.rawValue
+        }
+    }
 
     /// Seconds since the daemon started.
-    public var uptime: Double {
-        let elapsed = ContinuousClock.now - started
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    public var uptime: Double { Self.seconds(ContinuousClock.now - started) }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -1,84 +1,136 @@
 import NewsSystem
 import Synchronization
 
-/// Work handed from the inotify thread to the ingest loop. Everything that arrives while
-/// a batch is being written is taken together by the next call to `next`: that is the
-/// group commit that keeps a burst fast, while a single file on a quiet daemon goes at once.
+/// Work handed from the inotify thread (and the control API) to the ingest loop.
+///
+/// Everything that arrives while a batch is being written is taken together by the next
+/// call to `next`: that is the group commit that keeps a burst fast, while a single file on
+/// a quiet daemon goes at once. Repeated events for one path collapse into one entry, and
+/// while paused, work accumulates here instead of being lost.
 final class IngestQueue: Sendable {
-    /// One unit of work for the ingest loop.
-    struct Batch: Sendable, Equatable {
-        /// The whole inbox must be compared with the index (start-up or queue overflow).
-        var rescan: Bool
-        /// Names whose state on disk must be looked at again.
-        var names: [String]
+    /// One thing to look at again. Every item is resolved against the disk when handled,
+    /// so the order of items within a batch does not matter.
+    enum Item: Hashable, Sendable {
+        /// A file (or other non-folder entry).
+        case path(String)
+        /// A whole subtree (`""` is the inbox): compare disk and index; `reread` ignores stamps.
+        case scan(String, reread: Bool)
+        /// An entry whose name cannot be stored (escaped path).
+        case badName(String)
+    }
+
+    /// A unit of work for the ingest loop.
+    struct Batch: Sendable {
+        var items: [Item]
+        /// For `.badName` items: the problem, and whether the entry is (still) there.
+        var badNames: [String: (problem: String, present: Bool)]
     }
 
     private struct State {
-        var order: [String] = []
-        var queued: Set<String> = []
-        var rescan = false
+        var order: [Item] = []
+        var queued: Set<Item> = []
+        var badNames: [String: (problem: String, present: Bool)] = [:]
+        var unwatched: [String: String] = [:]
+        var paused = false
         var closed = false
         var waiter: CheckedContinuation<Void, Never>?
+
+        var hasWork: Bool { !order.isEmpty && !paused }
+
+        mutating func add(_ item: Item) {
+            if queued.insert(item).inserted { order.append(item) }
+        }
     }
 
     private let state = Mutex(State())
 
-    /// Files noticed and not yet handled.
-    var pendingCount: Int { state.withLock { $0.queued.count } }
+    /// Entries noticed and not yet handled.
+    var pendingCount: Int { state.withLock { $0.order.count } }
 
-    /// Adds inotify events; repeated events for one name collapse into one entry.
+    var isPaused: Bool { state.withLock { $0.paused } }
+
+    /// Folders inotify could not watch, with the reason (rescanned periodically instead).
+    var unwatchedFolders: [String: String] { state.withLock { $0.unwatched } }
+
+    /// Adds inotify events.
     func push(_ events: [InboxEvent]) {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+        wake { state in
             for event in events {
                 switch event {
-                case .changed(let name):
-                    if state.queued.insert(name).inserted { state.order.append(name) }
+                case .changed(let path): state.add(.path(path))
+                case .badName(let path, let problem, let present):
+                    state.badNames[path] = (problem, present)
+                    state.add(.badName(path))
+                case .directoryAppeared(let path), .directoryGone(let path):
+                    state.add(.scan(path, reread: false))
                 case .overflow, .inboxGone:
-                    state.rescan = true
+                    state.add(.scan("", reread: false))
+                case .unwatched(let path, let reason):
+                    state.unwatched[path] = reason
+                    state.add(.scan(path, reread: false))
                 }
             }
-            defer { state.waiter = nil }
-            return state.waiter
         }
-        waiter?.resume()
     }
 
-    /// Asks for a full comparison of inbox and index.
-    func requestRescan() { push([.overflow]) }
+    /// Queues work directly (start-up reconciliation, reindex, periodic rescans).
+    func add(_ items: [Item]) {
+        wake { state in items.forEach { state.add($0) } }
+    }
+
+    /// Puts back the items of a batch that could not be written (disk full), ahead of newer work.
+    func requeue(_ batch: Batch) {
+        wake { state in
+            let newer = state.order
+            state.order = []
+            state.queued = []
+            for item in batch.items + newer { state.add(item) }
+            for (path, value) in batch.badNames where state.badNames[path] == nil { state.badNames[path] = value }
+        }
+    }
+
+    /// Holds work back until `resume`; events keep being queued.
+    func pause() { state.withLock { $0.paused = true } }
+
+    func resume() { wake { $0.paused = false } }
 
     /// Stops the queue: `next` returns nil from now on.
-    func close() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.closed = true
-            defer { state.waiter = nil }
-            return state.waiter
-        }
-        waiter?.resume()
-    }
+    func close() { wake { $0.closed = true } }
 
     var isClosed: Bool { state.withLock { $0.closed } }
 
-    /// Waits for work and takes up to `limit` names (and a pending rescan request); nil once closed.
+    /// Waits for work and takes up to `limit` items; nil once closed.
     func next(limit: Int) async -> Batch? {
         while true {
             let taken = state.withLock { state -> Batch?? in
                 if state.closed { return .some(nil) }
-                guard state.rescan || !state.order.isEmpty else { return nil }
-                let names = Array(state.order.prefix(limit))
-                state.order.removeFirst(names.count)
-                state.queued.subtract(names)
-                defer { state.rescan = false }
-                return Batch(rescan: state.rescan, names: names)
+                guard state.hasWork else { return nil }
+                let items = Array(state.order.prefix(limit))
+                state.order.removeFirst(items.count)
+                state.queued.subtract(items)
+                var badNames: [String: (problem: String, present: Bool)] = [:]
+                for case .badName(let path) in items { badNames[path] = state.badNames.removeValue(forKey: path) }
+                return Batch(items: items, badNames: badNames)
             }
             if let taken { return taken }
             await withCheckedContinuation { continuation in
                 let resumeNow = state.withLock { state -> Bool in
-                    if state.closed || state.rescan || !state.order.isEmpty { return true }
+                    if state.closed || state.hasWork { return true }
                     state.waiter = continuation
                     return false
                 }
                 if resumeNow { continuation.resume() }
             }
         }
+    }
+
+    /// Changes the state and wakes the ingest loop if it waits.
+    private func wake(_ change: (inout State) -> Void) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            change(&state)
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
     }
 }

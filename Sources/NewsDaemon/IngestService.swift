@@ -33,35 +33,99 @@ final class IngestService: Service {
             throw DaemonError(message: error.description)
         }
         let queue = self.queue
-        watcher.start { events in queue.push(events) }
-        defer { watcher.stop() }
-        queue.requestRescan()
-
-        try await withGracefulShutdownHandler {
-            while let batch = await queue.next(limit: config.batchSize) {
-                if batch.rescan { try reconcile() }
-                if !batch.names.isEmpty { try handle(names: batch.names) }
-                if status.current == .indexing || status.current == .starting { status.set(.watching) }
+        let logger = self.logger
+        watcher.start { events in
+            for case .overflow in events {
+                logger.warning("the inotify queue overflowed; rescanning the whole inbox",
+                               metadata: ["event": "overflow", "hint": "raise the sysctl fs.inotify.max_queued_events for fewer rescans"])
             }
-        } onGracefulShutdown: {
-            // The batch in progress finishes its transaction; then the loop sees the closed queue.
-            queue.close()
+            for case .unwatched(let path, let reason) in events {
+                logger.error("cannot watch a folder; it will be rescanned periodically",
+                             metadata: ["event": "unwatched", "article_path": "\(path)", "error": "\(reason)"])
+            }
+            for case .inboxGone in events {
+                logger.critical("the inbox folder was deleted or moved away", metadata: ["event": "inbox-gone", "inbox": "\(self.config.inbox)"])
+            }
+            queue.push(events)
+        }
+        defer { watcher.stop() }
+        queue.add([.scan("", reread: false)])
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.rescanUnwatchedFolders() }
+            try await withGracefulShutdownHandler {
+                try await ingestLoop()
+            } onGracefulShutdown: {
+                // The batch in progress finishes its transaction; then the loop sees the closed queue.
+                queue.close()
+            }
+            group.cancelAll()
         }
     }
 
-    /// Compares the whole inbox with the index: new and changed files are indexed,
-    /// entries whose file is gone are removed. Unchanged files cost one lstat each.
-    private func reconcile() throws {
-        status.set(.indexing)
-        let started = ContinuousClock.now
-        var known = try index.knownStamps()
-        let names: [String]
-        do {
-            names = try ArticleFileReader.list(directory: config.inbox)
-        } catch {
-            logger.error("cannot list the inbox", metadata: ["event": "reconcile-failed", "error": "\(error.description)"])
-            return
+    /// Takes batches until the queue closes. A write that fails for lack of space is rolled
+    /// back, its work put back in the queue, and retried with growing pauses; queries go on meanwhile.
+    private func ingestLoop() async throws {
+        var backoff = Duration.seconds(1)
+        while let batch = await queue.next(limit: config.batchSize) {
+            do {
+                try process(batch)
+                if status.problem != nil {
+                    logger.notice("writing to the index works again", metadata: ["event": "recovered"])
+                    status.setProblem(nil)
+                }
+                backoff = .seconds(1)
+            } catch let error as IndexError {
+                switch error {
+                case .diskFull, .writeFailed:
+                    if status.problem != error.description {
+                        logger.error("cannot write to the index; retrying", metadata: ["event": "write-failed", "error": "\(error.description)"])
+                    }
+                    status.setProblem(error.description)
+                    queue.requeue(batch)
+                    try? await Task.sleep(for: backoff)
+                    backoff = min(backoff * 2, .seconds(60))
+                default:
+                    throw DaemonError(message: error.description)
+                }
+            }
+            status.endProgress()
+            status.set(.idle)
         }
+    }
+
+    private func process(_ batch: IngestQueue.Batch) throws {
+        var paths: [String] = []
+        var nameChanges: [IndexChange] = []
+        for item in batch.items {
+            switch item {
+            case .scan(let subtree, let reread):
+                try scan(subtree, reread: reread)
+            case .path(let path):
+                paths.append(path)
+            case .badName(let path):
+                guard let (problem, present) = batch.badNames[path] else { continue }
+                nameChanges.append(present
+                    ? .failed(path: path, stamp: FileStamp(inode: 0, size: 0, mtimeNs: 0), code: "bad-name", reason: problem)
+                    : .remove(path: path))
+            }
+        }
+        if !paths.isEmpty || !nameChanges.isEmpty { try handle(paths: paths, extra: nameChanges) }
+    }
+
+    /// Compares a subtree of the inbox (`""`: all of it) with the index: new and changed files
+    /// are indexed, entries whose file is gone are removed. Unchanged files cost one lstat each;
+    /// `reread` reads every file again (reindex).
+    private func scan(_ subtree: String, reread: Bool) throws {
+        status.set(.reconciling)
+        let started = ContinuousClock.now
+        var known = try index.knownStamps(under: subtree)
+        let listing = InboxTree.walk(root: config.inbox, subtree: subtree)
+        for (folder, reason) in listing.unreadable {
+            logger.error("cannot list a folder of the inbox; its articles stay as they were",
+                         metadata: ["event": "unreadable-folder", "article_path": "\(folder)", "error": "\(reason)"])
+        }
+        status.beginProgress(total: listing.entries.count)
         var totals: [AppliedChange.Outcome: Int] = [:]
         var pending: [IndexChange] = []
         func flush() throws {
@@ -71,41 +135,48 @@ final class IngestService: Service {
             }
             pending.removeAll(keepingCapacity: true)
         }
-        for name in names {
+        for path in listing.entries {
             if queue.isClosed { break }
-            let stamp = known.removeValue(forKey: name)
-            if let change = reader.change(for: name, known: stamp) { pending.append(change) }
+            if let change = reader.change(for: path, known: known.removeValue(forKey: path), reread: reread) { pending.append(change) }
+            status.advanceProgress(by: 1)
             if pending.count >= config.batchSize { try flush() }
         }
-        // Whatever the index knows and the inbox no longer holds is gone.
+        for (path, problem) in listing.badNames where known.removeValue(forKey: path) == nil {
+            pending.append(.failed(path: path, stamp: FileStamp(inode: 0, size: 0, mtimeNs: 0), code: "bad-name", reason: problem))
+        }
+        // Whatever the index knows and the inbox no longer holds is gone, except below folders
+        // that could not be listed: those keep their articles until they can be read again.
         if !queue.isClosed {
-            for name in known.keys where ArticleFileReader.kind(of: config.inbox + "/" + name) == .missing {
-                pending.append(.remove(path: name))
+            for path in known.keys where !listing.unreadable.keys.contains(where: { $0.isEmpty || path.hasPrefix($0 + "/") }) {
+                pending.append(.remove(path: path))
                 if pending.count >= config.batchSize { try flush() }
             }
         }
         try flush()
-        let elapsed = ContinuousClock.now - started
-        logger.info("reconciled inbox with index", metadata: [
-            "event": "reconciled",
-            "files_seen": "\(names.count)",
+        logger.info(reread ? "reindexed inbox" : "reconciled inbox with index", metadata: [
+            "event": "\(reread ? "reindexed" : "reconciled")",
+            "subtree": "\(subtree.isEmpty ? "." : subtree)",
+            "files_seen": "\(listing.entries.count)",
             "indexed": "\(totals[.indexed, default: 0])",
             "duplicates": "\(totals[.duplicate, default: 0])",
             "removed": "\(totals[.removed, default: 0])",
             "failed": "\(totals[.failed, default: 0])",
-            "seconds": "\(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)",
+            "seconds": "\(DaemonStatus.seconds(ContinuousClock.now - started))",
         ])
     }
 
-    /// Handles names reported by inotify: each is looked at on disk as it is now.
-    private func handle(names: [String]) throws {
-        let known = try index.knownStamps(for: names)
-        var changes: [IndexChange] = []
-        for name in names {
-            if !config.namePolicy.isArticle(name) && !config.namePolicy.isIgnored(name) && known[name] == nil {
-                logger.info("ignoring a file that is not a .txt article", metadata: ["event": "ignored", "article_path": "\(name)"])
+    /// Handles paths reported by inotify: each is looked at on disk as it is now.
+    private func handle(paths: [String], extra: [IndexChange]) throws {
+        status.set(.indexing)
+        let known = try index.knownStamps(for: paths)
+        var changes = extra
+        for path in paths {
+            let name = path.split(separator: "/").last.map(String.init) ?? path
+            if !config.namePolicy.isArticle(name) && !config.namePolicy.isIgnored(name) && known[path] == nil
+                && ArticleFileReader.kind(of: config.inbox + "/" + path) != .missing {
+                logger.info("ignoring a file that is not a .txt article", metadata: ["event": "ignored", "article_path": "\(path)"])
             }
-            if let change = reader.change(for: name, known: known[name], reread: true) { changes.append(change) }
+            if let change = reader.change(for: path, known: known[path], reread: true) { changes.append(change) }
         }
         guard !changes.isEmpty else { return }
         for change in try index.apply(changes, now: Date().timeIntervalSince1970) {
@@ -113,23 +184,34 @@ final class IngestService: Service {
         }
     }
 
-    private func log(_ change: AppliedChange, quietly: Bool) {
-        var metadata: Logger.Metadata = ["event": "\(change.outcome.rawValue)", "article_path": "\(change.path)"]
-        if let id = change.articleId { metadata["article_id"] = "\(id)" }
-        switch change.outcome {
-        case .failed:
-            logger.warning("cannot index file", metadata: metadata.merging(failureMetadata(change.path)) { $1 })
-        case .unchanged:
-            logger.debug("file unchanged", metadata: metadata)
-        default:
-            if quietly { logger.debug("\(change.outcome.rawValue)", metadata: metadata) }
-            else { logger.info("\(change.outcome.rawValue)", metadata: metadata) }
+    /// Folders inotify could not watch are compared with the index on a timer instead.
+    private func rescanUnwatchedFolders() async throws {
+        while !Task.isCancelled {
+            try await Task.sleep(for: .seconds(config.rescanIntervalSeconds))
+            let folders = queue.unwatchedFolders.keys
+            if !folders.isEmpty { queue.add(folders.map { .scan($0, reread: false) }) }
         }
     }
 
-    private func failureMetadata(_ path: String) -> Logger.Metadata {
-        guard let failure = try? index.failure(path: path) else { return [:] }
-        return ["error": "\(failure.reason)", "error_code": "\(failure.code)"]
+    private func log(_ change: AppliedChange, quietly: Bool) {
+        var metadata: Logger.Metadata = ["event": "\(change.outcome.rawValue)", "article_path": "\(change.path)"]
+        if let id = change.articleId { metadata["article_id"] = "\(id)" }
+        if let encoding = change.encoding, encoding != TextEncoding.utf8.rawValue { metadata["encoding"] = "\(encoding)" }
+        switch change.outcome {
+        case .failed:
+            if let failure = change.failure { metadata["error"] = "\(failure.reason)"; metadata["error_code"] = "\(failure.code)" }
+            logger.warning("cannot index file", metadata: metadata)
+        case .unchanged:
+            logger.debug("file unchanged", metadata: metadata)
+        default:
+            if change.encoding != nil && change.encoding != TextEncoding.utf8.rawValue {
+                logger.notice("indexed a file that is not UTF-8, decoded as \(change.encoding!)", metadata: metadata)
+            } else if quietly {
+                logger.debug("\(change.outcome.rawValue)", metadata: metadata)
+            } else {
+                logger.info("\(change.outcome.rawValue)", metadata: metadata)
+            }
+        }
     }
 }
 

@@ -28,6 +28,15 @@ public final class ArticleIndex: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            // A damaged file must be noticed now, not on the first query or write.
+            let check = try pool.read { try String.fetchAll($0, sql: "PRAGMA quick_check") }
+            guard check == ["ok"] else {
+                throw IndexError.corrupt(path: path, detail: check.prefix(3).joined(separator: "; "))
+            }
+        } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) {
+            throw IndexError.corrupt(path: path, detail: error.message ?? "\(error.resultCode)")
+        } catch let error as IndexError {
+            throw error
         } catch {
             throw IndexError.cannotOpen(path: path, underlying: String(describing: error))
         }
@@ -40,8 +49,23 @@ public final class ArticleIndex: Sendable {
     // MARK: Writing
 
     /// Applies changes in one transaction: a burst of files costs one commit.
+    /// A failed write is rolled back whole and reported as `IndexError.diskFull` or `.writeFailed`.
     @discardableResult
-    public func apply(_ changes: [IndexChange], now: Double) throws -> [AppliedChange] {
+    public func apply(_ changes: [IndexChange], now: Double) throws(IndexError) -> [AppliedChange] {
+        do {
+            return try write(changes, now: now)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            throw .diskFull(path: path)
+        } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) {
+            throw .corrupt(path: path, detail: error.message ?? "\(error.resultCode)")
+        } catch let error as IndexError {
+            throw error
+        } catch {
+            throw .writeFailed("\(error)")
+        }
+    }
+
+    private func write(_ changes: [IndexChange], now: Double) throws -> [AppliedChange] {
         try pool.write { db in
             var orphanCandidates = Set<Int64>()
             var applied: [AppliedChange] = []
@@ -55,7 +79,7 @@ public final class ArticleIndex: Sendable {
                         INSERT OR REPLACE INTO failure(path, code, reason, inode, size, mtimeNs, failedAt)
                         VALUES (?, ?, ?, ?, ?, ?, ?)
                         """, arguments: [path, code, reason, Int64(bitPattern: stamp.inode), stamp.size, stamp.mtimeNs, now])
-                    applied.append(AppliedChange(path: path, outcome: .failed, articleId: nil))
+                    applied.append(AppliedChange(path: path, outcome: .failed, articleId: nil, failure: (code, reason)))
                 case .remove(let path):
                     let old = try detachFile(db, path: path)
                     try db.execute(sql: "DELETE FROM failure WHERE path = ?", arguments: [path])
@@ -103,7 +127,7 @@ public final class ArticleIndex: Sendable {
             INSERT OR REPLACE INTO file(path, articleId, inode, size, mtimeNs) VALUES (?, ?, ?, ?, ?)
             """, arguments: [path, articleId, Int64(bitPattern: stamp.inode), stamp.size, stamp.mtimeNs])
         try db.execute(sql: "DELETE FROM failure WHERE path = ?", arguments: [path])
-        return AppliedChange(path: path, outcome: outcome, articleId: articleId)
+        return AppliedChange(path: path, outcome: outcome, articleId: articleId, encoding: article.encoding)
     }
 
     /// Removes the file row for `path`, returning the article it pointed to.
@@ -115,12 +139,16 @@ public final class ArticleIndex: Sendable {
 
     // MARK: Reading
 
-    /// The stamp of every indexed or failed file, for reconciliation against the inbox.
-    public func knownStamps() throws -> [String: FileStamp] {
-        try pool.read { db in
+    /// The stamp of every indexed or failed file below `subtree` (`""`: all), for reconciliation.
+    public func knownStamps(under subtree: String = "") throws -> [String: FileStamp] {
+        // Paths below "dir" sort between "dir/" and "dir0" ('0' follows '/'), so the primary key serves the range.
+        let (filter, arguments): (String, StatementArguments) = subtree.isEmpty
+            ? ("", [])
+            : ("WHERE path >= ? AND path < ?", [subtree + "/", subtree + "0"])
+        return try pool.read { db in
             var stamps: [String: FileStamp] = [:]
             for table in ["file", "failure"] {
-                let rows = try Row.fetchCursor(db, sql: "SELECT path, inode, size, mtimeNs FROM \(table)")
+                let rows = try Row.fetchCursor(db, sql: "SELECT path, inode, size, mtimeNs FROM \(table) \(filter)", arguments: arguments)
                 while let row = try rows.next() {
                     stamps[row[0]] = FileStamp(inode: UInt64(bitPattern: row[1]), size: row[2], mtimeNs: row[3])
                 }

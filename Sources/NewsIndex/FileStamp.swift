@@ -51,6 +51,15 @@ public struct AppliedChange: Sendable, Equatable {
     public var path: String
     public var outcome: Outcome
     public var articleId: Int64?
+    /// For indexed files: how the text was decoded.
+    public var encoding: String?
+    /// For failures: the code and reason.
+    public var failure: (code: String, reason: String)?
+
+    public static func == (a: AppliedChange, b: AppliedChange) -> Bool {
+        a.path == b.path && a.outcome == b.outcome && a.articleId == b.articleId && a.encoding == b.encoding
+            && a.failure?.code == b.failure?.code && a.failure?.reason == b.failure?.reason
+    }
 }
 
 /// A recorded failure, as listed to users.

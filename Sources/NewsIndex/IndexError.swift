@@ -6,6 +6,12 @@ public enum IndexError: Error, CustomStringConvertible, Sendable {
     case newerSchema(path: String)
     /// A query reached SQLite and failed; this is a bug in newsd, not in the query.
     case queryFailed(String)
+    /// The database file is damaged or is not a database.
+    case corrupt(path: String, detail: String)
+    /// A write failed because the disk (or quota) is full; the transaction was rolled back.
+    case diskFull(path: String)
+    /// A write failed for another reason; the transaction was rolled back.
+    case writeFailed(String)
 
     public var description: String {
         switch self {
@@ -15,6 +21,12 @@ public enum IndexError: Error, CustomStringConvertible, Sendable {
             "the index \(path) was written by a newer version of newsd; upgrade newsd or point --state-dir at another folder"
         case .queryFailed(let message):
             "the index could not run a search: \(message)"
+        case .corrupt(let path, let detail):
+            "the index database \(path) is damaged (\(detail))"
+        case .diskFull(let path):
+            "disk full: cannot write to the index \(path); free space on its file system (newsd retries by itself)"
+        case .writeFailed(let message):
+            "cannot write to the index: \(message)"
         }
     }
 }

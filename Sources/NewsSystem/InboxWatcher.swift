@@ -2,13 +2,21 @@ import Foundation
 import Glibc
 import NewsCore
 
-/// Something inotify reported about the inbox.
-public enum InboxEvent: Sendable, Equatable {
-    /// The entry `name` was closed after writing, moved in, moved out, deleted or had its
+/// Something inotify reported about the inbox. Paths are relative to the inbox root.
+public enum InboxEvent: Sendable, Hashable {
+    /// The file at `path` was closed after writing, moved in or out, deleted, or had its
     /// attributes changed: its state on disk must be looked at again.
-    case changed(name: String)
+    case changed(path: String)
+    /// An entry whose name cannot be stored appeared (`present`) or went away; `path` is escaped.
+    case badName(path: String, problem: String, present: Bool)
+    /// A folder was created or moved in (and is now watched): its contents must be scanned.
+    case directoryAppeared(path: String)
+    /// A folder was deleted or moved out: whatever was indexed below it must be checked.
+    case directoryGone(path: String)
     /// The kernel's event queue overflowed; events were lost and the whole inbox must be rescanned.
     case overflow
+    /// A folder could not be watched (the watch limit, usually); it must be rescanned periodically.
+    case unwatched(path: String, reason: String)
     /// The inbox folder itself was deleted or moved away.
     case inboxGone
 }
@@ -18,26 +26,31 @@ public struct WatcherError: Error, CustomStringConvertible, Sendable {
     public var description: String
 }
 
-/// Watches one folder with inotify on a thread of its own and hands every batch of
-/// events read in one `read(2)` to a callback.
+/// Watches the inbox and every sub-folder with inotify, on a thread of its own, and hands
+/// the events of each `read(2)` to a callback.
 ///
 /// Only events that mean "the file is complete or gone" are asked for: IN_CLOSE_WRITE
-/// (never IN_MODIFY, so half-written files are not read), IN_MOVED_TO/FROM, IN_DELETE, IN_ATTRIB.
+/// (never IN_MODIFY, so half-written files are not read), IN_MOVED_TO/FROM, IN_DELETE,
+/// IN_ATTRIB, plus IN_CREATE for new folders.
 public final class InboxWatcher: Sendable {
     public let directory: String
     private let inotifyFD: Int32
     private let wakeRead: Int32
     private let wakeWrite: Int32
+    private let reader: ReaderThread
 
-    /// Starts watching `directory`. Events that happen from now on are delivered once `start` is called.
+    static let fileMask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_ATTRIB | IN_CREATE | IN_ONLYDIR | IN_DONT_FOLLOW)
+    static let rootMask = fileMask | UInt32(IN_DELETE_SELF | IN_MOVE_SELF)
+
+    /// Starts watching `directory` and its sub-folders. Events from now on are delivered once `start` is called.
     public init(directory: String) throws(WatcherError) {
         self.directory = directory
         let fd = inotify_init1(Int32(IN_CLOEXEC) | Int32(IN_NONBLOCK))
         guard fd >= 0 else {
-            throw WatcherError(description: "cannot create an inotify instance: \(String(cString: strerror(errno))); raise fs.inotify.max_user_instances")
+            throw WatcherError(description: "cannot create an inotify instance: \(String(cString: strerror(errno))); raise the sysctl fs.inotify.max_user_instances")
         }
-        let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
-        if inotify_add_watch(fd, directory, mask) < 0 {
+        let rootWD = inotify_add_watch(fd, directory, Self.rootMask)
+        if rootWD < 0 {
             let reason = errno == ENOSPC
                 ? "the inotify watch limit is reached; raise the sysctl fs.inotify.max_user_watches"
                 : String(cString: strerror(errno))
@@ -53,11 +66,14 @@ public final class InboxWatcher: Sendable {
         inotifyFD = fd
         wakeRead = pipeFDs[0]
         wakeWrite = pipeFDs[1]
+        reader = ReaderThread(root: directory, rootWD: rootWD, inotifyFD: fd, wakeRead: pipeFDs[0], wakeWrite: pipeFDs[1])
+        reader.watchTree(below: "")
     }
 
     /// Runs the read loop on a new thread until `stop()`; `deliver` is called on that thread.
     public func start(_ deliver: @escaping @Sendable ([InboxEvent]) -> Void) {
-        let reader = ReaderThread(watcher: self, deliver: deliver)
+        let reader = self.reader
+        reader.deliver = deliver
         // A plain thread, not a task: the loop blocks in poll(2), which must not hold a cooperative-pool thread.
         Thread.detachNewThread { reader.run() }
     }
@@ -68,52 +84,119 @@ public final class InboxWatcher: Sendable {
         _ = write(wakeWrite, &byte, 1)
     }
 
+    /// The reader thread's state. Only that thread touches it after `start` (init runs before).
     private final class ReaderThread: @unchecked Sendable {
-        let watcher: InboxWatcher
-        let deliver: @Sendable ([InboxEvent]) -> Void
-        init(watcher: InboxWatcher, deliver: @escaping @Sendable ([InboxEvent]) -> Void) {
-            self.watcher = watcher
-            self.deliver = deliver
+        let root: String
+        let inotifyFD: Int32
+        let wakeRead: Int32
+        let wakeWrite: Int32
+        var deliver: (@Sendable ([InboxEvent]) -> Void)?
+        /// Watch descriptor → folder path relative to the root ("" is the root).
+        var folders: [Int32: String]
+        /// Events produced outside a read (watch failures while adding), delivered with the next batch.
+        var early: [InboxEvent] = []
+
+        init(root: String, rootWD: Int32, inotifyFD: Int32, wakeRead: Int32, wakeWrite: Int32) {
+            self.root = root
+            self.inotifyFD = inotifyFD
+            self.wakeRead = wakeRead
+            self.wakeWrite = wakeWrite
+            folders = [rootWD: ""]
+        }
+
+        /// Adds watches for every folder below `relative` (not the root itself).
+        func watchTree(below relative: String) {
+            for folder in InboxTree.walk(root: root, subtree: relative).directories where !folder.isEmpty {
+                let wd = inotify_add_watch(inotifyFD, root + "/" + folder, InboxWatcher.fileMask)
+                if wd >= 0 {
+                    folders[wd] = folder
+                } else {
+                    let reason = errno == ENOSPC
+                        ? "the inotify watch limit is reached; raise the sysctl fs.inotify.max_user_watches (newsd rescans this folder periodically meanwhile)"
+                        : String(cString: strerror(errno))
+                    early.append(.unwatched(path: folder, reason: reason))
+                }
+            }
+        }
+
+        /// Drops the watches of `relative` and everything below it (the folder left the inbox).
+        func unwatchTree(_ relative: String) {
+            for (wd, folder) in folders where folder == relative || folder.hasPrefix(relative + "/") {
+                inotify_rm_watch(inotifyFD, wd)
+                folders.removeValue(forKey: wd)
+            }
         }
 
         func run() {
             defer {
-                close(watcher.inotifyFD)
-                close(watcher.wakeRead)
-                close(watcher.wakeWrite)
+                close(inotifyFD)
+                close(wakeRead)
+                close(wakeWrite)
             }
+            if !early.isEmpty { deliver?(early); early.removeAll() }
             // Large enough for about a thousand events per read, which is what makes group commit possible.
             let capacity = 64 * 1024
             let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
             defer { buffer.deallocate() }
-            var fds = [pollfd(fd: watcher.inotifyFD, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: watcher.wakeRead, events: Int16(POLLIN), revents: 0)]
+            var fds = [pollfd(fd: inotifyFD, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
             while true {
                 let ready = poll(&fds, 2, -1)
                 if ready < 0 { if errno == EINTR { continue } else { return } }
                 if fds[1].revents != 0 { return }
-                let count = read(watcher.inotifyFD, buffer, capacity)
+                let count = read(inotifyFD, buffer, capacity)
                 if count < 0 { if errno == EAGAIN || errno == EINTR { continue } else { return } }
-                let events = Self.decode(buffer, count: count)
-                if !events.isEmpty { deliver(events) }
+                var events = decode(buffer, count: count)
+                if !early.isEmpty { events = early + events; early.removeAll() }
+                if !events.isEmpty { deliver?(events) }
                 if events.contains(.inboxGone) { return }
             }
         }
 
-        static func decode(_ buffer: UnsafeMutableRawPointer, count: Int) -> [InboxEvent] {
+        func decode(_ buffer: UnsafeMutableRawPointer, count: Int) -> [InboxEvent] {
             var events: [InboxEvent] = []
             var offset = 0
             let header = MemoryLayout<inotify_event>.size
             while offset + header <= count {
+                let wd = buffer.load(fromByteOffset: offset, as: Int32.self)
                 let mask = buffer.load(fromByteOffset: offset + 4, as: UInt32.self)
                 let length = Int(buffer.load(fromByteOffset: offset + 12, as: UInt32.self))
-                let namePointer = (buffer + offset + header).assumingMemoryBound(to: CChar.self)
+                let nameStart = (buffer + offset + header).assumingMemoryBound(to: UInt8.self)
+                let nameBytes = UnsafeBufferPointer(start: nameStart, count: length).prefix { $0 != 0 }
                 offset += header + length
+
                 if mask & UInt32(IN_Q_OVERFLOW) != 0 { events.append(.overflow); continue }
-                if mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF) != 0 { events.append(.inboxGone); continue }
-                if mask & UInt32(IN_IGNORED) != 0 || length == 0 { continue }
-                if mask & UInt32(IN_ISDIR) != 0 { continue }
-                events.append(.changed(name: String(cString: namePointer)))
+                if mask & UInt32(IN_IGNORED) != 0 { folders.removeValue(forKey: wd); continue }
+                guard let folder = folders[wd] else { continue }
+                if mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF) != 0 {
+                    if folder.isEmpty { events.append(.inboxGone) }
+                    continue
+                }
+                guard !nameBytes.isEmpty else { continue }
+                let (name, problem) = FileName.decode(nameBytes)
+                let path = folder.isEmpty ? name : folder + "/" + name
+                let arrived = mask & UInt32(IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_ATTRIB) != 0
+                if let problem {
+                    events.append(.badName(path: path, problem: problem, present: arrived))
+                    continue
+                }
+                if mask & UInt32(IN_ISDIR) != 0 {
+                    if name.hasPrefix(".") { continue }
+                    if mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 {
+                        // Watch first, then scan: files written into the new folder meanwhile are seen by one or the other.
+                        watchTree(below: path)
+                        events.append(contentsOf: early)
+                        early.removeAll()
+                        events.append(.directoryAppeared(path: path))
+                    } else if mask & UInt32(IN_DELETE | IN_MOVED_FROM) != 0 {
+                        unwatchTree(path)
+                        events.append(.directoryGone(path: path))
+                    }
+                    continue
+                }
+                // IN_CREATE alone is not a complete file: wait for its close or move.
+                if mask == UInt32(IN_CREATE) { continue }
+                events.append(.changed(path: path))
             }
             return events
         }

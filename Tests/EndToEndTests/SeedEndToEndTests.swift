@@ -54,7 +54,7 @@ struct SeedEndToEndTests {
     @Test("articles already in the inbox are indexed at start")
     func existingFiles() async throws {
         let daemon = try await RunningDaemon { inbox in try SeedCorpus.copy(into: inbox) }
-        #expect(try await daemon.waitForStatus { $0.articles == 5 && $0.state == "watching" })
+        #expect(try await daemon.waitForStatus { $0.articles == 5 && $0.state == "idle" })
         let (_, reward) = try find(daemon, "reward")
         #expect(reward?.total == 2)
     }

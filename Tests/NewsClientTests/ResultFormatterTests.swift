@@ -48,10 +48,10 @@ struct ResultFormatterTests {
 
     @Test("status")
     func status() {
-        let status = StatusResponse(state: "watching", inbox: "/srv/inbox", articles: 5, files: 6, pending: 0, failed: 1,
+        let status = StatusResponse(state: "idle", inbox: "/srv/inbox", articles: 5, files: 6, pending: 0, failed: 1,
                                     indexBytes: 209_936, uptimeSeconds: 3725, version: "0.1.0")
         #expect(ResultFormatter.status(status, socket: "/run/newsd/newsd.sock") == """
-            newsd 0.1.0: watching
+            newsd 0.1.0: idle
               inbox:     /srv/inbox
               articles:  5 (6 files)
               pending:   0

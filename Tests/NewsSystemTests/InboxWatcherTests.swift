@@ -28,7 +28,7 @@ struct InboxWatcherTests {
         let (watcher, log) = try watch()
         defer { watcher.stop() }
         try folder.write("Head\n\nBody", to: "a.txt")
-        #expect(try await waitUntil { log.contains(.changed(name: "a.txt")) })
+        #expect(try await waitUntil { log.contains(.changed(path: "a.txt")) })
     }
 
     @Test("a file moved in, moved out and deleted is reported each time")
@@ -40,14 +40,14 @@ struct InboxWatcherTests {
         defer { watcher.stop() }
 
         try FileManager.default.moveItem(atPath: outside.file("m.txt"), toPath: folder.file("m.txt"))
-        #expect(try await waitUntil { log.contains(.changed(name: "m.txt")) })
+        #expect(try await waitUntil { log.contains(.changed(path: "m.txt")) })
 
         let before = log.all.count
         try FileManager.default.moveItem(atPath: folder.file("m.txt"), toPath: outside.file("back.txt"))
-        #expect(try await waitUntil { log.all.count > before && log.all.last == .changed(name: "m.txt") })
+        #expect(try await waitUntil { log.all.count > before && log.all.last == .changed(path: "m.txt") })
 
         try FileManager.default.removeItem(atPath: folder.file("gone.txt"))
-        #expect(try await waitUntil { log.contains(.changed(name: "gone.txt")) })
+        #expect(try await waitUntil { log.contains(.changed(path: "gone.txt")) })
     }
 
     @Test("a temporary name renamed into place reports both names; the reader decides what to ignore")
@@ -56,8 +56,8 @@ struct InboxWatcherTests {
         defer { watcher.stop() }
         try folder.write("Head", to: "story.txt.part")
         try FileManager.default.moveItem(atPath: folder.file("story.txt.part"), toPath: folder.file("story.txt"))
-        #expect(try await waitUntil { log.contains(.changed(name: "story.txt")) })
-        #expect(log.contains(.changed(name: "story.txt.part")))
+        #expect(try await waitUntil { log.contains(.changed(path: "story.txt")) })
+        #expect(log.contains(.changed(path: "story.txt.part")))
     }
 
     @Test("the inbox itself disappearing is reported")
