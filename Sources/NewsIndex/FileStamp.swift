@@ -13,7 +13,7 @@ public struct FileStamp: Sendable, Equatable, Hashable {
 }
 
 /// One change to apply to the index, produced by the ingest service from the inbox's state.
-public enum IndexChange: Sendable {
+public enum IndexChange: Sendable, Equatable {
     /// The file at `path` (relative to the inbox) holds this article.
     case upsert(path: String, stamp: FileStamp, article: IndexableArticle)
     /// The file at `path` could not be indexed; whatever it held before is gone from the index.

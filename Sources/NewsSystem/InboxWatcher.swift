@@ -153,6 +153,12 @@ public final class InboxWatcher: Sendable {
             }
         }
 
+        private func arrivesComplete(_ path: String) -> Bool {
+            var info = stat()
+            guard lstat(path, &info) == 0 else { return false }
+            return info.st_mode & S_IFMT != S_IFREG || info.st_nlink > 1
+        }
+
         func decode(_ buffer: UnsafeMutableRawPointer, count: Int) -> [InboxEvent] {
             var events: [InboxEvent] = []
             var offset = 0
@@ -194,8 +200,10 @@ public final class InboxWatcher: Sendable {
                     }
                     continue
                 }
-                // IN_CREATE alone is not a complete file: wait for its close or move.
-                if mask == UInt32(IN_CREATE) { continue }
+                // A regular file that was just created is still being written: wait for its close.
+                // FIFOs, sockets, devices and symlinks are never closed after writing, and a hard
+                // link arrives complete, so those are looked at now.
+                if mask == UInt32(IN_CREATE) && !arrivesComplete(root + "/" + path) { continue }
                 events.append(.changed(path: path))
             }
             return events

@@ -1,0 +1,91 @@
+@testable import NewsDaemon
+import NewsIndex
+import NewsSystem
+import Testing
+import TestSupport
+
+@Suite("Ingest queue")
+struct IngestQueueTests {
+    @Test("repeated events for one path collapse; everything queued is taken in one batch")
+    func coalescing() async throws {
+        let queue = IngestQueue()
+        queue.push([.changed(path: "a.txt"), .changed(path: "b.txt"), .changed(path: "a.txt")])
+        queue.push([.directoryAppeared(path: "sub"), .overflow])
+        #expect(queue.pendingCount == 4)
+        let batch = try #require(await queue.next(limit: 100))
+        #expect(batch.items == [.path("a.txt"), .path("b.txt"), .scan("sub", reread: false), .scan("", reread: false)])
+        #expect(queue.pendingCount == 0)
+    }
+
+    @Test("a batch is at most `limit` items; the rest waits for the next one")
+    func limit() async throws {
+        let queue = IngestQueue()
+        queue.push((0..<5).map { .changed(path: "\($0).txt") })
+        #expect(try #require(await queue.next(limit: 3)).items.count == 3)
+        #expect(try #require(await queue.next(limit: 3)).items.count == 2)
+    }
+
+    @Test("while paused, work accumulates; resume releases it")
+    func pause() async throws {
+        let queue = IngestQueue()
+        queue.pause()
+        queue.push([.changed(path: "a.txt")])
+        let waiting = Task { await queue.next(limit: 10) }
+        queue.push([.changed(path: "b.txt")])
+        #expect(queue.pendingCount == 2)
+        queue.resume()
+        let batch = try #require(await waiting.value)
+        #expect(Set(batch.items) == [.path("a.txt"), .path("b.txt")])
+    }
+
+    @Test("a failed batch goes back ahead of newer work")
+    func requeue() async throws {
+        let queue = IngestQueue()
+        queue.push([.changed(path: "old.txt")])
+        let batch = try #require(await queue.next(limit: 10))
+        queue.push([.changed(path: "new.txt")])
+        queue.requeue(batch)
+        #expect(try #require(await queue.next(limit: 10)).items == [.path("old.txt"), .path("new.txt")])
+    }
+
+    @Test("closing ends the wait")
+    func close() async {
+        let queue = IngestQueue()
+        let waiting = Task { await queue.next(limit: 10) }
+        queue.close()
+        #expect(await waiting.value == nil)
+    }
+}
+
+@Suite("Change reader")
+struct ChangeReaderTests {
+    let folder = TemporaryFolder("newsd-reader")
+    var reader: ChangeReader { ChangeReader(inbox: folder.path, policy: .init(), maxFileBytes: 1000) }
+    let someStamp = FileStamp(inode: 1, size: 1, mtimeNs: 1)
+
+    @Test("a file deleted between the event and the read is removed if it was indexed, else ignored")
+    func deletedBeforeRead() {
+        guard case .remove(let path) = reader.change(for: "gone.txt", known: someStamp) else {
+            Issue.record("expected a removal"); return
+        }
+        #expect(path == "gone.txt")
+        #expect(reader.change(for: "gone.txt", known: nil) == nil)
+    }
+
+    @Test("an unchanged stamp is skipped unless a reread is asked for")
+    func stamps() throws {
+        try folder.write("Head\n\nBody", to: "a.txt")
+        guard case .upsert(_, let stamp, _) = reader.change(for: "a.txt", known: nil) else { Issue.record("expected an upsert"); return }
+        #expect(reader.change(for: "a.txt", known: stamp) == nil)
+        #expect(reader.change(for: "a.txt", known: stamp, reread: true) != nil)
+    }
+
+    @Test("names that are not articles are left alone, and removed if they were indexed")
+    func nonArticles() throws {
+        try folder.write("x", to: "photo.jpg")
+        try folder.write("x", to: "draft.txt.part")
+        #expect(reader.change(for: "photo.jpg", known: nil) == nil)
+        #expect(reader.change(for: "draft.txt.part", known: nil) == nil)
+        guard case .remove = reader.change(for: "photo.jpg", known: someStamp) else { Issue.record("expected a removal"); return }
+    }
+}
