@@ -14,10 +14,9 @@ struct ChangeReader: Sendable {
     /// file is read even when its stamp is unchanged: after a close-after-write event the
     /// content may differ within one mtime tick.
     func change(for name: String, known: FileStamp?, reread: Bool = false) -> IndexChange? {
-        // Names that are not articles (hidden, temporary, other extensions such as the inbox's
-        // README.md) are left alone; a file renamed away from .txt is removed like a deleted one.
+        // Hidden and temporary names are never looked at.
         let fileName = name.split(separator: "/").last.map(String.init) ?? name
-        if !policy.isArticle(fileName) { return known == nil ? nil : .remove(path: name) }
+        if policy.isIgnored(fileName) { return known == nil ? nil : .remove(path: name) }
         let path = inbox + "/" + name
         switch ArticleFileReader.kind(of: path) {
         case .missing:
@@ -30,6 +29,9 @@ struct ChangeReader: Sendable {
             return .failed(path: name, stamp: stamp, code: "not-regular",
                            reason: "\(what); newsd reads only regular files and never follows links")
         case .regular(let size, let inode, let mtimeNs):
+            // Regular files that are not articles (a README, a photo) are left alone;
+            // a file renamed away from .txt leaves the index like a deleted one.
+            if !policy.isArticle(fileName) { return known == nil ? nil : .remove(path: name) }
             let stamp = FileStamp(inode: inode, size: size, mtimeNs: mtimeNs)
             if known == stamp && !reread { return nil }
             return read(name: name, path: path)

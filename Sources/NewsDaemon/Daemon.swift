@@ -44,7 +44,12 @@ public enum Daemon {
         ))
         defer {
             unlink(socketPath)
-            try? index.close()
+            do {
+                try index.close()
+            } catch {
+                logger.warning("the index did not close cleanly; it will be checked at the next start",
+                               metadata: ["event": "close-failed", "error": "\(error)"])
+            }
         }
         try await group.run()
         status.set(.stopping)

@@ -1,0 +1,180 @@
+import Foundation
+import NewsClient
+import Testing
+import TestSupport
+
+/// The ingest promise: whatever is in the inbox is in the index, exactly once.
+@Suite("End to end: ingest")
+struct IngestEndToEndTests {
+    func paths(_ daemon: RunningDaemon, _ query: String) throws -> [String] {
+        try daemon.client.search(query, limit: 100).hits.flatMap(\.paths).sorted()
+    }
+
+    func article(_ headline: String, _ body: String) -> String { "\(headline)\n\n\(body)\n" }
+
+    @Test("sub-folders are watched recursively: created, moved in, moved out, deleted")
+    func subfolders() async throws {
+        let daemon = try await RunningDaemon { inbox in
+            try FileManager.default.createDirectory(atPath: inbox + "/existing/deep", withIntermediateDirectories: true)
+            try "Old story\n\nAlready there in a deep folder.".write(toFile: inbox + "/existing/deep/old.txt", atomically: false, encoding: .utf8)
+        }
+        #expect(try await waitUntil { try paths(daemon, "deep") == ["existing/deep/old.txt"] })
+
+        // A folder created inside the inbox, then a file written into it.
+        try FileManager.default.createDirectory(atPath: daemon.inbox + "/world/2026", withIntermediateDirectories: true)
+        try article("Harbour news", "Ships are back.").write(toFile: daemon.inbox + "/world/2026/h.txt", atomically: false, encoding: .utf8)
+        #expect(try await waitUntil { try paths(daemon, "ships") == ["world/2026/h.txt"] })
+
+        // A folder full of articles moved in from outside.
+        let outside = TemporaryFolder("newsd-outside")
+        outside.folder("batch/inner")
+        for n in 0..<20 {
+            try article("Batch \(n)", "Moved in together, item zebra\(n).").write(toFile: outside.file("batch/inner/\(n).txt"), atomically: false, encoding: .utf8)
+        }
+        try FileManager.default.moveItem(atPath: outside.file("batch"), toPath: daemon.inbox + "/batch")
+        #expect(try await waitUntil { try daemon.client.search("together").total == 20 })
+
+        // A file written into the moved-in folder afterwards: the new folder is watched.
+        try article("Late arrival", "Written after the move.").write(toFile: daemon.inbox + "/batch/inner/late.txt", atomically: false, encoding: .utf8)
+        #expect(try await waitUntil { try paths(daemon, "arrival") == ["batch/inner/late.txt"] })
+
+        // Moved out: its articles go.
+        try FileManager.default.moveItem(atPath: daemon.inbox + "/batch", toPath: outside.file("batch-back"))
+        #expect(try await waitUntil { try daemon.client.search("together").total == 0 && paths(daemon, "arrival").isEmpty })
+
+        // Deleted: its articles go.
+        try FileManager.default.removeItem(atPath: daemon.inbox + "/world")
+        #expect(try await waitUntil { try paths(daemon, "ships").isEmpty })
+
+        // A symlink to a folder outside is never followed.
+        try FileManager.default.createSymbolicLink(atPath: daemon.inbox + "/elsewhere", withDestinationPath: outside.path)
+        #expect(try await daemon.waitForStatus { $0.failed == 1 })
+        #expect(try daemon.client.failures().failures.map(\.path) == ["elsewhere"])
+        #expect(try daemon.client.search("together").total == 0)
+        #expect(try daemon.client.status().articles == 1)
+    }
+
+    @Test("a file written through several opens ends with its final content; a rewrite replaces the old text")
+    func partialWrites() async throws {
+        let daemon = try await RunningDaemon()
+        let path = daemon.inbox + "/growing.txt"
+        let handle = try #require(FileHandle(forWritingAtPath: { FileManager.default.createFile(atPath: path, contents: nil); return path }()))
+        try handle.write(contentsOf: Data("Growing story\n\nfirstpart ".utf8))
+        try handle.close()
+        #expect(try await waitUntil { try paths(daemon, "firstpart") == ["growing.txt"] })
+        let append = try #require(FileHandle(forWritingAtPath: path))
+        try append.seekToEnd()
+        try append.write(contentsOf: Data("secondpart".utf8))
+        try append.close()
+        #expect(try await waitUntil { try paths(daemon, "firstpart secondpart") == ["growing.txt"] })
+
+        try article("Rewritten", "only thirdpart now").write(toFile: path, atomically: false, encoding: .utf8)
+        #expect(try await waitUntil { try paths(daemon, "thirdpart") == ["growing.txt"] })
+        #expect(try paths(daemon, "firstpart").isEmpty)
+        #expect(try daemon.client.status().articles == 1)
+    }
+
+    @Test("the same text under two names is one article; a renamed file keeps its id")
+    func duplicatesAndRenames() async throws {
+        let daemon = try await RunningDaemon()
+        let text = article("Syndicated report", "Word for word the same in two files.")
+        try text.write(toFile: daemon.inbox + "/one.txt", atomically: false, encoding: .utf8)
+        try text.write(toFile: daemon.inbox + "/two.txt", atomically: false, encoding: .utf8)
+        #expect(try await daemon.waitForStatus { $0.files == 2 })
+        let found = try daemon.client.search("syndicated")
+        #expect(found.total == 1 && found.hits[0].paths == ["one.txt", "two.txt"])
+
+        try article("Unique", "Renamed later.").write(toFile: daemon.inbox + "/before.txt", atomically: false, encoding: .utf8)
+        #expect(try await waitUntil { try paths(daemon, "renamed") == ["before.txt"] })
+        let id = try daemon.client.search("renamed").hits[0].id
+        daemon.root.folder("inbox/moved")
+        try FileManager.default.moveItem(atPath: daemon.inbox + "/before.txt", toPath: daemon.inbox + "/moved/after.txt")
+        #expect(try await waitUntil { try paths(daemon, "renamed") == ["moved/after.txt"] })
+        #expect(try daemon.client.search("renamed").hits[0].id == id)
+    }
+
+    @Test("a burst of files is indexed in batches while queries keep being answered")
+    func burst() async throws {
+        let daemon = try await RunningDaemon()
+        let staging = daemon.root.folder("staging")
+        let count = 3000
+        for n in 0..<count {
+            try article("Burst \(n)", "Burst article number \(n) token\(n).").write(toFile: staging + "/\(n).txt", atomically: false, encoding: .utf8)
+        }
+        let client = daemon.client
+        let mover = Task.detached {
+            for n in 0..<count { rename(staging + "/\(n).txt", daemon.inbox + "/\(n).txt") }
+        }
+        var answered = 0
+        var sawIndexing = false
+        while true {
+            let status = try client.status()  // throws if a query is not answered
+            answered += 1
+            if status.pending > 0 { sawIndexing = true }
+            if status.articles == count { break }
+            try await Task.sleep(for: .milliseconds(5))
+            #expect(answered < 20_000, "burst never completed")
+            if answered >= 20_000 { break }
+        }
+        await mover.value
+        #expect(try client.search("token2999").total == 1)
+        #expect(answered > 1)
+        _ = sawIndexing
+        // Group commit: far fewer "indexed" batches than files would mean one transaction per file.
+        #expect(try client.status().files == count)
+    }
+
+    @Test("pause queues new files; resume indexes them; reindex reads every file again")
+    func controls() async throws {
+        let daemon = try await RunningDaemon()
+        let paused = try daemon.newsctl("pause")
+        #expect(paused.status == 0 && paused.stdout.contains("paused"))
+        for n in 0..<5 {
+            try article("Held \(n)", "Waiting while paused.").write(toFile: daemon.inbox + "/held\(n).txt", atomically: false, encoding: .utf8)
+        }
+        #expect(try await daemon.waitForStatus { $0.state == "paused" && $0.pending == 5 })
+        #expect(try daemon.client.status().articles == 0)
+
+        #expect(try daemon.newsctl("resume").status == 0)
+        #expect(try await daemon.waitForStatus { $0.articles == 5 && $0.state == "idle" })
+
+        let reindex = try daemon.newsctl("reindex")
+        #expect(reindex.status == 0)
+        #expect(reindex.stdout.contains("reindexed: 5 articles"))
+        #expect(daemon.log.contains("event=reindexed"))
+    }
+
+    @Test("a damaged database is moved aside and rebuilt from the inbox")
+    func corruptDatabase() async throws {
+        let first = try await RunningDaemon { inbox in
+            try "Survivor\n\nRebuilt from the inbox.".write(toFile: inbox + "/s.txt", atomically: false, encoding: .utf8)
+        }
+        #expect(try await first.waitForStatus { $0.articles == 1 })
+        #expect(try await first.stop() == 0)
+        let database = first.stateDir + "/index.sqlite"
+        try Data(repeating: 0x42, count: 8192).write(to: URL(fileURLWithPath: database))
+        try? FileManager.default.removeItem(atPath: database + "-wal")
+
+        let log = first.root.file("second.log")
+        let second = try RunningDaemon.launch(arguments: ["--inbox", first.inbox, "--state-dir", first.stateDir, "--socket", first.socket], logPath: log)
+        defer { kill(second.processIdentifier, SIGTERM); second.waitUntilExit() }
+        #expect(try await first.waitForStatus { $0.articles == 1 })
+        #expect(try String(contentsOfFile: log, encoding: .utf8).contains("event=index-corrupt"))
+        let aside = try FileManager.default.contentsOfDirectory(atPath: first.stateDir).filter { $0.contains(".corrupt-") }
+        #expect(!aside.isEmpty, "the damaged file is kept for inspection")
+    }
+
+    @Test("a database from a newer newsd is refused, never overwritten")
+    func newerDatabase() async throws {
+        let first = try await RunningDaemon()
+        #expect(try await first.stop() == 0)
+        let database = first.stateDir + "/index.sqlite"
+        let sqlite = try runProcess("/usr/bin/sqlite3", [database, "INSERT INTO grdb_migrations VALUES ('v99-future')"])
+        #expect(sqlite.status == 0)
+        let before = try runProcess("/usr/bin/sqlite3", [database, ".dump"]).stdout
+        let result = try runProcess(BuiltProducts.newsd, ["--inbox", first.inbox, "--state-dir", first.stateDir, "--socket", first.socket])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("newer version of newsd"))
+        #expect(try runProcess("/usr/bin/sqlite3", [database, ".dump"]).stdout == before, "the database is left as it was")
+    }
+}
