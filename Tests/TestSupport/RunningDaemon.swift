@@ -29,10 +29,15 @@ public final class RunningDaemon: @unchecked Sendable {
         }
     }
 
-    /// Starts the binary with `arguments`, stderr going to `logPath`.
+    /// Starts the newsd binary with `arguments`, stderr going to `logPath`.
     public static func launch(arguments: [String], logPath: String, environment: [String: String] = [:]) throws -> Process {
+        try launchCommand(BuiltProducts.newsd, arguments, logPath: logPath, environment: environment)
+    }
+
+    /// Starts `executable` (newsd, or a wrapper such as setpriv) with output going to `logPath`.
+    public static func launchCommand(_ executable: String, _ arguments: [String], logPath: String, environment: [String: String] = [:]) throws -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: BuiltProducts.newsd)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
