@@ -7,7 +7,7 @@ import Foundation
 
 /// Requests that change what the ingest loop does.
 public enum ControlAction: String, Sendable, CaseIterable {
-    case pause, resume, reindex
+    case pause, resume, reconcile, reindex
 }
 
 /// The typed client of newsd's control API, used by newsctl and the tests.

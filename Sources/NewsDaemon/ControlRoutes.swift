@@ -22,6 +22,10 @@ struct ControlRoutes: Sendable {
             queue.resume()
             return control("resumed: queued files are being indexed")
         }
+        router.post("/v1/reconcile") { _, _ in
+            queue.add([.scan("", reread: false)])
+            return control("reconciling: the inbox is compared with the index; changed files are read again")
+        }
         router.post("/v1/reindex") { _, _ in
             queue.add([.scan("", reread: true)])
             let note = queue.isPaused ? " (starts when resumed)" : ""

@@ -179,9 +179,12 @@ final class IngestService: Service {
             if let change = reader.change(for: path, known: known[path], reread: true) { changes.append(change) }
         }
         guard !changes.isEmpty else { return }
-        for change in try index.apply(changes, now: Date().timeIntervalSince1970) {
-            log(change, quietly: false)
-        }
+        let started = ContinuousClock.now
+        let applied = try index.apply(changes, now: Date().timeIntervalSince1970)
+        logger.debug("wrote a batch in one transaction", metadata: [
+            "event": "batch", "files": "\(changes.count)", "seconds": "\(DaemonStatus.seconds(ContinuousClock.now - started))",
+        ])
+        for change in applied { log(change, quietly: false) }
     }
 
     /// Folders inotify could not watch are compared with the index on a timer instead.

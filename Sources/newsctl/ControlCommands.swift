@@ -35,6 +35,13 @@ extension Newsctl {
         func run() throws { try runControl(.resume, connection) }
     }
 
+    struct Reconcile: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compare the inbox with the index now, as at start: new and changed files are read, gone ones removed.")
+        @OptionGroup var connection: ConnectionOptions
+        func run() throws { try runControl(.reconcile, connection) }
+    }
+
     struct Reindex: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Rebuild the index from the inbox: every file is read again.",

@@ -119,9 +119,14 @@ struct IngestEndToEndTests {
         await mover.value
         #expect(try client.search("token2999").total == 1)
         #expect(answered > 1)
-        _ = sawIndexing
-        // Group commit: far fewer "indexed" batches than files would mean one transaction per file.
+        #expect(sawIndexing, "the burst was seen pending at least once")
         #expect(try client.status().files == count)
+        // Group commit: a burst is written many files per transaction.
+        let batchSizes = daemon.log.split(separator: "\n").filter { $0.contains("event=batch") }.compactMap { line in
+            line.split(separator: " ").first { $0.hasPrefix("files=") }.flatMap { Int($0.dropFirst(6)) }
+        }
+        #expect((batchSizes.max() ?? 0) > 10, "largest batch: \(batchSizes.max() ?? 0) files")
+        #expect(batchSizes.count < count / 2)
     }
 
     @Test("pause queues new files; resume indexes them; reindex reads every file again")
@@ -137,6 +142,10 @@ struct IngestEndToEndTests {
 
         #expect(try daemon.newsctl("resume").status == 0)
         #expect(try await daemon.waitForStatus { $0.articles == 5 && $0.state == "idle" })
+
+        try "Changed behind its back\n\nReconcile finds it.".write(toFile: daemon.inbox + "/held0.txt", atomically: false, encoding: .utf8)
+        #expect(try daemon.newsctl("reconcile").status == 0)
+        #expect(try await waitUntil { try daemon.client.search("behind").total == 1 })
 
         let reindex = try daemon.newsctl("reindex")
         #expect(reindex.status == 0)

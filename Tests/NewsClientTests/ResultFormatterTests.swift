@@ -63,6 +63,20 @@ struct ResultFormatterTests {
             """)
     }
 
+    @Test("progress shows done/total, rate and ETA")
+    func progress() {
+        #expect(ResultFormatter.progress(ProgressInfo(done: 500, total: 2000, elapsedSeconds: 2)) == "500/2000 (25%), 250/s, ETA 6s")
+        #expect(ResultFormatter.progress(ProgressInfo(done: 2000, total: 2000, elapsedSeconds: 4)) == "2000/2000 (100%), 500/s")
+        #expect(ResultFormatter.progress(ProgressInfo(done: 0, total: 0, elapsedSeconds: 0)) == "0/0 (100%)")
+    }
+
+    @Test("failures list")
+    func failures() {
+        let out = ResultFormatter.failures(FailuresResponse(total: 1, failures: [FailureInfo(path: "b.txt", code: "binary", reason: "the file is binary")]))
+        #expect(out.hasPrefix("b.txt: the file is binary [binary]\n"))
+        #expect(ResultFormatter.failures(FailuresResponse(total: 0, failures: [])).hasPrefix("no failures"))
+    }
+
     @Test("socket path: flag, then NEWSD_SOCKET, then the default")
     func socketPath() {
         #expect(NewsClient.socketPath(flag: "/a", environment: ["NEWSD_SOCKET": "/b"]) == "/a")
