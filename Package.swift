@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.0.0", traits: [.defaults, "YAML"]),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         // Pure domain logic: parsing, query translation, API types. No I/O.
@@ -25,18 +26,24 @@ let package = Package(
             name: "NewsIndex",
             dependencies: ["NewsCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        // Linux edges: inotify, file reading, Unix socket probing, log output.
+        // libsystemd (sd_notify, sd_listen_fds, sd_journal_sendv) from Debian's libsystemd-dev.
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // Linux edges: inotify, file reading, Unix socket probing, log output, systemd.
         .target(
             name: "NewsSystem",
-            dependencies: ["NewsCore", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["NewsCore", "CSystemd", .product(name: "Logging", package: "swift-log")]
         ),
         // Services and their wiring: ingest, control server, configuration.
         .target(
             name: "NewsDaemon",
             dependencies: [
-                "NewsCore", "NewsIndex", "NewsSystem",
+                "NewsCore", "NewsIndex", "NewsSystem", "NewsClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
             ]

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NewsCore
 import NewsIndex
 import NewsSystem
 import ServiceLifecycle
@@ -9,41 +10,75 @@ import ServiceLifecycle
 /// service group that stops cleanly on SIGTERM or SIGINT (reverse order: server, then ingest).
 public enum Daemon {
     /// Runs until a shutdown signal; throws on a start-up error, with a message to act on.
-    public static func run(config: DaemonConfig, logger: Logger) async throws {
+    /// `reload` reads the configuration again (on SIGHUP); `logLevel` is shared with the log handlers.
+    public static func run(config: DaemonConfig, reload: @escaping @Sendable () async throws(ConfigError) -> DaemonConfig,
+                           logLevel: LogLevelSetting, logger: Logger) async throws {
         try prepareFolders(config, logger: logger)
         let lock = try StateLock(directory: config.stateDirectory)
         defer { lock.release() }
-        try claimSocketPath(config.socketPath, logger: logger)
+        // Socket activation: systemd holds the socket and hands it over; otherwise bind the path.
+        let inherited = InheritedSockets.listeningSocket()
+        let socketPath = inherited.flatMap(InheritedSockets.path(of:)) ?? config.socketPath
+        if inherited == nil { try claimSocketPath(config.socketPath, logger: logger) }
 
         let index = try openIndex(config.databasePath, logger: logger)
+        let settings = SettingsStore(config)
         let status = DaemonStatus()
         let queue = IngestQueue()
-        let ingest = IngestService(config: config, index: index, status: status, queue: queue, logger: logger)
+        let notifier = SystemdNotifier()
+        let ingest = IngestService(settings: settings, index: index, status: status, queue: queue, logger: logger)
 
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
         ControlRoutes(config: config, index: index, status: status, queue: queue).register(on: router)
-        let socketPath = config.socketPath
-        let server = Application(
-            router: router,
-            server: .http1(configuration: .init(idleTimeout: .seconds(30))),
-            configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "newsd"),
-            onServerRunning: { _ in
-                // Who may connect may query: owner and group only.
-                chmod(socketPath, 0o660)
-                logger.info("newsd is ready", metadata: [
-                    "event": "ready", "socket": "\(socketPath)", "inbox": "\(config.inbox)", "state_dir": "\(config.stateDirectory)",
-                ])
-            },
-            logger: logger
-        )
+        if ProcessInfo.processInfo.environment["NEWSD_DEBUG_TRIGGERS"] == "1" {
+            // Only for tests of the watchdog: never enabled in a normal installation.
+            router.post("/v1/debug/hang") { _, _ in
+                queue.add([.hang])
+                return JSONResponse.make(ControlResponse(state: "hanging", message: "the ingest loop will hang"))
+            }
+        }
+        let statusLine: @Sendable () -> String = {
+            let counts = (try? index.counts()) ?? (articles: 0, files: 0, failed: 0)
+            let state = status.state(paused: queue.isPaused, pending: queue.pendingCount)
+            var line = "\(state): \(counts.articles) articles, \(queue.pendingCount) pending, \(counts.failed) failed"
+            if let problem = status.problem { line += " (\(problem))" }
+            return line
+        }
+        let announceReady: @Sendable () async -> Void = {
+            notifier.ready(status: statusLine())
+            logger.info("newsd is ready", metadata: [
+                "event": "ready", "socket": "\(socketPath)", "inbox": "\(config.inbox)", "state_dir": "\(config.stateDirectory)",
+                "socket_activated": "\(inherited != nil)",
+            ])
+        }
+        let server: any Service
+        if let inherited {
+            server = InheritedSocketServer(descriptor: inherited, responder: router.buildResponder(), logger: logger, onRunning: announceReady)
+        } else {
+            server = Application(
+                router: router,
+                server: .http1(configuration: .init(idleTimeout: .seconds(30))),
+                configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "newsd"),
+                onServerRunning: { _ in
+                    // Who may connect may query: owner and group only.
+                    chmod(socketPath, 0o660)
+                    await announceReady()
+                },
+                logger: logger
+            )
+        }
+        let systemd = SystemdService(notifier: notifier, status: status, statusLine: statusLine, socketPath: socketPath, logger: logger)
+        let reloader = ReloadService(settings: settings, logLevel: logLevel, load: reload, notifier: notifier,
+                                     readyLine: statusLine, logger: logger)
+        // Started in this order, stopped in reverse: STOPPING=1 first, then the server, then ingest.
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: ingest), .init(service: server)],
+            services: [.init(service: ingest), .init(service: server), .init(service: reloader), .init(service: systemd)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
         defer {
-            unlink(socketPath)
+            if inherited == nil { unlink(socketPath) }
             do {
                 try index.close()
             } catch {

@@ -11,6 +11,10 @@ public final class DaemonStatus: Sendable {
 
     private struct State {
         var activity = Activity.starting
+        /// When the ingest loop took its current batch (nil while it waits for work).
+        var busySince: ContinuousClock.Instant?
+        /// The last sign of progress from the ingest loop.
+        var lastBeat = ContinuousClock.now
         var problem: String?
         var progress: (done: Int, total: Int, started: ContinuousClock.Instant)?
     }
@@ -31,7 +35,29 @@ public final class DaemonStatus: Sendable {
 
     func beginProgress(total: Int) { state.withLock { $0.progress = (0, total, .now) } }
 
-    func advanceProgress(by count: Int) { state.withLock { $0.progress?.done += count } }
+    func advanceProgress(by count: Int) {
+        state.withLock {
+            $0.progress?.done += count
+            $0.lastBeat = .now
+        }
+    }
+
+    /// The ingest loop took a batch (`true`) or went back to waiting (`false`).
+    func setBusy(_ busy: Bool) {
+        state.withLock {
+            $0.busySince = busy ? .now : nil
+            $0.lastBeat = .now
+        }
+    }
+
+    /// The ingest loop made progress.
+    func beat() { state.withLock { $0.lastBeat = .now } }
+
+    /// True when the ingest loop has been working on something without progress for `limit`:
+    /// the watchdog then stops reassuring systemd.
+    func isStalled(limit: Duration) -> Bool {
+        state.withLock { $0.busySince != nil && ContinuousClock.now - $0.lastBeat > limit }
+    }
 
     func endProgress() { state.withLock { $0.progress = nil } }
 

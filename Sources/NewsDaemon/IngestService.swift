@@ -8,20 +8,26 @@ import ServiceLifecycle
 /// Keeps the index equal to the inbox: compares both at start, then follows inotify events,
 /// writing each batch of changes in one transaction through the index's single writer.
 final class IngestService: Service {
-    private let config: DaemonConfig
+    private let settings: SettingsStore
     private let index: ArticleIndex
     private let status: DaemonStatus
     private let queue: IngestQueue
     private let logger: Logger
-    private let reader: ChangeReader
 
-    init(config: DaemonConfig, index: ArticleIndex, status: DaemonStatus, queue: IngestQueue, logger: Logger) {
-        self.config = config
+    init(settings: SettingsStore, index: ArticleIndex, status: DaemonStatus, queue: IngestQueue, logger: Logger) {
+        self.settings = settings
         self.index = index
         self.status = status
         self.queue = queue
         self.logger = logger
-        self.reader = ChangeReader(inbox: config.inbox, policy: config.namePolicy, maxFileBytes: config.maxFileBytes)
+    }
+
+    /// The configuration in force (it changes on reload; the inbox itself does not).
+    private var config: DaemonConfig { settings.current }
+
+    private var reader: ChangeReader {
+        let config = self.config
+        return ChangeReader(inbox: config.inbox, policy: config.namePolicy, maxFileBytes: config.maxFileBytes)
     }
 
     func run() async throws {
@@ -68,6 +74,8 @@ final class IngestService: Service {
     private func ingestLoop() async throws {
         var backoff = Duration.seconds(1)
         while let batch = await queue.next(limit: config.batchSize) {
+            status.setBusy(true)
+            defer { status.setBusy(false) }
             do {
                 try process(batch)
                 if status.problem != nil {
@@ -103,6 +111,10 @@ final class IngestService: Service {
                 try scan(subtree, reread: reread)
             case .path(let path):
                 paths.append(path)
+            case .hang:
+                // A test-only trigger (NEWSD_DEBUG_TRIGGERS=1): block like a stuck loop, so the watchdog fires.
+                logger.warning("debug trigger: the ingest loop hangs now", metadata: ["event": "debug-hang"])
+                while true { sleep(3600) }
             case .badName(let path):
                 guard let (problem, present) = batch.badNames[path] else { continue }
                 nameChanges.append(present
@@ -126,6 +138,8 @@ final class IngestService: Service {
                          metadata: ["event": "unreadable-folder", "article_path": "\(folder)", "error": "\(reason)"])
         }
         status.beginProgress(total: listing.entries.count)
+        let reader = self.reader
+        let config = self.config
         var totals: [AppliedChange.Outcome: Int] = [:]
         var pending: [IndexChange] = []
         func flush() throws {
@@ -168,6 +182,8 @@ final class IngestService: Service {
     /// Handles paths reported by inotify: each is looked at on disk as it is now.
     private func handle(paths: [String], extra: [IndexChange]) throws {
         status.set(.indexing)
+        let reader = self.reader
+        let config = self.config
         let known = try index.knownStamps(for: paths)
         var changes = extra
         for path in paths {

@@ -5,13 +5,16 @@ import Logging
 /// `2026-11-22T02:45:00.123Z info indexed path=a.txt article_id=3`.
 /// Values with spaces or quotes are quoted, so the lines stay machine-parseable.
 public struct KeyValueLogHandler: LogHandler {
-    public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
-    private let label: String
+    private let level: LogLevelSetting
 
-    public init(label: String, level: Logger.Level = .info) {
-        self.label = label
-        self.logLevel = level
+    public init(level: LogLevelSetting) {
+        self.level = level
+    }
+
+    public var logLevel: Logger.Level {
+        get { level.value }
+        set { level.value = newValue }
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {

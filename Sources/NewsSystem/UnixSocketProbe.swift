@@ -19,7 +19,7 @@ public enum UnixSocketProbe {
         var info = stat()
         guard lstat(path, &info) == 0 else { return .absent }
         guard info.st_mode & S_IFMT == S_IFSOCK else { return .notASocket }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(AF_UNIX, Int32(Glibc.SOCK_STREAM.rawValue) | Int32(Glibc.SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return .stale }
         defer { close(fd) }
         var address = sockaddr_un()

@@ -35,6 +35,13 @@ struct NewsdCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Largest article file read, in bytes. [default: 10485760]", valueName: "bytes"))
     var maxFileBytes: String?
 
+    @Option(name: .long, help: ArgumentHelp("Where logs go: journal, stderr, or auto (the journal when stderr is connected to it).", valueName: "target"))
+    var log: LogTarget = .auto
+
+    enum LogTarget: String, ExpressibleByArgument, CaseIterable {
+        case auto, journal, stderr
+    }
+
     func run() async throws {
         var flags: [String: String] = [:]
         flags["inbox"] = inbox
@@ -42,18 +49,25 @@ struct NewsdCommand: AsyncParsableCommand {
         flags["socket"] = socket
         flags["log_level"] = logLevel
         flags["max_file_bytes"] = maxFileBytes
+        let configFile = config
+        let load: @Sendable () async throws(ConfigError) -> DaemonConfig = { [flags] () async throws(ConfigError) -> DaemonConfig in
+            try await DaemonConfig.load(configFile: configFile, flags: flags)
+        }
         let settings: DaemonConfig
         do {
-            settings = try await DaemonConfig.load(configFile: config, flags: flags)
+            settings = try await load()
         } catch {
             printError("newsd: \(error)")
             throw ExitCode(78)  // EX_CONFIG
         }
-        let level = settings.logLevel
-        LoggingSystem.bootstrap { label in KeyValueLogHandler(label: label, level: level) }
+        let level = LogLevelSetting(settings.logLevel)
+        let toJournal = log == .journal || (log == .auto && JournalLogHandler.stderrIsJournal())
+        LoggingSystem.bootstrap { _ in
+            toJournal ? JournalLogHandler(level: level) as any LogHandler : KeyValueLogHandler(level: level)
+        }
         let logger = Logger(label: "newsd")
         do {
-            try await Daemon.run(config: settings, logger: logger)
+            try await Daemon.run(config: settings, reload: load, logLevel: level, logger: logger)
         } catch let error as DaemonError {
             logger.critical("newsd cannot run", metadata: ["event": "fatal", "error": "\(error.message)"])
             throw ExitCode.failure

@@ -1,0 +1,53 @@
+import Logging
+import NewsSystem
+import ServiceLifecycle
+import UnixSignals
+
+/// Reloads the configuration on SIGHUP (`systemctl reload newsd`): log level, ignore patterns
+/// and limits change at once. A bad file keeps the configuration in force and says why.
+/// The inbox, state folder and socket need a restart to change.
+struct ReloadService: Service {
+    let settings: SettingsStore
+    let logLevel: LogLevelSetting
+    let load: @Sendable () async throws(ConfigError) -> DaemonConfig
+    let notifier: SystemdNotifier
+    let readyLine: @Sendable () -> String
+    let logger: Logger
+
+    func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        try await withGracefulShutdownHandler {
+            for await _ in signals.cancelOnGracefulShutdown() {
+                await reload()
+            }
+        } onGracefulShutdown: {}
+    }
+
+    func reload() async {
+        notifier.reloading()
+        defer { notifier.ready(status: readyLine()) }
+        let old = settings.current
+        let new: DaemonConfig
+        do {
+            new = try await load()
+        } catch {
+            logger.error("configuration not reloaded; keeping the one in force", metadata: ["event": "reload-failed", "error": "\(error)"])
+            return
+        }
+        var applied = new
+        var needsRestart: [String] = []
+        if new.inbox != old.inbox { needsRestart.append("inbox"); applied.inbox = old.inbox }
+        if new.stateDirectory != old.stateDirectory { needsRestart.append("state_dir"); applied.stateDirectory = old.stateDirectory }
+        if new.socketPath != old.socketPath { needsRestart.append("socket"); applied.socketPath = old.socketPath }
+        settings.replace(applied)
+        logLevel.value = applied.logLevel
+        logger.notice("configuration reloaded", metadata: [
+            "event": "reloaded", "log_level": "\(applied.logLevel)", "max_file_bytes": "\(applied.maxFileBytes)",
+        ])
+        if !needsRestart.isEmpty {
+            logger.warning("some changes take effect only after a restart", metadata: [
+                "event": "reload-needs-restart", "keys": "\(needsRestart.joined(separator: ","))",
+            ])
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+import NewsClient
+import NewsSystem
+import ServiceLifecycle
+
+/// Keeps systemd informed: a live STATUS= line as counts change, WATCHDOG=1 pings while the
+/// ingest loop and the control server are both healthy, and STOPPING=1 at shutdown.
+struct SystemdService: Service {
+    let notifier: SystemdNotifier
+    let status: DaemonStatus
+    let statusLine: @Sendable () -> String?
+    /// The socket newsd answers on; the watchdog check sends it a real request.
+    let socketPath: String
+    let logger: Logger
+
+    func run() async throws {
+        let watchdog = notifier.watchdogInterval()
+        // Ping at half the interval; a loop stalled for that long is not healthy.
+        let tick = min(watchdog.map { $0 / 2 } ?? .seconds(1), .seconds(1))
+        var lastLine = ""
+        var lastPing = ContinuousClock.now - .seconds(3600)
+        try await withGracefulShutdownHandler {
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                if let line = statusLine(), line != lastLine {
+                    notifier.status(line)
+                    lastLine = line
+                }
+                if let watchdog, ContinuousClock.now - lastPing >= watchdog / 2 {
+                    if await healthy(stallLimit: watchdog / 2) {
+                        notifier.watchdog()
+                        lastPing = .now
+                    }
+                }
+                try? await Task.sleep(for: tick)
+            }
+        } onGracefulShutdown: {
+            notifier.stopping()
+        }
+    }
+
+    /// The ingest loop is waiting or making progress, and the server answers a status request.
+    private func healthy(stallLimit: Duration) async -> Bool {
+        if status.isStalled(limit: stallLimit) {
+            logger.error("the ingest loop made no progress; withholding the watchdog ping", metadata: ["event": "watchdog-stall"])
+            return false
+        }
+        let path = socketPath
+        let answered = await withCheckedContinuation { continuation in
+            // A blocking socket round trip, kept off the cooperative thread pool.
+            Thread.detachNewThread {
+                continuation.resume(returning: (try? NewsClient(socketPath: path, timeoutSeconds: 5).status()) != nil)
+            }
+        }
+        if !answered {
+            logger.error("the control server did not answer; withholding the watchdog ping", metadata: ["event": "watchdog-unanswered"])
+        }
+        return answered
+    }
+}
