@@ -13,7 +13,7 @@ public final class RunningDaemon: @unchecked Sendable {
 
     /// Starts newsd and waits until it answers on its socket. `prepare` runs before the start
     /// (to put files in the inbox, say).
-    public init(extraArguments: [String] = [], prepare: (String) throws -> Void = { _ in }) async throws {
+    public init(extraArguments: [String] = [], environment: [String: String] = [:], prepare: (String) throws -> Void = { _ in }) async throws {
         root = TemporaryFolder("newsd-e2e")
         inbox = root.folder("inbox")
         stateDir = root.file("state")
@@ -21,7 +21,7 @@ public final class RunningDaemon: @unchecked Sendable {
         logPath = root.file("newsd.log")
         try prepare(inbox)
         process = try Self.launch(arguments: ["--inbox", inbox, "--state-dir", stateDir, "--socket", socket, "--log-level", "debug"] + extraArguments,
-                                  logPath: logPath)
+                                  logPath: logPath, environment: environment)
         let client = NewsClient(socketPath: socket, timeoutSeconds: 10)
         let process = self.process
         guard try await waitUntil({ (try? client.status()) != nil || !process.isRunning }), process.isRunning else {

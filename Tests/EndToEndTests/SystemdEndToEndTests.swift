@@ -1,0 +1,104 @@
+import Foundation
+import NewsClient
+import Testing
+import TestSupport
+
+/// newsd's conversation with systemd, against real peers: a notify socket that records
+/// sd_notify datagrams, systemd-socket-activate for socket activation, and a real
+/// systemd-journald read back with journalctl.
+@Suite("End to end: systemd integration")
+struct SystemdEndToEndTests {
+    @Test("READY, STATUS, WATCHDOG, RELOADING with MONOTONIC_USEC, and STOPPING reach the notify socket")
+    func notify() async throws {
+        let root = TemporaryFolder("newsd-notify")
+        let notify = try NotifySocket(path: root.file("notify.sock"))
+        try "log_level: info\n".write(toFile: root.file("newsd.conf"), atomically: false, encoding: .utf8)
+        let daemon = try await RunningDaemon(
+            extraArguments: ["--config", root.file("newsd.conf")],
+            environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "1000000"])
+        #expect(try await waitUntil { notify.saw("READY=1") })
+        #expect(notify.messages.first { $0.contains("READY=1") }?.contains("STATUS=idle: 0 articles, 0 pending, 0 failed") == true
+                || notify.saw("STATUS=reconciling") || notify.saw("STATUS=starting"))
+        #expect(try await waitUntil { notify.saw("WATCHDOG=1") })
+
+        try "Notify test\n\nOne article.".write(toFile: daemon.inbox + "/a.txt", atomically: false, encoding: .utf8)
+        #expect(try await waitUntil { notify.saw("STATUS=idle: 1 articles, 0 pending, 0 failed") }, "\(notify.messages)")
+
+        kill(daemon.process.processIdentifier, SIGHUP)
+        #expect(try await waitUntil { notify.saw("RELOADING=1") })
+        let reloading = try #require(notify.messages.first { $0.contains("RELOADING=1") })
+        #expect(reloading.contains("MONOTONIC_USEC="))
+        #expect(try await waitUntil { daemon.log.contains("event=reloaded") })
+
+        #expect(try await daemon.stop() == 0)
+        #expect(notify.saw("STOPPING=1"))
+    }
+
+    @Test("a hung ingest loop stops the watchdog pings")
+    func watchdogStopsWhenHung() async throws {
+        let root = TemporaryFolder("newsd-hang")
+        let notify = try NotifySocket(path: root.file("notify.sock"))
+        let daemon = try await RunningDaemon(environment: [
+            "NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "1000000", "NEWSD_DEBUG_TRIGGERS": "1",
+        ])
+        #expect(try await waitUntil { notify.saw("WATCHDOG=1") })
+        let reply = try daemon.client.http.post("/v1/debug/hang")
+        #expect(reply.status == 200)
+        #expect(try await waitUntil { daemon.log.contains("event=watchdog-stall") }, "log:\n\(daemon.log)")
+        let pingsAtStall = notify.messages.filter { $0.contains("WATCHDOG=1") }.count
+        // Two more watchdog half-intervals without a ping: the count stays.
+        let later = ContinuousClock.now + .seconds(1)
+        _ = try await waitUntil(timeout: .seconds(2)) { ContinuousClock.now > later && daemon.log.components(separatedBy: "watchdog-stall").count > 2 }
+        #expect(notify.messages.filter { $0.contains("WATCHDOG=1") }.count <= pingsAtStall + 1)
+        try await daemon.stop(signal: SIGKILL)
+    }
+
+    @Test("without the debug switch there is no hang trigger")
+    func noTriggerByDefault() async throws {
+        let daemon = try await RunningDaemon()
+        #expect(try daemon.client.http.post("/v1/debug/hang").status == 404)
+    }
+
+    @Test("SIGHUP reloads limits and log level; a bad file keeps the old configuration")
+    func reload() async throws {
+        let root = TemporaryFolder("newsd-reload")
+        let config = root.file("newsd.conf")
+        try "max_file_bytes: 100\n".write(toFile: config, atomically: false, encoding: .utf8)
+        let daemon = try await RunningDaemon(extraArguments: ["--config", config])
+        let big = "Big enough\n\n" + String(repeating: "words ", count: 40)
+        try big.write(toFile: daemon.inbox + "/a.txt", atomically: false, encoding: .utf8)
+        #expect(try await daemon.waitForStatus { $0.failed == 1 })
+
+        try "max_file_bytes: 100000\n".write(toFile: config, atomically: false, encoding: .utf8)
+        kill(daemon.process.processIdentifier, SIGHUP)
+        #expect(try await waitUntil { daemon.log.contains("event=reloaded") })
+        try big.write(toFile: daemon.inbox + "/a.txt", atomically: false, encoding: .utf8)
+        #expect(try await daemon.waitForStatus { $0.failed == 0 && $0.articles == 1 })
+
+        try "max_file_bytes: lots\n".write(toFile: config, atomically: false, encoding: .utf8)
+        kill(daemon.process.processIdentifier, SIGHUP)
+        #expect(try await waitUntil { daemon.log.contains("event=reload-failed") })
+        #expect(daemon.log.contains("'lots'"))
+        #expect(try daemon.client.status().state == "idle", "still running on the old configuration")
+    }
+
+    @Test("socket activation: newsd serves the socket systemd-socket-activate hands it")
+    func socketActivation() async throws {
+        let activate = "/usr/bin/systemd-socket-activate"
+        try #require(FileManager.default.isExecutableFile(atPath: activate), "systemd-socket-activate is part of Debian's systemd package")
+        let root = TemporaryFolder("newsd-activate")
+        let socket = root.file("activated.sock")
+        let process = try RunningDaemon.launchCommand(activate, ["-l", socket, BuiltProducts.newsd,
+                                                                "--inbox", root.folder("inbox"), "--state-dir", root.file("state"),
+                                                                "--socket", root.file("unused.sock")],
+                                                      logPath: root.file("newsd.log"))
+        defer { process.terminate(); process.waitUntilExit() }
+        #expect(try await waitUntil { FileManager.default.fileExists(atPath: socket) })
+        // The first connection starts newsd, which answers on the inherited descriptor.
+        let status = try NewsClient(socketPath: socket, timeoutSeconds: 20).status()
+        #expect(status.state == "idle" || status.state == "reconciling")
+        let log = try String(contentsOfFile: root.file("newsd.log"), encoding: .utf8)
+        #expect(log.contains("socket_activated=true"))
+        #expect(!FileManager.default.fileExists(atPath: root.file("unused.sock")), "nothing bound at the configured path")
+    }
+}

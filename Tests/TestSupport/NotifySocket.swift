@@ -1,0 +1,58 @@
+import Foundation
+import Synchronization
+
+/// A real sd_notify peer: a Unix datagram socket that records every message newsd sends,
+/// as systemd's manager would receive them. Point newsd at it with NOTIFY_SOCKET.
+public final class NotifySocket: @unchecked Sendable {
+    public let path: String
+    private let fd: Int32
+    private let received = Inbox()
+
+    /// Messages received so far, shared with the reader thread.
+    final class Inbox: Sendable {
+        let messages = Mutex<[String]>([])
+    }
+
+    public init(path: String) throws {
+        self.path = path
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        self.fd = fd
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            let bytes = Array(path.utf8)
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0 else { throw DaemonTestError(message: "cannot bind \(path)") }
+        var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let received = self.received
+        Thread.detachNewThread {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if count > 0 {
+                    let message = String(decoding: buffer[0..<count], as: UTF8.self)
+                    received.messages.withLock { $0.append(message) }
+                } else if count < 0 && errno != EAGAIN && errno != EINTR {
+                    return
+                }
+            }
+        }
+    }
+
+    /// Every datagram so far, in order.
+    public var messages: [String] { received.messages.withLock { $0 } }
+
+    /// Whether some datagram contains `text`.
+    public func saw(_ text: String) -> Bool { messages.contains { $0.contains(text) } }
+
+    deinit {
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+    }
+}
