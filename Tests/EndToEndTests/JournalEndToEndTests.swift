@@ -1,0 +1,52 @@
+import Foundation
+import NewsClient
+import Testing
+import TestSupport
+
+/// Structured logging into a real systemd-journald, read back with `journalctl -o json`.
+@Suite("End to end: journald", .enabled(if: Journald.isAvailable, Journald.unavailableReason))
+struct JournalEndToEndTests {
+    @Test("events become structured journal fields: NEWSD_EVENT, ARTICLE_PATH, ARTICLE_ID, ERROR, PRIORITY")
+    func structuredFields() async throws {
+        try await Journald.ensureRunning()
+        let daemon = try await RunningDaemon(extraArguments: ["--log", "journal"])
+        try "Journal test\n\nIndexed and logged.".write(toFile: daemon.inbox + "/good.txt", atomically: false, encoding: .utf8)
+        try Data().write(to: URL(fileURLWithPath: daemon.inbox + "/empty.txt"))
+        #expect(try await daemon.waitForStatus { $0.articles == 1 && $0.failed == 1 })
+        let pid = daemon.process.processIdentifier
+
+        var indexed: [[String: String]] = []
+        #expect(try await waitUntil { indexed = try Journald.entries(pid: pid, matching: ["NEWSD_EVENT=indexed"]); return !indexed.isEmpty })
+        let entry = try #require(indexed.first)
+        #expect(entry["ARTICLE_PATH"] == "good.txt")
+        #expect(entry["ARTICLE_ID"].flatMap(Int.init) != nil)
+        #expect(entry["SYSLOG_IDENTIFIER"] == "newsd")
+        #expect(entry["PRIORITY"] == "6")
+        #expect(entry["MESSAGE"] == "indexed")
+
+        var failed: [[String: String]] = []
+        #expect(try await waitUntil { failed = try Journald.entries(pid: pid, matching: ["NEWSD_EVENT=failed"]); return !failed.isEmpty })
+        #expect(failed.first?["ARTICLE_PATH"] == "empty.txt")
+        #expect(failed.first?["ERROR"]?.contains("empty") == true)
+        #expect(failed.first?["PRIORITY"] == "4")
+        #expect(!daemon.log.contains("event=indexed"), "with --log journal nothing goes to stderr")
+    }
+
+    @Test("with --log auto, newsd writes to the journal when JOURNAL_STREAM names its stderr")
+    func journalStreamDetection() async throws {
+        try await Journald.ensureRunning()
+        let root = TemporaryFolder("newsd-journal-stream")
+        let logPath = root.file("stderr.log")
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        var info = stat()
+        #expect(stat(logPath, &info) == 0)
+        let socket = root.file("newsd.sock")
+        let process = try RunningDaemon.launch(
+            arguments: ["--inbox", root.folder("inbox"), "--state-dir", root.file("state"), "--socket", socket],
+            logPath: logPath, environment: ["JOURNAL_STREAM": "\(info.st_dev):\(info.st_ino)"])
+        defer { process.terminate(); process.waitUntilExit() }
+        #expect(try await waitUntil { (try? NewsClient(socketPath: socket).status()) != nil })
+        #expect(try await waitUntil { try !Journald.entries(pid: process.processIdentifier, matching: ["NEWSD_EVENT=ready"]).isEmpty })
+        #expect(try String(contentsOfFile: logPath, encoding: .utf8).isEmpty, "nothing on stderr")
+    }
+}
