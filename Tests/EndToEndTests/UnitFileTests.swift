@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The systemd units as shipped: `systemd-analyze verify` finds nothing to say, and the
+/// service's exposure in `systemd-analyze security` stays at or below 2.0.
+@Suite("systemd unit files", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"),
+                                     "needs systemd-analyze (Debian's systemd package)"))
+struct UnitFileTests {
+    let units = SeedCorpus.projectRoot + "/systemd"
+
+    @Test("systemd-analyze verify prints no warning at all")
+    func verify() throws {
+        // A root holding the units, the installed binary and the system's own units, so
+        // that verify checks our files and nothing of this machine's state.
+        let root = TemporaryFolder("newsd-verify")
+        for folder in ["usr/local/bin", "etc/systemd/system", "usr/lib/systemd", "bin"] { root.folder(folder) }
+        let copies: [(String, String)] = [
+            (BuiltProducts.newsd, "usr/local/bin/newsd"), ("/bin/kill", "bin/kill"),
+            (units + "/newsd.service", "etc/systemd/system/newsd.service"),
+            (units + "/newsd.socket", "etc/systemd/system/newsd.socket"),
+        ]
+        for (from, to) in copies { try FileManager.default.copyItem(atPath: from, toPath: root.file(to)) }
+        try FileManager.default.copyItem(atPath: "/usr/lib/systemd/system", toPath: root.file("usr/lib/systemd/system"))
+        let result = try runProcess("/usr/bin/systemd-analyze", ["verify", "--root=\(root.path)", "newsd.service", "newsd.socket"])
+        #expect(result.status == 0)
+        #expect(result.stderr.isEmpty, "systemd-analyze verify said:\n\(result.stderr)")
+        #expect(result.stdout.isEmpty, "systemd-analyze verify said:\n\(result.stdout)")
+    }
+
+    @Test("the service's exposure is at most 2.0")
+    func security() throws {
+        let result = try runProcess("/usr/bin/systemd-analyze", ["security", "--offline=yes", "--no-pager", units + "/newsd.service"])
+        let line = try #require(result.stdout.split(separator: "\n").first { $0.contains("Overall exposure level") }, "\(result.stdout)\(result.stderr)")
+        let score = try #require(line.split(separator: ":").last?.split(separator: " ").first.flatMap { Double($0) })
+        #expect(score <= 2.0, "\(line)")
+    }
+
+    @Test("sysusers and tmpfiles entries parse")
+    func sysusersAndTmpfiles() throws {
+        let sysusers = try runProcess("/usr/bin/systemd-sysusers", ["--dry-run", units + "/newsd.sysusers"])
+        #expect(sysusers.status == 0, "\(sysusers.stderr)")
+        let tmpfiles = try String(contentsOfFile: units + "/newsd.tmpfiles", encoding: .utf8)
+        #expect(tmpfiles.contains("d /var/lib/newsd/inbox 2775 newsd newsd -"))
+    }
+}
