@@ -1,0 +1,77 @@
+#!/bin/bash
+# Runs inside the booted container (see run-system-test): install newsd as a user would,
+# then check socket activation, ingest, the journal, restart after SIGKILL, the watchdog,
+# and a clean stop. Writes /systest/log and /systest/status, then powers the container off.
+set -u
+exec > /systest/log 2>&1
+failures=0
+trap 'echo "$failures" > /systest/status; systemctl poweroff --no-block' EXIT
+ok() { echo "ok: $1"; }
+fail() { echo "FAIL: $1"; failures=$((failures + 1)); }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
+# Waits (polling, with a deadline) until the command succeeds.
+eventually() { local limit=$1; shift; local end=$(( $(date +%s) + limit )); until "$@"; do [ "$(date +%s)" -lt "$end" ] || return 1; sleep 0.2; done; }
+main_pid() { systemctl show -p MainPID --value newsd.service; }
+articles() { newsctl status --json 2>/dev/null | sed -n 's/.*"articles":\([0-9]*\).*/\1/p'; }
+
+# Not `is-system-running --wait`: this unit is part of the boot, which would wait for it in turn.
+export PATH=/usr/local/bin:$PATH
+
+echo "== install"
+check "make install-files" make -C /src install-files CONFIGURATION=debug
+check "user newsd exists" id newsd
+check "inbox is group newsd, mode 2775" test "$(stat -c '%a %G' /var/lib/newsd/inbox)" = "2775 newsd"
+check "systemd-analyze verify is silent" test -z "$(systemd-analyze verify newsd.service newsd.socket 2>&1)"
+
+echo "== socket activation"
+systemctl enable --now newsd.socket
+check "only the socket runs at first" test "$(systemctl is-active newsd.service)" != active
+check "newsctl status answers" eventually 30 newsctl status
+check "the first query started the service" test "$(systemctl is-active newsd.service)" = active
+check "socket is 0660 root:newsd" test "$(stat -c '%a %U:%G' /run/newsd/newsd.sock)" = "660 root:newsd"
+
+echo "== ingest"
+count=$(ls /systest/seeds/*.txt 2>/dev/null | wc -l)
+if [ "$count" -eq 0 ]; then
+  for n in 1 2 3; do printf 'Harbour report %s\n\nShips return with a bounty of fish.\n' "$n" > "/systest/seeds/$n.txt"; done
+  count=3
+fi
+cp /systest/seeds/*.txt /var/lib/newsd/inbox/
+check "all $count articles indexed" eventually 30 test "$(articles)" = "$count"
+check "newsctl find bounty finds hits" newsctl find bounty
+check "journal has NEWSD_EVENT=indexed with ARTICLE_PATH" \
+  eventually 10 bash -c 'journalctl -u newsd NEWSD_EVENT=indexed -o json | grep -q "\"ARTICLE_PATH\""'
+check "STATUS= line is shown by systemctl" bash -c 'systemctl show -p StatusText --value newsd.service | grep -q "articles"'
+
+echo "== restart after SIGKILL"
+old=$(main_pid)
+kill -KILL "$old"
+check "systemd restarted newsd" eventually 30 bash -c "p=\$(systemctl show -p MainPID --value newsd.service); [ \"\$p\" != 0 ] && [ \"\$p\" != $old ] && systemctl is-active --quiet newsd.service"
+check "the index is intact after the restart" eventually 30 test "$(articles)" = "$count"
+
+echo "== watchdog"
+mkdir -p /run/systemd/system/newsd.service.d
+printf '[Service]\nWatchdogSec=4s\nEnvironment=NEWSD_DEBUG_TRIGGERS=1\n' > /run/systemd/system/newsd.service.d/watchdog-test.conf
+systemctl daemon-reload
+systemctl restart newsd.service
+eventually 30 newsctl status >/dev/null
+old=$(main_pid)
+check "the debug trigger hangs the ingest loop" newsctl debug-hang
+check "the watchdog killed the hung newsd and systemd restarted it" eventually 40 bash -c \
+  "p=\$(systemctl show -p MainPID --value newsd.service); [ \"\$p\" != 0 ] && [ \"\$p\" != $old ] && systemctl is-active --quiet newsd.service"
+check "the journal records the watchdog timeout" bash -c 'journalctl -u newsd.service | grep -qi "watchdog timeout"'
+rm -rf /run/systemd/system/newsd.service.d
+systemctl daemon-reload
+
+echo "== reload"
+systemctl restart newsd.service
+eventually 30 newsctl status >/dev/null
+check "systemctl reload works" systemctl reload newsd.service
+check "the reload is logged" eventually 10 bash -c 'journalctl -u newsd NEWSD_EVENT=reloaded -o cat | grep -q reloaded'
+
+echo "== stop"
+check "newsd stops cleanly" systemctl stop newsd.service
+check "the stop was clean (Result=success)" test "$(systemctl show -p Result --value newsd.service)" = success
+systemctl stop newsd.socket
+check "make uninstall leaves the index" bash -c 'make -C /src uninstall >/dev/null && test -e /var/lib/newsd/index.sqlite'
+echo "== $failures failure(s)"
