@@ -104,12 +104,10 @@ struct BadInputEndToEndTests {
         try "Secret\n\nNot for newsd.".write(toFile: inbox + "/secret.txt", atomically: false, encoding: .utf8)
         chmod(inbox + "/secret.txt", 0o600)
         let socket = root.file("newsd.sock")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", BuiltProducts.newsd,
-                             "--inbox", inbox, "--state-dir", root.file("state"), "--socket", socket]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try RunningDaemon.launchCommand(
+            "/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", BuiltProducts.newsd,
+                                 "--inbox", inbox, "--state-dir", root.file("state"), "--socket", socket],
+            logPath: "/dev/null")
         defer { process.terminate(); process.waitUntilExit() }
         let client = NewsClient(socketPath: socket)
         #expect(try await waitUntil { (try? client.status())?.failed == 1 })

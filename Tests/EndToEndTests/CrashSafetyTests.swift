@@ -17,13 +17,13 @@ struct CrashSafetyTests {
         let socket = root.file("newsd.sock")
         let client = NewsClient(socketPath: socket, timeoutSeconds: 10)
         var logs: [String] = []
-        func launch() throws -> Process {
+        func launch() throws -> ChildProcess {
             logs.append(root.file("newsd-\(logs.count).log"))
             // Small batches: more transactions, so more kills land in the middle of one.
             return try RunningDaemon.launch(arguments: ["--inbox", inbox, "--state-dir", state, "--socket", socket],
                                             logPath: logs.last!, environment: ["NEWSD_BATCH_SIZE": "200"])
         }
-        func waitReady(_ process: Process) async throws {
+        func waitReady(_ process: ChildProcess) async throws {
             let ready = try await waitUntil(timeout: .seconds(30)) { (try? client.status()) != nil || !process.isRunning }
             #expect(ready && process.isRunning, "newsd did not come back after a kill")
         }

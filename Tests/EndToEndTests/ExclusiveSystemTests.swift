@@ -49,7 +49,7 @@ struct ExclusiveSystemTests {
         _ = try runProcess("/bin/chmod", ["-R", "a+rwX", root.path])
         let socket = root.file("newsd.sock")
         let logPath = root.file("newsd.log")
-        let process = try await withSysctl("fs.inotify.max_user_watches", "3") { () async throws -> Process in
+        let process = try await withSysctl("fs.inotify.max_user_watches", "3") { () async throws -> ChildProcess in
             let process = try RunningDaemon.launchCommand(
                 "/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", BuiltProducts.newsd,
                                      "--inbox", inbox, "--state-dir", root.file("state"), "--socket", socket],

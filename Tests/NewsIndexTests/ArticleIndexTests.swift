@@ -137,12 +137,8 @@ struct ArticleIndexTests {
         try reopened.close()
 
         // Simulate a future schema version.
-        let sqlite = Process()
-        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        sqlite.arguments = [databasePath, "INSERT INTO grdb_migrations VALUES ('v99-future')"]
-        try sqlite.run()
-        sqlite.waitUntilExit()
-        #expect(sqlite.terminationStatus == 0)
+        let sqlite = try runProcess("/usr/bin/sqlite3", [databasePath, "INSERT INTO grdb_migrations VALUES ('v99-future')"])
+        #expect(sqlite.status == 0, "\(sqlite.stderr)")
         #expect(throws: IndexError.self) { try ArticleIndex(path: databasePath) }
     }
 }

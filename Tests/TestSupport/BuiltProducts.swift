@@ -25,25 +25,39 @@ public struct ProcessResult: Sendable {
     public var stderr: String
 }
 
-/// Runs an executable to completion with extra environment variables.
+/// Runs an executable to completion with extra environment variables, capturing its output.
 public func runProcess(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    env.removeValue(forKey: "NEWSD_SOCKET")
-    env.merge(environment) { $1 }
-    process.environment = env
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    // Read both pipes before waiting, so a large output cannot block the child.
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return ProcessResult(status: process.terminationStatus,
-                         stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+    var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+    guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw DaemonTestError(message: "pipe failed") }
+    let child: ChildProcess
+    do {
+        child = try ChildProcess(executable, arguments, environment: ChildProcess.environment(environment),
+                                 stdoutFD: outPipe[1], stderrFD: errPipe[1])
+    } catch {
+        for fd in outPipe + errPipe { close(fd) }
+        throw error
+    }
+    close(outPipe[1])
+    close(errPipe[1])
+    // Read both pipes until both close, so a large output cannot block the child.
+    var output: [Int32: [UInt8]] = [outPipe[0]: [], errPipe[0]: []]
+    var open = [outPipe[0], errPipe[0]]
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while !open.isEmpty {
+        var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        if poll(&fds, nfds_t(fds.count), -1) < 0 { if errno == EINTR { continue } else { break } }
+        for entry in fds where entry.revents != 0 {
+            let count = buffer.withUnsafeMutableBytes { read(entry.fd, $0.baseAddress, $0.count) }
+            if count > 0 {
+                output[entry.fd]!.append(contentsOf: buffer[0..<count])
+            } else if count == 0 || (errno != EINTR && errno != EAGAIN) {
+                close(entry.fd)
+                open.removeAll { $0 == entry.fd }
+            }
+        }
+    }
+    child.waitUntilExit()
+    return ProcessResult(status: child.terminationStatus,
+                         stdout: String(decoding: output[outPipe[0]]!, as: UTF8.self),
+                         stderr: String(decoding: output[errPipe[0]]!, as: UTF8.self))
 }

@@ -7,7 +7,7 @@ public final class RunningDaemon: @unchecked Sendable {
     public let inbox: String
     public let stateDir: String
     public let socket: String
-    public let process: Process
+    public let process: ChildProcess
     public let logPath: String
     public var client: NewsClient { NewsClient(socketPath: socket, timeoutSeconds: 10) }
 
@@ -30,25 +30,14 @@ public final class RunningDaemon: @unchecked Sendable {
     }
 
     /// Starts the newsd binary with `arguments`, stderr going to `logPath`.
-    public static func launch(arguments: [String], logPath: String, environment: [String: String] = [:]) throws -> Process {
+    public static func launch(arguments: [String], logPath: String, environment: [String: String] = [:]) throws -> ChildProcess {
         try launchCommand(BuiltProducts.newsd, arguments, logPath: logPath, environment: environment)
     }
 
     /// Starts `executable` (newsd, or a wrapper such as setpriv) with output going to `logPath`.
-    public static func launchCommand(_ executable: String, _ arguments: [String], logPath: String, environment: [String: String] = [:]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { $1 }
-        process.environment = env
+    public static func launchCommand(_ executable: String, _ arguments: [String], logPath: String, environment: [String: String] = [:]) throws -> ChildProcess {
         if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
-        let log = FileHandle(forWritingAtPath: logPath)!
-        process.standardError = log
-        process.standardOutput = log
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return process
+        return try ChildProcess(executable, arguments, environment: ChildProcess.environment(environment), outputPath: logPath)
     }
 
     /// What newsd has logged so far.

@@ -1,0 +1,83 @@
+import Foundation
+import Synchronization
+
+/// A child process started with posix_spawn and reaped with waitpid.
+///
+/// Foundation's `Process.waitUntilExit()` spins a run loop and, with both of this
+/// machine's cooperative threads blocked in it, deadlocked the suite; plain system calls
+/// cannot. The member names follow `Process`, so tests read the same.
+public final class ChildProcess: Sendable {
+    public let processIdentifier: pid_t
+    private let exit = Mutex<Int32?>(nil)
+
+    /// Starts `executable`. Standard input is /dev/null; standard output and error go to
+    /// `outputPath` (appended) or, when nil, to the given descriptors.
+    public init(_ executable: String, _ arguments: [String], environment: [String: String],
+                outputPath: String? = nil, stdoutFD: Int32? = nil, stderrFD: Int32? = nil) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if let outputPath {
+            posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        } else {
+            if let stdoutFD { posix_spawn_file_actions_adddup2(&actions, stdoutFD, 1) }
+            if let stderrFD { posix_spawn_file_actions_adddup2(&actions, stderrFD, 2) }
+        }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        guard result == 0 else {
+            throw DaemonTestError(message: "cannot start \(executable): \(String(cString: strerror(result)))")
+        }
+        processIdentifier = pid
+    }
+
+    /// The environment of this test process with `extra` on top (NEWSD_SOCKET removed).
+    public static func environment(_ extra: [String: String]) -> [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "NEWSD_SOCKET")
+        env.merge(extra) { $1 }
+        return env
+    }
+
+    /// Whether the child still runs (reaps it when it has exited).
+    public var isRunning: Bool {
+        exit.withLock { status in
+            if status != nil { return false }
+            var raw: Int32 = 0
+            if waitpid(processIdentifier, &raw, WNOHANG) == processIdentifier {
+                status = Self.decode(raw)
+                return false
+            }
+            return true
+        }
+    }
+
+    /// Blocks until the child exits.
+    public func waitUntilExit() {
+        exit.withLock { status in
+            guard status == nil else { return }
+            var raw: Int32 = 0
+            while waitpid(processIdentifier, &raw, 0) < 0 && errno == EINTR {}
+            status = Self.decode(raw)
+        }
+    }
+
+    /// The exit code, or 128 + the signal that ended it (as shells report it).
+    public var terminationStatus: Int32 { exit.withLock { $0 } ?? -1 }
+
+    /// Sends SIGTERM.
+    public func terminate() { kill(processIdentifier, SIGTERM) }
+
+    private static func decode(_ raw: Int32) -> Int32 {
+        let signal = raw & 0x7F
+        return signal == 0 ? (raw >> 8) & 0xFF : 128 + signal
+    }
+}
