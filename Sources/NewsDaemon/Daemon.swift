@@ -96,7 +96,15 @@ public enum Daemon {
     private static func openIndex(_ path: String, logger: Logger) throws -> ArticleIndex {
         do {
             return try ArticleIndex(path: path)
-        } catch IndexError.corrupt(_, let detail) {
+        } catch let error as IndexError {
+            let detail: String
+            switch error {
+            case .corrupt(_, let reason): detail = reason
+            // Something that exists but cannot be opened as a database (a folder, an unreadable
+            // file) is treated like a damaged one: the inbox can rebuild it.
+            case .cannotOpen(_, let reason) where FileManager.default.fileExists(atPath: path): detail = reason
+            default: throw DaemonError(message: error.description)
+            }
             let aside = path + ".corrupt-\(Int(Date().timeIntervalSince1970))"
             for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
                 guard rename(path + suffix, aside + suffix) == 0 else {
@@ -106,9 +114,11 @@ public enum Daemon {
             logger.error("the index database was damaged; moved it aside and rebuilding it from the inbox", metadata: [
                 "event": "index-corrupt", "error": "\(detail)", "moved_to": "\(aside)",
             ])
-            return try ArticleIndex(path: path)
-        } catch let error as IndexError {
-            throw DaemonError(message: error.description)
+            do {
+                return try ArticleIndex(path: path)
+            } catch {
+                throw DaemonError(message: "\(error)")
+            }
         }
     }
 

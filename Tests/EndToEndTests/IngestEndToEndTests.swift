@@ -173,6 +173,23 @@ struct IngestEndToEndTests {
         #expect(!aside.isEmpty, "the damaged file is kept for inspection")
     }
 
+    @Test("an index that cannot be opened at all is moved aside and rebuilt")
+    func unreadableDatabase() async throws {
+        let daemon = try await RunningDaemon { inbox in
+            try "Rebuilt\n\nFrom the inbox again.".write(toFile: inbox + "/r.txt", atomically: false, encoding: .utf8)
+        }
+        #expect(try await daemon.stop() == 0)
+        let database = daemon.stateDir + "/index.sqlite"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+        // A folder where the database file should be: SQLite cannot open it.
+        try FileManager.default.createDirectory(atPath: database, withIntermediateDirectories: false)
+        let log = daemon.root.file("second.log")
+        let second = try RunningDaemon.launch(arguments: ["--inbox", daemon.inbox, "--state-dir", daemon.stateDir, "--socket", daemon.socket], logPath: log)
+        defer { second.terminate(); second.waitUntilExit() }
+        #expect(try await daemon.waitForStatus { $0.articles == 1 }, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        #expect(try String(contentsOfFile: log, encoding: .utf8).contains("event=index-corrupt"))
+    }
+
     @Test("a database from a newer newsd is refused, never overwritten")
     func newerDatabase() async throws {
         let first = try await RunningDaemon()
