@@ -64,6 +64,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The benchmark driver (Benchmarks/run): measures a newsd binary on a corpus.
+        .executableTarget(
+            name: "newsd-bench",
+            dependencies: ["NewsClient"],
+            path: "Benchmarks/Sources/newsd-bench"
+        ),
         .target(
             name: "TestSupport",
             dependencies: ["NewsClient", "NewsCore"],

@@ -58,7 +58,8 @@ struct IngestEndToEndTests {
     func partialWrites() async throws {
         let daemon = try await RunningDaemon()
         let path = daemon.inbox + "/growing.txt"
-        let handle = try #require(FileHandle(forWritingAtPath: { FileManager.default.createFile(atPath: path, contents: nil); return path }()))
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        let handle = try #require(FileHandle(forWritingAtPath: path))
         try handle.write(contentsOf: Data("Growing story\n\nfirstpart ".utf8))
         try handle.close()
         #expect(try await waitUntil { try paths(daemon, "firstpart") == ["growing.txt"] })

@@ -37,7 +37,7 @@ struct JournalEndToEndTests {
         try await Journald.ensureRunning()
         let root = TemporaryFolder("newsd-journal-stream")
         let logPath = root.file("stderr.log")
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         var info = stat()
         #expect(stat(logPath, &info) == 0)
         let socket = root.file("newsd.sock")

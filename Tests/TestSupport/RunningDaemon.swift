@@ -36,7 +36,7 @@ public final class RunningDaemon: @unchecked Sendable {
 
     /// Starts `executable` (newsd, or a wrapper such as setpriv) with output going to `logPath`.
     public static func launchCommand(_ executable: String, _ arguments: [String], logPath: String, environment: [String: String] = [:]) throws -> ChildProcess {
-        if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
+        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
         return try ChildProcess(executable, arguments, environment: ChildProcess.environment(environment), outputPath: logPath)
     }
 

@@ -1,0 +1,50 @@
+import Foundation
+import NewsClient
+
+/// One newsd process under measurement, started from the built binary.
+final class NewsdRunner {
+    let process: Process
+    let client: NewsClient
+    let socket: String
+
+    init(binary: String, inbox: String, state: String, socket: String) throws {
+        self.socket = socket
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["--inbox", inbox, "--state-dir", state, "--socket", socket, "--log-level", "warning", "--log", "stderr"]
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        client = NewsClient(socketPath: socket, timeoutSeconds: 60)
+        try process.run()
+    }
+
+    var pid: pid_t { process.processIdentifier }
+
+    /// Seconds until the socket answers.
+    func waitUntilAnswering(timeout: Double = 120) -> Double? {
+        let start = now()
+        while now() - start < timeout {
+            if (try? client.status()) != nil { return now() - start }
+            usleep(1000)
+        }
+        return nil
+    }
+
+    /// Waits until every one of `files` inbox files is indexed or failed and nothing is pending;
+    /// returns the seconds from `start`, sampling peak memory on the way.
+    func waitUntilSettled(files: Int, since start: Double, timeout: Double = 1800) -> Double? {
+        while now() - start < timeout {
+            if let status = try? client.status(), status.files + status.failed >= files,
+               status.pending == 0, status.progress == nil, status.state == "idle" {
+                return now() - start
+            }
+            usleep(2000)
+        }
+        return nil
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import NewsClient
+
+// newsd-bench: measures one newsd binary on one corpus folder and prints a JSON object.
+// Benchmarks/run drives it for each corpus and prints the table beside the baselines.
+//
+// usage: newsd-bench NEWSD CORPUS_DIR WORK_DIR RUNS
+
+let arguments = CommandLine.arguments
+guard arguments.count == 5, let runs = Int(arguments[4]), runs > 0 else {
+    FileHandle.standardError.write(Data("usage: newsd-bench NEWSD CORPUS_DIR WORK_DIR RUNS\n".utf8))
+    exit(2)
+}
+let (binary, corpus, work) = (arguments[1], arguments[2], arguments[3])
+let fm = FileManager.default
+let names = try fm.contentsOfDirectory(atPath: corpus).filter { $0.hasSuffix(".txt") }
+let corpusBytes = names.reduce(0) { $0 + ((try? fm.attributesOfItem(atPath: corpus + "/" + $1)[.size] as? Int) ?? 0) }
+let queries = ["oil", "oil prices", "\"crude oil\"", "export*", "bank rate", "wheat", "\"trade deficit\"", "compan*"]
+var report: [String: Any] = ["articles": names.count, "corpus_bytes": corpusBytes, "runs": runs,
+                             "query_mix": queries, "date_filter": "not measured: date filters come with the search issue"]
+
+func fresh(_ path: String) { try? fm.removeItem(atPath: path); try? fm.createDirectory(atPath: path, withIntermediateDirectories: true) }
+func summary(_ samples: Samples) -> [String: Double] { ["median": samples.median, "spread": samples.spread] }
+
+// (a) bulk ingest: newsd started on an inbox that already holds the corpus.
+var bulkSeconds = Samples(), peakRSS = Samples()
+var running: NewsdRunner?
+let state = work + "/state"
+for run in 1...runs {
+    fresh(state)
+    let start = now()
+    let daemon = try NewsdRunner(binary: binary, inbox: corpus, state: state, socket: work + "/newsd.sock")
+    guard let seconds = daemon.waitUntilSettled(files: names.count, since: start) else { fatalError("bulk ingest did not finish") }
+    bulkSeconds.add(seconds)
+    peakRSS.add(Double(memory(of: daemon.pid).peak))
+    if run < runs { daemon.stop() } else { running = daemon }
+}
+report["bulk_seconds"] = summary(bulkSeconds)
+report["bulk_articles_per_second"] = Double(names.count) / bulkSeconds.median
+report["bulk_mb_per_second"] = Double(corpusBytes) / 1_048_576 / bulkSeconds.median
+report["peak_rss_bytes"] = summary(peakRSS)
+
+// (c), (d), (b) on the daemon left running with the corpus indexed.
+let daemon = running!
+usleep(500_000)
+report["idle_rss_bytes"] = memory(of: daemon.pid).rss
+let status = try daemon.client.status()
+report["index_bytes"] = status.indexBytes
+report["index_to_corpus_ratio"] = Double(status.indexBytes) / Double(corpusBytes)
+var load: [[String: Double]] = []
+for clients in [1, 8, 32] {
+    let result = QueryLoad.run(socket: daemon.socket, queries: queries, clients: clients, seconds: 5)
+    load.append(["clients": Double(clients), "requests": Double(result.requests), "p50_ms": result.p50Ms,
+                 "p99_ms": result.p99Ms, "queries_per_second": result.queriesPerSecond])
+}
+report["queries"] = load
+let dropFolder = corpus + "/zz-bench-drops"
+fresh(dropFolder)
+let drops = QueryLoad.drops(socket: daemon.socket, folder: dropFolder, count: 200)
+report["drop_to_searchable_ms"] = ["p50": drops.quantile(0.5), "p99": drops.quantile(0.99), "count": Double(drops.values.count)]
+try? fm.removeItem(atPath: dropFolder)
+_ = daemon.waitUntilSettled(files: names.count, since: now())
+daemon.stop()
+
+// (e) restart with the index unchanged: time to answer (READY) and to reconciled.
+var readySeconds = Samples(), reconciledSeconds = Samples()
+for _ in 1...runs {
+    let start = now()
+    let restarted = try NewsdRunner(binary: binary, inbox: corpus, state: state, socket: work + "/newsd.sock")
+    readySeconds.add(restarted.waitUntilAnswering() ?? .nan)
+    reconciledSeconds.add(restarted.waitUntilSettled(files: names.count, since: start) ?? .nan)
+    restarted.stop()
+}
+report["restart_ready_seconds"] = summary(readySeconds)
+report["restart_reconciled_seconds"] = summary(reconciledSeconds)
+
+// (a) burst: the corpus moved into a running daemon's empty inbox.
+var burstSeconds = Samples()
+let burstInbox = work + "/burst-inbox"
+for _ in 1...runs {
+    fresh(state)
+    fresh(burstInbox)
+    let burst = try NewsdRunner(binary: binary, inbox: burstInbox, state: state, socket: work + "/newsd.sock")
+    _ = burst.waitUntilAnswering()
+    let start = now()
+    for name in names { rename(corpus + "/" + name, burstInbox + "/" + name) }
+    guard let seconds = burst.waitUntilSettled(files: names.count, since: start) else { fatalError("burst did not finish") }
+    burstSeconds.add(seconds)
+    burst.stop()
+    for name in names { rename(burstInbox + "/" + name, corpus + "/" + name) }
+}
+report["burst_seconds"] = summary(burstSeconds)
+report["burst_articles_per_second"] = Double(names.count) / burstSeconds.median
+
+let json = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
+FileHandle.standardOutput.write(json)
+FileHandle.standardOutput.write(Data("\n".utf8))

@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Prints the benchmark table (newsd beside its baselines, with ratios) or, with --json,
+the combined figures with the date, the machine and the corpus."""
+import datetime
+import json
+import os
+import platform
+import sys
+
+args = sys.argv[1:]
+as_json = args and args[0] == "--json"
+if as_json:
+    args = args[1:]
+work, labels = args[0], args[1:]
+
+
+def load(name):
+    with open(os.path.join(work, name + ".json")) as handle:
+        return json.load(handle)
+
+
+machine = "%d cores, %s" % (os.cpu_count(), platform.machine())
+date = datetime.date.today().isoformat()
+combined = {"date": date, "machine": machine, "corpus": "Reuters-21578 (19,043 articles) and copies", "results": {}}
+lines = ["newsd benchmarks, %s, %s, Reuters-21578 corpus" % (date, machine), ""]
+for label in labels:
+    newsd, raw, recoll = load("newsd-" + label), load("sqlite-" + label), load("recoll-" + label)
+    combined["results"][label] = {"newsd": newsd, "sqlite3": raw, "recoll": recoll}
+    n = newsd["articles"]
+    mb = newsd["corpus_bytes"] / 1048576
+    lines.append("corpus %s: %d articles, %.1f MB, median of %d runs (spread)" % (label, n, mb, newsd["runs"]))
+    lines.append("%-40s %18s %18s %18s %s" % ("figure", "newsd", "sqlite3 raw", "recoll", "newsd/raw, newsd/recoll"))
+
+    def row(name, ours, raw_value, recoll_value, fmt="%.2f", higher_better=True):
+        def show(v):
+            return "-" if v is None else fmt % v
+        ratios = []
+        for base in (raw_value, recoll_value):
+            if ours is None or base is None or base == 0 or ours == 0:
+                ratios.append("-")
+            else:
+                ratios.append("%.2fx" % ((ours / base) if higher_better else (base / ours)))
+        lines.append("%-40s %18s %18s %18s %s" % (name, show(ours), show(raw_value), show(recoll_value), ", ".join(ratios)))
+
+    bulk = newsd["bulk_seconds"]
+    row("bulk ingest, s (spread %.2f)" % bulk["spread"], bulk["median"], raw["load_seconds"]["median"],
+        recoll["index_seconds"]["median"], higher_better=False)
+    row("bulk ingest, articles/s", newsd["bulk_articles_per_second"], n / raw["load_seconds"]["median"],
+        n / recoll["index_seconds"]["median"], "%.0f")
+    row("bulk ingest, MB/s", newsd["bulk_mb_per_second"], mb / raw["load_seconds"]["median"],
+        mb / recoll["index_seconds"]["median"])
+    row("burst into running daemon, articles/s", newsd["burst_articles_per_second"], None, None, "%.0f")
+    for load_row in newsd["queries"]:
+        c = int(load_row["clients"])
+        base = (raw["query_p50_ms"], recoll["query_p50_ms"]) if c == 1 else (None, None)
+        row("query p50 ms, %d client(s)" % c, load_row["p50_ms"], base[0], base[1], "%.2f", higher_better=False)
+        base99 = (raw["query_p99_ms"], recoll["query_p99_ms"]) if c == 1 else (None, None)
+        row("query p99 ms, %d client(s)" % c, load_row["p99_ms"], base99[0], base99[1], "%.2f", higher_better=False)
+        row("queries/s, %d client(s)" % c, load_row["queries_per_second"], None, None, "%.0f")
+    drop = newsd["drop_to_searchable_ms"]
+    row("drop-to-searchable p50 ms", drop["p50"], None, None)
+    row("drop-to-searchable p99 ms", drop["p99"], None, None)
+    row("RSS idle, MB", newsd["idle_rss_bytes"] / 1048576, None, None, "%.1f")
+    row("RSS peak, MB", newsd["peak_rss_bytes"]["median"] / 1048576, None, recoll["peak_rss_bytes"] / 1048576, "%.1f",
+        higher_better=False)
+    row("index bytes / corpus bytes", newsd["index_to_corpus_ratio"], None, None)
+    row("restart: READY, s", newsd["restart_ready_seconds"]["median"], None, None, "%.3f")
+    row("restart: reconciled, s", newsd["restart_reconciled_seconds"]["median"], None, None, "%.3f")
+    lines.append("date filter in the query mix: %s" % newsd.get("date_filter", "-"))
+    lines.append("")
+print(json.dumps(combined, indent=2, sort_keys=True) if as_json else "\n".join(lines))
