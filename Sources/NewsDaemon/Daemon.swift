@@ -58,7 +58,7 @@ public enum Daemon {
         } else {
             server = Application(
                 router: router,
-                server: .http1(configuration: .init(idleTimeout: .seconds(30))),
+                server: .http1(configuration: .init(additionalChannelHandlers: [ParserErrorJSONHandler()], idleTimeout: .seconds(30))),
                 configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "newsd"),
                 onServerRunning: { _ in
                     // Who may connect may query: owner and group only.

@@ -22,7 +22,7 @@ struct InheritedSocketServer<Responder: HTTPResponder>: Service where Responder.
             let context = BasicRequestContext(source: .init(channel: channel, logger: logger))
             let response = try await responder.respond(to: request, context: context)
             try await writer.write(response: response.head, body: response.body)
-        }, configuration: .init(idleTimeout: .seconds(30)))
+        }, configuration: .init(additionalChannelHandlers: [ParserErrorJSONHandler()], idleTimeout: .seconds(30)))
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .bind(descriptor) { channel in http.setup(channel: channel, logger: logger) }
