@@ -25,7 +25,7 @@ struct BadInputEndToEndTests {
         try Data(repeating: 0x61, count: 4_000_001).write(to: URL(fileURLWithPath: inbox + "/huge.txt"))
         #expect(mkfifo(inbox + "/fifo.txt", 0o644) == 0)
         try FileManager.default.createSymbolicLink(atPath: inbox + "/link.txt", withDestinationPath: "/etc/hostname")
-        let socketFD = bindSocket(at: inbox + "/socket.txt")
+        let socketFD = bindUnixSocket(at: inbox + "/socket.txt")
         defer { if socketFD >= 0 { close(socketFD) } }
         let device = mknod(inbox + "/device.txt", S_IFCHR | 0o644, dev_t((1 << 8) | 3)) == 0  // makedev(1, 3): /dev/null's numbers
         try Data("A name with a\nline break\n\nbody".utf8).write(to: URL(fileURLWithPath: inbox + "/two\nlines.txt"))
@@ -115,20 +115,4 @@ struct BadInputEndToEndTests {
         chmod(inbox + "/secret.txt", 0o644)  // IN_ATTRIB: retried
         #expect(try await waitUntil { (try? client.status()).map { $0.failed == 0 && $0.articles == 1 } ?? false })
     }
-}
-
-/// Binds a Unix socket at `path` (a socket file in the inbox), returning its descriptor.
-func bindSocket(at path: String) -> Int32 {
-    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    withUnsafeMutableBytes(of: &address.sun_path) { raw in
-        let bytes = Array(path.utf8)
-        raw.copyBytes(from: bytes)
-        raw[bytes.count] = 0
-    }
-    let result = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-    }
-    return result == 0 ? fd : -1
 }

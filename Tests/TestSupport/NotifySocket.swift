@@ -15,19 +15,9 @@ public final class NotifySocket: @unchecked Sendable {
 
     public init(path: String) throws {
         self.path = path
-        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        let fd = bindUnixSocket(at: path, type: Int32(SOCK_DGRAM.rawValue))
+        guard fd >= 0 else { throw DaemonTestError(message: "cannot bind \(path)") }
         self.fd = fd
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            let bytes = Array(path.utf8)
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard bound == 0 else { throw DaemonTestError(message: "cannot bind \(path)") }
         var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let received = self.received
@@ -55,4 +45,23 @@ public final class NotifySocket: @unchecked Sendable {
         shutdown(fd, Int32(SHUT_RDWR))
         close(fd)
     }
+}
+
+/// Creates a Unix socket of `type` bound to `path`; returns its descriptor, or -1.
+public func bindUnixSocket(at path: String, type: Int32 = Int32(SOCK_STREAM.rawValue)) -> Int32 {
+    let fd = socket(AF_UNIX, type, 0)
+    guard fd >= 0 else { return -1 }
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    let bytes = Array(path.utf8)
+    guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { close(fd); return -1 }
+    withUnsafeMutableBytes(of: &address.sun_path) { raw in
+        raw.copyBytes(from: bytes)
+        raw[bytes.count] = 0
+    }
+    let result = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+    }
+    if result != 0 { close(fd); return -1 }
+    return fd
 }
