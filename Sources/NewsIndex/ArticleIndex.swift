@@ -192,16 +192,23 @@ public final class ArticleIndex: Sendable {
         do {
             return try pool.read { db in
                 let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM article_fts WHERE article_fts MATCH ?", arguments: [match]) ?? 0
+                // Rank first, then build snippets and path lists for the page only: in one flat
+                // query SQLite would compute snippet() for every match before sorting.
                 let rows = try Row.fetchAll(db, sql: """
-                    SELECT a.id, a.headline,
-                           bm25(article_fts, \(Self.headlineWeight), \(Self.bodyWeight)) AS rank,
+                    WITH top AS (
+                        SELECT rowid AS id, bm25(article_fts, \(Self.headlineWeight), \(Self.bodyWeight)) AS rank
+                        FROM article_fts WHERE article_fts MATCH ?
+                        ORDER BY rank, rowid DESC LIMIT ? OFFSET ?
+                    )
+                    SELECT a.id, a.headline, top.rank,
                            snippet(article_fts, -1, ?, ?, '…', 24) AS snip,
                            (SELECT group_concat(path, char(10)) FROM (SELECT path FROM file WHERE articleId = a.id ORDER BY path)) AS paths
-                    FROM article_fts JOIN article a ON a.id = article_fts.rowid
+                    FROM top
+                    JOIN article_fts ON article_fts.rowid = top.id
+                    JOIN article a ON a.id = top.id
                     WHERE article_fts MATCH ?
-                    ORDER BY rank, a.ingestedAt DESC, a.id DESC
-                    LIMIT ? OFFSET ?
-                    """, arguments: [open, close, match, limit, offset])
+                    ORDER BY top.rank, a.id DESC
+                    """, arguments: [match, limit, offset, open, close, match])
                 let hits = rows.map { row -> SearchHit in
                     let paths = (row["paths"] as String?)?.split(separator: "\n").map(String.init) ?? []
                     let (snippet, highlights) = SnippetMarkup.decode(row["snip"] ?? "")

@@ -106,15 +106,14 @@ struct DaemonEndToEndTests {
         #expect(try daemon.client.status().state == "idle", "still serving after bad requests")
     }
 
-    @Test("newsctl reports an unreachable daemon in one line, at once, with exit status 3")
+    @Test("newsctl reports an unreachable daemon in one line with exit status 3")
     func unreachable() throws {
         let folder = TemporaryFolder("newsd-nodaemon")
-        let start = ContinuousClock.now
+        // No retry loop: one connection attempt, one line, exit 3 (timing is the benchmarks' business).
         let result = try runProcess(BuiltProducts.newsctl, ["--socket", folder.file("none.sock"), "status"])
         #expect(result.status == 3)
         #expect(result.stderr.split(separator: "\n").count == 1)
         #expect(result.stderr.contains(folder.file("none.sock")))
-        #expect(ContinuousClock.now - start < .seconds(5), "no retry loop")
     }
 
     @Test("a bad config file stops newsd with a message naming it")
