@@ -13,6 +13,8 @@ check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi;
 eventually() { local limit=$1; shift; local end=$(( $(date +%s) + limit )); until "$@"; do [ "$(date +%s)" -lt "$end" ] || return 1; sleep 0.2; done; }
 main_pid() { systemctl show -p MainPID --value newsd.service; }
 articles() { newsctl status --json 2>/dev/null | sed -n 's/.*"articles":\([0-9]*\).*/\1/p'; }
+# A function, so that `eventually` asks again each time (a "$(articles)" argument is expanded once).
+has_articles() { [ "$(articles)" = "$1" ]; }
 
 # Not `is-system-running --wait`: this unit is part of the boot, which would wait for it in turn.
 export PATH=/usr/local/bin:$PATH
@@ -41,7 +43,7 @@ if [ "$count" -eq 0 ]; then
   count=3
 fi
 cp /systest/seeds/*.txt /var/lib/newsd/inbox/
-check "all $count articles indexed" eventually 30 test "$(articles)" = "$count"
+check "all $count articles indexed" eventually 60 has_articles "$count"
 check "newsctl find bounty finds hits" newsctl find bounty
 check "journal has NEWSD_EVENT=indexed with ARTICLE_PATH" \
   eventually 10 bash -c 'journalctl -u newsd NEWSD_EVENT=indexed -o json | grep -q "\"ARTICLE_PATH\""'
@@ -51,7 +53,7 @@ echo "== restart after SIGKILL"
 old=$(main_pid)
 kill -KILL "$old"
 check "systemd restarted newsd" eventually 30 bash -c "p=\$(systemctl show -p MainPID --value newsd.service); [ \"\$p\" != 0 ] && [ \"\$p\" != $old ] && systemctl is-active --quiet newsd.service"
-check "the index is intact after the restart" eventually 30 test "$(articles)" = "$count"
+check "the index is intact after the restart" eventually 60 has_articles "$count"
 
 echo "== watchdog"
 mkdir -p /run/systemd/system/newsd.service.d
