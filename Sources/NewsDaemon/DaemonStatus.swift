@@ -50,9 +50,6 @@ public final class DaemonStatus: Sendable {
         }
     }
 
-    /// The ingest loop made progress.
-    func beat() { state.withLock { $0.lastBeat = .now } }
-
     /// True when the ingest loop has been working on something without progress for `limit`:
     /// the watchdog then stops reassuring systemd.
     func isStalled(limit: Duration) -> Bool {

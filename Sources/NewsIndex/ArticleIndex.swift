@@ -243,14 +243,4 @@ extension ArticleIndex {
             return stamps
         }
     }
-
-    /// The recorded failure of one path, if any.
-    public func failure(path: String) throws -> FailureRecord? {
-        try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT path, code, reason, inode, size, mtimeNs FROM failure WHERE path = ?", arguments: [path]).map {
-                FailureRecord(path: $0[0], code: $0[1], reason: $0[2],
-                              stamp: FileStamp(inode: UInt64(bitPattern: $0[3]), size: $0[4], mtimeNs: $0[5]))
-            }
-        }
-    }
 }
