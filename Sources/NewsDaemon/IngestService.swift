@@ -74,6 +74,10 @@ final class IngestService: Service {
     private func ingestLoop() async throws {
         var backoff = Duration.seconds(1)
         while let batch = await queue.next(limit: config.batchSize) {
+            // Say what is going on before the first file is touched, so a status call never
+            // sees "idle" with work already taken from the queue.
+            let scans = batch.items.contains { if case .scan = $0 { true } else { false } }
+            status.set(scans ? .reconciling : .indexing)
             status.setBusy(true)
             defer { status.setBusy(false) }
             do {

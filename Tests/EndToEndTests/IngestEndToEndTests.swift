@@ -151,7 +151,7 @@ struct IngestEndToEndTests {
         let reindex = try daemon.newsctl("reindex")
         #expect(reindex.status == 0)
         #expect(reindex.stdout.contains("reindexed: 5 articles"))
-        #expect(daemon.log.contains("event=reindexed"))
+        #expect(try await waitUntil { daemon.log.contains("event=reindexed") })
     }
 
     @Test("a damaged database is moved aside and rebuilt from the inbox")

@@ -32,7 +32,17 @@ struct UnitFileTests {
     func security() throws {
         let result = try runProcess("/usr/bin/systemd-analyze", ["security", "--offline=yes", "--no-pager", units + "/newsd.service"])
         let line = try #require(result.stdout.split(separator: "\n").first { $0.contains("Overall exposure level") }, "\(result.stdout)\(result.stderr)")
-        let score = try #require(line.split(separator: ":").last?.split(separator: " ").first.flatMap { Double($0) })
+        // The number after the colon, once colour escape sequences (ESC [ … letter) are removed.
+        var plain = ""
+        var inEscape = false
+        for character in line {
+            if character == "\u{1B}" { inEscape = true; continue }
+            if inEscape { if character.isLetter { inEscape = false }; continue }
+            plain.append(character)
+        }
+        let afterColon = plain.split(separator: ":").last ?? ""
+        let number = afterColon.drop { !$0.isNumber }.prefix { $0.isNumber || $0 == "." }
+        let score = try #require(Double(number), "\(line)")
         #expect(score <= 2.0, "\(line)")
     }
 
