@@ -8,19 +8,42 @@ public enum Journald {
 
     /// Whether a journal is running or can be started (needs root and Debian's systemd package).
     public static var isAvailable: Bool {
-        FileManager.default.fileExists(atPath: socket)
-            || (getuid() == 0 && FileManager.default.isExecutableFile(atPath: binary))
+        isListening || (getuid() == 0 && FileManager.default.isExecutableFile(atPath: binary))
+    }
+
+    /// Whether a journald answers on the socket. The file alone proves nothing: a journald that
+    /// exited (or a machine image built with one running) leaves it behind, and datagrams sent
+    /// to it are refused.
+    static var isListening: Bool {
+        let fd = Foundation.socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: socket.utf8.prefix(raw.count - 1))
+        }
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
+            }
+        }
     }
 
     public static let unavailableReason: Comment = "needs a running systemd-journald, or root and /lib/systemd/systemd-journald to start one"
 
-    /// Starts journald unless one is already listening, and waits for its socket.
+    /// Starts journald unless one is already listening, and waits until it answers.
+    /// Tests run in parallel; they share one start so that two journalds never race for the socket.
     public static func ensureRunning() async throws {
-        if FileManager.default.fileExists(atPath: socket) { return }
+        try await sharedStart.value
+    }
+
+    private static let sharedStart = Task<Void, Error> {
+        if isListening { return }
         // Left running for the rest of the test run, as a system's journal would be.
         _ = try ChildProcess(binary, [], environment: ChildProcess.environment([:]), outputPath: "/dev/null")
-        guard try await waitUntil(timeout: .seconds(10), { FileManager.default.fileExists(atPath: socket) }) else {
-            throw DaemonTestError(message: "systemd-journald did not create \(socket)")
+        guard try await waitUntil(timeout: .seconds(10), { isListening }) else {
+            throw DaemonTestError(message: "systemd-journald did not start listening on \(socket)")
         }
     }
 
