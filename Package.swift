@@ -79,7 +79,7 @@ let package = Package(
             dependencies: ["NewsClient", "NewsCore"],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "NewsCoreTests", dependencies: ["NewsCore"]),
+        .testTarget(name: "NewsCoreTests", dependencies: ["NewsCore", "TestSupport"]),
         .testTarget(name: "NewsClientTests", dependencies: ["NewsClient", "NewsCore"]),
         .testTarget(name: "NewsDaemonTests", dependencies: ["NewsDaemon", "NewsCore", "TestSupport"]),
         .testTarget(name: "NewsIndexTests", dependencies: ["NewsIndex", "NewsCore", "TestSupport"]),

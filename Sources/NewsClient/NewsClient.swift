@@ -34,8 +34,30 @@ public struct NewsClient: Sendable {
     }
 
     /// `GET /v1/search`.
-    public func search(_ query: String, limit: Int = SearchLimits.defaultLimit, offset: Int = 0) throws(ClientError) -> SearchResponse {
-        try decode(SearchResponse.self, from: http.get("/v1/search?q=\(Self.percentEncoded(query))&limit=\(limit)&offset=\(offset)"))
+    public func search(_ query: String, sort: SearchSort = .relevance, limit: Int = SearchLimits.defaultLimit,
+                       offset: Int = 0) throws(ClientError) -> SearchResponse {
+        try decode(SearchResponse.self, from: http.get(
+            "/v1/search?q=\(Self.percentEncoded(query))&sort=\(sort.rawValue)&limit=\(limit)&offset=\(offset)"))
+    }
+
+    /// `GET /v1/articles/ID`.
+    public func article(id: Int64) throws(ClientError) -> ArticleResponse {
+        try decode(ArticleResponse.self, from: http.get("/v1/articles/\(id)"))
+    }
+
+    /// `GET /v1/articles?path=P`, with `path` relative to the inbox.
+    public func article(path: String) throws(ClientError) -> ArticleResponse {
+        try decode(ArticleResponse.self, from: http.get("/v1/articles?path=\(Self.percentEncoded(path))"))
+    }
+
+    /// `GET /v1/articles/ID/raw`: the bytes of the article's file, untouched.
+    public func rawArticle(id: Int64) throws(ClientError) -> [UInt8] {
+        let reply = try http.get("/v1/articles/\(id)/raw")
+        guard (200..<300).contains(reply.status) else {
+            _ = try decode(ArticleResponse.self, from: reply) // throws the API error
+            throw .badResponse("HTTP \(reply.status)")
+        }
+        return reply.body
     }
 
     /// `GET /v1/failures`.

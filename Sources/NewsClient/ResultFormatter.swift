@@ -45,24 +45,49 @@ public enum ResultFormatter {
         return out
     }
 
-    /// `newsctl find`: one block per hit, then a count line.
+    /// `newsctl find`: one block per hit (rank and headline; outlet, date and path; snippet), then a count line.
     public static func search(_ response: SearchResponse, style: OutputStyle) -> String {
         guard !response.hits.isEmpty else {
             return response.total == 0 ? "no articles match \u{201C}\(response.query)\u{201D}\n"
                                        : "no more hits: \(response.total) in all, offset \(response.offset)\n"
         }
         var out = ""
-        for (position, hit) in response.hits.enumerated() {
-            let rank = response.offset + position + 1
-            out += "\(rank). \(style.bold(hit.title))\n"
-            var where_ = "   \(hit.path)"
-            if hit.paths.count > 1 { where_ += " (+\(hit.paths.count - 1) more \(hit.paths.count == 2 ? "copy" : "copies"))" }
-            out += style.dim(where_ + "  score \(formatScore(hit.score))") + "\n"
-            if !hit.snippet.isEmpty { out += "   \(highlighted(hit.snippet, hit.highlights, style: style))\n" }
+        for hit in response.hits {
+            out += "\(hit.rank). \(style.bold(hit.title))\n"
+            var facts: [String] = []
+            if let outlet = hit.outlet { facts.append(outlet) }
+            if hit.dateSource == .published { facts.append(hit.date) }
+            var place = hit.path
+            if hit.paths.count > 1 { place += " (+\(hit.paths.count - 1) \(hit.paths.count == 2 ? "copy" : "copies"))" }
+            facts.append(place)
+            facts.append("id \(hit.id)")
+            out += "   " + style.dim(facts.joined(separator: " · ")) + "\n"
+            if !hit.snippet.isEmpty { out += "   \(highlighted(oneLine(hit.snippet), hit.highlights, style: style))\n" }
         }
         let last = response.offset + response.hits.count
-        out += "\n\(response.offset + 1)–\(last) of \(response.total) \(response.total == 1 ? "article" : "articles")\n"
+        let order = response.sort == .relevance ? "best match first" : "\(response.sort.rawValue) first"
+        out += "\n\(response.offset + 1)–\(last) of \(response.total) \(response.total == 1 ? "article" : "articles"), \(order)\n"
+        if last < response.total { out += "next page: --offset \(last)\n" }
         return out
+    }
+
+    /// `newsctl show`: the metadata, then the indexed text.
+    public static func article(_ article: ArticleResponse, style: OutputStyle) -> String {
+        var out = style.bold(article.title) + "\n\n"
+        if let outlet = article.outlet { out += "Outlet:  \(outlet)\n" }
+        if let byline = article.byline { out += "Byline:  \(byline)\n" }
+        out += "Date:    \(article.date)" + (article.dateSource == .published ? "\n" : " (the file's date; the text gives none)\n")
+        out += "Words:   \(article.wordCount)\n"
+        out += (article.paths.count == 1 ? "Path:    " : "Paths:   ") + article.paths.joined(separator: "\n         ") + "\n"
+        out += "Id:      \(article.id)\n"
+        if article.encoding != TextEncoding.utf8.rawValue { out += "Encoding: \(article.encoding) (the file is not UTF-8)\n" }
+        out += "\n" + article.body + "\n"
+        return out
+    }
+
+    /// Snippets keep paragraph breaks from the body; a result line should not.
+    static func oneLine(_ snippet: String) -> String {
+        String(String.UnicodeScalarView(snippet.unicodeScalars.map { $0 == "\n" ? " " : $0 }))
     }
 
     /// Applies highlight spans (in scalars) to a snippet: bold on a terminal, unchanged when plain.

@@ -83,47 +83,117 @@ public struct Highlight: Codable, Sendable, Equatable {
     }
 }
 
+/// Where an article's date comes from.
+public enum DateSource: String, Codable, Sendable, Equatable {
+    /// Written in the article (a date line, a wire dateline, an ISO date).
+    case published
+    /// Not in the text: the modification time of the file that brought the article in.
+    case file
+}
+
 /// One search result.
 public struct SearchHit: Codable, Sendable, Equatable {
+    /// Position in the whole result list, from 1 (offset + place on this page).
+    public var rank: Int
     public var id: Int64
     /// Path relative to the inbox (the first, when the article is in several files).
     public var path: String
     /// Every inbox path holding this article.
     public var paths: [String]
     public var title: String
-    /// Relevance: larger is better (FTS5's bm25 with the sign flipped).
+    /// The outlet, when the text names it.
+    public var outlet: String?
+    /// The byline or credit, when the text names one.
+    public var byline: String?
+    /// The article's day, `YYYY-MM-DD`: published when known, else the file's.
+    public var date: String
+    public var dateSource: DateSource
+    /// Relevance: larger is better (FTS5's bm25 with the sign flipped); 0 when the query has no words.
     public var score: Double
     /// The best-matching passage, plain text.
     public var snippet: String
     /// Where the matched terms are in `snippet`.
     public var highlights: [Highlight]
 
-    public init(id: Int64, path: String, paths: [String], title: String, score: Double, snippet: String, highlights: [Highlight]) {
+    public init(rank: Int = 1, id: Int64, path: String, paths: [String], title: String, outlet: String? = nil, byline: String? = nil,
+                date: String = "", dateSource: DateSource = .file, score: Double, snippet: String, highlights: [Highlight]) {
+        self.rank = rank
         self.id = id
         self.path = path
         self.paths = paths
         self.title = title
+        self.outlet = outlet
+        self.byline = byline
+        self.date = date
+        self.dateSource = dateSource
         self.score = score
         self.snippet = snippet
         self.highlights = highlights
     }
 }
 
+/// The order of search results.
+public enum SearchSort: String, Codable, Sendable, Equatable, CaseIterable {
+    /// Best match first (bm25, headline weighted above body); ties go to the newer article.
+    case relevance
+    /// Newest article date first.
+    case newest
+    /// Oldest article date first.
+    case oldest
+}
+
 /// `GET /v1/search`.
 public struct SearchResponse: Codable, Sendable, Equatable {
     public var query: String
+    public var sort: SearchSort
     /// All matching articles, not just this page.
     public var total: Int
     public var limit: Int
     public var offset: Int
     public var hits: [SearchHit]
 
-    public init(query: String, total: Int, limit: Int, offset: Int, hits: [SearchHit]) {
+    public init(query: String, sort: SearchSort = .relevance, total: Int, limit: Int, offset: Int, hits: [SearchHit]) {
         self.query = query
+        self.sort = sort
         self.total = total
         self.limit = limit
         self.offset = offset
         self.hits = hits
+    }
+}
+
+/// `GET /v1/articles/ID` or `GET /v1/articles?path=P`: one whole article with its metadata.
+public struct ArticleResponse: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var title: String
+    public var outlet: String?
+    public var byline: String?
+    /// `YYYY-MM-DD`: published when known, else the file's.
+    public var date: String
+    public var dateSource: DateSource
+    public var wordCount: Int
+    /// How the file's bytes were decoded: `utf-8` or `windows-1252`.
+    public var encoding: String
+    /// Every inbox path holding this article, sorted.
+    public var paths: [String]
+    /// The indexed body: paragraphs separated by a blank line, boilerplate and repeated paragraphs left out.
+    public var body: String
+    /// When newsd first indexed this text (Unix seconds).
+    public var ingestedAt: Double
+
+    public init(id: Int64, title: String, outlet: String?, byline: String?, date: String, dateSource: DateSource,
+                wordCount: Int, encoding: String, paths: [String], body: String, ingestedAt: Double) {
+        self.id = id
+        self.title = title
+        self.outlet = outlet
+        self.byline = byline
+        self.date = date
+        self.dateSource = dateSource
+        self.wordCount = wordCount
+        self.encoding = encoding
+        self.paths = paths
+        self.body = body
+        self.ingestedAt = ingestedAt
     }
 }
 

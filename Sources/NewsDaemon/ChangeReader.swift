@@ -52,10 +52,13 @@ struct ChangeReader: Sendable {
         }
         let stamp = FileStamp(inode: file.inode, size: file.size, mtimeNs: file.mtimeNs)
         switch ArticleParser.parse(file.bytes) {
-        case .success(let article):
+        case .success(let parsed):
+            let fileDay = CalendarDay(unixSeconds: file.mtimeNs / 1_000_000_000)
+            let article = ArticleAnalyzer.analyze(parsed, fileDay: fileDay)
             return .upsert(path: name, stamp: stamp, article: IndexableArticle(
                 contentHash: article.contentHash, headline: article.headline, body: article.body,
-                encoding: article.encoding.rawValue, wordCount: article.wordCount))
+                encoding: article.encoding.rawValue, wordCount: article.wordCount, outlet: article.outlet,
+                byline: article.byline, publishedDate: article.published?.iso, fileDate: fileDay.iso))
         case .failure(let rejection):
             return .failed(path: name, stamp: stamp, code: rejection.code, reason: rejection.description)
         }

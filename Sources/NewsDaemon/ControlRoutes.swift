@@ -1,6 +1,7 @@
 import Hummingbird
 import NewsCore
 import NewsIndex
+import NewsSystem
 
 /// The `/v1` routes of the control API. Handlers only read the index.
 struct ControlRoutes: Sendable {
@@ -13,6 +14,9 @@ struct ControlRoutes: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.get("/v1/status") { _, _ in try statusResponse() }
         router.get("/v1/search") { request, _ in try search(request) }
+        router.get("/v1/articles/:id") { request, context in try article(request, context) }
+        router.get("/v1/articles/:id/raw") { _, context in try rawArticle(context) }
+        router.get("/v1/articles") { request, _ in try articleByPath(request) }
         router.get("/v1/failures") { request, _ in try failures(request) }
         router.post("/v1/pause") { _, _ in
             queue.pause()
@@ -66,14 +70,64 @@ struct ControlRoutes: Sendable {
         }
         let limit = try integer(parameters["limit"].map(String.init), name: "limit", default: SearchLimits.defaultLimit, range: 1...SearchLimits.maxLimit)
         let offset = try integer(parameters["offset"].map(String.init), name: "offset", default: 0, range: 0...1_000_000)
+        let sortName = parameters["sort"].map(String.init) ?? SearchSort.relevance.rawValue
+        guard let sort = SearchSort(rawValue: sortName) else {
+            throw APIError(status: .badRequest, code: "bad-parameter",
+                           message: "sort must be one of \(SearchSort.allCases.map(\.rawValue).joined(separator: ", ")), got '\(sortName)'")
+        }
         let query: SearchQuery
         do {
             query = try SearchQuery.parse(text)
         } catch {
             throw APIError(status: .badRequest, code: "bad-query", message: error.description, column: error.column)
         }
-        let result = try index.search(query, limit: limit, offset: offset)
-        return JSONResponse.make(SearchResponse(query: text, total: result.total, limit: limit, offset: offset, hits: result.hits))
+        let result = try index.search(query, sort: sort, limit: limit, offset: offset)
+        return JSONResponse.make(SearchResponse(query: text, sort: sort, total: result.total, limit: limit, offset: offset, hits: result.hits))
+    }
+
+    func article(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+        let id = try articleId(context)
+        guard let article = try index.article(id: id) else {
+            throw APIError(status: .notFound, code: "not-found", message: "no article with id \(id); ids are shown by `newsctl find`")
+        }
+        return JSONResponse.make(article)
+    }
+
+    /// `?path=` relative to the inbox, as `newsctl find` prints it.
+    func articleByPath(_ request: Request) throws -> Response {
+        guard let path = request.uri.queryParameters["path"].map(String.init), !path.isEmpty else {
+            throw APIError(status: .badRequest, code: "missing-path", message: "pass ?path= with a path relative to the inbox, or use /v1/articles/ID")
+        }
+        guard let id = try index.articleId(path: path), let article = try index.article(id: id) else {
+            throw APIError(status: .notFound, code: "not-found",
+                           message: "no indexed article at '\(path)' (paths are relative to the inbox \(config.inbox); see `newsctl failures` for files that could not be indexed)")
+        }
+        return JSONResponse.make(article)
+    }
+
+    /// The file as it is on disk, for `newsctl show --raw`: the first of the article's paths that can still be read.
+    func rawArticle(_ context: BasicRequestContext) throws -> Response {
+        let id = try articleId(context)
+        guard let article = try index.article(id: id) else {
+            throw APIError(status: .notFound, code: "not-found", message: "no article with id \(id); ids are shown by `newsctl find`")
+        }
+        for path in article.paths {
+            if let file = try? ArticleFileReader.read(path: config.inbox + "/" + path, maxBytes: config.maxFileBytes) {
+                var headers = HTTPFields()
+                headers[.contentType] = "application/octet-stream"
+                return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: file.bytes)))
+            }
+        }
+        throw APIError(status: .notFound, code: "file-gone",
+                       message: "article \(id) is indexed but none of its files can be read now (\(article.paths.joined(separator: ", "))); run `newsctl reconcile`")
+    }
+
+    private func articleId(_ context: BasicRequestContext) throws -> Int64 {
+        let raw = context.parameters.get("id") ?? ""
+        guard let id = Int64(raw), id > 0 else {
+            throw APIError(status: .badRequest, code: "bad-parameter", message: "article id must be a positive whole number, got '\(raw)'")
+        }
+        return id
     }
 
     private func integer(_ raw: String?, name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {

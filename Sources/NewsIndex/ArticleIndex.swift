@@ -103,22 +103,34 @@ public final class ArticleIndex: Sendable {
         let sameText = try Int64.fetchOne(db, sql: "SELECT id FROM article WHERE contentHash = ?", arguments: [article.contentHash])
         let articleId: Int64
         let outcome: AppliedChange.Outcome
+        let metadata: [DatabaseValueConvertible?] = [article.outlet, article.byline, article.publishedDate, article.articleDate]
         if let sameText {
             articleId = sameText
             outcome = previous == sameText ? .unchanged : .duplicate
+            if outcome == .unchanged {
+                // Read again (after an upgrade, say): a newer extractor may know more about the same text.
+                try db.execute(sql: """
+                    UPDATE article SET outlet = ?, byline = ?, publishedDate = ?, articleDate = ?
+                    WHERE id = ? AND (outlet IS NOT ?1 OR byline IS NOT ?2 OR publishedDate IS NOT ?3 OR articleDate IS NOT ?4)
+                    """, arguments: StatementArguments(metadata + [sameText]))
+            }
         } else if let previous,
                   try Int.fetchOne(db, sql: "SELECT count(*) FROM file WHERE articleId = ?", arguments: [previous]) == 1 {
             // The file was edited and nothing else holds its old text: keep the article id.
             try db.execute(sql: """
-                UPDATE article SET contentHash = ?, headline = ?, body = ?, encoding = ?, wordCount = ?, ingestedAt = ?
+                UPDATE article SET contentHash = ?, headline = ?, body = ?, encoding = ?, wordCount = ?, ingestedAt = ?,
+                    outlet = ?, byline = ?, publishedDate = ?, articleDate = ?
                 WHERE id = ?
-                """, arguments: [article.contentHash, article.headline, article.body, article.encoding, article.wordCount, now, previous])
+                """, arguments: StatementArguments([article.contentHash, article.headline, article.body, article.encoding,
+                                                    article.wordCount, now] + metadata + [previous]))
             articleId = previous
             outcome = .indexed
         } else {
             try db.execute(sql: """
-                INSERT INTO article(contentHash, headline, body, encoding, wordCount, ingestedAt) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [article.contentHash, article.headline, article.body, article.encoding, article.wordCount, now])
+                INSERT INTO article(contentHash, headline, body, encoding, wordCount, ingestedAt, outlet, byline, publishedDate, articleDate)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: StatementArguments([article.contentHash, article.headline, article.body, article.encoding,
+                                                    article.wordCount, now] + metadata))
             articleId = db.lastInsertedRowID
             outcome = .indexed
         }
@@ -182,43 +194,6 @@ public final class ArticleIndex: Sendable {
         [path, path + "-wal", path + "-shm"].reduce(0) { total, file in
             var info = stat()
             return stat(file, &info) == 0 ? total + Int64(info.st_size) : total
-        }
-    }
-
-    /// Runs a search: ranked hits of one page and the total number of matches.
-    public func search(_ query: SearchQuery, limit: Int, offset: Int) throws -> (total: Int, hits: [SearchHit]) {
-        let match = query.ftsExpression
-        let open = String(SnippetMarkup.open), close = String(SnippetMarkup.close)
-        do {
-            return try pool.read { db in
-                let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM article_fts WHERE article_fts MATCH ?", arguments: [match]) ?? 0
-                // Rank first, then build snippets and path lists for the page only: in one flat
-                // query SQLite would compute snippet() for every match before sorting.
-                let rows = try Row.fetchAll(db, sql: """
-                    WITH top AS (
-                        SELECT rowid AS id, bm25(article_fts, \(Self.headlineWeight), \(Self.bodyWeight)) AS rank
-                        FROM article_fts WHERE article_fts MATCH ?
-                        ORDER BY rank, rowid DESC LIMIT ? OFFSET ?
-                    )
-                    SELECT a.id, a.headline, top.rank,
-                           snippet(article_fts, -1, ?, ?, '…', 24) AS snip,
-                           (SELECT group_concat(path, char(10)) FROM (SELECT path FROM file WHERE articleId = a.id ORDER BY path)) AS paths
-                    FROM top
-                    JOIN article_fts ON article_fts.rowid = top.id
-                    JOIN article a ON a.id = top.id
-                    WHERE article_fts MATCH ?
-                    ORDER BY top.rank, a.id DESC
-                    """, arguments: [match, limit, offset, open, close, match])
-                let hits = rows.map { row -> SearchHit in
-                    let paths = (row["paths"] as String?)?.split(separator: "\n").map(String.init) ?? []
-                    let (snippet, highlights) = SnippetMarkup.decode(row["snip"] ?? "")
-                    return SearchHit(id: row["id"], path: paths.first ?? "", paths: paths, title: row["headline"],
-                                     score: -(row["rank"] as Double), snippet: snippet, highlights: highlights)
-                }
-                return (total, hits)
-            }
-        } catch let error as DatabaseError {
-            throw IndexError.queryFailed(error.message ?? String(describing: error))
         }
     }
 

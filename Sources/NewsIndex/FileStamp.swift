@@ -28,21 +28,35 @@ public enum IndexChange: Sendable, Equatable {
     }
 }
 
-/// The parts of a parsed article the index stores.
+/// The parts of an analysed article the index stores.
 public struct IndexableArticle: Sendable, Equatable {
     public var contentHash: String
     public var headline: String
     public var body: String
     public var encoding: String
     public var wordCount: Int
+    public var outlet: String?
+    public var byline: String?
+    /// `YYYY-MM-DD` when the text gives a date.
+    public var publishedDate: String?
+    /// `YYYY-MM-DD` of the file's modification time: the article's date when the text gives none.
+    public var fileDate: String
 
-    public init(contentHash: String, headline: String, body: String, encoding: String, wordCount: Int) {
+    public init(contentHash: String, headline: String, body: String, encoding: String, wordCount: Int,
+                outlet: String? = nil, byline: String? = nil, publishedDate: String? = nil, fileDate: String = "1970-01-01") {
         self.contentHash = contentHash
         self.headline = headline
         self.body = body
         self.encoding = encoding
         self.wordCount = wordCount
+        self.outlet = outlet
+        self.byline = byline
+        self.publishedDate = publishedDate
+        self.fileDate = fileDate
     }
+
+    /// The date articles are filtered and sorted by.
+    var articleDate: String { publishedDate ?? fileDate }
 }
 
 /// What one batch did, for logging.

@@ -55,6 +55,56 @@ enum IndexSchema {
                 END;
                 """)
         }
+        migrator.registerMigration("v2-metadata") { db in
+            // What the text says about itself (#6), and the date every search filters and sorts by:
+            // the published date when the text gives one, else the day of the file's modification time.
+            try db.execute(sql: """
+                ALTER TABLE article ADD COLUMN outlet TEXT;
+                ALTER TABLE article ADD COLUMN byline TEXT;
+                ALTER TABLE article ADD COLUMN publishedDate TEXT;
+                ALTER TABLE article ADD COLUMN articleDate TEXT NOT NULL DEFAULT '';
+                UPDATE article SET articleDate = date(ingestedAt, 'unixepoch');
+                CREATE INDEX article_articleDate ON article(articleDate);
+                CREATE INDEX article_outlet ON article(outlet);
+                DROP TRIGGER article_fts_insert;
+                DROP TRIGGER article_fts_delete;
+                DROP TRIGGER article_fts_update;
+                DROP TABLE article_fts;
+                """)
+            try createFullTextIndex(db)
+            try db.execute(sql: """
+                INSERT INTO article_fts(article_fts) VALUES ('rebuild');
+                -- An impossible stamp makes the next reconciliation read every file again,
+                -- so that the metadata of articles indexed before this version is extracted.
+                UPDATE file SET mtimeNs = -1;
+                """)
+        }
         return migrator
+    }
+
+    /// The full-text index over headline, body, outlet and byline. External content: the text
+    /// is stored once, in `article`, and snippets read it from there.
+    static func createFullTextIndex(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE VIRTUAL TABLE article_fts USING fts5(
+                headline, body, outlet, byline,
+                content='article', content_rowid='id',
+                tokenize='porter unicode61 remove_diacritics 2'
+            );
+            CREATE TRIGGER article_fts_insert AFTER INSERT ON article BEGIN
+                INSERT INTO article_fts(rowid, headline, body, outlet, byline)
+                VALUES (new.id, new.headline, new.body, new.outlet, new.byline);
+            END;
+            CREATE TRIGGER article_fts_delete AFTER DELETE ON article BEGIN
+                INSERT INTO article_fts(article_fts, rowid, headline, body, outlet, byline)
+                VALUES ('delete', old.id, old.headline, old.body, old.outlet, old.byline);
+            END;
+            CREATE TRIGGER article_fts_update AFTER UPDATE OF headline, body, outlet, byline ON article BEGIN
+                INSERT INTO article_fts(article_fts, rowid, headline, body, outlet, byline)
+                VALUES ('delete', old.id, old.headline, old.body, old.outlet, old.byline);
+                INSERT INTO article_fts(rowid, headline, body, outlet, byline)
+                VALUES (new.id, new.headline, new.body, new.outlet, new.byline);
+            END;
+            """)
     }
 }

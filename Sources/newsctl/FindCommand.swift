@@ -2,20 +2,36 @@ import ArgumentParser
 import Glibc
 import NewsClient
 
+extension SearchSort: ExpressibleByArgument {}
+
 extension Newsctl {
     struct Find: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Search the articles; ranked hits with a highlighted snippet.",
             discussion: """
                 All words must match, in the headline or the body; matching is case- and \
-                accent-insensitive and stemmed (bounty finds bounties).
+                accent-insensitive and stemmed (bounty finds bounties). Full guide: docs/query.md.
+                  word word        both words (AND is implied; writing AND is allowed)
                   "exact phrase"   words next to each other, in order
+                  a OR b           either (OR binds looser than the implied AND)
+                  -word  -"phrase" NOT word   leave out articles that match
+                  ( … )            grouping: (russia OR moscow) -ukraine
                   prefix*          words starting with prefix
+                  NEAR(a b, 5)     a and b at most 5 words apart (default 10)
+                  title:  body:  outlet:  byline:   search one field: title:(taliban OR bounty)
+                  path:world/europe                 files in a folder of the inbox (or a glob: path:*/2020-*)
+                  since:2020-06-01  until:2020-07  date:2020-06  date:2017..2019
+                                   by the published date, else the file's date; YYYY, YYYY-MM or YYYY-MM-DD
+                Quote the whole query for your shell: newsctl find 'title:"new york" -trump'. \
+                With several arguments, one that holds spaces is taken as a phrase.
                 Exit status: 0 with hits, 1 when nothing matches, 2 for a bad query, 3 when newsd is unreachable.
                 """
         )
 
         @OptionGroup var connection: ConnectionOptions
+
+        @Option(name: .long, help: "Order: relevance (ties: newer first), newest or oldest.")
+        var sort: SearchSort = .relevance
 
         @Option(name: .long, help: "Hits to show (1–\(SearchLimits.maxLimit)).")
         var limit = SearchLimits.defaultLimit
@@ -23,7 +39,7 @@ extension Newsctl {
         @Option(name: .long, help: "Hits to skip, for the next page.")
         var offset = 0
 
-        @Argument(help: "The query words.")
+        @Argument(help: "The query (see above).")
         var query: [String]
 
         func validate() throws {
@@ -36,10 +52,10 @@ extension Newsctl {
 
         func run() throws {
             let response: SearchResponse
-            let text = query.joined(separator: " ")
+            let text = QueryArguments.join(query)
             currentQuery = text
             do {
-                response = try connection.client.search(text, limit: limit, offset: offset)
+                response = try connection.client.search(text, sort: sort, limit: limit, offset: offset)
             } catch {
                 throw fail(error)
             }

@@ -19,7 +19,7 @@ struct Newsctl: ParsableCommand {
             Exit status: 0 success (find: hits), 1 find matched nothing, 2 usage or query syntax error, \
             3 newsd unreachable or failing.
             """,
-        subcommands: [Status.self, Find.self, Failures.self, Pause.self, Resume.self, Reconcile.self, Reindex.self, DebugHang.self]
+        subcommands: [Status.self, Find.self, Show.self, Failures.self, Pause.self, Resume.self, Reconcile.self, Reindex.self, DebugHang.self]
     )
 
     /// Like `ParsableCommand.main()`, but usage errors exit with 2 (as grep does) instead of 64.
@@ -92,7 +92,12 @@ func writeStandardError(_ message: String) {
 
 /// Writes to stdout without Foundation.
 func writeOutput(_ text: String) {
-    var bytes = Array(text.utf8)
+    writeOutput(Array(text.utf8))
+}
+
+/// Writes bytes to stdout as they are (for `show --raw`).
+func writeOutput(_ bytes: [UInt8]) {
+    var bytes = bytes
     var written = 0
     while written < bytes.count {
         let count = bytes.withUnsafeMutableBytes { Glibc.write(1, $0.baseAddress! + written, $0.count - written) }

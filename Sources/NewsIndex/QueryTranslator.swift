@@ -1,0 +1,130 @@
+import GRDB
+import NewsCore
+
+/// A query tree turned into what SQLite runs: one FTS5 MATCH expression that drives the search
+/// (when the query has any positive text) and SQL conditions on `article a` for everything else.
+/// Pure: no database access, so it is tested on its own.
+struct TranslatedQuery {
+    /// The MATCH expression, or `nil` when nothing positive can drive a full-text lookup
+    /// (`-word` alone, `date:2017-03` alone); then the filters scan the article table by date.
+    var match: String?
+    /// SQL conditions on `a` joined with AND; empty when the MATCH says it all.
+    var conditions: [String]
+    /// Arguments for `conditions`, in order.
+    var arguments: [DatabaseValueConvertible]
+}
+
+enum QueryTranslator {
+    /// FTS5 columns of each field; a term without a field searches headline and body,
+    /// never outlet and byline ("independent" should not match every article of The Independent).
+    static func columns(_ field: TextField?) -> String {
+        switch field {
+        case nil: "{headline body}"
+        case .title: "{headline}"
+        case .body: "{body}"
+        case .outlet: "{outlet}"
+        case .byline: "{byline}"
+        }
+    }
+
+    static func translate(_ query: SearchQuery) -> TranslatedQuery {
+        var conjuncts: [QueryNode]
+        if case .all(let children) = query.root { conjuncts = children } else { conjuncts = [query.root] }
+        // Positive text conjuncts drive one MATCH; negated text is subtracted inside it with NOT.
+        var positive: [String] = [], negative: [String] = [], rest: [QueryNode] = []
+        for node in conjuncts {
+            if case .not(let inner) = node, let expression = fts(inner) {
+                negative.append(expression)
+            } else if let expression = fts(node) {
+                positive.append(expression)
+            } else {
+                rest.append(node)
+            }
+        }
+        var result = TranslatedQuery(match: nil, conditions: [], arguments: [])
+        if positive.isEmpty {
+            rest = conjuncts
+        } else {
+            result.match = negative.reduce(positive.joined(separator: " AND ")) { "(\($0)) NOT (\($1))" }
+        }
+        for node in rest { result.conditions.append(sql(node, into: &result.arguments)) }
+        return result
+    }
+
+    /// The FTS5 expression of a subtree, or `nil` when FTS5 cannot express it
+    /// (a date or path filter, or a group whose every part is negated).
+    static func fts(_ node: QueryNode) -> String? {
+        switch node {
+        case .text(let match):
+            let quoted = quote(match.text)
+            return "\(columns(match.field)) : \(match.kind == .prefix ? quoted + " *" : quoted)"
+        case .near(let terms, let distance, let field):
+            return "\(columns(field)) : NEAR(\(terms.map(quote).joined(separator: " ")), \(distance))"
+        case .all(let children):
+            var positive: [String] = [], negative: [String] = []
+            for child in children {
+                if case .not(let inner) = child {
+                    guard let expression = fts(inner) else { return nil }
+                    negative.append(expression)
+                } else {
+                    guard let expression = fts(child) else { return nil }
+                    positive.append(expression)
+                }
+            }
+            guard !positive.isEmpty else { return nil }
+            let conjunction = "(" + positive.joined(separator: " AND ") + ")"
+            return negative.reduce(conjunction) { "(\($0) NOT (\($1)))" }
+        case .any(let children):
+            var parts: [String] = []
+            for child in children {
+                guard let expression = fts(child) else { return nil }
+                parts.append(expression)
+            }
+            return "(" + parts.joined(separator: " OR ") + ")"
+        case .not, .path, .date:
+            return nil
+        }
+    }
+
+    /// A subtree as an SQL condition on `a`; text parts become a lookup in the FTS index.
+    static func sql(_ node: QueryNode, into arguments: inout [DatabaseValueConvertible]) -> String {
+        if let expression = fts(node) {
+            arguments.append(expression)
+            return "a.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)"
+        }
+        switch node {
+        case .all(let children):
+            return "(" + children.map { sql($0, into: &arguments) }.joined(separator: " AND ") + ")"
+        case .any(let children):
+            return "(" + children.map { sql($0, into: &arguments) }.joined(separator: " OR ") + ")"
+        case .not(let child):
+            return "NOT " + sql(child, into: &arguments)
+        case .path(let value):
+            if value.contains("*") || value.contains("?") || value.contains("[") {
+                arguments.append(value)
+                return "a.id IN (SELECT articleId FROM file WHERE path GLOB ?)"
+            }
+            // A folder's files sort between "dir/" and "dir0" ('0' follows '/'): a range on the primary key.
+            let folder = value.hasSuffix("/") ? String(value.dropLast()) : value
+            arguments.append(contentsOf: [folder, folder + "/", folder + "0"])
+            return "a.id IN (SELECT articleId FROM file WHERE path = ? OR (path >= ? AND path < ?))"
+        case .date(let range):
+            var parts: [String] = []
+            if let from = range.from { parts.append("a.articleDate >= ?"); arguments.append(from) }
+            if let before = range.before { parts.append("a.articleDate < ?"); arguments.append(before) }
+            return "(" + parts.joined(separator: " AND ") + ")"
+        case .text, .near:
+            return "1" // unreachable: fts() expresses every text node
+        }
+    }
+
+    /// An FTS5 string: the user's text inside double quotes, a quote doubled. FTS5 treats
+    /// everything inside as words to tokenize, so no character can become an operator.
+    static func quote(_ text: String) -> String {
+        var quoted = "\""
+        for scalar in text.unicodeScalars {
+            if scalar == "\"" { quoted += "\"\"" } else { quoted.unicodeScalars.append(scalar) }
+        }
+        return quoted + "\""
+    }
+}

@@ -1,0 +1,136 @@
+import NewsCore
+import Testing
+
+private func word(_ text: String, _ field: TextField? = nil) -> QueryNode { .text(TextMatch(.word, text, field: field)) }
+private func phrase(_ text: String, _ field: TextField? = nil) -> QueryNode { .text(TextMatch(.phrase, text, field: field)) }
+private func prefix(_ text: String, _ field: TextField? = nil) -> QueryNode { .text(TextMatch(.prefix, text, field: field)) }
+
+@Suite("Query parser")
+struct QueryParserTests {
+    @Test("builds the tree", arguments: [
+        ("bounty", word("bounty")),
+        ("russia bounty", .all([word("russia"), word("bounty")])),
+        ("russia AND bounty", .all([word("russia"), word("bounty")])),
+        (#""military intelligence" unit"#, .all([phrase("military intelligence"), word("unit")])),
+        ("intell*", prefix("intell")),
+        ("a OR b c", .any([word("a"), .all([word("b"), word("c")])])),
+        ("(a OR b) c", .all([.any([word("a"), word("b")]), word("c")])),
+        ("russia -ukraine", .all([word("russia"), .not(word("ukraine"))])),
+        ("russia NOT ukraine", .all([word("russia"), .not(word("ukraine"))])),
+        (#"-"red lines" kremlin"#, .all([.not(phrase("red lines")), word("kremlin")])),
+        ("title:taliban", word("taliban", .title)),
+        ("headline:taliban", word("taliban", .title)),
+        (#"title:"new york""#, phrase("new york", .title)),
+        ("title:(a OR b*)", .any([word("a", .title), prefix("b", .title)])),
+        ("outlet:cnn byline:smith body:kabul", .all([word("cnn", .outlet), word("smith", .byline), word("kabul", .body)])),
+        ("NEAR(russia taliban)", .near(terms: ["russia", "taliban"], distance: 10, field: nil)),
+        ("NEAR(russia \"military unit\", 3)", .near(terms: ["russia", "military unit"], distance: 3, field: nil)),
+        ("body:NEAR(a b,5)", .near(terms: ["a", "b"], distance: 5, field: .body)),
+        ("path:world/europe", .path("world/europe")),
+        ("path:/world/", .path("world/")),
+        ("since:2020-06-01", .date(DateRange(from: "2020-06-01", before: nil))),
+        ("until:2020-07", .date(DateRange(from: nil, before: "2020-08-01"))),
+        ("date:2020-06", .date(DateRange(from: "2020-06-01", before: "2020-07-01"))),
+        ("date:2020-02-29", .date(DateRange(from: "2020-02-29", before: "2020-03-01"))),
+        ("date:2019", .date(DateRange(from: "2019-01-01", before: "2020-01-01"))),
+        ("date:2017..2019-06", .date(DateRange(from: "2017-01-01", before: "2019-07-01"))),
+        ("date:..2019", .date(DateRange(from: nil, before: "2020-01-01"))),
+        ("Trump, Putin", .all([word("Trump"), word("Putin")])),
+        ("1,000 troops", .all([word("1,000"), word("troops")])),
+        ("10:30 al-Qaeda U.S.", .all([word("10:30"), word("al-Qaeda"), word("U.S.")])),
+        ("Breaking: news", .all([word("Breaking:"), word("news")])),
+        ("russia & — ukraine", .all([word("russia"), word("ukraine")])),
+        ("or and not near", .all([word("or"), word("and"), word("not"), word("near")])),
+        ("NEAR", word("NEAR")),
+        ("a - b", .all([word("a"), word("b")])),
+    ] as [(String, QueryNode)])
+    func parses(input: String, expected: QueryNode) throws {
+        #expect(try SearchQuery.parse(input).root == expected)
+    }
+
+    /// Every message a user can get, with its column: these are the golden texts.
+    @Test("reports each syntax error with its column", arguments: [
+        (#"russia "abc"#, "unclosed quote at column 8"),
+        ("(a OR b", "unclosed parenthesis at column 1"),
+        ("a OR b)", "unmatched ')' at column 7"),
+        ("()", "empty parentheses at column 1"),
+        ("OR a", "OR needs a term before it at column 1"),
+        ("a OR", "OR needs a term after it at column 3"),
+        ("a OR OR b", "OR needs a term after it at column 3"),
+        ("a AND", "AND needs a term after it at column 3"),
+        ("a -)", "unmatched ')' at column 4"),
+        ("NOT", "NOT needs a term after it at column 1"),
+        ("a NOT OR b", "NOT needs a term after it at column 3"),
+        ("NOT -a", "two negations in a row at column 5"),
+        ("titel:x", "unknown field 'titel:' (known fields: title, body, outlet, byline, path, since, until, date) at column 1"),
+        ("title: x", "title: needs a value right after the colon at column 1"),
+        ("title:", "title: needs a value right after the colon at column 1"),
+        ("title:)", "title: needs a word, \"phrase\" or (group) after the colon at column 1"),
+        ("since:(2020)", "since: needs a value right after the colon at column 1"),
+        ("since:2020-13", "invalid date '2020-13': use YYYY, YYYY-MM or YYYY-MM-DD at column 7"),
+        ("date:2021-02-29", "invalid date '2021-02-29': use YYYY, YYYY-MM or YYYY-MM-DD at column 6"),
+        ("until:June", "invalid date 'June': use YYYY, YYYY-MM or YYYY-MM-DD at column 7"),
+        ("date:2020..2019", "date range '2020..2019' ends before it starts at column 6"),
+        ("date:2019..x", "invalid date 'x': use YYYY, YYYY-MM or YYYY-MM-DD at column 12"),
+        ("NEAR(a)", "NEAR(…) needs at least two words at column 1"),
+        ("NEAR(a b, x)", "NEAR distance must be a number from 0 to 1000 at column 11"),
+        ("NEAR(a b, 5000)", "NEAR distance must be a number from 0 to 1000 at column 11"),
+        ("NEAR(a b, 5 c)", "NEAR(…, N) must end with ')' after the distance at column 13"),
+        ("NEAR(a (b))", "NEAR(…) takes only words and \"phrases\", then an optional ', N' at column 8"),
+        ("NEAR(a b", "unclosed parenthesis at column 5"),
+        ("  ", "the query has no words to search for at column 1"),
+        (#"!!! "" *"#, "the query has no words to search for at column 1"),
+        (String(repeating: "(", count: 25) + "a" + String(repeating: ")", count: 25), "parentheses nested more than 20 deep at column 21"),
+        (Array(repeating: "w", count: 101).joined(separator: " "), "the query has more than 100 terms at column 201"),
+        (String(repeating: "x", count: 1025), "the query is 1025 characters long; the limit is 1024 at column 1025"),
+    ])
+    func syntaxErrors(input: String, message: String) {
+        #expect(throws: QuerySyntaxError.self) { try SearchQuery.parse(input) }
+        do {
+            _ = try SearchQuery.parse(input)
+        } catch {
+            #expect(error.description == message)
+        }
+    }
+
+    @Test("random strings either parse or fail with a column inside the input, never trap")
+    func randomInput() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array(#"ab Zé"*()-:^{}[]+,.\'/"#.unicodeScalars)
+            + ["\u{0}", "\u{1F600}", "\n", "\u{E000}", "\u{301}"]
+        let words = ["OR", "AND", "NOT", "NEAR(", "title:", "since:", "date:2020", "path:", "outlet:", "..", ", 5)"]
+        for _ in 0..<5000 {
+            var input = ""
+            for _ in 0..<Int.random(in: 0...12, using: &generator) {
+                if Bool.random(using: &generator) {
+                    input += words.randomElement(using: &generator)!
+                } else {
+                    input.unicodeScalars.append(alphabet.randomElement(using: &generator)!)
+                }
+            }
+            do {
+                _ = try SearchQuery.parse(input)
+            } catch {
+                #expect(error.column >= 1 && error.column <= input.unicodeScalars.count + 1, "\(input): \(error)")
+            }
+        }
+    }
+}
+
+@Suite("Calendar days")
+struct CalendarDayTests {
+    @Test("converts Unix seconds to UTC days", arguments: [
+        (Int64(0), "1970-01-01"), (951_782_400, "2000-02-29"), (1_593_216_000, "2020-06-27"), (-86_400, "1969-12-31"),
+    ])
+    func unixSeconds(seconds: Int64, iso: String) {
+        #expect(CalendarDay(unixSeconds: seconds).iso == iso)
+    }
+
+    @Test("rejects impossible days")
+    func impossible() {
+        #expect(CalendarDay(year: 2021, month: 2, day: 29) == nil)
+        #expect(CalendarDay(year: 2020, month: 2, day: 29) != nil)
+        #expect(CalendarDay(iso: "2020-1-01") == nil)
+        #expect(CalendarDay(year: 2020, month: 12, day: 31)?.next.iso == "2021-01-01")
+    }
+}
