@@ -3,33 +3,85 @@ import Testing
 
 @Suite("newsctl output")
 struct ResultFormatterTests {
-    let response = SearchResponse(query: "bounty", total: 2, limit: 10, offset: 0, hits: [
-        SearchHit(id: 3, path: "001.txt", paths: ["001.txt"], title: "Russia paid BOUNTIES", score: 0.6526,
+    let response = SearchResponse(query: "bounty", total: 12, limit: 2, offset: 0, hits: [
+        SearchHit(rank: 1, id: 3, path: "001.txt", paths: ["001.txt"], title: "Russia paid BOUNTIES", outlet: "Daily Mail",
+                  date: "2020-06-27", dateSource: .published, score: 0.6526,
                   snippet: "…secretly paid bounties to fighters…", highlights: [Highlight(start: 15, length: 8)]),
-        SearchHit(id: 1, path: "000.txt", paths: ["000.txt", "copy.txt"], title: "Militants offered money", score: 0.38,
-                  snippet: "the bounty money", highlights: [Highlight(start: 4, length: 6)]),
+        SearchHit(rank: 2, id: 1, path: "world/000.txt", paths: ["world/000.txt", "copy.txt"], title: "Militants offered money",
+                  date: "2026-11-22", dateSource: .file, score: 0.38,
+                  snippet: "the bounty\n\nmoney", highlights: [Highlight(start: 4, length: 6)]),
     ])
 
-    @Test("plain output, as when piped")
+    @Test("plain output, as when piped: rank, headline, outlet, published date, path, id, one-line snippet")
     func plain() {
         #expect(ResultFormatter.search(response, style: .plain) == """
             1. Russia paid BOUNTIES
-               001.txt  score 0.65
+               Daily Mail · 2020-06-27 · 001.txt · id 3
                …secretly paid bounties to fighters…
             2. Militants offered money
-               000.txt (+1 more copy)  score 0.38
-               the bounty money
+               world/000.txt (+1 copy) · id 1
+               the bounty  money
 
-            1–2 of 2 articles
+            1–2 of 12 articles, best match first
+            next page: --offset 2
 
             """)
+    }
+
+    @Test("the sort order is named under the hits")
+    func sortNamed() {
+        var newest = response
+        newest.sort = .newest
+        newest.total = 2
+        #expect(ResultFormatter.search(newest, style: .plain).hasSuffix("1–2 of 2 articles, newest first\n"))
+    }
+
+    @Test("show: metadata, then the body")
+    func show() {
+        let article = ArticleResponse(id: 4, title: "News Report: Moscow Reveals Its Aims", outlet: "Sputnik", byline: nil,
+                                      date: "2017-03-11", dateSource: .published, wordCount: 812, encoding: "utf-8",
+                                      paths: ["004.txt"], body: "First paragraph.\n\nSecond.", ingestedAt: 0)
+        #expect(ResultFormatter.article(article, style: .plain) == """
+            News Report: Moscow Reveals Its Aims
+
+            Outlet:  Sputnik
+            Date:    2017-03-11
+            Words:   812
+            Path:    004.txt
+            Id:      4
+
+            First paragraph.
+
+            Second.
+
+            """)
+        var undated = article
+        undated.dateSource = .file
+        undated.outlet = nil
+        undated.encoding = "windows-1252"
+        undated.paths = ["a.txt", "b/a.txt"]
+        let out = ResultFormatter.article(undated, style: .plain)
+        #expect(out.contains("Date:    2017-03-11 (the file's date; the text gives none)\n"))
+        #expect(out.contains("Paths:   a.txt\n         b/a.txt\n"))
+        #expect(out.contains("Encoding: windows-1252 (the file is not UTF-8)\n"))
+        #expect(!out.contains("Outlet:"))
+    }
+
+    @Test("query arguments: one is the query; with several, one holding spaces is a phrase", arguments: [
+        (["russia OR moscow"], "russia OR moscow"),
+        (["New York", "taliban"], #""New York" taliban"#),
+        (["title:new york", "-trump"], #"title:"new york" -trump"#),
+        (["(a OR b)", "c d"], #"(a OR b) "c d""#),
+    ])
+    func queryArguments(arguments: [String], expected: String) {
+        #expect(QueryArguments.join(arguments) == expected)
     }
 
     @Test("terminal output puts matched words in bold")
     func terminal() {
         let out = ResultFormatter.search(response, style: .terminal)
         #expect(out.contains("…secretly paid \u{1B}[1mbounties\u{1B}[0m to fighters…"))
-        #expect(out.contains("the \u{1B}[1mbounty\u{1B}[0m money"))
+        #expect(out.contains("the \u{1B}[1mbounty\u{1B}[0m  money"))
     }
 
     @Test("no hits")
