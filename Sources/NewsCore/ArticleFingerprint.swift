@@ -1,0 +1,276 @@
+/// What newsd compares articles by: a term vector, the names they mention, and a MinHash
+/// signature of their word shingles. Pure, computed once at ingest and stored (hashed, about
+/// 500 bytes) with the article.
+public struct ArticleFingerprint: Sendable, Equatable {
+    /// Content words (stop words dropped, plurals folded), hashed, with weight 1 + ln(tf), unit length.
+    public var terms: [UInt32: Double]
+    /// Capitalised words not opening a sentence, hashed: people, places, organisations.
+    public var names: Set<UInt32>
+    /// MinHash of 4-word shingles: the share of equal slots estimates the shingle Jaccard.
+    public var minHash: [UInt16]
+    /// The most telling words, as text: the query that finds candidate relatives in the index.
+    /// Not stored; recomputed from the text when needed.
+    public var queryTerms: [String]
+
+    public init(terms: [UInt32: Double], names: Set<UInt32>, minHash: [UInt16], queryTerms: [String] = []) {
+        self.terms = terms
+        self.names = names
+        self.minHash = minHash
+        self.queryTerms = queryTerms
+    }
+
+    static let signatureSize = 64
+    static let maximumTerms = 64
+    static let maximumNames = 32
+    static let shingleSize = 4
+
+    /// The fingerprint of a headline and body.
+    public static func of(headline: String, body: String) -> ArticleFingerprint {
+        var counts: [String: Int] = [:]
+        var nameCounts: [String: Int] = [:]
+        var shingleWords: [String] = []
+        for (part, text) in [headline, body].enumerated() {
+            var sentenceStart = true
+            for token in WordTokens.tokens(text) {
+                let lower = token.lowered
+                shingleWords.append(lower)
+                let isStop = StopWords.contains(lower)
+                // Headlines capitalise every word, so names are taken from the body only.
+                if part == 1 && token.isCapitalised && !sentenceStart && !isStop && lower.count > 1 {
+                    nameCounts[lower, default: 0] += 1
+                }
+                sentenceStart = token.endsSentence
+                guard !isStop, lower.count > 2, !lower.allSatisfy(\.isNumber) else { continue }
+                counts[WordTokens.folded(lower), default: 0] += 1
+            }
+        }
+        // The strongest terms and names only, so stored fingerprints stay small; ties by text, for stability.
+        let byCount: ((key: String, value: Int), (key: String, value: Int)) -> Bool = {
+            $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key
+        }
+        let strongest = counts.sorted(by: byCount).prefix(maximumTerms)
+        let names = nameCounts.sorted(by: byCount).prefix(maximumNames)
+        var terms: [UInt32: Double] = [:]
+        for (term, count) in strongest { terms[hash(term), default: 0] += 1 + log(Double(count)) }
+        let queryNames = names.prefix(6).map(\.key)
+        let queryTerms = queryNames + strongest.map(\.key).filter { !queryNames.contains($0) }.prefix(12 - queryNames.count)
+        return ArticleFingerprint(terms: normalised(terms), names: Set(names.map { hash($0.key) }),
+                                  minHash: MinHash.signature(of: shingleWords, size: signatureSize, shingle: shingleSize),
+                                  queryTerms: Array(queryTerms))
+    }
+
+    static func normalised(_ vector: [UInt32: Double]) -> [UInt32: Double] {
+        let norm = vector.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        guard norm > 0 else { return vector }
+        return vector.mapValues { $0 / norm }
+    }
+
+    static func hash(_ text: String) -> UInt32 { UInt32(truncatingIfNeeded: MinHash.mix(MinHash.hash(text)) >> 32) }
+
+    /// ln(x) for x ≥ 1 without Foundation: enough precision for weights.
+    static func log(_ x: Double) -> Double {
+        var value = x, result = 0.0
+        while value > 2 { value /= 2.718281828459045; result += 1 }
+        let y = (value - 1) / (value + 1)
+        var term = y, sum = 0.0, n = 1.0
+        for _ in 0..<20 { sum += term / n; term *= y * y; n += 2 }
+        return result + 2 * sum
+    }
+
+    // MARK: Storage
+
+    /// Version 1: counts of terms, names and slots, then (hash u32, weight u8) per term,
+    /// u32 per name, u16 per MinHash slot; little-endian.
+    public var encoded: [UInt8] {
+        var bytes: [UInt8] = [1, UInt8(terms.count), UInt8(names.count), UInt8(minHash.count)]
+        func append(_ value: UInt32, _ width: Int) { for i in 0..<width { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * i))) } }
+        for (term, weight) in terms.sorted(by: { $0.key < $1.key }) {
+            append(term, 4)
+            bytes.append(UInt8(max(1, min(255, (weight * 255).rounded()))))
+        }
+        for name in names.sorted() { append(name, 4) }
+        for slot in minHash { append(UInt32(slot), 2) }
+        return bytes
+    }
+
+    /// Reads `encoded`; nil for anything else.
+    public init?(encoded bytes: [UInt8]) {
+        guard bytes.count >= 4, bytes[0] == 1 else { return nil }
+        let (termCount, nameCount, slotCount) = (Int(bytes[1]), Int(bytes[2]), Int(bytes[3]))
+        guard bytes.count == 4 + termCount * 5 + nameCount * 4 + slotCount * 2 else { return nil }
+        var offset = 4
+        func read(_ width: Int) -> UInt32 {
+            var value: UInt32 = 0
+            for i in 0..<width { value |= UInt32(bytes[offset + i]) << (8 * i) }
+            offset += width
+            return value
+        }
+        var terms: [UInt32: Double] = [:]
+        for _ in 0..<termCount {
+            let term = read(4)
+            terms[term] = Double(read(1)) / 255
+        }
+        var names = Set<UInt32>()
+        for _ in 0..<nameCount { names.insert(read(4)) }
+        let slots = (0..<slotCount).map { _ in UInt16(read(2)) }
+        self.init(terms: Self.normalised(terms), names: names, minHash: slots)
+    }
+}
+
+/// Similarities between fingerprints: symmetric, in 0…1, and stable (no corpus statistics,
+/// so adding articles never changes the score of a pair).
+public enum Similarity {
+    /// Cosine of the term vectors.
+    public static func terms(_ a: ArticleFingerprint, _ b: ArticleFingerprint) -> Double {
+        // Summed in one canonical order, so that sim(a, b) == sim(b, a) to the last bit.
+        let common = a.terms.keys.filter { b.terms[$0] != nil }.sorted()
+        let dot = common.reduce(0.0) { $0 + a.terms[$1]! * b.terms[$1]! }
+        return min(1, max(0, dot))
+    }
+
+    /// Jaccard index of the name sets.
+    public static func names(_ a: ArticleFingerprint, _ b: ArticleFingerprint) -> Double {
+        let union = a.names.union(b.names).count
+        return union == 0 ? 0 : Double(a.names.intersection(b.names).count) / Double(union)
+    }
+
+    /// Estimated Jaccard index of the 4-word shingles: near 1 for copies and light edits.
+    public static func shingles(_ a: ArticleFingerprint, _ b: ArticleFingerprint) -> Double {
+        guard a.minHash.count == b.minHash.count, !a.minHash.isEmpty else { return 0 }
+        let equal = zip(a.minHash, b.minHash).reduce(0) { $0 + ($1.0 == $1.1 ? 1 : 0) }
+        return Double(equal) / Double(a.minHash.count)
+    }
+
+    /// Articles at least this similar (`articles`) and close in date report the same story. Set
+    /// between the seeds' story pairs (0.39–0.47) and their unrelated pairs (at most 0.25),
+    /// and checked on Reuters by `Benchmarks/story-quality`.
+    public static let storyThreshold = 0.32
+
+    /// Articles whose shingles overlap this much are copies of one text (syndicated, lightly edited).
+    public static let copyThreshold = 0.5
+
+    /// The similarity stories and `related` use: words and names together.
+    public static func articles(_ a: ArticleFingerprint, _ b: ArticleFingerprint) -> Double {
+        0.6 * terms(a, b) + 0.4 * names(a, b)
+    }
+}
+
+/// Words of a text with what the fingerprint needs to know about each.
+enum WordTokens {
+    struct Token {
+        var lowered: String
+        var isCapitalised: Bool
+        var endsSentence: Bool
+    }
+
+    static func tokens(_ text: String) -> [Token] {
+        var result: [Token] = []
+        var current = String.UnicodeScalarView()
+        var capitalised = false
+        func emit() {
+            defer { current.removeAll() }
+            // "Russia’s", "don't": the letter after the apostrophe is not a word.
+            if current.count == 1, let only = current.first, only == "s" || only == "t" { return }
+            result.append(Token(lowered: String(current).lowercased(), isCapitalised: capitalised, endsSentence: false))
+        }
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                if current.isEmpty { capitalised = scalar.properties.isUppercase }
+                current.append(scalar)
+                continue
+            }
+            if !current.isEmpty { emit() }
+            if ".!?:\n\"\u{201C}".unicodeScalars.contains(scalar), !result.isEmpty { result[result.count - 1].endsSentence = true }
+        }
+        if !current.isEmpty { emit() }
+        return result
+    }
+
+    /// Folds plurals and diacritics so that "bounties" and "bounty", "café" and "cafe" meet.
+    static func folded(_ word: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in word.unicodeScalars {
+            // Latin letters with diacritics: keep the base letter (decomposition's first scalar).
+            if scalar.value >= 0xC0 && scalar.value <= 0x24F,
+               let base = String(scalar).decomposedFirstScalar { scalars.append(base) } else { scalars.append(scalar) }
+        }
+        var text = String(scalars)
+        if text.count > 4 && text.hasSuffix("ies") { text = String(text.dropLast(3)) + "y" }
+        else if text.count > 4 && (text.hasSuffix("ches") || text.hasSuffix("shes") || text.hasSuffix("xes") || text.hasSuffix("sses")) {
+            text = String(text.dropLast(2))
+        } else if text.count > 3 && text.hasSuffix("s") && !text.hasSuffix("ss") && !text.hasSuffix("us") && !text.hasSuffix("is") {
+            text = String(text.dropLast())
+        }
+        return text
+    }
+}
+
+extension String {
+    /// The first scalar of the canonical decomposition of a one-scalar string ("é" → "e").
+    var decomposedFirstScalar: Unicode.Scalar? {
+        // The stdlib exposes canonical ordering only through comparisons; a small table covers Latin-1 and Latin Extended-A.
+        let map: [ClosedRange<UInt32>: Unicode.Scalar] = [
+            0xC0...0xC5: "a", 0xC7...0xC7: "c", 0xC8...0xCB: "e", 0xCC...0xCF: "i", 0xD1...0xD1: "n", 0xD2...0xD6: "o",
+            0xD9...0xDC: "u", 0xDD...0xDD: "y", 0xE0...0xE5: "a", 0xE7...0xE7: "c", 0xE8...0xEB: "e", 0xEC...0xEF: "i",
+            0xF1...0xF1: "n", 0xF2...0xF6: "o", 0xF9...0xFC: "u", 0xFD...0xFD: "y", 0xFF...0xFF: "y",
+        ]
+        guard let scalar = unicodeScalars.first else { return nil }
+        for (range, base) in map where range.contains(scalar.value) { return base }
+        return scalar
+    }
+}
+
+/// MinHash signatures over shingles of consecutive words.
+enum MinHash {
+    static func signature(of words: [String], size: Int, shingle: Int) -> [UInt16] {
+        var slots = [UInt64](repeating: .max, count: size)
+        guard !words.isEmpty else { return slots.map { UInt16(truncatingIfNeeded: $0) } }
+        let hashes = words.map(hash)
+        let count = max(1, hashes.count - shingle + 1)
+        for start in 0..<count {
+            var h: UInt64 = 0x9E37_79B9_7F4A_7C15
+            for offset in 0..<min(shingle, hashes.count - start) { h = mix(h ^ hashes[start + offset]) }
+            for slot in 0..<size {
+                let value = mix(h &+ UInt64(slot) &* 0xD6E8_FEB8_6659_FD93)
+                if value < slots[slot] { slots[slot] = value }
+            }
+        }
+        return slots.map { UInt16(truncatingIfNeeded: $0 >> 48) }
+    }
+
+    static func hash(_ word: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in word.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return h
+    }
+
+    /// A 64-bit finaliser (splitmix64): spreads every input bit over the output.
+    static func mix(_ value: UInt64) -> UInt64 {
+        var z = value &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// English function words and the reporting words every news article uses.
+enum StopWords {
+    static func contains(_ word: String) -> Bool { words.contains(word) }
+
+    static let words: Set<String> = [
+        "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at",
+        "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do",
+        "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he",
+        "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its",
+        "itself", "just", "me", "more", "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or",
+        "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the",
+        "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up",
+        "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with",
+        "would", "you", "your", "said", "says", "say", "told", "according", "reported", "report", "reports", "mr", "mrs",
+        "ms", "new", "one", "two", "three", "year", "years", "last", "first", "week", "month", "may", "might", "must",
+        "many", "much", "since", "still", "even", "however", "though", "although", "yet", "per", "via", "among", "within",
+        "without", "across", "around", "including", "made", "make", "like", "time", "told", "people", "monday",
+        "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april",
+        "june", "july", "august", "september", "october", "november", "december", "pct", "mln", "billion", "million",
+    ]
+}
