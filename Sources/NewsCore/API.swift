@@ -114,9 +114,19 @@ public struct SearchHit: Codable, Sendable, Equatable {
     public var snippet: String
     /// Where the matched terms are in `snippet`.
     public var highlights: [Highlight]
+    /// Near-duplicate articles (syndicated copies, light edits) shown as this one hit.
+    public var copies: Int
+    /// The story this article belongs to.
+    public var story: StorySummary?
+    /// With grouping by story: how many matching articles the story has (this hit is the best).
+    public var storyHits: Int?
 
     public init(rank: Int = 1, id: Int64, path: String, paths: [String], title: String, outlet: String? = nil, byline: String? = nil,
-                date: String = "", dateSource: DateSource = .file, score: Double, snippet: String, highlights: [Highlight]) {
+                date: String = "", dateSource: DateSource = .file, score: Double, snippet: String, highlights: [Highlight],
+                copies: Int = 0, story: StorySummary? = nil, storyHits: Int? = nil) {
+        self.copies = copies
+        self.story = story
+        self.storyHits = storyHits
         self.rank = rank
         self.id = id
         self.path = path
@@ -132,6 +142,120 @@ public struct SearchHit: Codable, Sendable, Equatable {
     }
 }
 
+/// A story: the reports of one event, from one or more outlets.
+public struct StorySummary: Codable, Sendable, Equatable {
+    public var id: Int64
+    /// Articles in the story (copies counted).
+    public var articles: Int
+    /// Distinct outlets named by its articles.
+    public var outlets: Int
+    /// Dates of its first and last article, `YYYY-MM-DD`.
+    public var firstDate: String
+    public var lastDate: String
+
+    public init(id: Int64, articles: Int, outlets: Int, firstDate: String, lastDate: String) {
+        self.id = id
+        self.articles = articles
+        self.outlets = outlets
+        self.firstDate = firstDate
+        self.lastDate = lastDate
+    }
+}
+
+/// `GET /v1/stories/ID`: a story as a timeline.
+public struct StoryResponse: Codable, Sendable, Equatable {
+    /// One report in the story.
+    public struct Entry: Codable, Sendable, Equatable {
+        public var id: Int64
+        public var date: String
+        public var dateSource: DateSource
+        public var outlet: String?
+        public var title: String
+        public var path: String
+        /// Set when this article is a near-duplicate of another in the story.
+        public var copyOf: Int64?
+
+        public init(id: Int64, date: String, dateSource: DateSource, outlet: String?, title: String, path: String, copyOf: Int64?) {
+            self.id = id
+            self.date = date
+            self.dateSource = dateSource
+            self.outlet = outlet
+            self.title = title
+            self.path = path
+            self.copyOf = copyOf
+        }
+    }
+
+    public var story: StorySummary
+    /// Oldest first; the first entry reported first.
+    public var timeline: [Entry]
+
+    public init(story: StorySummary, timeline: [Entry]) {
+        self.story = story
+        self.timeline = timeline
+    }
+}
+
+/// `GET /v1/articles/ID/related`: the most similar articles, whether or not they share a story.
+public struct RelatedResponse: Codable, Sendable, Equatable {
+    public struct Entry: Codable, Sendable, Equatable {
+        public var id: Int64
+        public var title: String
+        public var outlet: String?
+        public var date: String
+        public var path: String
+        /// Symmetric, stable similarity in 0…1 (the one stories are decided by).
+        public var similarity: Double
+        public var storyId: Int64?
+        /// Whether it is in the same story as the article asked about.
+        public var sameStory: Bool
+        /// Whether it is a near-duplicate (a copy) of it.
+        public var copy: Bool
+
+        public init(id: Int64, title: String, outlet: String?, date: String, path: String, similarity: Double,
+                    storyId: Int64?, sameStory: Bool, copy: Bool) {
+            self.id = id
+            self.title = title
+            self.outlet = outlet
+            self.date = date
+            self.path = path
+            self.similarity = similarity
+            self.storyId = storyId
+            self.sameStory = sameStory
+            self.copy = copy
+        }
+    }
+
+    public var id: Int64
+    public var title: String
+    public var related: [Entry]
+
+    public init(id: Int64, title: String, related: [Entry]) {
+        self.id = id
+        self.title = title
+        self.related = related
+    }
+}
+
+/// How many articles name one outlet.
+public struct OutletCount: Codable, Sendable, Equatable {
+    public var outlet: String
+    public var articles: Int
+
+    public init(outlet: String, articles: Int) {
+        self.outlet = outlet
+        self.articles = articles
+    }
+}
+
+/// How hits are grouped.
+public enum SearchGrouping: String, Codable, Sendable, Equatable, CaseIterable {
+    /// One hit per article; near-duplicates fold into the best of them ("+N copies").
+    case copies
+    /// One hit per story: its best-matching article, with the story's size and outlets.
+    case stories
+}
+
 /// The order of search results.
 public enum SearchSort: String, Codable, Sendable, Equatable, CaseIterable {
     /// Best match first (bm25, headline weighted above body); ties go to the newer article.
@@ -140,21 +264,29 @@ public enum SearchSort: String, Codable, Sendable, Equatable, CaseIterable {
     case newest
     /// Oldest article date first.
     case oldest
+    /// Stories carried by the most outlets first, then by relevance.
+    case coverage
 }
 
 /// `GET /v1/search`.
 public struct SearchResponse: Codable, Sendable, Equatable {
     public var query: String
     public var sort: SearchSort
+    public var group: SearchGrouping
+    /// Only stories carried by at least this many outlets, when set.
+    public var minOutlets: Int?
     /// All matching articles, not just this page.
     public var total: Int
     public var limit: Int
     public var offset: Int
     public var hits: [SearchHit]
 
-    public init(query: String, sort: SearchSort = .relevance, total: Int, limit: Int, offset: Int, hits: [SearchHit]) {
+    public init(query: String, sort: SearchSort = .relevance, group: SearchGrouping = .copies, minOutlets: Int? = nil,
+                total: Int, limit: Int, offset: Int, hits: [SearchHit]) {
         self.query = query
         self.sort = sort
+        self.group = group
+        self.minOutlets = minOutlets
         self.total = total
         self.limit = limit
         self.offset = offset

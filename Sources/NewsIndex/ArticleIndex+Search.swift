@@ -6,10 +6,10 @@ extension ArticleIndex {
     /// when a query names them (`outlet:`, `byline:`), so their weight does not rank anything.
     static var bm25Weights: String { "\(headlineWeight), \(bodyWeight), 0, 0" }
 
-    /// Runs a search: one page of hits in the requested order, and the total number of matches.
-    public func search(_ query: SearchQuery, sort: SearchSort = .relevance, limit: Int, offset: Int) throws -> (total: Int, hits: [SearchHit]) {
-        let translated = QueryTranslator.translate(query)
-        let plan = SearchSQL(translated, sort: sort)
+    /// Runs a search: one page of hits in the requested order and grouping, and the total number of hits.
+    public func search(_ query: SearchQuery, sort: SearchSort = .relevance, group: SearchGrouping = .copies,
+                       minOutlets: Int? = nil, limit: Int, offset: Int) throws -> (total: Int, hits: [SearchHit]) {
+        let plan = SearchSQL(QueryTranslator.translate(query), sort: sort, group: group, minOutlets: minOutlets)
         do {
             return try pool.read { db in
                 let total = try Int.fetchOne(db, sql: plan.countSQL, arguments: plan.countArguments) ?? 0
@@ -18,10 +18,16 @@ extension ArticleIndex {
                     let paths = (row["paths"] as String?)?.split(separator: "\n").map(String.init) ?? []
                     let (snippet, highlights) = SnippetMarkup.decode(row["snip"] ?? "")
                     let published: String? = row["publishedDate"]
+                    var story: StorySummary?
+                    if let id: Int64 = row["storyId"] {
+                        story = StorySummary(id: id, articles: row["storyArticles"], outlets: row["storyOutlets"],
+                                             firstDate: row["storyFirst"], lastDate: row["storyLast"])
+                    }
                     return SearchHit(rank: offset + place + 1, id: row["id"], path: paths.first ?? "", paths: paths,
                                      title: row["headline"], outlet: row["outlet"], byline: row["byline"],
                                      date: row["articleDate"], dateSource: published == nil ? .file : .published,
-                                     score: -(row["rank"] as Double), snippet: snippet, highlights: highlights)
+                                     score: -(row["rank"] as Double), snippet: snippet, highlights: highlights,
+                                     copies: row["copies"], story: story, storyHits: group == .stories ? row["groupHits"] : nil)
                 }
                 return (total, hits)
             }
@@ -31,8 +37,9 @@ extension ArticleIndex {
     }
 
     /// The query plan SQLite chooses for a search, one line per step (for tests and `--explain`).
-    public func searchPlan(_ query: SearchQuery, sort: SearchSort = .relevance) throws -> [String] {
-        let plan = SearchSQL(QueryTranslator.translate(query), sort: sort)
+    public func searchPlan(_ query: SearchQuery, sort: SearchSort = .relevance, group: SearchGrouping = .copies,
+                           minOutlets: Int? = nil) throws -> [String] {
+        let plan = SearchSQL(QueryTranslator.translate(query), sort: sort, group: group, minOutlets: minOutlets)
         return try pool.read { db in
             try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + plan.pageSQL, arguments: plan.pageArguments(limit: 10, offset: 0))
                 .map { $0["detail"] as String }
@@ -62,49 +69,59 @@ extension ArticleIndex {
 /// joined by primary key (CROSS JOIN fixes that order): SQLite must never drive from the date or
 /// outlet index and probe FTS5 row by row, the trap that turns one query into a full scan.
 /// Without a MATCH (`date:2017-03`, `-word`) the article table is read through its date index.
+/// Hits are grouped by copy group (near-duplicates show once) or by story.
 struct SearchSQL {
     let translated: TranslatedQuery
     let sort: SearchSort
+    let group: SearchGrouping
+    let minOutlets: Int?
 
-    init(_ translated: TranslatedQuery, sort: SearchSort) {
+    init(_ translated: TranslatedQuery, sort: SearchSort, group: SearchGrouping = .copies, minOutlets: Int? = nil) {
         self.translated = translated
         self.sort = sort
+        self.group = group
+        self.minOutlets = minOutlets
+    }
+
+    private var conditions: [String] {
+        (translated.match == nil ? [] : ["article_fts MATCH ?"]) + translated.conditions
+            + (minOutlets == nil ? [] : ["a.storyId IN (SELECT id FROM story WHERE outlets >= ?)"])
     }
 
     private var whereClause: String {
-        var parts = translated.match == nil ? [] : ["article_fts MATCH ?"]
-        parts += translated.conditions
-        return parts.isEmpty ? "" : "WHERE " + parts.joined(separator: " AND ")
+        conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
     }
 
     private var whereArguments: [DatabaseValueConvertible] {
-        (translated.match.map { [$0] } ?? []) + translated.arguments
+        (translated.match.map { [$0] } ?? []) + translated.arguments + (minOutlets.map { [$0] } ?? [])
     }
 
     private var source: String {
         translated.match == nil ? "article a" : "article_fts CROSS JOIN article a ON a.id = article_fts.rowid"
     }
 
-    var countSQL: String {
-        if translated.match != nil && translated.conditions.isEmpty {
-            return "SELECT count(*) FROM article_fts WHERE article_fts MATCH ?"
-        }
-        return "SELECT count(*) FROM \(source) \(whereClause)"
+    /// Copies share their first article's id; an article not yet placed in a story stands alone.
+    private var groupKey: String {
+        group == .copies ? "coalesce(a.copyOf, a.id)" : "coalesce(a.storyId, -a.id)"
     }
+
+    var countSQL: String { "SELECT count(DISTINCT \(groupKey)) FROM \(source) \(whereClause)" }
 
     var countArguments: StatementArguments { StatementArguments(whereArguments) }
 
-    /// `rank` names the bm25 score of the inner query or `top.rank` outside it.
-    private func order(rank: String = "rank") -> String {
+    /// The ORDER BY over the page's columns; `table` qualifies them outside the inner query.
+    private func order(_ table: String = "") -> String {
+        let (rank, date, id, coverage) = (table + "rank", table + "articleDate", table + "id", table + "coverage")
         switch sort {
-        case .relevance: "\(rank), a.articleDate DESC, a.id DESC"
-        case .newest: "a.articleDate DESC, a.id DESC"
-        case .oldest: "a.articleDate ASC, a.id ASC"
+        case .relevance: return "\(rank), \(date) DESC, \(id) DESC"
+        case .newest: return "\(date) DESC, \(id) DESC"
+        case .oldest: return "\(date) ASC, \(id) ASC"
+        case .coverage: return "\(coverage) DESC, \(rank), \(date) DESC, \(id) DESC"
         }
     }
 
-    /// Ranks first, then builds snippets and path lists for the page only: in one flat query
-    /// SQLite would compute snippet() for every match before sorting.
+    /// Ranks and groups first, then builds snippets and path lists for the page only: in one flat
+    /// query SQLite would compute snippet() for every match before sorting.
     var pageSQL: String {
         let rank = translated.match == nil ? "0.0" : "bm25(article_fts, \(ArticleIndex.bm25Weights))"
         let snippet = translated.match == nil
@@ -113,19 +130,34 @@ struct SearchSQL {
         // CROSS JOIN keeps `top` (one page) as the outer loop: otherwise SQLite may run the MATCH
         // over every matching row again and look each one up in `top`.
         let snippetJoin = translated.match == nil ? "" : "CROSS JOIN article_fts ON article_fts.rowid = top.id AND article_fts MATCH ?"
+        // With one min() aggregate, SQLite takes the other columns from the row holding the
+        // minimum: the best-ranked article of each group represents it.
+        // bm25() cannot sit inside an aggregate, so each match is ranked first (materialised, so
+        // SQLite cannot fold it back) and then grouped. With one min() aggregate, SQLite takes the
+        // other columns from the row holding the minimum: the best article represents its group.
         return """
-            WITH top AS MATERIALIZED (
-                SELECT a.id AS id, \(rank) AS rank, a.articleDate AS articleDate
+            WITH matches AS MATERIALIZED (
+                SELECT a.id AS id, \(rank) AS rank, a.articleDate AS articleDate, \(groupKey) AS grp, a.storyId AS storyId
                 FROM \(source) \(whereClause)
+            ),
+            top AS MATERIALIZED (
+                SELECT id, min(rank) AS rank, articleDate, count(*) AS groupHits,
+                       coalesce((SELECT outlets FROM story WHERE story.id = matches.storyId), 0) AS coverage
+                FROM matches
+                GROUP BY grp
                 ORDER BY \(order()) LIMIT ? OFFSET ?
             )
-            SELECT a.id, a.headline, a.outlet, a.byline, a.articleDate, a.publishedDate, top.rank,
+            SELECT a.id, a.headline, a.outlet, a.byline, a.articleDate, a.publishedDate, top.rank, top.groupHits,
                    \(snippet) AS snip,
-                   (SELECT group_concat(path, char(10)) FROM (SELECT path FROM file WHERE articleId = a.id ORDER BY path)) AS paths
+                   (SELECT group_concat(path, char(10)) FROM (SELECT path FROM file WHERE articleId = a.id ORDER BY path)) AS paths,
+                   (SELECT count(*) FROM article c WHERE c.copyOf = coalesce(a.copyOf, a.id)) AS copies,
+                   s.id AS storyId, s.articles AS storyArticles, s.outlets AS storyOutlets,
+                   s.firstDate AS storyFirst, s.lastDate AS storyLast
             FROM top
             CROSS JOIN article a ON a.id = top.id
+            LEFT JOIN story s ON s.id = a.storyId
             \(snippetJoin)
-            ORDER BY \(order(rank: "top.rank"))
+            ORDER BY \(order("top."))
             """
     }
 

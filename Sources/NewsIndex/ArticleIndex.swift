@@ -73,10 +73,15 @@ public final class ArticleIndex: Sendable {
         try pool.write { db in
             var orphanCandidates = Set<Int64>()
             var applied: [AppliedChange] = []
+            var stories = StoryBook(db)
             for change in changes {
                 switch change {
                 case .upsert(let path, let stamp, let article):
-                    applied.append(try upsert(db, path: path, stamp: stamp, article: article, now: now, orphans: &orphanCandidates))
+                    let change = try upsert(db, path: path, stamp: stamp, article: article, now: now, orphans: &orphanCandidates)
+                    if let id = change.articleId, change.outcome == .indexed || change.outcome == .unchanged {
+                        try stories.place(articleId: id, article: article, edited: change.outcome == .indexed)
+                    }
+                    applied.append(change)
                 case .failed(let path, let stamp, let code, let reason):
                     if let old = try detachFile(db, path: path) { orphanCandidates.insert(old) }
                     try db.execute(sql: """
@@ -95,8 +100,9 @@ public final class ArticleIndex: Sendable {
             // within one batch (removed, then added) keeps its article and id.
             for id in orphanCandidates {
                 let files = try Int.fetchOne(db, sql: "SELECT count(*) FROM file WHERE articleId = ?", arguments: [id]) ?? 0
-                if files == 0 { try db.execute(sql: "DELETE FROM article WHERE id = ?", arguments: [id]) }
+                if files == 0 { try stories.remove(articleId: id) }
             }
+            try stories.refreshTouched()
             return applied
         }
     }

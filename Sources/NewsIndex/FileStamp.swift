@@ -1,3 +1,4 @@
+import NewsCore
 /// What `stat` says about a file: enough to tell, without reading it, whether it changed.
 public struct FileStamp: Sendable, Equatable, Hashable {
     public var inode: UInt64
@@ -41,9 +42,12 @@ public struct IndexableArticle: Sendable, Equatable {
     public var publishedDate: String?
     /// `YYYY-MM-DD` of the file's modification time: the article's date when the text gives none.
     public var fileDate: String
+    /// What stories, copies and related articles are found by.
+    public var fingerprint: ArticleFingerprint
 
     public init(contentHash: String, headline: String, body: String, encoding: String, wordCount: Int,
-                outlet: String? = nil, byline: String? = nil, publishedDate: String? = nil, fileDate: String = "1970-01-01") {
+                outlet: String? = nil, byline: String? = nil, publishedDate: String? = nil, fileDate: String = "1970-01-01",
+                fingerprint: ArticleFingerprint? = nil) {
         self.contentHash = contentHash
         self.headline = headline
         self.body = body
@@ -53,6 +57,7 @@ public struct IndexableArticle: Sendable, Equatable {
         self.byline = byline
         self.publishedDate = publishedDate
         self.fileDate = fileDate
+        self.fingerprint = fingerprint ?? ArticleFingerprint.of(headline: headline, body: body)
     }
 
     /// The date articles are filtered and sorted by.

@@ -79,6 +79,28 @@ enum IndexSchema {
                 UPDATE file SET mtimeNs = -1;
                 """)
         }
+        migrator.registerMigration("v3-stories") { db in
+            // Fingerprints (#6), near-duplicate groups (copyOf: the group's first article) and stories.
+            try db.execute(sql: """
+                ALTER TABLE article ADD COLUMN fingerprint BLOB;
+                ALTER TABLE article ADD COLUMN storyId INTEGER;
+                ALTER TABLE article ADD COLUMN copyOf INTEGER;
+                ALTER TABLE article ADD COLUMN copySimilarity REAL;
+                CREATE INDEX article_storyId ON article(storyId);
+                CREATE INDEX article_copyOf ON article(copyOf);
+                -- One row per story: the reports of one event. Counts are kept current at every write.
+                CREATE TABLE story (
+                    id INTEGER PRIMARY KEY,
+                    articles INTEGER NOT NULL,
+                    outlets INTEGER NOT NULL,
+                    firstDate TEXT NOT NULL,
+                    lastDate TEXT NOT NULL
+                );
+                CREATE INDEX story_outlets ON story(outlets);
+                -- Read every file again so that articles indexed before this version get fingerprints and stories.
+                UPDATE file SET mtimeNs = -1;
+                """)
+        }
         return migrator
     }
 

@@ -124,6 +124,7 @@ struct CalendarDayTests {
     ])
     func unixSeconds(seconds: Int64, iso: String) {
         #expect(CalendarDay(unixSeconds: seconds).iso == iso)
+        #expect(CalendarDay(iso: iso)?.dayNumber == Int(seconds / 86_400))
     }
 
     @Test("rejects impossible days")

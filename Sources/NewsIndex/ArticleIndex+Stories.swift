@@ -1,0 +1,74 @@
+import Foundation
+import GRDB
+import NewsCore
+
+extension ArticleIndex {
+    /// A story with its articles, oldest first (ties by id, so the order is stable).
+    public func story(id: Int64) throws -> StoryResponse? {
+        try pool.read { db in
+            guard let story = try Row.fetchOne(db, sql: "SELECT * FROM story WHERE id = ?", arguments: [id]) else { return nil }
+            let entries = try Row.fetchAll(db, sql: """
+                SELECT a.id, a.articleDate, a.publishedDate, a.outlet, a.headline, a.copyOf,
+                       (SELECT min(path) FROM file WHERE articleId = a.id) AS path
+                FROM article a WHERE a.storyId = ? ORDER BY a.articleDate, a.id
+                """, arguments: [id]).map { row in
+                StoryResponse.Entry(id: row["id"], date: row["articleDate"],
+                                    dateSource: (row["publishedDate"] as String?) == nil ? .file : .published,
+                                    outlet: row["outlet"], title: row["headline"], path: row["path"] ?? "", copyOf: row["copyOf"])
+            }
+            return StoryResponse(story: StorySummary(id: id, articles: story["articles"], outlets: story["outlets"],
+                                                     firstDate: story["firstDate"], lastDate: story["lastDate"]),
+                                 timeline: entries)
+        }
+    }
+
+    /// The articles most similar to one, best first, with the similarity stories are decided by.
+    /// Candidates are found through the index, then scored on their stored fingerprints.
+    public func related(id: Int64, limit: Int) throws -> RelatedResponse? {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT headline, body, storyId, copyOf, fingerprint FROM article WHERE id = ?", arguments: [id])
+            else { return nil }
+            // The query words come from the text; the score uses the stored fingerprint on both
+            // sides, so that related(a) lists b with exactly the score related(b) lists a.
+            let fingerprint = ArticleFingerprint.of(headline: row["headline"], body: row["body"])
+            let stored = ArticleFingerprint(encoded: [UInt8]((row["fingerprint"] as Data?) ?? Data())) ?? fingerprint
+            let ownStory: Int64? = row["storyId"]
+            let ownGroup: Int64 = row["copyOf"] ?? id
+            guard let match = StoryBook.matchExpression(fingerprint) else {
+                return RelatedResponse(id: id, title: row["headline"], related: [])
+            }
+            let candidates = try Row.fetchAll(db, sql: """
+                SELECT a.id, a.headline, a.outlet, a.articleDate, a.fingerprint, a.storyId, a.copyOf,
+                       (SELECT min(path) FROM file WHERE articleId = a.id) AS path
+                FROM article_fts CROSS JOIN article a ON a.id = article_fts.rowid
+                WHERE article_fts MATCH ? AND a.id != ? AND a.fingerprint IS NOT NULL
+                ORDER BY bm25(article_fts) LIMIT ?
+                """, arguments: [match, id, max(limit * 3, StoryBook.candidateCount)])
+            let scored = candidates.compactMap { candidate -> RelatedResponse.Entry? in
+                guard let other = ArticleFingerprint(encoded: [UInt8]((candidate["fingerprint"] as Data?) ?? Data())) else { return nil }
+                let similarity = (Similarity.articles(stored, other) * 1000).rounded() / 1000
+                let story: Int64? = candidate["storyId"]
+                let group: Int64 = candidate["copyOf"] ?? candidate["id"]
+                return RelatedResponse.Entry(id: candidate["id"], title: candidate["headline"], outlet: candidate["outlet"],
+                                             date: candidate["articleDate"], path: candidate["path"] ?? "", similarity: similarity,
+                                             storyId: story, sameStory: story != nil && story == ownStory, copy: group == ownGroup)
+            }
+            let best = scored.sorted { $0.similarity != $1.similarity ? $0.similarity > $1.similarity : $0.id < $1.id }
+            return RelatedResponse(id: id, title: row["headline"], related: Array(best.prefix(limit)))
+        }
+    }
+
+    /// Articles per outlet, most first; articles whose outlet is unknown are not counted.
+    public func outletCounts(limit: Int = 100) throws -> [OutletCount] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT outlet, count(*) AS n FROM article WHERE outlet IS NOT NULL GROUP BY outlet ORDER BY n DESC, outlet LIMIT ?
+                """, arguments: [limit]).map { OutletCount(outlet: $0["outlet"], articles: $0["n"]) }
+        }
+    }
+
+    /// Number of stories.
+    public func storyCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM story") ?? 0 }
+    }
+}
