@@ -34,10 +34,21 @@ public struct NewsClient: Sendable {
     }
 
     /// `GET /v1/search`.
-    public func search(_ query: String, sort: SearchSort = .relevance, limit: Int = SearchLimits.defaultLimit,
-                       offset: Int = 0) throws(ClientError) -> SearchResponse {
-        try decode(SearchResponse.self, from: http.get(
-            "/v1/search?q=\(Self.percentEncoded(query))&sort=\(sort.rawValue)&limit=\(limit)&offset=\(offset)"))
+    public func search(_ query: String, sort: SearchSort = .relevance, group: SearchGrouping = .copies, minOutlets: Int? = nil,
+                       limit: Int = SearchLimits.defaultLimit, offset: Int = 0) throws(ClientError) -> SearchResponse {
+        var path = "/v1/search?q=\(Self.percentEncoded(query))&sort=\(sort.rawValue)&group=\(group.rawValue)&limit=\(limit)&offset=\(offset)"
+        if let minOutlets { path += "&min_outlets=\(minOutlets)" }
+        return try decode(SearchResponse.self, from: http.get(path))
+    }
+
+    /// `GET /v1/stories/ID`.
+    public func story(id: Int64) throws(ClientError) -> StoryResponse {
+        try decode(StoryResponse.self, from: http.get("/v1/stories/\(id)"))
+    }
+
+    /// `GET /v1/articles/ID/related`.
+    public func related(id: Int64, limit: Int = 10) throws(ClientError) -> RelatedResponse {
+        try decode(RelatedResponse.self, from: http.get("/v1/articles/\(id)/related?limit=\(limit)"))
     }
 
     /// `GET /v1/articles/ID`.

@@ -8,10 +8,12 @@ public enum ResultFormatter {
         if let progress = status.progress { state += " " + self.progress(progress) }
         var notes = ""
         for folder in status.unwatched { notes += "  not watched: \(folder.path): \(folder.reason)\n" }
+        let outlets = status.outlets.isEmpty ? "" : "\n  outlets:   " + status.outlets.map { "\($0.outlet) \($0.articles)" }.joined(separator: ", ")
         return """
         newsd \(status.version): \(state)
           inbox:     \(status.inbox)
           articles:  \(status.articles) (\(status.files) \(status.files == 1 ? "file" : "files"))
+          stories:   \(status.stories)\(outlets)
           pending:   \(status.pending)
           failed:    \(status.failed)
           index:     \(byteCount(status.indexBytes))
@@ -58,15 +60,27 @@ public enum ResultFormatter {
             if let outlet = hit.outlet { facts.append(outlet) }
             if hit.dateSource == .published { facts.append(hit.date) }
             var place = hit.path
-            if hit.paths.count > 1 { place += " (+\(hit.paths.count - 1) \(hit.paths.count == 2 ? "copy" : "copies"))" }
+            let copies = hit.paths.count - 1 + hit.copies
+            if copies > 0 { place += " (+\(copies) \(copies == 1 ? "copy" : "copies"))" }
             facts.append(place)
             facts.append("id \(hit.id)")
+            if let story = hit.story, story.articles > 1 || response.group == .stories {
+                var text = "story \(story.id): \(story.articles) \(story.articles == 1 ? "article" : "articles"), "
+                text += story.outlets == 0 ? "outlet unknown" : "\(story.outlets) \(story.outlets == 1 ? "outlet" : "outlets")"
+                if let matching = hit.storyHits, response.group == .stories { text += ", \(matching) matching" }
+                facts.append(text)
+            }
             out += "   " + style.dim(facts.joined(separator: " · ")) + "\n"
             if !hit.snippet.isEmpty { out += "   \(highlighted(oneLine(hit.snippet), hit.highlights, style: style))\n" }
         }
         let last = response.offset + response.hits.count
-        let order = response.sort == .relevance ? "best match first" : "\(response.sort.rawValue) first"
-        out += "\n\(response.offset + 1)–\(last) of \(response.total) \(response.total == 1 ? "article" : "articles"), \(order)\n"
+        let order = switch response.sort {
+        case .relevance: "best match first"
+        case .coverage: "most outlets first"
+        default: "\(response.sort.rawValue) first"
+        }
+        let noun = response.group == .stories ? (response.total == 1 ? "story" : "stories") : (response.total == 1 ? "article" : "articles")
+        out += "\n\(response.offset + 1)–\(last) of \(response.total) \(noun), \(order)\n"
         if last < response.total { out += "next page: --offset \(last)\n" }
         return out
     }
@@ -80,8 +94,47 @@ public enum ResultFormatter {
         out += "Words:   \(article.wordCount)\n"
         out += (article.paths.count == 1 ? "Path:    " : "Paths:   ") + article.paths.joined(separator: "\n         ") + "\n"
         out += "Id:      \(article.id)\n"
+        if let story = article.storyId { out += "Story:   \(story)" + (article.copyOf.map { " (a copy of article \($0))" } ?? "") + "\n" }
         if article.encoding != TextEncoding.utf8.rawValue { out += "Encoding: \(article.encoding) (the file is not UTF-8)\n" }
         out += "\n" + article.body + "\n"
+        return out
+    }
+
+    /// `newsctl story`: the story's size and dates, then one line per report, oldest first.
+    public static func story(_ response: StoryResponse, style: OutputStyle) -> String {
+        let story = response.story
+        var out = style.bold("Story \(story.id)") + ": \(story.articles) \(story.articles == 1 ? "article" : "articles") from "
+        out += "\(story.outlets) \(story.outlets == 1 ? "outlet" : "outlets"), "
+        out += story.firstDate == story.lastDate ? "\(story.firstDate)\n\n" : "\(story.firstDate) to \(story.lastDate)\n\n"
+        let outletWidth = min(24, response.timeline.map { ($0.outlet ?? "unknown outlet").count }.max() ?? 0)
+        for (place, entry) in response.timeline.enumerated() {
+            let outlet = entry.outlet ?? "unknown outlet"
+            let padded = outlet + String(repeating: " ", count: max(0, outletWidth - outlet.count))
+            var line = "\(entry.date)  \(padded)  \(entry.title)"
+            if place == 0 && response.timeline.count > 1 { line += "  " + style.bold("(first)") }
+            out += line + "\n"
+            var detail = "            \(entry.path) · id \(entry.id)"
+            if entry.dateSource == .file { detail += " · file date" }
+            if let copy = entry.copyOf { detail += " · copy of \(copy)" }
+            out += style.dim(detail) + "\n"
+        }
+        return out
+    }
+
+    /// `newsctl related`: similarity, headline, outlet and date, path and id.
+    public static func related(_ response: RelatedResponse, style: OutputStyle) -> String {
+        guard !response.related.isEmpty else { return "no articles resemble \u{201C}\(response.title)\u{201D}\n" }
+        var out = "Related to \(style.bold(response.title)) (id \(response.id)):\n\n"
+        for entry in response.related {
+            var marks: [String] = []
+            if entry.copy { marks.append("copy") } else if entry.sameStory { marks.append("same story") }
+            let score = String(Int((entry.similarity * 100).rounded()))
+            out += "\(score.count < 3 ? String(repeating: " ", count: 3 - score.count) : "")\(score)%  \(entry.title)"
+            out += marks.isEmpty ? "\n" : "  [\(marks.joined(separator: ", "))]\n"
+            var facts = [entry.outlet, entry.date, entry.path, "id \(entry.id)"].compactMap { $0 }
+            if let story = entry.storyId { facts.append("story \(story)") }
+            out += "      " + style.dim(facts.joined(separator: " · ")) + "\n"
+        }
         return out
     }
 

@@ -47,6 +47,10 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     public var pending: Int
     /// Files that could not be indexed (see the failures).
     public var failed: Int
+    /// Stories the articles form.
+    public var stories: Int
+    /// Articles per outlet, most first (the ten largest); unknown outlets are not counted.
+    public var outlets: [OutletCount]
     /// Bytes used by the database, its write-ahead log and shared memory.
     public var indexBytes: Int64
     /// Seconds since newsd started.
@@ -55,8 +59,10 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     public var version: String
 
     public init(state: String, error: String? = nil, progress: ProgressInfo? = nil, unwatched: [UnwatchedFolder] = [],
-                inbox: String, articles: Int, files: Int, pending: Int, failed: Int,
+                inbox: String, articles: Int, files: Int, pending: Int, failed: Int, stories: Int = 0, outlets: [OutletCount] = [],
                 indexBytes: Int64, uptimeSeconds: Double, version: String) {
+        self.stories = stories
+        self.outlets = outlets
         self.state = state
         self.error = error
         self.progress = progress
@@ -312,9 +318,16 @@ public struct ArticleResponse: Codable, Sendable, Equatable {
     public var body: String
     /// When newsd first indexed this text (Unix seconds).
     public var ingestedAt: Double
+    /// The story the article belongs to.
+    public var storyId: Int64?
+    /// Set when the article is a near-duplicate of another: that article's id.
+    public var copyOf: Int64?
 
     public init(id: Int64, title: String, outlet: String?, byline: String?, date: String, dateSource: DateSource,
-                wordCount: Int, encoding: String, paths: [String], body: String, ingestedAt: Double) {
+                wordCount: Int, encoding: String, paths: [String], body: String, ingestedAt: Double,
+                storyId: Int64? = nil, copyOf: Int64? = nil) {
+        self.storyId = storyId
+        self.copyOf = copyOf
         self.id = id
         self.title = title
         self.outlet = outlet

@@ -58,7 +58,8 @@ struct ChangeReader: Sendable {
             return .upsert(path: name, stamp: stamp, article: IndexableArticle(
                 contentHash: article.contentHash, headline: article.headline, body: article.body,
                 encoding: article.encoding.rawValue, wordCount: article.wordCount, outlet: article.outlet,
-                byline: article.byline, publishedDate: article.published?.iso, fileDate: fileDay.iso))
+                byline: article.byline, publishedDate: article.published?.iso, fileDate: fileDay.iso,
+                fileTime: Double(file.mtimeNs) / 1e9))
         case .failure(let rejection):
             return .failed(path: name, stamp: stamp, code: rejection.code, reason: rejection.description)
         }

@@ -16,6 +16,8 @@ struct ControlRoutes: Sendable {
         router.get("/v1/search") { request, _ in try search(request) }
         router.get("/v1/articles/:id") { request, context in try article(request, context) }
         router.get("/v1/articles/:id/raw") { _, context in try rawArticle(context) }
+        router.get("/v1/articles/:id/related") { request, context in try related(request, context) }
+        router.get("/v1/stories/:id") { _, context in try story(context) }
         router.get("/v1/articles") { request, _ in try articleByPath(request) }
         router.get("/v1/failures") { request, _ in try failures(request) }
         router.post("/v1/pause") { _, _ in
@@ -49,6 +51,7 @@ struct ControlRoutes: Sendable {
         return JSONResponse.make(StatusResponse(
             state: stateWord, error: status.problem, progress: status.progress, unwatched: unwatched, inbox: config.inbox,
             articles: counts.articles, files: counts.files, pending: queue.pendingCount, failed: counts.failed,
+            stories: try index.storyCount(), outlets: try index.outletCounts(limit: 10),
             indexBytes: index.sizeOnDisk(), uptimeSeconds: status.uptime, version: Self.version))
     }
 
@@ -81,8 +84,15 @@ struct ControlRoutes: Sendable {
         } catch {
             throw APIError(status: .badRequest, code: "bad-query", message: error.description, column: error.column)
         }
-        let result = try index.search(query, sort: sort, limit: limit, offset: offset)
-        return JSONResponse.make(SearchResponse(query: text, sort: sort, total: result.total, limit: limit, offset: offset, hits: result.hits))
+        let groupName = parameters["group"].map(String.init) ?? SearchGrouping.copies.rawValue
+        guard let group = SearchGrouping(rawValue: groupName) else {
+            throw APIError(status: .badRequest, code: "bad-parameter",
+                           message: "group must be one of \(SearchGrouping.allCases.map(\.rawValue).joined(separator: ", ")), got '\(groupName)'")
+        }
+        let minOutlets = try parameters["min_outlets"].map { try integer(String($0), name: "min_outlets", default: 1, range: 1...1000) }
+        let result = try index.search(query, sort: sort, group: group, minOutlets: minOutlets, limit: limit, offset: offset)
+        return JSONResponse.make(SearchResponse(query: text, sort: sort, group: group, minOutlets: minOutlets,
+                                                total: result.total, limit: limit, offset: offset, hits: result.hits))
     }
 
     func article(_ request: Request, _ context: BasicRequestContext) throws -> Response {
@@ -122,10 +132,27 @@ struct ControlRoutes: Sendable {
                        message: "article \(id) is indexed but none of its files can be read now (\(article.paths.joined(separator: ", "))); run `newsctl reconcile`")
     }
 
-    private func articleId(_ context: BasicRequestContext) throws -> Int64 {
+    func related(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+        let id = try articleId(context)
+        let limit = try integer(request.uri.queryParameters["limit"].map(String.init), name: "limit", default: 10, range: 1...100)
+        guard let related = try index.related(id: id, limit: limit) else {
+            throw APIError(status: .notFound, code: "not-found", message: "no article with id \(id); ids are shown by `newsctl find`")
+        }
+        return JSONResponse.make(related)
+    }
+
+    func story(_ context: BasicRequestContext) throws -> Response {
+        let id = try articleId(context, what: "story id")
+        guard let story = try index.story(id: id) else {
+            throw APIError(status: .notFound, code: "not-found", message: "no story with id \(id); story ids are shown by `newsctl find --stories`")
+        }
+        return JSONResponse.make(story)
+    }
+
+    private func articleId(_ context: BasicRequestContext, what: String = "article id") throws -> Int64 {
         let raw = context.parameters.get("id") ?? ""
         guard let id = Int64(raw), id > 0 else {
-            throw APIError(status: .badRequest, code: "bad-parameter", message: "article id must be a positive whole number, got '\(raw)'")
+            throw APIError(status: .badRequest, code: "bad-parameter", message: "\(what) must be a positive whole number, got '\(raw)'")
         }
         return id
     }

@@ -3,14 +3,15 @@ import GRDB
 import NewsCore
 
 extension ArticleIndex {
-    /// A story with its articles, oldest first (ties by id, so the order is stable).
+    /// A story with its articles, oldest first: by date, then by file time (which orders the
+    /// reports of one day when the texts give no dates), then by id, so the order is stable.
     public func story(id: Int64) throws -> StoryResponse? {
         try pool.read { db in
             guard let story = try Row.fetchOne(db, sql: "SELECT * FROM story WHERE id = ?", arguments: [id]) else { return nil }
             let entries = try Row.fetchAll(db, sql: """
                 SELECT a.id, a.articleDate, a.publishedDate, a.outlet, a.headline, a.copyOf,
                        (SELECT min(path) FROM file WHERE articleId = a.id) AS path
-                FROM article a WHERE a.storyId = ? ORDER BY a.articleDate, a.id
+                FROM article a WHERE a.storyId = ? ORDER BY a.articleDate, a.fileTime, a.id
                 """, arguments: [id]).map { row in
                 StoryResponse.Entry(id: row["id"], date: row["articleDate"],
                                     dateSource: (row["publishedDate"] as String?) == nil ? .file : .published,

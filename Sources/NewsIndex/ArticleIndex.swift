@@ -129,18 +129,19 @@ public final class ArticleIndex: Sendable {
             // The file was edited and nothing else holds its old text: keep the article id.
             try db.execute(sql: """
                 UPDATE article SET contentHash = ?, headline = ?, body = ?, encoding = ?, wordCount = ?, ingestedAt = ?,
-                    outlet = ?, byline = ?, publishedDate = ?, articleDate = ?
+                    outlet = ?, byline = ?, publishedDate = ?, articleDate = ?, fileTime = ?
                 WHERE id = ?
                 """, arguments: StatementArguments([article.contentHash, article.headline, article.body, article.encoding,
-                                                    article.wordCount, now] + metadata + [previous]))
+                                                    article.wordCount, now] + metadata + [article.fileTime, previous]))
             articleId = previous
             outcome = .indexed
         } else {
             try db.execute(sql: """
-                INSERT INTO article(contentHash, headline, body, encoding, wordCount, ingestedAt, outlet, byline, publishedDate, articleDate)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO article(contentHash, headline, body, encoding, wordCount, ingestedAt, outlet, byline, publishedDate,
+                                    articleDate, fileTime)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: StatementArguments([article.contentHash, article.headline, article.body, article.encoding,
-                                                    article.wordCount, now] + metadata))
+                                                    article.wordCount, now] + metadata + [article.fileTime]))
             articleId = db.lastInsertedRowID
             outcome = .indexed
         }

@@ -42,12 +42,15 @@ public struct IndexableArticle: Sendable, Equatable {
     public var publishedDate: String?
     /// `YYYY-MM-DD` of the file's modification time: the article's date when the text gives none.
     public var fileDate: String
+    /// Unix seconds of the file's modification time.
+    public var fileTime: Double
     /// What stories, copies and related articles are found by.
     public var fingerprint: ArticleFingerprint
 
     public init(contentHash: String, headline: String, body: String, encoding: String, wordCount: Int,
                 outlet: String? = nil, byline: String? = nil, publishedDate: String? = nil, fileDate: String = "1970-01-01",
-                fingerprint: ArticleFingerprint? = nil) {
+                fileTime: Double = 0, fingerprint: ArticleFingerprint? = nil) {
+        self.fileTime = fileTime
         self.contentHash = contentHash
         self.headline = headline
         self.body = body

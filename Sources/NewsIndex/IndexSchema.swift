@@ -86,6 +86,9 @@ enum IndexSchema {
                 ALTER TABLE article ADD COLUMN storyId INTEGER;
                 ALTER TABLE article ADD COLUMN copyOf INTEGER;
                 ALTER TABLE article ADD COLUMN copySimilarity REAL;
+                -- The modification time of the file that brought the article in: orders a story's
+                -- reports within a day when the texts give no dates.
+                ALTER TABLE article ADD COLUMN fileTime REAL NOT NULL DEFAULT 0;
                 CREATE INDEX article_storyId ON article(storyId);
                 CREATE INDEX article_copyOf ON article(copyOf);
                 -- One row per story: the reports of one event. Counts are kept current at every write.

@@ -22,6 +22,9 @@ extension Newsctl {
                   path:world/europe                 files in a folder of the inbox (or a glob: path:*/2020-*)
                   since:2020-06-01  until:2020-07  date:2020-06  date:2017..2019
                                    by the published date, else the file's date; YYYY, YYYY-MM or YYYY-MM-DD
+                Near-duplicates (syndicated copies, light edits) show once, with "+N copies". --stories \
+                shows one hit per story instead: the best-matching report, with how many articles and \
+                outlets carry it; --min-outlets N keeps stories carried by at least N outlets.
                 Quote the whole query for your shell: newsctl find 'title:"new york" -trump'. \
                 With several arguments, one that holds spaces is taken as a phrase.
                 Exit status: 0 with hits, 1 when nothing matches, 2 for a bad query, 3 when newsd is unreachable.
@@ -30,8 +33,14 @@ extension Newsctl {
 
         @OptionGroup var connection: ConnectionOptions
 
-        @Option(name: .long, help: "Order: relevance (ties: newer first), newest or oldest.")
+        @Option(name: .long, help: "Order: relevance (ties: newer first), newest, oldest, or coverage (stories with most outlets first).")
         var sort: SearchSort = .relevance
+
+        @Flag(name: .long, help: "One hit per story instead of one per article.")
+        var stories = false
+
+        @Option(name: .customLong("min-outlets"), help: ArgumentHelp("Only stories carried by at least N outlets.", valueName: "N"))
+        var minOutlets: Int?
 
         @Option(name: .long, help: "Hits to show (1–\(SearchLimits.maxLimit)).")
         var limit = SearchLimits.defaultLimit
@@ -47,6 +56,7 @@ extension Newsctl {
                 throw ValidationError("--limit must be from 1 to \(SearchLimits.maxLimit)")
             }
             guard offset >= 0 else { throw ValidationError("--offset must not be negative") }
+            if let minOutlets, !(1...1000).contains(minOutlets) { throw ValidationError("--min-outlets must be from 1 to 1000") }
             guard !query.joined().allSatisfy(\.isWhitespace) else { throw ValidationError("give the words to search for") }
         }
 
@@ -55,7 +65,8 @@ extension Newsctl {
             let text = QueryArguments.join(query)
             currentQuery = text
             do {
-                response = try connection.client.search(text, sort: sort, limit: limit, offset: offset)
+                response = try connection.client.search(text, sort: sort, group: stories ? .stories : .copies, minOutlets: minOutlets,
+                                                        limit: limit, offset: offset)
             } catch {
                 throw fail(error)
             }

@@ -19,7 +19,7 @@ struct Newsctl: ParsableCommand {
             Exit status: 0 success (find: hits), 1 find matched nothing, 2 usage or query syntax error, \
             3 newsd unreachable or failing.
             """,
-        subcommands: [Status.self, Find.self, Show.self, Failures.self, Pause.self, Resume.self, Reconcile.self, Reindex.self, DebugHang.self]
+        subcommands: [Status.self, Find.self, Show.self, Story.self, Related.self, Failures.self, Pause.self, Resume.self, Reconcile.self, Reindex.self, DebugHang.self]
     )
 
     /// Like `ParsableCommand.main()`, but usage errors exit with 2 (as grep does) instead of 64.

@@ -40,23 +40,31 @@ extension Newsctl {
             }
         }
 
-        /// An id, a path relative to the inbox, or a path (absolute or from here) inside the inbox.
         private func resolve(_ client: NewsClient) throws(ClientError) -> ArticleResponse {
-            if let id = Int64(article), id > 0 { return try client.article(id: id) }
-            do {
-                return try client.article(path: article)
-            } catch {
-                guard let absolute = absolutePath(article) else { throw error }
-                let inbox = try client.status().inbox
-                guard absolute.hasPrefix(inbox + "/") else { throw error }
-                return try client.article(path: String(absolute.dropFirst(inbox.count + 1)))
-            }
+            try ArticleReference.resolve(article, client)
         }
 
-        private func absolutePath(_ path: String) -> String? {
-            guard let resolved = realpath(path, nil) else { return nil }
-            defer { free(resolved) }
-            return String(cString: resolved)
+    }
+}
+
+/// An article named on the command line: an id, a path relative to the inbox, or a path
+/// (absolute or from the current folder) inside the inbox.
+enum ArticleReference {
+    static func resolve(_ argument: String, _ client: NewsClient) throws(ClientError) -> ArticleResponse {
+        if let id = Int64(argument), id > 0 { return try client.article(id: id) }
+        do {
+            return try client.article(path: argument)
+        } catch {
+            guard let absolute = absolutePath(argument) else { throw error }
+            let inbox = try client.status().inbox
+            guard absolute.hasPrefix(inbox + "/") else { throw error }
+            return try client.article(path: String(absolute.dropFirst(inbox.count + 1)))
         }
+    }
+
+    private static func absolutePath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 }

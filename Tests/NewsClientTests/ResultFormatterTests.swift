@@ -100,12 +100,15 @@ struct ResultFormatterTests {
 
     @Test("status")
     func status() {
-        let status = StatusResponse(state: "idle", inbox: "/srv/inbox", articles: 5, files: 6, pending: 0, failed: 1,
+        let status = StatusResponse(state: "idle", inbox: "/srv/inbox", articles: 5, files: 6, pending: 0, failed: 1, stories: 3,
+                                    outlets: [OutletCount(outlet: "CNN", articles: 2), OutletCount(outlet: "Sputnik", articles: 1)],
                                     indexBytes: 209_936, uptimeSeconds: 3725, version: "0.1.0")
         #expect(ResultFormatter.status(status, socket: "/run/newsd/newsd.sock") == """
             newsd 0.1.0: idle
               inbox:     /srv/inbox
               articles:  5 (6 files)
+              stories:   3
+              outlets:   CNN 2, Sputnik 1
               pending:   0
               failed:    1
               index:     205.0 KiB
