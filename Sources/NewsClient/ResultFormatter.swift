@@ -13,7 +13,7 @@ public enum ResultFormatter {
         newsd \(status.version): \(state)
           inbox:     \(status.inbox)
           articles:  \(status.articles) (\(status.files) \(status.files == 1 ? "file" : "files"))
-          stories:   \(status.stories)\(outlets)
+          stories:   \(status.stories)\(status.unplaced > 0 ? " (\(status.unplaced) articles being placed)" : "")\(outlets)
           pending:   \(status.pending)
           failed:    \(status.failed)
           index:     \(byteCount(status.indexBytes))

@@ -29,6 +29,7 @@ public struct UnwatchedFolder: Codable, Sendable, Equatable {
 /// `GET /v1/status`.
 public struct StatusResponse: Codable, Sendable, Equatable {
     /// `starting`, `reconciling` (comparing inbox and index), `idle`, `indexing` (files pending),
+    /// `placing` (every file indexed; new articles are being placed in stories),
     /// `paused`, or `error` (see `error`).
     public var state: String
     /// What is wrong, when `state` is `error` (disk full, say).
@@ -49,6 +50,8 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     public var failed: Int
     /// Stories the articles form.
     public var stories: Int
+    /// Articles indexed but not yet placed in a story (state `placing`).
+    public var unplaced: Int
     /// Articles per outlet, most first (the ten largest); unknown outlets are not counted.
     public var outlets: [OutletCount]
     /// Bytes used by the database, its write-ahead log and shared memory.
@@ -59,9 +62,10 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     public var version: String
 
     public init(state: String, error: String? = nil, progress: ProgressInfo? = nil, unwatched: [UnwatchedFolder] = [],
-                inbox: String, articles: Int, files: Int, pending: Int, failed: Int, stories: Int = 0, outlets: [OutletCount] = [],
+                inbox: String, articles: Int, files: Int, pending: Int, failed: Int, stories: Int = 0, unplaced: Int = 0, outlets: [OutletCount] = [],
                 indexBytes: Int64, uptimeSeconds: Double, version: String) {
         self.stories = stories
+        self.unplaced = unplaced
         self.outlets = outlets
         self.state = state
         self.error = error

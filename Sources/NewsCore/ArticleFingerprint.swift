@@ -8,15 +8,11 @@ public struct ArticleFingerprint: Sendable, Equatable {
     public var names: Set<UInt32>
     /// MinHash of 4-word shingles: the share of equal slots estimates the shingle Jaccard.
     public var minHash: [UInt16]
-    /// The most telling words, as text: the query that finds candidate relatives in the index.
-    /// Not stored; recomputed from the text when needed.
-    public var queryTerms: [String]
 
-    public init(terms: [UInt32: Double], names: Set<UInt32>, minHash: [UInt16], queryTerms: [String] = []) {
+    public init(terms: [UInt32: Double], names: Set<UInt32>, minHash: [UInt16]) {
         self.terms = terms
         self.names = names
         self.minHash = minHash
-        self.queryTerms = queryTerms
     }
 
     static let signatureSize = 64
@@ -52,11 +48,8 @@ public struct ArticleFingerprint: Sendable, Equatable {
         let names = nameCounts.sorted(by: byCount).prefix(maximumNames)
         var terms: [UInt32: Double] = [:]
         for (term, count) in strongest { terms[hash(term), default: 0] += 1 + log(Double(count)) }
-        let queryNames = names.prefix(6).map(\.key)
-        let queryTerms = queryNames + strongest.map(\.key).filter { !queryNames.contains($0) }.prefix(12 - queryNames.count)
         return ArticleFingerprint(terms: normalised(terms), names: Set(names.map { hash($0.key) }),
-                                  minHash: MinHash.signature(of: shingleWords, size: signatureSize, shingle: shingleSize),
-                                  queryTerms: Array(queryTerms))
+                                  minHash: MinHash.signature(of: shingleWords, size: signatureSize, shingle: shingleSize))
     }
 
     static func normalised(_ vector: [UInt32: Double]) -> [UInt32: Double] {

@@ -51,7 +51,7 @@ struct ControlRoutes: Sendable {
         return JSONResponse.make(StatusResponse(
             state: stateWord, error: status.problem, progress: status.progress, unwatched: unwatched, inbox: config.inbox,
             articles: counts.articles, files: counts.files, pending: queue.pendingCount, failed: counts.failed,
-            stories: try index.storyCount(), outlets: try index.outletCounts(limit: 10),
+            stories: try index.storyCount(), unplaced: try index.unplacedCount(), outlets: try index.outletCounts(limit: 10),
             indexBytes: index.sizeOnDisk(), uptimeSeconds: status.uptime, version: Self.version))
     }
 

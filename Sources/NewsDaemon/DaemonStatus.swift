@@ -7,6 +7,8 @@ public final class DaemonStatus: Sendable {
     /// What the ingest loop is doing. `paused` and `error` are layered on top by `state(…)`.
     public enum Activity: String, Sendable {
         case starting, reconciling, indexing, idle, stopping
+        /// Articles are searchable; some still wait to be placed in a story.
+        case placing
     }
 
     private struct State {

@@ -102,8 +102,29 @@ final class IngestService: Service {
                 }
             }
             status.endProgress()
+            placeStoriesWhileIdle()
             status.set(.idle)
         }
+    }
+
+    /// Places new articles in stories while no file waits: bulk ingest never waits for stories,
+    /// and a single new article is placed milliseconds after it became searchable. Small
+    /// transactions, so a file that arrives meanwhile waits at most one of them.
+    private func placeStoriesWhileIdle() {
+        var placed = 0
+        while queue.pendingCount == 0 && !queue.isPaused {
+            status.set(.placing)
+            do {
+                let count = try index.placeStories(limit: 64)
+                if count == 0 { break }
+                placed += count
+            } catch {
+                logger.error("cannot place articles in stories; will try again after the next change",
+                             metadata: ["event": "story-failed", "error": "\(error)"])
+                break
+            }
+        }
+        if placed > 0 { logger.debug("placed articles in stories", metadata: ["event": "stories-placed", "count": "\(placed)"]) }
     }
 
     private func process(_ batch: IngestQueue.Batch) throws {

@@ -29,22 +29,22 @@ extension ArticleIndex {
         try pool.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT headline, body, storyId, copyOf, fingerprint FROM article WHERE id = ?", arguments: [id])
             else { return nil }
-            // The query words come from the text; the score uses the stored fingerprint on both
-            // sides, so that related(a) lists b with exactly the score related(b) lists a.
-            let fingerprint = ArticleFingerprint.of(headline: row["headline"], body: row["body"])
-            let stored = ArticleFingerprint(encoded: [UInt8]((row["fingerprint"] as Data?) ?? Data())) ?? fingerprint
-            let ownStory: Int64? = row["storyId"]
-            let ownGroup: Int64 = row["copyOf"] ?? id
-            guard let match = StoryBook.matchExpression(fingerprint) else {
+            // Scores use the stored fingerprint on both sides, so that related(a) lists b with
+            // exactly the score related(b) lists a.
+            guard let stored = ArticleFingerprint(encoded: [UInt8]((row["fingerprint"] as Data?) ?? Data())) else {
                 return RelatedResponse(id: id, title: row["headline"], related: [])
             }
-            let candidates = try Row.fetchAll(db, sql: """
+            let ownStory: Int64? = row["storyId"]
+            let ownGroup: Int64 = row["copyOf"] ?? id
+            let articleCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM article") ?? 0
+            let ids = try RelativeFinder(db: db).candidates(headline: row["headline"], body: row["body"], excluding: id,
+                                                            articleCount: articleCount)
+            let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+            let candidates = ids.isEmpty ? [] : try Row.fetchAll(db, sql: """
                 SELECT a.id, a.headline, a.outlet, a.articleDate, a.fingerprint, a.storyId, a.copyOf,
                        (SELECT min(path) FROM file WHERE articleId = a.id) AS path
-                FROM article_fts CROSS JOIN article a ON a.id = article_fts.rowid
-                WHERE article_fts MATCH ? AND a.id != ? AND a.fingerprint IS NOT NULL
-                ORDER BY bm25(article_fts) LIMIT ?
-                """, arguments: [match, id, max(limit * 3, StoryBook.candidateCount)])
+                FROM article a WHERE a.id IN (\(marks)) AND a.fingerprint IS NOT NULL
+                """, arguments: StatementArguments(ids))
             let scored = candidates.compactMap { candidate -> RelatedResponse.Entry? in
                 guard let other = ArticleFingerprint(encoded: [UInt8]((candidate["fingerprint"] as Data?) ?? Data())) else { return nil }
                 let similarity = (Similarity.articles(stored, other) * 1000).rounded() / 1000

@@ -77,11 +77,8 @@ public final class ArticleIndex: Sendable {
             for change in changes {
                 switch change {
                 case .upsert(let path, let stamp, let article):
-                    let change = try upsert(db, path: path, stamp: stamp, article: article, now: now, orphans: &orphanCandidates)
-                    if let id = change.articleId, change.outcome == .indexed || change.outcome == .unchanged {
-                        try stories.place(articleId: id, article: article, edited: change.outcome == .indexed)
-                    }
-                    applied.append(change)
+                    applied.append(try upsert(db, path: path, stamp: stamp, article: article, now: now,
+                                              orphans: &orphanCandidates, stories: &stories))
                 case .failed(let path, let stamp, let code, let reason):
                     if let old = try detachFile(db, path: path) { orphanCandidates.insert(old) }
                     try db.execute(sql: """
@@ -108,7 +105,7 @@ public final class ArticleIndex: Sendable {
     }
 
     private func upsert(_ db: Database, path: String, stamp: FileStamp, article: IndexableArticle,
-                        now: Double, orphans: inout Set<Int64>) throws -> AppliedChange {
+                        now: Double, orphans: inout Set<Int64>, stories: inout StoryBook) throws -> AppliedChange {
         let previous = try Int64.fetchOne(db, sql: "SELECT articleId FROM file WHERE path = ?", arguments: [path])
         let sameText = try Int64.fetchOne(db, sql: "SELECT id FROM article WHERE contentHash = ?", arguments: [article.contentHash])
         let articleId: Int64
@@ -126,7 +123,11 @@ public final class ArticleIndex: Sendable {
             }
         } else if let previous,
                   try Int.fetchOne(db, sql: "SELECT count(*) FROM file WHERE articleId = ?", arguments: [previous]) == 1 {
-            // The file was edited and nothing else holds its old text: keep the article id.
+            // The file was edited and nothing else holds its old text: keep the article id,
+            // and place it again (its story may have changed with its text).
+            stories.touch(try Int64.fetchOne(db, sql: "SELECT storyId FROM article WHERE id = ?", arguments: [previous]))
+            try db.execute(sql: "UPDATE article SET storyId = NULL, fingerprint = NULL, copyOf = NULL, copySimilarity = NULL WHERE id = ?",
+                           arguments: [previous])
             try db.execute(sql: """
                 UPDATE article SET contentHash = ?, headline = ?, body = ?, encoding = ?, wordCount = ?, ingestedAt = ?,
                     outlet = ?, byline = ?, publishedDate = ?, articleDate = ?, fileTime = ?
@@ -158,6 +159,26 @@ public final class ArticleIndex: Sendable {
         let old = try Int64.fetchOne(db, sql: "SELECT articleId FROM file WHERE path = ?", arguments: [path])
         if old != nil { try db.execute(sql: "DELETE FROM file WHERE path = ?", arguments: [path]) }
         return old
+    }
+
+    /// Places up to `limit` articles that have no story yet (new, edited, or indexed by an older
+    /// newsd) in one write transaction, oldest first. Returns how many it placed: 0 when none wait.
+    @discardableResult
+    public func placeStories(limit: Int) throws -> Int {
+        try pool.write { db in
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM article WHERE storyId IS NULL ORDER BY id LIMIT ?", arguments: [limit])
+            guard !ids.isEmpty else { return 0 }
+            let articleCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM article") ?? 0
+            var stories = StoryBook(db)
+            for id in ids { try stories.place(articleId: id, articleCount: articleCount) }
+            try stories.refreshTouched()
+            return ids.count
+        }
+    }
+
+    /// Articles waiting to be placed in a story.
+    public func unplacedCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM article WHERE storyId IS NULL") ?? 0 }
     }
 
     // MARK: Reading

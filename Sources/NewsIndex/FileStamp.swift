@@ -44,12 +44,10 @@ public struct IndexableArticle: Sendable, Equatable {
     public var fileDate: String
     /// Unix seconds of the file's modification time.
     public var fileTime: Double
-    /// What stories, copies and related articles are found by.
-    public var fingerprint: ArticleFingerprint
 
     public init(contentHash: String, headline: String, body: String, encoding: String, wordCount: Int,
                 outlet: String? = nil, byline: String? = nil, publishedDate: String? = nil, fileDate: String = "1970-01-01",
-                fileTime: Double = 0, fingerprint: ArticleFingerprint? = nil) {
+                fileTime: Double = 0) {
         self.fileTime = fileTime
         self.contentHash = contentHash
         self.headline = headline
@@ -60,7 +58,6 @@ public struct IndexableArticle: Sendable, Equatable {
         self.byline = byline
         self.publishedDate = publishedDate
         self.fileDate = fileDate
-        self.fingerprint = fingerprint ?? ArticleFingerprint.of(headline: headline, body: body)
     }
 
     /// The date articles are filtered and sorted by.

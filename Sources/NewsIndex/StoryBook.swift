@@ -2,19 +2,17 @@ import Foundation
 import GRDB
 import NewsCore
 
-/// Places articles in stories and copy groups inside the ingest transaction, so that a new
-/// article is in its story the moment it is searchable.
+/// Places articles in stories and copy groups, after ingest: `ArticleIndex.placeStories` runs
+/// when the ingest queue is empty, so bulk ingest never waits for it, and a single new article is
+/// placed milliseconds after it became searchable.
 ///
-/// Candidates come from the index itself (the article's most telling words as an OR query,
-/// best bm25 first, as Lucene's MoreLikeThis does); the decision is `Similarity.articles`
-/// within a date window, and `Similarity.shingles` for copies. Placement is incremental and
-/// never moves other articles, so story ids are stable across re-ingests and restarts.
+/// Candidates come from `RelativeFinder`; the decision is `Similarity.articles` within a date
+/// window, and `Similarity.shingles` for copies. Placement never moves other articles, so story
+/// ids are stable across re-ingests and restarts.
 struct StoryBook {
     let db: Database
     private var touched = Set<Int64>()
 
-    /// Candidates looked at per new article.
-    static let candidateCount = 30
     /// Reports more than this many days apart are different events, however alike.
     static let windowDays = 7
 
@@ -22,19 +20,22 @@ struct StoryBook {
         self.db = db
     }
 
-    /// Gives a new or edited article its fingerprint, copy group and story. An unchanged
-    /// article read again keeps them (it is placed only if an older index never placed it).
-    mutating func place(articleId: Int64, article: IndexableArticle, edited: Bool) throws {
-        let current = try Row.fetchOne(db, sql: "SELECT storyId FROM article WHERE id = ?", arguments: [articleId])
-        let currentStory: Int64? = current?["storyId"]
-        if !edited && currentStory != nil { return }
-        if let currentStory { touched.insert(currentStory) }
+    /// Notes a story whose counts must be refreshed before the transaction ends.
+    mutating func touch(_ story: Int64?) {
+        if let story { touched.insert(story) }
+    }
 
-        let fingerprint = article.fingerprint
-        let day = CalendarDay(iso: article.articleDate)?.dayNumber
+    /// Gives an unplaced article its fingerprint, copy group and story.
+    mutating func place(articleId: Int64, articleCount: Int) throws {
+        guard let row = try Row.fetchOne(db, sql: "SELECT headline, body, articleDate FROM article WHERE id = ?", arguments: [articleId])
+        else { return }
+        let headline: String = row["headline"], body: String = row["body"], date: String = row["articleDate"]
+        let fingerprint = ArticleFingerprint.of(headline: headline, body: body)
+        let day = CalendarDay(iso: date)?.dayNumber
+        let ids = try RelativeFinder(db: db).candidates(headline: headline, body: body, excluding: articleId, articleCount: articleCount)
         var bestCopy: (id: Int64, score: Double)?
         var bestStory: (id: Int64, score: Double)?
-        for candidate in try candidates(for: fingerprint, excluding: articleId) {
+        for candidate in try Self.load(db, ids) {
             guard let other = ArticleFingerprint(encoded: candidate.fingerprint) else { continue }
             let copy = Similarity.shingles(fingerprint, other)
             if copy >= Similarity.copyThreshold, copy > (bestCopy?.score ?? 0) {
@@ -51,8 +52,7 @@ struct StoryBook {
         if let bestStory {
             storyId = bestStory.id
         } else {
-            try db.execute(sql: "INSERT INTO story(articles, outlets, firstDate, lastDate) VALUES (0, 0, ?, ?)",
-                           arguments: [article.articleDate, article.articleDate])
+            try db.execute(sql: "INSERT INTO story(articles, outlets, firstDate, lastDate) VALUES (0, 0, ?, ?)", arguments: [date, date])
             storyId = db.lastInsertedRowID
         }
         touched.insert(storyId)
@@ -60,27 +60,21 @@ struct StoryBook {
                        arguments: [Data(fingerprint.encoded), storyId, bestCopy?.id, bestCopy?.score, articleId])
     }
 
-    private struct Candidate {
+    struct Candidate {
         var id: Int64, fingerprint: [UInt8], storyId: Int64?, copyOf: Int64?, date: String
     }
 
-    private func candidates(for fingerprint: ArticleFingerprint, excluding id: Int64) throws -> [Candidate] {
-        guard let match = Self.matchExpression(fingerprint) else { return [] }
-        return try Row.fetchAll(db, sql: """
-            SELECT a.id, a.fingerprint, a.storyId, a.copyOf, a.articleDate
-            FROM article_fts CROSS JOIN article a ON a.id = article_fts.rowid
-            WHERE article_fts MATCH ? AND a.id != ? AND a.fingerprint IS NOT NULL
-            ORDER BY bm25(article_fts) LIMIT ?
-            """, arguments: [match, id, Self.candidateCount]).map { row in
-            Candidate(id: row[0], fingerprint: [UInt8]((row[1] as Data?) ?? Data()), storyId: row[2], copyOf: row[3], date: row[4])
-        }
-    }
-
-    /// The telling words as one FTS5 OR query over headline and body, every word quoted.
-    static func matchExpression(_ fingerprint: ArticleFingerprint) -> String? {
-        let words = fingerprint.queryTerms.filter { QueryTextCheck.isSearchable($0) }
-        guard !words.isEmpty else { return nil }
-        return "{headline body} : (" + words.map(QueryTranslator.quote).joined(separator: " OR ") + ")"
+    /// The placed articles among `ids`, in the order given.
+    static func load(_ db: Database, _ ids: [Int64]) throws -> [Candidate] {
+        guard !ids.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT id, fingerprint, storyId, copyOf, articleDate FROM article WHERE id IN (\(marks)) AND fingerprint IS NOT NULL
+            """, arguments: StatementArguments(ids))
+        let byId = Dictionary(uniqueKeysWithValues: rows.map { row in
+            (row[0] as Int64, Candidate(id: row[0], fingerprint: [UInt8]((row[1] as Data?) ?? Data()), storyId: row[2], copyOf: row[3], date: row[4]))
+        })
+        return ids.compactMap { byId[$0] }
     }
 
     /// Takes an article out of the index: its copies get a new first article, its story a new count.
@@ -111,9 +105,3 @@ struct StoryBook {
     }
 }
 
-/// The searchable-text rule of the query parser, for words chosen by newsd itself.
-enum QueryTextCheck {
-    static func isSearchable(_ text: String) -> Bool {
-        text.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
-    }
-}

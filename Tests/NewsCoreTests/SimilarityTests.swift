@@ -51,7 +51,6 @@ struct SimilarityTests {
         let a = ArticleFingerprint.of(headline: "Bounties Paid", body: "Officials said Russia’s unit paid Taliban fighters. The bounties were large.")
         let b = ArticleFingerprint.of(headline: "A bounty", body: "Reports say Russia paid the Taliban a bounty.")
         #expect(Similarity.names(a, b) == 1, "{russia, taliban} on both sides")
-        #expect(a.queryTerms.prefix(2) == ["russia", "taliban"])
-        #expect(a.queryTerms.contains("bounty"))
+        #expect(Similarity.terms(a, b) > 0.3, "bounties and bounty fold together")
     }
 }

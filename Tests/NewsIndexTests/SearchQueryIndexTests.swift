@@ -117,7 +117,6 @@ struct SearchQueryIndexTests {
         newer.contentHash = "2"
         newer.headline = "Gale warning two"
         newer.body = "Gale hits harbour town."
-        newer.fingerprint = ArticleFingerprint.of(headline: newer.headline, body: newer.body)
         newer.publishedDate = "2020-02-01"
         try index.apply([.upsert(path: "old.txt", stamp: FileStamp(inode: 1, size: 1, mtimeNs: 1), article: older),
                          .upsert(path: "new.txt", stamp: FileStamp(inode: 2, size: 1, mtimeNs: 1), article: newer)], now: 1)

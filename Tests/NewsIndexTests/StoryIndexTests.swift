@@ -18,11 +18,18 @@ struct StoryIndexTests {
                                 publishedDate: analyzed.published?.iso, fileDate: "2020-06-29")
     }
 
+    /// Indexes, then places stories as the daemon does once its queue is empty.
+    func applyAndPlace(_ index: ArticleIndex, _ changes: [IndexChange], now: Double) throws {
+        try index.apply(changes, now: now)
+        while try index.placeStories(limit: 2) > 0 {}
+        #expect(try index.unplacedCount() == 0)
+    }
+
     func indexWithSeeds() throws -> ArticleIndex {
         let index = try ArticleIndex(path: folder.file("index.sqlite"))
         // One file per batch: stories are built incrementally, as files arrive.
         for (n, prefix) in ["000", "001", "002", "003", "004"].enumerated() {
-            try index.apply([.upsert(path: "\(prefix).txt", stamp: FileStamp(inode: UInt64(n + 1), size: 1, mtimeNs: 1),
+            try applyAndPlace(index, [.upsert(path: "\(prefix).txt", stamp: FileStamp(inode: UInt64(n + 1), size: 1, mtimeNs: 1),
                                      article: Self.seedArticle(prefix))], now: Double(n))
         }
         return index
@@ -68,7 +75,7 @@ struct StoryIndexTests {
             article.headline = "UPDATED: " + article.headline
             article.paragraphs[1] = "CNN has reached out to the NSC and the Pentagon for comment."
         }
-        try index.apply([.upsert(path: "copy/002-updated.txt", stamp: FileStamp(inode: 9, size: 1, mtimeNs: 1), article: edited)], now: 9)
+        try applyAndPlace(index, [.upsert(path: "copy/002-updated.txt", stamp: FileStamp(inode: 9, size: 1, mtimeNs: 1), article: edited)], now: 9)
         #expect(try storyOf(index, "copy/002-updated.txt") == story)
         let hits = try index.search(SearchQuery.parse("NSC"), limit: 10, offset: 0)
         #expect(hits.total == 1)
@@ -80,13 +87,13 @@ struct StoryIndexTests {
         // Read again unchanged: the same stories.
         let before = try ["000", "003", "004"].map { try storyOf(index, "\($0).txt") }
         for (n, prefix) in ["000", "003", "004"].enumerated() {
-            try index.apply([.upsert(path: "\(prefix).txt", stamp: FileStamp(inode: UInt64(20 + n), size: 2, mtimeNs: 2),
+            try applyAndPlace(index, [.upsert(path: "\(prefix).txt", stamp: FileStamp(inode: UInt64(20 + n), size: 2, mtimeNs: 2),
                                      article: Self.seedArticle(prefix))], now: 20)
         }
         #expect(try ["000", "003", "004"].map { try storyOf(index, "\($0).txt") } == before)
 
         // The first of the copies goes: the other remains, alone, in the story.
-        try index.apply([.remove(path: "002.txt")], now: 30)
+        try applyAndPlace(index, [.remove(path: "002.txt")], now: 30)
         let after = try index.search(SearchQuery.parse("NSC"), limit: 10, offset: 0)
         #expect(after.total == 1 && after.hits.first?.copies == 0 && after.hits.first?.path == "copy/002-updated.txt")
         #expect(try index.story(id: story)?.story.articles == 3)
