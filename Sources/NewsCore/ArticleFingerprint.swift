@@ -70,6 +70,16 @@ public struct ArticleFingerprint: Sendable, Equatable {
         return result + 2 * sum
     }
 
+    /// The keys an article is filed under for finding relatives: its names and its strongest
+    /// terms (hashed; names and terms in separate key spaces). Derived from the fingerprint alone,
+    /// so the stored fingerprint is enough to take an article out again.
+    public var relativeKeys: [Int64] {
+        let strongest = terms.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(Self.keyTerms)
+        return names.sorted().map { Int64($0) } + strongest.map { Int64($0.key) | (1 << 32) }
+    }
+
+    static let keyTerms = 8
+
     // MARK: Storage
 
     /// Version 1: counts of terms, names and slots, then (hash u32, weight u8) per term,

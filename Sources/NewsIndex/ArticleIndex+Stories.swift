@@ -37,8 +37,7 @@ extension ArticleIndex {
             let ownStory: Int64? = row["storyId"]
             let ownGroup: Int64 = row["copyOf"] ?? id
             let articleCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM article") ?? 0
-            let ids = try RelativeFinder(db: db).candidates(headline: row["headline"], body: row["body"], excluding: id,
-                                                            articleCount: articleCount)
+            let ids = try RelativeFinder(db: db).candidates(for: stored, excluding: id, articleCount: articleCount, filed: true)
             let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
             let candidates = ids.isEmpty ? [] : try Row.fetchAll(db, sql: """
                 SELECT a.id, a.headline, a.outlet, a.articleDate, a.fingerprint, a.storyId, a.copyOf,

@@ -125,7 +125,7 @@ public final class ArticleIndex: Sendable {
                   try Int.fetchOne(db, sql: "SELECT count(*) FROM file WHERE articleId = ?", arguments: [previous]) == 1 {
             // The file was edited and nothing else holds its old text: keep the article id,
             // and place it again (its story may have changed with its text).
-            stories.touch(try Int64.fetchOne(db, sql: "SELECT storyId FROM article WHERE id = ?", arguments: [previous]))
+            try stories.unplace(articleId: previous)
             try db.execute(sql: "UPDATE article SET storyId = NULL, fingerprint = NULL, copyOf = NULL, copySimilarity = NULL WHERE id = ?",
                            arguments: [previous])
             try db.execute(sql: """

@@ -100,6 +100,17 @@ enum IndexSchema {
                     lastDate TEXT NOT NULL
                 );
                 CREATE INDEX story_outlets ON story(outlets);
+                -- Placed articles filed under their names and strongest terms (hashed), to find
+                -- relatives without a full-text query; and how many articles share each key.
+                CREATE TABLE relative_key (
+                    key INTEGER NOT NULL,
+                    articleId INTEGER NOT NULL,
+                    PRIMARY KEY (key, articleId)
+                ) WITHOUT ROWID;
+                CREATE TABLE relative_key_count (
+                    key INTEGER PRIMARY KEY,
+                    articles INTEGER NOT NULL
+                );
                 -- Read every file again so that articles indexed before this version get fingerprints and stories.
                 UPDATE file SET mtimeNs = -1;
                 """)

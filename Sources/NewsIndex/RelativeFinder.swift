@@ -1,60 +1,63 @@
 import Foundation
 import GRDB
+import NewsCore
 
-/// Finds the articles that may be relatives of a text — candidates for its story, its copy group
-/// and `related` — through the full-text index's own vocabulary, as Lucene's MoreLikeThis does.
+/// Finds the articles that may be relatives of one — candidates for its story, its copy group
+/// and `related` — as Lucene's MoreLikeThis does, but on keys newsd files itself: every placed
+/// article is filed under its names and strongest terms (`ArticleFingerprint.relativeKeys`) in
+/// `relative_key`, with each key's article count in `relative_key_count`.
 ///
-/// The text is tokenised by an in-memory FTS5 table with the index's tokenizer, so its terms are
-/// exactly the index's terms. The terms the fewest articles share (by document frequency from
-/// `fts5vocab`) are looked up directly in the index's term instances: a handful of short posting
-/// lists instead of a ranked OR query over common words, which cost 60 ms per article on Reuters.
+/// The keys the fewest articles share are looked up: a handful of short posting lists in plain
+/// B-trees. (A ranked FTS5 OR query over the article's words cost 60 ms per article on Reuters,
+/// and document frequencies from fts5vocab 0.3 ms per term.)
 struct RelativeFinder {
     let db: Database
 
-    /// Terms looked up per article.
-    static let termCount = 8
-    /// Candidates returned, most shared terms first.
+    /// Keys looked up per article.
+    static let keyCount = 8
+    /// Candidates returned, most shared keys first.
     static let candidateCount = 30
 
-    /// Creates the connection's temporary tables once; they live as long as the connection.
-    static func prepare(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE VIRTUAL TABLE IF NOT EXISTS temp.relative_probe USING fts5(
-                headline, body, tokenize='porter unicode61 remove_diacritics 2');
-            CREATE VIRTUAL TABLE IF NOT EXISTS temp.relative_probe_terms USING fts5vocab(temp, relative_probe, 'row');
-            CREATE VIRTUAL TABLE IF NOT EXISTS temp.index_terms USING fts5vocab(main, article_fts, 'row');
-            CREATE VIRTUAL TABLE IF NOT EXISTS temp.index_instances USING fts5vocab(main, article_fts, 'instance');
-            """)
+    /// Article ids sharing the most of the fingerprint's rarest keys, best first. `filed`: the
+    /// article itself is already filed under its keys (so a key must count two to be shared).
+    func candidates(for fingerprint: ArticleFingerprint, excluding id: Int64, articleCount: Int, filed: Bool = false) throws -> [Int64] {
+        let keys = fingerprint.relativeKeys
+        guard !keys.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: keys.count).joined(separator: ",")
+        let counts = try Row.fetchAll(db, sql: "SELECT key, articles FROM relative_key_count WHERE key IN (\(marks))",
+                                      arguments: StatementArguments(keys)).map { ($0[0] as Int64, $0[1] as Int) }
+        // Telling keys: shared with a few other articles, not with a large share of them.
+        let ceiling = max(50, articleCount / 50)
+        let shared = filed ? 2 : 1
+        let telling = counts.filter { $0.1 >= shared && $0.1 <= ceiling }.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
+            .prefix(Self.keyCount).map(\.0)
+        guard !telling.isEmpty else { return [] }
+        let lookup = Array(repeating: "?", count: telling.count).joined(separator: ",")
+        return try Int64.fetchAll(db, sql: """
+            SELECT articleId FROM relative_key WHERE key IN (\(lookup)) AND articleId != ?
+            GROUP BY articleId ORDER BY count(*) DESC, articleId DESC LIMIT ?
+            """, arguments: StatementArguments(telling.map { $0 as DatabaseValueConvertible } + [id, Self.candidateCount]))
     }
 
-    /// Article ids sharing the most of the text's rarest terms, best first, without `excluding`.
-    func candidates(headline: String, body: String, excluding id: Int64, articleCount: Int) throws -> [Int64] {
-        try Self.prepare(db)
-        try db.execute(sql: "INSERT INTO temp.relative_probe(rowid, headline, body) VALUES (1, ?, ?)", arguments: [headline, body])
-        let counts = try Row.fetchAll(db, sql: "SELECT term, cnt FROM temp.relative_probe_terms").map { ($0[0] as String, $0[1] as Int) }
-        try db.execute(sql: "DELETE FROM temp.relative_probe")
-        guard !counts.isEmpty, articleCount > 1 else { return [] }
-
-        var frequency: [String: Int] = [:]
-        for chunk in stride(from: 0, to: counts.count, by: 400).map({ Array(counts[$0..<min($0 + 400, counts.count)]) }) {
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            for row in try Row.fetchAll(db, sql: "SELECT term, doc FROM temp.index_terms WHERE term IN (\(marks))",
-                                        arguments: StatementArguments(chunk.map(\.0))) {
-                frequency[row[0]] = row[1]
-            }
+    /// Files a placed article under its keys.
+    func file(_ fingerprint: ArticleFingerprint, articleId: Int64) throws {
+        for key in fingerprint.relativeKeys {
+            try db.execute(sql: "INSERT OR IGNORE INTO relative_key(key, articleId) VALUES (?, ?)", arguments: [key, articleId])
+            guard db.changesCount > 0 else { continue }
+            try db.execute(sql: """
+                INSERT INTO relative_key_count(key, articles) VALUES (?, 1)
+                ON CONFLICT(key) DO UPDATE SET articles = articles + 1
+                """, arguments: [key])
         }
-        // Telling terms: in a few other articles (not only this one), not in a large share of them.
-        let ceiling = max(50, articleCount / 50)
-        let total = Double(articleCount)
-        let telling = counts.compactMap { term, count -> (String, Double)? in
-            guard let df = frequency[term], df >= 2, df <= ceiling, term.count > 2, !term.allSatisfy(\.isNumber) else { return nil }
-            return (term, Double(count) * Foundation.log(total / Double(df)))
-        }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(Self.termCount).map(\.0)
-        guard !telling.isEmpty else { return [] }
-        let marks = Array(repeating: "?", count: telling.count).joined(separator: ",")
-        return try Int64.fetchAll(db, sql: """
-            SELECT doc FROM temp.index_instances WHERE term IN (\(marks)) AND doc != ?
-            GROUP BY doc ORDER BY count(DISTINCT term) DESC, doc DESC LIMIT ?
-            """, arguments: StatementArguments(telling.map { $0 as DatabaseValueConvertible } + [id, Self.candidateCount]))
+    }
+
+    /// Takes an article out of the keys it was filed under.
+    func unfile(_ fingerprint: ArticleFingerprint, articleId: Int64) throws {
+        for key in fingerprint.relativeKeys {
+            try db.execute(sql: "DELETE FROM relative_key WHERE key = ? AND articleId = ?", arguments: [key, articleId])
+            guard db.changesCount > 0 else { continue }
+            try db.execute(sql: "UPDATE relative_key_count SET articles = articles - 1 WHERE key = ?", arguments: [key])
+            try db.execute(sql: "DELETE FROM relative_key_count WHERE key = ? AND articles <= 0", arguments: [key])
+        }
     }
 }

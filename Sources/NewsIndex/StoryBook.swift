@@ -32,7 +32,8 @@ struct StoryBook {
         let headline: String = row["headline"], body: String = row["body"], date: String = row["articleDate"]
         let fingerprint = ArticleFingerprint.of(headline: headline, body: body)
         let day = CalendarDay(iso: date)?.dayNumber
-        let ids = try RelativeFinder(db: db).candidates(headline: headline, body: body, excluding: articleId, articleCount: articleCount)
+        let finder = RelativeFinder(db: db)
+        let ids = try finder.candidates(for: fingerprint, excluding: articleId, articleCount: articleCount)
         var bestCopy: (id: Int64, score: Double)?
         var bestStory: (id: Int64, score: Double)?
         for candidate in try Self.load(db, ids) {
@@ -56,6 +57,7 @@ struct StoryBook {
             storyId = db.lastInsertedRowID
         }
         touched.insert(storyId)
+        try finder.file(fingerprint, articleId: articleId)
         try db.execute(sql: "UPDATE article SET fingerprint = ?, storyId = ?, copyOf = ?, copySimilarity = ? WHERE id = ?",
                        arguments: [Data(fingerprint.encoded), storyId, bestCopy?.id, bestCopy?.score, articleId])
     }
@@ -77,10 +79,22 @@ struct StoryBook {
         return ids.compactMap { byId[$0] }
     }
 
+    /// Takes an article out of its story and keys before its text changes; it is placed again later.
+    mutating func unplace(articleId: Int64) throws {
+        let row = try Row.fetchOne(db, sql: "SELECT storyId, fingerprint FROM article WHERE id = ?", arguments: [articleId])
+        if let story: Int64 = row?["storyId"] { touched.insert(story) }
+        if let stored = (row?["fingerprint"] as Data?).flatMap({ ArticleFingerprint(encoded: [UInt8]($0)) }) {
+            try RelativeFinder(db: db).unfile(stored, articleId: articleId)
+        }
+    }
+
     /// Takes an article out of the index: its copies get a new first article, its story a new count.
     mutating func remove(articleId: Int64) throws {
-        let row = try Row.fetchOne(db, sql: "SELECT storyId FROM article WHERE id = ?", arguments: [articleId])
+        let row = try Row.fetchOne(db, sql: "SELECT storyId, fingerprint FROM article WHERE id = ?", arguments: [articleId])
         if let story: Int64 = row?["storyId"] { touched.insert(story) }
+        if let stored = (row?["fingerprint"] as Data?).flatMap({ ArticleFingerprint(encoded: [UInt8]($0)) }) {
+            try RelativeFinder(db: db).unfile(stored, articleId: articleId)
+        }
         try db.execute(sql: "DELETE FROM article WHERE id = ?", arguments: [articleId])
         if let heir = try Int64.fetchOne(db, sql: "SELECT min(id) FROM article WHERE copyOf = ?", arguments: [articleId]) {
             try db.execute(sql: "UPDATE article SET copyOf = ? WHERE copyOf = ? AND id != ?", arguments: [heir, articleId, heir])

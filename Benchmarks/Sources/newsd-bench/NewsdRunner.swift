@@ -35,10 +35,19 @@ final class NewsdRunner {
     func waitUntilSettled(files: Int, since start: Double, timeout: Double = 1800) -> Double? {
         while now() - start < timeout {
             if let status = try? client.status(), status.files + status.failed >= files,
-               status.pending == 0, status.progress == nil, status.state == "idle" {
+               status.pending == 0, status.progress == nil, status.state == "idle" || status.state == "placing" {
                 return now() - start
             }
             usleep(2000)
+        }
+        return nil
+    }
+
+    /// Waits until every article is placed in a story; returns the seconds from `start`.
+    func waitUntilPlaced(since start: Double, timeout: Double = 1800) -> Double? {
+        while now() - start < timeout {
+            if let status = try? client.status(), status.unplaced == 0, status.state == "idle" { return now() - start }
+            usleep(5000)
         }
         return nil
     }
