@@ -38,7 +38,7 @@ public enum ArticleAnalyzer {
         var byline: String?
 
         // A date line above the headline (seed 004: "11 March 2017", then the headline).
-        if let day = DateExtractor.dateLine(headline), let first = paragraphs.first, first.unicodeScalars.count <= 300 {
+        if let day = DateExtractor.dateLine(headline), let first = paragraphs.first, first.utf8.count <= 600 {
             published = day
             headline = first
             paragraphs.removeFirst()
@@ -92,15 +92,14 @@ public enum ArticleAnalyzer {
     }
 }
 
-/// Paragraphs printed twice (photo captions above and below a picture) are indexed once.
+/// Paragraphs printed twice verbatim (photo captions above and below a picture) are indexed once.
 enum Repeats {
     static func removed(from paragraphs: [String]) -> [String] {
         var seen = Set<String>()
         return paragraphs.filter { paragraph in
-            let key = ContentHash.normalise(paragraph)
             // Very short lines ("Photo", "Video") may repeat legitimately and cost nothing.
-            guard WordCounter.count(in: paragraph) >= 4 else { return true }
-            return seen.insert(key).inserted
+            guard paragraph.utf8.count >= 20 else { return true }
+            return seen.insert(paragraph).inserted
         }
     }
 }
@@ -116,7 +115,7 @@ enum Boilerplate {
     static let wholeLines: Set<String> = ["advertisement", "comments", "share", "related articles", "read more", "newsletter"]
 
     static func isBoilerplate(_ paragraph: String) -> Bool {
-        guard paragraph.unicodeScalars.count <= 200 else { return false }
+        guard paragraph.utf8.count <= 400 else { return false }
         let text = paragraph.lowercased().trimmingSpaces
         if wholeLines.contains(text.trimmingCharacters(":.")) { return true }
         return openings.contains { text.hasPrefix($0) }
@@ -135,7 +134,7 @@ enum Credits {
     ]
 
     static func trailerOutlet(_ paragraph: String) -> String? {
-        guard paragraph.unicodeScalars.count <= 200 else { return nil }
+        guard paragraph.utf8.count <= 400 else { return nil }
         let lower = paragraph.lowercased()
         for opening in trailerOpenings where lower.hasPrefix(opening) {
             var name = Substring(paragraph.dropFirst(opening.count))
@@ -150,7 +149,7 @@ enum Credits {
 
     /// "By Jane Doe" (optionally ", Outlet" or "and John Roe") on a line of its own.
     static func byline(_ paragraph: String) -> String? {
-        guard paragraph.unicodeScalars.count <= 80, paragraph.hasPrefix("By ") || paragraph.hasPrefix("BY ") else { return nil }
+        guard paragraph.utf8.count <= 160, paragraph.hasPrefix("By ") || paragraph.hasPrefix("BY ") else { return nil }
         let name = String(paragraph.dropFirst(3)).trimmingSpaces
         let words = name.split(separator: " ")
         guard (1...10).contains(words.count), words.first?.first?.isUppercase == true else { return nil }
@@ -160,7 +159,7 @@ enum Credits {
     /// "CNN's Radina Gigova and Karen Smith contributed to this report." names an outlet and people;
     /// "Ben Wolfgang contributed to this report." names a person only.
     static func contribution(_ paragraph: String) -> (outlet: String?, people: String)? {
-        guard paragraph.unicodeScalars.count <= 300,
+        guard paragraph.utf8.count <= 600,
               let range = paragraph.firstRange(of: " contributed to this report") ?? paragraph.firstRange(of: " contributed reporting")
         else { return nil }
         var credited = String(paragraph[..<range.lowerBound]).trimmingSpaces

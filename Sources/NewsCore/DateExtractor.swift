@@ -32,7 +32,7 @@ enum DateExtractor {
 
     /// The date of a line that is nothing but a date (with weekday, time or "Published"), else `nil`.
     static func dateLine(_ line: String) -> CalendarDay? {
-        guard line.unicodeScalars.count <= 80 else { return nil }
+        guard line.utf8.count <= 160 else { return nil } // a date line is short; utf8.count costs nothing
         if let iso = isoDate(in: line), words(line).allSatisfy({ dateLineWords.contains($0) || Int($0) != nil }) {
             return iso
         }
@@ -120,6 +120,10 @@ enum DateExtractor {
 extension StringProtocol {
     /// The text without leading and trailing spaces.
     public var trimmingSpaces: String {
-        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        // On scalars, not Characters: no grapheme breaking, so this stays cheap on long text.
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        return String(String.UnicodeScalarView(scalars[first...last]))
     }
 }
