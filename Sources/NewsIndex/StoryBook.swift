@@ -15,6 +15,9 @@ struct StoryBook {
 
     /// Reports more than this many days apart are different events, however alike.
     static let windowDays = 7
+    /// The longest a story may run: without it, a chain of reports a week apart each would
+    /// tie a company's March scandal to its June truck deal (seen on Reuters).
+    static let maximumSpanDays = 30
 
     init(_ db: Database) {
         self.db = db
@@ -45,6 +48,7 @@ struct StoryBook {
             let withinWindow = day.flatMap { day in CalendarDay(iso: candidate.date).map { abs($0.dayNumber - day) <= Self.windowDays } } ?? true
             let score = Similarity.articles(fingerprint, other)
             if let story = candidate.storyId, withinWindow || copy >= Similarity.copyThreshold,
+               try copy >= Similarity.copyThreshold || storySpanAllows(story, day: day),
                score >= Similarity.storyThreshold, score > (bestStory?.score ?? 0) {
                 bestStory = (story, score)
             }
@@ -60,6 +64,13 @@ struct StoryBook {
         try finder.file(fingerprint, articleId: articleId)
         try db.execute(sql: "UPDATE article SET fingerprint = ?, storyId = ?, copyOf = ?, copySimilarity = ? WHERE id = ?",
                        arguments: [Data(fingerprint.encoded), storyId, bestCopy?.id, bestCopy?.score, articleId])
+    }
+
+    /// Whether an article of `day` keeps the story within `maximumSpanDays`.
+    private func storySpanAllows(_ story: Int64, day: Int?) throws -> Bool {
+        guard let day, let row = try Row.fetchOne(db, sql: "SELECT firstDate, lastDate FROM story WHERE id = ?", arguments: [story]),
+              let first = CalendarDay(iso: row["firstDate"]), let last = CalendarDay(iso: row["lastDate"]) else { return true }
+        return max(last.dayNumber, day) - min(first.dayNumber, day) <= Self.maximumSpanDays
     }
 
     struct Candidate {

@@ -12,7 +12,8 @@ check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi;
 # Waits (polling, with a deadline) until the command succeeds.
 eventually() { local limit=$1; shift; local end=$(( $(date +%s) + limit )); until "$@"; do [ "$(date +%s)" -lt "$end" ] || return 1; sleep 0.2; done; }
 main_pid() { systemctl show -p MainPID --value newsd.service; }
-articles() { newsctl status --json 2>/dev/null | sed -n 's/.*"articles":\([0-9]*\).*/\1/p'; }
+# From the text output: the JSON also has per-outlet "articles" counts, in no fixed order.
+articles() { newsctl status 2>/dev/null | awk '$1 == "articles:" { print $2 }'; }
 # A function, so that `eventually` asks again each time (a "$(articles)" argument is expanded once).
 has_articles() { [ "$(articles)" = "$1" ]; }
 
