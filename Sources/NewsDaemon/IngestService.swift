@@ -174,10 +174,21 @@ final class IngestService: Service {
             }
             pending.removeAll(keepingCapacity: true)
         }
-        for path in listing.entries {
+        // Read one chunk ahead of the writer, on every core (see ParallelReader).
+        let parallel = ParallelReader(reader: reader)
+        let chunkSize = max(1, config.batchSize)
+        var chunks = stride(from: 0, to: listing.entries.count, by: chunkSize).map { start in
+            listing.entries[start..<min(start + chunkSize, listing.entries.count)].map {
+                ParallelReader.Entry(path: $0, known: known.removeValue(forKey: $0))
+            }
+        }.makeIterator()
+        var ahead = chunks.next().map { parallel.prefetch($0, reread: reread) }
+        while let current = ahead {
             if queue.isClosed { break }
-            if let change = reader.change(for: path, known: known.removeValue(forKey: path), reread: reread) { pending.append(change) }
-            status.advanceProgress(by: 1)
+            let changes = current.wait()
+            ahead = chunks.next().map { parallel.prefetch($0, reread: reread) }
+            pending.append(contentsOf: changes.compactMap { $0 })
+            status.advanceProgress(by: changes.count)
             if pending.count >= config.batchSize { try flush() }
         }
         for (path, problem) in listing.badNames where known.removeValue(forKey: path) == nil {

@@ -1,0 +1,71 @@
+import Dispatch
+import NewsIndex
+
+/// Reads and analyses a list of inbox entries on every core, one chunk ahead of the writer:
+/// while the index writes chunk N in one transaction, chunk N+1 is being read and parsed.
+/// On 2 cores this keeps both busy during a bulk ingest instead of alternating read and write.
+struct ParallelReader: Sendable {
+    let reader: ChangeReader
+
+    /// One entry to look at: its inbox path and what the index has recorded for it.
+    struct Entry: Sendable {
+        var path: String
+        var known: FileStamp?
+    }
+
+    /// The changes for `entries`, in their order (nil where nothing is to be done).
+    func changes(for entries: [Entry], reread: Bool) -> [IndexChange?] {
+        let results = ResultSlots(count: entries.count)
+        DispatchQueue.concurrentPerform(iterations: entries.count) { position in
+            let entry = entries[position]
+            results.set(position, reader.change(for: entry.path, known: entry.known, reread: reread))
+        }
+        return results.values
+    }
+
+    /// Starts reading `entries` in the background; `wait()` returns the changes.
+    func prefetch(_ entries: [Entry], reread: Bool) -> Prefetch {
+        let prefetch = Prefetch()
+        DispatchQueue.global(qos: .utility).async {
+            prefetch.fulfil(changes(for: entries, reread: reread))
+        }
+        return prefetch
+    }
+
+    /// The changes of one chunk, delivered once.
+    final class Prefetch: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var result: [IndexChange?] = []
+
+        fileprivate func fulfil(_ changes: [IndexChange?]) {
+            result = changes
+            done.signal()
+        }
+
+        /// Blocks until the chunk is read (the semaphore orders the write before this read).
+        func wait() -> [IndexChange?] {
+            done.wait()
+            return result
+        }
+    }
+
+    /// Slots written by `concurrentPerform`, each by exactly one iteration.
+    private final class ResultSlots: @unchecked Sendable {
+        private var storage: [IndexChange?]
+        private let lock = DispatchSemaphore(value: 1)
+
+        init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+        func set(_ position: Int, _ value: IndexChange?) {
+            lock.wait()
+            storage[position] = value
+            lock.signal()
+        }
+
+        var values: [IndexChange?] {
+            lock.wait()
+            defer { lock.signal() }
+            return storage
+        }
+    }
+}
