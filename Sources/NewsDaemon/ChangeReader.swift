@@ -59,8 +59,7 @@ struct ChangeReader: Sendable {
                 contentHash: article.contentHash, headline: article.headline, body: article.body,
                 encoding: article.encoding.rawValue, wordCount: article.wordCount, outlet: article.outlet,
                 byline: article.byline, publishedDate: article.published?.iso, fileDate: fileDay.iso,
-                fileTime: Double(file.mtimeNs) / 1e9,
-                fingerprint: ArticleFingerprint.of(headline: article.headline, body: article.body).encoded))
+                fileTime: Double(file.mtimeNs) / 1e9))
         case .failure(let rejection):
             return .failed(path: name, stamp: stamp, code: rejection.code, reason: rejection.description)
         }

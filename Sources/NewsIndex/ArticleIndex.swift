@@ -1,4 +1,3 @@
-import Foundation
 import GRDB
 import NewsCore
 
@@ -127,8 +126,8 @@ public final class ArticleIndex: Sendable {
             // The file was edited and nothing else holds its old text: keep the article id,
             // and place it again (its story may have changed with its text).
             try stories.unplace(articleId: previous)
-            try db.execute(sql: "UPDATE article SET storyId = NULL, fingerprint = ?, copyOf = NULL, copySimilarity = NULL WHERE id = ?",
-                           arguments: [article.fingerprint.map { Data($0) }, previous])
+            try db.execute(sql: "UPDATE article SET storyId = NULL, fingerprint = NULL, copyOf = NULL, copySimilarity = NULL WHERE id = ?",
+                           arguments: [previous])
             try db.execute(sql: """
                 UPDATE article SET contentHash = ?, headline = ?, body = ?, encoding = ?, wordCount = ?, ingestedAt = ?,
                     outlet = ?, byline = ?, publishedDate = ?, articleDate = ?, fileTime = ?
@@ -140,10 +139,10 @@ public final class ArticleIndex: Sendable {
         } else {
             try db.execute(sql: """
                 INSERT INTO article(contentHash, headline, body, encoding, wordCount, ingestedAt, outlet, byline, publishedDate,
-                                    articleDate, fileTime, fingerprint)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    articleDate, fileTime)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: StatementArguments([article.contentHash, article.headline, article.body, article.encoding,
-                                                    article.wordCount, now] + metadata + [article.fileTime, article.fingerprint.map { Data($0) }]))
+                                                    article.wordCount, now] + metadata + [article.fileTime]))
             articleId = db.lastInsertedRowID
             outcome = .indexed
         }

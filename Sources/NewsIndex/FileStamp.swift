@@ -44,14 +44,10 @@ public struct IndexableArticle: Sendable, Equatable {
     public var fileDate: String
     /// Unix seconds of the file's modification time.
     public var fileTime: Double
-    /// `ArticleFingerprint.encoded`, computed by the (parallel) reader so that placing the
-    /// article in a story later costs only lookups; nil: computed when placed.
-    public var fingerprint: [UInt8]?
 
     public init(contentHash: String, headline: String, body: String, encoding: String, wordCount: Int,
                 outlet: String? = nil, byline: String? = nil, publishedDate: String? = nil, fileDate: String = "1970-01-01",
-                fileTime: Double = 0, fingerprint: [UInt8]? = nil) {
-        self.fingerprint = fingerprint
+                fileTime: Double = 0) {
         self.fileTime = fileTime
         self.contentHash = contentHash
         self.headline = headline

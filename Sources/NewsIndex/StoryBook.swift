@@ -30,13 +30,10 @@ struct StoryBook {
 
     /// Gives an unplaced article its fingerprint, copy group and story.
     mutating func place(articleId: Int64, articleCount: Int) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT headline, body, articleDate, fingerprint FROM article WHERE id = ?",
-                                         arguments: [articleId])
+        guard let row = try Row.fetchOne(db, sql: "SELECT headline, body, articleDate FROM article WHERE id = ?", arguments: [articleId])
         else { return }
-        let date: String = row["articleDate"]
-        // Computed by the reader at ingest when it could be; else (older index, tests) here.
-        let fingerprint = (row["fingerprint"] as Data?).flatMap { ArticleFingerprint(encoded: [UInt8]($0)) }
-            ?? ArticleFingerprint.of(headline: row["headline"], body: row["body"])
+        let headline: String = row["headline"], body: String = row["body"], date: String = row["articleDate"]
+        let fingerprint = ArticleFingerprint.of(headline: headline, body: body)
         let day = CalendarDay(iso: date)?.dayNumber
         let finder = RelativeFinder(db: db)
         let ids = try finder.candidates(for: fingerprint, excluding: articleId, articleCount: articleCount)
