@@ -109,13 +109,15 @@ final class IngestService: Service {
 
     /// Places new articles in stories while no file waits: bulk ingest never waits for stories,
     /// and a single new article is placed milliseconds after it became searchable. Small
-    /// transactions, so a file that arrives meanwhile waits at most one of them.
+    /// transactions (16 articles, tens of milliseconds), so a file that arrives meanwhile waits
+    /// at most one of them.
     private func placeStoriesWhileIdle() {
         var placed = 0
-        while queue.pendingCount == 0 && !queue.isPaused {
+        // Stops at once on shutdown: unplaced articles are placed after the next start.
+        while queue.pendingCount == 0 && !queue.isPaused && !queue.isClosed {
             status.set(.placing)
             do {
-                let count = try index.placeStories(limit: 64)
+                let count = try index.placeStories(limit: 16)
                 if count == 0 { break }
                 placed += count
             } catch {

@@ -12,8 +12,11 @@ extension ArticleIndex {
         let plan = SearchSQL(QueryTranslator.translate(query), sort: sort, group: group, minOutlets: minOutlets)
         do {
             return try pool.read { db in
-                let total = try Int.fetchOne(db, sql: plan.countSQL, arguments: plan.countArguments) ?? 0
                 let rows = try Row.fetchAll(db, sql: plan.pageSQL, arguments: plan.pageArguments(limit: limit, offset: offset))
+                // The page query counts the groups of its own (materialised) matches: one pass over
+                // the full-text index instead of two. Only past the last page is a count query needed.
+                let total = try rows.first.map { $0["total"] as Int }
+                    ?? Int.fetchOne(db, sql: plan.countSQL, arguments: plan.countArguments) ?? 0
                 let hits = rows.enumerated().map { place, row -> SearchHit in
                     let paths = (row["paths"] as String?)?.split(separator: "\n").map(String.init) ?? []
                     let (snippet, highlights) = SnippetMarkup.decode(row["snip"] ?? "")
@@ -148,6 +151,7 @@ struct SearchSQL {
                 ORDER BY \(order()) LIMIT ? OFFSET ?
             )
             SELECT a.id, a.headline, a.outlet, a.byline, a.articleDate, a.publishedDate, top.rank, top.groupHits,
+                   (SELECT count(DISTINCT grp) FROM matches) AS total,
                    \(snippet) AS snip,
                    (SELECT group_concat(path, char(10)) FROM (SELECT path FROM file WHERE articleId = a.id ORDER BY path)) AS paths,
                    (SELECT count(*) FROM article c WHERE c.copyOf = coalesce(a.copyOf, a.id)) AS copies,
