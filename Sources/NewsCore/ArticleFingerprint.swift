@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What newsd compares articles by: a term vector, the names they mention, and a MinHash
 /// signature of their word shingles. Pure, computed once at ingest and stored (hashed, about
 /// 500 bytes) with the article.
@@ -47,7 +51,7 @@ public struct ArticleFingerprint: Sendable, Equatable {
         let strongest = counts.sorted(by: byCount).prefix(maximumTerms)
         let names = nameCounts.sorted(by: byCount).prefix(maximumNames)
         var terms: [UInt32: Double] = [:]
-        for (term, count) in strongest { terms[hash(term), default: 0] += 1 + log(Double(count)) }
+        for (term, count) in strongest { terms[hash(term), default: 0] += 1 + Glibc.log(Double(count)) }
         return ArticleFingerprint(terms: normalised(terms), names: Set(names.map { hash($0.key) }),
                                   minHash: MinHash.signature(of: shingleWords, size: signatureSize, shingle: shingleSize))
     }
@@ -59,16 +63,6 @@ public struct ArticleFingerprint: Sendable, Equatable {
     }
 
     static func hash(_ text: String) -> UInt32 { UInt32(truncatingIfNeeded: MinHash.mix(MinHash.hash(text)) >> 32) }
-
-    /// ln(x) for x ≥ 1 without Foundation: enough precision for weights.
-    static func log(_ x: Double) -> Double {
-        var value = x, result = 0.0
-        while value > 2 { value /= 2.718281828459045; result += 1 }
-        let y = (value - 1) / (value + 1)
-        var term = y, sum = 0.0, n = 1.0
-        for _ in 0..<20 { sum += term / n; term *= y * y; n += 2 }
-        return result + 2 * sum
-    }
 
     /// The keys an article is filed under for finding relatives: its names and its strongest
     /// terms (hashed; names and terms in separate key spaces). Derived from the fingerprint alone,
@@ -209,18 +203,25 @@ enum WordTokens {
 }
 
 extension String {
-    /// The first scalar of the canonical decomposition of a one-scalar string ("é" → "e").
+    /// The base letter of a one-scalar Latin-1 string ("é" → "e"); other scalars are kept.
     var decomposedFirstScalar: Unicode.Scalar? {
-        // The stdlib exposes canonical ordering only through comparisons; a small table covers Latin-1 and Latin Extended-A.
-        let map: [ClosedRange<UInt32>: Unicode.Scalar] = [
-            0xC0...0xC5: "a", 0xC7...0xC7: "c", 0xC8...0xCB: "e", 0xCC...0xCF: "i", 0xD1...0xD1: "n", 0xD2...0xD6: "o",
-            0xD9...0xDC: "u", 0xDD...0xDD: "y", 0xE0...0xE5: "a", 0xE7...0xE7: "c", 0xE8...0xEB: "e", 0xEC...0xEF: "i",
-            0xF1...0xF1: "n", 0xF2...0xF6: "o", 0xF9...0xFC: "u", 0xFD...0xFD: "y", 0xFF...0xFF: "y",
-        ]
         guard let scalar = unicodeScalars.first else { return nil }
-        for (range, base) in map where range.contains(scalar.value) { return base }
-        return scalar
+        return LatinBase.table[scalar.value] ?? scalar
     }
+}
+
+/// Latin-1 letters with diacritics and their base letters, built once.
+private enum LatinBase {
+    static let table: [UInt32: Unicode.Scalar] = {
+        let ranges: [(ClosedRange<UInt32>, Unicode.Scalar)] = [
+            (0xC0...0xC5, "a"), (0xC7...0xC7, "c"), (0xC8...0xCB, "e"), (0xCC...0xCF, "i"), (0xD1...0xD1, "n"), (0xD2...0xD6, "o"),
+            (0xD9...0xDC, "u"), (0xDD...0xDD, "y"), (0xE0...0xE5, "a"), (0xE7...0xE7, "c"), (0xE8...0xEB, "e"), (0xEC...0xEF, "i"),
+            (0xF1...0xF1, "n"), (0xF2...0xF6, "o"), (0xF9...0xFC, "u"), (0xFD...0xFD, "y"), (0xFF...0xFF, "y"),
+        ]
+        var table: [UInt32: Unicode.Scalar] = [:]
+        for (range, base) in ranges { for value in range { table[value] = base } }
+        return table
+    }()
 }
 
 /// MinHash signatures over shingles of consecutive words.

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import NewsIndex
 
 /// Reads and analyses a list of inbox entries on every core, one chunk ahead of the writer:
@@ -50,22 +51,15 @@ struct ParallelReader: Sendable {
     }
 
     /// Slots written by `concurrentPerform`, each by exactly one iteration.
-    private final class ResultSlots: @unchecked Sendable {
-        private var storage: [IndexChange?]
-        private let lock = DispatchSemaphore(value: 1)
+    private final class ResultSlots: Sendable {
+        private let storage: Mutex<[IndexChange?]>
 
-        init(count: Int) { storage = Array(repeating: nil, count: count) }
+        init(count: Int) { storage = Mutex(Array(repeating: nil, count: count)) }
 
         func set(_ position: Int, _ value: IndexChange?) {
-            lock.wait()
-            storage[position] = value
-            lock.signal()
+            storage.withLock { $0[position] = value }
         }
 
-        var values: [IndexChange?] {
-            lock.wait()
-            defer { lock.signal() }
-            return storage
-        }
+        var values: [IndexChange?] { storage.withLock { $0 } }
     }
 }

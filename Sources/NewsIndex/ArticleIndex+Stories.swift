@@ -24,10 +24,10 @@ extension ArticleIndex {
     }
 
     /// The articles most similar to one, best first, with the similarity stories are decided by.
-    /// Candidates are found through the index, then scored on their stored fingerprints.
+    /// Candidates come from `RelativeFinder`, then are scored on their stored fingerprints.
     public func related(id: Int64, limit: Int) throws -> RelatedResponse? {
         try pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT headline, body, storyId, copyOf, fingerprint FROM article WHERE id = ?", arguments: [id])
+            guard let row = try Row.fetchOne(db, sql: "SELECT headline, storyId, copyOf, fingerprint FROM article WHERE id = ?", arguments: [id])
             else { return nil }
             // Scores use the stored fingerprint on both sides, so that related(a) lists b with
             // exactly the score related(b) lists a.

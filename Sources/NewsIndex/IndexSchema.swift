@@ -111,9 +111,9 @@ enum IndexSchema {
                     key INTEGER PRIMARY KEY,
                     articles INTEGER NOT NULL
                 );
-                -- Read every file again so that articles indexed before this version get fingerprints and stories.
-                UPDATE file SET mtimeNs = -1;
                 """)
+            // No re-read: every article starts with storyId NULL, and placement (which computes
+            // the fingerprint) picks those up after the first reconciliation.
         }
         return migrator
     }

@@ -73,7 +73,7 @@ extension Newsctl {
             if connection.json {
                 writeOutput(try JSONOutput.encode(response))
             } else {
-                let style = OutputStyle.detect(isTerminal: isatty(1) == 1, environment: Environment.all)
+                let style = Environment.outputStyle
                 writeOutput(ResultFormatter.search(response, style: style))
             }
             if response.hits.isEmpty { throw ExitCode(ExitStatus.nothingFound) }

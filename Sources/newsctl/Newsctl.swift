@@ -107,6 +107,9 @@ func writeOutput(_ bytes: [UInt8]) {
 }
 
 enum Environment {
+    /// Bold and colour on a terminal; plain when piped or with NO_COLOR.
+    static var outputStyle: OutputStyle { OutputStyle.detect(isTerminal: isatty(1) == 1, environment: all) }
+
     static var all: [String: String] {
         var result: [String: String] = [:]
         var pointer = environ

@@ -32,7 +32,7 @@ extension Newsctl {
                 } else if connection.json {
                     writeOutput(try JSONOutput.encode(found))
                 } else {
-                    let style = OutputStyle.detect(isTerminal: isatty(1) == 1, environment: Environment.all)
+                    let style = Environment.outputStyle
                     writeOutput(ResultFormatter.article(found, style: style))
                 }
             } catch let error as ClientError {

@@ -41,7 +41,7 @@ extension Newsctl {
                 if connection.json {
                     writeOutput(try JSONOutput.encode(response))
                 } else {
-                    writeOutput(ResultFormatter.story(response, style: OutputStyle.detect(isTerminal: isatty(1) == 1, environment: Environment.all)))
+                    writeOutput(ResultFormatter.story(response, style: Environment.outputStyle))
                 }
             } catch let error as ClientError {
                 throw fail(error)
@@ -83,7 +83,7 @@ extension Newsctl {
             if connection.json {
                 writeOutput(try JSONOutput.encode(response))
             } else {
-                writeOutput(ResultFormatter.related(response, style: OutputStyle.detect(isTerminal: isatty(1) == 1, environment: Environment.all)))
+                writeOutput(ResultFormatter.related(response, style: Environment.outputStyle))
             }
             if response.related.isEmpty { throw ExitCode(ExitStatus.nothingFound) }
         }
