@@ -326,10 +326,13 @@ public struct ArticleResponse: Codable, Sendable, Equatable {
     public var storyId: Int64?
     /// Set when the article is a near-duplicate of another: that article's id.
     public var copyOf: Int64?
+    /// With `copyOf`: the estimated share of word shingles the two have in common (0…1).
+    public var copySimilarity: Double?
 
     public init(id: Int64, title: String, outlet: String?, byline: String?, date: String, dateSource: DateSource,
                 wordCount: Int, encoding: String, paths: [String], body: String, ingestedAt: Double,
-                storyId: Int64? = nil, copyOf: Int64? = nil) {
+                storyId: Int64? = nil, copyOf: Int64? = nil, copySimilarity: Double? = nil) {
+        self.copySimilarity = copySimilarity
         self.storyId = storyId
         self.copyOf = copyOf
         self.id = id

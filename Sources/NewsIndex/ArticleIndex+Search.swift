@@ -58,7 +58,8 @@ extension ArticleIndex {
             return ArticleResponse(id: row["id"], title: row["headline"], outlet: row["outlet"], byline: row["byline"],
                                    date: row["articleDate"], dateSource: published == nil ? .file : .published,
                                    wordCount: row["wordCount"], encoding: row["encoding"], paths: paths,
-                                   body: row["body"], ingestedAt: row["ingestedAt"], storyId: row["storyId"], copyOf: row["copyOf"])
+                                   body: row["body"], ingestedAt: row["ingestedAt"], storyId: row["storyId"], copyOf: row["copyOf"],
+                                   copySimilarity: row["copySimilarity"])
         }
     }
 

@@ -78,6 +78,7 @@ struct StoryEndToEndTests {
         #expect(response.total == 1 && response.hits.first?.copies == 1)
         let article = try daemon.client.article(path: "syndicated.txt")
         #expect(article.copyOf != nil)
+        #expect((article.copySimilarity ?? 0) >= Similarity.copyThreshold)
         #expect(article.storyId == (try daemon.client.article(path: SeedCorpus.name("000")).storyId))
         _ = try await daemon.stop()
     }
