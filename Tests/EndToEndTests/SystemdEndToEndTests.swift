@@ -93,10 +93,12 @@ struct SystemdEndToEndTests {
                                                                 "--socket", root.file("unused.sock")],
                                                       logPath: root.file("newsd.log"))
         defer { process.terminate(); process.waitUntilExit() }
-        #expect(try await waitUntil { FileManager.default.fileExists(atPath: socket) })
-        // The first connection starts newsd, which answers on the inherited descriptor.
-        let status = try NewsClient(socketPath: socket, timeoutSeconds: 20).status()
-        #expect(status.state == "idle" || status.state == "reconciling")
+        // The file appears at bind(), before listen(): a connection in between is refused, so
+        // ask until one is accepted. The first accepted connection starts newsd, which answers
+        // on the inherited descriptor.
+        var status: StatusResponse?
+        #expect(try await waitUntil { status = try? NewsClient(socketPath: socket, timeoutSeconds: 20).status(); return status != nil })
+        #expect(status?.state == "idle" || status?.state == "reconciling")
         let log = try String(contentsOfFile: root.file("newsd.log"), encoding: .utf8)
         #expect(log.contains("socket_activated=true"))
         #expect(!FileManager.default.fileExists(atPath: root.file("unused.sock")), "nothing bound at the configured path")
