@@ -79,7 +79,11 @@ struct SystemdEndToEndTests {
         kill(daemon.process.processIdentifier, SIGHUP)
         #expect(try await waitUntil { daemon.log.contains("event=reload-failed") })
         #expect(daemon.log.contains("'lots'"))
-        #expect(try daemon.client.status().state == "idle", "still running on the old configuration")
+        // Still running on the old limit (100000 bytes), not on the default (10 MiB): a file of
+        // 150 kB is refused. Asking for the state would race with story placement.
+        let tooBigForOldLimit = "Still too big\n\n" + String(repeating: "words ", count: 25_000)
+        try tooBigForOldLimit.write(toFile: daemon.inbox + "/b.txt", atomically: false, encoding: .utf8)
+        #expect(try await daemon.waitForStatus { $0.failed == 1 && $0.articles == 1 }, "still running on the old configuration")
     }
 
     @Test("socket activation: newsd serves the socket systemd-socket-activate hands it")
