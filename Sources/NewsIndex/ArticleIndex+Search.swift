@@ -9,43 +9,63 @@ extension ArticleIndex {
     /// Runs a search: one page of hits in the requested order and grouping, and the total number of hits.
     public func search(_ query: SearchQuery, sort: SearchSort = .relevance, group: SearchGrouping = .copies,
                        minOutlets: Int? = nil, limit: Int, offset: Int) throws -> (total: Int, hits: [SearchHit]) {
-        let plan = SearchSQL(QueryTranslator.translate(query), sort: sort, group: group, minOutlets: minOutlets)
+        let translated = QueryTranslator.translate(query)
         do {
             return try pool.read { db in
+                // The default (and most frequent) search has its own, faster way: see RankedSearch.
+                if sort == .relevance, group == .copies, let ranked = RankedSearch(translated, minOutlets: minOutlets) {
+                    let (total, page) = try ranked.page(db, limit: limit, offset: offset)
+                    guard !page.isEmpty else { return (total, []) }
+                    let rows = try Row.fetchAll(db, sql: ranked.detailSQL(count: page.count), arguments: ranked.detailArguments(page))
+                    return (total, rows.enumerated().map { Self.hit($0.element, rank: offset + $0.offset + 1, group: group) })
+                }
+                let plan = SearchSQL(translated, sort: sort, group: group, minOutlets: minOutlets)
                 let rows = try Row.fetchAll(db, sql: plan.pageSQL, arguments: plan.pageArguments(limit: limit, offset: offset))
                 // The page query counts the groups of its own (materialised) matches: one pass over
                 // the full-text index instead of two. Only past the last page is a count query needed.
                 let total = try rows.first.map { $0["total"] as Int }
                     ?? Int.fetchOne(db, sql: plan.countSQL, arguments: plan.countArguments) ?? 0
-                let hits = rows.enumerated().map { place, row -> SearchHit in
-                    let paths = (row["paths"] as String?)?.split(separator: "\n").map(String.init) ?? []
-                    let (snippet, highlights) = SnippetMarkup.decode(row["snip"] ?? "")
-                    let published: String? = row["publishedDate"]
-                    var story: StorySummary?
-                    if let id: Int64 = row["storyId"] {
-                        story = StorySummary(id: id, articles: row["storyArticles"], outlets: row["storyOutlets"],
-                                             firstDate: row["storyFirst"], lastDate: row["storyLast"])
-                    }
-                    return SearchHit(rank: offset + place + 1, id: row["id"], path: paths.first ?? "", paths: paths,
-                                     title: row["headline"], outlet: row["outlet"], byline: row["byline"],
-                                     date: row["articleDate"], dateSource: published == nil ? .file : .published,
-                                     score: -(row["rank"] as Double), snippet: snippet, highlights: highlights,
-                                     copies: row["copies"], story: story, storyHits: group == .stories ? row["groupHits"] : nil)
-                }
-                return (total, hits)
+                return (total, rows.enumerated().map { Self.hit($0.element, rank: offset + $0.offset + 1, group: group) })
             }
         } catch let error as DatabaseError {
             throw IndexError.queryFailed(error.message ?? String(describing: error))
         }
     }
 
-    /// The query plan SQLite chooses for a search, one line per step (for tests and `--explain`).
+    /// One result row of either search path as a hit.
+    private static func hit(_ row: Row, rank: Int, group: SearchGrouping) -> SearchHit {
+        let paths = (row["paths"] as String?)?.split(separator: "\n").map(String.init) ?? []
+        let (snippet, highlights) = SnippetMarkup.decode(row["snip"] ?? "")
+        let published: String? = row["publishedDate"]
+        var story: StorySummary?
+        if let id: Int64 = row["storyId"] {
+            story = StorySummary(id: id, articles: row["storyArticles"], outlets: row["storyOutlets"],
+                                 firstDate: row["storyFirst"], lastDate: row["storyLast"])
+        }
+        return SearchHit(rank: rank, id: row["id"], path: paths.first ?? "", paths: paths,
+                         title: row["headline"], outlet: row["outlet"], byline: row["byline"],
+                         date: row["articleDate"], dateSource: published == nil ? .file : .published,
+                         score: -(row["rank"] as Double), snippet: snippet, highlights: highlights,
+                         copies: row["copies"], story: story, storyHits: group == .stories ? row["groupHits"] : nil)
+    }
+
+    /// The query plans SQLite chooses for a search's statements, one line per step (for tests).
     public func searchPlan(_ query: SearchQuery, sort: SearchSort = .relevance, group: SearchGrouping = .copies,
                            minOutlets: Int? = nil) throws -> [String] {
-        let plan = SearchSQL(QueryTranslator.translate(query), sort: sort, group: group, minOutlets: minOutlets)
+        let translated = QueryTranslator.translate(query)
         return try pool.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + plan.pageSQL, arguments: plan.pageArguments(limit: 10, offset: 0))
-                .map { $0["detail"] as String }
+            func explain(_ sql: String, _ arguments: StatementArguments) throws -> [String] {
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
+            }
+            if sort == .relevance, group == .copies, let ranked = RankedSearch(translated, minOutlets: minOutlets) {
+                let (_, page) = try ranked.page(db, limit: 10, offset: 0)
+                let sample = page.isEmpty ? [RankedSearch.Ranked(id: 0, rank: 0, group: 0)] : page
+                return try explain(ranked.rankedSQL, ranked.rankedArguments(window: 10))
+                    + explain(ranked.countSQL, ranked.countArguments)
+                    + explain(ranked.detailSQL(count: sample.count), ranked.detailArguments(sample))
+            }
+            let plan = SearchSQL(translated, sort: sort, group: group, minOutlets: minOutlets)
+            return try explain(plan.pageSQL, plan.pageArguments(limit: 10, offset: 0))
         }
     }
 
@@ -101,7 +121,7 @@ struct SearchSQL {
     }
 
     private var source: String {
-        translated.match == nil ? "article a" : "article_fts CROSS JOIN article a ON a.id = article_fts.rowid"
+        translated.match == nil ? "article a" : "article_fts CROSS JOIN article a INDEXED BY \(IndexSchema.searchCoverIndex) ON a.id = article_fts.rowid"
     }
 
     /// Copies share their first article's id; an article not yet placed in a story stands alone.
@@ -151,13 +171,10 @@ struct SearchSQL {
                 GROUP BY grp
                 ORDER BY \(order()) LIMIT ? OFFSET ?
             )
-            SELECT a.id, a.headline, a.outlet, a.byline, a.articleDate, a.publishedDate, top.rank, top.groupHits,
+            SELECT top.rank, top.groupHits,
                    (SELECT count(DISTINCT grp) FROM matches) AS total,
                    \(snippet) AS snip,
-                   (SELECT group_concat(path, char(10)) FROM (SELECT path FROM file WHERE articleId = a.id ORDER BY path)) AS paths,
-                   (SELECT count(*) FROM article c WHERE c.copyOf = coalesce(a.copyOf, a.id)) AS copies,
-                   s.id AS storyId, s.articles AS storyArticles, s.outlets AS storyOutlets,
-                   s.firstDate AS storyFirst, s.lastDate AS storyLast
+                   \(Self.hitColumns)
             FROM top
             CROSS JOIN article a ON a.id = top.id
             LEFT JOIN story s ON s.id = a.storyId
@@ -165,6 +182,16 @@ struct SearchSQL {
             ORDER BY \(order("top."))
             """
     }
+
+    /// What a hit shows beside its text, for an article `a` joined with its story `s`: its
+    /// paths, its number of copies and its story.
+    static let hitColumns = """
+        a.id, a.headline, a.outlet, a.byline, a.articleDate, a.publishedDate,
+        (SELECT group_concat(path, char(10)) FROM (SELECT path FROM file WHERE articleId = a.id ORDER BY path)) AS paths,
+        (SELECT count(*) FROM article c WHERE c.copyOf = coalesce(a.copyOf, a.id)) AS copies,
+        s.id AS storyId, s.articles AS storyArticles, s.outlets AS storyOutlets,
+        s.firstDate AS storyFirst, s.lastDate AS storyLast
+        """
 
     func pageArguments(limit: Int, offset: Int) -> StatementArguments {
         var values = whereArguments + [limit, offset]

@@ -115,8 +115,16 @@ enum IndexSchema {
             // No re-read: every article starts with storyId NULL, and placement (which computes
             // the fingerprint) picks those up after the first reconciliation.
         }
+        migrator.registerMigration("v4-search-cover") { db in
+            // Everything ranking and grouping read per match, in an index: an article row holds
+            // the body before these columns, and a long body overflows to further pages.
+            try db.execute(sql: "CREATE INDEX \(searchCoverIndex) ON article(id, copyOf, storyId, articleDate)")
+        }
         return migrator
     }
+
+    /// The covering index searches join matches through (see `RankedSearch`).
+    static let searchCoverIndex = "article_search_cover"
 
     /// The full-text index over headline, body, outlet and byline. External content: the text
     /// is stored once, in `article`, and snippets read it from there.

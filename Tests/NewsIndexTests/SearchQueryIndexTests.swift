@@ -132,10 +132,21 @@ struct SearchQueryIndexTests {
         let index = try makeIndex()
         let plan = try index.searchPlan(SearchQuery.parse(query))
         let fullText = try #require(plan.firstIndex { $0.hasPrefix("SCAN article_fts VIRTUAL TABLE") }, "\(plan)")
-        let join = try #require(plan.firstIndex { $0.hasPrefix("SEARCH a USING INTEGER PRIMARY KEY") }, "\(plan)")
+        let join = try #require(plan.firstIndex { $0.hasPrefix("SEARCH a USING COVERING INDEX article_search_cover (id=?)") }, "\(plan)")
         #expect(fullText < join, "\(plan)")
         #expect(!plan.contains { $0.hasPrefix("SCAN a ") || $0 == "SCAN a" || $0.contains("article_articleDate") || $0.hasPrefix("SCAN file") }, "\(plan)")
-        // The page query then starts from the page (`top`), never from all matches again.
+        // The detail query then starts from the page, never from all matches again.
+        let page = try #require(plan.lastIndex { $0.hasPrefix("SCAN page") }, "\(plan)")
+        #expect(plan[page...].allSatisfy { !$0.hasPrefix("SCAN article_fts VIRTUAL TABLE INDEX 0:M") }, "\(plan)")
+    }
+
+    @Test("stories and other orders keep the plan index-driven too", arguments: [SearchSort.newest, .coverage])
+    func groupedPlans(sort: SearchSort) throws {
+        let index = try makeIndex()
+        let plan = try index.searchPlan(SearchQuery.parse("storm since:2020-06-10"), sort: sort, group: .stories)
+        let fullText = try #require(plan.firstIndex { $0.hasPrefix("SCAN article_fts VIRTUAL TABLE") }, "\(plan)")
+        let join = try #require(plan.firstIndex { $0.hasPrefix("SEARCH a USING COVERING INDEX article_search_cover (id=?)") }, "\(plan)")
+        #expect(fullText < join, "\(plan)")
         let page = try #require(plan.firstIndex { $0.hasPrefix("SCAN top") }, "\(plan)")
         #expect(plan[page...].allSatisfy { !$0.hasPrefix("SCAN article_fts VIRTUAL TABLE INDEX 0:M") }, "\(plan)")
     }
