@@ -114,11 +114,17 @@ enum Boilerplate {
     ]
     static let wholeLines: Set<String> = ["advertisement", "comments", "share", "related articles", "read more", "newsletter"]
 
+    /// The longest opening or whole line, in characters: only that much of a paragraph is looked at.
+    static let longestPhrase = (openings + wholeLines).map(\.count).max() ?? 0
+
     static func isBoilerplate(_ paragraph: String) -> Bool {
         guard paragraph.utf8.count <= 400 else { return false }
-        let text = paragraph.lowercased().trimmingSpaces
-        if wholeLines.contains(text.trimmingCharacters(":.")) { return true }
-        return openings.contains { text.hasPrefix($0) }
+        // Every paragraph of every article passes here: lower-case its opening only, never all of it.
+        let head = paragraph.trimmingSpaces.prefix(longestPhrase + 2).lowercased()
+        if openings.contains(where: head.hasPrefix) { return true }
+        guard head.count <= longestPhrase + 1 else { return false }
+        let line = head.unicodeScalars.drop { $0 == ":" || $0 == "." }.reversed().drop { $0 == ":" || $0 == "." }.reversed()
+        return wholeLines.contains(String(String.UnicodeScalarView(line)))
     }
 }
 
@@ -173,11 +179,5 @@ enum Credits {
         }
         guard !credited.isEmpty, credited.count <= 200, credited.first?.isUppercase == true else { return nil }
         return (outlet, credited)
-    }
-}
-
-extension String {
-    func trimmingCharacters(_ characters: String) -> String {
-        String(drop { characters.contains($0) }.reversed().drop { characters.contains($0) }.reversed())
     }
 }
