@@ -3,6 +3,28 @@ public enum ContentHash {
     /// Folds case, runs of white space and typographic quotes, so that trivial
     /// re-encodings of the same text compare equal.
     public static func normalise(_ text: String) -> String {
+        // Every article passes here whole: ASCII text (most wire copy) takes a byte loop with the
+        // same result, without Unicode case mapping and property lookups per character.
+        text.utf8.allSatisfy { $0 < 0x80 } ? normaliseASCII(text) : normaliseScalars(text)
+    }
+
+    static func normaliseASCII(_ text: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for byte in text.utf8 {
+            switch byte {
+            case 0x09...0x0D, 0x20:
+                pendingSpace = !out.isEmpty
+            default:
+                if pendingSpace { out.append(0x20); pendingSpace = false }
+                out.append((0x41...0x5A).contains(byte) ? byte + 0x20 : byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func normaliseScalars(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in text.lowercased().unicodeScalars {

@@ -104,10 +104,12 @@ public final class ArticleIndex: Sendable {
         }
     }
 
+    /// Cached statements throughout: a burst runs these thousands of times, and parsing the SQL
+    /// (with the full-text trigger behind the INSERT) each time showed in the writer's profile.
     private func upsert(_ db: Database, path: String, stamp: FileStamp, article: IndexableArticle,
                         now: Double, orphans: inout Set<Int64>, stories: inout StoryBook) throws -> AppliedChange {
-        let previous = try Int64.fetchOne(db, sql: "SELECT articleId FROM file WHERE path = ?", arguments: [path])
-        let sameText = try Int64.fetchOne(db, sql: "SELECT id FROM article WHERE contentHash = ?", arguments: [article.contentHash])
+        let previous = try Int64.fetchOne(db.cachedStatement(sql: "SELECT articleId FROM file WHERE path = ?"), arguments: [path])
+        let sameText = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM article WHERE contentHash = ?"), arguments: [article.contentHash])
         let articleId: Int64
         let outcome: AppliedChange.Outcome
         let metadata: [DatabaseValueConvertible?] = [article.outlet, article.byline, article.publishedDate, article.articleDate]
@@ -116,48 +118,48 @@ public final class ArticleIndex: Sendable {
             outcome = previous == sameText ? .unchanged : .duplicate
             if outcome == .unchanged {
                 // Read again (after an upgrade, say): a newer extractor may know more about the same text.
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     UPDATE article SET outlet = ?, byline = ?, publishedDate = ?, articleDate = ?
                     WHERE id = ? AND (outlet IS NOT ?1 OR byline IS NOT ?2 OR publishedDate IS NOT ?3 OR articleDate IS NOT ?4)
-                    """, arguments: StatementArguments(metadata + [sameText]))
+                    """).execute(arguments: StatementArguments(metadata + [sameText]))
             }
         } else if let previous,
-                  try Int.fetchOne(db, sql: "SELECT count(*) FROM file WHERE articleId = ?", arguments: [previous]) == 1 {
+                  try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM file WHERE articleId = ?"), arguments: [previous]) == 1 {
             // The file was edited and nothing else holds its old text: keep the article id,
             // and place it again (its story may have changed with its text).
             try stories.unplace(articleId: previous)
-            try db.execute(sql: "UPDATE article SET storyId = NULL, fingerprint = NULL, copyOf = NULL, copySimilarity = NULL WHERE id = ?",
-                           arguments: [previous])
-            try db.execute(sql: """
+            try db.cachedStatement(sql: "UPDATE article SET storyId = NULL, fingerprint = NULL, copyOf = NULL, copySimilarity = NULL WHERE id = ?")
+                .execute(arguments: [previous])
+            try db.cachedStatement(sql: """
                 UPDATE article SET contentHash = ?, headline = ?, body = ?, encoding = ?, wordCount = ?, ingestedAt = ?,
                     outlet = ?, byline = ?, publishedDate = ?, articleDate = ?, fileTime = ?
                 WHERE id = ?
-                """, arguments: StatementArguments([article.contentHash, article.headline, article.body, article.encoding,
+                """).execute(arguments: StatementArguments([article.contentHash, article.headline, article.body, article.encoding,
                                                     article.wordCount, now] + metadata + [article.fileTime, previous]))
             articleId = previous
             outcome = .indexed
         } else {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO article(contentHash, headline, body, encoding, wordCount, ingestedAt, outlet, byline, publishedDate,
                                     articleDate, fileTime)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: StatementArguments([article.contentHash, article.headline, article.body, article.encoding,
+                """).execute(arguments: StatementArguments([article.contentHash, article.headline, article.body, article.encoding,
                                                     article.wordCount, now] + metadata + [article.fileTime]))
             articleId = db.lastInsertedRowID
             outcome = .indexed
         }
         if let previous, previous != articleId { orphans.insert(previous) }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO file(path, articleId, inode, size, mtimeNs) VALUES (?, ?, ?, ?, ?)
-            """, arguments: [path, articleId, Int64(bitPattern: stamp.inode), stamp.size, stamp.mtimeNs])
-        try db.execute(sql: "DELETE FROM failure WHERE path = ?", arguments: [path])
+            """).execute(arguments: [path, articleId, Int64(bitPattern: stamp.inode), stamp.size, stamp.mtimeNs])
+        try db.cachedStatement(sql: "DELETE FROM failure WHERE path = ?").execute(arguments: [path])
         return AppliedChange(path: path, outcome: outcome, articleId: articleId, encoding: article.encoding)
     }
 
     /// Removes the file row for `path`, returning the article it pointed to.
     private func detachFile(_ db: Database, path: String) throws -> Int64? {
-        let old = try Int64.fetchOne(db, sql: "SELECT articleId FROM file WHERE path = ?", arguments: [path])
-        if old != nil { try db.execute(sql: "DELETE FROM file WHERE path = ?", arguments: [path]) }
+        let old = try Int64.fetchOne(db.cachedStatement(sql: "SELECT articleId FROM file WHERE path = ?"), arguments: [path])
+        if old != nil { try db.cachedStatement(sql: "DELETE FROM file WHERE path = ?").execute(arguments: [path]) }
         return old
     }
 
