@@ -16,11 +16,18 @@ enum DateExtractor {
     ]
 
     /// Words of a line: runs of letters or digits, lowercased.
+    /// Letters (of any script) and ASCII digits make words; ASCII is answered without a property lookup.
+    static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII
+            ? (0x41...0x5A).contains(scalar.value) || (0x61...0x7A).contains(scalar.value) || (0x30...0x39).contains(scalar.value)
+            : scalar.properties.isAlphabetic
+    }
+
     static func words(_ line: String) -> [String] {
         var result: [String] = []
         var current = ""
         for scalar in line.unicodeScalars {
-            if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+            if isWordScalar(scalar) {
                 current.unicodeScalars.append(scalar)
             } else if !current.isEmpty {
                 result.append(current.lowercased()); current = ""
@@ -105,11 +112,26 @@ enum DateExtractor {
 
     /// The year for a month and day without one: the latest year the text mentions that is not
     /// after the file's, else the file's year; moved back a year if that puts the day after the file.
+    /// The words of `text` that are exactly four ASCII digits, as numbers: `words(text)` without
+    /// building a string per word (this runs over whole article bodies).
+    static func fourDigitWords(_ text: String) -> [Int] {
+        var found: [Int] = []
+        var length = 0, value = 0, allDigits = true
+        func endWord() {
+            if length == 4 && allDigits { found.append(value) }
+            length = 0; value = 0; allDigits = true
+        }
+        for scalar in text.unicodeScalars {
+            guard isWordScalar(scalar) else { endWord(); continue }
+            length += 1
+            if (0x30...0x39).contains(scalar.value) { value = value &* 10 &+ Int(scalar.value - 0x30) } else { allDigits = false }
+        }
+        endWord()
+        return found
+    }
+
     static func inferYear(month: Int, day: Int, text: String, fileDay: CalendarDay) -> CalendarDay? {
-        let mentioned = words(text).compactMap { word -> Int? in
-            guard word.count == 4, let year = Int(word), (1900...fileDay.year).contains(year) else { return nil }
-            return year
-        }.max()
+        let mentioned = fourDigitWords(text).filter { (1900...fileDay.year).contains($0) }.max()
         let year = mentioned ?? fileDay.year
         guard let candidate = CalendarDay(year: year, month: month, day: day) else { return nil }
         if candidate > fileDay, let earlier = CalendarDay(year: year - 1, month: month, day: day) { return earlier }

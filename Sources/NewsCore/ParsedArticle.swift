@@ -41,7 +41,10 @@ enum WordCounter {
         var count = 0
         var inWord = false
         for scalar in text.unicodeScalars {
-            let isWordScalar = scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+            // ASCII answers without a Unicode property lookup (the same answer: letters and digits).
+            let isWordScalar = scalar.isASCII
+                ? DateExtractor.isWordScalar(scalar)
+                : scalar.properties.isAlphabetic || scalar.properties.numericType != nil
             if isWordScalar && !inWord { count += 1 }
             inWord = isWordScalar
         }

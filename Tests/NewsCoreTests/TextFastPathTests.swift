@@ -1,0 +1,46 @@
+@testable import NewsCore
+import Testing
+
+@Suite("Content hash")
+struct ContentHashTests {
+    @Test("the ASCII fast path normalises exactly as the Unicode path does")
+    func asciiPathAgrees() {
+        let pieces = ["Oil", "PRICES", " ", "  ", "\t", "\n", "\r\n", "\u{0B}", "\u{0C}", "\u{1F}", "'", "\"", "Z", "a", "@[`{", "0", "~", "\u{7F}"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let text = (0..<Int.random(in: 0...30, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(ContentHash.normaliseASCII(text) == ContentHash.normaliseScalars(text), "\(text.debugDescription)")
+        }
+        #expect(ContentHash.normalise("  Oil\r\n\r\nPRICES  rise ") == "oil prices rise")
+    }
+
+    @Test("non-ASCII text folds case and typographic quotes")
+    func unicode() {
+        #expect(ContentHash.normalise("RUSSIA’S “Offer”\u{00A0}Ende") == "russia's \"offer\" ende")
+    }
+}
+
+@Suite("Text scanning fast paths")
+struct TextScanningTests {
+    static let pieces = ["1987", "2020", "198", "19870", " ", ",", "-", "a", "Z", "é", "٣", "\u{00A0}", "Jan", "7", "1987a", "x1987", "’", "\n"]
+
+    static func randomText() -> String {
+        (0..<Int.random(in: 0...25)).map { _ in pieces.randomElement()! }.joined()
+    }
+
+    @Test("four-digit years are the words of four digits")
+    func fourDigitWords() {
+        for _ in 0..<2_000 {
+            let text = Self.randomText()
+            let expected = DateExtractor.words(text).compactMap { $0.count == 4 ? Int($0) : nil }
+            #expect(DateExtractor.fourDigitWords(text) == expected, "\(text.debugDescription)")
+        }
+    }
+
+    @Test("word counts: runs of letters and digits of any script")
+    func wordCounts() {
+        #expect(WordCounter.count(in: "Oil prices rose 3.5% in 1987, said José") == 9, "3.5 is two runs")
+        #expect(WordCounter.count(in: "٣ apples and ٤ pears") == 5)
+        #expect(WordCounter.count(in: "") == 0)
+    }
+}
