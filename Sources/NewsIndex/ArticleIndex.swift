@@ -74,11 +74,12 @@ public final class ArticleIndex: Sendable {
             var orphanCandidates = Set<Int64>()
             var applied: [AppliedChange] = []
             var stories = StoryBook(db)
+            var fullText = PendingFullText()
             for change in changes {
                 switch change {
                 case .upsert(let path, let stamp, let article):
                     applied.append(try upsert(db, path: path, stamp: stamp, article: article, now: now,
-                                              orphans: &orphanCandidates, stories: &stories))
+                                              orphans: &orphanCandidates, stories: &stories, fullText: &fullText))
                 case .failed(let path, let stamp, let code, let reason):
                     if let old = try detachFile(db, path: path) { orphanCandidates.insert(old) }
                     try db.execute(sql: """
@@ -93,6 +94,7 @@ public final class ArticleIndex: Sendable {
                     applied.append(AppliedChange(path: path, outcome: .removed, articleId: old))
                 }
             }
+            try fullText.flush(db)
             // An article goes when its last file goes. Done last, so that a file renamed
             // within one batch (removed, then added) keeps its article and id.
             for id in orphanCandidates {
@@ -107,7 +109,8 @@ public final class ArticleIndex: Sendable {
     /// Cached statements throughout: a burst runs these thousands of times, and parsing the SQL
     /// (with the full-text trigger behind the INSERT) each time showed in the writer's profile.
     private func upsert(_ db: Database, path: String, stamp: FileStamp, article: IndexableArticle,
-                        now: Double, orphans: inout Set<Int64>, stories: inout StoryBook) throws -> AppliedChange {
+                        now: Double, orphans: inout Set<Int64>, stories: inout StoryBook,
+                        fullText: inout PendingFullText) throws -> AppliedChange {
         let previous = try Int64.fetchOne(db.cachedStatement(sql: "SELECT articleId FROM file WHERE path = ?"), arguments: [path])
         let sameText = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM article WHERE contentHash = ?"), arguments: [article.contentHash])
         let articleId: Int64
@@ -118,6 +121,7 @@ public final class ArticleIndex: Sendable {
             outcome = previous == sameText ? .unchanged : .duplicate
             if outcome == .unchanged {
                 // Read again (after an upgrade, say): a newer extractor may know more about the same text.
+                try fullText.flush(db, ifHolding: sameText)
                 try db.cachedStatement(sql: """
                     UPDATE article SET outlet = ?, byline = ?, publishedDate = ?, articleDate = ?
                     WHERE id = ? AND (outlet IS NOT ?1 OR byline IS NOT ?2 OR publishedDate IS NOT ?3 OR articleDate IS NOT ?4)
@@ -127,6 +131,7 @@ public final class ArticleIndex: Sendable {
                   try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM file WHERE articleId = ?"), arguments: [previous]) == 1 {
             // The file was edited and nothing else holds its old text: keep the article id,
             // and place it again (its story may have changed with its text).
+            try fullText.flush(db, ifHolding: previous)
             try stories.unplace(articleId: previous)
             try db.cachedStatement(sql: "UPDATE article SET storyId = NULL, fingerprint = NULL, copyOf = NULL, copySimilarity = NULL WHERE id = ?")
                 .execute(arguments: [previous])
@@ -146,6 +151,7 @@ public final class ArticleIndex: Sendable {
                 """).execute(arguments: StatementArguments([article.contentHash, article.headline, article.body, article.encoding,
                                                     article.wordCount, now] + metadata + [article.fileTime]))
             articleId = db.lastInsertedRowID
+            fullText.add(articleId)
             outcome = .indexed
         }
         if let previous, previous != articleId { orphans.insert(previous) }

@@ -1,6 +1,7 @@
 import Foundation
 import NewsCore
-import NewsIndex
+@testable import NewsIndex
+import GRDB
 import Testing
 import TestSupport
 
@@ -40,6 +41,30 @@ struct ArticleIndexTests {
         try index.apply([.remove(path: "a.txt")], now: 3)
         #expect(try ids(index, "storm").isEmpty)
         #expect(try index.counts() == (articles: 1, files: 1, failed: 0))
+    }
+
+    @Test("articles added, edited, copied and removed within one transaction leave a consistent full-text index")
+    func oneBatch() throws {
+        let index = try ArticleIndex(path: databasePath)
+        let news = article("Harbour reopens", "Ships return to the harbour.")
+        try index.apply([
+            .upsert(path: "a.txt", stamp: stamp(1), article: news),
+            .upsert(path: "a.txt", stamp: stamp(2), article: article("Harbour closes", "Storm shuts the port.")),
+            .upsert(path: "b.txt", stamp: stamp(3), article: news),
+            .upsert(path: "b.txt", stamp: stamp(4), article: IndexableArticle(
+                contentHash: news.contentHash, headline: news.headline, body: news.body, encoding: "utf-8",
+                wordCount: news.wordCount, outlet: "CNN")),
+            .upsert(path: "c.txt", stamp: stamp(5), article: article("Gone soon", "Deleted in the same batch.")),
+            .remove(path: "c.txt"),
+        ], now: 1)
+        #expect(try ids(index, "storm") == ["a.txt"])
+        #expect(try ids(index, "ships") == ["b.txt"])
+        #expect(try ids(index, "outlet:cnn") == ["b.txt"])
+        #expect(try ids(index, "deleted").isEmpty)
+        try index.pool.write { db in
+            // Compares the full-text index with the article table it was built from.
+            try db.execute(sql: "INSERT INTO article_fts(article_fts) VALUES ('integrity-check')")
+        }
     }
 
     @Test("headline matches rank above body matches")
