@@ -44,3 +44,23 @@ struct TextScanningTests {
         #expect(WordCounter.count(in: "") == 0)
     }
 }
+
+@Suite("Paragraph checks")
+struct ParagraphCheckTests {
+    @Test("byte search agrees with String search")
+    func byteSearch() {
+        for (text, needle) in [("CNN's Jo contributed to this report.", " contributed "), ("contributed", " contributed "),
+                               ("Café contributed ", " contributed "), ("", "x"), ("abc", ""), ("ab", "abc"), ("xxabc", "abc")] {
+            #expect(text.containsUTF8(needle) == (needle.isEmpty || text.contains(needle)), "\(text) / \(needle)")
+        }
+    }
+
+    @Test("whole-line boilerplate only when the line holds nothing else")
+    func wholeLines() {
+        #expect(Boilerplate.isBoilerplate("  Advertisement  "))
+        #expect(Boilerplate.isBoilerplate("Related articles:"))
+        #expect(!Boilerplate.isBoilerplate("Advertisement" + String(repeating: " ", count: 40) + "revenue fell by a third this year"))
+        #expect(!Boilerplate.isBoilerplate("Comments from the minister followed."))
+        #expect(Boilerplate.isBoilerplate("Subscribe to our newsletter for more"))
+    }
+}
