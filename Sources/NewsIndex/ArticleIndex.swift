@@ -29,6 +29,9 @@ public final class ArticleIndex: Sendable {
         configuration.prepareDatabase { db in
             // NORMAL is crash-safe in WAL mode: a power loss may drop the last commits, never corrupt.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // A bulk transaction grows the write-ahead log to tens of megabytes; without a limit
+            // the file keeps that size for good after its pages are checkpointed.
+            try db.execute(sql: "PRAGMA journal_size_limit = 4194304")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
