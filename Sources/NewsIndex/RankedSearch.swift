@@ -57,7 +57,23 @@ struct RankedSearch {
     var countArguments: StatementArguments { StatementArguments(whereArguments) }
 
     var countSQL: String {
-        "SELECT count(DISTINCT coalesce(a.copyOf, a.id)) FROM \(source) WHERE \(conditions.joined(separator: " AND "))"
+        guard conditions.count > 1 else { return matchOnlyCountSQL }
+        return "SELECT count(DISTINCT coalesce(a.copyOf, a.id)) FROM \(source) WHERE \(conditions.joined(separator: " AND "))"
+    }
+
+    /// Groups among the matches of a MATCH alone, without visiting an article row per match:
+    /// every match counts once, less the surplus of each copy group with several matching members.
+    /// Copy-group members are few (copies and their firsts), so they drive the probe, not the matches.
+    private var matchOnlyCountSQL: String {
+        """
+        WITH m(id) AS MATERIALIZED (SELECT rowid FROM article_fts WHERE article_fts MATCH ?),
+        members(id, grp) AS (
+            SELECT id, copyOf FROM article WHERE copyOf IS NOT NULL
+            UNION ALL
+            SELECT DISTINCT copyOf, copyOf FROM article WHERE copyOf IS NOT NULL
+        )
+        SELECT (SELECT count(*) FROM m) - (SELECT count(*) - count(DISTINCT grp) FROM members WHERE id IN m)
+        """
     }
 
     /// The page's articles with snippet, paths, copies and story, in page order. `count` rows of
