@@ -102,7 +102,7 @@ final class IngestService: Service {
                 }
             }
             status.endProgress()
-            placeStoriesWhileIdle()
+            await placeStoriesWhileIdle()
             status.set(.idle)
         }
     }
@@ -111,7 +111,16 @@ final class IngestService: Service {
     /// and a single new article is placed milliseconds after it became searchable. Small
     /// transactions (16 articles, tens of milliseconds), so a file that arrives meanwhile waits
     /// at most one of them.
-    private func placeStoriesWhileIdle() {
+    private func placeStoriesWhileIdle() async {
+        // A file that follows closely (drops one after another, a copy saved twice) goes first:
+        // it would otherwise wait for a placement transaction that is already running.
+        guard index.hasUnplacedArticles else { return }
+        // Watched in short steps, so that a file arriving meanwhile is taken at once.
+        let quietUntil = ContinuousClock.now + Self.placementDelay
+        while ContinuousClock.now < quietUntil {
+            if queue.pendingCount > 0 || queue.isClosed { return }
+            try? await Task.sleep(for: .milliseconds(2))
+        }
         var placed = 0
         // Stops at once on shutdown: unplaced articles are placed after the next start.
         while queue.pendingCount == 0 && !queue.isPaused && !queue.isClosed {
@@ -128,6 +137,9 @@ final class IngestService: Service {
         }
         if placed > 0 { logger.debug("placed articles in stories", metadata: ["event": "stories-placed", "count": "\(placed)"]) }
     }
+
+    /// Quiet time after ingest before stories are placed.
+    static let placementDelay = Duration.milliseconds(30)
 
     private func process(_ batch: IngestQueue.Batch) throws {
         var paths: [String] = []

@@ -190,6 +190,12 @@ public final class ArticleIndex: Sendable {
         }
     }
 
+    /// Whether any article waits to be placed (true when that cannot be read: then placement
+    /// itself runs and reports the error).
+    public var hasUnplacedArticles: Bool {
+        (try? pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM article WHERE storyId IS NULL)") }) ?? true
+    }
+
     /// Articles waiting to be placed in a story.
     public func unplacedCount() throws -> Int {
         try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM article WHERE storyId IS NULL") ?? 0 }
