@@ -15,7 +15,6 @@ enum DateExtractor {
         "mon", "tue", "wed", "thu", "fri", "sat", "sun", "the", "of", "st", "nd", "rd", "th",
     ]
 
-    /// Words of a line: runs of letters or digits, lowercased.
     /// Letters (of any script) and ASCII digits make words; ASCII is answered without a property lookup.
     static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
         scalar.isASCII
@@ -23,6 +22,7 @@ enum DateExtractor {
             : scalar.properties.isAlphabetic
     }
 
+    /// Words of a line: runs of letters or digits, lowercased.
     static func words(_ line: String) -> [String] {
         var result: [String] = []
         var current = ""
@@ -110,8 +110,6 @@ enum DateExtractor {
         return tokens.isEmpty && outlet != nil ? (0, 0, outlet) : nil
     }
 
-    /// The year for a month and day without one: the latest year the text mentions that is not
-    /// after the file's, else the file's year; moved back a year if that puts the day after the file.
     /// The words of `text` that are exactly four ASCII digits, as numbers: `words(text)` without
     /// building a string per word (this runs over whole article bodies).
     static func fourDigitWords(_ text: String) -> [Int] {
@@ -130,6 +128,8 @@ enum DateExtractor {
         return found
     }
 
+    /// The year for a month and day without one: the latest year the text mentions that is not
+    /// after the file's, else the file's year; moved back a year if that puts the day after the file.
     static func inferYear(month: Int, day: Int, text: String, fileDay: CalendarDay) -> CalendarDay? {
         let mentioned = fourDigitWords(text).filter { (1900...fileDay.year).contains($0) }.max()
         let year = mentioned ?? fileDay.year

@@ -113,7 +113,7 @@ public final class ArticleIndex: Sendable {
     }
 
     /// Cached statements throughout: a burst runs these thousands of times, and parsing the SQL
-    /// (with the full-text trigger behind the INSERT) each time showed in the writer's profile.
+    /// (with the triggers behind it) each time showed in the writer's profile.
     private func upsert(_ db: Database, path: String, stamp: FileStamp, article: IndexableArticle,
                         now: Double, orphans: inout Set<Int64>, stories: inout StoryBook,
                         fullText: inout PendingFullText) throws -> AppliedChange {

@@ -10,16 +10,13 @@ import GRDB
 /// The update and delete triggers stay: before an article still waiting here is updated or
 /// deleted, it must be flushed, or the trigger would remove terms the index never received.
 struct PendingFullText {
-    private var ids: [Int64] = []
-    private var members = Set<Int64>()
+    private var ids = Set<Int64>()
 
-    mutating func add(_ id: Int64) {
-        if members.insert(id).inserted { ids.append(id) }
-    }
+    mutating func add(_ id: Int64) { ids.insert(id) }
 
     /// Flushes if `id` is waiting (it is about to be updated or deleted).
     mutating func flush(_ db: Database, ifHolding id: Int64) throws {
-        if members.contains(id) { try flush(db) }
+        if ids.contains(id) { try flush(db) }
     }
 
     mutating func flush(_ db: Database) throws {
@@ -30,6 +27,5 @@ struct PendingFullText {
             SELECT id, headline, body, outlet, byline FROM article WHERE id IN (SELECT value FROM json_each(?))
             """).execute(arguments: [list])
         ids.removeAll(keepingCapacity: true)
-        members.removeAll(keepingCapacity: true)
     }
 }
