@@ -21,15 +21,7 @@ public enum Daemon {
         let socketPath = inherited.flatMap(InheritedSockets.path(of:)) ?? config.socketPath
         if inherited == nil { try claimSocketPath(config.socketPath, logger: logger) }
 
-        // After a clean stop nothing of newsd's can have damaged the index, and checking every page
-        // would hold READY back in proportion to its size (0.74 s at 95k articles). After a crash,
-        // or a first start, the index is checked. Damage found later by a write stops
-        // newsd with an error; the restart, finding no marker, checks, moves aside and rebuilds.
-        let cleanMarker = config.stateDirectory + "/clean-shutdown"
-        let verify = !FileManager.default.fileExists(atPath: cleanMarker)
-        unlink(cleanMarker)
-        let index = try openIndex(config.databasePath, verify: verify, logger: logger)
-        var stoppedCleanly = false
+        let index = try openIndex(config.databasePath, logger: logger)
         let settings = SettingsStore(config)
         let status = DaemonStatus()
         let queue = IngestQueue()
@@ -89,30 +81,21 @@ public enum Daemon {
             if inherited == nil { unlink(socketPath) }
             do {
                 try index.close()
-                if stoppedCleanly { FileManager.default.createFile(atPath: cleanMarker, contents: nil) }
             } catch {
                 logger.warning("the index did not close cleanly; it will be checked at the next start",
                                metadata: ["event": "close-failed", "error": "\(error)"])
             }
         }
         try await group.run()
-        stoppedCleanly = true
         status.set(.stopping)
         logger.info("newsd stopped", metadata: ["event": "stopped"])
     }
 
     /// Opens the index; a damaged one is moved aside (never deleted) and rebuilt from the inbox,
     /// which holds the truth. One written by a newer newsd is refused, never overwritten.
-    private static func openIndex(_ path: String, verify: Bool, logger: Logger) throws -> ArticleIndex {
+    private static func openIndex(_ path: String, logger: Logger) throws -> ArticleIndex {
         do {
-            let started = ContinuousClock.now
-            let index = try ArticleIndex(path: path, verify: verify)
-            if verify {
-                logger.info("checked the index for damage", metadata: [
-                    "event": "index-checked", "seconds": "\(DaemonStatus.seconds(ContinuousClock.now - started))",
-                ])
-            }
-            return index
+            return try ArticleIndex(path: path)
         } catch let error as IndexError {
             let detail: String
             switch error {

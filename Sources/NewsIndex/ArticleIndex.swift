@@ -22,9 +22,7 @@ public final class ArticleIndex: Sendable {
     static let bodyWeight = 1.0
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
-    /// `verify` reads every page first (`PRAGMA quick_check`), so that damage is found now and
-    /// not by a later query or write; it costs time in proportion to the index size.
-    public init(path: String, verify: Bool = true) throws {
+    public init(path: String) throws {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
@@ -37,11 +35,10 @@ public final class ArticleIndex: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            if verify {
-                let check = try pool.read { try String.fetchAll($0, sql: "PRAGMA quick_check") }
-                guard check == ["ok"] else {
-                    throw IndexError.corrupt(path: path, detail: check.prefix(3).joined(separator: "; "))
-                }
+            // A damaged file must be noticed now, not on the first query or write.
+            let check = try pool.read { try String.fetchAll($0, sql: "PRAGMA quick_check") }
+            guard check == ["ok"] else {
+                throw IndexError.corrupt(path: path, detail: check.prefix(3).joined(separator: "; "))
             }
         } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) {
             throw IndexError.corrupt(path: path, detail: error.message ?? "\(error.resultCode)")

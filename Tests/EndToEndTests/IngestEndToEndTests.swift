@@ -154,27 +154,6 @@ struct IngestEndToEndTests {
         #expect(try await waitUntil { daemon.log.contains("event=reindexed") })
     }
 
-    @Test("the index is checked for damage after a crash, not after a clean stop")
-    func checkAfterCrashOnly() async throws {
-        let first = try await RunningDaemon()
-        #expect(first.log.contains("event=index-checked"), "a first start checks")
-        #expect(try await first.stop() == 0)
-        func start(_ name: String) async throws -> (ChildProcess, String) {
-            let log = first.root.file(name)
-            let process = try RunningDaemon.launch(arguments: ["--inbox", first.inbox, "--state-dir", first.stateDir, "--socket", first.socket],
-                                                   logPath: log)
-            #expect(try await waitUntil { (try? String(contentsOfFile: log, encoding: .utf8))?.contains("event=ready") == true })
-            return (process, try String(contentsOfFile: log, encoding: .utf8))
-        }
-        let (second, afterCleanStop) = try await start("second.log")
-        #expect(!afterCleanStop.contains("event=index-checked"), "after a clean stop the check is skipped:\n\(afterCleanStop)")
-        kill(second.processIdentifier, SIGKILL)
-        second.waitUntilExit()
-        let (third, afterCrash) = try await start("third.log")
-        defer { kill(third.processIdentifier, SIGTERM); third.waitUntilExit() }
-        #expect(afterCrash.contains("event=index-checked"), "after a crash the index is checked:\n\(afterCrash)")
-    }
-
     @Test("a damaged database is moved aside and rebuilt from the inbox")
     func corruptDatabase() async throws {
         let first = try await RunningDaemon { inbox in
