@@ -71,7 +71,8 @@ struct StoryEndToEndTests {
         let copy = original.replacingOccurrences(of: "CNN has contacted the NSC", with: "CNN reached out to the NSC")
         try copy.write(toFile: daemon.inbox + "/.syndicated.tmp", atomically: false, encoding: .utf8)
         try FileManager.default.moveItem(atPath: daemon.inbox + "/.syndicated.tmp", toPath: daemon.inbox + "/syndicated.txt")
-        #expect(try await daemon.waitForStatus { $0.articles == 6 })
+        // Searchable first, then placed (copies are found at placement), once no other file follows.
+        #expect(try await daemon.waitForStatus { $0.articles == 6 && $0.unplaced == 0 })
         let find = try daemon.newsctl("find", "\"finalizing a decision\"")
         #expect(find.stdout.contains("(+1 copy)"), "\(find.stdout)")
         let response = try daemon.client.search("\"finalizing a decision\"")
