@@ -30,10 +30,12 @@ let package = Package(
         ),
         // libsystemd (sd_notify, sd_listen_fds, sd_journal_sendv) from Debian's libsystemd-dev.
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // glibc's malloc.h (malloc_trim), part of libc6-dev.
+        .systemLibrary(name: "CMalloc"),
         // Linux edges: inotify, file reading, Unix socket probing, log output, systemd.
         .target(
             name: "NewsSystem",
-            dependencies: ["NewsCore", "CSystemd", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["NewsCore", "CSystemd", "CMalloc", .product(name: "Logging", package: "swift-log")]
         ),
         // Services and their wiring: ingest, control server, configuration.
         .target(

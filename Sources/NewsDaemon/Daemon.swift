@@ -21,7 +21,7 @@ public enum Daemon {
         let socketPath = inherited.flatMap(InheritedSockets.path(of:)) ?? config.socketPath
         if inherited == nil { try claimSocketPath(config.socketPath, logger: logger) }
 
-        let index = try openIndex(config.databasePath, logger: logger)
+        let index = try IndexRecovery.open(config.databasePath, logger: logger)
         let settings = SettingsStore(config)
         let status = DaemonStatus()
         let queue = IngestQueue()
@@ -71,9 +71,11 @@ public enum Daemon {
         let systemd = SystemdService(notifier: notifier, status: status, statusLine: statusLine, socketPath: socketPath, logger: logger)
         let reloader = ReloadService(settings: settings, logLevel: logLevel, load: reload, notifier: notifier,
                                      readyLine: statusLine, logger: logger)
+        let maintenance = MaintenanceService(index: index, status: status, logger: logger)
         // Started in this order, stopped in reverse: STOPPING=1 first, then the server, then ingest.
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: ingest), .init(service: server), .init(service: reloader), .init(service: systemd)],
+            services: [.init(service: maintenance), .init(service: ingest), .init(service: server), .init(service: reloader),
+                       .init(service: systemd)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
@@ -89,37 +91,6 @@ public enum Daemon {
         try await group.run()
         status.set(.stopping)
         logger.info("newsd stopped", metadata: ["event": "stopped"])
-    }
-
-    /// Opens the index; a damaged one is moved aside (never deleted) and rebuilt from the inbox,
-    /// which holds the truth. One written by a newer newsd is refused, never overwritten.
-    private static func openIndex(_ path: String, logger: Logger) throws -> ArticleIndex {
-        do {
-            return try ArticleIndex(path: path)
-        } catch let error as IndexError {
-            let detail: String
-            switch error {
-            case .corrupt(_, let reason): detail = reason
-            // Something that exists but cannot be opened as a database (a folder, an unreadable
-            // file) is treated like a damaged one: the inbox can rebuild it.
-            case .cannotOpen(_, let reason) where FileManager.default.fileExists(atPath: path): detail = reason
-            default: throw DaemonError(message: error.description)
-            }
-            let aside = path + ".corrupt-\(Int(Date().timeIntervalSince1970))"
-            for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
-                guard rename(path + suffix, aside + suffix) == 0 else {
-                    throw DaemonError(message: "the index \(path) is damaged (\(detail)) and cannot be moved aside: \(String(cString: strerror(errno)))")
-                }
-            }
-            logger.error("the index database was damaged; moved it aside and rebuilding it from the inbox", metadata: [
-                "event": "index-corrupt", "error": "\(detail)", "moved_to": "\(aside)",
-            ])
-            do {
-                return try ArticleIndex(path: path)
-            } catch {
-                throw DaemonError(message: "\(error)")
-            }
-        }
     }
 
     private static func prepareFolders(_ config: DaemonConfig, logger: Logger) throws {

@@ -58,6 +58,11 @@ public final class DaemonStatus: Sendable {
         state.withLock { $0.busySince != nil && ContinuousClock.now - $0.lastBeat > limit }
     }
 
+    /// When the ingest loop last finished work, while it is idle since then; nil while it works.
+    var idleSince: ContinuousClock.Instant? {
+        state.withLock { $0.activity == .idle && $0.busySince == nil ? $0.lastBeat : nil }
+    }
+
     func endProgress() { state.withLock { $0.progress = nil } }
 
     public var progress: ProgressInfo? {

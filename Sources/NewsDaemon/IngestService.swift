@@ -56,6 +56,8 @@ final class IngestService: Service {
         }
         defer { watcher.stop() }
         queue.add([.scan("", reread: false)])
+        // Before the first write: damage found now is replaced by an index rebuilt from the inbox.
+        try IndexRecovery.verify(index, logger: logger)
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.rescanUnwatchedFolders() }
@@ -108,9 +110,10 @@ final class IngestService: Service {
     }
 
     /// Places new articles in stories while no file waits: bulk ingest never waits for stories,
-    /// and a single new article is placed milliseconds after it became searchable. Small
-    /// transactions (16 articles, tens of milliseconds), so a file that arrives meanwhile waits
-    /// at most one of them.
+    /// and a single new article is placed milliseconds after it became searchable. Transactions
+    /// of at most `placementBudget`, so a file that arrives meanwhile waits at most about that
+    /// long; fewer, larger ones than the 16 articles each of before, because every transaction
+    /// writes the B-tree pages its articles' keys touch, and larger ones share more of them.
     private func placeStoriesWhileIdle() async {
         // A file that follows closely (drops one after another, a copy saved twice) goes first:
         // it would otherwise wait for a placement transaction that is already running.
@@ -126,7 +129,7 @@ final class IngestService: Service {
         while queue.pendingCount == 0 && !queue.isPaused && !queue.isClosed {
             status.set(.placing)
             do {
-                let count = try index.placeStories(limit: 16)
+                let count = try index.placeStories(limit: 512, budget: Self.placementBudget)
                 if count == 0 { break }
                 placed += count
             } catch {
@@ -140,6 +143,8 @@ final class IngestService: Service {
 
     /// Quiet time after ingest before stories are placed.
     static let placementDelay = Duration.milliseconds(30)
+    /// The longest one placement transaction runs.
+    static let placementBudget = Duration.milliseconds(25)
 
     private func process(_ batch: IngestQueue.Batch) throws {
         var paths: [String] = []

@@ -23,41 +23,47 @@ struct RelativeFinder {
     func candidates(for fingerprint: ArticleFingerprint, excluding id: Int64, articleCount: Int, filed: Bool = false) throws -> [Int64] {
         let keys = fingerprint.relativeKeys
         guard !keys.isEmpty else { return [] }
-        let marks = Array(repeating: "?", count: keys.count).joined(separator: ",")
-        let counts = try Row.fetchAll(db, sql: "SELECT key, articles FROM relative_key_count WHERE key IN (\(marks))",
-                                      arguments: StatementArguments(keys)).map { ($0[0] as Int64, $0[1] as Int) }
+        // Lists as JSON arrays, so that the statements do not change with their length and stay cached.
+        let counts = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT key, articles FROM relative_key_count WHERE key IN (SELECT value FROM json_each(?))
+            """), arguments: [Self.jsonArray(keys)]).map { ($0[0] as Int64, $0[1] as Int) }
         // Telling keys: shared with a few other articles, not with a large share of them.
         let ceiling = max(50, articleCount / 50)
         let shared = filed ? 2 : 1
         let telling = counts.filter { $0.1 >= shared && $0.1 <= ceiling }.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
             .prefix(Self.keyCount).map(\.0)
         guard !telling.isEmpty else { return [] }
-        let lookup = Array(repeating: "?", count: telling.count).joined(separator: ",")
-        return try Int64.fetchAll(db, sql: """
-            SELECT articleId FROM relative_key WHERE key IN (\(lookup)) AND articleId != ?
+        return try Int64.fetchAll(db.cachedStatement(sql: """
+            SELECT articleId FROM relative_key WHERE key IN (SELECT value FROM json_each(?)) AND articleId != ?
             GROUP BY articleId ORDER BY count(*) DESC, articleId DESC LIMIT ?
-            """, arguments: StatementArguments(telling.map { $0 as DatabaseValueConvertible } + [id, Self.candidateCount]))
+            """), arguments: [Self.jsonArray(telling), id, Self.candidateCount])
     }
 
-    /// Files a placed article under its keys.
+    /// Integers as a JSON array, for `json_each`.
+    static func jsonArray(_ values: some Sequence<Int64>) -> String {
+        "[" + values.map(String.init).joined(separator: ",") + "]"
+    }
+
+    /// Files a placed article under its keys. (Cached statements here and in `StoryBook`: placement
+    /// runs them for every article, and parsing them each time showed in its profile.)
     func file(_ fingerprint: ArticleFingerprint, articleId: Int64) throws {
         for key in fingerprint.relativeKeys {
-            try db.execute(sql: "INSERT OR IGNORE INTO relative_key(key, articleId) VALUES (?, ?)", arguments: [key, articleId])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO relative_key(key, articleId) VALUES (?, ?)").execute(arguments: [key, articleId])
             guard db.changesCount > 0 else { continue }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO relative_key_count(key, articles) VALUES (?, 1)
                 ON CONFLICT(key) DO UPDATE SET articles = articles + 1
-                """, arguments: [key])
+                """).execute(arguments: [key])
         }
     }
 
     /// Takes an article out of the keys it was filed under.
     func unfile(_ fingerprint: ArticleFingerprint, articleId: Int64) throws {
         for key in fingerprint.relativeKeys {
-            try db.execute(sql: "DELETE FROM relative_key WHERE key = ? AND articleId = ?", arguments: [key, articleId])
+            try db.cachedStatement(sql: "DELETE FROM relative_key WHERE key = ? AND articleId = ?").execute(arguments: [key, articleId])
             guard db.changesCount > 0 else { continue }
-            try db.execute(sql: "UPDATE relative_key_count SET articles = articles - 1 WHERE key = ?", arguments: [key])
-            try db.execute(sql: "DELETE FROM relative_key_count WHERE key = ? AND articles <= 0", arguments: [key])
+            try db.cachedStatement(sql: "UPDATE relative_key_count SET articles = articles - 1 WHERE key = ?").execute(arguments: [key])
+            try db.cachedStatement(sql: "DELETE FROM relative_key_count WHERE key = ? AND articles <= 0").execute(arguments: [key])
         }
     }
 }

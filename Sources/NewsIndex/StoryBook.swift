@@ -30,7 +30,7 @@ struct StoryBook {
 
     /// Gives an unplaced article its fingerprint, copy group and story.
     mutating func place(articleId: Int64, articleCount: Int) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT headline, body, articleDate FROM article WHERE id = ?", arguments: [articleId])
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT headline, body, articleDate FROM article WHERE id = ?"), arguments: [articleId])
         else { return }
         let headline: String = row["headline"], body: String = row["body"], date: String = row["articleDate"]
         let fingerprint = ArticleFingerprint.of(headline: headline, body: body)
@@ -57,18 +57,18 @@ struct StoryBook {
         if let bestStory {
             storyId = bestStory.id
         } else {
-            try db.execute(sql: "INSERT INTO story(articles, outlets, firstDate, lastDate) VALUES (0, 0, ?, ?)", arguments: [date, date])
+            try db.cachedStatement(sql: "INSERT INTO story(articles, outlets, firstDate, lastDate) VALUES (0, 0, ?, ?)").execute(arguments: [date, date])
             storyId = db.lastInsertedRowID
         }
         touched.insert(storyId)
         try finder.file(fingerprint, articleId: articleId)
-        try db.execute(sql: "UPDATE article SET fingerprint = ?, storyId = ?, copyOf = ?, copySimilarity = ? WHERE id = ?",
-                       arguments: [Data(fingerprint.encoded), storyId, bestCopy?.id, bestCopy?.score, articleId])
+        try db.cachedStatement(sql: "UPDATE article SET fingerprint = ?, storyId = ?, copyOf = ?, copySimilarity = ? WHERE id = ?")
+            .execute(arguments: [Data(fingerprint.encoded), storyId, bestCopy?.id, bestCopy?.score, articleId])
     }
 
     /// Whether an article of `day` keeps the story within `maximumSpanDays`.
     private func storySpanAllows(_ story: Int64, day: Int?) throws -> Bool {
-        guard let day, let row = try Row.fetchOne(db, sql: "SELECT firstDate, lastDate FROM story WHERE id = ?", arguments: [story]),
+        guard let day, let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT firstDate, lastDate FROM story WHERE id = ?"), arguments: [story]),
               let first = CalendarDay(iso: row["firstDate"]), let last = CalendarDay(iso: row["lastDate"]) else { return true }
         return max(last.dayNumber, day) - min(first.dayNumber, day) <= Self.maximumSpanDays
     }
@@ -80,10 +80,10 @@ struct StoryBook {
     /// The placed articles among `ids`, in the order given.
     static func load(_ db: Database, _ ids: [Int64]) throws -> [Candidate] {
         guard !ids.isEmpty else { return [] }
-        let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT id, fingerprint, storyId, copyOf, articleDate FROM article WHERE id IN (\(marks)) AND fingerprint IS NOT NULL
-            """, arguments: StatementArguments(ids))
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT id, fingerprint, storyId, copyOf, articleDate FROM article
+            WHERE id IN (SELECT value FROM json_each(?)) AND fingerprint IS NOT NULL
+            """), arguments: [RelativeFinder.jsonArray(ids)])
         let byId = Dictionary(uniqueKeysWithValues: rows.map { row in
             (row[0] as Int64, Candidate(id: row[0], fingerprint: [UInt8]((row[1] as Data?) ?? Data()), storyId: row[2], copyOf: row[3], date: row[4]))
         })
@@ -117,15 +117,15 @@ struct StoryBook {
     /// a story left without articles is deleted.
     func refreshTouched() throws {
         for story in touched.sorted() {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE story SET
                     articles = (SELECT count(*) FROM article WHERE storyId = ?1),
                     outlets = (SELECT count(DISTINCT outlet) FROM article WHERE storyId = ?1 AND outlet IS NOT NULL),
                     firstDate = coalesce((SELECT min(articleDate) FROM article WHERE storyId = ?1), firstDate),
                     lastDate = coalesce((SELECT max(articleDate) FROM article WHERE storyId = ?1), lastDate)
                 WHERE id = ?1
-                """, arguments: [story])
-            try db.execute(sql: "DELETE FROM story WHERE id = ? AND articles = 0", arguments: [story])
+                """).execute(arguments: [story])
+            try db.cachedStatement(sql: "DELETE FROM story WHERE id = ? AND articles = 0").execute(arguments: [story])
         }
     }
 }

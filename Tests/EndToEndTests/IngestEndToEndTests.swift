@@ -174,6 +174,26 @@ struct IngestEndToEndTests {
         #expect(!aside.isEmpty, "the damaged file is kept for inspection")
     }
 
+    @Test("damage that only a page-by-page check finds is found after READY, and the index rebuilt")
+    func damagedPage() async throws {
+        let first = try await RunningDaemon { inbox in
+            try "Survivor\n\nRebuilt after a damaged page.".write(toFile: inbox + "/s.txt", atomically: false, encoding: .utf8)
+        }
+        #expect(try await first.waitForStatus { $0.articles == 1 && $0.state == "idle" })
+        #expect(try await first.stop() == 0)
+        let database = first.stateDir + "/index.sqlite"
+        try DatabaseDamage.overwriteRootPage(of: "article", in: database)
+
+        let log = first.root.file("second.log")
+        let second = try RunningDaemon.launch(arguments: ["--inbox", first.inbox, "--state-dir", first.stateDir, "--socket", first.socket], logPath: log)
+        defer { kill(second.processIdentifier, SIGTERM); second.waitUntilExit() }
+        #expect(try await waitUntil { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("event=index-corrupt") })
+        #expect(try await first.waitForStatus { $0.articles == 1 && $0.state == "idle" })
+        #expect(try first.client.search("rebuilt").hits.map(\.path) == ["s.txt"])
+        let aside = try FileManager.default.contentsOfDirectory(atPath: first.stateDir).filter { $0.contains(".corrupt-") }
+        #expect(!aside.isEmpty, "the damaged file is kept for inspection")
+    }
+
     @Test("an index that cannot be opened at all is moved aside and rebuilt")
     func unreadableDatabase() async throws {
         let daemon = try await RunningDaemon { inbox in

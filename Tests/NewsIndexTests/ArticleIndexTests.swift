@@ -155,6 +155,43 @@ struct ArticleIndexTests {
         #expect(checked > 800, "most random inputs should parse, so that the search itself is exercised")
     }
 
+    @Test("commits leave the write-ahead log to checkpoint(), which copies all of it on its own connection")
+    func checkpointOffTheWritePath() throws {
+        let index = try ArticleIndex(path: databasePath)
+        #expect(try index.pool.write { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") } == ArticleIndex.writerCheckpointFrames)
+        try index.apply([.upsert(path: "a.txt", stamp: stamp(1), article: article("Logged", "Then checkpointed."))], now: 1)
+        let wal = databasePath + "-wal"
+        #expect(try FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int ?? 0 > 0, "the commit stays in the log")
+        #expect(try index.checkpoint())
+        #expect(try index.checkpoint(truncating: true))
+        #expect(try FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int == 0, "an idle checkpoint empties the log")
+        #expect(try ids(index, "checkpointed") == ["a.txt"])
+    }
+
+    @Test("damage below the schema opens, is found by verify, and is replaced by an empty index")
+    func damagedPage() throws {
+        do {
+            let index = try ArticleIndex(path: databasePath)
+            try index.apply([.upsert(path: "a.txt", stamp: stamp(1), article: article("Lost", "On a damaged page."))], now: 1)
+            try index.verify()
+            try index.close()
+        }
+        try DatabaseDamage.overwriteRootPage(of: "article", in: databasePath)
+        let index = try ArticleIndex(path: databasePath)
+        #expect {
+            try index.verify()
+        } throws: { error in
+            if case IndexError.corrupt(let path, _) = error { path == databasePath } else { false }
+        }
+        let aside = try index.replaceDamaged()
+        #expect(aside.hasPrefix(databasePath + ".corrupt-"))
+        #expect(FileManager.default.fileExists(atPath: aside), "the damaged file is kept for inspection")
+        try index.verify()
+        #expect(try index.counts() == (articles: 0, files: 0, failed: 0))
+        try index.apply([.upsert(path: "b.txt", stamp: stamp(2), article: article("Rebuilt", "Into a new file."))], now: 2)
+        #expect(try ids(index, "rebuilt") == ["b.txt"])
+    }
+
     @Test("the index survives reopening, and one from a newer newsd is refused")
     func reopen() throws {
         do {

@@ -1,0 +1,2 @@
+// glibc's allocator controls (malloc_trim), which the Glibc module does not expose.
+#include <malloc.h>
