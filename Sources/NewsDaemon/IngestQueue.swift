@@ -36,6 +36,8 @@ final class IngestQueue: Sendable {
         var paused = false
         var closed = false
         var waiter: CheckedContinuation<Void, Never>?
+        /// Counts waits, so that a timeout resumes only the wait it was set for.
+        var waitNumber = 0
 
         var hasWork: Bool { !order.isEmpty && !paused }
 
@@ -118,12 +120,37 @@ final class IngestQueue: Sendable {
             await withCheckedContinuation { continuation in
                 let resumeNow = state.withLock { state -> Bool in
                     if state.closed || state.hasWork { return true }
+                    state.waitNumber += 1
                     state.waiter = continuation
                     return false
                 }
                 if resumeNow { continuation.resume() }
             }
         }
+    }
+
+    /// Waits until work arrives or the queue closes (true), or until `timeout` passes without
+    /// either (false). The ingest loop uses it to place stories only once files stop coming.
+    func waitForWork(timeout: Duration) async -> Bool {
+        await withCheckedContinuation { continuation in
+            let number = state.withLock { state -> Int? in
+                if state.closed || state.hasWork { return nil }
+                state.waitNumber += 1
+                state.waiter = continuation
+                return state.waitNumber
+            }
+            guard let number else { return continuation.resume() }
+            Task {
+                try? await Task.sleep(for: timeout)
+                let expired = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                    guard state.waitNumber == number, let waiter = state.waiter else { return nil }
+                    state.waiter = nil
+                    return waiter
+                }
+                expired?.resume()
+            }
+        }
+        return state.withLock { $0.closed || $0.hasWork }
     }
 
     /// Changes the state and wakes the ingest loop if it waits.

@@ -118,12 +118,8 @@ final class IngestService: Service {
         // A file that follows closely (drops one after another, a copy saved twice) goes first:
         // it would otherwise wait for a placement transaction that is already running.
         guard index.hasUnplacedArticles else { return }
-        // Watched in short steps, so that a file arriving meanwhile is taken at once.
-        let quietUntil = ContinuousClock.now + Self.placementDelay
-        while ContinuousClock.now < quietUntil {
-            if queue.pendingCount > 0 || queue.isClosed { return }
-            try? await Task.sleep(for: .milliseconds(2))
-        }
+        // A file arriving meanwhile ends the wait at once and is taken first.
+        if await queue.waitForWork(timeout: Self.placementDelay) { return }
         var placed = 0
         // Stops at once on shutdown: unplaced articles are placed after the next start.
         while queue.pendingCount == 0 && !queue.isPaused && !queue.isClosed {

@@ -16,7 +16,7 @@ struct ReloadService: Service {
 
     func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
-        try await withGracefulShutdownHandler {
+        await withGracefulShutdownHandler {
             for await _ in signals.cancelOnGracefulShutdown() {
                 await reload()
             }

@@ -20,7 +20,7 @@ struct SystemdService: Service {
         let tick = min(watchdog.map { $0 / 2 } ?? .seconds(1), .seconds(1))
         var lastLine = ""
         var lastPing = ContinuousClock.now - .seconds(3600)
-        try await withGracefulShutdownHandler {
+        await withGracefulShutdownHandler {
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 if let line = statusLine(), line != lastLine {
                     notifier.status(line)

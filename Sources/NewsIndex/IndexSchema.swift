@@ -124,6 +124,10 @@ enum IndexSchema {
             // New articles reach the full-text index once per transaction (see PendingFullText).
             try db.execute(sql: "DROP TRIGGER article_fts_insert")
         }
+        migrator.registerMigration("v6-no-ingestedAt-index") { db in
+            // No query orders or filters by ingest time; the index only cost every insert a B-tree update.
+            try db.execute(sql: "DROP INDEX article_ingestedAt")
+        }
         return migrator
     }
 

@@ -48,6 +48,19 @@ struct IngestQueueTests {
         #expect(try #require(await queue.next(limit: 10)).items == [.path("old.txt"), .path("new.txt")])
     }
 
+    @Test("waiting for work times out when none comes, and ends as soon as some arrives")
+    func waitForWork() async throws {
+        let queue = IngestQueue()
+        #expect(await queue.waitForWork(timeout: .milliseconds(20)) == false)
+        let started = ContinuousClock.now
+        let waiting = Task { await queue.waitForWork(timeout: .seconds(60)) }
+        queue.push([.changed(path: "a.txt")])
+        #expect(await waiting.value == true)
+        #expect(ContinuousClock.now - started < .seconds(30), "the new file must end the wait, not its timeout")
+        queue.pause()
+        #expect(await queue.waitForWork(timeout: .milliseconds(20)) == false, "paused work is not work to take")
+    }
+
     @Test("closing ends the wait")
     func close() async {
         let queue = IngestQueue()
