@@ -47,6 +47,7 @@ public enum Daemon {
         }
         let announceReady: @Sendable () async -> Void = {
             notifier.ready(status: statusLine())
+            status.markReady()
             logger.info("newsd is ready", metadata: [
                 "event": "ready", "socket": "\(socketPath)", "inbox": "\(config.inbox)", "state_dir": "\(config.stateDirectory)",
                 "socket_activated": "\(inherited != nil)",

@@ -23,6 +23,7 @@ public final class DaemonStatus: Sendable {
 
     private let state = Mutex(State())
     private let started = ContinuousClock.now
+    private let readiness = Mutex<(ready: Bool, waiters: [UUID: CheckedContinuation<Void, Never>])>((false, [:]))
 
     public init() {}
 
@@ -56,6 +57,33 @@ public final class DaemonStatus: Sendable {
     /// the watchdog then stops reassuring systemd.
     func isStalled(limit: Duration) -> Bool {
         state.withLock { $0.busySince != nil && ContinuousClock.now - $0.lastBeat > limit }
+    }
+
+    /// Records that newsd answers on its socket (READY=1 has been sent) and wakes whoever waits for it.
+    func markReady() {
+        let waiters = readiness.withLock { readiness in
+            readiness.ready = true
+            defer { readiness.waiters = [:] }
+            return readiness.waiters.values
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    /// Returns once newsd answers on its socket, or when the task is cancelled.
+    func waitUntilReady() async {
+        let id = UUID()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let now = readiness.withLock { readiness in
+                    if readiness.ready || Task.isCancelled { return true }
+                    readiness.waiters[id] = continuation
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+        } onCancel: {
+            readiness.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
+        }
     }
 
     /// When the ingest loop last finished work, while it is idle since then; nil while it works.

@@ -56,7 +56,11 @@ final class IngestService: Service {
         }
         defer { watcher.stop() }
         queue.add([.scan("", reread: false)])
-        // Before the first write: damage found now is replaced by an index rebuilt from the inbox.
+        // The page-by-page check reads the whole index: it waits until newsd answers, so that
+        // READY never waits for it (nor shares the CPU with it), and it comes before the first
+        // write, so that a damaged index is replaced by one rebuilt from the inbox.
+        try? await cancelWhenGracefulShutdown { await self.status.waitUntilReady() }
+        if Task.isShuttingDownGracefully || Task.isCancelled { return }
         try IndexRecovery.verify(index, logger: logger)
 
         try await withThrowingTaskGroup(of: Void.self) { group in

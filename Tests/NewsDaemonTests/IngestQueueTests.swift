@@ -102,3 +102,23 @@ struct ChangeReaderTests {
         guard case .remove = reader.change(for: "photo.jpg", known: someStamp) else { Issue.record("expected a removal"); return }
     }
 }
+
+@Suite("Daemon status: readiness")
+struct ReadinessTests {
+    @Test("waiting for READY ends when it is marked, and at once afterwards")
+    func markReady() async {
+        let status = DaemonStatus()
+        let waiting = Task { await status.waitUntilReady() }
+        status.markReady()
+        await waiting.value
+        await status.waitUntilReady()
+    }
+
+    @Test("a cancelled wait for READY ends without it")
+    func cancelled() async {
+        let status = DaemonStatus()
+        let waiting = Task { await status.waitUntilReady() }
+        waiting.cancel()
+        await waiting.value
+    }
+}
