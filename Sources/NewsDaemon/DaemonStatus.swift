@@ -45,6 +45,10 @@ public final class DaemonStatus: Sendable {
         }
     }
 
+    /// Records progress within a long step (a placement or merge transaction), so that the
+    /// watchdog does not take a long run of them for a stall.
+    func beat() { state.withLock { $0.lastBeat = .now } }
+
     /// The ingest loop took a batch (`true`) or went back to waiting (`false`).
     func setBusy(_ busy: Bool) {
         state.withLock {

@@ -53,6 +53,37 @@ struct SystemdEndToEndTests {
         try await daemon.stop(signal: SIGKILL)
     }
 
+    @Test("a long run of story placement keeps the watchdog fed")
+    func watchdogDuringPlacement() async throws {
+        let root = TemporaryFolder("newsd-placing")
+        let notify = try NotifySocket(path: root.file("notify.sock"))
+        let count = 1500
+        // A stall limit of 2 s (half the interval): short enough to be crossed by a placement run
+        // left without heartbeats, long enough for one busy transaction of a debug build.
+        let daemon = try await RunningDaemon(environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "4000000"]) { inbox in
+            // Distinct synthetic reports (a fixed pseudo-random mix of 3,000 made-up words), so
+            // that none is a copy of another and each one has to be placed.
+            var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+            func next() -> Int {
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return Int(truncatingIfNeeded: seed >> 33)
+            }
+            let vocabulary = (0..<3000).map { "w\($0)z" }
+            for n in 0..<count {
+                let words = (0..<120).map { _ in vocabulary[next() % vocabulary.count] }
+                let text = "Report \(n) on \(words[0].capitalized)\n\n" + words.joined(separator: " ") + ".\n"
+                try text.write(toFile: inbox + "/r\(n).txt", atomically: false, encoding: .utf8)
+            }
+        }
+        #expect(try await daemon.waitForStatus(timeout: .seconds(120)) { $0.state == "placing" })
+        let placingFrom = ContinuousClock.now
+        #expect(try await daemon.waitForStatus(timeout: .seconds(300)) { $0.articles == count && $0.unplaced == 0 && $0.state == "idle" })
+        // Placement must outlast the stall limit for this to prove anything.
+        #expect(ContinuousClock.now - placingFrom > .seconds(3), "placement was too short to test the watchdog")
+        #expect(!daemon.log.contains("event=watchdog-stall"), "log:\n\(daemon.log.suffix(2000))")
+        #expect(notify.saw("WATCHDOG=1"))
+    }
+
     @Test("without the debug switch there is no hang trigger")
     func noTriggerByDefault() async throws {
         let daemon = try await RunningDaemon()
