@@ -147,6 +147,8 @@ final class IngestService: Service {
     /// step, so that later single-file writes do not pay for it (see `ArticleIndex.mergeFullText`).
     /// Status already says idle: merging changes no search result.
     private func mergeFullTextWhileIdle() {
+        // While writes fail (disk full), the ingest loop's retries say so; merging would only fail again.
+        guard status.problem == nil else { return }
         var steps = 0
         while queue.pendingCount == 0 && !queue.isPaused && !queue.isClosed {
             do {
