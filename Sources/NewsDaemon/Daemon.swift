@@ -73,7 +73,8 @@ public enum Daemon {
         let reloader = ReloadService(settings: settings, logLevel: logLevel, load: reload, notifier: notifier,
                                      readyLine: statusLine, logger: logger)
         let maintenance = MaintenanceService(index: index, status: status, logger: logger)
-        // Started in this order, stopped in reverse: STOPPING=1 first, then the server, then ingest.
+        // Started in this order, stopped in reverse: STOPPING=1 first, then the server, then ingest,
+        // then maintenance (the index is closed after the group, with a last checkpoint).
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: maintenance), .init(service: ingest), .init(service: server), .init(service: reloader),
                        .init(service: systemd)],
