@@ -254,9 +254,10 @@ public final class ArticleIndex: Sendable {
     /// Does up to `pages` leaf pages of full-text segment merging in one write transaction and
     /// returns whether there was any to do. A bulk load leaves FTS5 with levels full of small
     /// segments; left alone, single-file writes later pay for merging them, and an occasional
-    /// drop waited over 100 ms (`Benchmarks/drop-latency`, 19k Reuters, 2 cores: p99 37.4 ms,
-    /// max 124.8 ms right after a bulk load; 5.1 and 8.1 ms after merging). Run while idle, in
-    /// small steps, until it returns false.
+    /// drop waited over 100 ms (`Benchmarks/drop-latency`, 19k Reuters, 2 cores, right after a
+    /// bulk load: p99 37.4 ms, max 124.8 ms; with FTS5's `optimize` first: p99 5.1, max 8.1; with
+    /// these merge steps run while idle: p99 4.2, max 18.8). Run while idle, in small steps,
+    /// until it returns false.
     @discardableResult
     public func mergeFullText(pages: Int) throws -> Bool {
         try pool.write { db in
