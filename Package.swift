@@ -26,7 +26,7 @@ let package = Package(
         // The embedded SQLite FTS5 index.
         .target(
             name: "NewsIndex",
-            dependencies: ["NewsCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["NewsCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         // libsystemd (sd_notify, sd_listen_fds, sd_journal_sendv) from Debian's libsystemd-dev.
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),

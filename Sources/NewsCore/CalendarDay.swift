@@ -21,10 +21,23 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
         self.init(year: year, month: month, day: day)
     }
 
-    /// The UTC day of a Unix time in seconds.
+    /// The earliest and latest days a `CalendarDay` holds.
+    public static let earliest = CalendarDay(unchecked: 1000, 1, 1)
+    public static let latest = CalendarDay(unchecked: 9999, 12, 31)
+
+    /// The UTC day of a Unix time in seconds, clamped to `earliest...latest`: a file system
+    /// accepts any `time_t`, and a stray modification time must never stop the reading of a file.
     public init(unixSeconds: Int64) {
-        // Days since 1970-01-01 to civil date (Howard Hinnant's algorithm).
-        let days = Int(unixSeconds >= 0 ? unixSeconds / 86_400 : (unixSeconds - 86_399) / 86_400)
+        // Whole days first, so no arithmetic below can overflow, whatever the input.
+        var days = unixSeconds / 86_400
+        if unixSeconds % 86_400 < 0 { days -= 1 }
+        guard days >= Int64(Self.earliest.dayNumber) else { self = Self.earliest; return }
+        guard days <= Int64(Self.latest.dayNumber) else { self = Self.latest; return }
+        self.init(dayNumber: Int(days))
+    }
+
+    /// The day `dayNumber` days after 1970-01-01 (Howard Hinnant's civil-from-days algorithm).
+    private init(dayNumber days: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097

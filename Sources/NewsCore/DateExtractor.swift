@@ -131,7 +131,7 @@ enum DateExtractor {
     /// The year for a month and day without one: the latest year the text mentions that is not
     /// after the file's, else the file's year; moved back a year if that puts the day after the file.
     static func inferYear(month: Int, day: Int, text: String, fileDay: CalendarDay) -> CalendarDay? {
-        let mentioned = fourDigitWords(text).filter { (1900...fileDay.year).contains($0) }.max()
+        let mentioned = fourDigitWords(text).filter { $0 >= 1900 && $0 <= fileDay.year }.max()
         let year = mentioned ?? fileDay.year
         guard let candidate = CalendarDay(year: year, month: month, day: day) else { return nil }
         if candidate > fileDay, let earlier = CalendarDay(year: year - 1, month: month, day: day) { return earlier }

@@ -17,6 +17,13 @@ public struct SearchQuery: Sendable, Equatable {
     public static let maximumTerms = 100
     /// Deepest nesting of parentheses: enough for any real query, and it bounds the recursion.
     public static let maximumDepth = 20
+    /// Fewest characters before a `*`: `u*` expands to a large part of the vocabulary and costs
+    /// as much as searching for all of it.
+    public static let minimumPrefixLength = 2
+    /// Most `prefix*` terms in one query: each one is a scan of the full-text index's vocabulary.
+    public static let maximumPrefixes = 10
+    /// Most `NEAR(…)` groups in one query: each is a positional comparison over every match.
+    public static let maximumNearGroups = 5
     /// Largest NEAR distance; FTS5 itself accepts any, but beyond this it is no longer "near".
     public static let maximumNearDistance = 1000
 
@@ -45,6 +52,8 @@ struct QueryParser {
     private var position = 0
     private var depth = 0
     private var terms = 0
+    private var prefixes = 0
+    private var nearGroups = 0
 
     init(tokens: [QueryToken]) {
         self.tokens = tokens
@@ -220,6 +229,11 @@ struct QueryParser {
         guard words.count >= 2 else {
             throw QuerySyntaxError(message: "NEAR(…) needs at least two words", column: column)
         }
+        nearGroups += 1
+        guard nearGroups <= SearchQuery.maximumNearGroups else {
+            throw QuerySyntaxError(message: "the query has more than \(SearchQuery.maximumNearGroups) NEAR(…) groups; split it into several searches",
+                                   column: column)
+        }
         for _ in words { try countTerm(at: column) }
         return .near(terms: words, distance: distance, field: field)
     }
@@ -227,6 +241,16 @@ struct QueryParser {
     private mutating func wordNode(_ text: String, at column: Int) throws(QuerySyntaxError) -> QueryNode? {
         if text.hasSuffix("*") {
             let stem = String(text.unicodeScalars.reversed().drop { $0 == "*" }.reversed().map(Character.init))
+            let letters = stem.unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }.count
+            if letters > 0 && letters < SearchQuery.minimumPrefixLength {
+                throw QuerySyntaxError(message: "'\(text)' is too short a prefix: it would match most of the archive; give at least \(SearchQuery.minimumPrefixLength) letters before '*'",
+                                       column: column)
+            }
+            prefixes += 1
+            guard prefixes <= SearchQuery.maximumPrefixes else {
+                throw QuerySyntaxError(message: "the query has more than \(SearchQuery.maximumPrefixes) prefix* terms; use whole words for some of them",
+                                       column: column)
+            }
             return try textNode(.prefix, stem, at: column)
         }
         return try textNode(.word, text, at: column)

@@ -21,27 +21,51 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as APIError {
-            return JSONResponse.make(error.body, status: error.status)
+            if error.status.code >= 500 {
+                context.logger.error("request failed", metadata: ["event": "request-failed", "path": "\(request.uri.path)",
+                                                                 "error": "\(error.message)", "error_code": "\(error.code)"])
+            }
+            return JSONResponse.error(error.body, status: error.status)
         } catch let error as HTTPError {
             let message = error.status == .notFound
                 ? "no such endpoint: \(request.method) \(request.uri.path); see docs/api.md"
                 : (error.body ?? error.status.reasonPhrase)
             let code = error.status == .notFound ? "not-found" : "bad-request"
-            return JSONResponse.make(APIErrorResponse(status: error.status.code, code: code, message: message), status: error.status)
+            return JSONResponse.error(APIErrorResponse(status: error.status.code, code: code, message: message), status: error.status)
         } catch {
             context.logger.error("request failed", metadata: ["event": "request-failed", "path": "\(request.uri.path)", "error": "\(error)"])
-            return JSONResponse.make(APIErrorResponse(status: 500, code: "internal", message: "newsd could not answer: \(error)"),
-                                     status: .internalServerError)
+            return JSONResponse.error(APIErrorResponse(status: 500, code: "internal", message: "newsd could not answer: \(error)"),
+                                      status: .internalServerError)
         }
     }
 }
 
 /// JSON response helper.
 enum JSONResponse {
-    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+    /// The value as a JSON response; a value that cannot be encoded (a score that is not a
+    /// finite number, say) is a 500 with the reason, never an empty `200 {}`.
+    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws(APIError) -> Response {
+        do {
+            return response(try encode(value), status: status)
+        } catch {
+            throw APIError(status: .internalServerError, code: "encoding-failed",
+                           message: "newsd could not encode its answer as JSON: \(error); please report this with the request")
+        }
+    }
+
+    /// An error body, which always encodes (strings and numbers only).
+    static func error(_ body: APIErrorResponse, status: HTTPResponse.Status) -> Response {
+        let data = (try? encode(body)) ?? Data(#"{"error":{"code":"internal","message":"newsd could not encode an error","status":500}}"#.utf8)
+        return response(data, status: status)
+    }
+
+    private static func encode(_ value: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return try encoder.encode(value)
+    }
+
+    private static func response(_ data: Data, status: HTTPResponse.Status) -> Response {
         var buffer = ByteBuffer()
         buffer.writeBytes(data)
         buffer.writeString("\n")

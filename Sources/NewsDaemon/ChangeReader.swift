@@ -53,7 +53,7 @@ struct ChangeReader: Sendable {
         let stamp = FileStamp(inode: file.inode, size: file.size, mtimeNs: file.mtimeNs)
         switch ArticleParser.parse(file.bytes) {
         case .success(let parsed):
-            let fileDay = CalendarDay(unixSeconds: file.mtimeNs / 1_000_000_000)
+            let fileDay = CalendarDay(unixSeconds: FileTime.seconds(nanoseconds: file.mtimeNs))
             let article = ArticleAnalyzer.analyze(parsed, fileDay: fileDay)
             return .upsert(path: name, stamp: stamp, article: IndexableArticle(
                 contentHash: article.contentHash, headline: article.headline, body: article.body,

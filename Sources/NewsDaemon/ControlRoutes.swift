@@ -1,68 +1,84 @@
 import Hummingbird
+import Logging
 import NewsCore
 import NewsIndex
 import NewsSystem
 
-/// The `/v1` routes of the control API. Handlers only read the index.
+/// The `/v1` routes of the control API. Handlers only read the index, and every read runs
+/// off Swift's cooperative pool (`BlockingWork`); searches also pass a gate and a time budget.
 struct ControlRoutes: Sendable {
-    let config: DaemonConfig
+    let settings: SettingsStore
     let index: ArticleIndex
     let status: DaemonStatus
     let queue: IngestQueue
+    let searches: AsyncGate
+    let logger: Logger
     static let version = "0.1.0"
 
+    /// The configuration in force: limits change on reload.
+    private var config: DaemonConfig { settings.current }
+
     func register(on router: Router<BasicRequestContext>) {
-        router.get("/v1/status") { _, _ in try statusResponse() }
-        router.get("/v1/search") { request, _ in try search(request) }
-        router.get("/v1/articles/:id") { request, context in try article(request, context) }
-        router.get("/v1/articles/:id/raw") { _, context in try rawArticle(context) }
-        router.get("/v1/articles/:id/related") { request, context in try related(request, context) }
-        router.get("/v1/stories/:id") { _, context in try story(context) }
-        router.get("/v1/articles") { request, _ in try articleByPath(request) }
-        router.get("/v1/failures") { request, _ in try failures(request) }
+        router.get("/v1/status") { _, _ in try await statusResponse() }
+        router.get("/v1/search") { request, _ in
+            // A client that hangs up cancels its search, down to the SQLite statement.
+            try await request.body.consumeWithCancellationOnInboundClose { _ in try await search(request) }
+        }
+        router.get("/v1/articles/:id") { request, context in try await article(request, context) }
+        router.get("/v1/articles/:id/raw") { _, context in try await rawArticle(context) }
+        router.get("/v1/articles/:id/related") { request, context in try await related(request, context) }
+        router.get("/v1/stories/:id") { _, context in try await story(context) }
+        router.get("/v1/articles") { request, _ in try await articleByPath(request) }
+        router.get("/v1/failures") { request, _ in try await failures(request) }
         router.post("/v1/pause") { _, _ in
             queue.pause()
-            return control("paused: new files are queued, not indexed, until `newsctl resume`")
+            return try control("paused: new files are queued, not indexed, until `newsctl resume`")
         }
         router.post("/v1/resume") { _, _ in
             queue.resume()
-            return control("resumed: queued files are being indexed")
+            return try control("resumed: queued files are being indexed")
         }
         router.post("/v1/reconcile") { _, _ in
             queue.add([.scan("", reread: false)])
-            return control("reconciling: the inbox is compared with the index; changed files are read again")
+            return try control("reconciling: the inbox is compared with the index; changed files are read again")
         }
         router.post("/v1/reindex") { _, _ in
             queue.add([.scan("", reread: true)])
             let note = queue.isPaused ? " (starts when resumed)" : ""
-            return control("reindexing: every inbox file is read again\(note)")
+            return try control("reindexing: every inbox file is read again\(note)")
         }
     }
 
     private var stateWord: String { status.state(paused: queue.isPaused, pending: queue.pendingCount) }
 
-    private func control(_ message: String) -> Response {
-        JSONResponse.make(ControlResponse(state: stateWord, message: message))
+    private func control(_ message: String) throws -> Response {
+        try JSONResponse.make(ControlResponse(state: stateWord, message: message))
     }
 
-    func statusResponse() throws -> Response {
-        let counts = try index.counts()
+    /// Runs a blocking index read off the cooperative pool.
+    private func reading<T: Sendable>(_ body: @escaping @Sendable (ArticleIndex) throws -> T) async throws -> T {
+        let index = self.index
+        return try await BlockingWork.run { try body(index) }
+    }
+
+    func statusResponse() async throws -> Response {
+        let (overview, bytes) = try await reading { index in (try index.overview(), index.sizeOnDisk()) }
         let unwatched = queue.unwatchedFolders.sorted { $0.key < $1.key }.map { UnwatchedFolder(path: $0.key, reason: $0.value) }
-        return JSONResponse.make(StatusResponse(
+        return try JSONResponse.make(StatusResponse(
             state: stateWord, error: status.problem, progress: status.progress, unwatched: unwatched, inbox: config.inbox,
-            articles: counts.articles, files: counts.files, pending: queue.pendingCount, failed: counts.failed,
-            stories: try index.storyCount(), unplaced: try index.unplacedCount(), outlets: try index.outletCounts(limit: 10),
-            indexBytes: index.sizeOnDisk(), uptimeSeconds: status.uptime, version: Self.version))
+            articles: overview.articles, files: overview.files, pending: queue.pendingCount, failed: overview.failed,
+            stories: overview.stories, unplaced: overview.unplaced, outlets: overview.outlets,
+            indexBytes: bytes, uptimeSeconds: status.uptime, version: Self.version))
     }
 
-    func failures(_ request: Request) throws -> Response {
+    func failures(_ request: Request) async throws -> Response {
         let limit = try integer(request.uri.queryParameters["limit"].map(String.init), name: "limit", default: 1000, range: 1...100_000)
-        let total = try index.counts().failed
-        let list = try index.failures(limit: limit).map { FailureInfo(path: $0.path, code: $0.code, reason: $0.reason) }
-        return JSONResponse.make(FailuresResponse(total: total, failures: list))
+        let (total, records) = try await reading { index in (try index.overview(outletLimit: 0).failed, try index.failures(limit: limit)) }
+        let list = records.map { FailureInfo(path: $0.path, code: $0.code, reason: $0.reason) }
+        return try JSONResponse.make(FailuresResponse(total: total, failures: list))
     }
 
-    func search(_ request: Request) throws -> Response {
+    func search(_ request: Request) async throws -> Response {
         let parameters = request.uri.queryParameters
         guard let text = parameters["q"].map(String.init), !text.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw APIError(status: .badRequest, code: "missing-query", message: "missing query: pass the words to search for as ?q=")
@@ -90,63 +106,107 @@ struct ControlRoutes: Sendable {
                            message: "group must be one of \(SearchGrouping.allCases.map(\.rawValue).joined(separator: ", ")), got '\(groupName)'")
         }
         let minOutlets = try parameters["min_outlets"].map { try integer(String($0), name: "min_outlets", default: 1, range: 1...1000) }
-        let result = try index.search(query, sort: sort, group: group, minOutlets: minOutlets, limit: limit, offset: offset)
-        return JSONResponse.make(SearchResponse(query: text, sort: sort, group: group, minOutlets: minOutlets,
+        let result = try await budgeted(text) { index, budget in
+            try index.search(query, sort: sort, group: group, minOutlets: minOutlets, limit: limit, offset: offset, budget: budget)
+        }
+        return try JSONResponse.make(SearchResponse(query: text, sort: sort, group: group, minOutlets: minOutlets,
                                                 total: result.total, limit: limit, offset: offset, hits: result.hits))
     }
 
-    func article(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+    /// Runs a search within the configured time budget, counting the wait for a place at the gate.
+    private func budgeted<T: Sendable>(_ text: String, _ body: @escaping @Sendable (ArticleIndex, QueryBudget) throws -> T) async throws -> T {
+        let budget = QueryBudget(limit: config.queryTimeout)
+        guard await searches.enter(until: .now + budget.limit) else {
+            try Task.checkCancellation()
+            throw tooExpensive(text, budget: budget, busy: true)
+        }
+        defer { searches.leave() }
+        let index = self.index
+        do {
+            return try await BlockingWork.run(onCancel: { budget.cancel() }) { try body(index, budget) }
+        } catch IndexError.queryStopped(.overTime, _) {
+            throw tooExpensive(text, budget: budget, busy: false)
+        } catch IndexError.queryStopped {
+            logger.info("search cancelled: its client went away", metadata: ["event": "query-cancelled", "query": "\(text)"])
+            throw CancellationError()
+        }
+    }
+
+    private func tooExpensive(_ text: String, budget: QueryBudget, busy: Bool) -> APIError {
+        let seconds = IndexError.queryStopped(.overTime, limit: budget.limit).description
+        logger.warning("search stopped at its time limit", metadata: [
+            "event": "query-too-expensive", "query": "\(text)", "limit_ms": "\(budget.limit.components.seconds * 1000 + budget.limit.components.attoseconds / 1_000_000_000_000_000)",
+            "waited_for_others": "\(busy)",
+        ])
+        let message = busy
+            ? "other searches kept newsd busy for the whole time limit of this one; try again, or narrow the running searches"
+            : seconds
+        return APIError(status: .serviceUnavailable, code: "query-too-expensive", message: message)
+    }
+
+    func article(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let id = try articleId(context)
-        guard let article = try index.article(id: id) else {
+        guard let article = try await reading({ try $0.article(id: id) }) else {
             throw APIError(status: .notFound, code: "not-found", message: "no article with id \(id); ids are shown by `newsctl find`")
         }
-        return JSONResponse.make(article)
+        return try JSONResponse.make(article)
     }
 
     /// `?path=` relative to the inbox, as `newsctl find` prints it.
-    func articleByPath(_ request: Request) throws -> Response {
+    func articleByPath(_ request: Request) async throws -> Response {
         guard let path = request.uri.queryParameters["path"].map(String.init), !path.isEmpty else {
             throw APIError(status: .badRequest, code: "missing-path", message: "pass ?path= with a path relative to the inbox, or use /v1/articles/ID")
         }
-        guard let id = try index.articleId(path: path), let article = try index.article(id: id) else {
+        let article = try await reading { index in try index.articleId(path: path).flatMap { try index.article(id: $0) } }
+        guard let article else {
             throw APIError(status: .notFound, code: "not-found",
                            message: "no indexed article at '\(path)' (paths are relative to the inbox \(config.inbox); see `newsctl failures` for files that could not be indexed)")
         }
-        return JSONResponse.make(article)
+        return try JSONResponse.make(article)
     }
 
     /// The file as it is on disk, for `newsctl show --raw`: the first of the article's paths that can still be read.
-    func rawArticle(_ context: BasicRequestContext) throws -> Response {
+    func rawArticle(_ context: BasicRequestContext) async throws -> Response {
         let id = try articleId(context)
-        guard let article = try index.article(id: id) else {
+        guard let article = try await reading({ try $0.article(id: id) }) else {
             throw APIError(status: .notFound, code: "not-found", message: "no article with id \(id); ids are shown by `newsctl find`")
         }
+        var problems: [String] = []
         for path in article.paths {
-            if let file = try? ArticleFileReader.read(path: config.inbox + "/" + path, maxBytes: config.maxFileBytes) {
+            do {
+                let file = try ArticleFileReader.read(path: config.inbox + "/" + path, maxBytes: config.maxFileBytes)
                 var headers = HTTPFields()
                 headers[.contentType] = "application/octet-stream"
                 return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: file.bytes)))
+            } catch where error.code == "missing" {
+                continue
+            } catch {
+                problems.append("\(path): \(error.description)")
             }
+        }
+        if !problems.isEmpty {
+            throw APIError(status: .conflict, code: "file-unreadable",
+                           message: "article \(id)'s file cannot be read now: \(problems.joined(separator: "; "))")
         }
         throw APIError(status: .notFound, code: "file-gone",
                        message: "article \(id) is indexed but none of its files can be read now (\(article.paths.joined(separator: ", "))); run `newsctl reconcile`")
     }
 
-    func related(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+    func related(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let id = try articleId(context)
         let limit = try integer(request.uri.queryParameters["limit"].map(String.init), name: "limit", default: 10, range: 1...100)
-        guard let related = try index.related(id: id, limit: limit) else {
+        guard let related = try await reading({ try $0.related(id: id, limit: limit) }) else {
             throw APIError(status: .notFound, code: "not-found", message: "no article with id \(id); ids are shown by `newsctl find`")
         }
-        return JSONResponse.make(related)
+        return try JSONResponse.make(related)
     }
 
-    func story(_ context: BasicRequestContext) throws -> Response {
+    func story(_ context: BasicRequestContext) async throws -> Response {
         let id = try articleId(context, what: "story id")
-        guard let story = try index.story(id: id) else {
+        guard let story = try await reading({ try $0.story(id: id) }) else {
             throw APIError(status: .notFound, code: "not-found", message: "no story with id \(id); story ids are shown by `newsctl find --stories`")
         }
-        return JSONResponse.make(story)
+        return try JSONResponse.make(story)
     }
 
     private func articleId(_ context: BasicRequestContext, what: String = "article id") throws -> Int64 {

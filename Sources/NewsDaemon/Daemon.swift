@@ -30,14 +30,16 @@ public enum Daemon {
 
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
-        ControlRoutes(config: config, index: index, status: status, queue: queue).register(on: router)
+        ControlRoutes(settings: settings, index: index, status: status, queue: queue,
+                      searches: AsyncGate(width: ArticleIndex.searchReaders), logger: logger).register(on: router)
         if ProcessInfo.processInfo.environment["NEWSD_DEBUG_TRIGGERS"] == "1" {
             // Only for tests of the watchdog: never enabled in a normal installation.
             router.post("/v1/debug/hang") { _, _ in
                 queue.add([.hang])
-                return JSONResponse.make(ControlResponse(state: "hanging", message: "the ingest loop will hang"))
+                return try JSONResponse.make(ControlResponse(state: "hanging", message: "the ingest loop will hang"))
             }
         }
+        // Blocking (it reads the index): called through BlockingWork.
         let statusLine: @Sendable () -> String = {
             let counts = (try? index.counts()) ?? (articles: 0, files: 0, failed: 0)
             let state = status.state(paused: queue.isPaused, pending: queue.pendingCount)
@@ -46,7 +48,7 @@ public enum Daemon {
             return line
         }
         let announceReady: @Sendable () async -> Void = {
-            notifier.ready(status: statusLine())
+            notifier.ready(status: (try? await BlockingWork.run(statusLine)) ?? "ready")
             status.markReady()
             logger.info("newsd is ready", metadata: [
                 "event": "ready", "socket": "\(socketPath)", "inbox": "\(config.inbox)", "state_dir": "\(config.stateDirectory)",

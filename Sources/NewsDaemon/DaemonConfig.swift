@@ -17,6 +17,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var batchSize: Int
     /// How often folders that inotify cannot watch are rescanned.
     public var rescanIntervalSeconds: Int
+    /// The longest one search may run before it is stopped with `query-too-expensive`.
+    public var queryTimeout: Duration
 
     /// The database file inside the state folder.
     public var databasePath: String { stateDirectory + "/index.sqlite" }
@@ -31,6 +33,7 @@ public struct DaemonConfig: Sendable, Equatable {
         "ignore_suffixes": ".tmp,.part,.swp,~",
         "batch_size": "1000",
         "rescan_interval": "60",
+        "query_timeout_ms": "2000",
     ]
 
     /// The default config file, read when it exists and `--config` is not given.
@@ -70,7 +73,8 @@ public struct DaemonConfig: Sendable, Equatable {
             logLevel: level,
             namePolicy: InboxNamePolicy(ignoredSuffixes: suffixes),
             batchSize: Int(min(try positive("batch_size"), 100_000)),
-            rescanIntervalSeconds: Int(min(try positive("rescan_interval"), 86_400))
+            rescanIntervalSeconds: Int(min(try positive("rescan_interval"), 86_400)),
+            queryTimeout: .milliseconds(min(try positive("query_timeout_ms"), 600_000))
         )
     }
 

@@ -25,7 +25,13 @@ struct ReloadService: Service {
 
     func reload() async {
         notifier.reloading()
-        defer { notifier.ready(status: readyLine()) }
+        await apply()
+        let readyLine = self.readyLine
+        notifier.ready(status: (try? await BlockingWork.run(readyLine)) ?? "ready")
+    }
+
+    /// Reads the configuration again and puts what can change at run time in force.
+    private func apply() async {
         let old = settings.current
         let new: DaemonConfig
         do {

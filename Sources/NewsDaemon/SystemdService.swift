@@ -22,7 +22,8 @@ struct SystemdService: Service {
         var lastPing = ContinuousClock.now - .seconds(3600)
         await withGracefulShutdownHandler {
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                if let line = statusLine(), line != lastLine {
+                let statusLine = self.statusLine
+                if let line = (try? await BlockingWork.run(statusLine)) ?? nil, line != lastLine {
                     notifier.status(line)
                     lastLine = line
                 }

@@ -7,29 +7,38 @@ extension ArticleIndex {
     static var bm25Weights: String { "\(headlineWeight), \(bodyWeight), 0, 0" }
 
     /// Runs a search: one page of hits in the requested order and grouping, and the total number of hits.
+    /// Blocks its thread while SQLite works: call it off Swift's cooperative pool. With a `budget`,
+    /// a search that runs too long or is cancelled throws `IndexError.queryStopped`.
     public func search(_ query: SearchQuery, sort: SearchSort = .relevance, group: SearchGrouping = .copies,
-                       minOutlets: Int? = nil, limit: Int, offset: Int) throws -> (total: Int, hits: [SearchHit]) {
+                       minOutlets: Int? = nil, limit: Int, offset: Int,
+                       budget: QueryBudget? = nil) throws -> (total: Int, hits: [SearchHit]) {
         let translated = QueryTranslator.translate(query)
         do {
             return try pool.read { db in
-                // The default (and most frequent) search has its own, faster way: see RankedSearch.
-                if sort == .relevance, group == .copies, let ranked = RankedSearch(translated, minOutlets: minOutlets) {
-                    let (total, page) = try ranked.page(db, limit: limit, offset: offset)
-                    guard !page.isEmpty else { return (total, []) }
-                    let rows = try Row.fetchAll(db, sql: ranked.detailSQL(count: page.count), arguments: ranked.detailArguments(page))
-                    return (total, rows.enumerated().map { Self.hit($0.element, rank: offset + $0.offset + 1, group: group) })
-                }
-                let plan = SearchSQL(translated, sort: sort, group: group, minOutlets: minOutlets)
-                let rows = try Row.fetchAll(db, sql: plan.pageSQL, arguments: plan.pageArguments(limit: limit, offset: offset))
-                // The page query counts the groups of its own (materialised) matches: one pass over
-                // the full-text index instead of two. Only past the last page is a count query needed.
-                let total = try rows.first.map { $0["total"] as Int }
-                    ?? Int.fetchOne(db, sql: plan.countSQL, arguments: plan.countArguments) ?? 0
-                return (total, rows.enumerated().map { Self.hit($0.element, rank: offset + $0.offset + 1, group: group) })
+                let run = { try Self.searchPage(db, translated, sort: sort, group: group, minOutlets: minOutlets, limit: limit, offset: offset) }
+                return try budget.map { try $0.enforce(on: db, run) } ?? run()
             }
         } catch let error as DatabaseError {
             throw IndexError.queryFailed(error.message ?? String(describing: error))
         }
+    }
+
+    private static func searchPage(_ db: Database, _ translated: TranslatedQuery, sort: SearchSort, group: SearchGrouping,
+                                   minOutlets: Int?, limit: Int, offset: Int) throws -> (total: Int, hits: [SearchHit]) {
+        // The default (and most frequent) search has its own, faster way: see RankedSearch.
+        if sort == .relevance, group == .copies, let ranked = RankedSearch(translated, minOutlets: minOutlets) {
+            let (total, page) = try ranked.page(db, limit: limit, offset: offset)
+            guard !page.isEmpty else { return (total, []) }
+            let rows = try Row.fetchAll(db, sql: ranked.detailSQL(count: page.count), arguments: ranked.detailArguments(page))
+            return (total, rows.enumerated().map { hit($0.element, rank: offset + $0.offset + 1, group: group) })
+        }
+        let plan = SearchSQL(translated, sort: sort, group: group, minOutlets: minOutlets)
+        let rows = try Row.fetchAll(db, sql: plan.pageSQL, arguments: plan.pageArguments(limit: limit, offset: offset))
+        // The page query counts the groups of its own (materialised) matches: one pass over
+        // the full-text index instead of two. Only past the last page is a count query needed.
+        let total = try rows.first.map { $0["total"] as Int }
+            ?? Int.fetchOne(db, sql: plan.countSQL, arguments: plan.countArguments) ?? 0
+        return (total, rows.enumerated().map { hit($0.element, rank: offset + $0.offset + 1, group: group) })
     }
 
     /// One result row of either search path as a hit.

@@ -57,18 +57,4 @@ extension ArticleIndex {
             return RelatedResponse(id: id, title: row["headline"], related: Array(best.prefix(limit)))
         }
     }
-
-    /// Articles per outlet, most first; articles whose outlet is unknown are not counted.
-    public func outletCounts(limit: Int = 100) throws -> [OutletCount] {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT outlet, count(*) AS n FROM article WHERE outlet IS NOT NULL GROUP BY outlet ORDER BY n DESC, outlet LIMIT ?
-                """, arguments: [limit]).map { OutletCount(outlet: $0["outlet"], articles: $0["n"]) }
-        }
-    }
-
-    /// Number of stories.
-    public func storyCount() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM story") ?? 0 }
-    }
 }

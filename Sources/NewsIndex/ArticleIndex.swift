@@ -26,6 +26,9 @@ public final class ArticleIndex: Sendable {
     static let headlineWeight = 1.5
     static let bodyWeight = 1.0
 
+    /// How many searches may read at once (the control server queues the others).
+    public static let searchReaders = 3
+
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     /// A file that is not a database, or whose schema cannot be read, throws `.corrupt`; damage
     /// deeper in the file is found by `verify()`, which reads every page.
@@ -37,6 +40,9 @@ public final class ArticleIndex: Sendable {
     private static func open(_ path: String) throws(IndexError) -> (pool: DatabasePool, checkpointer: DatabaseQueue) {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        // Searches may hold `searchReaders` of them (up to their time budget each); the rest
+        // stay free for status, articles and the watchdog's check.
+        configuration.maximumReaderCount = searchReaders + 3
         configuration.prepareDatabase { db in
             // NORMAL is crash-safe in WAL mode: a power loss may drop the last commits, never corrupt.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -274,11 +280,6 @@ public final class ArticleIndex: Sendable {
     /// itself runs and reports the error).
     public var hasUnplacedArticles: Bool {
         (try? pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM article WHERE storyId IS NULL)") }) ?? true
-    }
-
-    /// Articles waiting to be placed in a story.
-    public func unplacedCount() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM article WHERE storyId IS NULL") ?? 0 }
     }
 
     // MARK: Reading

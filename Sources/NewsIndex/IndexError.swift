@@ -12,6 +12,8 @@ public enum IndexError: Error, CustomStringConvertible, Sendable {
     case diskFull(path: String)
     /// A write failed for another reason; the transaction was rolled back.
     case writeFailed(String)
+    /// A query was stopped by its `QueryBudget`: over its time limit, or cancelled.
+    case queryStopped(QueryBudget.Stop, limit: Duration)
 
     public var description: String {
         switch self {
@@ -27,6 +29,18 @@ public enum IndexError: Error, CustomStringConvertible, Sendable {
             "disk full: cannot write to the index \(path); free space on its file system (newsd retries by itself)"
         case .writeFailed(let message):
             "cannot write to the index: \(message)"
+        case .queryStopped(.overTime, let limit):
+            "the query needs more than its time limit of \(limit.formattedSeconds) s; narrow it: fewer OR alternatives and prefixes, longer prefixes (`bount*`, not `b*`), a field (`title:`) or a date filter (`since:2024`)"
+        case .queryStopped:
+            "the query was cancelled (its client went away, or newsd is stopping)"
         }
+    }
+}
+
+extension Duration {
+    /// Seconds with up to three decimals, for messages ("2", "0.25").
+    var formattedSeconds: String {
+        let milliseconds = components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+        return milliseconds % 1000 == 0 ? "\(milliseconds / 1000)" : "\(Double(milliseconds) / 1000)"
     }
 }

@@ -27,7 +27,7 @@ public enum ArticleFileReader {
         switch info.st_mode & S_IFMT {
         case S_IFREG:
             return .regular(size: Int64(info.st_size), inode: UInt64(info.st_ino),
-                            mtimeNs: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+                            mtimeNs: FileTime.nanoseconds(seconds: Int64(info.st_mtim.tv_sec), nanoseconds: Int64(info.st_mtim.tv_nsec)))
         case S_IFDIR: return .directory
         case S_IFLNK: return .other("a symbolic link")
         case S_IFIFO: return .other("a named pipe (FIFO)")
@@ -82,7 +82,7 @@ public enum ArticleFileReader {
         }
         bytes.removeSubrange(filled...)
         return (bytes, Int64(filled), UInt64(info.st_ino),
-                Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+                FileTime.nanoseconds(seconds: Int64(info.st_mtim.tv_sec), nanoseconds: Int64(info.st_mtim.tv_nsec)))
     }
 
     /// Names of the entries of a folder (without `.` and `..`).

@@ -22,7 +22,7 @@ struct StoryIndexTests {
     func applyAndPlace(_ index: ArticleIndex, _ changes: [IndexChange], now: Double) throws {
         try index.apply(changes, now: now)
         while try index.placeStories(limit: 2) > 0 {}
-        #expect(try index.unplacedCount() == 0)
+        #expect(try index.overview().unplaced == 0)
     }
 
     func indexWithSeeds() throws -> ArticleIndex {
@@ -48,11 +48,11 @@ struct StoryIndexTests {
         let stories = try ["000", "001", "002", "003", "004"].map { try storyOf(index, "\($0).txt") }
         #expect(stories[0] == stories[1] && stories[1] == stories[2])
         #expect(Set(stories).count == 3)
-        #expect(try index.storyCount() == 3)
+        #expect(try index.overview().stories == 3)
         let story = try #require(try index.story(id: stories[0]))
         #expect(story.story.outlets == 3 && story.story.articles == 3)
         #expect(Set(story.timeline.compactMap(\.outlet)) == ["The Independent", "Daily Mail", "CNN"])
-        #expect(try index.outletCounts().map(\.outlet).sorted() == ["CNN", "Daily Mail", "Sputnik", "The Independent"])
+        #expect(try index.overview().outlets.map(\.outlet).sorted() == ["CNN", "Daily Mail", "Sputnik", "The Independent"])
     }
 
     @Test("grouping by story, --min-outlets and coverage order")

@@ -1,0 +1,70 @@
+import Foundation
+import NewsClient
+
+/// The real `newsd` on one inbox and state folder, started, stopped and killed as often as a
+/// test likes; each run logs to a file of its own.
+public final class RestartableDaemon: @unchecked Sendable {
+    public let root: TemporaryFolder
+    public let inbox: String
+    public let stateDir: String
+    public let socket: String
+    public private(set) var process: ChildProcess?
+    public private(set) var logPaths: [String] = []
+    private let environment: [String: String]
+    private let extraArguments: [String]
+    public var client: NewsClient { NewsClient(socketPath: socket, timeoutSeconds: 10) }
+
+    public init(_ name: String, extraArguments: [String] = [], environment: [String: String] = [:]) {
+        root = TemporaryFolder(name)
+        inbox = root.folder("inbox")
+        stateDir = root.file("state")
+        socket = root.file("newsd.sock")
+        self.environment = environment
+        self.extraArguments = extraArguments
+    }
+
+    /// Starts newsd and waits until it answers; throws with the log when it does not.
+    public func start() async throws {
+        logPaths.append(root.file("newsd-\(logPaths.count).log"))
+        let process = try RunningDaemon.launch(
+            arguments: ["--inbox", inbox, "--state-dir", stateDir, "--socket", socket, "--log-level", "debug"] + extraArguments,
+            logPath: logPaths.last!, environment: environment)
+        self.process = process
+        let client = self.client
+        guard try await waitUntil(timeout: .seconds(30), { (try? client.status()) != nil || !process.isRunning }), process.isRunning else {
+            throw DaemonTestError(message: "newsd did not start; its log:\n\(log)")
+        }
+    }
+
+    /// Sends `signal` and waits for the exit; returns the exit status.
+    @discardableResult
+    public func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(20)) async throws -> Int32? {
+        guard let process else { return nil }
+        if process.isRunning { kill(process.processIdentifier, signal) }
+        _ = try await waitUntil(timeout: timeout) { !process.isRunning }
+        self.process = nil
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    /// Whether the current run is alive.
+    public var isRunning: Bool { process?.isRunning ?? false }
+
+    /// The current run's log.
+    public var log: String { logPaths.last.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? "" }
+
+    /// Every run's log, in order.
+    public var allLogs: String { logPaths.compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }.joined(separator: "\n---\n") }
+
+    /// Waits until the status call satisfies `condition`.
+    public func waitForStatus(timeout: Duration = .seconds(15), _ condition: @escaping (StatusResponse) -> Bool) async throws -> Bool {
+        let client = self.client
+        return try await waitUntil(timeout: timeout) { (try? client.status()).map(condition) ?? false }
+    }
+
+    deinit {
+        if let process, process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}
