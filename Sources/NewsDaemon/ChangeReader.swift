@@ -9,59 +9,78 @@ struct ChangeReader: Sendable {
     let policy: InboxNamePolicy
     let maxFileBytes: Int64
 
-    /// The change for `name`, or nil when there is nothing to do (ignored names, folders,
-    /// or a stamp equal to `known`, the one recorded in the index). With `reread`, a regular
-    /// file is read even when its stamp is unchanged: after a close-after-write event the
-    /// content may differ within one mtime tick.
-    func change(for name: String, known: FileStamp?, reread: Bool = false) -> IndexChange? {
+    /// What looking at one entry gave.
+    enum Reading: Sendable, Equatable {
+        /// Something for the index to write.
+        case change(IndexChange)
+        /// It could not be looked at for a reason that says nothing about the file (out of
+        /// descriptors or memory): try again later, and record nothing.
+        case retry(path: String, FileReadError)
+    }
+
+    /// The reading of `name`, or nil when there is nothing to do (ignored names, folders, an
+    /// entry below a folder that cannot be read now, or a stamp equal to `known`, the one
+    /// recorded in the index). With `reread`, a regular file is read even when its stamp is
+    /// unchanged: after a close-after-write event the content may differ within one mtime tick.
+    func change(for name: String, known: FileStamp?, reread: Bool = false) -> Reading? {
         // Hidden and temporary names are never looked at.
         let fileName = name.split(separator: "/").last.map(String.init) ?? name
-        if policy.isIgnored(fileName) { return known == nil ? nil : .remove(path: name) }
-        let path = inbox + "/" + name
-        switch ArticleFileReader.kind(of: path) {
+        if policy.isIgnored(fileName) { return known == nil ? nil : .change(.remove(path: name)) }
+        switch ArticleFileReader.kind(of: name, in: inbox) {
         case .missing:
-            return known == nil ? nil : .remove(path: name)
+            return known == nil ? nil : .change(.remove(path: name))
         case .directory:
             return nil
+        case .symlink:
+            return failure(name, known: known, code: "symlink",
+                           reason: "a symbolic link; newsd never follows links (copy the file into the inbox instead)")
         case .other(let what):
-            let stamp = FileStamp(inode: 0, size: 0, mtimeNs: 0)
-            if known == stamp { return nil }
-            return .failed(path: name, stamp: stamp, code: "not-regular",
-                           reason: "\(what); newsd reads only regular files and never follows links")
+            return failure(name, known: known, code: "not-regular", reason: "\(what); newsd reads only regular files")
+        case .unreachable(let error):
+            // A folder on the way cannot be read: what the index holds below it stays, and the
+            // folder itself is recorded when it is scanned.
+            return error.isTransient ? .retry(path: name, error) : nil
         case .regular(let size, let inode, let mtimeNs):
             // Regular files that are not articles (a README, a photo) are left alone;
             // a file renamed away from .txt leaves the index like a deleted one.
-            if !policy.isArticle(fileName) { return known == nil ? nil : .remove(path: name) }
+            if !policy.isArticle(fileName) { return known == nil ? nil : .change(.remove(path: name)) }
             let stamp = FileStamp(inode: inode, size: size, mtimeNs: mtimeNs)
             if known == stamp && !reread { return nil }
-            return read(name: name, path: path)
+            return read(name: name)
         }
     }
 
-    private func read(name: String, path: String) -> IndexChange {
+    private func failure(_ name: String, known: FileStamp?, code: String, reason: String) -> Reading? {
+        let stamp = FileStamp(inode: 0, size: 0, mtimeNs: 0)
+        if known == stamp { return nil }
+        return .change(.failed(path: name, stamp: stamp, code: code, reason: reason))
+    }
+
+    private func read(name: String) -> Reading {
         let file: (bytes: [UInt8], size: Int64, inode: UInt64, mtimeNs: Int64)
         do {
-            file = try ArticleFileReader.read(path: path, maxBytes: maxFileBytes)
+            file = try ArticleFileReader.read(name, in: inbox, maxBytes: maxFileBytes)
         } catch {
-            if error.code == "missing" { return .remove(path: name) }
+            if error.code == "missing" { return .change(.remove(path: name)) }
+            if error.isTransient { return .retry(path: name, error) }
             var info = FileStamp(inode: 0, size: 0, mtimeNs: 0)
-            if case .regular(let size, let inode, let mtimeNs) = ArticleFileReader.kind(of: path) {
+            if case .regular(let size, let inode, let mtimeNs) = ArticleFileReader.kind(of: name, in: inbox) {
                 info = FileStamp(inode: inode, size: size, mtimeNs: mtimeNs)
             }
-            return .failed(path: name, stamp: info, code: error.code, reason: error.description)
+            return .change(.failed(path: name, stamp: info, code: error.code, reason: error.description))
         }
         let stamp = FileStamp(inode: file.inode, size: file.size, mtimeNs: file.mtimeNs)
         switch ArticleParser.parse(file.bytes) {
         case .success(let parsed):
             let fileDay = CalendarDay(unixSeconds: FileTime.seconds(nanoseconds: file.mtimeNs))
             let article = ArticleAnalyzer.analyze(parsed, fileDay: fileDay)
-            return .upsert(path: name, stamp: stamp, article: IndexableArticle(
+            return .change(.upsert(path: name, stamp: stamp, article: IndexableArticle(
                 contentHash: article.contentHash, headline: article.headline, body: article.body,
                 encoding: article.encoding.rawValue, wordCount: article.wordCount, outlet: article.outlet,
                 byline: article.byline, publishedDate: article.published?.iso, fileDate: fileDay.iso,
-                fileTime: Double(file.mtimeNs) / 1e9))
+                fileTime: Double(file.mtimeNs) / 1e9)))
         case .failure(let rejection):
-            return .failed(path: name, stamp: stamp, code: rejection.code, reason: rejection.description)
+            return .change(.failed(path: name, stamp: stamp, code: rejection.code, reason: rejection.description))
         }
     }
 }

@@ -174,7 +174,7 @@ struct ControlRoutes: Sendable {
         var problems: [String] = []
         for path in article.paths {
             do {
-                let file = try ArticleFileReader.read(path: config.inbox + "/" + path, maxBytes: config.maxFileBytes)
+                let file = try ArticleFileReader.read(path, in: config.inbox, maxBytes: config.maxFileBytes)
                 var headers = HTTPFields()
                 headers[.contentType] = "application/octet-stream"
                 return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: file.bytes)))

@@ -14,6 +14,8 @@ public enum Daemon {
     public static func run(config: DaemonConfig, reload: @escaping @Sendable () async throws(ConfigError) -> DaemonConfig,
                            logLevel: LogLevelSetting, logger: Logger) async throws {
         try prepareFolders(config, logger: logger)
+        let descriptors = DescriptorLimit.raiseToHard()
+        let connections = ConnectionCount(limit: DescriptorLimit.connectionCap(for: descriptors))
         let lock = try StateLock(directory: config.stateDirectory)
         defer { lock.release() }
         // Socket activation: systemd holds the socket and hands it over; otherwise bind the path.
@@ -57,11 +59,13 @@ public enum Daemon {
         }
         let server: any Service
         if let inherited {
-            server = InheritedSocketServer(descriptor: inherited, responder: router.buildResponder(), logger: logger, onRunning: announceReady)
+            server = InheritedSocketServer(descriptor: inherited, responder: router.buildResponder(), connections: connections,
+                                           logger: logger, onRunning: announceReady)
         } else {
             server = Application(
                 router: router,
-                server: .http1(configuration: .init(additionalChannelHandlers: [ParserErrorJSONHandler()], idleTimeout: .seconds(30))),
+                server: .http1(configuration: .init(
+                    additionalChannelHandlers: [ParserErrorJSONHandler(), ConnectionLimitHandler(count: connections)], idleTimeout: .seconds(30))),
                 configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "newsd"),
                 onServerRunning: { _ in
                     // Who may connect may query: owner and group only.
@@ -77,12 +81,18 @@ public enum Daemon {
         let maintenance = MaintenanceService(index: index, status: status, logger: logger)
         // Started in this order, stopped in reverse: STOPPING=1 first, then the server, then ingest,
         // then maintenance (the index is closed after the group, with a last checkpoint).
-        let group = ServiceGroup(configuration: .init(
+        var groupConfiguration = ServiceGroupConfiguration(
             services: [.init(service: maintenance), .init(service: ingest), .init(service: server), .init(service: reloader),
                        .init(service: systemd)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
-        ))
+        )
+        // The unit gives a stop 30 s (TimeoutStopSec) before SIGKILL: a graceful stop that takes
+        // longer than 10 s is escalated to cancellation, and cancellation that hangs 5 s more ends
+        // the process (systemd restarts it; the index is crash-safe).
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(10)
+        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        let group = ServiceGroup(configuration: groupConfiguration)
         defer {
             if inherited == nil { unlink(socketPath) }
             do {

@@ -17,7 +17,10 @@ public final class DaemonStatus: Sendable {
         var busySince: ContinuousClock.Instant?
         /// The last sign of progress from the ingest loop.
         var lastBeat = ContinuousClock.now
-        var problem: String?
+        /// Why writing to the index fails (disk full), while it does.
+        var writeProblem: String?
+        /// Why the inbox cannot be watched (gone, unmounted), while it cannot.
+        var inboxProblem: String?
         var progress: (done: Int, total: Int, started: ContinuousClock.Instant)?
     }
 
@@ -31,10 +34,17 @@ public final class DaemonStatus: Sendable {
 
     func set(_ activity: Activity) { state.withLock { $0.activity = activity } }
 
-    /// Records what is wrong (nil when it is fixed).
-    func setProblem(_ problem: String?) { state.withLock { $0.problem = problem } }
+    /// Records why writing fails (nil when it works again).
+    func setWriteProblem(_ problem: String?) { state.withLock { $0.writeProblem = problem } }
 
-    public var problem: String? { state.withLock { $0.problem } }
+    /// Why writing to the index fails, while it does.
+    var writeProblem: String? { state.withLock { $0.writeProblem } }
+
+    /// Records why the inbox cannot be watched (nil when it is back).
+    func setInboxProblem(_ problem: String?) { state.withLock { $0.inboxProblem = problem } }
+
+    /// What is wrong, for status: the inbox first (nothing new can arrive), then writing.
+    public var problem: String? { state.withLock { $0.inboxProblem ?? $0.writeProblem } }
 
     func beginProgress(total: Int) { state.withLock { $0.progress = (0, total, .now) } }
 
@@ -106,7 +116,7 @@ public final class DaemonStatus: Sendable {
     /// The state word of the status call.
     func state(paused: Bool, pending: Int) -> String {
         state.withLock { state in
-            if state.problem != nil { return "error" }
+            if state.inboxProblem != nil || state.writeProblem != nil { return "error" }
             if paused { return "paused" }
             if state.activity == .idle && pending > 0 { return Activity.indexing.rawValue }
             return state.activity.rawValue

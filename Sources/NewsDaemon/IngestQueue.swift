@@ -67,8 +67,11 @@ final class IngestQueue: Sendable {
                     state.add(.badName(path))
                 case .directoryAppeared(let path), .directoryGone(let path):
                     state.add(.scan(path, reread: false))
-                case .overflow, .inboxGone:
+                case .overflow:
                     state.add(.scan("", reread: false))
+                case .inboxGone:
+                    // The watcher's supervisor reconciles once the inbox is back.
+                    break
                 case .unwatched(let path, let reason):
                     state.unwatched[path] = reason
                     state.add(.scan(path, reread: false))
@@ -103,11 +106,11 @@ final class IngestQueue: Sendable {
 
     var isClosed: Bool { state.withLock { $0.closed } }
 
-    /// Waits for work and takes up to `limit` items; nil once closed.
+    /// Waits for work and takes up to `limit` items; nil once closed or when the task is cancelled.
     func next(limit: Int) async -> Batch? {
         while true {
             let taken = state.withLock { state -> Batch?? in
-                if state.closed { return .some(nil) }
+                if state.closed || Task.isCancelled { return .some(nil) }
                 guard state.hasWork else { return nil }
                 let items = Array(state.order.prefix(limit))
                 state.order.removeFirst(items.count)
@@ -117,39 +120,57 @@ final class IngestQueue: Sendable {
                 return Batch(items: items, badNames: badNames)
             }
             if let taken { return taken }
+            await waitForChange()
+        }
+    }
+
+    /// Waits until the state changes (work, resume, close) or the task is cancelled; returns the
+    /// number of the wait, for a timeout that must resume only its own.
+    @discardableResult
+    private func waitForChange(numbered: ((Int) -> Void)? = nil) async -> Int {
+        let number = state.withLock { state -> Int in
+            state.waitNumber += 1
+            return state.waitNumber
+        }
+        numbered?(number)
+        await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let resumeNow = state.withLock { state -> Bool in
-                    if state.closed || state.hasWork { return true }
-                    state.waitNumber += 1
+                    if state.closed || state.hasWork || Task.isCancelled || state.waitNumber != number { return true }
                     state.waiter = continuation
                     return false
                 }
                 if resumeNow { continuation.resume() }
             }
+        } onCancel: {
+            resumeWaiter(number)
         }
+        return number
+    }
+
+    /// Resumes the waiter of wait `number`, if it still waits.
+    private func resumeWaiter(_ number: Int) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard state.waitNumber == number else { return nil }
+            // The wait is over whether or not it has begun: one that begins later sees the new number.
+            state.waitNumber += 1
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
     }
 
     /// Waits until work arrives or the queue closes (true), or until `timeout` passes without
     /// either (false). The ingest loop uses it to place stories only once files stop coming.
     func waitForWork(timeout: Duration) async -> Bool {
-        await withCheckedContinuation { continuation in
-            let number = state.withLock { state -> Int? in
-                if state.closed || state.hasWork { return nil }
-                state.waitNumber += 1
-                state.waiter = continuation
-                return state.waitNumber
-            }
-            guard let number else { return continuation.resume() }
-            Task {
+        let timer = Mutex<Task<Void, Never>?>(nil)
+        await waitForChange { number in
+            timer.withLock { $0 = Task { [self] in
                 try? await Task.sleep(for: timeout)
-                let expired = state.withLock { state -> CheckedContinuation<Void, Never>? in
-                    guard state.waitNumber == number, let waiter = state.waiter else { return nil }
-                    state.waiter = nil
-                    return waiter
-                }
-                expired?.resume()
-            }
+                resumeWaiter(number)
+            } }
         }
+        timer.withLock { $0?.cancel() }
         return state.withLock { $0.closed || $0.hasWork }
     }
 

@@ -4,6 +4,7 @@ import NewsCore
 import NewsIndex
 import NewsSystem
 import ServiceLifecycle
+import Synchronization
 
 /// Keeps the index equal to the inbox: compares both at start, then follows inotify events,
 /// writing each batch of changes in one transaction through the index's single writer.
@@ -13,6 +14,8 @@ final class IngestService: Service {
     private let status: DaemonStatus
     private let queue: IngestQueue
     private let logger: Logger
+    /// Attempts so far for work that failed for a transient reason.
+    private let retries = Mutex<[IngestQueue.Item: Int]>([:])
 
     init(settings: SettingsStore, index: ArticleIndex, status: DaemonStatus, queue: IngestQueue, logger: Logger) {
         self.settings = settings
@@ -32,12 +35,52 @@ final class IngestService: Service {
 
     func run() async throws {
         // Watch first, then scan: a file dropped during the scan is seen by one or the other.
-        let watcher: InboxWatcher
+        let first: WatchedInbox
         do {
-            watcher = try InboxWatcher(directory: config.inbox)
+            first = try watch()
         } catch {
             throw DaemonError(message: error.description)
         }
+        queue.add([.scan("", reread: false)])
+        // The page-by-page check reads the whole index: it waits until newsd answers, so that
+        // READY never waits for it (nor shares the CPU with it), and it comes before the first
+        // write, so that a damaged index is replaced by one rebuilt from the inbox.
+        try? await cancelWhenGracefulShutdown { await self.status.waitUntilReady() }
+        if Task.isShuttingDownGracefully || Task.isCancelled { return first.watcher.stop() }
+        do {
+            try IndexRecovery.verify(index, logger: logger)
+        } catch {
+            first.watcher.stop()
+            throw error
+        }
+
+        let queue = self.queue
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.rescanUnwatchedFolders() }
+            group.addTask { await self.superviseWatcher(first) }
+            try await withGracefulShutdownHandler {
+                try await ingestLoop()
+            } onGracefulShutdown: {
+                // The batch in progress finishes its transaction; then the loop sees the closed queue.
+                queue.close()
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// A running watcher and the stream that says when it has ended.
+    private struct WatchedInbox {
+        let watcher: InboxWatcher
+        let ended: AsyncStream<String>
+        /// Whether the inbox was a mount point of its own when watching began.
+        let wasMountPoint: Bool
+    }
+
+    /// Starts watching the inbox; its events go to the queue.
+    private func watch() throws(WatcherError) -> WatchedInbox {
+        let inbox = config.inbox
+        let watcher = try InboxWatcher(directory: inbox)
+        let (ended, endedContinuation) = AsyncStream<String>.makeStream()
         let queue = self.queue
         let logger = self.logger
         watcher.start { events in
@@ -49,31 +92,59 @@ final class IngestService: Service {
                 logger.error("cannot watch a folder; it will be rescanned periodically",
                              metadata: ["event": "unwatched", "article_path": "\(path)", "error": "\(reason)"])
             }
-            for case .inboxGone in events {
-                logger.critical("the inbox folder was deleted or moved away", metadata: ["event": "inbox-gone", "inbox": "\(self.config.inbox)"])
-            }
             queue.push(events)
-        }
-        defer { watcher.stop() }
-        queue.add([.scan("", reread: false)])
-        // The page-by-page check reads the whole index: it waits until newsd answers, so that
-        // READY never waits for it (nor shares the CPU with it), and it comes before the first
-        // write, so that a damaged index is replaced by one rebuilt from the inbox.
-        try? await cancelWhenGracefulShutdown { await self.status.waitUntilReady() }
-        if Task.isShuttingDownGracefully || Task.isCancelled { return }
-        try IndexRecovery.verify(index, logger: logger)
-
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await self.rescanUnwatchedFolders() }
-            try await withGracefulShutdownHandler {
-                try await ingestLoop()
-            } onGracefulShutdown: {
-                // The batch in progress finishes its transaction; then the loop sees the closed queue.
-                queue.close()
+            for case .inboxGone(let reason) in events {
+                endedContinuation.yield(reason)
+                endedContinuation.finish()
             }
-            group.cancelAll()
+        }
+        return WatchedInbox(watcher: watcher, ended: ended, wasMountPoint: InboxPresence.isMountPoint(inbox))
+    }
+
+    /// Keeps the inbox watched for as long as newsd runs. When watching ends (the inbox was
+    /// deleted, moved or unmounted), status says so and the index is kept as it is: a missing
+    /// inbox is not an empty one. newsd then looks for the inbox every second and, once it is
+    /// back (mounted again, if it was a mount point), watches it anew and reconciles.
+    private func superviseWatcher(_ first: WatchedInbox) async {
+        var current: WatchedInbox? = first
+        defer { current?.watcher.stop() }
+        while !Task.isCancelled {
+            if let watched = current {
+                var reason: String?
+                for await ended in watched.ended { reason = ended }
+                guard let reason, !Task.isCancelled else { return }
+                watched.watcher.stop()
+                current = nil
+                let problem = "inbox gone: \(reason); the index is kept, and newsd watches again once \(config.inbox) is back"
+                status.setInboxProblem(problem)
+                logger.critical("the inbox can no longer be watched; keeping the index and waiting for the inbox to come back", metadata: [
+                    "event": "inbox-gone", "inbox": "\(config.inbox)", "error": "\(reason)",
+                ])
+                await waitForInbox(mountPoint: watched.wasMountPoint)
+                continue
+            }
+            do {
+                current = try watch()
+                status.setInboxProblem(nil)
+                logger.notice("the inbox is back; watching it again and reconciling", metadata: ["event": "inbox-back", "inbox": "\(config.inbox)"])
+                queue.add([.scan("", reread: false)])
+            } catch {
+                logger.error("cannot watch the inbox yet; trying again", metadata: ["event": "watch-failed", "error": "\(error.description)"])
+                await waitForInbox(mountPoint: false)
+            }
         }
     }
+
+    /// Returns once the inbox folder exists again (and is a mount point, if it was one), or on cancellation.
+    private func waitForInbox(mountPoint: Bool) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: Self.inboxPollInterval)
+            if InboxPresence.isPresent(config.inbox, asMountPoint: mountPoint) { return }
+        }
+    }
+
+    /// How often a missing inbox is looked for.
+    static let inboxPollInterval = Duration.seconds(1)
 
     /// Takes batches until the queue closes. A write that fails for lack of space is rolled
     /// back, its work put back in the queue, and retried with growing pauses; queries go on meanwhile.
@@ -88,20 +159,20 @@ final class IngestService: Service {
             defer { status.setBusy(false) }
             do {
                 try process(batch)
-                if status.problem != nil {
+                if status.writeProblem != nil {
                     logger.notice("writing to the index works again", metadata: ["event": "recovered"])
-                    status.setProblem(nil)
+                    status.setWriteProblem(nil)
                 }
                 backoff = .seconds(1)
             } catch let error as IndexError {
                 switch error {
                 case .diskFull, .writeFailed:
-                    if status.problem != error.description {
+                    if status.writeProblem != error.description {
                         logger.error("cannot write to the index; retrying", metadata: ["event": "write-failed", "error": "\(error.description)"])
                     }
-                    status.setProblem(error.description)
+                    status.setWriteProblem(error.description)
                     queue.requeue(batch)
-                    try? await Task.sleep(for: backoff)
+                    await pause(for: backoff)
                     backoff = min(backoff * 2, .seconds(60))
                 default:
                     throw DaemonError(message: error.description)
@@ -111,6 +182,16 @@ final class IngestService: Service {
             await placeStoriesWhileIdle()
             status.set(.idle)
             mergeFullTextWhileIdle()
+        }
+    }
+
+    /// Waits before a retry: ends early when newsd stops, and beats the watchdog's heart
+    /// meanwhile (waiting out a full disk is the loop's work, not a stall).
+    private func pause(for duration: Duration) async {
+        let until = ContinuousClock.now + duration
+        while ContinuousClock.now < until && !queue.isClosed && !Task.isCancelled && !Task.isShuttingDownGracefully {
+            status.beat()
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: min(.seconds(1), until - .now)) }
         }
     }
 
@@ -148,7 +229,7 @@ final class IngestService: Service {
     /// Status already says idle: merging changes no search result.
     private func mergeFullTextWhileIdle() {
         // While writes fail (disk full), the ingest loop's retries say so; merging would only fail again.
-        guard status.problem == nil else { return }
+        guard status.writeProblem == nil else { return }
         var steps = 0
         while queue.pendingCount == 0 && !queue.isPaused && !queue.isClosed {
             do {
@@ -203,15 +284,34 @@ final class IngestService: Service {
         let started = ContinuousClock.now
         var known = try index.knownStamps(under: subtree)
         let listing = InboxTree.walk(root: config.inbox, subtree: subtree)
-        for (folder, reason) in listing.unreadable {
-            logger.error("cannot list a folder of the inbox; its articles stay as they were",
-                         metadata: ["event": "unreadable-folder", "article_path": "\(folder)", "error": "\(reason)"])
+        var pending: [IndexChange] = []
+        // Folders that cannot be listed keep their articles, and are failures of their own.
+        let folderStamp = FileStamp(inode: 0, size: 0, mtimeNs: 0)
+        let recordedFolders = try index.knownStamps(for: [subtree] + Array(listing.unreadable.keys))
+        for (folder, error) in listing.unreadable {
+            known.removeValue(forKey: folder)
+            if error.isTransient {
+                if error.code != "inbox-gone" { retryLater(.scan(subtree, reread: reread), error) }
+                continue
+            }
+            guard !folder.isEmpty else {
+                logger.error("cannot list the inbox; its articles stay as they were",
+                             metadata: ["event": "unreadable-folder", "article_path": ".", "error": "\(error.description)"])
+                continue
+            }
+            if recordedFolders[folder] == nil {
+                pending.append(.failed(path: folder, stamp: folderStamp, code: error.code,
+                                       reason: "the folder cannot be listed: \(error.description); the articles below it stay indexed as they were"))
+            }
+        }
+        // A folder that can be listed again is no longer a failure (a full scan finds that below).
+        if !subtree.isEmpty && recordedFolders[subtree] != nil && listing.directories.contains(subtree) {
+            pending.append(.remove(path: subtree))
         }
         status.beginProgress(total: listing.entries.count)
         let reader = self.reader
         let config = self.config
         var totals: [AppliedChange.Outcome: Int] = [:]
-        var pending: [IndexChange] = []
         func flush() throws {
             for change in try index.apply(pending, now: Date().timeIntervalSince1970) {
                 totals[change.outcome, default: 0] += 1
@@ -230,10 +330,16 @@ final class IngestService: Service {
         var ahead = chunks.next().map { parallel.prefetch($0, reread: reread) }
         while let current = ahead {
             if queue.isClosed { break }
-            let changes = current.wait()
+            let readings = current.wait()
             ahead = chunks.next().map { parallel.prefetch($0, reread: reread) }
-            pending.append(contentsOf: changes.compactMap { $0 })
-            status.advanceProgress(by: changes.count)
+            for reading in readings {
+                switch reading {
+                case .change(let change)?: pending.append(change)
+                case .retry(let path, let error)?: retryLater(.path(path), error)
+                case nil: break
+                }
+            }
+            status.advanceProgress(by: readings.count)
             if pending.count >= config.batchSize { try flush() }
         }
         for (path, problem) in listing.badNames where known.removeValue(forKey: path) == nil {
@@ -269,11 +375,19 @@ final class IngestService: Service {
         var changes = extra
         for path in paths {
             let name = path.split(separator: "/").last.map(String.init) ?? path
-            if !config.namePolicy.isArticle(name) && !config.namePolicy.isIgnored(name) && known[path] == nil
-                && ArticleFileReader.kind(of: config.inbox + "/" + path) != .missing {
+            if !config.namePolicy.isArticle(name) && !config.namePolicy.isIgnored(name) && known[path] == nil,
+               case .regular = ArticleFileReader.kind(of: path, in: config.inbox) {
                 logger.info("ignoring a file that is not a .txt article", metadata: ["event": "ignored", "article_path": "\(path)"])
             }
-            if let change = reader.change(for: path, known: known[path], reread: true) { changes.append(change) }
+            switch reader.change(for: path, known: known[path], reread: true) {
+            case .change(let change)?:
+                changes.append(change)
+                retries.withLock { _ = $0.removeValue(forKey: .path(path)) }
+            case .retry(let path, let error)?:
+                retryLater(.path(path), error)
+            case nil:
+                break
+            }
         }
         guard !changes.isEmpty else { return }
         let started = ContinuousClock.now
@@ -282,6 +396,26 @@ final class IngestService: Service {
             "event": "batch", "files": "\(changes.count)", "seconds": "\(DaemonStatus.seconds(ContinuousClock.now - started))",
         ])
         for change in applied { log(change, quietly: false) }
+    }
+
+    /// Looks at `item` again after a pause that grows with each attempt (1 s to 60 s): it failed
+    /// for a reason that says nothing about the file (out of descriptors or memory), so nothing
+    /// is recorded, and `reconcile` or a restart would try it too.
+    private func retryLater(_ item: IngestQueue.Item, _ error: FileReadError) {
+        let attempt = retries.withLock { attempts -> Int in
+            attempts[item, default: 0] += 1
+            return attempts[item]!
+        }
+        let delay = Duration.seconds(1 << min(attempt - 1, 6)) > .seconds(60) ? .seconds(60) : Duration.seconds(1 << min(attempt - 1, 6))
+        var metadata: Logger.Metadata = ["event": "retry", "error": "\(error.description)", "attempt": "\(attempt)", "retry_in_seconds": "\(delay.components.seconds)"]
+        if case .path(let path) = item { metadata["article_path"] = "\(path)" }
+        if case .scan(let folder, _) = item { metadata["article_path"] = "\(folder.isEmpty ? "." : folder)" }
+        logger.warning("cannot read from the inbox now; trying again", metadata: metadata)
+        let queue = self.queue
+        Task {
+            try? await Task.sleep(for: delay)
+            queue.add([item])
+        }
     }
 
     /// Folders inotify could not watch are compared with the index on a timer instead.

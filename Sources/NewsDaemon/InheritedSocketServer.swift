@@ -11,6 +11,7 @@ import ServiceLifecycle
 struct InheritedSocketServer<Responder: HTTPResponder>: Service where Responder.Context == BasicRequestContext {
     let descriptor: Int32
     let responder: Responder
+    let connections: ConnectionCount
     let logger: Logger
     /// Called once connections are accepted.
     let onRunning: @Sendable () async -> Void
@@ -18,11 +19,13 @@ struct InheritedSocketServer<Responder: HTTPResponder>: Service where Responder.
     func run() async throws {
         let responder = self.responder
         let logger = self.logger
+        let connections = self.connections
         let http = HTTP1Channel(responder: { request, writer, channel in
             let context = BasicRequestContext(source: .init(channel: channel, logger: logger))
             let response = try await responder.respond(to: request, context: context)
             try await writer.write(response: response.head, body: response.body)
-        }, configuration: .init(additionalChannelHandlers: [ParserErrorJSONHandler()], idleTimeout: .seconds(30)))
+        }, configuration: .init(additionalChannelHandlers: [ParserErrorJSONHandler(), ConnectionLimitHandler(count: connections)],
+                               idleTimeout: .seconds(30)))
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .bind(descriptor) { channel in http.setup(channel: channel, logger: logger) }

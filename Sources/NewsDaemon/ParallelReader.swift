@@ -15,7 +15,7 @@ struct ParallelReader: Sendable {
     }
 
     /// The changes for `entries`, in their order (nil where nothing is to be done).
-    func changes(for entries: [Entry], reread: Bool) -> [IndexChange?] {
+    func changes(for entries: [Entry], reread: Bool) -> [ChangeReader.Reading?] {
         let results = ResultSlots(count: entries.count)
         DispatchQueue.concurrentPerform(iterations: entries.count) { position in
             let entry = entries[position]
@@ -36,15 +36,15 @@ struct ParallelReader: Sendable {
     /// The changes of one chunk, delivered once.
     final class Prefetch: @unchecked Sendable {
         private let done = DispatchSemaphore(value: 0)
-        private var result: [IndexChange?] = []
+        private var result: [ChangeReader.Reading?] = []
 
-        fileprivate func fulfil(_ changes: [IndexChange?]) {
+        fileprivate func fulfil(_ changes: [ChangeReader.Reading?]) {
             result = changes
             done.signal()
         }
 
         /// Blocks until the chunk is read (the semaphore orders the write before this read).
-        func wait() -> [IndexChange?] {
+        func wait() -> [ChangeReader.Reading?] {
             done.wait()
             return result
         }
@@ -52,14 +52,14 @@ struct ParallelReader: Sendable {
 
     /// Slots written by `concurrentPerform`, each by exactly one iteration.
     private final class ResultSlots: Sendable {
-        private let storage: Mutex<[IndexChange?]>
+        private let storage: Mutex<[ChangeReader.Reading?]>
 
         init(count: Int) { storage = Mutex(Array(repeating: nil, count: count)) }
 
-        func set(_ position: Int, _ value: IndexChange?) {
+        func set(_ position: Int, _ value: ChangeReader.Reading?) {
             storage.withLock { $0[position] = value }
         }
 
-        var values: [IndexChange?] { storage.withLock { $0 } }
+        var values: [ChangeReader.Reading?] { storage.withLock { $0 } }
     }
 }

@@ -1,8 +1,10 @@
 import Glibc
 import NewsCore
 
-/// Walks the inbox folder tree without following symlinks. Paths are relative to the inbox
-/// root (`"world/2026/a.txt"`); folders whose names start with `.` are skipped.
+/// Walks the inbox folder tree without following symlinks at any level: each folder is opened
+/// relative to its parent with `O_NOFOLLOW` (`ArticleFileReader.openFolder`), so a folder swapped
+/// for a link during the walk is not entered. Paths are relative to the inbox root
+/// (`"world/2026/a.txt"`); folders whose names start with `.` are skipped.
 public enum InboxTree {
     /// What a walk found.
     public struct Listing: Sendable, Equatable {
@@ -14,17 +16,33 @@ public enum InboxTree {
         /// Sub-folders, including `subtree` itself.
         public var directories: [String] = []
         /// Folders that could not be listed, with the reason.
-        public var unreadable: [String: String] = [:]
+        public var unreadable: [String: FileReadError] = [:]
     }
 
     /// Lists `subtree` (`""` for the whole inbox) below `root`.
     public static func walk(root: String, subtree: String = "") -> Listing {
         var listing = Listing()
+        // A missing inbox is not an empty one: without its root nothing is listed, and nothing
+        // the index holds may be taken for gone.
+        switch ArticleFileReader.openFolder("", in: root) {
+        case .success(let fd): close(fd)
+        case .failure(let error):
+            listing.unreadable[""] = error
+            return listing
+        }
         var stack = [subtree]
         while let relative = stack.popLast() {
-            let absolute = relative.isEmpty ? root : root + "/" + relative
-            guard let dir = opendir(absolute) else {
-                if errno != ENOENT && errno != ENOTDIR { listing.unreadable[relative] = String(cString: strerror(errno)) }
+            let fd: Int32
+            switch ArticleFileReader.openFolder(relative, in: root) {
+            case .success(let opened): fd = opened
+            case .failure(let error):
+                // Gone, or no longer a real folder: nothing below it is in the inbox.
+                if error.code != "missing" { listing.unreadable[relative] = error }
+                continue
+            }
+            guard let dir = fdopendir(fd) else {
+                listing.unreadable[relative] = FileReadError.from(errno: errno, action: "list the folder")
+                close(fd)
                 continue
             }
             listing.directories.append(relative)
@@ -41,7 +59,7 @@ public enum InboxTree {
                 var isDirectory = type == UInt8(DT_DIR)
                 if type == UInt8(DT_UNKNOWN) {
                     var info = stat()
-                    isDirectory = lstat(absolute + "/" + name, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+                    isDirectory = fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0 && info.st_mode & S_IFMT == S_IFDIR
                 }
                 if isDirectory {
                     if !name.hasPrefix(".") { stack.append(path) }

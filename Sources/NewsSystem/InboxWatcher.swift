@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import NewsCore
+import Synchronization
 
 /// Something inotify reported about the inbox. Paths are relative to the inbox root.
 public enum InboxEvent: Sendable, Hashable {
@@ -17,8 +18,9 @@ public enum InboxEvent: Sendable, Hashable {
     case overflow
     /// A folder could not be watched (the watch limit, usually); it must be rescanned periodically.
     case unwatched(path: String, reason: String)
-    /// The inbox folder itself was deleted or moved away.
-    case inboxGone
+    /// The inbox can no longer be watched: it was deleted, moved away or unmounted, or reading
+    /// inotify failed. Watching has ended; the inbox must be watched anew once it is back.
+    case inboxGone(reason: String)
 }
 
 /// Why the inbox could not be watched.
@@ -34,13 +36,10 @@ public struct WatcherError: Error, CustomStringConvertible, Sendable {
 /// IN_ATTRIB, plus IN_CREATE for new folders.
 public final class InboxWatcher: Sendable {
     public let directory: String
-    private let inotifyFD: Int32
-    private let wakeRead: Int32
-    private let wakeWrite: Int32
     private let reader: ReaderThread
 
-    static let fileMask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_ATTRIB | IN_CREATE | IN_ONLYDIR | IN_DONT_FOLLOW)
-    static let rootMask = fileMask | UInt32(IN_DELETE_SELF | IN_MOVE_SELF)
+    static let fileMask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_ATTRIB | IN_CREATE | IN_ONLYDIR)
+    static let rootMask = fileMask | UInt32(IN_DELETE_SELF | IN_MOVE_SELF | IN_DONT_FOLLOW)
 
     /// Starts watching `directory` and its sub-folders. Events from now on are delivered once `start` is called.
     public init(directory: String) throws(WatcherError) {
@@ -63,25 +62,59 @@ public final class InboxWatcher: Sendable {
             throw WatcherError(description: "cannot create a pipe: \(String(cString: strerror(errno)))")
         }
         for end in pipeFDs { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        inotifyFD = fd
-        wakeRead = pipeFDs[0]
-        wakeWrite = pipeFDs[1]
-        reader = ReaderThread(root: directory, rootWD: rootWD, inotifyFD: fd, wakeRead: pipeFDs[0], wakeWrite: pipeFDs[1])
+        reader = ReaderThread(root: directory, rootWD: rootWD,
+                              descriptors: Descriptors(inotify: fd, wakeRead: pipeFDs[0], wakeWrite: pipeFDs[1]))
         reader.watchTree(below: "")
     }
 
     /// Runs the read loop on a new thread until `stop()`; `deliver` is called on that thread.
+    /// If the loop ends for any other reason, its last delivery holds `.inboxGone`.
     public func start(_ deliver: @escaping @Sendable ([InboxEvent]) -> Void) {
         let reader = self.reader
         reader.deliver = deliver
+        guard reader.lifecycle.withLock({ state in
+            guard !state.stopped else { return false }
+            state.running = true
+            return true
+        }) else { return }
         // A plain thread, not a task: the loop blocks in poll(2), which must not hold a cooperative-pool thread.
         Thread.detachNewThread { reader.run() }
     }
 
-    /// Ends the read loop; the descriptors are closed by the loop as it exits.
+    /// Ends the read loop. Safe to call at any time and more than once: the descriptors are
+    /// closed exactly once, by whichever of the loop and this call comes last.
     public func stop() {
-        var byte: UInt8 = 1
-        _ = write(wakeWrite, &byte, 1)
+        reader.lifecycle.withLock { state in
+            guard !state.stopped else { return }
+            state.stopped = true
+            if state.running {
+                // The loop is alive and owns the descriptors until it exits (under this lock).
+                var byte: UInt8 = 1
+                _ = write(state.descriptors.wakeWrite, &byte, 1)
+            } else {
+                state.descriptors.closeAll()
+            }
+        }
+    }
+
+    /// The three descriptors of a watcher.
+    struct Descriptors {
+        let inotify: Int32
+        let wakeRead: Int32
+        let wakeWrite: Int32
+
+        func closeAll() {
+            close(inotify)
+            close(wakeRead)
+            close(wakeWrite)
+        }
+    }
+
+    /// Who owns the descriptors: the loop while it runs, else `stop()`.
+    struct Lifecycle {
+        var descriptors: Descriptors
+        var running = false
+        var stopped = false
     }
 
     /// The reader thread's state. Only that thread touches it after `start` (init runs before).
@@ -89,31 +122,38 @@ public final class InboxWatcher: Sendable {
         let root: String
         let inotifyFD: Int32
         let wakeRead: Int32
-        let wakeWrite: Int32
+        let rootWD: Int32
+        let lifecycle: Mutex<Lifecycle>
         var deliver: (@Sendable ([InboxEvent]) -> Void)?
         /// Watch descriptor → folder path relative to the root ("" is the root).
         var folders: [Int32: String]
         /// Events produced outside a read (watch failures while adding), delivered with the next batch.
         var early: [InboxEvent] = []
 
-        init(root: String, rootWD: Int32, inotifyFD: Int32, wakeRead: Int32, wakeWrite: Int32) {
+        init(root: String, rootWD: Int32, descriptors: Descriptors) {
             self.root = root
-            self.inotifyFD = inotifyFD
-            self.wakeRead = wakeRead
-            self.wakeWrite = wakeWrite
+            inotifyFD = descriptors.inotify
+            wakeRead = descriptors.wakeRead
+            self.rootWD = rootWD
+            lifecycle = Mutex(Lifecycle(descriptors: descriptors))
             folders = [rootWD: ""]
         }
 
         /// Adds watches for every folder below `relative` (not the root itself).
         func watchTree(below relative: String) {
             for folder in InboxTree.walk(root: root, subtree: relative).directories where !folder.isEmpty {
-                let wd = inotify_add_watch(inotifyFD, root + "/" + folder, InboxWatcher.fileMask)
+                // The folder is opened without following a link at any level, and the watch is set
+                // on what was opened (through /proc), so a folder swapped for a link is never watched.
+                guard case .success(let fd) = ArticleFileReader.openFolder(folder, in: root) else { continue }
+                let wd = inotify_add_watch(inotifyFD, "/proc/self/fd/\(fd)", InboxWatcher.fileMask)
+                let err = errno
+                close(fd)
                 if wd >= 0 {
                     folders[wd] = folder
                 } else {
-                    let reason = errno == ENOSPC
+                    let reason = err == ENOSPC
                         ? "the inotify watch limit is reached; raise the sysctl fs.inotify.max_user_watches (newsd rescans this folder periodically meanwhile)"
-                        : String(cString: strerror(errno))
+                        : String(cString: strerror(err))
                     early.append(.unwatched(path: folder, reason: reason))
                 }
             }
@@ -128,11 +168,19 @@ public final class InboxWatcher: Sendable {
         }
 
         func run() {
-            defer {
-                close(inotifyFD)
-                close(wakeRead)
-                close(wakeWrite)
+            let ending = loop()
+            let unasked = lifecycle.withLock { state -> Bool in
+                state.running = false
+                state.descriptors.closeAll()
+                defer { state.stopped = true }
+                return !state.stopped
             }
+            // Said last, after the descriptors are closed: whoever hears it may start a new watcher.
+            if unasked { deliver?([.inboxGone(reason: ending)]) }
+        }
+
+        /// Reads events until asked to stop or the inbox can no longer be watched; returns why it ended.
+        private func loop() -> String {
             if !early.isEmpty { deliver?(early); early.removeAll() }
             // Large enough for about a thousand events per read, which is what makes group commit possible.
             let capacity = 64 * 1024
@@ -142,14 +190,24 @@ public final class InboxWatcher: Sendable {
                        pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
             while true {
                 let ready = poll(&fds, 2, -1)
-                if ready < 0 { if errno == EINTR { continue } else { return } }
-                if fds[1].revents != 0 { return }
+                if ready < 0 {
+                    if errno == EINTR { continue }
+                    return "waiting for inotify failed: \(String(cString: strerror(errno)))"
+                }
+                if fds[1].revents != 0 { return "stopped" }
                 let count = read(inotifyFD, buffer, capacity)
-                if count < 0 { if errno == EAGAIN || errno == EINTR { continue } else { return } }
+                if count < 0 {
+                    if errno == EAGAIN || errno == EINTR { continue }
+                    return "reading inotify failed: \(String(cString: strerror(errno)))"
+                }
                 var events = decode(buffer, count: count)
                 if !early.isEmpty { events = early + events; early.removeAll() }
+                if let gone = events.lazy.compactMap({ if case .inboxGone(let reason) = $0 { reason } else { nil } }).first {
+                    events.removeAll { if case .inboxGone = $0 { true } else { false } }
+                    if !events.isEmpty { deliver?(events) }
+                    return gone
+                }
                 if !events.isEmpty { deliver?(events) }
-                if events.contains(.inboxGone) { return }
             }
         }
 
@@ -172,10 +230,17 @@ public final class InboxWatcher: Sendable {
                 offset += header + length
 
                 if mask & UInt32(IN_Q_OVERFLOW) != 0 { events.append(.overflow); continue }
-                if mask & UInt32(IN_IGNORED) != 0 { folders.removeValue(forKey: wd); continue }
+                if wd == rootWD && mask & UInt32(IN_UNMOUNT) != 0 {
+                    events.append(.inboxGone(reason: "the inbox's file system was unmounted")); continue
+                }
+                if mask & UInt32(IN_IGNORED) != 0 {
+                    folders.removeValue(forKey: wd)
+                    if wd == rootWD { events.append(.inboxGone(reason: "the inbox is no longer watched (deleted or unmounted)")) }
+                    continue
+                }
                 guard let folder = folders[wd] else { continue }
                 if mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF) != 0 {
-                    if folder.isEmpty { events.append(.inboxGone) }
+                    if folder.isEmpty { events.append(.inboxGone(reason: "the inbox was deleted or moved away")) }
                     continue
                 }
                 guard !nameBytes.isEmpty else { continue }
@@ -197,6 +262,13 @@ public final class InboxWatcher: Sendable {
                     } else if mask & UInt32(IN_DELETE | IN_MOVED_FROM) != 0 {
                         unwatchTree(path)
                         events.append(.directoryGone(path: path))
+                    } else if mask & UInt32(IN_ATTRIB) != 0 {
+                        // Permissions changed: a folder newsd could not read (or watch) may be
+                        // readable now, or the other way round. Watch again and compare.
+                        watchTree(below: path)
+                        events.append(contentsOf: early)
+                        early.removeAll()
+                        events.append(.directoryAppeared(path: path))
                     }
                     continue
                 }

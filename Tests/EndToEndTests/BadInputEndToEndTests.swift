@@ -37,7 +37,7 @@ struct BadInputEndToEndTests {
 
         var expected: [String: String] = [
             "empty.txt": "empty", "blank.txt": "whitespace-only", "binary.txt": "binary", "huge.txt": "too-large",
-            "fifo.txt": "not-regular", "link.txt": "not-regular", "socket.txt": "not-regular",
+            "fifo.txt": "not-regular", "link.txt": "symlink", "socket.txt": "not-regular",
             #"two\nlines.txt"#: "bad-name", #"caf\xE9.txt"#: "bad-name",
         ]
         if device { expected["device.txt"] = "not-regular" }

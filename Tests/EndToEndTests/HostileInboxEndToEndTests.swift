@@ -38,4 +38,103 @@ struct HostileInboxEndToEndTests {
         #expect(try daemon.client.status().failed == 0)
         #expect(try await daemon.stop() == 0)
     }
+
+    @Test("a folder swapped for a symbolic link while paused: nothing outside is read, walked or shown")
+    func swappedFolder() async throws {
+        let outside = TemporaryFolder("newsd-outside")
+        try "Outside secret\n\nThe bytes of a file outside the inbox.\n".write(toFile: outside.file("a.txt"), atomically: false, encoding: .utf8)
+        outside.folder("deeper")
+        try "Deeper secret\n\nAlso outside.\n".write(toFile: outside.file("deeper/b.txt"), atomically: false, encoding: .utf8)
+        let daemon = try await RunningDaemon()
+        let inbox = daemon.inbox
+        try FileManager.default.createDirectory(atPath: inbox + "/a", withIntermediateDirectories: true)
+        try "Inside article\n\nThe real text, kept in the inbox.\n".write(toFile: inbox + "/a/a.txt", atomically: false, encoding: .utf8)
+        #expect(try await daemon.waitForStatus { $0.articles == 1 && $0.state == "idle" })
+        let id = try daemon.client.search("inside").hits[0].id
+
+        _ = try daemon.client.control(.pause)
+        try FileManager.default.moveItem(atPath: inbox + "/a", toPath: inbox + "/a.old")
+        try FileManager.default.createSymbolicLink(atPath: inbox + "/a", withDestinationPath: outside.path)
+        // While paused the index still names a/a.txt: show --raw must not read through the link.
+        do {
+            let bytes = try daemon.client.rawArticle(id: id)
+            Issue.record("show --raw answered \(bytes.count) bytes through a symbolic link")
+        } catch {
+            #expect("\(error)".contains("none of its files can be read"), "\(error)")
+        }
+        _ = try daemon.client.control(.resume)
+        #expect(try await daemon.waitForStatus { $0.failed == 1 && $0.articles == 1 && $0.state == "idle" }, "log:\n\(daemon.log)")
+        _ = try daemon.client.control(.reconcile)
+        #expect(try await daemon.waitForStatus { $0.state == "idle" && $0.pending == 0 })
+        #expect(try daemon.client.search("secret").total == 0, "nothing from outside is indexed")
+        #expect(try daemon.client.search("inside").hits.first?.paths == ["a.old/a.txt"])
+        #expect(try daemon.client.failures().failures.map { "\($0.path) \($0.code)" } == ["a symlink"])
+        #expect(try daemon.client.rawArticle(id: id) == Array("Inside article\n\nThe real text, kept in the inbox.\n".utf8))
+        try await daemon.stop()
+    }
+
+    @Test("a vanished inbox is an error, not an empty inbox; newsd watches it again when it is back")
+    func vanishedInbox() async throws {
+        let daemon = try await RunningDaemon()
+        let inbox = daemon.inbox
+        try "First article\n\nAbout harbours.\n".write(toFile: inbox + "/one.txt", atomically: false, encoding: .utf8)
+        try "Second article\n\nAbout lighthouses.\n".write(toFile: inbox + "/two.txt", atomically: false, encoding: .utf8)
+        #expect(try await daemon.waitForStatus { $0.articles == 2 && $0.state == "idle" })
+        let away = daemon.root.file("inbox.away")
+
+        // Moved away: the index is kept, status says why, a reconcile changes nothing.
+        try FileManager.default.moveItem(atPath: inbox, toPath: away)
+        #expect(try await daemon.waitForStatus { $0.state == "error" && ($0.error ?? "").contains("inbox gone") }, "log:\n\(daemon.log)")
+        _ = try daemon.client.control(.reconcile)
+        #expect(try await daemon.waitForStatus { $0.pending == 0 })
+        #expect(try daemon.client.status().articles == 2)
+        #expect(try daemon.client.search("lighthouses").total == 1)
+        #expect(daemon.log.contains("event=inbox-gone"))
+
+        // Back: watched again and reconciled; files dropped now are seen at once.
+        try FileManager.default.moveItem(atPath: away, toPath: inbox)
+        #expect(try await daemon.waitForStatus(timeout: .seconds(10)) { $0.state == "idle" && $0.error == nil }, "log:\n\(daemon.log)")
+        try "Third article\n\nAbout ferries.\n".write(toFile: inbox + "/three.txt", atomically: false, encoding: .utf8)
+        #expect(try await daemon.waitForStatus { $0.articles == 3 }, "log:\n\(daemon.log)")
+
+        // Deleted (its files first, each leaving the index) and created anew: watched again.
+        try FileManager.default.removeItem(atPath: inbox)
+        #expect(try await daemon.waitForStatus { $0.state == "error" })
+        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: false)
+        try "Fourth article\n\nAbout tides.\n".write(toFile: inbox + "/four.txt", atomically: false, encoding: .utf8)
+        #expect(try await daemon.waitForStatus(timeout: .seconds(10)) { $0.state == "idle" && $0.articles == 1 }, "log:\n\(daemon.log)")
+        #expect(try daemon.client.search("tides").total == 1)
+        #expect(try await daemon.stop() == 0)
+    }
+
+    @Test("an unreadable folder keeps its articles and is a permission-denied failure until it is readable again")
+    func unreadableFolder() async throws {
+        guard getuid() == 0 else { Issue.record("needs root, to run newsd as another user"); return }
+        // Root reads everything, so run newsd as `nobody`, as the systemd unit runs it as `newsd`.
+        let root = TemporaryFolder("newsd-unreadable-folder")
+        chmod(root.path, 0o777)
+        let inbox = root.folder("inbox")
+        chmod(inbox, 0o777)
+        try FileManager.default.createDirectory(atPath: inbox + "/world", withIntermediateDirectories: false)
+        chmod(inbox + "/world", 0o755)
+        try "World news\n\nA report on glaciers.\n".write(toFile: inbox + "/world/a.txt", atomically: false, encoding: .utf8)
+        let socket = root.file("newsd.sock")
+        let process = try RunningDaemon.launchCommand(
+            "/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", BuiltProducts.newsd,
+                                 "--inbox", inbox, "--state-dir", root.file("state"), "--socket", socket],
+            logPath: root.file("newsd.log"))
+        defer { process.terminate(); process.waitUntilExit() }
+        let client = NewsClient(socketPath: socket)
+        #expect(try await waitUntil { (try? client.status()).map { $0.articles == 1 && $0.state == "idle" } ?? false })
+        chmod(inbox + "/world", 0o000)
+        #expect(try await waitUntil { (try? client.status())?.failed == 1 })
+        #expect(try client.failures().failures.map { "\($0.path) \($0.code)" } == ["world permission-denied"])
+        _ = try client.control(.reconcile)
+        #expect(try await waitUntil { (try? client.status()).map { $0.pending == 0 && $0.state == "idle" } ?? false })
+        #expect(try client.status().articles == 1, "the folder's articles stay")
+        #expect(try client.search("glaciers").total == 1)
+        chmod(inbox + "/world", 0o755)
+        #expect(try await waitUntil { (try? client.status())?.failed == 0 })
+        #expect(try client.status().articles == 1)
+    }
 }

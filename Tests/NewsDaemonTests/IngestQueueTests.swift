@@ -1,3 +1,4 @@
+import Foundation
 @testable import NewsDaemon
 import NewsIndex
 import NewsSystem
@@ -78,7 +79,7 @@ struct ChangeReaderTests {
 
     @Test("a file deleted between the event and the read is removed if it was indexed, else ignored")
     func deletedBeforeRead() {
-        guard case .remove(let path) = reader.change(for: "gone.txt", known: someStamp) else {
+        guard case .change(.remove(let path)) = reader.change(for: "gone.txt", known: someStamp) else {
             Issue.record("expected a removal"); return
         }
         #expect(path == "gone.txt")
@@ -88,7 +89,7 @@ struct ChangeReaderTests {
     @Test("an unchanged stamp is skipped unless a reread is asked for")
     func stamps() throws {
         try folder.write("Head\n\nBody", to: "a.txt")
-        guard case .upsert(_, let stamp, _) = reader.change(for: "a.txt", known: nil) else { Issue.record("expected an upsert"); return }
+        guard case .change(.upsert(_, let stamp, _)) = reader.change(for: "a.txt", known: nil) else { Issue.record("expected an upsert"); return }
         #expect(reader.change(for: "a.txt", known: stamp) == nil)
         #expect(reader.change(for: "a.txt", known: stamp, reread: true) != nil)
     }
@@ -99,7 +100,28 @@ struct ChangeReaderTests {
         try folder.write("x", to: "draft.txt.part")
         #expect(reader.change(for: "photo.jpg", known: nil) == nil)
         #expect(reader.change(for: "draft.txt.part", known: nil) == nil)
-        guard case .remove = reader.change(for: "photo.jpg", known: someStamp) else { Issue.record("expected a removal"); return }
+        guard case .change(.remove) = reader.change(for: "photo.jpg", known: someStamp) else { Issue.record("expected a removal"); return }
+    }
+
+    @Test("a symbolic link is a failure of its own; nothing behind it is read")
+    func links() throws {
+        let outside = TemporaryFolder("newsd-outside")
+        try outside.write("Secret\n\nbody", to: "secret.txt")
+        try FileManager.default.createSymbolicLink(atPath: folder.file("link.txt"), withDestinationPath: outside.file("secret.txt"))
+        try FileManager.default.createSymbolicLink(atPath: folder.file("dir"), withDestinationPath: outside.path)
+        guard case .change(.failed(_, _, let code, _)) = reader.change(for: "link.txt", known: nil) else { Issue.record("expected a failure"); return }
+        #expect(code == "symlink")
+        guard case .change(.remove) = reader.change(for: "dir/secret.txt", known: someStamp) else { Issue.record("expected a removal"); return }
+        #expect(reader.change(for: "dir/secret.txt", known: nil) == nil)
+    }
+
+    @Test("a missing inbox keeps what is indexed and asks for a retry")
+    func missingInbox() {
+        let gone = ChangeReader(inbox: folder.file("gone"), policy: .init(), maxFileBytes: 1000)
+        guard case .retry(_, let error)? = gone.change(for: "a.txt", known: someStamp) else {
+            Issue.record("expected a retry, not a removal"); return
+        }
+        #expect(error.code == "inbox-gone")
     }
 }
 

@@ -67,7 +67,32 @@ struct InboxWatcherTests {
         let log = EventLog()
         watcher.start { log.append($0) }
         try FileManager.default.removeItem(atPath: inner)
-        #expect(try await waitUntil { log.contains(.inboxGone) })
+        #expect(try await waitUntil { log.all.contains { if case .inboxGone = $0 { true } else { false } } })
+        // The loop has ended and closed its descriptors; stopping now touches none of them.
+        let probe = open("/dev/null", O_RDONLY)
+        watcher.stop()
+        watcher.stop()
+        #expect(fcntl(probe, F_GETFD) >= 0, "a descriptor opened after the loop ended is still open")
+        close(probe)
+    }
+
+    @Test("a symbolic link to a folder is reported, and nothing behind it is watched")
+    func linkedFolderIsNotWatched() async throws {
+        let outside = TemporaryFolder("newsd-outside")
+        outside.folder("deeper")
+        try FileManager.default.createSymbolicLink(atPath: folder.file("early"), withDestinationPath: outside.path)
+        let (watcher, log) = try watch()
+        defer { watcher.stop() }
+        folder.folder("a")
+        #expect(try await waitUntil { log.contains(.directoryAppeared(path: "a")) })
+        try FileManager.default.moveItem(atPath: folder.file("a"), toPath: folder.file("a.old"))
+        try FileManager.default.createSymbolicLink(atPath: folder.file("a"), withDestinationPath: outside.path)
+        #expect(try await waitUntil { log.contains(.changed(path: "a")) })
+        try outside.write("Secret\n\nnot in the inbox", to: "secret.txt")
+        try outside.write("Secret\n\nnot in the inbox", to: "deeper/secret.txt")
+        try folder.write("Marker\n\nin the inbox", to: "marker.txt")
+        #expect(try await waitUntil { log.contains(.changed(path: "marker.txt")) })
+        #expect(!log.all.contains { "\($0)".contains("secret") })
     }
 
     @Test("watching a missing folder fails with a clear message")
@@ -90,38 +115,82 @@ struct ArticleFileReaderTests {
         folder.folder("sub")
         #expect(mkfifo(folder.file("pipe.txt"), 0o644) == 0)
         try FileManager.default.createSymbolicLink(atPath: folder.file("link.txt"), withDestinationPath: "/etc/passwd")
-        if case .regular(let size, _, _) = ArticleFileReader.kind(of: folder.file("a.txt")) { #expect(size == 1) } else { Issue.record("not regular") }
-        #expect(ArticleFileReader.kind(of: folder.file("sub")) == .directory)
-        #expect(ArticleFileReader.kind(of: folder.file("pipe.txt")) == .other("a named pipe (FIFO)"))
-        #expect(ArticleFileReader.kind(of: folder.file("link.txt")) == .other("a symbolic link"))
-        #expect(ArticleFileReader.kind(of: folder.file("none.txt")) == .missing)
+        if case .regular(let size, _, _) = ArticleFileReader.kind(of: "a.txt", in: folder.path) { #expect(size == 1) } else { Issue.record("not regular") }
+        #expect(ArticleFileReader.kind(of: "sub", in: folder.path) == .directory)
+        #expect(ArticleFileReader.kind(of: "pipe.txt", in: folder.path) == .other("a named pipe (FIFO)"))
+        #expect(ArticleFileReader.kind(of: "link.txt", in: folder.path) == .symlink)
+        #expect(ArticleFileReader.kind(of: "none.txt", in: folder.path) == .missing)
+        #expect(ArticleFileReader.kind(of: "sub/none.txt", in: folder.path) == .missing)
+        if case .unreachable(let error) = ArticleFileReader.kind(of: "a.txt", in: folder.file("gone")) {
+            #expect(error.code == "inbox-gone" && error.isTransient)
+        } else {
+            Issue.record("a missing inbox is not a missing file")
+        }
+    }
+
+    @Test("a folder on the way that is a symbolic link is never walked through")
+    func linkedFolders() throws {
+        let outside = TemporaryFolder("newsd-outside")
+        try outside.write("Secret\n\nbody", to: "secret.txt")
+        outside.folder("deeper")
+        try outside.write("Deeper\n\nbody", to: "deeper/x.txt")
+        try FileManager.default.createSymbolicLink(atPath: folder.file("a"), withDestinationPath: outside.path)
+        #expect(ArticleFileReader.kind(of: "a/secret.txt", in: folder.path) == .missing)
+        #expect(ArticleFileReader.kind(of: "a", in: folder.path) == .symlink)
+        #expect { try ArticleFileReader.read("a/secret.txt", in: folder.path, maxBytes: 100) } throws: { ($0 as? FileReadError)?.code == "missing" }
+        #expect { try ArticleFileReader.read("a/deeper/x.txt", in: folder.path, maxBytes: 100) } throws: { ($0 as? FileReadError)?.code == "missing" }
+        let listing = InboxTree.walk(root: folder.path)
+        #expect(listing.entries == ["a"], "the link is an entry (a failure), never a folder to walk")
+        #expect(InboxTree.walk(root: folder.path, subtree: "a").entries.isEmpty)
+    }
+
+    @Test("a missing inbox is listed as unreadable, never as empty")
+    func missingInbox() {
+        let listing = InboxTree.walk(root: folder.file("gone"))
+        #expect(listing.entries.isEmpty)
+        #expect(listing.unreadable[""]?.code == "inbox-gone")
     }
 
     @Test("reading never blocks on a FIFO and never follows a symlink")
     func safeReads() throws {
         #expect(mkfifo(folder.file("pipe.txt"), 0o644) == 0)
         try FileManager.default.createSymbolicLink(atPath: folder.file("link.txt"), withDestinationPath: "/etc/passwd")
-        #expect(throws: FileReadError.self) { try ArticleFileReader.read(path: folder.file("pipe.txt"), maxBytes: 100) }
-        #expect(throws: FileReadError.self) { try ArticleFileReader.read(path: folder.file("link.txt"), maxBytes: 100) }
+        #expect(throws: FileReadError.self) { try ArticleFileReader.read("pipe.txt", in: folder.path, maxBytes: 100) }
+        #expect { try ArticleFileReader.read("link.txt", in: folder.path, maxBytes: 100) } throws: { ($0 as? FileReadError)?.code == "symlink" }
     }
 
     @Test("files over the limit are refused with the sizes in the message")
     func tooLarge() throws {
         try folder.write(String(repeating: "x", count: 200), to: "big.txt")
         #expect {
-            try ArticleFileReader.read(path: folder.file("big.txt"), maxBytes: 100)
+            try ArticleFileReader.read("big.txt", in: folder.path, maxBytes: 100)
         } throws: { error in
             (error as? FileReadError)?.code == "too-large" && "\(error)".contains("200 bytes") && "\(error)".contains("max_file_bytes")
         }
-        let small = try ArticleFileReader.read(path: folder.file("big.txt"), maxBytes: 1000)
+        let small = try ArticleFileReader.read("big.txt", in: folder.path, maxBytes: 1000)
         #expect(small.bytes.count == 200)
     }
 
-    @Test("listing a folder")
-    func listing() throws {
-        try folder.write("x", to: "a.txt")
-        try folder.write("x", to: ".hidden")
-        #expect(try ArticleFileReader.list(directory: folder.path).sorted() == [".hidden", "a.txt"])
+    @Test("paths deeper than PATH_MAX are read, one folder at a time")
+    func deepPaths() throws {
+        var relative = ""
+        let component = String(repeating: "d", count: 200)
+        for _ in 0..<25 {
+            relative += (relative.isEmpty ? "" : "/") + component
+            guard case .success(let parent) = ArticleFileReader.openFolder(String(relative.split(separator: "/").dropLast().joined(separator: "/")), in: folder.path) else {
+                Issue.record("cannot open a parent folder"); return
+            }
+            #expect(mkdirat(parent, component, 0o755) == 0)
+            close(parent)
+        }
+        guard case .success(let deepest) = ArticleFileReader.openFolder(relative, in: folder.path) else { Issue.record("cannot open the deepest folder"); return }
+        let fd = openat(deepest, "deep.txt", O_CREAT | O_WRONLY, 0o644)
+        _ = "Deep\n\nbody".withCString { write(fd, $0, strlen($0)) }
+        close(fd)
+        close(deepest)
+        #expect((folder.path + "/" + relative).utf8.count > Int(PATH_MAX))
+        #expect(try ArticleFileReader.read(relative + "/deep.txt", in: folder.path, maxBytes: 100).bytes.count == 10)
+        #expect(InboxTree.walk(root: folder.path).entries == [relative + "/deep.txt"])
     }
 }
 
