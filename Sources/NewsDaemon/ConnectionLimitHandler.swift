@@ -18,8 +18,8 @@ final class ConnectionCount: Sendable {
     func release() { open.wrappingSubtract(1, ordering: .relaxed) }
 }
 
-/// Answers a connection over the limit with a JSON `503` and closes it, instead of letting idle
-/// clients take every descriptor newsd has. Sits after the HTTP codec.
+/// Answers a connection over the limit with a JSON `503` at once and closes it, instead of
+/// letting idle clients take every descriptor newsd has. Sits after the HTTP codec.
 final class ConnectionLimitHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -28,7 +28,7 @@ final class ConnectionLimitHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private let count: ConnectionCount
     private var admitted = false
-    private var answered = false
+    private var refused = false
 
     init(count: ConnectionCount) { self.count = count }
 
@@ -36,16 +36,26 @@ final class ConnectionLimitHandler: ChannelDuplexHandler, RemovableChannelHandle
     // activation order: each connection is counted exactly once.
     func handlerAdded(context: ChannelHandlerContext) {
         admitted = count.admit()
+        if !admitted && context.channel.isActive { refuse(context) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         count.release()
     }
 
+    func channelActive(context: ChannelHandlerContext) {
+        context.fireChannelActive()
+        if !admitted { refuse(context) }
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !admitted else { return context.fireChannelRead(data) }
-        guard case .head = unwrapInboundIn(data), !answered else { return }
-        answered = true
+        if admitted { context.fireChannelRead(data) }
+    }
+
+    /// Answers without waiting for the request (an idle client would hold its descriptor), then closes.
+    private func refuse(_ context: ChannelHandlerContext) {
+        guard !refused else { return }
+        refused = true
         let body = #"{"error":{"code":"too-many-connections","message":"newsd serves at most \#(count.limit) connections at once; close idle ones or try again","status":503}}"# + "\n"
         var buffer = context.channel.allocator.buffer(capacity: body.utf8.count)
         buffer.writeString(body)

@@ -57,6 +57,11 @@ public enum Daemon {
                 "socket_activated": "\(inherited != nil)",
             ])
         }
+        // Who may connect may query: owner and group only. The socket's mode comes from the umask
+        // at bind time, so the mask is narrowed until the server runs (chmod after listen left a
+        // window with the caller's umask).
+        let socketMask = SocketMask(previous: umask(0o117))
+        if inherited != nil { umask(socketMask.previous) }
         let server: any Service
         if let inherited {
             server = InheritedSocketServer(descriptor: inherited, responder: router.buildResponder(), connections: connections,
@@ -68,8 +73,8 @@ public enum Daemon {
                     additionalChannelHandlers: [ParserErrorJSONHandler(), ConnectionLimitHandler(count: connections)], idleTimeout: .seconds(30))),
                 configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "newsd"),
                 onServerRunning: { _ in
-                    // Who may connect may query: owner and group only.
-                    chmod(socketPath, 0o660)
+                    // Bound with the mask below: the socket never existed with wider permissions.
+                    umask(socketMask.previous)
                     await announceReady()
                 },
                 logger: logger
@@ -138,6 +143,11 @@ public enum Daemon {
             unlink(path)
         }
     }
+}
+
+/// The process's file-mode mask before the socket was bound.
+struct SocketMask: Sendable {
+    let previous: mode_t
 }
 
 /// An exclusive lock on the state folder: two daemons must never write one index.

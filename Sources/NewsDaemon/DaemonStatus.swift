@@ -40,6 +40,9 @@ public final class DaemonStatus: Sendable {
     /// Why writing to the index fails, while it does.
     var writeProblem: String? { state.withLock { $0.writeProblem } }
 
+    /// Why the inbox cannot be watched, while it cannot.
+    var inboxProblem: String? { state.withLock { $0.inboxProblem } }
+
     /// Records why the inbox cannot be watched (nil when it is back).
     func setInboxProblem(_ problem: String?) { state.withLock { $0.inboxProblem = problem } }
 

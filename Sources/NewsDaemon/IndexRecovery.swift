@@ -17,9 +17,12 @@ enum IndexRecovery {
             let detail: String
             switch error {
             case .corrupt(_, let reason): detail = reason
-            // Something that exists but cannot be opened as a database (a folder, an unreadable
-            // file) is treated like a damaged one: the inbox can rebuild it.
-            case .cannotOpen(_, let reason) where FileManager.default.fileExists(atPath: path): detail = reason
+            // Something at the index's path that is not a file at all (a folder) holds no index:
+            // moving it aside loses nothing. A file that cannot be opened (permissions, a full
+            // disk during a migration) is not proven damaged, and is never moved.
+            case .cannotOpen(_, let reason) where Self.isPresentButNotAFile(path): detail = reason
+            case .cannotOpen:
+                throw DaemonError(message: "\(error.description). newsd leaves the file as it is: fix the cause and start newsd again")
             default: throw DaemonError(message: error.description)
             }
             do {
@@ -30,6 +33,11 @@ enum IndexRecovery {
                 throw DaemonError(message: "the index \(path) is damaged (\(detail)) and cannot be replaced: \(error)")
             }
         }
+    }
+
+    private static func isPresentButNotAFile(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && info.st_mode & S_IFMT != S_IFREG
     }
 
     /// Checks every page of the index; a damaged one is replaced with an empty one, which the

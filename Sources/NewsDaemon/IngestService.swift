@@ -172,6 +172,9 @@ final class IngestService: Service {
                     }
                     status.setWriteProblem(error.description)
                     queue.requeue(batch)
+                    logger.debug("retrying the write after a pause", metadata: [
+                        "event": "write-retry", "retry_in_seconds": "\(backoff.components.seconds)",
+                    ])
                     await pause(for: backoff)
                     backoff = min(backoff * 2, .seconds(60))
                 default:
@@ -254,6 +257,13 @@ final class IngestService: Service {
     static let placementBudget = Duration.milliseconds(25)
 
     private func process(_ batch: IngestQueue.Batch) throws {
+        // While the inbox is gone, what stands at its path (nothing, or an empty mount point) is
+        // not the inbox: nothing is compared with it. The reconciliation when it is back covers
+        // whatever this batch asked for.
+        if let problem = status.inboxProblem {
+            logger.debug("not looking at the inbox while it is gone", metadata: ["event": "skipped", "error": "\(problem)", "items": "\(batch.items.count)"])
+            return
+        }
         var paths: [String] = []
         var nameChanges: [IndexChange] = []
         for item in batch.items {

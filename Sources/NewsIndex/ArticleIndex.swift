@@ -104,9 +104,16 @@ public final class ArticleIndex: Sendable {
         return aside
     }
 
-    /// Moves a database and its write-ahead log and shared-memory files to `<path>.corrupt-<time>`.
+    /// Moves a database and its write-ahead log and shared-memory files to `<path>.corrupt-<time>`
+    /// (with `-2`, `-3`… when that name is taken: an earlier copy is never overwritten).
     public static func moveAside(_ path: String) throws(IndexError) -> String {
-        let aside = path + ".corrupt-\(Int(Date().timeIntervalSince1970))"
+        let stem = path + ".corrupt-\(Int(Date().timeIntervalSince1970))"
+        var aside = stem
+        var number = 1
+        while ["", "-wal", "-shm"].contains(where: { FileManager.default.fileExists(atPath: aside + $0) }) {
+            number += 1
+            aside = stem + "-\(number)"
+        }
         for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
             guard rename(path + suffix, aside + suffix) == 0 else {
                 throw .cannotOpen(path: path, underlying: "the damaged database cannot be moved aside: \(String(cString: strerror(errno)))")

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import NewsClient
 import Testing
 import TestSupport
@@ -133,5 +134,29 @@ struct DaemonEndToEndTests {
         #expect(syntax.stderr.contains("unclosed quote at column 1"))
         #expect(try daemon.newsctl("find", "--limit", "0", "x").status == 2)
         #expect(try daemon.newsctl("frobnicate").status == 2)
+    }
+
+    @Test("the socket is created owner-and-group only, whatever the caller's umask: never wider, not even for a moment")
+    func socketModeFromTheStart() async throws {
+        let root = TemporaryFolder("newsd-umask")
+        let socket = root.file("newsd.sock")
+        // A watcher on its own thread looks at the socket the moment it appears.
+        let firstMode = Mutex<mode_t?>(nil)
+        let watcher = Thread {
+            let deadline = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < deadline {
+                var info = stat()
+                if lstat(socket, &info) == 0 { firstMode.withLock { $0 = info.st_mode & 0o777 }; return }
+            }
+        }
+        watcher.start()
+        let process = try RunningDaemon.launchCommand(
+            "/bin/sh", ["-c", "umask 000; exec \"$0\" \"$@\"", BuiltProducts.newsd, "--inbox", root.folder("inbox"),
+                        "--state-dir", root.file("state"), "--socket", socket],
+            logPath: root.file("newsd.log"))
+        defer { process.terminate(); process.waitUntilExit() }
+        #expect(try await waitUntil(timeout: .seconds(20)) { firstMode.withLock { $0 } != nil })
+        #expect(firstMode.withLock { $0 } == 0o660)
+        #expect(try await waitUntil { (try? NewsClient(socketPath: socket).status()) != nil })
     }
 }

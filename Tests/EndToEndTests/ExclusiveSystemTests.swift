@@ -104,4 +104,55 @@ struct ExclusiveSystemTests {
         #expect(try client.search("marker39").total == 1)
         #expect(try client.status().error == nil)
     }
+
+    @Test("a stop while the disk is full ends within seconds, not after the retry pause")
+    func stopWhileDiskFull() async throws {
+        guard getuid() == 0 else { Issue.record("needs root"); return }
+        let daemon = RestartableDaemon("newsd-diskfull-stop")
+        let mounted = try runProcess("/bin/mount", ["-t", "tmpfs", "-o", "size=400k", "tmpfs", daemon.root.folder("state")])
+        try #require(mounted.status == 0, "cannot mount a tmpfs: \(mounted.stderr)")
+        defer { _ = try? runProcess("/bin/umount", ["-l", daemon.stateDir]) }
+        try await daemon.start()
+        var words = ""
+        for n in 0..<3000 { words += "filler\(n) " }
+        for n in 0..<40 {
+            try "Big \(n)\n\n\(words) marker\(n)".write(toFile: daemon.inbox + "/big\(n).txt", atomically: false, encoding: .utf8)
+        }
+        // The pauses grow 1, 2, 4, 8 s: stop during the 8-second one.
+        #expect(try await waitUntil(timeout: .seconds(60)) { daemon.log.contains("retry_in_seconds=8") }, "log:\n\(daemon.log.suffix(3000))")
+        let stopped = ContinuousClock.now
+        let status = try await daemon.stop(timeout: .seconds(30))
+        #expect(ContinuousClock.now - stopped < .seconds(5), "took \(ContinuousClock.now - stopped)")
+        #expect(status == 0)
+    }
+
+    @Test("an unmounted inbox is an error that keeps the index; mounted again, it is watched and reconciled")
+    func unmountedInbox() async throws {
+        guard getuid() == 0 else { Issue.record("needs root"); return }
+        let daemon = RestartableDaemon("newsd-unmount")
+        let mounted = try runProcess("/bin/mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", daemon.inbox])
+        try #require(mounted.status == 0, "cannot mount a tmpfs: \(mounted.stderr)")
+        var unmounted = false
+        defer { if !unmounted { _ = try? runProcess("/bin/umount", ["-l", daemon.inbox]) } }
+        try "Mounted article\n\nAbout estuaries.\n".write(toFile: daemon.inbox + "/one.txt", atomically: false, encoding: .utf8)
+        try await daemon.start()
+        #expect(try await daemon.waitForStatus { $0.articles == 1 && $0.state == "idle" })
+        let unmount = try runProcess("/bin/umount", [daemon.inbox])
+        try #require(unmount.status == 0, "cannot unmount: \(unmount.stderr)")
+        unmounted = true
+        #expect(try await daemon.waitForStatus { $0.state == "error" && ($0.error ?? "").contains("inbox gone") }, "log:\n\(daemon.log)")
+        // The empty mount point left behind is not the inbox: nothing is removed.
+        _ = try daemon.client.control(.reconcile)
+        #expect(try await daemon.waitForStatus { $0.pending == 0 })
+        #expect(try daemon.client.status().articles == 1)
+        // Mounted again (a new, empty tmpfs with one new file): watched again and reconciled.
+        let again = try runProcess("/bin/mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", daemon.inbox])
+        try #require(again.status == 0, "cannot mount again: \(again.stderr)")
+        unmounted = false
+        try "Remounted article\n\nAbout deltas.\n".write(toFile: daemon.inbox + "/two.txt", atomically: false, encoding: .utf8)
+        #expect(try await daemon.waitForStatus(timeout: .seconds(10)) { $0.state == "idle" && $0.articles == 1 && $0.error == nil },
+                "log:\n\(daemon.log)")
+        #expect(try daemon.client.search("deltas").total == 1)
+        #expect(try await daemon.stop() == 0)
+    }
 }

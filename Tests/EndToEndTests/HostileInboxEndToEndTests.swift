@@ -137,4 +137,61 @@ struct HostileInboxEndToEndTests {
         #expect(try await waitUntil { (try? client.status())?.failed == 0 })
         #expect(try client.status().articles == 1)
     }
+
+    /// Connects to `socket` and returns the descriptor (-1 on failure).
+    static func connectUnix(_ socket: String) -> Int32 {
+        let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (offset, byte) in socket.utf8.enumerated() { buffer[offset] = byte }
+        }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        if connected != 0 { close(fd); return -1 }
+        return fd
+    }
+
+    /// Reads what arrives on `fd` until the peer closes it or `timeout` passes.
+    static func readAll(_ fd: Int32, timeout: Int32 = 5000) -> String {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, timeout) > 0 else { break }
+            let got = read(fd, &buffer, buffer.count)
+            if got <= 0 { break }
+            bytes += buffer[0..<got]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    @Test("idle connections cannot take newsd's descriptors: those over the cap get 503 at once, and ingest goes on")
+    func connectionFlood() async throws {
+        // 300 descriptors: newsd keeps 256 in reserve and serves at most 44 connections.
+        let root = TemporaryFolder("newsd-flood")
+        let inbox = root.folder("inbox")
+        let socket = root.file("newsd.sock")
+        let logPath = root.file("newsd.log")
+        let process = try RunningDaemon.launchCommand(
+            "/usr/bin/prlimit", ["--nofile=300:300", BuiltProducts.newsd, "--inbox", inbox, "--state-dir", root.file("state"), "--socket", socket],
+            logPath: logPath)
+        defer { process.terminate(); process.waitUntilExit() }
+        let client = NewsClient(socketPath: socket)
+        #expect(try await waitUntil { (try? client.status()) != nil })
+        let connections = (0..<400).map { _ in Self.connectUnix(socket) }
+        defer { connections.filter { $0 >= 0 }.forEach { close($0) } }
+        #expect(connections.allSatisfy { $0 >= 0 })
+        // The last one is certainly over the cap: answered without a request, then closed.
+        let refused = Self.readAll(connections.last!)
+        #expect(refused.contains("503") && refused.contains("too-many-connections"), "\(refused)")
+        try "Flood article\n\nWritten while 400 clients hold connections.\n".write(toFile: inbox + "/flood.txt", atomically: false, encoding: .utf8)
+        let log = { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+        #expect(try await waitUntil { log().contains("article_path=flood.txt") }, "log:\n\(log().suffix(3000))")
+        #expect(!log().contains("Too many open files"), "log:\n\(log().suffix(3000))")
+        connections.filter { $0 >= 0 }.forEach { close($0) }
+        #expect(try await waitUntil { (try? client.status())?.articles == 1 })
+        #expect(try client.status().failed == 0)
+    }
 }

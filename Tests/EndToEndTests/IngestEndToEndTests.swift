@@ -211,6 +211,30 @@ struct IngestEndToEndTests {
         #expect(try String(contentsOfFile: log, encoding: .utf8).contains("event=index-corrupt"))
     }
 
+    @Test("an index newsd may not open is left in place, never moved aside, and newsd says why")
+    func forbiddenDatabase() async throws {
+        guard getuid() == 0 else { Issue.record("needs root, to run newsd as another user"); return }
+        let root = TemporaryFolder("newsd-forbidden-index")
+        chmod(root.path, 0o777)
+        let inbox = root.folder("inbox")
+        let state = root.folder("state")
+        chmod(state, 0o777)
+        let arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", BuiltProducts.newsd,
+                         "--inbox", inbox, "--state-dir", state, "--socket", root.file("newsd.sock")]
+        let first = try RunningDaemon.launchCommand("/usr/bin/setpriv", arguments, logPath: root.file("first.log"))
+        let client = NewsClient(socketPath: root.file("newsd.sock"))
+        #expect(try await waitUntil { (try? client.status()) != nil })
+        kill(first.processIdentifier, SIGTERM)
+        first.waitUntilExit()
+        let database = state + "/index.sqlite"
+        #expect(chmod(database, 0o000) == 0)
+        let second = try runProcess("/usr/bin/setpriv", arguments)
+        #expect(second.status != 0)
+        #expect(second.stderr.contains("cannot open the index database") && second.stderr.contains("leaves the file as it is"), "\(second.stderr)")
+        #expect(FileManager.default.fileExists(atPath: database))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state).filter { $0.contains(".corrupt-") }.isEmpty)
+    }
+
     @Test("a database from a newer newsd is refused, never overwritten")
     func newerDatabase() async throws {
         let first = try await RunningDaemon()

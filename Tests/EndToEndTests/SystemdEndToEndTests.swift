@@ -105,6 +105,9 @@ struct SystemdEndToEndTests {
         #expect(try await waitUntil { daemon.log.contains("event=reloaded") })
         try big.write(toFile: daemon.inbox + "/a.txt", atomically: false, encoding: .utf8)
         #expect(try await daemon.waitForStatus { $0.failed == 0 && $0.articles == 1 })
+        // The control routes follow the reloaded limit too: show --raw reads the 250-byte file.
+        let id = try daemon.client.search("enough").hits[0].id
+        #expect(try daemon.client.rawArticle(id: id) == Array(big.utf8))
 
         try "max_file_bytes: lots\n".write(toFile: config, atomically: false, encoding: .utf8)
         kill(daemon.process.processIdentifier, SIGHUP)

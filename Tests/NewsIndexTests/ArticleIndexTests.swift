@@ -186,6 +186,13 @@ struct ArticleIndexTests {
         let aside = try index.replaceDamaged()
         #expect(aside.hasPrefix(databasePath + ".corrupt-"))
         #expect(FileManager.default.fileExists(atPath: aside), "the damaged file is kept for inspection")
+        // A second copy moved aside in the same second gets a name of its own.
+        try Data("second".utf8).write(to: URL(fileURLWithPath: databasePath + ".other"))
+        let second = try ArticleIndex.moveAside(databasePath + ".other")
+        try Data("third".utf8).write(to: URL(fileURLWithPath: databasePath + ".other"))
+        let third = try ArticleIndex.moveAside(databasePath + ".other")
+        #expect(second != third)
+        #expect(try String(contentsOfFile: second, encoding: .utf8) == "second", "an earlier copy is never overwritten")
         try index.verify()
         #expect(try index.counts() == (articles: 0, files: 0, failed: 0))
         try index.apply([.upsert(path: "b.txt", stamp: stamp(2), article: article("Rebuilt", "Into a new file."))], now: 2)
