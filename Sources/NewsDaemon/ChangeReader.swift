@@ -40,11 +40,11 @@ struct ChangeReader: Sendable {
             // A folder on the way cannot be read: what the index holds below it stays, and the
             // folder itself is recorded when it is scanned.
             return error.isTransient ? .retry(path: name, error) : nil
-        case .regular(let size, let inode, let mtimeNs):
+        case .regular(let size, let inode, let mtimeNs, let ctimeNs):
             // Regular files that are not articles (a README, a photo) are left alone;
             // a file renamed away from .txt leaves the index like a deleted one.
             if !policy.isArticle(fileName) { return known == nil ? nil : .change(.remove(path: name)) }
-            let stamp = FileStamp(inode: inode, size: size, mtimeNs: mtimeNs)
+            let stamp = FileStamp(inode: inode, size: size, mtimeNs: mtimeNs, ctimeNs: ctimeNs)
             if known == stamp && !reread { return nil }
             return read(name: name)
         }
@@ -57,19 +57,19 @@ struct ChangeReader: Sendable {
     }
 
     private func read(name: String) -> Reading {
-        let file: (bytes: [UInt8], size: Int64, inode: UInt64, mtimeNs: Int64)
+        let file: ArticleFileReader.Contents
         do {
             file = try ArticleFileReader.read(name, in: inbox, maxBytes: maxFileBytes)
         } catch {
             if error.code == "missing" { return .change(.remove(path: name)) }
             if error.isTransient { return .retry(path: name, error) }
             var info = FileStamp(inode: 0, size: 0, mtimeNs: 0)
-            if case .regular(let size, let inode, let mtimeNs) = ArticleFileReader.kind(of: name, in: inbox) {
-                info = FileStamp(inode: inode, size: size, mtimeNs: mtimeNs)
+            if case .regular(let size, let inode, let mtimeNs, let ctimeNs) = ArticleFileReader.kind(of: name, in: inbox) {
+                info = FileStamp(inode: inode, size: size, mtimeNs: mtimeNs, ctimeNs: ctimeNs)
             }
             return .change(.failed(path: name, stamp: info, code: error.code, reason: error.description))
         }
-        let stamp = FileStamp(inode: file.inode, size: file.size, mtimeNs: file.mtimeNs)
+        let stamp = FileStamp(inode: file.inode, size: file.size, mtimeNs: file.mtimeNs, ctimeNs: file.ctimeNs)
         switch ArticleParser.parse(file.bytes) {
         case .success(let parsed):
             let fileDay = CalendarDay(unixSeconds: FileTime.seconds(nanoseconds: file.mtimeNs))

@@ -155,9 +155,9 @@ public final class ArticleIndex: Sendable {
                 case .failed(let path, let stamp, let code, let reason):
                     if let old = try detachFile(db, path: path) { orphanCandidates.insert(old) }
                     try db.execute(sql: """
-                        INSERT OR REPLACE INTO failure(path, code, reason, inode, size, mtimeNs, failedAt)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [path, code, reason, Int64(bitPattern: stamp.inode), stamp.size, stamp.mtimeNs, now])
+                        INSERT OR REPLACE INTO failure(path, code, reason, inode, size, mtimeNs, ctimeNs, failedAt)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [path, code, reason, Int64(bitPattern: stamp.inode), stamp.size, stamp.mtimeNs, stamp.ctimeNs, now])
                     applied.append(AppliedChange(path: path, outcome: .failed, articleId: nil, failure: (code, reason)))
                 case .remove(let path):
                     let old = try detachFile(db, path: path)
@@ -228,8 +228,8 @@ public final class ArticleIndex: Sendable {
         }
         if let previous, previous != articleId { orphans.insert(previous) }
         try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO file(path, articleId, inode, size, mtimeNs) VALUES (?, ?, ?, ?, ?)
-            """).execute(arguments: [path, articleId, Int64(bitPattern: stamp.inode), stamp.size, stamp.mtimeNs])
+            INSERT OR REPLACE INTO file(path, articleId, inode, size, mtimeNs, ctimeNs) VALUES (?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [path, articleId, Int64(bitPattern: stamp.inode), stamp.size, stamp.mtimeNs, stamp.ctimeNs])
         try db.cachedStatement(sql: "DELETE FROM failure WHERE path = ?").execute(arguments: [path])
         return AppliedChange(path: path, outcome: outcome, articleId: articleId, encoding: article.encoding)
     }
@@ -300,9 +300,9 @@ public final class ArticleIndex: Sendable {
         return try pool.read { db in
             var stamps: [String: FileStamp] = [:]
             for table in ["file", "failure"] {
-                let rows = try Row.fetchCursor(db, sql: "SELECT path, inode, size, mtimeNs FROM \(table) \(filter)", arguments: arguments)
+                let rows = try Row.fetchCursor(db, sql: "SELECT path, inode, size, mtimeNs, ctimeNs FROM \(table) \(filter)", arguments: arguments)
                 while let row = try rows.next() {
-                    stamps[row[0]] = FileStamp(inode: UInt64(bitPattern: row[1]), size: row[2], mtimeNs: row[3])
+                    stamps[row[0]] = FileStamp(inode: UInt64(bitPattern: row[1]), size: row[2], mtimeNs: row[3], ctimeNs: row[4])
                 }
             }
             return stamps
@@ -322,9 +322,9 @@ public final class ArticleIndex: Sendable {
     /// Recorded failures, ordered by path.
     public func failures(limit: Int = 1000) throws -> [FailureRecord] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT path, code, reason, inode, size, mtimeNs FROM failure ORDER BY path LIMIT ?", arguments: [limit]).map {
+            try Row.fetchAll(db, sql: "SELECT path, code, reason, inode, size, mtimeNs, ctimeNs FROM failure ORDER BY path LIMIT ?", arguments: [limit]).map {
                 FailureRecord(path: $0[0], code: $0[1], reason: $0[2],
-                              stamp: FileStamp(inode: UInt64(bitPattern: $0[3]), size: $0[4], mtimeNs: $0[5]))
+                              stamp: FileStamp(inode: UInt64(bitPattern: $0[3]), size: $0[4], mtimeNs: $0[5], ctimeNs: $0[6]))
             }
         }
     }
@@ -383,8 +383,8 @@ extension ArticleIndex {
             var stamps: [String: FileStamp] = [:]
             for path in paths {
                 for table in ["file", "failure"] {
-                    if let row = try Row.fetchOne(db, sql: "SELECT inode, size, mtimeNs FROM \(table) WHERE path = ?", arguments: [path]) {
-                        stamps[path] = FileStamp(inode: UInt64(bitPattern: row[0]), size: row[1], mtimeNs: row[2])
+                    if let row = try Row.fetchOne(db, sql: "SELECT inode, size, mtimeNs, ctimeNs FROM \(table) WHERE path = ?", arguments: [path]) {
+                        stamps[path] = FileStamp(inode: UInt64(bitPattern: row[0]), size: row[1], mtimeNs: row[2], ctimeNs: row[3])
                     }
                 }
             }

@@ -5,11 +5,15 @@ public struct FileStamp: Sendable, Equatable, Hashable {
     public var size: Int64
     /// Modification time in nanoseconds since the epoch.
     public var mtimeNs: Int64
+    /// Status-change time (ctime) in nanoseconds: it moves with every change to the inode, a
+    /// `chmod` or `chown` included, so a permission change missed during a crash is still seen.
+    public var ctimeNs: Int64
 
-    public init(inode: UInt64, size: Int64, mtimeNs: Int64) {
+    public init(inode: UInt64, size: Int64, mtimeNs: Int64, ctimeNs: Int64 = 0) {
         self.inode = inode
         self.size = size
         self.mtimeNs = mtimeNs
+        self.ctimeNs = ctimeNs
     }
 }
 

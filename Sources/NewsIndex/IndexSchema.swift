@@ -128,6 +128,14 @@ enum IndexSchema {
             // No query orders or filters by ingest time; the index only cost every insert a B-tree update.
             try db.execute(sql: "DROP INDEX article_ingestedAt")
         }
+        migrator.registerMigration("v7-ctime-in-stamps") { db in
+            // -1 matches no file: every file is read once more after the upgrade, and from then
+            // on a permission change missed during a crash is seen at the next start.
+            try db.execute(sql: """
+                ALTER TABLE file ADD COLUMN ctimeNs INTEGER NOT NULL DEFAULT -1;
+                ALTER TABLE failure ADD COLUMN ctimeNs INTEGER NOT NULL DEFAULT -1;
+                """)
+        }
         return migrator
     }
 

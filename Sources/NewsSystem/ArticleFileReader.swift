@@ -5,7 +5,7 @@ import NewsCore
 public enum FileKind: Sendable, Equatable {
     /// Nothing there, or a folder on the way is gone or is no longer a real folder.
     case missing
-    case regular(size: Int64, inode: UInt64, mtimeNs: Int64)
+    case regular(size: Int64, inode: UInt64, mtimeNs: Int64, ctimeNs: Int64)
     case directory
     /// A symbolic link: never followed, whatever it points at.
     case symlink
@@ -101,8 +101,7 @@ public enum ArticleFileReader {
     private static func kind(_ info: stat) -> FileKind {
         switch info.st_mode & S_IFMT {
         case S_IFREG:
-            return .regular(size: Int64(info.st_size), inode: UInt64(info.st_ino),
-                            mtimeNs: FileTime.nanoseconds(seconds: Int64(info.st_mtim.tv_sec), nanoseconds: Int64(info.st_mtim.tv_nsec)))
+            return .regular(size: Int64(info.st_size), inode: UInt64(info.st_ino), mtimeNs: modification(info), ctimeNs: statusChange(info))
         case S_IFDIR: return .directory
         case S_IFLNK: return .symlink
         case S_IFIFO: return .other("a named pipe (FIFO)")
@@ -112,8 +111,19 @@ public enum ArticleFileReader {
         }
     }
 
+    private static func modification(_ info: stat) -> Int64 {
+        FileTime.nanoseconds(seconds: Int64(info.st_mtim.tv_sec), nanoseconds: Int64(info.st_mtim.tv_nsec))
+    }
+
+    private static func statusChange(_ info: stat) -> Int64 {
+        FileTime.nanoseconds(seconds: Int64(info.st_ctim.tv_sec), nanoseconds: Int64(info.st_ctim.tv_nsec))
+    }
+
+    /// What `read` returns: the bytes and the stamp of what was read.
+    public typealias Contents = (bytes: [UInt8], size: Int64, inode: UInt64, mtimeNs: Int64, ctimeNs: Int64)
+
     /// Reads the whole file at `relative`, returning its bytes and the stamp of what was read.
-    public static func read(_ relative: String, in root: String, maxBytes: Int64) throws(FileReadError) -> (bytes: [UInt8], size: Int64, inode: UInt64, mtimeNs: Int64) {
+    public static func read(_ relative: String, in root: String, maxBytes: Int64) throws(FileReadError) -> Contents {
         let folder = try parent(of: relative, in: root).get()
         // O_NONBLOCK: a FIFO swapped in after the lstat must not hang the ingest loop.
         let fd = openat(folder.fd, folder.name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
@@ -149,7 +159,6 @@ public enum ArticleFileReader {
             filled += got
         }
         bytes.removeSubrange(filled...)
-        return (bytes, Int64(filled), UInt64(info.st_ino),
-                FileTime.nanoseconds(seconds: Int64(info.st_mtim.tv_sec), nanoseconds: Int64(info.st_mtim.tv_nsec)))
+        return (bytes, Int64(filled), UInt64(info.st_ino), modification(info), statusChange(info))
     }
 }

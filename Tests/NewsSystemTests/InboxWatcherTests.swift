@@ -115,7 +115,7 @@ struct ArticleFileReaderTests {
         folder.folder("sub")
         #expect(mkfifo(folder.file("pipe.txt"), 0o644) == 0)
         try FileManager.default.createSymbolicLink(atPath: folder.file("link.txt"), withDestinationPath: "/etc/passwd")
-        if case .regular(let size, _, _) = ArticleFileReader.kind(of: "a.txt", in: folder.path) { #expect(size == 1) } else { Issue.record("not regular") }
+        if case .regular(let size, _, _, _) = ArticleFileReader.kind(of: "a.txt", in: folder.path) { #expect(size == 1) } else { Issue.record("not regular") }
         #expect(ArticleFileReader.kind(of: "sub", in: folder.path) == .directory)
         #expect(ArticleFileReader.kind(of: "pipe.txt", in: folder.path) == .other("a named pipe (FIFO)"))
         #expect(ArticleFileReader.kind(of: "link.txt", in: folder.path) == .symlink)

@@ -12,23 +12,32 @@ public final class RestartableDaemon: @unchecked Sendable {
     public private(set) var logPaths: [String] = []
     private let environment: [String: String]
     private let extraArguments: [String]
+    /// Run as `nobody` (through setpriv), as the unit runs newsd as `newsd`: root reads everything.
+    public let asNobody: Bool
     public var client: NewsClient { NewsClient(socketPath: socket, timeoutSeconds: 10) }
 
-    public init(_ name: String, extraArguments: [String] = [], environment: [String: String] = [:]) {
+    public init(_ name: String, extraArguments: [String] = [], environment: [String: String] = [:], asNobody: Bool = false) {
         root = TemporaryFolder(name)
         inbox = root.folder("inbox")
-        stateDir = root.file("state")
+        stateDir = root.folder("state")
         socket = root.file("newsd.sock")
         self.environment = environment
         self.extraArguments = extraArguments
+        self.asNobody = asNobody && getuid() == 0
+        if self.asNobody {
+            chmod(root.path, 0o777)
+            chmod(stateDir, 0o777)
+        }
     }
 
     /// Starts newsd and waits until it answers; throws with the log when it does not.
     public func start() async throws {
         logPaths.append(root.file("newsd-\(logPaths.count).log"))
-        let process = try RunningDaemon.launch(
-            arguments: ["--inbox", inbox, "--state-dir", stateDir, "--socket", socket, "--log-level", "debug"] + extraArguments,
-            logPath: logPaths.last!, environment: environment)
+        let arguments = ["--inbox", inbox, "--state-dir", stateDir, "--socket", socket, "--log-level", "debug"] + extraArguments
+        let process = asNobody
+            ? try RunningDaemon.launchCommand("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", BuiltProducts.newsd] + arguments,
+                                              logPath: logPaths.last!, environment: environment)
+            : try RunningDaemon.launch(arguments: arguments, logPath: logPaths.last!, environment: environment)
         self.process = process
         let client = self.client
         guard try await waitUntil(timeout: .seconds(30), { (try? client.status()) != nil || !process.isRunning }), process.isRunning else {
