@@ -26,6 +26,13 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                                                                  "error": "\(error.message)", "error_code": "\(error.code)"])
             }
             return JSONResponse.error(error.body, status: error.status)
+        } catch is CancellationError {
+            // The client closed its side of the connection (hung up, or half-closed it) before
+            // the answer: its search was stopped. Whoever still reads learns why.
+            return JSONResponse.error(APIErrorResponse(
+                status: 400, code: "client-closed",
+                message: "the request's connection was closed (or half-closed) before the answer; newsd stops a search whose client hangs up, so keep the connection open until the answer arrives"),
+                status: .badRequest)
         } catch let error as HTTPError {
             let message = error.status == .notFound
                 ? "no such endpoint: \(request.method) \(request.uri.path); see docs/api.md"

@@ -81,7 +81,8 @@ struct ChaosEndToEndTests {
         try await daemon.start()
 
         let total = Self.operations
-        let killAt = Set((0..<Self.kills).map { _ in Int.random(in: 0..<total, using: &random) })
+        var killAt = Set<Int>()
+        while killAt.count < min(Self.kills, total) { killAt.insert(Int.random(in: 0..<total, using: &random)) }
         var writing: [(fd: Int32, rest: String)] = []
         var counter = 0
         func files() -> [String] {

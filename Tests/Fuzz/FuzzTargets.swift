@@ -1,0 +1,76 @@
+// libFuzzer targets for newsd's pure parsing code, compiled together with NewsCore's sources by
+// `scripts/fuzz` (swiftc -sanitize=fuzzer,address). One binary serves every target; the
+// environment variable NEWSD_FUZZ_TARGET chooses which: query, article or dates.
+
+import Glibc
+
+/// Which target this run exercises, read once.
+let fuzzTarget: String = {
+    guard let raw = getenv("NEWSD_FUZZ_TARGET") else { return "query" }
+    return String(cString: raw)
+}()
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    switch fuzzTarget {
+    case "article": FuzzArticle.run(bytes)
+    case "dates": FuzzDates.run(bytes)
+    default: FuzzQuery.run(bytes)
+    }
+    return 0
+}
+
+/// The query language: any text is parsed or refused with a column inside the text.
+enum FuzzQuery {
+    static func run(_ bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        do {
+            let query = try SearchQuery.parse(text)
+            _ = query.root.inField(.title)
+        } catch {
+            precondition(error.column >= 1 && error.column <= text.unicodeScalars.count + 8, "column \(error.column) outside the query")
+            precondition(!error.message.isEmpty)
+        }
+    }
+}
+
+/// A whole article file: decoded, parsed, analysed with a file day from anywhere in time_t's
+/// range, and fingerprinted, as the ingest service does.
+enum FuzzArticle {
+    static func run(_ bytes: [UInt8]) {
+        var seconds: Int64 = 0
+        for byte in bytes.prefix(8) { seconds = seconds << 8 | Int64(byte) }
+        let fileDay = CalendarDay(unixSeconds: seconds)
+        switch ArticleParser.parse(Array(bytes.dropFirst(min(8, bytes.count)))) {
+        case .success(let parsed):
+            let article = ArticleAnalyzer.analyze(parsed, fileDay: fileDay)
+            precondition(!article.headline.isEmpty || parsed.headline.isEmpty)
+            let print = ArticleFingerprint.of(headline: article.headline, body: article.body)
+            let score = Similarity.articles(print, print)
+            precondition(score.isFinite)
+        case .failure(let rejection):
+            precondition(!rejection.code.isEmpty)
+        }
+    }
+}
+
+/// Dates: date lines, ISO dates, wire datelines and year inference over any text and any day.
+enum FuzzDates {
+    static func run(_ bytes: [UInt8]) {
+        var seconds: Int64 = 0
+        for byte in bytes.prefix(8) { seconds = seconds << 8 | Int64(byte) }
+        let fileDay = CalendarDay(unixSeconds: seconds)
+        precondition(CalendarDay(iso: fileDay.iso) == fileDay)
+        let text = String(decoding: bytes.dropFirst(min(8, bytes.count)), as: UTF8.self)
+        _ = DateExtractor.dateLine(text)
+        _ = DateExtractor.isoDate(in: text)
+        if let wire = DateExtractor.wireDateline(text), wire.month > 0 {
+            _ = DateExtractor.inferYear(month: wire.month, day: wire.day, text: text, fileDay: fileDay)
+        }
+        _ = DateExtractor.inferYear(month: Int(seconds & 15), day: Int((seconds >> 4) & 31), text: text, fileDay: fileDay)
+        _ = try? DateFilterParser.range(field: "date", value: text, column: 1)
+        _ = FileTime.seconds(nanoseconds: seconds)
+        _ = FileTime.nanoseconds(seconds: seconds, nanoseconds: Int64(bytes.count))
+    }
+}
