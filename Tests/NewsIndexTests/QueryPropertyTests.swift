@@ -42,6 +42,33 @@ struct QueryPropertyTests {
             }
         }
 
+        /// How many prefixes, NEAR groups and terms the tree holds, for the parser's limits.
+        var counts: (prefixes: Int, nears: Int, terms: Int) {
+            switch self {
+            case .word: return (0, 0, 1)
+            case .prefix: return (1, 0, 1)
+            case .phrase: return (0, 0, 1)
+            case .near: return (0, 1, 2)
+            case .all(let children), .any(let children):
+                var total = (prefixes: 0, nears: 0, terms: 0)
+                for child in children {
+                    let counts = child.counts
+                    total.prefixes += counts.prefixes
+                    total.nears += counts.nears
+                    total.terms += counts.terms
+                }
+                return total
+            case .not(let child): return child.counts
+            }
+        }
+
+        /// Whether the parser must refuse the tree for being too expensive.
+        var overLimits: Bool {
+            let counts = self.counts
+            return counts.prefixes > SearchQuery.maximumPrefixes || counts.nears > SearchQuery.maximumNearGroups
+                || counts.terms > SearchQuery.maximumTerms
+        }
+
         func matches(_ document: Document) -> Bool {
             func columns(_ field: TextField?) -> [[String]] {
                 switch field {
@@ -117,6 +144,12 @@ struct QueryPropertyTests {
             let generated = Self.tree(&random, depth: 0)
             // Now and then a query made of one exclusion, which lists every other article.
             let tree: Tree = round % 10 == 9 ? .not(generated) : generated
+            if tree.overLimits {
+                #expect(throws: QuerySyntaxError.self, "seed \(random.seed), round \(round): \(tree.text) is over the limits") {
+                    try SearchQuery.parse(tree.text)
+                }
+                continue
+            }
             let expected = Set(documents.filter { tree.matches($0) }.map(\.path))
             let query = try SearchQuery.parse(tree.text)
             let sort: SearchSort = [.relevance, .newest, .oldest].randomElement(using: &random)!
