@@ -19,7 +19,7 @@ public enum FileKind: Sendable, Equatable {
 public struct FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Stable code: `missing`, `permission-denied`, `too-large`, `not-regular`, `symlink`,
     /// `path-too-long`, `io-error`, or, for errors that say nothing about the file, `transient`
-    /// (out of descriptors or memory) and `inbox-gone`.
+    /// (out of descriptors or memory, an I/O error) and `inbox-gone`.
     public var code: String
     public var description: String
 
@@ -39,7 +39,9 @@ public struct FileReadError: Error, Sendable, Equatable, CustomStringConvertible
             FileReadError(code: "permission-denied", description: "permission denied; make the file and its folders readable by the newsd user (chmod o+r or add them to the newsd group)")
         case ELOOP: FileReadError(code: "symlink", description: "a symbolic link, which newsd never follows")
         case ENAMETOOLONG: FileReadError(code: "path-too-long", description: "the name is longer than the file system allows")
-        case EMFILE, ENFILE, ENOMEM, ENOBUFS, EAGAIN, EINTR:
+        // EIO too: a flaky disk, a network file system's hiccup; a file that stays unreadable is
+        // retried at growing intervals (up to a minute), never recorded as final.
+        case EMFILE, ENFILE, ENOMEM, ENOBUFS, EAGAIN, EINTR, EIO:
             FileReadError(code: "transient", description: "cannot \(action) now: \(String(cString: strerror(err))); newsd tries again")
         default: FileReadError(code: "io-error", description: "cannot \(action): \(String(cString: strerror(err)))")
         }

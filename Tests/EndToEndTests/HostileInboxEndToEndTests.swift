@@ -194,4 +194,53 @@ struct HostileInboxEndToEndTests {
         #expect(try await waitUntil { (try? client.status())?.articles == 1 })
         #expect(try client.status().failed == 0)
     }
+
+    /// Creates the folders of `relative` below `root` one at a time (the whole path may be longer than PATH_MAX).
+    static func makeDeepFolders(_ relative: String, in root: String) -> Bool {
+        var fd = open(root, O_RDONLY | O_DIRECTORY)
+        for component in relative.split(separator: "/") {
+            _ = mkdirat(fd, String(component), 0o755)
+            let next = openat(fd, String(component), O_RDONLY | O_DIRECTORY)
+            close(fd)
+            guard next >= 0 else { return false }
+            fd = next
+        }
+        close(fd)
+        return true
+    }
+
+    /// Writes `text` to `name` inside the folder `relative` below `root`, opening one folder at a time.
+    static func writeDeep(_ text: String, to name: String, in relative: String, below root: String) -> Bool {
+        var fd = open(root, O_RDONLY | O_DIRECTORY)
+        for component in relative.split(separator: "/") {
+            let next = openat(fd, String(component), O_RDONLY | O_DIRECTORY)
+            close(fd)
+            guard next >= 0 else { return false }
+            fd = next
+        }
+        let file = openat(fd, name, O_CREAT | O_WRONLY | O_TRUNC, 0o644)
+        close(fd)
+        guard file >= 0 else { return false }
+        _ = text.withCString { write(file, $0, strlen($0)) }
+        close(file)
+        return true
+    }
+
+    @Test("files deeper than PATH_MAX are indexed at start and when dropped, never skipped without a trace")
+    func deepPaths() async throws {
+        let deep = (0..<24).map { _ in String(repeating: "d", count: 200) }.joined(separator: "/")
+        let daemon = try await RunningDaemon { inbox in
+            #expect(Self.makeDeepFolders(deep, in: inbox))
+            #expect(Self.writeDeep("Deep article\n\nAbout abyssal plains.\n", to: "first.txt", in: deep, below: inbox))
+        }
+        // GNU rm walks deep trees one folder at a time; FileManager cannot remove them.
+        defer { _ = try? runProcess("/bin/rm", ["-rf", daemon.inbox + "/" + String(deep.prefix(200))]) }
+        #expect((daemon.inbox + "/" + deep).utf8.count > Int(PATH_MAX))
+        #expect(try await daemon.waitForStatus { $0.articles == 1 && $0.state == "idle" }, "log:\n\(daemon.log.suffix(2000))")
+        #expect(Self.writeDeep("Deeper article\n\nAbout hadal trenches.\n", to: "second.txt", in: deep, below: daemon.inbox))
+        #expect(try await daemon.waitForStatus { $0.articles == 2 }, "log:\n\(daemon.log.suffix(2000))")
+        #expect(try daemon.client.search("trenches").hits.first?.path == deep + "/second.txt")
+        #expect(try daemon.client.status().failed == 0)
+        try await daemon.stop()
+    }
 }
