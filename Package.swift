@@ -8,6 +8,11 @@ let package = Package(
     products: [
         .executable(name: "newsd", targets: ["newsd"]),
         .executable(name: "newsctl", targets: ["newsctl"]),
+        // For the fuzz targets' own package (Tests/Fuzz), which builds with the fuzzer's runtime.
+        .library(name: "NewsCore", targets: ["NewsCore"]),
+        .library(name: "NewsIndex", targets: ["NewsIndex"]),
+        .library(name: "NewsSystem", targets: ["NewsSystem"]),
+        .library(name: "NewsDaemon", targets: ["NewsDaemon"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

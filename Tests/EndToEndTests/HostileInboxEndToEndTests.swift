@@ -159,8 +159,11 @@ struct HostileInboxEndToEndTests {
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, timeout) > 0 else { break }
+            let ready = poll(&poller, 1, timeout)
+            if ready < 0 && errno == EINTR { continue }
+            guard ready > 0 else { break }
             let got = read(fd, &buffer, buffer.count)
+            if got < 0 && errno == EINTR { continue }
             if got <= 0 { break }
             bytes += buffer[0..<got]
         }
@@ -241,6 +244,28 @@ struct HostileInboxEndToEndTests {
         #expect(try await daemon.waitForStatus { $0.articles == 2 }, "log:\n\(daemon.log.suffix(2000))")
         #expect(try daemon.client.search("trenches").hits.first?.path == deep + "/second.txt")
         #expect(try daemon.client.status().failed == 0)
+        try await daemon.stop()
+    }
+
+    @Test("a client that stops sending in the middle of a request is closed at once, not after the idle timeout")
+    func cutShortRequest() async throws {
+        let daemon = try await RunningDaemon()
+        for partial in ["GET /v1/status HTTP/1.1\r\nHost: ne", "GET /v1/sea", "", "POST /v1/pause HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc"] {
+            let fd = Self.connectUnix(daemon.socket)
+            try #require(fd >= 0)
+            _ = partial.withCString { write(fd, $0, strlen($0)) }
+            shutdown(fd, Int32(SHUT_WR))
+            let started = ContinuousClock.now
+            _ = Self.readAll(fd, timeout: 20_000)
+            close(fd)
+            #expect(ContinuousClock.now - started < .seconds(5), "\(partial.debugDescription) held its connection")
+        }
+        // A whole request whose client half-closes still gets its answer.
+        let fd = Self.connectUnix(daemon.socket)
+        _ = "GET /v1/status HTTP/1.1\r\nHost: newsd\r\n\r\n".withCString { write(fd, $0, strlen($0)) }
+        shutdown(fd, Int32(SHUT_WR))
+        #expect(Self.readAll(fd).hasPrefix("HTTP/1.1 200"))
+        close(fd)
         try await daemon.stop()
     }
 }

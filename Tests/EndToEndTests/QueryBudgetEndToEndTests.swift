@@ -54,16 +54,8 @@ struct QueryBudgetEndToEndTests {
         }
         #expect(try await daemon.waitForStatus(timeout: .seconds(120)) { $0.articles == 2000 && $0.state == "idle" })
         // Send the search and hang up without reading the answer.
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (offset, byte) in daemon.socket.utf8.enumerated() { buffer[offset] = byte }
-        }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        #expect(connected == 0)
+        let fd = HostileInboxEndToEndTests.connectUnix(daemon.socket)
+        #expect(fd >= 0)
         let request = "GET /v1/search?q=\(NewsClient.percentEncoded(Self.expensive))&limit=1000 HTTP/1.1\r\nHost: newsd\r\n\r\n"
         _ = request.withCString { write(fd, $0, strlen($0)) }
         // Status answers while the search runs (it would take many seconds).

@@ -1,8 +1,22 @@
-// libFuzzer targets for newsd's pure parsing code, compiled together with NewsCore's sources by
-// `scripts/fuzz` (swiftc -sanitize=fuzzer,address). One binary serves every target; the
-// environment variable NEWSD_FUZZ_TARGET chooses which: query, article or dates.
+// newsd's libFuzzer targets, built by `scripts/fuzz` with `-sanitize=fuzzer,address`. One binary
+// serves every target; the environment variable NEWSD_FUZZ_TARGET chooses which: query (the
+// parser, the translator and SQLite running what it produced), article, dates, or http (raw
+// bytes sent to a whole newsd running in this process, over its socket).
 
+import CFuzzerDriver
 import Glibc
+@testable import NewsCore
+
+/// SwiftPM links every executable's `main` to `<module>_main`: this one hands over to libFuzzer.
+@_cdecl("newsd_fuzz_main")
+func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in
+        guard let data else { return 0 }
+        return fuzzOneInput(data, size)
+    }
+}
 
 /// Which target this run exercises, read once.
 let fuzzTarget: String = {
@@ -16,23 +30,10 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     switch fuzzTarget {
     case "article": FuzzArticle.run(bytes)
     case "dates": FuzzDates.run(bytes)
+    case "http": FuzzHTTP.run(bytes)
     default: FuzzQuery.run(bytes)
     }
     return 0
-}
-
-/// The query language: any text is parsed or refused with a column inside the text.
-enum FuzzQuery {
-    static func run(_ bytes: [UInt8]) {
-        let text = String(decoding: bytes, as: UTF8.self)
-        do {
-            let query = try SearchQuery.parse(text)
-            _ = query.root.inField(.title)
-        } catch {
-            precondition(error.column >= 1 && error.column <= text.unicodeScalars.count + 8, "column \(error.column) outside the query")
-            precondition(!error.message.isEmpty)
-        }
-    }
 }
 
 /// A whole article file: decoded, parsed, analysed with a file day from anywhere in time_t's

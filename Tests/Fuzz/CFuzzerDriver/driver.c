@@ -1,0 +1,2 @@
+// Declarations only: the function comes from libFuzzer's runtime (-sanitize=fuzzer).
+#include "CFuzzerDriver.h"
