@@ -228,9 +228,14 @@ struct IngestEndToEndTests {
         first.waitUntilExit()
         let database = state + "/index.sqlite"
         #expect(chmod(database, 0o000) == 0)
-        let second = try runProcess("/usr/bin/setpriv", arguments)
-        #expect(second.status != 0)
-        #expect(second.stderr.contains("cannot open the index database") && second.stderr.contains("leaves the file as it is"), "\(second.stderr)")
+        let secondLog = root.file("second.log")
+        let second = try RunningDaemon.launchCommand("/usr/bin/setpriv", arguments, logPath: secondLog)
+        // It must exit by itself; one that starts anyway is stopped so that the test fails, not hangs.
+        let exited = try await waitUntil(timeout: .seconds(20)) { !second.isRunning }
+        if !exited { second.terminate(); second.waitUntilExit() }
+        #expect(exited && second.terminationStatus != 0)
+        let output = (try? String(contentsOfFile: secondLog, encoding: .utf8)) ?? ""
+        #expect(output.contains("cannot open the index database") && output.contains("leaves the file as it is"), "\(output)")
         #expect(FileManager.default.fileExists(atPath: database))
         #expect(try FileManager.default.contentsOfDirectory(atPath: state).filter { $0.contains(".corrupt-") }.isEmpty)
     }
