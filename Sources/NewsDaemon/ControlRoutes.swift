@@ -133,14 +133,14 @@ struct ControlRoutes: Sendable {
     }
 
     private func tooExpensive(_ text: String, budget: QueryBudget, busy: Bool) -> APIError {
-        let seconds = IndexError.queryStopped(.overTime, limit: budget.limit).description
+        let overTime = IndexError.queryStopped(.overTime, limit: budget.limit).description
         logger.warning("search stopped at its time limit", metadata: [
             "event": "query-too-expensive", "query": "\(text)", "limit_ms": "\(budget.limit.components.seconds * 1000 + budget.limit.components.attoseconds / 1_000_000_000_000_000)",
             "waited_for_others": "\(busy)",
         ])
         let message = busy
             ? "other searches kept newsd busy for the whole time limit of this one; try again, or narrow the running searches"
-            : seconds
+            : overTime
         return APIError(status: .serviceUnavailable, code: "query-too-expensive", message: message)
     }
 
