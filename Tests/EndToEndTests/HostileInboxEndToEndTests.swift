@@ -111,20 +111,13 @@ struct HostileInboxEndToEndTests {
     func unreadableFolder() async throws {
         guard getuid() == 0 else { Issue.record("needs root, to run newsd as another user"); return }
         // Root reads everything, so run newsd as `nobody`, as the systemd unit runs it as `newsd`.
-        let root = TemporaryFolder("newsd-unreadable-folder")
-        chmod(root.path, 0o777)
-        let inbox = root.folder("inbox")
-        chmod(inbox, 0o777)
+        let daemon = RestartableDaemon("newsd-unreadable-folder", asNobody: true)
+        let inbox = daemon.inbox
         try FileManager.default.createDirectory(atPath: inbox + "/world", withIntermediateDirectories: false)
         chmod(inbox + "/world", 0o755)
         try "World news\n\nA report on glaciers.\n".write(toFile: inbox + "/world/a.txt", atomically: false, encoding: .utf8)
-        let socket = root.file("newsd.sock")
-        let process = try RunningDaemon.launchCommand(
-            "/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", BuiltProducts.newsd,
-                                 "--inbox", inbox, "--state-dir", root.file("state"), "--socket", socket],
-            logPath: root.file("newsd.log"))
-        defer { process.terminate(); process.waitUntilExit() }
-        let client = NewsClient(socketPath: socket)
+        try await daemon.start()
+        let client = daemon.client
         #expect(try await waitUntil { (try? client.status()).map { $0.articles == 1 && $0.state == "idle" } ?? false })
         chmod(inbox + "/world", 0o000)
         #expect(try await waitUntil { (try? client.status())?.failed == 1 })
@@ -136,6 +129,7 @@ struct HostileInboxEndToEndTests {
         chmod(inbox + "/world", 0o755)
         #expect(try await waitUntil { (try? client.status())?.failed == 0 })
         #expect(try client.status().articles == 1)
+        try await daemon.stop()
     }
 
     /// Connects to `socket` and returns the descriptor (-1 on failure).
