@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "newsctl", targets: ["newsctl"]),
         // For the fuzz targets' own package (Tests/Fuzz), which builds with the fuzzer's runtime.
         .library(name: "NewsCore", targets: ["NewsCore"]),
+        .library(name: "NewsFormats", targets: ["NewsFormats"]),
         .library(name: "NewsIndex", targets: ["NewsIndex"]),
         .library(name: "NewsSystem", targets: ["NewsSystem"]),
         .library(name: "NewsDaemon", targets: ["NewsDaemon"]),
@@ -24,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.20.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", "5.0.0"..<"7.0.0"),
     ],
     targets: [
         // Pure domain logic: parsing, query translation, API types. No I/O.
@@ -33,20 +36,34 @@ let package = Package(
             name: "NewsIndex",
             dependencies: ["NewsCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
+        // libxml2's HTML parser (Debian's libxml2-dev).
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // One reader per file format (HTML, Markdown, JSON, e-mail, PDF's converted text): bytes in,
+        // parsed articles with their metadata out. Pure apart from libxml2's parser.
+        .target(
+            name: "NewsFormats",
+            dependencies: [
+                "NewsCore", "CLibXML2",
+                .product(name: "Ink", package: "Ink"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         // libsystemd (sd_notify, sd_listen_fds, sd_journal_sendv) from Debian's libsystemd-dev.
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // glibc's malloc.h (malloc_trim), part of libc6-dev.
         .systemLibrary(name: "CMalloc"),
+        // glibc's memfd_create and pipe2 (declared only under _GNU_SOURCE), for the PDF converter.
+        .systemLibrary(name: "CLinux"),
         // Linux edges: inotify, file reading, Unix socket probing, log output, systemd.
         .target(
             name: "NewsSystem",
-            dependencies: ["NewsCore", "CSystemd", "CMalloc", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["NewsCore", "CSystemd", "CMalloc", "CLinux", .product(name: "Logging", package: "swift-log")]
         ),
         // Services and their wiring: ingest, control server, configuration.
         .target(
             name: "NewsDaemon",
             dependencies: [
-                "NewsCore", "NewsIndex", "NewsSystem", "NewsClient",
+                "NewsCore", "NewsFormats", "NewsIndex", "NewsSystem", "NewsClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -87,6 +104,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "NewsCoreTests", dependencies: ["NewsCore", "TestSupport"]),
+        .testTarget(name: "NewsFormatsTests", dependencies: ["NewsFormats", "NewsCore", "TestSupport"]),
         .testTarget(name: "NewsClientTests", dependencies: ["NewsClient", "NewsCore"]),
         .testTarget(name: "NewsDaemonTests", dependencies: ["NewsDaemon", "NewsCore", "TestSupport"]),
         .testTarget(name: "NewsIndexTests", dependencies: ["NewsIndex", "NewsCore", "TestSupport"]),

@@ -72,8 +72,8 @@ public struct NewsClient: Sendable {
     }
 
     /// `GET /v1/failures`.
-    public func failures(limit: Int = 1000) throws(ClientError) -> FailuresResponse {
-        try decode(FailuresResponse.self, from: http.get("/v1/failures?limit=\(limit)"))
+    public func failures(limit: Int = 1000, ignored: Bool = false) throws(ClientError) -> FailuresResponse {
+        try decode(FailuresResponse.self, from: http.get("/v1/failures?limit=\(limit)\(ignored ? "&ignored=true" : "")"))
     }
 
     /// `POST /v1/pause`, `/v1/resume` or `/v1/reindex`.

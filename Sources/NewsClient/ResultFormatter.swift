@@ -9,13 +9,15 @@ public enum ResultFormatter {
         var notes = ""
         for folder in status.unwatched { notes += "  not watched: \(folder.path): \(folder.reason)\n" }
         let outlets = status.outlets.isEmpty ? "" : "\n  outlets:   " + status.outlets.map { "\($0.outlet) \($0.articles)" }.joined(separator: ", ")
+        let languages = status.languages.isEmpty ? "" : "\n  languages: " + status.languages.map { "\($0.language) \($0.articles)" }.joined(separator: ", ")
+        let ignored = status.ignored == 0 ? "" : "\n  ignored:   \(status.ignored) (not an article format; newsctl failures --ignored)"
         return """
         newsd \(status.version): \(state)
           inbox:     \(status.inbox)
           articles:  \(status.articles) (\(status.files) \(status.files == 1 ? "file" : "files"))
-          stories:   \(status.stories)\(status.unplaced > 0 ? " (\(status.unplaced) articles being placed)" : "")\(outlets)
+          stories:   \(status.stories)\(status.unplaced > 0 ? " (\(status.unplaced) articles being placed)" : "")\(outlets)\(languages)
           pending:   \(status.pending)
-          failed:    \(status.failed)
+          failed:    \(status.failed)\(ignored)
           index:     \(byteCount(status.indexBytes))
           uptime:    \(duration(status.uptimeSeconds))
           socket:    \(socket)
@@ -38,7 +40,14 @@ public enum ResultFormatter {
     }
 
     /// `newsctl failures`: one line per file, `path: reason [code]`.
-    public static func failures(_ response: FailuresResponse) -> String {
+    public static func failures(_ response: FailuresResponse, ignored: Bool = false) -> String {
+        if ignored {
+            guard !response.failures.isEmpty else { return "no ignored files: every file in the inbox is of a format newsd reads\n" }
+            var out = ""
+            for failure in response.failures { out += "\(failure.path): \(failure.reason)\n" }
+            if response.total > response.failures.count { out += "… and \(response.total - response.failures.count) more\n" }
+            return out
+        }
         guard !response.failures.isEmpty else { return "no failures: every article file in the inbox is indexed\n" }
         var out = ""
         for failure in response.failures { out += "\(failure.path): \(failure.reason) [\(failure.code)]\n" }
@@ -58,7 +67,7 @@ public enum ResultFormatter {
             out += "\(hit.rank). \(style.bold(hit.title))\n"
             var facts: [String] = []
             if let outlet = hit.outlet { facts.append(outlet) }
-            if hit.dateSource == .published { facts.append(hit.date) }
+            if hit.dateSource != .file { facts.append(dateText(hit.date, hit.dateSource)) }
             var place = hit.path
             let copies = hit.paths.count - 1 + hit.copies
             if copies > 0 { place += " (+\(copies) \(copies == 1 ? "copy" : "copies"))" }
@@ -90,7 +99,13 @@ public enum ResultFormatter {
         var out = style.bold(article.title) + "\n\n"
         if let outlet = article.outlet { out += "Outlet:  \(outlet)\n" }
         if let byline = article.byline { out += "Byline:  \(byline)\n" }
-        out += "Date:    \(article.date)" + (article.dateSource == .published ? "\n" : " (the file's date; the text gives none)\n")
+        switch article.dateSource {
+        case .published: out += "Date:    \(article.date) (published)\n"
+        case .inferred: out += "Date:    \(dateText(article.date, .inferred)) (the text gives day and month; the year is the file's)\n"
+        case .file: out += "Date:    \(article.date) (the file's date; the text gives none)\n"
+        }
+        if let url = article.url { out += "URL:     \(url)\n" }
+        if let language = article.language { out += "Language: \(language)\n" }
         out += "Words:   \(article.wordCount)\n"
         out += (article.paths.count == 1 ? "Path:    " : "Paths:   ") + article.paths.joined(separator: "\n         ") + "\n"
         out += "Id:      \(article.id)\n"
@@ -98,6 +113,11 @@ public enum ResultFormatter {
         if article.encoding != TextEncoding.utf8.rawValue { out += "Encoding: \(article.encoding) (the file is not UTF-8)\n" }
         out += "\n" + article.body + "\n"
         return out
+    }
+
+    /// A date with its certainty: "2024-03-31", or "2024-03-31 (year?)" when the year was inferred.
+    public static func dateText(_ date: String, _ source: DateSource) -> String {
+        source == .inferred ? "\(date) (year?)" : date
     }
 
     /// `newsctl story`: the story's size and dates, then one line per report, oldest first.
@@ -110,11 +130,12 @@ public enum ResultFormatter {
         for (place, entry) in response.timeline.enumerated() {
             let outlet = entry.outlet ?? "unknown outlet"
             let padded = outlet + String(repeating: " ", count: max(0, outletWidth - outlet.count))
-            var line = "\(entry.date)  \(padded)  \(entry.title)"
+            var line = "\(entry.dateSource == .inferred ? entry.date + "?" : entry.date)  \(padded)  \(entry.title)"
             if place == 0 && response.timeline.count > 1 { line += "  " + style.bold("(first)") }
             out += line + "\n"
             var detail = "            \(entry.path) · id \(entry.id)"
             if entry.dateSource == .file { detail += " · file date" }
+            if entry.dateSource == .inferred { detail += " · year inferred" }
             if let copy = entry.copyOf { detail += " · copy of \(copy)" }
             out += style.dim(detail) + "\n"
         }

@@ -48,6 +48,10 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     public var pending: Int
     /// Files that could not be indexed (see the failures).
     public var failed: Int
+    /// Files of formats newsd does not read (`newsctl failures --ignored` lists them).
+    public var ignored: Int
+    /// Articles per language, most first.
+    public var languages: [LanguageCount]
     /// Stories the articles form.
     public var stories: Int
     /// Articles indexed but not yet placed in a story (state `placing`).
@@ -62,8 +66,11 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     public var version: String
 
     public init(state: String, error: String? = nil, progress: ProgressInfo? = nil, unwatched: [UnwatchedFolder] = [],
-                inbox: String, articles: Int, files: Int, pending: Int, failed: Int, stories: Int = 0, unplaced: Int = 0, outlets: [OutletCount] = [],
+                inbox: String, articles: Int, files: Int, pending: Int, failed: Int, ignored: Int = 0, stories: Int = 0, unplaced: Int = 0,
+                outlets: [OutletCount] = [], languages: [LanguageCount] = [],
                 indexBytes: Int64, uptimeSeconds: Double, version: String) {
+        self.ignored = ignored
+        self.languages = languages
         self.stories = stories
         self.unplaced = unplaced
         self.outlets = outlets
@@ -93,14 +100,6 @@ public struct Highlight: Codable, Sendable, Equatable {
     }
 }
 
-/// Where an article's date comes from.
-public enum DateSource: String, Codable, Sendable, Equatable {
-    /// Written in the article (a date line, a wire dateline, an ISO date).
-    case published
-    /// Not in the text: the modification time of the file that brought the article in.
-    case file
-}
-
 /// One search result.
 public struct SearchHit: Codable, Sendable, Equatable {
     /// Position in the whole result list, from 1 (offset + place on this page).
@@ -115,9 +114,15 @@ public struct SearchHit: Codable, Sendable, Equatable {
     public var outlet: String?
     /// The byline or credit, when the text names one.
     public var byline: String?
-    /// The article's day, `YYYY-MM-DD`: published when known, else the file's.
+    /// The article's day, `YYYY-MM-DD`: from the text when it gives one, else the file's.
     public var date: String
+    /// How sure `date` is: `published` (day and year from the article), `inferred` (the year
+    /// is the file's), `file` (the file's modification day).
     public var dateSource: DateSource
+    /// The article's own web address, when known.
+    public var url: String?
+    /// ISO 639-1 code of the article's language, when known.
+    public var language: String?
     /// Relevance: larger is better (FTS5's bm25 with the sign flipped); 0 when the query has no words.
     public var score: Double
     /// The best-matching passage, plain text.
@@ -132,8 +137,11 @@ public struct SearchHit: Codable, Sendable, Equatable {
     public var storyHits: Int?
 
     public init(rank: Int = 1, id: Int64, path: String, paths: [String], title: String, outlet: String? = nil, byline: String? = nil,
-                date: String = "", dateSource: DateSource = .file, score: Double, snippet: String, highlights: [Highlight],
+                date: String = "", dateSource: DateSource = .file, url: String? = nil, language: String? = nil,
+                score: Double, snippet: String, highlights: [Highlight],
                 copies: Int = 0, story: StorySummary? = nil, storyHits: Int? = nil) {
+        self.url = url
+        self.language = language
         self.copies = copies
         self.story = story
         self.storyHits = storyHits
@@ -247,6 +255,18 @@ public struct RelatedResponse: Codable, Sendable, Equatable {
     }
 }
 
+/// How many articles are in one language.
+public struct LanguageCount: Codable, Sendable, Equatable {
+    /// ISO 639-1 code.
+    public var language: String
+    public var articles: Int
+
+    public init(language: String, articles: Int) {
+        self.language = language
+        self.articles = articles
+    }
+}
+
 /// How many articles name one outlet.
 public struct OutletCount: Codable, Sendable, Equatable {
     public var outlet: String
@@ -310,9 +330,14 @@ public struct ArticleResponse: Codable, Sendable, Equatable {
     public var title: String
     public var outlet: String?
     public var byline: String?
-    /// `YYYY-MM-DD`: published when known, else the file's.
+    /// `YYYY-MM-DD`: from the text when it gives one, else the file's.
     public var date: String
+    /// How sure `date` is (see `SearchHit.dateSource`).
     public var dateSource: DateSource
+    /// The article's own web address, when known.
+    public var url: String?
+    /// ISO 639-1 code of the article's language, when known.
+    public var language: String?
     public var wordCount: Int
     /// How the file's bytes were decoded: `utf-8` or `windows-1252`.
     public var encoding: String
@@ -330,8 +355,11 @@ public struct ArticleResponse: Codable, Sendable, Equatable {
     public var copySimilarity: Double?
 
     public init(id: Int64, title: String, outlet: String?, byline: String?, date: String, dateSource: DateSource,
+                url: String? = nil, language: String? = nil,
                 wordCount: Int, encoding: String, paths: [String], body: String, ingestedAt: Double,
                 storyId: Int64? = nil, copyOf: Int64? = nil, copySimilarity: Double? = nil) {
+        self.url = url
+        self.language = language
         self.copySimilarity = copySimilarity
         self.storyId = storyId
         self.copyOf = copyOf

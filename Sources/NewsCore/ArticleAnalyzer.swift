@@ -3,13 +3,21 @@ public struct AnalyzedArticle: Sendable, Equatable {
     public var headline: String
     /// The body paragraphs to index: boilerplate, repeated paragraphs and date lines left out.
     public var paragraphs: [String]
-    /// The outlet named in a trailer, credit or dateline, canonically spelt; `nil` when the text names none.
+    /// The outlet named by the format, the article's address, a trailer, credit, copyright line
+    /// or dateline, canonically spelt when known; `nil` when nothing names one.
     public var outlet: String?
     /// The byline ("By …") or the people credited ("… contributed to this report").
     public var byline: String?
-    /// The published day the text gives; `nil` when it gives none.
-    public var published: CalendarDay?
+    /// The day the article gives, with how sure that is; `nil` when it gives none (the file's day is used).
+    public var date: ArticleDate?
+    /// The article's own address, when the format or the text gives it.
+    public var url: String?
+    /// The language the format declares, as a lower-case ISO 639-1 code ("en", "de").
+    public var language: String?
     public var encoding: TextEncoding
+
+    /// The published day, when the article gives day and year.
+    public var published: CalendarDay? { date?.source == .published ? date?.day : nil }
 
     /// The body as stored and indexed: paragraphs separated by a blank line.
     public var body: String { paragraphs.joined(separator: "\n\n") }
@@ -25,49 +33,82 @@ public struct AnalyzedArticle: Sendable, Equatable {
     }
 }
 
-/// Reads headline, date, outlet and byline from an article's text and cleans its body.
-/// Pure and table-tested; unknown stays unknown (nothing is guessed from a file name).
+/// Reads headline, date, outlet, byline and address from an article's metadata and text, and
+/// cleans its body. Pure and table-tested; unknown stays unknown (nothing is guessed from a file name).
 public enum ArticleAnalyzer {
     /// `fileDay` is the day of the file's modification time: it supplies the year of a wire
-    /// dateline ("TOKYO, March 2 -") when the text names none.
+    /// dateline ("TOKYO, March 2 -") when the text names none, and the date is then `inferred`.
     public static func analyze(_ parsed: ParsedArticle, fileDay: CalendarDay) -> AnalyzedArticle {
+        let metadata = parsed.metadata
         var headline = parsed.headline
         var paragraphs = parsed.paragraphs
-        var published: CalendarDay?
-        var outlet: String?
-        var byline: String?
+        var date = metadata.published.map { ArticleDate(day: $0, source: .published) }
+        var outlet = metadata.outlet.flatMap(OutletNames.normalise)
+        var byline = metadata.byline
+        var url = metadata.url.flatMap(WebAddress.normalised)
+        let language = metadata.language.flatMap(LanguageCode.normalised)
+        let dayFirst = language.map { $0 != "en" }
 
-        // A date line above the headline (seed 004: "11 March 2017", then the headline).
-        if let day = DateExtractor.dateLine(headline), let first = paragraphs.first, first.utf8.count <= 600 {
-            published = day
-            headline = first
+        if metadata.headline == nil {
+            // Lines above the headline: the outlet's name, the page's address, "Title:", a date.
+            for _ in 0..<4 {
+                guard let next = paragraphs.first, next.utf8.count <= 600 else { break }
+                if let address = WebAddress.normalised(headline) {
+                    url = url ?? address
+                } else if let name = OutletNames.known(headline) {
+                    outlet = outlet ?? name
+                } else if let day = DateExtractor.dateLine(headline, dayFirst: dayFirst) {
+                    date = date ?? ArticleDate(day: day, source: .published)
+                } else {
+                    break
+                }
+                headline = next
+                paragraphs.removeFirst()
+            }
+            for label in ["Title:", "Headline:", "TITLE:", "Titel:", "Titre:", "Título:"] where headline.hasPrefix(label) {
+                let rest = headline.dropFirst(label.count).trimmingSpaces
+                if !rest.isEmpty { headline = rest }
+            }
+        } else if let first = paragraphs.first, ContentHash.normalise(first) == ContentHash.normalise(headline) {
+            // The page's own <h1> repeats the headline its metadata gave.
             paragraphs.removeFirst()
         }
-        // Date and byline lines just below the headline.
+        // Date, byline, address and outlet lines just below the headline.
         var index = 0
-        while index < min(paragraphs.count, 3) {
+        while index < min(paragraphs.count, 4) {
             let paragraph = paragraphs[index]
-            if published == nil, let day = DateExtractor.dateLine(paragraph) {
-                published = day; paragraphs.remove(at: index); continue
+            if let day = DateExtractor.dateLine(paragraph, dayFirst: dayFirst) {
+                date = date ?? ArticleDate(day: day, source: .published); paragraphs.remove(at: index); continue
             }
             if byline == nil, let name = Credits.byline(paragraph) {
                 byline = name; paragraphs.remove(at: index); continue
+            }
+            if let address = WebAddress.labelled(paragraph) {
+                url = url ?? address; paragraphs.remove(at: index); continue
             }
             index += 1
         }
         // A wire dateline opening the body.
         if let first = paragraphs.first, let wire = DateExtractor.wireDateline(first) {
-            if published == nil, wire.month > 0 {
-                published = DateExtractor.inferYear(month: wire.month, day: wire.day, text: parsed.body, fileDay: fileDay)
+            if date == nil, wire.month > 0 {
+                if let year = wire.year, let day = CalendarDay(year: year, month: wire.month, day: wire.day) {
+                    date = ArticleDate(day: day, source: .published)
+                } else if wire.year == nil, let day = DateExtractor.inferYear(month: wire.month, day: wire.day, fileDay: fileDay) {
+                    date = ArticleDate(day: day, source: .inferred)
+                }
             }
-            if let named = wire.outlet { outlet = OutletNames.known(named) ?? outlet }
+            if let named = wire.outlet { outlet = outlet ?? OutletNames.known(named) }
         }
-        // Trailers and credits, read from the end.
+        // Trailers, credits and copyright lines, read from the end.
         var kept: [String] = []
         for (position, paragraph) in paragraphs.enumerated().reversed() {
             let nearEnd = paragraphs.count - position <= 6
             if nearEnd, let trailer = Credits.trailerOutlet(paragraph) {
                 outlet = outlet ?? trailer
+                continue
+            }
+            if nearEnd, let owner = Credits.copyrightOutlet(paragraph) {
+                outlet = outlet ?? owner
                 continue
             }
             if nearEnd, kept.isEmpty,
@@ -80,15 +121,16 @@ public enum ArticleAnalyzer {
                 if let credited = credit.outlet { outlet = outlet ?? credited }
                 byline = byline ?? credit.people
             }
-            if published == nil, nearEnd, let day = DateExtractor.dateLine(paragraph) {
-                published = day
+            if date == nil, nearEnd, let day = DateExtractor.dateLine(paragraph, dayFirst: dayFirst) {
+                date = ArticleDate(day: day, source: .published)
                 continue
             }
             kept.append(paragraph)
         }
         kept.reverse()
+        if outlet == nil, let url { outlet = OutletNames.fromAddress(url) }
         return AnalyzedArticle(headline: headline, paragraphs: Repeats.removed(from: kept), outlet: outlet,
-                               byline: byline, published: published, encoding: parsed.encoding)
+                               byline: byline, date: date, url: url, language: language, encoding: parsed.encoding)
     }
 }
 
@@ -104,15 +146,44 @@ enum Repeats {
     }
 }
 
-/// Newsletter, comment-form and sharing furniture that is not part of the article.
+/// Newsletter, comment-form, sharing, advertising and cookie furniture that is not part of the
+/// article, in the languages newsd reads dates in. A paragraph is dropped only when it opens
+/// with one of `openings`, or is nothing but one of `wholeLines` or a row of sharing buttons:
+/// a sentence that merely mentions an advertisement or Facebook stays.
 enum Boilerplate {
     static let openings = [
         "subscribe to our", "subscribe to the", "sign up for our", "sign up to our", "sign up for the", "write a comment",
         "leave a comment", "leave a reply", "post a comment", "your email address will not be published",
         "required fields are marked", "click here to", "share this article", "share this story", "follow us on",
-        "all rights reserved", "we use cookies", "get our free", "download our app",
+        "all rights reserved", "we use cookies", "get our free", "download our app", "scroll to continue",
+        "this site uses cookies", "this website uses cookies", "by continuing to use this", "accept all cookies",
+        "related topics:", "more on this story:", "sign up for the newsletter", "get the latest news",
+        "wir verwenden cookies", "diese website verwendet cookies", "newsletter abonnieren", "mehr zum thema:",
+        "nous utilisons des cookies", "inscrivez-vous à notre newsletter", "abonnez-vous à notre newsletter",
+        "lire aussi :", "lire aussi:", "à lire aussi", "utilizamos cookies", "suscríbete a nuestro", "suscríbete al boletín",
+        "te puede interesar:", "lee también:", "utilizziamo i cookie", "iscriviti alla newsletter", "leggi anche:",
+        "utilizamos cookies", "assine a newsletter", "leia também:", "wij gebruiken cookies", "meld je aan voor",
+        "lees ook:", "мы используем cookie", "мы используем файлы cookie", "подпишитесь на", "читайте также:",
     ]
-    static let wholeLines: Set<String> = ["advertisement", "comments", "share", "related articles", "read more", "newsletter"]
+    static let wholeLines: Set<String> = [
+        "advertisement", "comments", "share", "related articles", "read more", "newsletter", "scroll to continue",
+        "scroll to continue with content", "related topics", "more on this story", "related stories", "related content",
+        "most read", "most popular", "top stories", "you may also like", "recommended", "sponsored", "sponsored content",
+        "skip to content", "skip to main content", "back to top", "print", "email", "continue reading", "show comments",
+        "anzeige", "werbung", "mehr zum thema", "teilen", "weitere artikel", "publicité", "lire aussi", "à lire aussi",
+        "partager", "publicidad", "te puede interesar", "lee también", "compartir", "pubblicità", "leggi anche",
+        "condividi", "publicidade", "leia também", "compartilhe", "advertentie", "lees ook", "delen", "реклама",
+        "читайте также", "поделиться", "по теме",
+    ]
+
+    /// Words of a row of sharing buttons ("Share on Facebook Twitter WhatsApp Email Copy link").
+    static let sharingWords: Set<String> = [
+        "share", "on", "facebook", "twitter", "x", "whatsapp", "email", "e", "mail", "linkedin", "reddit", "copy", "link",
+        "print", "telegram", "pinterest", "messenger", "tweet", "save", "gift", "article", "this", "flipboard", "bluesky",
+        "threads", "sms", "via", "teilen", "partager", "compartir", "condividi", "compartilhe", "delen", "поделиться",
+        "vk", "ok", "copied", "comments", "comment",
+    ]
+    static let networks: Set<String> = ["facebook", "twitter", "whatsapp", "linkedin", "reddit", "telegram", "pinterest", "flipboard", "bluesky", "vk"]
 
     /// The longest opening or whole line, in characters: only that much of a paragraph is looked at.
     static let longestPhrase = (openings + wholeLines).map(\.count).max() ?? 0
@@ -125,10 +196,18 @@ enum Boilerplate {
         let window = scalars[start...].prefix(longestPhrase + 2)
         let head = String(String.UnicodeScalarView(window)).trimmingSpaces.lowercased()
         if openings.contains(where: head.hasPrefix) { return true }
+        if paragraph.utf8.count <= 200, isSharingRow(paragraph) { return true }
         // A whole line: nothing but spaces after the window (a long paragraph stops this at once).
         guard head.count <= longestPhrase + 1, scalars[window.endIndex...].allSatisfy(\.properties.isWhitespace) else { return false }
         let line = head.unicodeScalars.drop { $0 == ":" || $0 == "." }.reversed().drop { $0 == ":" || $0 == "." }.reversed()
-        return wholeLines.contains(String(String.UnicodeScalarView(line)))
+        return wholeLines.contains(String(String.UnicodeScalarView(line)).trimmingSpaces)
+    }
+
+    /// Nothing but sharing words, naming at least one network.
+    private static func isSharingRow(_ paragraph: String) -> Bool {
+        let words = DateExtractor.words(paragraph)
+        guard (1...20).contains(words.count), words.contains(where: networks.contains) else { return false }
+        return words.allSatisfy(sharingWords.contains)
     }
 }
 
@@ -155,6 +234,32 @@ enum Credits {
             return OutletNames.normalise(String(name))
         }
         return nil
+    }
+
+    /// "Copyright 2024 Reuters", "© 2024 The Associated Press. All rights reserved.", "© SPIEGEL",
+    /// "Le Monde avec AFP": the outlet that owns or supplied the text.
+    static func copyrightOutlet(_ paragraph: String) -> String? {
+        guard paragraph.utf8.count <= 200 else { return nil }
+        let trimmed = paragraph.trimmingSpaces
+        let lower = trimmed.lowercased()
+        if let range = trimmed.firstRange(of: " avec "), let agency = OutletNames.known(String(trimmed[range.upperBound...])),
+           OutletNames.known(String(trimmed[..<range.lowerBound])) != nil || agency == "AFP" {
+            return OutletNames.known(String(trimmed[..<range.lowerBound])) ?? agency
+        }
+        guard lower.hasPrefix("©") || lower.hasPrefix("copyright") || lower.hasPrefix("(c)") else { return nil }
+        // The owner: the words left once the marks, years and "all rights reserved" are gone.
+        var words: [Substring] = []
+        for word in trimmed.split(whereSeparator: { $0 == " " || $0 == "," }) {
+            let plain = word.lowercased().trimming(".:;")
+            if ["©", "(c)", "copyright", "copyright:", "©copyright"].contains(plain) || plain.allSatisfy(\.isNumber)
+                || plain.allSatisfy({ $0.isNumber || $0 == "-" || $0 == "–" }) { continue }
+            if plain == "all" || plain == "alle" || plain == "tous" || plain == "todos" { break }
+            words.append(word)
+        }
+        let name = words.joined(separator: " ").trimming(". ")
+        guard !name.isEmpty, name.count <= 60 else { return nil }
+        return OutletNames.known(name) ?? OutletNames.known(name.replacing(" Inc", with: ""))
+            ?? (words.count <= 5 ? name : nil)
     }
 
     /// "By Jane Doe" (optionally ", Outlet" or "and John Roe") on a line of its own.
@@ -184,6 +289,15 @@ enum Credits {
         }
         guard !credited.isEmpty, credited.count <= 200, credited.first?.isUppercase == true else { return nil }
         return (outlet, credited)
+    }
+}
+
+extension StringProtocol {
+    /// The text without any of `characters` at either end.
+    func trimming(_ characters: String) -> String {
+        let set = Set(characters)
+        guard let first = firstIndex(where: { !set.contains($0) }), let last = lastIndex(where: { !set.contains($0) }) else { return "" }
+        return String(self[first...last])
     }
 }
 

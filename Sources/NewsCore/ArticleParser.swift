@@ -6,12 +6,28 @@ public enum ArticleRejection: Error, Equatable, Sendable, CustomStringConvertibl
     case whitespaceOnly
     /// The file contains a NUL byte, so it is not a text file.
     case binary(offset: Int)
+    /// The file is of a known format but holds no article text (a page of links, a scanned PDF).
+    case noText(format: String, hint: String)
+    /// The file is not what its extension says, or is broken beyond reading.
+    case malformed(format: String, detail: String)
+    /// A JSON file that holds no article object.
+    case notAnArticle(detail: String)
+    /// The program that converts this format to text is not installed.
+    case converterMissing(program: String, package: String)
+    /// The converter failed, crashed or ran out of time.
+    case converterFailed(program: String, detail: String)
 
     public var description: String {
         switch self {
         case .empty: "the file is empty; write the headline on the first line and the body below it"
         case .whitespaceOnly: "the file holds only white space; an article needs at least a headline"
         case .binary(let offset): "the file is binary (NUL byte at offset \(offset)), not a text article"
+        case .noText(let format, let hint): "the \(format) file holds no article text; \(hint)"
+        case .malformed(let format, let detail): "the file cannot be read as \(format): \(detail)"
+        case .notAnArticle(let detail): "the JSON holds no article: \(detail); newsd reads an object (or an array, or one per line) with a title and a text, body or content"
+        case .converterMissing(let program, let package):
+            "\(program) is needed to read this file and is not installed; install the Debian package \(package) (apt install \(package)), then run newsctl reindex"
+        case .converterFailed(let program, let detail): "\(program) could not convert the file: \(detail)"
         }
     }
 
@@ -21,6 +37,11 @@ public enum ArticleRejection: Error, Equatable, Sendable, CustomStringConvertibl
         case .empty: "empty"
         case .whitespaceOnly: "whitespace-only"
         case .binary: "binary"
+        case .noText: "no-text"
+        case .malformed: "malformed"
+        case .notAnArticle: "not-an-article"
+        case .converterMissing: "converter-missing"
+        case .converterFailed: "converter-failed"
         }
     }
 }
@@ -56,7 +77,7 @@ public enum ArticleParser {
 
     /// Splits on LF, CRLF and lone CR. Works on scalars because Swift treats
     /// CRLF as one Character, which `split(separator: "\n")` would not cut.
-    static func lines(of text: String) -> [Substring] {
+    public static func lines(of text: String) -> [Substring] {
         var result: [Substring] = []
         let scalars = text.unicodeScalars
         var start = scalars.startIndex
@@ -79,7 +100,7 @@ public enum ArticleParser {
         return result
     }
 
-    static func trimmed(_ line: Substring) -> Substring {
+    public static func trimmed(_ line: Substring) -> Substring {
         let scalars = line.unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
               let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })

@@ -1,50 +1,66 @@
-/// Outlet names as they appear in credits and trailers, mapped to one spelling each.
-/// Deliberately small: a name outside it is kept as the article writes it, never guessed.
+/// Outlet names as they appear in metadata, credits, copyright lines and addresses, mapped to
+/// one spelling each (the table is `OutletTable`). A name outside it is kept as the article
+/// writes it, never guessed.
 public enum OutletNames {
     static let canonical: [String: String] = {
-        let table: [String: [String]] = [
-            "Daily Mail": ["daily mail", "dailymail", "dailymail.co.uk", "mail online", "mailonline", "dailymail.com"],
-            "The Independent": ["the independent", "independent", "independent.co.uk"],
-            "CNN": ["cnn", "cnn.com"],
-            "Sputnik": ["sputnik", "sputnik news", "sputniknews.com"],
-            "Reuters": ["reuters", "reuter", "reuters.com", "thomson reuters"],
-            "The Washington Times": ["the washington times", "washington times", "washingtontimes.com"],
-            "The Washington Post": ["the washington post", "washington post", "washingtonpost.com"],
-            "The New York Times": ["the new york times", "new york times", "nytimes.com"],
-            "The Guardian": ["the guardian", "guardian", "theguardian.com"],
-            "BBC": ["bbc", "bbc news", "bbc.co.uk", "bbc.com"],
-            "Associated Press": ["associated press", "the associated press", "ap", "apnews.com"],
-            "AFP": ["afp", "agence france-presse", "agence france presse"],
-            "Al Jazeera": ["al jazeera", "aljazeera.com"],
-            "TASS": ["tass"],
-            "RT": ["rt", "rt.com"],
-            "Fox News": ["fox news", "foxnews.com"],
-            "NPR": ["npr", "npr.org"],
-            "Bloomberg": ["bloomberg", "bloomberg.com"],
-            "Politico": ["politico", "politico.com"],
-            "The Telegraph": ["the telegraph", "telegraph.co.uk"],
-        ]
         var map: [String: String] = [:]
-        for (name, spellings) in table {
-            map[name.lowercased()] = name
-            for spelling in spellings { map[spelling] = name }
+        for line in OutletTable.lines {
+            let spellings = line.split(separator: "|").map(String.init)
+            guard let name = spellings.first else { continue }
+            for spelling in spellings where map[spelling.lowercased()] == nil {
+                map[spelling.lowercased()] = name
+            }
         }
         return map
     }()
 
+    /// Every canonical name with its other spellings, for the documentation and `outlet:` queries.
+    public static var table: [(name: String, spellings: [String])] {
+        OutletTable.lines.map { line in
+            let parts = line.split(separator: "|").map(String.init)
+            return (parts[0], Array(parts.dropFirst()))
+        }
+    }
+
     /// The canonical name of a known outlet, or `nil`.
     public static func known(_ text: String) -> String? {
         var key = text.trimmingSpaces.lowercased()
-        while let last = key.last, last == "." || last == "," || last == "!" { key.removeLast() }
+        guard key.utf8.count <= 80 else { return nil }
+        while let last = key.last, last == "." || last == "," || last == "!" || last == ":" { key.removeLast() }
         if key.hasPrefix("www.") { key.removeFirst(4) }
-        return canonical[key]
+        if let name = canonical[key] { return name }
+        if key.hasPrefix("the "), let name = canonical[String(key.dropFirst(4))] { return name }
+        return nil
     }
 
-    /// A name from a trailer ("Read more at X"): the canonical spelling when known, else as written.
+    /// All spellings that mean the same outlet as `text` (lower case), for matching `outlet:`
+    /// queries against names as stored; just `text` when it is not known.
+    public static func spellings(of text: String) -> [String] {
+        guard let name = known(text) else { return [text.lowercased()] }
+        return [name.lowercased()]
+    }
+
+    /// The outlet of a web address: its host looked up whole, then without sub-domains
+    /// ("edition.cnn.com" → CNN); an unknown site is named by its domain ("example.org").
+    public static func fromAddress(_ address: String) -> String? {
+        guard let host = WebAddress.host(of: address) else { return nil }
+        var labels = host.split(separator: ".").map(String.init)
+        if let path = WebAddress.firstPathSegment(of: address), let name = canonical[host + "/" + path] { return name }
+        while labels.count >= 2 {
+            if let name = canonical[labels.joined(separator: ".")] { return name }
+            labels.removeFirst()
+        }
+        return WebAddress.registrableDomain(of: host)
+    }
+
+    /// A name as a format or trailer gives it: the canonical spelling when known, else as written
+    /// (trimmed; a domain becomes its outlet).
     static func normalise(_ text: String) -> String? {
         var name = text.trimmingSpaces
         while let last = name.last, last == "." || last == "," || last == ":" { name.removeLast() }
         guard !name.isEmpty, name.count <= 60 else { return nil }
-        return known(name) ?? name
+        if let known = known(name) { return known }
+        if WebAddress.normalised(name) != nil { return fromAddress(name) }
+        return name
     }
 }

@@ -4,6 +4,9 @@ public enum TextEncoding: String, Sendable, Codable, Equatable {
     case utf8 = "utf-8"
     /// Not valid UTF-8; decoded as Windows-1252, the usual encoding of such legacy files.
     case windows1252 = "windows-1252"
+    /// Another charset a format declared (an e-mail part's `charset`, a page's `<meta charset>`),
+    /// decoded by that format's reader.
+    case declared = "declared"
 }
 
 /// An article as read from one inbox file: the text newsd indexes.
@@ -14,11 +17,14 @@ public struct ParsedArticle: Sendable, Equatable {
     public var paragraphs: [String]
     /// How the file's bytes were decoded.
     public var encoding: TextEncoding
+    /// What the file's format says about the article (empty for plain text).
+    public var metadata: ArticleMetadata
 
-    public init(headline: String, paragraphs: [String], encoding: TextEncoding) {
+    public init(headline: String, paragraphs: [String], encoding: TextEncoding, metadata: ArticleMetadata = ArticleMetadata()) {
         self.headline = headline
         self.paragraphs = paragraphs
         self.encoding = encoding
+        self.metadata = metadata
     }
 
     /// The body as stored and indexed: paragraphs separated by a blank line.

@@ -1,4 +1,5 @@
 import NewsCore
+import NewsFormats
 import NewsIndex
 import NewsSystem
 
@@ -8,6 +9,7 @@ struct ChangeReader: Sendable {
     let inbox: String
     let policy: InboxNamePolicy
     let maxFileBytes: Int64
+    var pdf = PDFConverter()
 
     /// What looking at one entry gave.
     enum Reading: Sendable, Equatable {
@@ -41,10 +43,13 @@ struct ChangeReader: Sendable {
             // folder itself is recorded when it is scanned.
             return error.isTransient ? .retry(path: name, error) : nil
         case .regular(let size, let inode, let mtimeNs, let ctimeNs):
-            // Regular files that are not articles (a README, a photo) are left alone;
-            // a file renamed away from .txt leaves the index like a deleted one.
-            if !policy.isArticle(fileName) { return known == nil ? nil : .change(.remove(path: name)) }
             let stamp = FileStamp(inode: inode, size: size, mtimeNs: mtimeNs, ctimeNs: ctimeNs)
+            // Files of other formats (a .docx, a photo) are recorded as ignored, with why, so
+            // that nothing is silent; a file renamed to such a name leaves the index.
+            if !policy.isArticle(fileName) {
+                if known == stamp && !reread { return nil }
+                return .change(.failed(path: name, stamp: stamp, code: ArticleIndex.ignoredCode, reason: policy.ignoredReason(fileName)))
+            }
             if known == stamp && !reread { return nil }
             return read(name: name)
         }
@@ -70,17 +75,32 @@ struct ChangeReader: Sendable {
             return .change(.failed(path: name, stamp: info, code: error.code, reason: error.description))
         }
         let stamp = FileStamp(inode: file.inode, size: file.size, mtimeNs: file.mtimeNs, ctimeNs: file.ctimeNs)
-        switch ArticleParser.parse(file.bytes) {
-        case .success(let parsed):
-            let fileDay = CalendarDay(unixSeconds: FileTime.seconds(nanoseconds: file.mtimeNs))
-            let article = ArticleAnalyzer.analyze(parsed, fileDay: fileDay)
-            return .change(.upsert(path: name, stamp: stamp, article: IndexableArticle(
-                contentHash: article.contentHash, headline: article.headline, body: article.body,
-                encoding: article.encoding.rawValue, wordCount: article.wordCount, outlet: article.outlet,
-                byline: article.byline, publishedDate: article.published?.iso, fileDate: fileDay.iso,
-                fileTime: Double(file.mtimeNs) / 1e9)))
+        let fileName = name.split(separator: "/").last.map(String.init) ?? name
+        let format = ArticleFormat(fileName: fileName) ?? .text
+        let reading = format == .pdf
+            ? pdf.text(of: file.bytes).flatMap(ArticleFormats.readConverted(pdfText:))
+            : ArticleFormats.read(file.bytes, format: format)
+        let fileDay = CalendarDay(unixSeconds: FileTime.seconds(nanoseconds: file.mtimeNs))
+        let fileTime = Double(file.mtimeNs) / 1e9
+        switch reading {
+        case .success(let found):
+            let articles = found.articles.map { ($0.key, Self.indexable(ArticleAnalyzer.analyze($0.article, fileDay: fileDay), fileDay: fileDay, fileTime: fileTime)) }
+            if format.holdsSeveral, articles.count != 1 || articles[0].0 != nil {
+                return .change(.upsertMembers(path: name, stamp: stamp, members: articles.map {
+                    IndexChange.Member(key: $0.0 ?? "1", article: $0.1)
+                }, skipped: found.skippedCount))
+            }
+            return .change(.upsert(path: name, stamp: stamp, article: articles[0].1))
         case .failure(let rejection):
             return .change(.failed(path: name, stamp: stamp, code: rejection.code, reason: rejection.description))
         }
+    }
+
+    static func indexable(_ article: AnalyzedArticle, fileDay: CalendarDay, fileTime: Double) -> IndexableArticle {
+        IndexableArticle(
+            contentHash: article.contentHash, headline: article.headline, body: article.body,
+            encoding: article.encoding.rawValue, wordCount: article.wordCount, outlet: article.outlet,
+            byline: article.byline, publishedDate: article.date?.day.iso, dateSource: article.date?.source,
+            url: article.url, language: article.language, fileDate: fileDay.iso, fileTime: fileTime)
     }
 }

@@ -67,13 +67,18 @@ struct ControlRoutes: Sendable {
         return try JSONResponse.make(StatusResponse(
             state: stateWord, error: status.problem, progress: status.progress, unwatched: unwatched, inbox: config.inbox,
             articles: overview.articles, files: overview.files, pending: queue.pendingCount, failed: overview.failed,
-            stories: overview.stories, unplaced: overview.unplaced, outlets: overview.outlets,
+            ignored: overview.ignored, stories: overview.stories, unplaced: overview.unplaced, outlets: overview.outlets,
+            languages: overview.languages,
             indexBytes: bytes, uptimeSeconds: status.uptime, version: Self.version))
     }
 
     func failures(_ request: Request) async throws -> Response {
         let limit = try integer(request.uri.queryParameters["limit"].map(String.init), name: "limit", default: 1000, range: 1...100_000)
-        let (total, records) = try await reading { index in (try index.overview(outletLimit: 0).failed, try index.failures(limit: limit)) }
+        let ignored = request.uri.queryParameters["ignored"].map { $0 == "true" || $0 == "1" } ?? false
+        let (total, records) = try await reading { index in
+            let overview = try index.overview(outletLimit: 0)
+            return (ignored ? overview.ignored : overview.failed, try index.failures(limit: limit, ignored: ignored))
+        }
         let list = records.map { FailureInfo(path: $0.path, code: $0.code, reason: $0.reason) }
         return try JSONResponse.make(FailuresResponse(total: total, failures: list))
     }
@@ -157,7 +162,18 @@ struct ControlRoutes: Sendable {
         guard let path = request.uri.queryParameters["path"].map(String.init), !path.isEmpty else {
             throw APIError(status: .badRequest, code: "missing-path", message: "pass ?path= with a path relative to the inbox, or use /v1/articles/ID")
         }
-        let article = try await reading { index in try index.articleId(path: path).flatMap { try index.article(id: $0) } }
+        let (article, failure, members) = try await reading { index in
+            (try index.articleId(path: path).flatMap { try index.article(id: $0) }, try index.failure(path: path), try index.memberPaths(of: path, limit: 5))
+        }
+        if article == nil, let failure {
+            let ignored = failure.code == ArticleIndex.ignoredCode
+            throw APIError(status: .conflict, code: ignored ? "not-an-article" : "not-indexed",
+                           message: "'\(path)' is \(ignored ? "not indexed" : "not indexed (\(failure.code))"): \(failure.reason)")
+        }
+        if article == nil, !members.isEmpty {
+            throw APIError(status: .notFound, code: "several-articles",
+                           message: "'\(path)' holds several articles; show one of them by its path: \(members.joined(separator: ", "))\(members.count == 5 ? ", …" : "")")
+        }
         guard let article else {
             throw APIError(status: .notFound, code: "not-found",
                            message: "no indexed article at '\(path)' (paths are relative to the inbox \(config.inbox); see `newsctl failures` for files that could not be indexed)")

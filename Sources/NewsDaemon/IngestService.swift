@@ -385,10 +385,6 @@ final class IngestService: Service {
         var changes = extra
         for path in paths {
             let name = path.split(separator: "/").last.map(String.init) ?? path
-            if !config.namePolicy.isArticle(name) && !config.namePolicy.isIgnored(name) && known[path] == nil,
-               case .regular = ArticleFileReader.kind(of: path, in: config.inbox) {
-                logger.info("ignoring a file that is not a .txt article", metadata: ["event": "ignored", "article_path": "\(path)"])
-            }
             switch reader.change(for: path, known: known[path], reread: true) {
             case .change(let change)?:
                 changes.append(change)
@@ -442,6 +438,10 @@ final class IngestService: Service {
         if let id = change.articleId { metadata["article_id"] = "\(id)" }
         if let encoding = change.encoding, encoding != TextEncoding.utf8.rawValue { metadata["encoding"] = "\(encoding)" }
         switch change.outcome {
+        case .failed where change.failure?.code == ArticleIndex.ignoredCode:
+            metadata["event"] = "ignored"
+            if let failure = change.failure { metadata["reason"] = "\(failure.reason)" }
+            logger.info("not an article format; recorded as ignored", metadata: metadata)
         case .failed:
             if let failure = change.failure { metadata["error"] = "\(failure.reason)"; metadata["error_code"] = "\(failure.code)" }
             logger.warning("cannot index file", metadata: metadata)

@@ -45,7 +45,6 @@ extension ArticleIndex {
     private static func hit(_ row: Row, rank: Int, group: SearchGrouping) -> SearchHit {
         let paths = (row["paths"] as String?)?.split(separator: "\n").map(String.init) ?? []
         let (snippet, highlights) = SnippetMarkup.decode(row["snip"] ?? "")
-        let published: String? = row["publishedDate"]
         var story: StorySummary?
         if let id: Int64 = row["storyId"] {
             story = StorySummary(id: id, articles: row["storyArticles"], outlets: row["storyOutlets"],
@@ -53,8 +52,8 @@ extension ArticleIndex {
         }
         return SearchHit(rank: rank, id: row["id"], path: paths.first ?? "", paths: paths,
                          title: row["headline"], outlet: row["outlet"], byline: row["byline"],
-                         date: row["articleDate"], dateSource: published == nil ? .file : .published,
-                         score: -(row["rank"] as Double), snippet: snippet, highlights: highlights,
+                         date: row["articleDate"], dateSource: ArticleIndex.dateSource(row),
+                         url: row["url"], language: row["language"], score: -(row["rank"] as Double), snippet: snippet, highlights: highlights,
                          copies: row["copies"], story: story, storyHits: group == .stories ? row["groupHits"] : nil)
     }
 
@@ -83,13 +82,36 @@ extension ArticleIndex {
         try pool.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM article WHERE id = ?", arguments: [id]) else { return nil }
             let paths = try String.fetchAll(db, sql: "SELECT path FROM file WHERE articleId = ? ORDER BY path", arguments: [id])
-            let published: String? = row["publishedDate"]
             return ArticleResponse(id: row["id"], title: row["headline"], outlet: row["outlet"], byline: row["byline"],
-                                   date: row["articleDate"], dateSource: published == nil ? .file : .published,
-                                   wordCount: row["wordCount"], encoding: row["encoding"], paths: paths,
+                                   date: row["articleDate"], dateSource: ArticleIndex.dateSource(row),
+                                   url: row["url"], language: row["language"], wordCount: row["wordCount"], encoding: row["encoding"], paths: paths,
                                    body: row["body"], ingestedAt: row["ingestedAt"], storyId: row["storyId"], copyOf: row["copyOf"],
                                    copySimilarity: row["copySimilarity"])
         }
+    }
+
+    /// The failure recorded for a path (ignored files included), if any.
+    public func failure(path: String) throws -> FailureRecord? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT path, code, reason, inode, size, mtimeNs, ctimeNs FROM failure WHERE path = ?", arguments: [path]).map {
+                FailureRecord(path: $0[0], code: $0[1], reason: $0[2],
+                              stamp: FileStamp(inode: UInt64(bitPattern: $0[3]), size: $0[4], mtimeNs: $0[5], ctimeNs: $0[6]))
+            }
+        }
+    }
+
+    /// The paths of the articles a multi-article file holds (`export.jsonl#1`, …), in file order.
+    public func memberPaths(of container: String, limit: Int) throws -> [String] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT path FROM file WHERE container = ? ORDER BY length(path), path LIMIT ?
+                """, arguments: [container, limit])
+        }
+    }
+
+    /// How sure a stored row's date is: its `dateSource` column (NULL: the file's day).
+    static func dateSource(_ row: Row) -> DateSource {
+        (row["dateSource"] as String?).flatMap(DateSource.init(rawValue:)) ?? .file
     }
 
     /// The id of the article an inbox path holds.
@@ -195,7 +217,7 @@ struct SearchSQL {
     /// What a hit shows beside its text, for an article `a` joined with its story `s`: its
     /// paths, its number of copies and its story.
     static let hitColumns = """
-        a.id, a.headline, a.outlet, a.byline, a.articleDate, a.publishedDate,
+        a.id, a.headline, a.outlet, a.byline, a.articleDate, a.publishedDate, a.dateSource, a.url, a.language,
         (SELECT group_concat(path, char(10)) FROM (SELECT path FROM file WHERE articleId = a.id ORDER BY path)) AS paths,
         (SELECT count(*) FROM article c WHERE c.copyOf = coalesce(a.copyOf, a.id)) AS copies,
         s.id AS storyId, s.articles AS storyArticles, s.outlets AS storyOutlets,

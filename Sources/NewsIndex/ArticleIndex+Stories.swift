@@ -9,17 +9,17 @@ extension ArticleIndex {
         try pool.read { db in
             guard let story = try Row.fetchOne(db, sql: "SELECT * FROM story WHERE id = ?", arguments: [id]) else { return nil }
             let entries = try Row.fetchAll(db, sql: """
-                SELECT a.id, a.articleDate, a.publishedDate, a.outlet, a.headline, a.copyOf,
+                SELECT a.id, a.articleDate, a.dateSource, a.outlet, a.headline, a.copyOf, a.fileTime,
                        (SELECT min(path) FROM file WHERE articleId = a.id) AS path
                 FROM article a WHERE a.storyId = ? ORDER BY a.articleDate, a.fileTime, a.id
                 """, arguments: [id]).map { row in
-                StoryResponse.Entry(id: row["id"], date: row["articleDate"],
-                                    dateSource: (row["publishedDate"] as String?) == nil ? .file : .published,
-                                    outlet: row["outlet"], title: row["headline"], path: row["path"] ?? "", copyOf: row["copyOf"])
+                (entry: StoryResponse.Entry(id: row["id"], date: row["articleDate"], dateSource: ArticleIndex.dateSource(row),
+                                            outlet: row["outlet"], title: row["headline"], path: row["path"] ?? "", copyOf: row["copyOf"]),
+                 fileTime: row["fileTime"] as Double)
             }
             return StoryResponse(story: StorySummary(id: id, articles: story["articles"], outlets: story["outlets"],
                                                      firstDate: story["firstDate"], lastDate: story["lastDate"]),
-                                 timeline: entries)
+                                 timeline: StoryTimeline.ordered(entries))
         }
     }
 
@@ -56,5 +56,21 @@ extension ArticleIndex {
             let best = scored.sorted { $0.similarity != $1.similarity ? $0.similarity > $1.similarity : $0.id < $1.id }
             return RelatedResponse(id: id, title: row["headline"], related: Array(best.prefix(limit)))
         }
+    }
+}
+
+/// The order of a story's reports: by date, but a report whose date is uncertain (`inferred`
+/// year, or the file's day) never comes before the first report with a published date, so it
+/// can never be the one that "reported first".
+enum StoryTimeline {
+    static func ordered(_ entries: [(entry: StoryResponse.Entry, fileTime: Double)]) -> [StoryResponse.Entry] {
+        let firstPublished = entries.filter { $0.entry.dateSource == .published }.map(\.entry.date).min()
+        func key(_ item: (entry: StoryResponse.Entry, fileTime: Double)) -> (String, Int, Double, Int64) {
+            let uncertain = item.entry.dateSource.isUncertain
+            var date = item.entry.date
+            if uncertain, let firstPublished, date < firstPublished { date = firstPublished }
+            return (date, uncertain ? 1 : 0, item.fileTime, item.entry.id)
+        }
+        return entries.sorted { key($0) < key($1) }.map(\.entry)
     }
 }

@@ -150,16 +150,32 @@ public final class ArticleIndex: Sendable {
             for change in changes {
                 switch change {
                 case .upsert(let path, let stamp, let article):
+                    orphanCandidates.formUnion(try detachMembers(db, of: path))
                     applied.append(try upsert(db, path: path, stamp: stamp, article: article, now: now,
                                               orphans: &orphanCandidates, stories: &stories, fullText: &fullText))
+                case .upsertMembers(let path, let stamp, let members, let skipped):
+                    if let old = try detachFile(db, path: path) { orphanCandidates.insert(old) }
+                    let kept = Set(members.map { "\(path)#\($0.key)" })
+                    orphanCandidates.formUnion(try detachMembers(db, of: path, keeping: kept))
+                    for member in members {
+                        let change = try upsert(db, path: "\(path)#\(member.key)", stamp: stamp, article: member.article, container: path,
+                                                now: now, orphans: &orphanCandidates, stories: &stories, fullText: &fullText)
+                        if change.outcome != .unchanged { applied.append(change) }
+                    }
+                    try db.execute(sql: """
+                        INSERT OR REPLACE INTO container(path, inode, size, mtimeNs, ctimeNs, articles, skipped) VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [path, Int64(bitPattern: stamp.inode), stamp.size, stamp.mtimeNs, stamp.ctimeNs, members.count, skipped])
+                    try db.execute(sql: "DELETE FROM failure WHERE path = ?", arguments: [path])
                 case .failed(let path, let stamp, let code, let reason):
                     if let old = try detachFile(db, path: path) { orphanCandidates.insert(old) }
+                    orphanCandidates.formUnion(try detachMembers(db, of: path))
                     try db.execute(sql: """
                         INSERT OR REPLACE INTO failure(path, code, reason, inode, size, mtimeNs, ctimeNs, failedAt)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         """, arguments: [path, code, reason, Int64(bitPattern: stamp.inode), stamp.size, stamp.mtimeNs, stamp.ctimeNs, now])
                     applied.append(AppliedChange(path: path, outcome: .failed, articleId: nil, failure: (code, reason)))
                 case .remove(let path):
+                    orphanCandidates.formUnion(try detachMembers(db, of: path))
                     let old = try detachFile(db, path: path)
                     try db.execute(sql: "DELETE FROM failure WHERE path = ?", arguments: [path])
                     if let old { orphanCandidates.insert(old) }
@@ -180,14 +196,15 @@ public final class ArticleIndex: Sendable {
 
     /// Cached statements throughout: a burst runs these thousands of times, and parsing the SQL
     /// (with the triggers behind it) each time showed in the writer's profile.
-    private func upsert(_ db: Database, path: String, stamp: FileStamp, article: IndexableArticle,
+    private func upsert(_ db: Database, path: String, stamp: FileStamp, article: IndexableArticle, container: String? = nil,
                         now: Double, orphans: inout Set<Int64>, stories: inout StoryBook,
                         fullText: inout PendingFullText) throws -> AppliedChange {
         let previous = try Int64.fetchOne(db.cachedStatement(sql: "SELECT articleId FROM file WHERE path = ?"), arguments: [path])
         let sameText = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM article WHERE contentHash = ?"), arguments: [article.contentHash])
         let articleId: Int64
         let outcome: AppliedChange.Outcome
-        let metadata: [DatabaseValueConvertible?] = [article.outlet, article.byline, article.publishedDate, article.articleDate]
+        let metadata: [DatabaseValueConvertible?] = [article.outlet, article.byline, article.publishedDate, article.articleDate,
+                                                     article.storedDateSource, article.url, article.language]
         if let sameText {
             articleId = sameText
             outcome = previous == sameText ? .unchanged : .duplicate
@@ -195,8 +212,9 @@ public final class ArticleIndex: Sendable {
                 // Read again (after an upgrade, say): a newer extractor may know more about the same text.
                 try fullText.flush(db, ifHolding: sameText)
                 try db.cachedStatement(sql: """
-                    UPDATE article SET outlet = ?, byline = ?, publishedDate = ?, articleDate = ?
-                    WHERE id = ? AND (outlet IS NOT ?1 OR byline IS NOT ?2 OR publishedDate IS NOT ?3 OR articleDate IS NOT ?4)
+                    UPDATE article SET outlet = ?, byline = ?, publishedDate = ?, articleDate = ?, dateSource = ?, url = ?, language = ?
+                    WHERE id = ? AND (outlet IS NOT ?1 OR byline IS NOT ?2 OR publishedDate IS NOT ?3 OR articleDate IS NOT ?4
+                                      OR dateSource IS NOT ?5 OR url IS NOT ?6 OR language IS NOT ?7)
                     """).execute(arguments: StatementArguments(metadata + [sameText]))
             }
         } else if let previous,
@@ -209,7 +227,7 @@ public final class ArticleIndex: Sendable {
                 .execute(arguments: [previous])
             try db.cachedStatement(sql: """
                 UPDATE article SET contentHash = ?, headline = ?, body = ?, encoding = ?, wordCount = ?, ingestedAt = ?,
-                    outlet = ?, byline = ?, publishedDate = ?, articleDate = ?, fileTime = ?
+                    outlet = ?, byline = ?, publishedDate = ?, articleDate = ?, dateSource = ?, url = ?, language = ?, fileTime = ?
                 WHERE id = ?
                 """).execute(arguments: StatementArguments([article.contentHash, article.headline, article.body, article.encoding,
                                                     article.wordCount, now] + metadata + [article.fileTime, previous]))
@@ -218,8 +236,8 @@ public final class ArticleIndex: Sendable {
         } else {
             try db.cachedStatement(sql: """
                 INSERT INTO article(contentHash, headline, body, encoding, wordCount, ingestedAt, outlet, byline, publishedDate,
-                                    articleDate, fileTime)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    articleDate, dateSource, url, language, fileTime)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: StatementArguments([article.contentHash, article.headline, article.body, article.encoding,
                                                     article.wordCount, now] + metadata + [article.fileTime]))
             articleId = db.lastInsertedRowID
@@ -228,10 +246,23 @@ public final class ArticleIndex: Sendable {
         }
         if let previous, previous != articleId { orphans.insert(previous) }
         try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO file(path, articleId, inode, size, mtimeNs, ctimeNs) VALUES (?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [path, articleId, Int64(bitPattern: stamp.inode), stamp.size, stamp.mtimeNs, stamp.ctimeNs])
+            INSERT OR REPLACE INTO file(path, articleId, inode, size, mtimeNs, ctimeNs, container) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [path, articleId, Int64(bitPattern: stamp.inode), stamp.size, stamp.mtimeNs, stamp.ctimeNs, container])
         try db.cachedStatement(sql: "DELETE FROM failure WHERE path = ?").execute(arguments: [path])
         return AppliedChange(path: path, outcome: outcome, articleId: articleId, encoding: article.encoding)
+    }
+
+    /// Removes the member rows of a multi-article file (all, or those not in `keeping`) and its
+    /// container row when none is kept, returning the articles they pointed to.
+    private func detachMembers(_ db: Database, of path: String, keeping: Set<String> = []) throws -> Set<Int64> {
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT path, articleId FROM file WHERE container = ?"), arguments: [path])
+        var orphans = Set<Int64>()
+        for row in rows where !keeping.contains(row[0]) {
+            try db.cachedStatement(sql: "DELETE FROM file WHERE path = ?").execute(arguments: [row[0] as String])
+            orphans.insert(row[1])
+        }
+        if keeping.isEmpty { try db.cachedStatement(sql: "DELETE FROM container WHERE path = ?").execute(arguments: [path]) }
+        return orphans
     }
 
     /// Removes the file row for `path`, returning the article it pointed to.
@@ -299,8 +330,10 @@ public final class ArticleIndex: Sendable {
             : ("WHERE path >= ? AND path < ?", [subtree + "/", subtree + "0"])
         return try pool.read { db in
             var stamps: [String: FileStamp] = [:]
-            for table in ["file", "failure"] {
-                let rows = try Row.fetchCursor(db, sql: "SELECT path, inode, size, mtimeNs, ctimeNs FROM \(table) \(filter)", arguments: arguments)
+            for table in ["file", "failure", "container"] {
+                // Members of a multi-article file are known through their container's stamp.
+                let members = table == "file" ? (filter.isEmpty ? "WHERE container IS NULL" : "AND container IS NULL") : ""
+                let rows = try Row.fetchCursor(db, sql: "SELECT path, inode, size, mtimeNs, ctimeNs FROM \(table) \(filter) \(members)", arguments: arguments)
                 while let row = try rows.next() {
                     stamps[row[0]] = FileStamp(inode: UInt64(bitPattern: row[1]), size: row[2], mtimeNs: row[3], ctimeNs: row[4])
                 }
@@ -314,15 +347,21 @@ public final class ArticleIndex: Sendable {
         try pool.read { db in
             let articles = try Int.fetchOne(db, sql: "SELECT count(*) FROM article") ?? 0
             let files = try Int.fetchOne(db, sql: "SELECT count(*) FROM file") ?? 0
-            let failed = try Int.fetchOne(db, sql: "SELECT count(*) FROM failure") ?? 0
+            let failed = try Int.fetchOne(db, sql: "SELECT count(*) FROM failure WHERE code <> '\(Self.ignoredCode)'") ?? 0
             return (articles, files, failed)
         }
     }
 
-    /// Recorded failures, ordered by path.
-    public func failures(limit: Int = 1000) throws -> [FailureRecord] {
+    /// The failure code of files newsd does not read (a `.docx`, a photo): recorded, so that
+    /// status counts them and `failures --ignored` lists them, but not counted as failures.
+    public static let ignoredCode = "ignored"
+
+    /// Recorded failures (or, with `ignored`, the files of formats newsd does not read), ordered by path.
+    public func failures(limit: Int = 1000, ignored: Bool = false) throws -> [FailureRecord] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT path, code, reason, inode, size, mtimeNs, ctimeNs FROM failure ORDER BY path LIMIT ?", arguments: [limit]).map {
+            try Row.fetchAll(db, sql: """
+                SELECT path, code, reason, inode, size, mtimeNs, ctimeNs FROM failure WHERE (code = ?) = ? ORDER BY path LIMIT ?
+                """, arguments: [Self.ignoredCode, ignored, limit]).map {
                 FailureRecord(path: $0[0], code: $0[1], reason: $0[2],
                               stamp: FileStamp(inode: UInt64(bitPattern: $0[3]), size: $0[4], mtimeNs: $0[5], ctimeNs: $0[6]))
             }
@@ -382,7 +421,7 @@ extension ArticleIndex {
         try pool.read { db in
             var stamps: [String: FileStamp] = [:]
             for path in paths {
-                for table in ["file", "failure"] {
+                for table in ["file", "failure", "container"] {
                     if let row = try Row.fetchOne(db, sql: "SELECT inode, size, mtimeNs, ctimeNs FROM \(table) WHERE path = ?", arguments: [path]) {
                         stamps[path] = FileStamp(inode: UInt64(bitPattern: row[0]), size: row[1], mtimeNs: row[2], ctimeNs: row[3])
                     }

@@ -21,6 +21,9 @@ public struct FileStamp: Sendable, Equatable, Hashable {
 public enum IndexChange: Sendable, Equatable {
     /// The file at `path` (relative to the inbox) holds this article.
     case upsert(path: String, stamp: FileStamp, article: IndexableArticle)
+    /// The file at `path` holds several articles, each indexed as `path#key`; members it no
+    /// longer holds leave the index. `skipped` entries could not be read.
+    case upsertMembers(path: String, stamp: FileStamp, members: [Member], skipped: Int)
     /// The file at `path` could not be indexed; whatever it held before is gone from the index.
     case failed(path: String, stamp: FileStamp, code: String, reason: String)
     /// The file at `path` no longer exists (or is no longer an article).
@@ -28,7 +31,19 @@ public enum IndexChange: Sendable, Equatable {
 
     var path: String {
         switch self {
-        case .upsert(let path, _, _), .failed(let path, _, _, _), .remove(let path): path
+        case .upsert(let path, _, _), .upsertMembers(let path, _, _, _), .failed(let path, _, _, _), .remove(let path): path
+        }
+    }
+
+    /// One article of a multi-article file.
+    public struct Member: Sendable, Equatable {
+        /// Its position in the file ("17"): the article's path is `file#17`.
+        public var key: String
+        public var article: IndexableArticle
+
+        public init(key: String, article: IndexableArticle) {
+            self.key = key
+            self.article = article
         }
     }
 }
@@ -42,17 +57,26 @@ public struct IndexableArticle: Sendable, Equatable {
     public var wordCount: Int
     public var outlet: String?
     public var byline: String?
-    /// `YYYY-MM-DD` when the text gives a date.
+    /// `YYYY-MM-DD` when the text gives a date (a day, with or without its year).
     public var publishedDate: String?
+    /// `published` or `inferred` with `publishedDate`; `file` without.
+    public var dateSource: DateSource
+    /// The article's own web address.
+    public var url: String?
+    /// ISO 639-1 code of its language.
+    public var language: String?
     /// `YYYY-MM-DD` of the file's modification time: the article's date when the text gives none.
     public var fileDate: String
     /// Unix seconds of the file's modification time.
     public var fileTime: Double
 
     public init(contentHash: String, headline: String, body: String, encoding: String, wordCount: Int,
-                outlet: String? = nil, byline: String? = nil, publishedDate: String? = nil, fileDate: String = "1970-01-01",
-                fileTime: Double = 0) {
+                outlet: String? = nil, byline: String? = nil, publishedDate: String? = nil, dateSource: DateSource? = nil,
+                url: String? = nil, language: String? = nil, fileDate: String = "1970-01-01", fileTime: Double = 0) {
         self.fileTime = fileTime
+        self.dateSource = publishedDate == nil ? .file : (dateSource ?? .published)
+        self.url = url
+        self.language = language
         self.contentHash = contentHash
         self.headline = headline
         self.body = body
@@ -66,6 +90,9 @@ public struct IndexableArticle: Sendable, Equatable {
 
     /// The date articles are filtered and sorted by.
     var articleDate: String { publishedDate ?? fileDate }
+
+    /// `dateSource` as stored: NULL for the file's date.
+    var storedDateSource: String? { dateSource == .file ? nil : dateSource.rawValue }
 }
 
 /// What one batch did, for logging.

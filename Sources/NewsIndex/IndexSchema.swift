@@ -136,6 +136,32 @@ enum IndexSchema {
                 ALTER TABLE failure ADD COLUMN ctimeNs INTEGER NOT NULL DEFAULT -1;
                 """)
         }
+        migrator.registerMigration("v8-formats-dates-addresses") { db in
+            // #12: how sure a date is, the article's address and language, articles inside
+            // multi-article files (JSON arrays, JSON Lines: file rows "export.jsonl#17" whose
+            // container is "export.jsonl", which has its own stamp), and every file read again
+            // (-1 matches no stamp) so that the new readers and the new date rules apply.
+            try db.execute(sql: """
+                ALTER TABLE article ADD COLUMN dateSource TEXT;
+                ALTER TABLE article ADD COLUMN url TEXT;
+                ALTER TABLE article ADD COLUMN language TEXT;
+                UPDATE article SET dateSource = 'published' WHERE publishedDate IS NOT NULL;
+                CREATE INDEX article_language ON article(language) WHERE language IS NOT NULL;
+                ALTER TABLE file ADD COLUMN container TEXT;
+                CREATE INDEX file_container ON file(container) WHERE container IS NOT NULL;
+                CREATE TABLE container (
+                    path TEXT PRIMARY KEY,
+                    inode INTEGER NOT NULL,
+                    size INTEGER NOT NULL,
+                    mtimeNs INTEGER NOT NULL,
+                    ctimeNs INTEGER NOT NULL,
+                    articles INTEGER NOT NULL,
+                    skipped INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                UPDATE file SET mtimeNs = -1;
+                UPDATE failure SET mtimeNs = -1;
+                """)
+        }
         return migrator
     }
 

@@ -14,11 +14,14 @@ extension Newsctl {
         @Option(name: .long, help: "Most failures to list.")
         var limit = 1000
 
+        @Flag(name: .long, help: "List the files newsd does not read (other formats), with why, instead of the failures.")
+        var ignored = false
+
         func run() throws {
             let response: FailuresResponse
-            do { response = try connection.client.failures(limit: limit) } catch { throw fail(error) }
-            writeOutput(connection.json ? try JSONOutput.encode(response) : ResultFormatter.failures(response))
-            if response.total > 0 { throw ExitCode(ExitStatus.nothingFound) }
+            do { response = try connection.client.failures(limit: limit, ignored: ignored) } catch { throw fail(error) }
+            writeOutput(connection.json ? try JSONOutput.encode(response) : ResultFormatter.failures(response, ignored: ignored))
+            if response.total > 0 && !ignored { throw ExitCode(ExitStatus.nothingFound) }
         }
     }
 

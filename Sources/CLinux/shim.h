@@ -1,0 +1,8 @@
+// glibc functions that Swift's Glibc module leaves out because they are declared only under
+// _GNU_SOURCE. Declared here as glibc defines them (memfd_create(2), pipe2(2)).
+#ifndef NEWSD_CLINUX_H
+#define NEWSD_CLINUX_H
+extern int memfd_create(const char *name, unsigned int flags);
+extern int pipe2(int pipefd[2], int flags);
+#define NEWSD_MFD_CLOEXEC 0x0001U
+#endif

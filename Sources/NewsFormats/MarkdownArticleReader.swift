@@ -1,0 +1,74 @@
+import Ink
+import NewsCore
+import Yams
+
+/// A Markdown note (`.md`, `.markdown`): optional YAML front matter (`title`, `date`, `author`,
+/// `source`/`outlet`, `url`, `lang`), then the text, turned into HTML by Ink and read like a page,
+/// so the indexed text carries no `#`, `**` or link brackets.
+enum MarkdownArticleReader {
+    static func read(_ bytes: [UInt8]) -> Result<ParsedArticle, ArticleRejection> {
+        let (text, encoding) = TextDecoder.decode(bytes)
+        let (frontMatter, body) = splitFrontMatter(text)
+        var metadata = ArticleMetadata()
+        if let frontMatter {
+            switch self.metadata(ofFrontMatter: frontMatter) {
+            case .success(let found): metadata = found
+            case .failure(let rejection): return .failure(rejection)
+            }
+        }
+        let html = MarkdownParser().html(from: body)
+        let page = HTMLPageReader.read(Array(html.utf8))
+        return HTMLArticleReader.article(of: page, encoding: encoding, metadata: metadata).mapError { rejection in
+            if case .noText = rejection {
+                return .noText(format: "Markdown", hint: "write the headline on the first line (or as title: in the front matter) and the text below it")
+            }
+            return rejection
+        }
+    }
+
+    /// Front matter is the block between a first line `---` and the next `---` (or `...`) line.
+    static func splitFrontMatter(_ text: String) -> (frontMatter: String?, body: String) {
+        let lines = ArticleParser.lines(of: text)
+        guard let first = lines.first, first.trimmingSpaces == "---" else { return (nil, text) }
+        guard let end = lines.dropFirst().firstIndex(where: { $0.trimmingSpaces == "---" || $0.trimmingSpaces == "..." }) else {
+            return (nil, text)
+        }
+        let frontMatter = lines[1..<end].joined(separator: "\n")
+        let body = lines[(end + 1)...].joined(separator: "\n")
+        return (frontMatter, body)
+    }
+
+    static func metadata(ofFrontMatter yaml: String) -> Result<ArticleMetadata, ArticleRejection> {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch {
+            return .failure(.malformed(format: "Markdown", detail: "its front matter (between the --- lines) is not valid YAML: \(String(describing: error).prefix(200))"))
+        }
+        guard let mapping = root?.mapping else { return .success(ArticleMetadata()) }
+        var values: [String: Node] = [:]
+        for (key, value) in mapping {
+            if let name = key.scalar?.string.lowercased(), values[name] == nil { values[name] = value }
+        }
+        func text(_ keys: String...) -> String? {
+            for key in keys {
+                guard let node = values[key] else { continue }
+                if let scalar = node.scalar?.string.trimmingSpaces, !scalar.isEmpty { return scalar }
+                if let items = node.sequence {
+                    let names = items.compactMap { $0.scalar?.string.trimmingSpaces ?? $0.mapping?["name"]?.scalar?.string }
+                        .filter { !$0.isEmpty }
+                    if !names.isEmpty { return names.prefix(10).joined(separator: ", ") }
+                }
+                if let name = node.mapping?["name"]?.scalar?.string.trimmingSpaces, !name.isEmpty { return name }
+            }
+            return nil
+        }
+        return .success(ArticleMetadata(
+            headline: text("title", "headline"),
+            published: text("date", "published", "pubdate", "published_at", "datepublished").flatMap(MetadataDate.day(from:)),
+            outlet: text("source", "outlet", "publisher", "site", "site_name"),
+            byline: text("author", "authors", "byline"),
+            url: text("url", "link", "source_url", "canonical").flatMap(WebAddress.normalised),
+            language: text("lang", "language", "locale")))
+    }
+}
