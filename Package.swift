@@ -104,7 +104,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "NewsCoreTests", dependencies: ["NewsCore", "TestSupport"]),
-        .testTarget(name: "NewsFormatsTests", dependencies: ["NewsFormats", "NewsCore", "TestSupport"]),
+        .testTarget(name: "NewsFormatsTests", dependencies: ["NewsFormats", "NewsCore", "NewsSystem", "TestSupport"]),
         .testTarget(name: "NewsClientTests", dependencies: ["NewsClient", "NewsCore"]),
         .testTarget(name: "NewsDaemonTests", dependencies: ["NewsDaemon", "NewsCore", "TestSupport"]),
         .testTarget(name: "NewsIndexTests", dependencies: ["NewsIndex", "NewsCore", "TestSupport"]),

@@ -100,7 +100,7 @@ public enum ResultFormatter {
         if let outlet = article.outlet { out += "Outlet:  \(outlet)\n" }
         if let byline = article.byline { out += "Byline:  \(byline)\n" }
         switch article.dateSource {
-        case .published: out += "Date:    \(article.date) (published)\n"
+        case .published: out += "Date:    \(article.date)\n"
         case .inferred: out += "Date:    \(dateText(article.date, .inferred)) (the text gives day and month; the year is the file's)\n"
         case .file: out += "Date:    \(article.date) (the file's date; the text gives none)\n"
         }

@@ -51,8 +51,9 @@ public enum ArticleAnalyzer {
 
         if metadata.headline == nil {
             // Lines above the headline: the outlet's name, the page's address, "Title:", a date.
+            // Only while a headline and a body would remain below.
             for _ in 0..<4 {
-                guard let next = paragraphs.first, next.utf8.count <= 600 else { break }
+                guard paragraphs.count >= 2, let next = paragraphs.first, next.utf8.count <= 600 else { break }
                 if let address = WebAddress.normalised(headline) {
                     url = url ?? address
                 } else if let name = OutletNames.known(headline) {

@@ -119,7 +119,11 @@ private final class PageCollector {
         }
         if HTMLRules.mainElements.contains(name) || HTMLRules.marksMain(attributes) { frame.inMain = true }
         if HTMLRules.skippedElements.contains(name) || HTMLRules.isFurniture(attributes) { frame.skipped = true }
-        if frame.capture == nil, HTMLRules.marksByline(attributes) { frame.capture = .byline }
+        if frame.capture == nil, HTMLRules.marksByline(attributes) {
+            // The byline is metadata, captured here, not a paragraph of the article.
+            frame.capture = .byline
+            frame.skipped = true
+        }
         if frame.capture != nil { captured.removeAll(keepingCapacity: true) }
         if name == "h2" || name == "h3" || name == "h4" || name == "h5" || name == "h6" || name == "h1" { paragraphIsHeading = true }
         stack.append(frame)

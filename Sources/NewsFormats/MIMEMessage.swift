@@ -98,15 +98,20 @@ struct MIMEEntity {
         while lineStart < bytes.count {
             let lineEnd = bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.count
             let line = bytes[lineStart..<lineEnd]
-            if line.starts(with: delimiter) {
+            // A delimiter line is the boundary alone, or with "--" after it (then white space only):
+            // "--b1" must not match "--b10".
+            let after = line.dropFirst(delimiter.count)
+            let closing = after.starts(with: [UInt8(ascii: "-"), UInt8(ascii: "-")])
+            let isDelimiter = line.starts(with: delimiter)
+                && after.dropFirst(closing ? 2 : 0).allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+            if isDelimiter {
                 if let start = partStart {
                     var end = lineStart
                     if end > start, bytes[end - 1] == 0x0A { end -= 1 }
                     if end > start, bytes[end - 1] == 0x0D { end -= 1 }
                     parts.append(MIMEEntity(bytes[start..<max(start, end)]))
                 }
-                let rest = line.dropFirst(delimiter.count)
-                if rest.starts(with: [UInt8(ascii: "-"), UInt8(ascii: "-")]) { closed = true; break }
+                if closing { closed = true; break }
                 partStart = min(lineEnd + 1, bytes.count)
             }
             lineStart = lineEnd + 1

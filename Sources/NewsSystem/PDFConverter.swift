@@ -14,7 +14,7 @@ public struct PDFConverter: Sendable {
 
     public init(searchPath: String? = getenv("PATH").map { String(cString: $0) }, timeLimit: Duration = .seconds(30),
                 maximumTextBytes: Int = 16 << 20) {
-        let folders = (searchPath ?? "/usr/bin:/bin").split(separator: ":").map(String.init) + ["/usr/bin"]
+        let folders = (searchPath ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
         program = folders.lazy.map { $0 + "/pdftotext" }.first { access($0, X_OK) == 0 }
         self.timeLimit = timeLimit
         self.maximumTextBytes = maximumTextBytes

@@ -15,6 +15,7 @@ let package = Package(
             name: "newsd-fuzz",
             dependencies: [
                 .product(name: "NewsCore", package: "newsd"),
+                .product(name: "NewsFormats", package: "newsd"),
                 .product(name: "NewsIndex", package: "newsd"),
                 .product(name: "NewsSystem", package: "newsd"),
                 .product(name: "NewsDaemon", package: "newsd"),

@@ -25,9 +25,20 @@ struct ArticleAnalyzerTests {
         #expect(try analyze(text).outlet == expected)
     }
 
+    @Test("an outlet's name, an address or a Title: label above the headline is read as such", arguments: [
+        ("The Independent\n\nTalks resume in Geneva\n\nBody.", "Talks resume in Geneva", "The Independent"),
+        ("Yahoo News\nTalks resume in Geneva\n\nBody.", "Talks resume in Geneva", "Yahoo News"),
+        ("https://apnews.com/article/talks-geneva-123\nTitle: Talks resume in Geneva\n\nBody.", "Talks resume in Geneva", "Associated Press"),
+    ])
+    func labelsAboveHeadline(text: String, headline: String, outlet: String) throws {
+        let article = try analyze(text)
+        #expect(article.headline == headline)
+        #expect(article.outlet == outlet)
+    }
+
     @Test("leaves the outlet unknown when the text names none", arguments: [
         "Headline\n\nBody text.\n\nBen Wolfgang contributed to this report.",
-        "The Independent\n\nA headline that happens to be an outlet name is not a trailer.\n\nMore body.",
+        "Independent inquiry into the flooding is announced\n\nA headline that starts like an outlet name is not one.\n\nMore body.",
         "Headline\n\nThe Guardian said on Tuesday that the talks would go on.",
     ])
     func unknownOutlet(text: String) throws {
@@ -43,17 +54,42 @@ struct ArticleAnalyzerTests {
         #expect(try analyze(text).byline == expected)
     }
 
-    @Test("reads dates: date lines, ISO dates, wire datelines with the year from context or the file", arguments: [
-        ("11 March 2017\n\nHeadline\n\nBody.", "2017-03-11"),
-        ("Headline\n\nPublished: Saturday, 27 June 2020 10:42 BST\n\nBody.", "2020-06-27"),
-        ("Headline\n\nJune 27, 2020\n\nBody.", "2020-06-27"),
-        ("Headline\n\n2020-06-27\n\nBody.", "2020-06-27"),
-        ("Headline\n\nTOKYO, March 2 - Body of a wire story.", "2020-03-02"),
-        ("Headline\n\nSALVADOR, Feb 26 - Output rose in 1987, the review said.", "1987-02-26"),
-        ("Headline\n\nLONDON, Dec 30 - A wire story filed late in the year.", "2019-12-30"),
+    @Test("reads dates with their certainty: date lines in eight languages, ISO and numeric dates, wire datelines", arguments: [
+        ("11 March 2017\n\nHeadline\n\nBody.", "2017-03-11", DateSource.published),
+        ("Headline\n\nPublished: Saturday, 27 June 2020 10:42 BST\n\nBody.", "2020-06-27", .published),
+        ("Headline\n\nJune 27, 2020\n\nBody.", "2020-06-27", .published),
+        ("Headline\n\nJune 27th, 2020\n\nBody.", "2020-06-27", .published),
+        ("Headline\n\n2020-06-27\n\nBody.", "2020-06-27", .published),
+        ("Headline\n\n2024-03-27T16:05Z\n\nBody.", "2024-03-27", .published),
+        ("Headline\n\nUpdated 2024-03-27 16:05:00+01:00\n\nBody.", "2024-03-27", .published),
+        ("Headline\n\n26.03.2024\n\nBody.", "2024-03-26", .published),
+        ("Headline\n\n03/27/2024\n\nBody.", "2024-03-27", .published),
+        ("Headline\n\n27/03/2024\n\nBody.", "2024-03-27", .published),
+        ("Headline\n\nPublié le 25 avril 2024 à 16h05\n\nCorps.", "2024-04-25", .published),
+        ("Headline\n\nVeröffentlicht am 12. März 2024, 08:15 Uhr\n\nText.", "2024-03-12", .published),
+        ("Headline\n\n1 de noviembre de 2024\n\nCuerpo.", "2024-11-01", .published),
+        ("Headline\n\nPubblicato il 3 giugno 2024\n\nTesto.", "2024-06-03", .published),
+        ("Headline\n\n5 сентября 2024\n\nТекст.", "2024-09-05", .published),
+        ("Headline\n\nLONDON, April 3, 2023 (Reuters) - A wire story.", "2023-04-03", .published),
+        ("Headline\n\nWASHINGTON, March 5, 2024 (AP) — A wire story.", "2024-03-05", .published),
+        ("Headline\n\nLONDON, April 3 (Reuters) - A wire story.", "2020-04-03", .inferred),
+        ("Headline\n\nTOKYO, March 2 - Body of a wire story.", "2020-03-02", .inferred),
+        ("Headline\n\nSALVADOR, Feb 26 - Output rose in 1987, the review said.", "2020-02-26", .inferred),
+        ("Headline\n\nLONDON, Dec 30 - A wire story filed late in the year.", "2019-12-30", .inferred),
     ])
-    func date(text: String, expected: String) throws {
-        #expect(try analyze(text).published?.iso == expected)
+    func date(text: String, expected: String, source: DateSource) throws {
+        let date = try analyze(text).date
+        #expect(date?.day.iso == expected)
+        #expect(date?.source == source)
+    }
+
+    @Test("an ambiguous numeric date is read only when the language decides it")
+    func ambiguousNumericDate() {
+        let text = ParsedArticle(headline: "Headline", paragraphs: ["03/04/2024", "Body."], encoding: .utf8)
+        #expect(ArticleAnalyzer.analyze(text, fileDay: CalendarDay(year: 2024, month: 6, day: 1)!).date == nil)
+        var german = text
+        german.metadata.language = "de"
+        #expect(ArticleAnalyzer.analyze(german, fileDay: CalendarDay(year: 2024, month: 6, day: 1)!).date?.day.iso == "2024-04-03")
     }
 
     @Test("finds no date in prose", arguments: [

@@ -22,21 +22,6 @@ struct ContentHashTests {
 
 @Suite("Text scanning fast paths")
 struct TextScanningTests {
-    static let pieces = ["1987", "2020", "198", "19870", " ", ",", "-", "a", "Z", "é", "٣", "\u{00A0}", "Jan", "7", "1987a", "x1987", "’", "\n"]
-
-    static func randomText() -> String {
-        (0..<Int.random(in: 0...25)).map { _ in pieces.randomElement()! }.joined()
-    }
-
-    @Test("four-digit years are the words of four digits")
-    func fourDigitWords() {
-        for _ in 0..<2_000 {
-            let text = Self.randomText()
-            let expected = DateExtractor.words(text).compactMap { $0.count == 4 ? Int($0) : nil }
-            #expect(DateExtractor.fourDigitWords(text) == expected, "\(text.debugDescription)")
-        }
-    }
-
     @Test("word counts: runs of letters and digits of any script")
     func wordCounts() {
         #expect(WordCounter.count(in: "Oil prices rose 3.5% in 1987, said José") == 9, "3.5 is two runs")

@@ -94,13 +94,18 @@ struct ChangeReaderTests {
         #expect(reader.change(for: "a.txt", known: stamp, reread: true) != nil)
     }
 
-    @Test("names that are not articles are left alone, and removed if they were indexed")
+    @Test("files of other formats are recorded as ignored, with why; temporary names are left alone")
     func nonArticles() throws {
         try folder.write("x", to: "photo.jpg")
         try folder.write("x", to: "draft.txt.part")
-        #expect(reader.change(for: "photo.jpg", known: nil) == nil)
+        guard case .change(.failed(_, let stamp, let code, let reason)) = reader.change(for: "photo.jpg", known: nil) else {
+            Issue.record("expected an ignored file"); return
+        }
+        #expect(code == "ignored" && reason.contains(".jpg is not a format newsd reads"))
+        #expect(reader.change(for: "photo.jpg", known: stamp) == nil, "recorded once")
         #expect(reader.change(for: "draft.txt.part", known: nil) == nil)
-        guard case .change(.remove) = reader.change(for: "photo.jpg", known: someStamp) else { Issue.record("expected a removal"); return }
+        // An article renamed to such a name replaces its article with the ignored record.
+        guard case .change(.failed(_, _, "ignored", _)) = reader.change(for: "photo.jpg", known: someStamp) else { Issue.record("expected ignored"); return }
     }
 
     @Test("a symbolic link is a failure of its own; nothing behind it is read")

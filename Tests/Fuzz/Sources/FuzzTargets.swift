@@ -1,11 +1,13 @@
 // newsd's libFuzzer targets, built by `scripts/fuzz` with `-sanitize=fuzzer,address`. One binary
 // serves every target; the environment variable NEWSD_FUZZ_TARGET chooses which: query (the
-// parser, the translator and SQLite running what it produced), article, dates, or http (raw
+// parser, the translator and SQLite running what it produced), article, dates, formats (HTML,
+// Markdown, JSON, JSON Lines and e-mail readers), or http (raw
 // bytes sent to a whole newsd running in this process, over its socket).
 
 import CFuzzerDriver
 import Glibc
 @testable import NewsCore
+import NewsFormats
 
 /// SwiftPM links every executable's `main` to `<module>_main`: this one hands over to libFuzzer.
 @_cdecl("newsd_fuzz_main")
@@ -30,6 +32,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     switch fuzzTarget {
     case "article": FuzzArticle.run(bytes)
     case "dates": FuzzDates.run(bytes)
+    case "formats": FuzzFormats.run(bytes)
     case "http": FuzzHTTP.run(bytes)
     default: FuzzQuery.run(bytes)
     }
@@ -56,6 +59,28 @@ enum FuzzArticle {
     }
 }
 
+/// Every file format: the first byte picks the format, the rest is the file, read and
+/// analysed as the ingest service does.
+enum FuzzFormats {
+    static func run(_ bytes: [UInt8]) {
+        guard let first = bytes.first else { return }
+        let formats: [ArticleFormat] = [.text, .html, .markdown, .json, .jsonLines, .email]
+        let format = formats[Int(first) % formats.count]
+        let body = Array(bytes.dropFirst())
+        let fileDay = CalendarDay(year: 2024, month: 6, day: 1)!
+        switch ArticleFormats.read(body, format: format) {
+        case .success(let reading):
+            for member in reading.articles {
+                let article = ArticleAnalyzer.analyze(member.article, fileDay: fileDay)
+                precondition(!article.headline.isEmpty || member.article.headline.isEmpty)
+            }
+        case .failure(let rejection):
+            precondition(!rejection.code.isEmpty && !rejection.description.isEmpty)
+        }
+        _ = ArticleFormats.readConverted(pdfText: body)
+    }
+}
+
 /// Dates: date lines, ISO dates, wire datelines and year inference over any text and any day.
 enum FuzzDates {
     static func run(_ bytes: [UInt8]) {
@@ -66,10 +91,12 @@ enum FuzzDates {
         let text = String(decoding: bytes.dropFirst(min(8, bytes.count)), as: UTF8.self)
         _ = DateExtractor.dateLine(text)
         _ = DateExtractor.isoDate(in: text)
+        _ = DateExtractor.dateLine(text, dayFirst: seconds & 1 == 0)
+        _ = MetadataDate.day(from: text)
         if let wire = DateExtractor.wireDateline(text), wire.month > 0 {
-            _ = DateExtractor.inferYear(month: wire.month, day: wire.day, text: text, fileDay: fileDay)
+            _ = DateExtractor.inferYear(month: wire.month, day: wire.day, fileDay: fileDay)
         }
-        _ = DateExtractor.inferYear(month: Int(seconds & 15), day: Int((seconds >> 4) & 31), text: text, fileDay: fileDay)
+        _ = DateExtractor.inferYear(month: Int(seconds & 15), day: Int((seconds >> 4) & 31), fileDay: fileDay)
         _ = try? DateFilterParser.range(field: "date", value: text, column: 1)
         _ = FileTime.seconds(nanoseconds: seconds)
         _ = FileTime.nanoseconds(seconds: seconds, nanoseconds: Int64(bytes.count))
