@@ -55,6 +55,14 @@ enum QueryTranslator {
     /// (a date or path filter, or a group whose every part is negated).
     static func fts(_ node: QueryNode) -> String? {
         switch node {
+        case .text(let match) where match.field == .outlet && match.kind != .prefix:
+            // `outlet:ap` finds "Associated Press" as stored: a known outlet's every spelling
+            // means its canonical name.
+            let quoted = quote(match.text)
+            guard let name = OutletNames.known(match.text), name.lowercased() != match.text.lowercased() else {
+                return "\(columns(match.field)) : \(quoted)"
+            }
+            return "\(columns(match.field)) : (\(quoted) OR \(quote(name)))"
         case .text(let match):
             let quoted = quote(match.text)
             return "\(columns(match.field)) : \(match.kind == .prefix ? quoted + " *" : quoted)"

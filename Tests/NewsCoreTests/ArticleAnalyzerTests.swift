@@ -166,3 +166,28 @@ struct ArticleAnalyzerTests {
         #expect(Set(mail.paragraphs).count == mail.paragraphs.count, "the Daily Mail captions printed twice are kept once")
     }
 }
+
+@Suite("The outlet table")
+struct OutletTableTests {
+    @Test("docs/outlets.md lists every outlet of the table, and there are at least 150")
+    func documented() throws {
+        let folder = String(#filePath.split(separator: "/").dropLast(3).joined(separator: "/"))
+        let doc = try String(decoding: FixtureFiles.read("/" + folder + "/docs/outlets.md"), as: UTF8.self)
+        #expect(OutletNames.table.count >= 150)
+        for (name, _) in OutletNames.table { #expect(doc.contains("| \(name) |"), "\(name)") }
+    }
+
+    @Test("short names, domains and spellings map to one outlet", arguments: [
+        ("ap", "Associated Press"), ("bbc.co.uk", "BBC"), ("nyt", "The New York Times"), ("wapo", "The Washington Post"),
+        ("spiegel", "Der Spiegel"), ("dpa", "dpa"), ("медуза", "Meduza"),
+    ])
+    func aliases(spelling: String, name: String) {
+        #expect(OutletNames.known(spelling) == name)
+    }
+
+    @Test("an address names its outlet, an unknown one its domain")
+    func addresses() {
+        #expect(OutletNames.fromAddress("https://edition.cnn.com/2024/03/01/world/story") == "CNN")
+        #expect(OutletNames.fromAddress("https://www.example.co.uk/news/1") == "example.co.uk")
+    }
+}
