@@ -25,7 +25,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.20.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
-        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
         .package(url: "https://github.com/jpsim/Yams", "5.0.0"..<"7.0.0"),
     ],
     targets: [
@@ -34,20 +33,27 @@ let package = Package(
         // The embedded SQLite FTS5 index.
         .target(
             name: "NewsIndex",
-            dependencies: ["NewsCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
+            dependencies: ["NewsCore", "NewsText", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         // libxml2's HTML parser (Debian's libxml2-dev).
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // CommonMark's reference parser (Debian's libcmark-dev), for Markdown notes.
+        .systemLibrary(name: "CCommonMark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
         // One reader per file format (HTML, Markdown, JSON, e-mail, PDF's converted text): bytes in,
         // parsed articles with their metadata out. Pure apart from libxml2's parser.
         .target(
             name: "NewsFormats",
             dependencies: [
-                "NewsCore", "CLibXML2",
-                .product(name: "Ink", package: "Ink"),
+                "NewsCore", "NewsText", "CLibXML2", "CCommonMark",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // Snowball stemmers (Debian's libstemmer-dev) and the Compact Language Detector 2 (libcld2-dev,
+        // a C++ library, behind a C function of our own).
+        .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
+        .target(name: "CLanguageDetection", linkerSettings: [.linkedLibrary("cld2")]),
+        // Language detection and stemming, for the analysis and the full-text tokenizer.
+        .target(name: "NewsText", dependencies: ["CStemmer", "CLanguageDetection"]),
         // libsystemd (sd_notify, sd_listen_fds, sd_journal_sendv) from Debian's libsystemd-dev.
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // glibc's malloc.h (malloc_trim), part of libc6-dev.
@@ -63,7 +69,7 @@ let package = Package(
         .target(
             name: "NewsDaemon",
             dependencies: [
-                "NewsCore", "NewsFormats", "NewsIndex", "NewsSystem", "NewsClient",
+                "NewsCore", "NewsFormats", "NewsText", "NewsIndex", "NewsSystem", "NewsClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

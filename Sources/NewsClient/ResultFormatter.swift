@@ -105,7 +105,7 @@ public enum ResultFormatter {
         case .file: out += "Date:    \(article.date) (the file's date; the text gives none)\n"
         }
         if let url = article.url { out += "URL:     \(url)\n" }
-        if let language = article.language { out += "Language: \(language)\n" }
+        if let language = article.language { out += "Lang:    \(language)\n" }
         out += "Words:   \(article.wordCount)\n"
         out += (article.paths.count == 1 ? "Path:    " : "Paths:   ") + article.paths.joined(separator: "\n         ") + "\n"
         out += "Id:      \(article.id)\n"

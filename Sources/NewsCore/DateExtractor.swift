@@ -246,6 +246,7 @@ enum DateExtractor {
             guard tokens[2].count == 4, let given = Int(tokens[2]) else { return nil }
             year = given
         }
+        guard tokens.count >= 2 else { return nil }
         if let month = months[tokens[0]], let day = dayNumber(tokens[1]) {
             return WireDateline(month: month, day: day, year: year, outlet: outlet)
         }

@@ -18,6 +18,10 @@ public indirect enum QueryNode: Sendable, Equatable {
     case path(String)
     /// The article's date (published, else the file's) lies in this range.
     case date(DateRange)
+    /// The article is in this language (ISO 639-1 code).
+    case language(String)
+    /// The article's web address contains this text, lower case (`site:bbc.co.uk`, `url:/business/`).
+    case address(String)
 }
 
 /// A fielded text search: `field:value`.
@@ -74,7 +78,7 @@ extension QueryNode {
         case .all(let children): return .all(children.map { $0.inField(field) })
         case .any(let children): return .any(children.map { $0.inField(field) })
         case .not(let child): return .not(child.inField(field))
-        case .path, .date: return self
+        case .path, .date, .language, .address: return self
         }
     }
 }

@@ -182,7 +182,7 @@ struct QueryParser {
         let text: String
         switch value.kind {
         case .word(let word): text = word
-        case .phrase(let phrase) where name == "path": text = phrase
+        case .phrase(let phrase) where name == "path" || name == "site": text = phrase
         default:
             throw QuerySyntaxError(message: "\(name): needs a value right after the colon", column: column)
         }
@@ -191,6 +191,21 @@ struct QueryParser {
             guard !text.isEmpty else { throw QuerySyntaxError(message: "path: needs a folder or file name", column: column) }
             try countTerm(at: column)
             return .path(text.hasPrefix("/") || text.hasPrefix("./") ? String(text.drop { $0 == "/" || $0 == "." }) : text)
+        }
+        if name == "lang" {
+            guard let code = LanguageCode.normalised(text) else {
+                throw QuerySyntaxError(message: "lang: needs a language code such as en, de or fr (or its English name)", column: value.column)
+            }
+            try countTerm(at: column)
+            return .language(code)
+        }
+        if name == "site" {
+            guard !text.isEmpty else { throw QuerySyntaxError(message: "site: needs a web address or a part of one", column: column) }
+            try countTerm(at: column)
+            var site = text.lowercased()
+            for scheme in ["https://", "http://"] where site.hasPrefix(scheme) { site.removeFirst(scheme.count) }
+            if site.hasPrefix("www.") { site.removeFirst(4) }
+            return .address(site)
         }
         try countTerm(at: column)
         return .date(try DateFilterParser.range(field: name, value: text, column: value.column))

@@ -84,7 +84,10 @@ struct ChangeReader: Sendable {
         let fileTime = Double(file.mtimeNs) / 1e9
         switch reading {
         case .success(let found):
-            let articles = found.articles.map { ($0.key, Self.indexable(ArticleAnalyzer.analyze($0.article, fileDay: fileDay), fileDay: fileDay, fileTime: fileTime)) }
+            let articles = found.articles.map { member in
+                (member.key, Self.indexable(ArticleAnalyzer.analyze(member.article, fileDay: fileDay),
+                                            fileDay: fileDay, fileTime: fileTime))
+            }
             if format.holdsSeveral, articles.count != 1 || articles[0].0 != nil {
                 return .change(.upsertMembers(path: name, stamp: stamp, members: articles.map {
                     IndexChange.Member(key: $0.0 ?? "1", article: $0.1)

@@ -1,4 +1,5 @@
 import NewsCore
+import NewsText
 
 /// The file formats newsd reads articles from, chosen by extension.
 public enum ArticleFormat: String, Sendable, CaseIterable {
@@ -67,7 +68,13 @@ public struct FileReading: Sendable, Equatable {
 /// Reads the bytes of one inbox file in its format. Pure: no I/O (PDF text comes in already
 /// converted, see `readConverted`), never traps, and every rejection says what to do.
 public enum ArticleFormats {
+    /// Every article comes with its language: the one its format declares, else the one CLD2
+    /// detects in its headline and opening paragraphs (the analysis reads numeric dates by it).
     public static func read(_ bytes: [UInt8], format: ArticleFormat) -> Result<FileReading, ArticleRejection> {
+        readDeclared(bytes, format: format).map(withLanguages)
+    }
+
+    private static func readDeclared(_ bytes: [UInt8], format: ArticleFormat) -> Result<FileReading, ArticleRejection> {
         switch format {
         case .text: return ArticleParser.parse(bytes).map(single)
         case .html: return guarded(bytes) { HTMLArticleReader.read($0) }.map(single)
@@ -83,11 +90,25 @@ public enum ArticleFormats {
     public static func readConverted(pdfText bytes: [UInt8]) -> Result<FileReading, ArticleRejection> {
         let text = bytes.filter { $0 != 0x0C } // form feeds between pages
         switch ArticleParser.parse(text) {
-        case .success(let article): return .success(single(article))
+        case .success(let article): return .success(withLanguages(single(article)))
         case .failure(.empty), .failure(.whitespaceOnly):
             return .failure(.noText(format: "PDF", hint: "it is probably a scan (pictures of pages); run it through OCR (ocrmypdf) and drop the result in"))
         case .failure(let other): return .failure(other)
         }
+    }
+
+    static func withLanguages(_ reading: FileReading) -> FileReading {
+        var detected = reading
+        for index in detected.articles.indices where detected.articles[index].article.metadata.language == nil {
+            let article = detected.articles[index].article
+            var sample = article.headline
+            for paragraph in article.paragraphs {
+                if sample.utf8.count >= LanguageDetector.sampleBytes { break }
+                sample += "\n" + paragraph
+            }
+            detected.articles[index].article.metadata.language = LanguageDetector.language(of: sample)
+        }
+        return detected
     }
 
     private static func single(_ article: ParsedArticle) -> FileReading {

@@ -1,10 +1,12 @@
-import Ink
+import CCommonMark
+import Glibc
 import NewsCore
 import Yams
 
 /// A Markdown note (`.md`, `.markdown`): optional YAML front matter (`title`, `date`, `author`,
-/// `source`/`outlet`, `url`, `lang`), then the text, turned into HTML by Ink and read like a page,
-/// so the indexed text carries no `#`, `**` or link brackets.
+/// `source`/`outlet`, `url`, `lang`), then the text, turned into HTML by cmark (CommonMark's
+/// reference parser, fuzzed upstream) and read like a page, so the indexed text carries no `#`,
+/// `**` or link brackets.
 enum MarkdownArticleReader {
     static func read(_ bytes: [UInt8]) -> Result<ParsedArticle, ArticleRejection> {
         let (text, encoding) = TextDecoder.decode(bytes)
@@ -16,14 +18,24 @@ enum MarkdownArticleReader {
             case .failure(let rejection): return .failure(rejection)
             }
         }
-        let html = MarkdownParser().html(from: body)
-        let page = HTMLPageReader.read(Array(html.utf8))
+        let page = HTMLPageReader.read(html(of: body))
         return HTMLArticleReader.article(of: page, encoding: encoding, metadata: metadata).mapError { rejection in
             if case .noText = rejection {
                 return .noText(format: "Markdown", hint: "write the headline on the first line (or as title: in the front matter) and the text below it")
             }
             return rejection
         }
+    }
+
+    /// The HTML cmark makes of `markdown`; raw HTML in the note is left out (CMARK_OPT_SAFE is
+    /// the default: it becomes a comment), links and images keep their text.
+    static func html(of markdown: String) -> [UInt8] {
+        var bytes = Array(markdown.utf8)
+        guard let rendered = bytes.withUnsafeMutableBufferPointer({ buffer in
+            buffer.withMemoryRebound(to: CChar.self) { cmark_markdown_to_html($0.baseAddress, $0.count, CMARK_OPT_DEFAULT) }
+        }) else { return [] }
+        defer { free(rendered) }
+        return Array(UnsafeBufferPointer(start: UnsafeRawPointer(rendered).assumingMemoryBound(to: UInt8.self), count: strlen(rendered)))
     }
 
     /// Front matter is the block between a first line `---` and the next `---` (or `...`) line.

@@ -44,6 +44,8 @@ public final class ArticleIndex: Sendable {
         // stay free for status, articles and the watchdog's check.
         configuration.maximumReaderCount = searchReaders + 3
         configuration.prepareDatabase { db in
+            // The full-text index's tokenizer lives in newsd: every connection needs it.
+            db.add(tokenizer: LanguageTokenizer.self)
             // NORMAL is crash-safe in WAL mode: a power loss may drop the last commits, never corrupt.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // A bulk transaction grows the write-ahead log to tens of megabytes; without a limit

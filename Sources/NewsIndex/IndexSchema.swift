@@ -160,6 +160,16 @@ enum IndexSchema {
                 ) WITHOUT ROWID;
                 UPDATE file SET mtimeNs = -1;
                 UPDATE failure SET mtimeNs = -1;
+                DROP TRIGGER article_fts_delete;
+                DROP TRIGGER article_fts_update;
+                DROP TABLE article_fts;
+                """)
+            // The full-text index stems each article in its language (see LanguageTokenizer).
+            try createLanguageFullTextIndex(db)
+            try db.execute(sql: """
+                INSERT INTO article_fts(rowid, headline, body, outlet, byline)
+                SELECT id, \(LanguageTokenizer.markedSQL("article", "headline")), \(LanguageTokenizer.markedSQL("article", "body")),
+                       outlet, byline FROM article
                 """)
         }
         return migrator
@@ -168,7 +178,34 @@ enum IndexSchema {
     /// The covering index searches join matches through (see `RankedSearch`).
     static let searchCoverIndex = "article_search_cover"
 
-    /// The full-text index over headline, body, outlet and byline. External content: the text
+    /// The full-text index of v8 on: the `newsd` tokenizer, headline and body marked with the
+    /// article's language in the index (never in the content they are read back from). New rows
+    /// are added by `PendingFullText`; the triggers remove and replace what the index holds when
+    /// an article goes or changes, its language included.
+    static func createLanguageFullTextIndex(_ db: Database) throws {
+        func marked(_ row: String) -> String {
+            "\(LanguageTokenizer.markedSQL(row, "headline")), \(LanguageTokenizer.markedSQL(row, "body")), \(row).outlet, \(row).byline"
+        }
+        try db.execute(sql: """
+            CREATE VIRTUAL TABLE article_fts USING fts5(
+                headline, body, outlet, byline,
+                content='article', content_rowid='id',
+                tokenize='\(LanguageTokenizer.name)'
+            );
+            CREATE TRIGGER article_fts_delete AFTER DELETE ON article BEGIN
+                INSERT INTO article_fts(article_fts, rowid, headline, body, outlet, byline)
+                VALUES ('delete', old.id, \(marked("old")));
+            END;
+            CREATE TRIGGER article_fts_update AFTER UPDATE OF headline, body, outlet, byline, language ON article BEGIN
+                INSERT INTO article_fts(article_fts, rowid, headline, body, outlet, byline)
+                VALUES ('delete', old.id, \(marked("old")));
+                INSERT INTO article_fts(rowid, headline, body, outlet, byline)
+                VALUES (new.id, \(marked("new")));
+            END;
+            """)
+    }
+
+    /// The full-text index over headline, body, outlet and byline (v2 to v7). External content: the text
     /// is stored once, in `article`, and snippets read it from there.
     static func createFullTextIndex(_ db: Database) throws {
         try db.execute(sql: """

@@ -24,7 +24,9 @@ struct PendingFullText {
         let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
         try db.cachedStatement(sql: """
             INSERT INTO article_fts(rowid, headline, body, outlet, byline)
-            SELECT id, headline, body, outlet, byline FROM article WHERE id IN (SELECT value FROM json_each(?))
+            SELECT id, \(LanguageTokenizer.markedSQL("article", "headline")), \(LanguageTokenizer.markedSQL("article", "body")),
+                   outlet, byline
+            FROM article WHERE id IN (SELECT value FROM json_each(?))
             """).execute(arguments: [list])
         ids.removeAll(keepingCapacity: true)
     }

@@ -89,7 +89,7 @@ enum QueryTranslator {
                 parts.append(expression)
             }
             return "(" + parts.joined(separator: " OR ") + ")"
-        case .not, .path, .date:
+        case .not, .path, .date, .language, .address:
             return nil
         }
     }
@@ -121,6 +121,12 @@ enum QueryTranslator {
             if let from = range.from { parts.append("a.articleDate >= ?"); arguments.append(from) }
             if let before = range.before { parts.append("a.articleDate < ?"); arguments.append(before) }
             return "(" + parts.joined(separator: " AND ") + ")"
+        case .language(let code):
+            arguments.append(code)
+            return "a.language = ?"
+        case .address(let text):
+            arguments.append(text)
+            return "instr(lower(a.url), ?) > 0"
         case .text, .near:
             return "1" // unreachable: fts() expresses every text node
         }

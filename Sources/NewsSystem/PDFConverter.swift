@@ -54,7 +54,13 @@ public struct PDFConverter: Sendable {
         var argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0
-        let spawned = posix_spawn(&child, program, &actions, &attributes, &argv, environ)
+        var spawned = posix_spawn(&child, program, &actions, &attributes, &argv, environ)
+        // ETXTBSY: the program is being replaced (a package upgrade) or still open for writing
+        // in a process that just forked; it passes in moments.
+        for _ in 0..<20 where spawned == ETXTBSY {
+            usleep(50_000)
+            spawned = posix_spawn(&child, program, &actions, &attributes, &argv, environ)
+        }
         close(output[1])
         guard spawned == 0 else {
             return .failure(.converterFailed(program: "pdftotext", detail: "cannot start \(program): \(String(cString: strerror(spawned)))"))

@@ -80,6 +80,7 @@ struct QueryDocsEndToEndTests {
 
             Outlet:  Sputnik
             Date:    2017-03-11
+            Lang:    en
             Words:   
             """))
         #expect(show.stdout.contains("\nPath:    004_a7187f9c139914f2.txt\nId:      \(id)\nStory:   "))

@@ -62,7 +62,7 @@ struct QueryParserTests {
         ("NOT", "NOT needs a term after it at column 1"),
         ("a NOT OR b", "NOT needs a term after it at column 3"),
         ("NOT -a", "two negations in a row at column 5"),
-        ("titel:x", "unknown field 'titel:' (known fields: title, body, outlet, byline, path, since, until, date) at column 1"),
+        ("titel:x", "unknown field 'titel:' (known fields: title, body, outlet, byline, path, since, until, date, lang, site, url) at column 1"),
         ("title: x", "title: needs a value right after the colon at column 1"),
         ("title:", "title: needs a value right after the colon at column 1"),
         ("title:)", "title: needs a word, \"phrase\" or (group) after the colon at column 1"),

@@ -101,7 +101,7 @@ struct HostileFormatTests {
         let started = ContinuousClock.now
         let result = try converter("exec sleep 600", timeLimit: .seconds(1)).text(of: Array("%PDF-1.4".utf8))
         guard case .failure(let rejection) = result else { Issue.record("converted"); return }
-        #expect(rejection.code == "converter-failed" && rejection.description.contains("longer than"))
+        #expect(rejection.code == "converter-failed" && rejection.description.contains("longer than"), "\(rejection)")
         #expect(ContinuousClock.now - started < .seconds(30))
     }
 

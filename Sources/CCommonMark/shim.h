@@ -1,0 +1,2 @@
+// The CommonMark reference implementation, from Debian's libcmark-dev.
+#include <cmark.h>

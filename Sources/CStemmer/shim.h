@@ -1,0 +1,2 @@
+// The Snowball stemmers, from Debian's libstemmer-dev.
+#include <libstemmer.h>

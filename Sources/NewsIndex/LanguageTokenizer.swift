@@ -1,0 +1,135 @@
+import GRDB
+import GRDBSQLite
+import NewsText
+
+/// The FTS5 tokenizer `newsd`: SQLite's unicode61 (case and diacritics folded) with `ё`→`е` and
+/// `ß`→`ss`, then the Snowball stemmer of the article's language.
+///
+/// FTS5 hands a tokenizer only text, so the language travels in the text: a value that starts with
+/// U+E000 (a private-use character no article writes), the language code and a space is stemmed
+/// in that language, and the marker makes no token. Unmarked text (an unknown language, and the
+/// content snippets are made from) is stemmed as English; stemming never adds or drops a token,
+/// so positions, and the highlights snippets place by them, are the same either way. A query is
+/// stemmed in every language newsd stems, the stems given to FTS5 as synonyms of one another;
+/// a prefix query is folded, not stemmed.
+final class LanguageTokenizer: FTS5CustomTokenizer {
+    static let name = "newsd"
+    /// The marker's first bytes: U+E000 in UTF-8.
+    static let marker: [UInt8] = [0xEE, 0x80, 0x80]
+
+    /// `text` marked with its language for the full-text index (nil: unmarked).
+    static func marked(_ text: String, language: String?) -> String {
+        guard let language, Stemmer.algorithms[language] != nil else { return text }
+        return "\u{E000}\(language) \(text)"
+    }
+
+    /// The SQL expression that marks column `column` of row `row` (`new`/`old`) with its language,
+    /// for the triggers that keep the index in step with the content.
+    static func markedSQL(_ row: String, _ column: String) -> String {
+        "CASE WHEN \(row).language IN (\(Stemmer.languages.map { "'\($0)'" }.joined(separator: ", "))) "
+            + "THEN char(57344) || \(row).language || ' ' || \(row).\(column) ELSE \(row).\(column) END"
+    }
+
+    private let wrapped: any FTS5Tokenizer
+    private var stemmers: [String: Stemmer] = [:]
+    private lazy var queryStemmers: [Stemmer] = Stemmer.languages.compactMap { stemmer(for: $0) }
+
+    init(db: Database, arguments: [String]) throws {
+        wrapped = try db.makeTokenizer(FTS5TokenizerDescriptor(components: ["unicode61", "remove_diacritics", "2"]))
+    }
+
+    private func stemmer(for language: String) -> Stemmer? {
+        if let stemmer = stemmers[language] { return stemmer }
+        let stemmer = Stemmer(language: language)
+        stemmers[language] = stemmer
+        return stemmer
+    }
+
+    func tokenize(context: UnsafeMutableRawPointer?, tokenization: FTS5Tokenization, pText: UnsafePointer<CChar>?,
+                  nText: CInt, tokenCallback: @escaping FTS5TokenCallback) -> CInt {
+        guard let pText, nText > 0 else { return SQLITE_OK }
+        let text = UnsafeBufferPointer(start: UnsafeRawPointer(pText).assumingMemoryBound(to: UInt8.self), count: Int(nText))
+        var language = "en"
+        var skip = 0
+        if text.starts(with: Self.marker), let space = text[3...].prefix(12).firstIndex(of: 0x20) {
+            language = String(decoding: text[3..<space], as: UTF8.self)
+            skip = space + 1
+        }
+        let isQuery = tokenization.contains(.query)
+        let state = TokenizeState(
+            context: context, callback: tokenCallback, offset: CInt(skip),
+            stemmers: isQuery ? (tokenization.contains(.prefix) ? [] : queryStemmers) : (stemmer(for: language).map { [$0] } ?? []),
+            synonyms: isQuery)
+        return withExtendedLifetime(state) {
+            wrapped.tokenize(context: Unmanaged.passUnretained(state).toOpaque(), tokenization: tokenization,
+                             pText: pText + skip, nText: nText - CInt(skip)) { context, flags, pToken, nToken, iStart, iEnd in
+                let state = Unmanaged<TokenizeState>.fromOpaque(context!).takeUnretainedValue()
+                return state.accept(flags: flags, pToken: pToken, nToken: nToken, iStart: iStart, iEnd: iEnd)
+            }
+        }
+    }
+}
+
+/// One tokenize call's state, reached from unicode61's C callback.
+private final class TokenizeState {
+    let context: UnsafeMutableRawPointer?
+    let callback: FTS5TokenCallback
+    let offset: CInt
+    let stemmers: [Stemmer]
+    /// Query: the folded word and each language's stem, as synonyms. Document: the one stem.
+    let synonyms: Bool
+    private var folded: [UInt8] = []
+    private var sent: [[UInt8]] = []
+
+    init(context: UnsafeMutableRawPointer?, callback: @escaping FTS5TokenCallback, offset: CInt, stemmers: [Stemmer], synonyms: Bool) {
+        self.context = context
+        self.callback = callback
+        self.offset = offset
+        self.stemmers = stemmers
+        self.synonyms = synonyms
+    }
+
+    func accept(flags: CInt, pToken: UnsafePointer<CChar>?, nToken: CInt, iStart: CInt, iEnd: CInt) -> CInt {
+        guard let pToken, nToken > 0 else { return SQLITE_OK }
+        fold(UnsafeBufferPointer(start: UnsafeRawPointer(pToken).assumingMemoryBound(to: UInt8.self), count: Int(nToken)))
+        let start = iStart + offset, end = iEnd + offset
+        return folded.withUnsafeBufferPointer { word -> CInt in
+            guard synonyms else {
+                guard let stemmer = stemmers.first else { return send(word, flags, start, end) }
+                return stemmer.stem(word) { send($0, flags, start, end) }
+            }
+            sent.removeAll(keepingCapacity: true)
+            var rc = send(word, flags, start, end)
+            sent.append(Array(word))
+            for stemmer in stemmers where rc == SQLITE_OK {
+                rc = stemmer.stem(word) { stem in
+                    guard !sent.contains(where: { $0.elementsEqual(stem) }) else { return SQLITE_OK }
+                    sent.append(Array(stem))
+                    return send(stem, flags | FTS5_TOKEN_COLOCATED, start, end)
+                }
+            }
+            return rc
+        }
+    }
+
+    private func send(_ bytes: UnsafeBufferPointer<UInt8>, _ flags: CInt, _ start: CInt, _ end: CInt) -> CInt {
+        bytes.withMemoryRebound(to: CChar.self) { callback(context, flags, $0.baseAddress, CInt($0.count), start, end) }
+    }
+
+    /// `ё`→`е` (D1 91 → D0 B5) and `ß`→`ss` (C3 9F), on the bytes unicode61 gave.
+    private func fold(_ token: UnsafeBufferPointer<UInt8>) {
+        folded.removeAll(keepingCapacity: true)
+        var index = 0
+        while index < token.count {
+            let byte = token[index]
+            if byte == 0xD1, index + 1 < token.count, token[index + 1] == 0x91 {
+                folded.append(0xD0); folded.append(0xB5); index += 2; continue
+            }
+            if byte == 0xC3, index + 1 < token.count, token[index + 1] == 0x9F {
+                folded.append(0x73); folded.append(0x73); index += 2; continue
+            }
+            folded.append(byte)
+            index += 1
+        }
+    }
+}
