@@ -31,13 +31,10 @@ struct LanguageSearchTests {
 
     func makeIndex() throws -> ArticleIndex {
         let index = try ArticleIndex(path: folder.file("index.sqlite"))
-        let changes = Self.corpus.enumerated().map { n, entry -> IndexChange in
-            let parsed = ParsedArticle(headline: entry.headline, paragraphs: [entry.body], encoding: .utf8)
-            return .upsert(path: entry.path, stamp: FileStamp(inode: UInt64(n + 1), size: 1, mtimeNs: 1), article: IndexableArticle(
-                contentHash: parsed.contentHash, headline: entry.headline, body: parsed.body, encoding: "utf-8",
-                wordCount: parsed.wordCount, outlet: entry.outlet, url: entry.url, language: entry.language))
-        }
-        try index.apply(changes, now: 1)
+        try index.apply(TestArticles.upserts(Self.corpus.map { entry in
+            (entry.path, TestArticles.article(headline: entry.headline, body: entry.body, outlet: entry.outlet,
+                                              url: entry.url, language: entry.language))
+        }), now: 1)
         return index
     }
 
@@ -70,12 +67,9 @@ struct LanguageSearchTests {
     @Test("an article whose language changes is re-stemmed in the index")
     func languageChange() throws {
         let index = try makeIndex()
-        let parsed = ParsedArticle(headline: "Straßenarbeiter streiken in Berlin",
-                                   paragraphs: ["Die Impfungen der Kinder wurden wegen der Streiks verschoben, teilten die Ämter mit."],
-                                   encoding: .utf8)
-        try index.apply([.upsert(path: "de.txt", stamp: FileStamp(inode: 2, size: 2, mtimeNs: 2), article: IndexableArticle(
-            contentHash: parsed.contentHash, headline: parsed.headline, body: parsed.body, encoding: "utf-8",
-            wordCount: parsed.wordCount, language: nil))], now: 2)
+        let german = Self.corpus[1]
+        try index.apply([.upsert(path: "de.txt", stamp: FileStamp(inode: 2, size: 2, mtimeNs: 2),
+                                 article: TestArticles.article(headline: german.headline, body: german.body, language: nil))], now: 2)
         #expect(try index.search(try SearchQuery.parse("lang:de"), limit: 10, offset: 0).hits.isEmpty)
         #expect(try index.search(try SearchQuery.parse("Impfungen"), limit: 10, offset: 0).hits.count == 1)
         try index.pool.write { db in try db.execute(sql: "INSERT INTO article_fts(article_fts) VALUES ('integrity-check')") }

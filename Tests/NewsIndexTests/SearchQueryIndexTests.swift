@@ -30,14 +30,10 @@ struct SearchQueryIndexTests {
 
     func makeIndex() throws -> ArticleIndex {
         let index = try ArticleIndex(path: folder.file("index.sqlite"))
-        let changes = Self.corpus.enumerated().map { n, entry -> IndexChange in
-            let parsed = ParsedArticle(headline: entry.headline, paragraphs: [entry.body], encoding: .utf8)
-            return .upsert(path: entry.path, stamp: FileStamp(inode: UInt64(n + 1), size: 1, mtimeNs: 1), article: IndexableArticle(
-                contentHash: parsed.contentHash, headline: entry.headline, body: parsed.body, encoding: "utf-8",
-                wordCount: parsed.wordCount, outlet: entry.outlet, byline: entry.byline, publishedDate: entry.published,
-                fileDate: entry.fileDate))
-        }
-        try index.apply(changes, now: 1)
+        try index.apply(TestArticles.upserts(Self.corpus.map { entry in
+            (entry.path, TestArticles.article(headline: entry.headline, body: entry.body, outlet: entry.outlet, byline: entry.byline,
+                                              published: entry.published, fileDate: entry.fileDate))
+        }), now: 1)
         return index
     }
 
