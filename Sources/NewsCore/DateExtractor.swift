@@ -256,10 +256,15 @@ enum DateExtractor {
         return nil
     }
 
+    /// Days a dateline may lie after the file's day and still be of the file's year: a dateline
+    /// is the local day, a file's modification day the UTC one, and a file may be dated a day
+    /// or two early by a clock or a copy.
+    static let datelineLead = 7
+
     /// The year for a month and day written without one: the file's year, moved back a year
-    /// when that would put the day after the file was saved (a December dateline saved in
-    /// January). Measured on Reuters by `Benchmarks/dates`; the text's own years lost to it
-    /// (see the README, "Dates").
+    /// when that would put the day more than `datelineLead` days after the file was saved (a
+    /// December dateline saved in January). Measured on Reuters by `Benchmarks/dates`; the
+    /// text's own years lost to it (see the README, "Dates").
     static func inferYear(month: Int, day: Int, fileDay: CalendarDay) -> CalendarDay? {
         guard let candidate = CalendarDay(year: fileDay.year, month: month, day: day) else {
             // February 29th in a year without it: the latest leap year before.
@@ -270,7 +275,8 @@ enum DateExtractor {
             }
             return nil
         }
-        if candidate > fileDay, let earlier = CalendarDay(year: fileDay.year - 1, month: month, day: day) { return earlier }
+        if candidate.dayNumber - fileDay.dayNumber > datelineLead,
+           let earlier = CalendarDay(year: fileDay.year - 1, month: month, day: day) { return earlier }
         return candidate
     }
 }

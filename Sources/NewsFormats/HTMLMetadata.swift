@@ -23,7 +23,7 @@ enum HTMLMetadata {
             headline: firstMeta("og:title", "twitter:title", "headline", "dc.title", "parsely-title"),
             published: firstMeta("article:published_time", "datepublished", "date", "pubdate", "publish-date", "dc.date",
                                  "dc.date.issued", "dcterms.created", "parsely-pub-date", "sailthru.date", "og:published_time",
-                                 "article:modified_time", "datemodified", "last-modified").flatMap(MetadataDate.day(from:)),
+                                 "article:modified_time", "datemodified", "last-modified", "time:datetime").flatMap(MetadataDate.day(from:)),
             outlet: siteName,
             byline: authorMeta ?? page.bylines.first.map(cleanByline),
             url: firstMeta("og:url").flatMap(WebAddress.normalised) ?? page.canonical.flatMap(WebAddress.normalised),

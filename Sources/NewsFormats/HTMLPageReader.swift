@@ -112,6 +112,9 @@ private final class PageCollector {
             }
         case "script":
             if attributes["type"]?.lowercased().trimmingSpaces == "application/ld+json" { frame.capture = .jsonLD }
+        case "time":
+            // The first <time datetime> of the page: a date when no metadata gives one.
+            if let value = attributes["datetime"], page.metas["time:datetime"] == nil { page.metas["time:datetime"] = value }
         case "h1" where page.firstHeading == nil:
             frame.capture = .heading
         default:

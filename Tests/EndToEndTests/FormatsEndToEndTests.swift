@@ -29,7 +29,9 @@ struct FormatsEndToEndTests {
         for name in try FixtureFiles.articleNames() {
             try FileManager.default.copyItem(atPath: FixtureFiles.articles + "/" + name, toPath: daemon.inbox + "/" + name)
         }
-        let articles = try FixtureFiles.articleNames().count - 1 + 2 // the .docx is none; the JSON Lines file holds 3
+        // One file row per article: a row of expected.tsv each (a multi-article file has several).
+        let table = String(decoding: try FixtureFiles.read(FixtureFiles.articles + "/expected.tsv"), as: UTF8.self)
+        let articles = table.split(separator: "\n").filter { !$0.hasPrefix("#") }.count - 1
         #expect(try await daemon.waitForStatus(timeout: .seconds(60)) { $0.files == articles && $0.ignored == 1 && $0.pending == 0 })
         for sample in Self.samples {
             let find = try daemon.newsctl("find", "--json", sample.word)
