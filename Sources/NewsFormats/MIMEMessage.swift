@@ -163,18 +163,9 @@ struct MIMEEntity {
         return out
     }
 
-    /// Bytes in a charset: UTF-8 and ASCII, Latin-1 and Windows-1252 (and their kin) are read
-    /// exactly; another charset is read as UTF-8 when the bytes are valid UTF-8, else as Windows-1252.
+    /// Bytes in a charset (see `CharsetDecoder`).
     static func decode(_ bytes: [UInt8], charset: String?) -> (String, TextEncoding) {
-        let name = charset?.lowercased().trimmingSpaces ?? "utf-8"
-        switch name {
-        case "iso-8859-1", "latin1", "iso_8859-1", "l1", "iso-8859-15", "latin-9":
-            var scalars = String.UnicodeScalarView()
-            for byte in bytes { scalars.append(Unicode.Scalar(byte)) }
-            return (String(scalars), .declared)
-        default:
-            return TextDecoder.decode(bytes)
-        }
+        CharsetDecoder.decode(bytes, charset: charset)
     }
 
     static func latin1OrUTF8(_ bytes: [UInt8]) -> String {

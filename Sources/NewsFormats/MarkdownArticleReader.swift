@@ -50,17 +50,39 @@ enum MarkdownArticleReader {
         return (frontMatter, body)
     }
 
-    static func metadata(ofFrontMatter yaml: String) -> Result<ArticleMetadata, ArticleRejection> {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch {
-            return .failure(.malformed(format: "Markdown", detail: "its front matter (between the --- lines) is not valid YAML: \(String(describing: error).prefix(200))"))
-        }
-        guard let mapping = root?.mapping else { return .success(ArticleMetadata()) }
+    /// `key: value` lines (the value is everything after the first ": ", quotes removed), or nil
+    /// when a line is neither that, blank nor a comment.
+    static func plainKeyValues(_ yaml: String) -> [String: Node]? {
         var values: [String: Node] = [:]
-        for (key, value) in mapping {
-            if let name = key.scalar?.string.lowercased(), values[name] == nil { values[name] = value }
+        for line in ArticleParser.lines(of: yaml) {
+            let trimmed = line.trimmingSpaces
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            guard let separator = line.firstRange(of: ": "), !line.hasPrefix(" ") else { return nil }
+            let key = line[..<separator.lowerBound].trimmingSpaces.lowercased()
+            var value = line[separator.upperBound...].trimmingSpaces
+            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
+                value = String(value.dropFirst().dropLast())
+            }
+            guard !key.isEmpty, !key.contains(" ") else { return nil }
+            if values[key] == nil { values[key] = Node(value) }
+        }
+        return values
+    }
+
+    static func metadata(ofFrontMatter yaml: String) -> Result<ArticleMetadata, ArticleRejection> {
+        var values: [String: Node] = [:]
+        do {
+            guard let mapping = try Yams.compose(yaml: yaml)?.mapping else { return .success(ArticleMetadata()) }
+            for (key, value) in mapping {
+                if let name = key.scalar?.string.lowercased(), values[name] == nil { values[name] = value }
+            }
+        } catch {
+            // Notes often break YAML in one way: a colon inside an unquoted value ("title: Strike:
+            // what it means"). Lines of `key: value` are read as such; anything else is reported.
+            guard let plain = plainKeyValues(yaml) else {
+                return .failure(.malformed(format: "Markdown", detail: "its front matter (between the --- lines) is not valid YAML: \(String(describing: error).prefix(200))"))
+            }
+            values = plain
         }
         func text(_ keys: String...) -> String? {
             for key in keys {

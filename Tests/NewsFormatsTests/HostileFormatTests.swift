@@ -125,3 +125,30 @@ struct HostileFormatTests {
         #expect(rejection.code == "no-text" && rejection.description.contains("scan"))
     }
 }
+
+@Suite("Markdown front matter")
+struct FrontMatterTests {
+    private func read(_ text: String) -> Result<FileReading, ArticleRejection> {
+        ArticleFormats.read(Array(text.utf8), format: .markdown)
+    }
+
+    @Test("a colon inside an unquoted value is read as people mean it")
+    func colonInValue() throws {
+        let article = try read("---\ntitle: Strike: what it means\ndate: 2024-03-15\n---\n\nThe text of the note.\n").get().articles[0].article
+        #expect(article.headline == "Strike: what it means")
+        #expect(article.metadata.published?.iso == "2024-03-15")
+    }
+
+    @Test("front matter that is neither YAML nor key: value lines is a failure that says so")
+    func brokenFrontMatter() {
+        guard case .failure(let rejection) = read("---\ntitle: [unclosed\n  - and: {more\n---\n\nText.\n") else { Issue.record("read"); return }
+        #expect(rejection.code == "malformed" && rejection.description.contains("front matter"))
+    }
+
+    @Test("a note without front matter takes its headline from the first heading, without the #")
+    func headingAsHeadline() throws {
+        let article = try read("# Budget talks resume\n\nThe **coalition** met again on [Monday](https://example.org).\n").get().articles[0].article
+        #expect(article.headline == "Budget talks resume")
+        #expect(article.paragraphs == ["The coalition met again on Monday."])
+    }
+}
