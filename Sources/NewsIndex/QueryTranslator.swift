@@ -112,10 +112,11 @@ enum QueryTranslator {
                 arguments.append(value)
                 return "a.id IN (SELECT articleId FROM file WHERE path GLOB ?)"
             }
-            // A folder's files sort between "dir/" and "dir0" ('0' follows '/'): a range on the primary key.
+            // A folder's files sort between "dir/" and "dir0" ('0' follows '/'), and the articles of
+            // a multi-article file between "file#" and "file$": ranges on the primary key.
             let folder = value.hasSuffix("/") ? String(value.dropLast()) : value
-            arguments.append(contentsOf: [folder, folder + "/", folder + "0"])
-            return "a.id IN (SELECT articleId FROM file WHERE path = ? OR (path >= ? AND path < ?))"
+            arguments.append(contentsOf: [folder, folder + "/", folder + "0", folder + "#", folder + "$"])
+            return "a.id IN (SELECT articleId FROM file WHERE path = ? OR (path >= ? AND path < ?) OR (path >= ? AND path < ?))"
         case .date(let range):
             var parts: [String] = []
             if let from = range.from { parts.append("a.articleDate >= ?"); arguments.append(from) }

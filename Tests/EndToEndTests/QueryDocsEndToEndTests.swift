@@ -14,11 +14,11 @@ struct QueryDocsEndToEndTests {
         var error: String?
     }
 
-    /// The rows between the examples markers of docs/query.md.
-    static func examples() throws -> [Example] {
+    /// The rows between the `marker` markers of docs/query.md (`examples`, `fixture-examples`).
+    static func examples(_ marker: String = "examples") throws -> [Example] {
         let text = try String(contentsOfFile: SeedCorpus.projectRoot + "/docs/query.md", encoding: .utf8)
-        let start = try #require(text.range(of: "<!-- examples:start -->"))
-        let end = try #require(text.range(of: "<!-- examples:end -->"))
+        let start = try #require(text.range(of: "<!-- \(marker):start -->"))
+        let end = try #require(text.range(of: "<!-- \(marker):end -->"))
         return text[start.upperBound..<end.lowerBound].split(separator: "\n").compactMap { line -> Example? in
             guard line.hasPrefix("| `") else { return nil }
             let afterTick = line.dropFirst(3)
@@ -98,6 +98,35 @@ struct QueryDocsEndToEndTests {
         let json = try daemon.newsctl("show", "--json", String(id))
         let article = try JSONDecoder().decode(ArticleResponse.self, from: Data(json.stdout.utf8))
         #expect(article.outlet == "Sputnik" && article.dateSource == .published)
+        _ = try await daemon.stop()
+    }
+}
+
+/// docs/query.md's second table, on our own fixture articles: it runs on a plain clone.
+@Suite("End to end: the query guide's examples on the fixtures")
+struct FixtureQueryDocsEndToEndTests {
+    @Test("every fixture example in docs/query.md gives exactly the hits or error it states")
+    func examples() async throws {
+        let examples = try QueryDocsEndToEndTests.examples("fixture-examples")
+        #expect(examples.count >= 25, "the fixture examples table was not found or lost rows")
+        let names = try FixtureFiles.articleNames()
+        let daemon = try await RunningDaemon { inbox in
+            for name in names { try FileManager.default.copyItem(atPath: FixtureFiles.articles + "/" + name, toPath: inbox + "/" + name) }
+        }
+        #expect(try await daemon.waitForStatus(timeout: .seconds(60)) { $0.articles >= 40 && $0.state == "idle" && $0.pending == 0 },
+                "log:\n\(daemon.log)")
+        for example in examples {
+            let run = try daemon.newsctl("find", example.query, "--json", "--limit", "20")
+            if let error = example.error {
+                #expect(run.status == 2, "\(example.query): exit status")
+                #expect(run.stderr.split(separator: "\n").first.map(String.init) == "newsctl: \(error)", "\(example.query)")
+                continue
+            }
+            let hits = try JSONDecoder().decode(QueryDocsEndToEndTests.FindOutput.self, from: Data(run.stdout.utf8)).hits
+            #expect(hits.map(\.path) == example.hits, "\(example.query)")
+            let api = try daemon.client.search(example.query, limit: 20)
+            #expect(api.hits.map(\.id) == hits.map(\.id), "\(example.query): the API and the CLI disagree")
+        }
         _ = try await daemon.stop()
     }
 }
