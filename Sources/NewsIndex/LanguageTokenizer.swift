@@ -91,25 +91,30 @@ private final class TokenizeState {
 
     func accept(flags: CInt, pToken: UnsafePointer<CChar>?, nToken: CInt, iStart: CInt, iEnd: CInt) -> CInt {
         guard let pToken, nToken > 0 else { return SQLITE_OK }
-        fold(UnsafeBufferPointer(start: UnsafeRawPointer(pToken).assumingMemoryBound(to: UInt8.self), count: Int(nToken)))
+        let token = UnsafeBufferPointer(start: UnsafeRawPointer(pToken).assumingMemoryBound(to: UInt8.self), count: Int(nToken))
         let start = iStart + offset, end = iEnd + offset
-        return folded.withUnsafeBufferPointer { word -> CInt in
-            guard synonyms else {
-                guard let stemmer = stemmers.first else { return send(word, flags, start, end) }
-                return stemmer.stem(word) { send($0, flags, start, end) }
-            }
-            sent.removeAll(keepingCapacity: true)
-            var rc = send(word, flags, start, end)
-            sent.append(Array(word))
-            for stemmer in stemmers where rc == SQLITE_OK {
-                rc = stemmer.stem(word) { stem in
-                    guard !sent.contains(where: { $0.elementsEqual(stem) }) else { return SQLITE_OK }
-                    sent.append(Array(stem))
-                    return send(stem, flags | FTS5_TOKEN_COLOCATED, start, end)
-                }
-            }
-            return rc
+        // Most tokens hold nothing to fold: they go to the stemmer as unicode61 gave them.
+        guard token.contains(where: { $0 == 0xD1 || $0 == 0xC3 }) else { return accept(word: token, flags: flags, start: start, end: end) }
+        fold(token)
+        return folded.withUnsafeBufferPointer { accept(word: $0, flags: flags, start: start, end: end) }
+    }
+
+    private func accept(word: UnsafeBufferPointer<UInt8>, flags: CInt, start: CInt, end: CInt) -> CInt {
+        guard synonyms else {
+            guard let stemmer = stemmers.first else { return send(word, flags, start, end) }
+            return stemmer.stem(word) { send($0, flags, start, end) }
         }
+        sent.removeAll(keepingCapacity: true)
+        var rc = send(word, flags, start, end)
+        sent.append(Array(word))
+        for stemmer in stemmers where rc == SQLITE_OK {
+            rc = stemmer.stem(word) { stem in
+                guard !sent.contains(where: { $0.elementsEqual(stem) }) else { return SQLITE_OK }
+                sent.append(Array(stem))
+                return send(stem, flags | FTS5_TOKEN_COLOCATED, start, end)
+            }
+        }
+        return rc
     }
 
     private func send(_ bytes: UnsafeBufferPointer<UInt8>, _ flags: CInt, _ start: CInt, _ end: CInt) -> CInt {

@@ -11,7 +11,7 @@ public final class Stemmer {
     /// The languages in a stable order (queries are stemmed in each).
     public static let languages = algorithms.keys.sorted()
 
-    private let stemmer: OpaquePointer
+    @usableFromInline let stemmer: OpaquePointer
 
     /// The stemmer of `language` (ISO 639-1), or nil when Snowball has none for it.
     public init?(language: String) {
@@ -23,6 +23,7 @@ public final class Stemmer {
 
     /// Stems a word given as UTF-8 bytes (lower case), calling `body` with the stem's bytes.
     /// Words over 128 bytes are passed through unchanged.
+    @inlinable
     public func stem<T>(_ word: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
         guard word.count <= 128, let base = word.baseAddress,
               let result = sb_stemmer_stem(stemmer, base, Int32(word.count)) else { return try body(word) }
