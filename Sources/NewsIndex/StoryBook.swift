@@ -30,11 +30,14 @@ struct StoryBook {
 
     /// Gives an unplaced article its fingerprint, copy group and story.
     mutating func place(articleId: Int64, articleCount: Int) throws {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT headline, body, articleDate FROM article WHERE id = ?"), arguments: [articleId])
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT headline, body, articleDate, dateSource FROM article WHERE id = ?"),
+                                         arguments: [articleId])
         else { return }
         let headline: String = row["headline"], body: String = row["body"], date: String = row["articleDate"]
         let fingerprint = ArticleFingerprint.of(headline: headline, body: body)
-        let day = CalendarDay(iso: date)?.dayNumber
+        // Only a published date places an article in time: an inferred year or a file's day
+        // (an article copied in today) says nothing about when the story happened.
+        let day = ArticleIndex.dateSource(row) == .published ? CalendarDay(iso: date)?.dayNumber : nil
         let finder = RelativeFinder(db: db)
         let ids = try finder.candidates(for: fingerprint, excluding: articleId, articleCount: articleCount)
         var bestCopy: (id: Int64, score: Double)?
@@ -45,7 +48,9 @@ struct StoryBook {
             if copy >= Similarity.copyThreshold, copy > (bestCopy?.score ?? 0) {
                 bestCopy = (candidate.copyOf ?? candidate.id, copy)
             }
-            let withinWindow = day.flatMap { day in CalendarDay(iso: candidate.date).map { abs($0.dayNumber - day) <= Self.windowDays } } ?? true
+            let withinWindow = day.flatMap { day in
+                candidate.datePublished ? CalendarDay(iso: candidate.date).map { abs($0.dayNumber - day) <= Self.windowDays } : nil
+            } ?? true
             let score = Similarity.articles(fingerprint, other)
             if let story = candidate.storyId, withinWindow || copy >= Similarity.copyThreshold,
                try copy >= Similarity.copyThreshold || storySpanAllows(story, day: day),
@@ -75,17 +80,20 @@ struct StoryBook {
 
     struct Candidate {
         var id: Int64, fingerprint: [UInt8], storyId: Int64?, copyOf: Int64?, date: String
+        /// Whether `date` is a published one (not an inferred year or the file's day).
+        var datePublished: Bool
     }
 
     /// The placed articles among `ids`, in the order given.
     static func load(_ db: Database, _ ids: [Int64]) throws -> [Candidate] {
         guard !ids.isEmpty else { return [] }
         let rows = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT id, fingerprint, storyId, copyOf, articleDate FROM article
+            SELECT id, fingerprint, storyId, copyOf, articleDate, dateSource = 'published' FROM article
             WHERE id IN (SELECT value FROM json_each(?)) AND fingerprint IS NOT NULL
             """), arguments: [RelativeFinder.jsonArray(ids)])
         let byId = Dictionary(uniqueKeysWithValues: rows.map { row in
-            (row[0] as Int64, Candidate(id: row[0], fingerprint: [UInt8]((row[1] as Data?) ?? Data()), storyId: row[2], copyOf: row[3], date: row[4]))
+            (row[0] as Int64, Candidate(id: row[0], fingerprint: [UInt8]((row[1] as Data?) ?? Data()), storyId: row[2], copyOf: row[3],
+                                        date: row[4], datePublished: (row[5] as Bool?) ?? false))
         })
         return ids.compactMap { byId[$0] }
     }
@@ -113,16 +121,18 @@ struct StoryBook {
         }
     }
 
-    /// Brings the counts and dates of every story touched in this transaction up to date;
-    /// a story left without articles is deleted.
+    /// Brings the counts and dates of every story touched in this transaction up to date (its
+    /// span is that of its published dates when it has any); a story left without articles is deleted.
     func refreshTouched() throws {
         for story in touched.sorted() {
             try db.cachedStatement(sql: """
                 UPDATE story SET
                     articles = (SELECT count(*) FROM article WHERE storyId = ?1),
                     outlets = (SELECT count(DISTINCT outlet) FROM article WHERE storyId = ?1 AND outlet IS NOT NULL),
-                    firstDate = coalesce((SELECT min(articleDate) FROM article WHERE storyId = ?1), firstDate),
-                    lastDate = coalesce((SELECT max(articleDate) FROM article WHERE storyId = ?1), lastDate)
+                    firstDate = coalesce((SELECT min(articleDate) FROM article WHERE storyId = ?1 AND dateSource = 'published'),
+                                         (SELECT min(articleDate) FROM article WHERE storyId = ?1), firstDate),
+                    lastDate = coalesce((SELECT max(articleDate) FROM article WHERE storyId = ?1 AND dateSource = 'published'),
+                                        (SELECT max(articleDate) FROM article WHERE storyId = ?1), lastDate)
                 WHERE id = ?1
                 """).execute(arguments: [story])
             try db.cachedStatement(sql: "DELETE FROM story WHERE id = ? AND articles = 0").execute(arguments: [story])
