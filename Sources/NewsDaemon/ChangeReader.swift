@@ -91,7 +91,8 @@ struct ChangeReader: Sendable {
             if format.holdsSeveral, articles.count != 1 || articles[0].0 != nil {
                 return .change(.upsertMembers(path: name, stamp: stamp, members: articles.map {
                     IndexChange.Member(key: $0.0 ?? "1", article: $0.1)
-                }, skipped: found.skippedCount))
+                }, skipped: found.skippedCount,
+                   skippedReasons: found.skipped.isEmpty ? nil : found.skipped.prefix(3).map { "entry \($0.key): \($0.reason)" }.joined(separator: "; ")))
             }
             return .change(.upsert(path: name, stamp: stamp, article: articles[0].1))
         case .failure(let rejection):

@@ -30,7 +30,8 @@ extension ArticleIndex {
             let ignoredCode = ArticleIndex.ignoredCode
             return IndexOverview(
                 articles: try count("SELECT count(*) FROM article"), files: try count("SELECT count(*) FROM file"),
-                failed: try count("SELECT count(*) FROM failure WHERE code <> '\(ignoredCode)'"),
+                failed: try count("SELECT count(*) FROM failure WHERE code <> '\(ignoredCode)'")
+                    + count("SELECT count(*) FROM container WHERE skipped > 0"),
                 ignored: try count("SELECT count(*) FROM failure WHERE code = '\(ignoredCode)'"),
                 stories: try count("SELECT count(*) FROM story"),
                 unplaced: try count("SELECT count(*) FROM article WHERE storyId IS NULL"), outlets: outlets, languages: languages)

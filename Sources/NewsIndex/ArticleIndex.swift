@@ -155,7 +155,7 @@ public final class ArticleIndex: Sendable {
                     orphanCandidates.formUnion(try detachMembers(db, of: path))
                     applied.append(try upsert(db, path: path, stamp: stamp, article: article, now: now,
                                               orphans: &orphanCandidates, stories: &stories, fullText: &fullText))
-                case .upsertMembers(let path, let stamp, let members, let skipped):
+                case .upsertMembers(let path, let stamp, let members, let skipped, let skippedReasons):
                     if let old = try detachFile(db, path: path) { orphanCandidates.insert(old) }
                     let kept = Set(members.map { "\(path)#\($0.key)" })
                     orphanCandidates.formUnion(try detachMembers(db, of: path, keeping: kept))
@@ -165,8 +165,14 @@ public final class ArticleIndex: Sendable {
                         if change.outcome != .unchanged { applied.append(change) }
                     }
                     try db.execute(sql: """
-                        INSERT OR REPLACE INTO container(path, inode, size, mtimeNs, ctimeNs, articles, skipped) VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [path, Int64(bitPattern: stamp.inode), stamp.size, stamp.mtimeNs, stamp.ctimeNs, members.count, skipped])
+                        INSERT OR REPLACE INTO container(path, inode, size, mtimeNs, ctimeNs, articles, skipped, skippedReasons)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [path, Int64(bitPattern: stamp.inode), stamp.size, stamp.mtimeNs, stamp.ctimeNs, members.count,
+                                         skipped, skippedReasons])
+                    if skipped > 0 {
+                        applied.append(AppliedChange(path: path, outcome: .failed, articleId: nil,
+                                                     failure: (Self.entriesSkippedCode, skippedReasons ?? "\(skipped) entries could not be read")))
+                    }
                     try db.execute(sql: "DELETE FROM failure WHERE path = ?", arguments: [path])
                 case .failed(let path, let stamp, let code, let reason):
                     if let old = try detachFile(db, path: path) { orphanCandidates.insert(old) }
@@ -349,7 +355,9 @@ public final class ArticleIndex: Sendable {
         try pool.read { db in
             let articles = try Int.fetchOne(db, sql: "SELECT count(*) FROM article") ?? 0
             let files = try Int.fetchOne(db, sql: "SELECT count(*) FROM file") ?? 0
-            let failed = try Int.fetchOne(db, sql: "SELECT count(*) FROM failure WHERE code <> '\(Self.ignoredCode)'") ?? 0
+            let failed = try Int.fetchOne(db, sql: """
+                SELECT (SELECT count(*) FROM failure WHERE code <> '\(Self.ignoredCode)') + (SELECT count(*) FROM container WHERE skipped > 0)
+                """) ?? 0
             return (articles, files, failed)
         }
     }
@@ -358,12 +366,24 @@ public final class ArticleIndex: Sendable {
     /// status counts them and `failures --ignored` lists them, but not counted as failures.
     public static let ignoredCode = "ignored"
 
-    /// Recorded failures (or, with `ignored`, the files of formats newsd does not read), ordered by path.
+    /// The failure code of a multi-article file some of whose entries could not be read (the
+    /// others are indexed): listed with the failures, with the first few reasons.
+    public static let entriesSkippedCode = "entries-skipped"
+
+    /// Recorded failures, multi-article files with entries skipped among them (or, with
+    /// `ignored`, the files of formats newsd does not read), ordered by path.
     public func failures(limit: Int = 1000, ignored: Bool = false) throws -> [FailureRecord] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT path, code, reason, inode, size, mtimeNs, ctimeNs FROM failure WHERE (code = ?) = ? ORDER BY path LIMIT ?
-                """, arguments: [Self.ignoredCode, ignored, limit]).map {
+                SELECT path, code, reason, inode, size, mtimeNs, ctimeNs FROM failure WHERE (code = ?) = ?
+                UNION ALL
+                SELECT path, '\(Self.entriesSkippedCode)',
+                       skipped || ' of ' || (skipped + articles) || ' entries could not be read (the others are indexed): '
+                           || coalesce(skippedReasons, ''),
+                       inode, size, mtimeNs, ctimeNs
+                FROM container WHERE skipped > 0 AND NOT ?
+                ORDER BY path LIMIT ?
+                """, arguments: [Self.ignoredCode, ignored, ignored, limit]).map {
                 FailureRecord(path: $0[0], code: $0[1], reason: $0[2],
                               stamp: FileStamp(inode: UInt64(bitPattern: $0[3]), size: $0[4], mtimeNs: $0[5], ctimeNs: $0[6]))
             }

@@ -22,8 +22,9 @@ public enum IndexChange: Sendable, Equatable {
     /// The file at `path` (relative to the inbox) holds this article.
     case upsert(path: String, stamp: FileStamp, article: IndexableArticle)
     /// The file at `path` holds several articles, each indexed as `path#key`; members it no
-    /// longer holds leave the index. `skipped` entries could not be read.
-    case upsertMembers(path: String, stamp: FileStamp, members: [Member], skipped: Int)
+    /// longer holds leave the index. `skipped` entries could not be read (`skippedReasons`
+    /// says why, for the first few).
+    case upsertMembers(path: String, stamp: FileStamp, members: [Member], skipped: Int, skippedReasons: String? = nil)
     /// The file at `path` could not be indexed; whatever it held before is gone from the index.
     case failed(path: String, stamp: FileStamp, code: String, reason: String)
     /// The file at `path` no longer exists (or is no longer an article).
@@ -31,7 +32,7 @@ public enum IndexChange: Sendable, Equatable {
 
     var path: String {
         switch self {
-        case .upsert(let path, _, _), .upsertMembers(let path, _, _, _), .failed(let path, _, _, _), .remove(let path): path
+        case .upsert(let path, _, _), .upsertMembers(let path, _, _, _, _), .failed(let path, _, _, _), .remove(let path): path
         }
     }
 

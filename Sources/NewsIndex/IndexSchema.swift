@@ -156,7 +156,8 @@ enum IndexSchema {
                     mtimeNs INTEGER NOT NULL,
                     ctimeNs INTEGER NOT NULL,
                     articles INTEGER NOT NULL,
-                    skipped INTEGER NOT NULL
+                    skipped INTEGER NOT NULL,
+                    skippedReasons TEXT
                 ) WITHOUT ROWID;
                 UPDATE file SET mtimeNs = -1;
                 UPDATE failure SET mtimeNs = -1;

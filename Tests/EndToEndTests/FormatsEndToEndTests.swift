@@ -43,8 +43,12 @@ struct FormatsEndToEndTests {
         }
         let ignored = try daemon.newsctl("failures", "--ignored")
         #expect(ignored.stdout.contains("interview-notes.docx: .docx is not a format newsd reads"))
+        // The one bad line of the JSON Lines export is the only failure; its other entries are indexed.
         let failures = try daemon.newsctl("failures")
-        #expect(failures.status == 0 && failures.stdout.contains("no failures"), "\(failures.stdout)")
+        #expect(failures.status == 1, "\(failures.stdout)")
+        #expect(failures.stdout.hasPrefix("scraper-export.jsonl: 1 of 4 entries could not be read (the others are indexed): entry 3: not valid JSON"),
+                "\(failures.stdout)")
+        #expect(try daemon.client.status().failed == 1)
         let showDocx = try daemon.newsctl("show", "interview-notes.docx")
         #expect(showDocx.status != 0 && showDocx.stderr.contains("not a format newsd reads"), "\(showDocx.stderr)")
         let status = try daemon.newsctl("status")

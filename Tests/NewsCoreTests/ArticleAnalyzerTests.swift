@@ -191,3 +191,28 @@ struct OutletTableTests {
         #expect(OutletNames.fromAddress("https://www.example.co.uk/news/1") == "example.co.uk")
     }
 }
+
+@Suite("Web furniture")
+struct WebFurnitureTests {
+    @Test("furniture lines in eight languages are dropped", arguments: [
+        "Advertisement", "Scroll to continue", "Related Topics", "More on this story", "Sign up for our newsletter today",
+        "We use cookies to improve your experience.", "Share on Facebook Share on Twitter Email", "Anzeige", "Mehr zum Thema",
+        "Lire aussi :", "Publicidad", "Leggi anche:", "Leia também:", "Lees ook:", "Читайте также:", "Teilen Facebook WhatsApp E-Mail",
+    ])
+    func dropped(line: String) throws {
+        let article = try analyze("Headline\n\nFirst real paragraph of the report.\n\n\(line)\n\nSecond real paragraph of the report.")
+        #expect(article.paragraphs == ["First real paragraph of the report.", "Second real paragraph of the report."])
+    }
+
+    @Test("a real paragraph that mentions the same words stays", arguments: [
+        "Advertisement spending by car makers fell 12% in the quarter, the agency said.",
+        "The company said it would share the data with Facebook and Twitter regulators next week.",
+        "Related topics such as pensions were left for the next round of talks.",
+        "Cookies and biscuits were the fastest-growing category in the supermarket's results.",
+        "Readers can sign up for the scheme until March, the council said.",
+    ])
+    func kept(line: String) throws {
+        let article = try analyze("Headline\n\nFirst real paragraph of the report.\n\n\(line)\n\nSecond real paragraph of the report.")
+        #expect(article.paragraphs.contains(line))
+    }
+}
