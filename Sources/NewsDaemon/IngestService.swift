@@ -380,11 +380,9 @@ final class IngestService: Service {
     private func handle(paths: [String], extra: [IndexChange]) throws {
         status.set(.indexing)
         let reader = self.reader
-        let config = self.config
         let known = try index.knownStamps(for: paths)
         var changes = extra
         for path in paths {
-            let name = path.split(separator: "/").last.map(String.init) ?? path
             switch reader.change(for: path, known: known[path], reread: true) {
             case .change(let change)?:
                 changes.append(change)
