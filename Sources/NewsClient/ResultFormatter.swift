@@ -110,7 +110,11 @@ public enum ResultFormatter {
         out += (article.paths.count == 1 ? "Path:    " : "Paths:   ") + article.paths.joined(separator: "\n         ") + "\n"
         out += "Id:      \(article.id)\n"
         if let story = article.storyId { out += "Story:   \(story)" + (article.copyOf.map { " (a copy of article \($0)\(article.copySimilarity.map { ", \(Int(($0 * 100).rounded()))% alike" } ?? ""))" } ?? "") + "\n" }
-        if article.encoding != TextEncoding.utf8.rawValue { out += "Encoding: \(article.encoding) (the file is not UTF-8)\n" }
+        if article.encoding == TextEncoding.declared.rawValue {
+            out += "Encoding: the charset the file declares (not UTF-8)\n"
+        } else if article.encoding != TextEncoding.utf8.rawValue {
+            out += "Encoding: \(article.encoding) (the file is not UTF-8)\n"
+        }
         out += "\n" + article.body + "\n"
         return out
     }
