@@ -16,6 +16,8 @@ final class IngestService: Service {
     private let logger: Logger
     /// Attempts so far for work that failed for a transient reason.
     private let retries = Mutex<[IngestQueue.Item: Int]>([:])
+    /// Where every blocking step of the loop runs.
+    private let writer = IndexWriterQueue()
 
     init(settings: SettingsStore, index: ArticleIndex, status: DaemonStatus, queue: IngestQueue, logger: Logger) {
         self.settings = settings
@@ -35,11 +37,12 @@ final class IngestService: Service {
 
     func run() async throws {
         // Watch first, then scan: a file dropped during the scan is seen by one or the other.
+        // Adding a watch per folder walks the whole inbox: off the cooperative pool.
         let first: WatchedInbox
         do {
-            first = try watch()
+            first = try await writer.run { try self.watchOrExplain() }
         } catch {
-            throw DaemonError(message: error.description)
+            throw DaemonError(message: "\(error)")
         }
         queue.add([.scan("", reread: false)])
         // The page-by-page check reads the whole index: it waits until newsd answers, so that
@@ -48,7 +51,8 @@ final class IngestService: Service {
         try? await cancelWhenGracefulShutdown { await self.status.waitUntilReady() }
         if Task.isShuttingDownGracefully || Task.isCancelled { return first.watcher.stop() }
         do {
-            try IndexRecovery.verify(index, logger: logger)
+            let (index, logger) = (self.index, self.logger)
+            try await writer.run { try IndexRecovery.verify(index, logger: logger) }
         } catch {
             first.watcher.stop()
             throw error
@@ -74,6 +78,15 @@ final class IngestService: Service {
         let ended: AsyncStream<String>
         /// Whether the inbox was a mount point of its own when watching began.
         let wasMountPoint: Bool
+    }
+
+    /// `watch()`, its failure an error whose description is the watcher's message.
+    private func watchOrExplain() throws -> WatchedInbox {
+        do {
+            return try watch()
+        } catch {
+            throw DaemonError(message: error.description)
+        }
     }
 
     /// Starts watching the inbox; its events go to the queue.
@@ -124,12 +137,12 @@ final class IngestService: Service {
                 continue
             }
             do {
-                current = try watch()
+                current = try await writer.run { try self.watchOrExplain() }
                 status.setInboxProblem(nil)
                 logger.notice("the inbox is back; watching it again and reconciling", metadata: ["event": "inbox-back", "inbox": "\(config.inbox)"])
                 queue.add([.scan("", reread: false)])
             } catch {
-                logger.error("cannot watch the inbox yet; trying again", metadata: ["event": "watch-failed", "error": "\(error.description)"])
+                logger.error("cannot watch the inbox yet; trying again", metadata: ["event": "watch-failed", "error": "\(error)"])
                 await waitForInbox(mountPoint: false)
             }
         }
@@ -158,7 +171,7 @@ final class IngestService: Service {
             status.setBusy(true)
             defer { status.setBusy(false) }
             do {
-                try process(batch)
+                try await writer.run { try self.process(batch) }
                 if status.writeProblem != nil {
                     logger.notice("writing to the index works again", metadata: ["event": "recovered"])
                     status.setWriteProblem(nil)
@@ -184,7 +197,7 @@ final class IngestService: Service {
             status.endProgress()
             await placeStoriesWhileIdle()
             status.set(.idle)
-            mergeFullTextWhileIdle()
+            await mergeFullTextWhileIdle()
         }
     }
 
@@ -206,7 +219,8 @@ final class IngestService: Service {
     private func placeStoriesWhileIdle() async {
         // A file that follows closely (drops one after another, a copy saved twice) goes first:
         // it would otherwise wait for a placement transaction that is already running.
-        guard index.hasUnplacedArticles else { return }
+        let index = self.index
+        guard await writer.run({ index.hasUnplacedArticles }) else { return }
         // A file arriving meanwhile ends the wait at once and is taken first.
         if await queue.waitForWork(timeout: Self.placementDelay) { return }
         var placed = 0
@@ -214,7 +228,7 @@ final class IngestService: Service {
         while queue.pendingCount == 0 && !queue.isPaused && !queue.isClosed {
             status.set(.placing)
             do {
-                let count = try index.placeStories(limit: 512, budget: Self.placementBudget)
+                let count = try await writer.run { try index.placeStories(limit: 512, budget: Self.placementBudget) }
                 status.beat()
                 if count == 0 { break }
                 placed += count
@@ -230,13 +244,14 @@ final class IngestService: Service {
     /// Merges the full-text index's small segments while no file waits, a few milliseconds per
     /// step, so that later single-file writes do not pay for it (see `ArticleIndex.mergeFullText`).
     /// Status already says idle: merging changes no search result.
-    private func mergeFullTextWhileIdle() {
+    private func mergeFullTextWhileIdle() async {
         // While writes fail (disk full), the ingest loop's retries say so; merging would only fail again.
         guard status.writeProblem == nil else { return }
         var steps = 0
         while queue.pendingCount == 0 && !queue.isPaused && !queue.isClosed {
             do {
-                guard try index.mergeFullText(pages: Self.mergePages) else { break }
+                let index = self.index
+                guard try await writer.run({ try index.mergeFullText(pages: Self.mergePages) }) else { break }
                 status.beat()
                 steps += 1
             } catch {
