@@ -206,6 +206,8 @@ enum Boilerplate {
 
     /// Nothing but sharing words, naming at least one network.
     private static func isSharingRow(_ paragraph: String) -> Bool {
+        // Every short paragraph passes here; a sentence (a full stop or comma in it) is no row of buttons.
+        guard !paragraph.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ",") }) else { return false }
         let words = DateExtractor.words(paragraph)
         guard (1...20).contains(words.count), words.contains(where: networks.contains) else { return false }
         return words.allSatisfy(sharingWords.contains)
@@ -241,6 +243,11 @@ enum Credits {
     /// "Le Monde avec AFP": the outlet that owns or supplied the text.
     static func copyrightOutlet(_ paragraph: String) -> String? {
         guard paragraph.utf8.count <= 200 else { return nil }
+        // The last paragraphs of every article pass here: a byte test rules most out first.
+        let opening = paragraph.utf8.drop { $0 == 0x20 || $0 == 0x09 }.prefix(9)
+        let marked = opening.starts(with: [0xC2, 0xA9]) || opening.starts(with: Array("(c)".utf8)) || opening.starts(with: Array("(C)".utf8))
+            || String(decoding: opening, as: UTF8.self).lowercased() == "copyright"
+        guard marked || paragraph.containsUTF8(" avec ") else { return nil }
         let trimmed = paragraph.trimmingSpaces
         let lower = trimmed.lowercased()
         if let range = trimmed.firstRange(of: " avec "), let agency = OutletNames.known(String(trimmed[range.upperBound...])),
