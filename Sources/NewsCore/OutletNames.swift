@@ -33,13 +33,6 @@ public enum OutletNames {
         return nil
     }
 
-    /// All spellings that mean the same outlet as `text` (lower case), for matching `outlet:`
-    /// queries against names as stored; just `text` when it is not known.
-    public static func spellings(of text: String) -> [String] {
-        guard let name = known(text) else { return [text.lowercased()] }
-        return [name.lowercased()]
-    }
-
     /// The outlet of a web address: its host looked up whole, then without sub-domains
     /// ("edition.cnn.com" → CNN); an unknown site is named by its domain ("example.org").
     public static func fromAddress(_ address: String) -> String? {

@@ -79,6 +79,8 @@ private final class PageCollector {
     private var paragraph: [UInt8] = []
     private var paragraphIsHeading = false
     private var captured: [UInt8] = []
+    /// Frames on the stack with a capture: text goes to `captured` while any is open.
+    private var openCaptures = 0
 
     private var skipped: Bool { stack.last?.skipped ?? false }
     private var inMain: Bool { stack.last?.inMain ?? false }
@@ -127,7 +129,7 @@ private final class PageCollector {
             frame.capture = .byline
             frame.skipped = true
         }
-        if frame.capture != nil { captured.removeAll(keepingCapacity: true) }
+        if frame.capture != nil { captured.removeAll(keepingCapacity: true); openCaptures += 1 }
         if name == "h2" || name == "h3" || name == "h4" || name == "h5" || name == "h6" || name == "h1" { paragraphIsHeading = true }
         stack.append(frame)
     }
@@ -140,7 +142,7 @@ private final class PageCollector {
         guard let index = stack.lastIndex(where: { $0.name == name }) else { return }
         while stack.count > index {
             let frame = stack.removeLast()
-            if let capture = frame.capture { finishCapture(capture) }
+            if let capture = frame.capture { openCaptures -= 1; finishCapture(capture) }
         }
         if HTMLRules.blockElements.contains(name) { endParagraph() }
     }
@@ -148,14 +150,14 @@ private final class PageCollector {
     func text(_ characters: UnsafePointer<xmlChar>?, _ length: Int) {
         guard let characters, length > 0 else { return }
         let bytes = UnsafeBufferPointer(start: characters, count: length)
-        if stack.contains(where: { $0.capture != nil }) { captured.append(contentsOf: bytes) }
+        if openCaptures > 0 { captured.append(contentsOf: bytes) }
         guard !skipped else { return }
         paragraph.append(contentsOf: bytes)
     }
 
     func finish() {
         while let frame = stack.popLast() {
-            if let capture = frame.capture { finishCapture(capture) }
+            if let capture = frame.capture { openCaptures -= 1; finishCapture(capture) }
         }
         endParagraph()
     }

@@ -39,13 +39,13 @@ struct MIMEEntity {
         }
         for line in headerLines {
             if let first = line.first, first == 0x20 || first == 0x09 {
-                currentValue += " " + MIMEEntity.latin1OrUTF8(Array(line)).trimmingSpaces // folded continuation
+                currentValue += " " + TextDecoder.decode(Array(line)).text.trimmingSpaces // folded continuation
                 continue
             }
             store()
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { currentName = nil; continue }
-            currentName = MIMEEntity.latin1OrUTF8(Array(line[line.startIndex..<colon])).trimmingSpaces.lowercased()
-            currentValue = MIMEEntity.latin1OrUTF8(Array(line[(colon + 1)...]))
+            currentName = TextDecoder.decode(Array(line[line.startIndex..<colon])).text.trimmingSpaces.lowercased()
+            currentValue = TextDecoder.decode(Array(line[(colon + 1)...])).text
         }
         store()
         self.headers = headers
@@ -81,7 +81,7 @@ struct MIMEEntity {
 
     /// The decoded body as text in its declared charset.
     var text: (String, TextEncoding) {
-        MIMEEntity.decode(decodedBody, charset: parameter("charset"))
+        CharsetDecoder.decode(decodedBody, charset: parameter("charset"))
     }
 
     /// The parts of a multipart body (without preamble and epilogue), or why they cannot be split.
@@ -163,15 +163,6 @@ struct MIMEEntity {
         return out
     }
 
-    /// Bytes in a charset (see `CharsetDecoder`).
-    static func decode(_ bytes: [UInt8], charset: String?) -> (String, TextEncoding) {
-        CharsetDecoder.decode(bytes, charset: charset)
-    }
-
-    static func latin1OrUTF8(_ bytes: [UInt8]) -> String {
-        TextDecoder.decode(bytes).text
-    }
-
     /// Header text with RFC 2047 encoded words (`=?utf-8?Q?Caf=C3=A9?=`, `=?UTF-8?B?…?=`) decoded.
     static func decodeWords(_ text: String) -> String {
         guard text.contains("=?") else { return text }
@@ -189,7 +180,7 @@ struct MIMEEntity {
             if !(lastWasEncoded && before.allSatisfy(\.isWhitespace)) { result += before }
             let payload = Array(pieces[2].utf8)
             let bytes = pieces[1].lowercased() == "b" ? base64(payload) : quotedPrintable(payload, underscoreIsSpace: true)
-            result += decode(bytes, charset: String(pieces[0]).split(separator: "*").first.map(String.init)).0
+            result += CharsetDecoder.decode(bytes, charset: String(pieces[0]).split(separator: "*").first.map(String.init)).0
             rest = pieces[3].dropFirst()
             lastWasEncoded = true
         }

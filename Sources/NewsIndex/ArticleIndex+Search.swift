@@ -93,10 +93,8 @@ extension ArticleIndex {
     /// The failure recorded for a path (ignored files included), if any.
     public func failure(path: String) throws -> FailureRecord? {
         try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT path, code, reason, inode, size, mtimeNs, ctimeNs FROM failure WHERE path = ?", arguments: [path]).map {
-                FailureRecord(path: $0[0], code: $0[1], reason: $0[2],
-                              stamp: FileStamp(inode: UInt64(bitPattern: $0[3]), size: $0[4], mtimeNs: $0[5], ctimeNs: $0[6]))
-            }
+            try Row.fetchOne(db, sql: "SELECT path, code, reason, inode, size, mtimeNs, ctimeNs FROM failure WHERE path = ?", arguments: [path])
+                .map(FailureRecord.init(row:))
         }
     }
 

@@ -383,10 +383,7 @@ public final class ArticleIndex: Sendable {
                        inode, size, mtimeNs, ctimeNs
                 FROM container WHERE skipped > 0 AND NOT ?
                 ORDER BY path LIMIT ?
-                """, arguments: [Self.ignoredCode, ignored, ignored, limit]).map {
-                FailureRecord(path: $0[0], code: $0[1], reason: $0[2],
-                              stamp: FileStamp(inode: UInt64(bitPattern: $0[3]), size: $0[4], mtimeNs: $0[5], ctimeNs: $0[6]))
-            }
+                """, arguments: [Self.ignoredCode, ignored, ignored, limit]).map(FailureRecord.init(row:))
         }
     }
 

@@ -1,3 +1,4 @@
+import GRDB
 import NewsCore
 /// What `stat` says about a file: enough to tell, without reading it, whether it changed.
 public struct FileStamp: Sendable, Equatable, Hashable {
@@ -119,4 +120,12 @@ public struct FailureRecord: Sendable, Equatable {
     public var code: String
     public var reason: String
     public var stamp: FileStamp
+}
+
+extension FailureRecord {
+    /// A row of `path, code, reason, inode, size, mtimeNs, ctimeNs`.
+    init(row: Row) {
+        self.init(path: row[0], code: row[1], reason: row[2],
+                  stamp: FileStamp(inode: UInt64(bitPattern: row[3]), size: row[4], mtimeNs: row[5], ctimeNs: row[6]))
+    }
 }
