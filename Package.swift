@@ -30,10 +30,12 @@ let package = Package(
     targets: [
         // Pure domain logic: parsing, query translation, API types. No I/O.
         .target(name: "NewsCore"),
+        // zlib (Debian's zlib1g-dev), for the article text the index stores compressed.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The embedded SQLite FTS5 index.
         .target(
             name: "NewsIndex",
-            dependencies: ["NewsCore", "NewsText", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
+            dependencies: ["NewsCore", "NewsText", "CZlib", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         // libxml2's HTML parser (Debian's libxml2-dev).
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),

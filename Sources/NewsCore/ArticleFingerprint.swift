@@ -3,18 +3,28 @@ import Glibc
 #endif
 
 /// What newsd compares articles by: a term vector, the names they mention, and a MinHash
-/// signature of their word shingles. Pure, computed once at ingest and stored (hashed, about
-/// 500 bytes) with the article.
+/// signature of their word shingles. Pure, computed once when a file is read and stored (at
+/// most 356 bytes) with the article.
 public struct ArticleFingerprint: Sendable, Equatable {
-    /// Content words (stop words dropped, plurals folded), hashed, with weight 1 + ln(tf), unit length.
-    public var terms: [UInt32: Double]
-    /// Capitalised words not opening a sentence, hashed: people, places, organisations.
-    public var names: Set<UInt32>
-    /// MinHash of 4-word shingles: the share of equal slots estimates the shingle Jaccard.
-    public var minHash: [UInt16]
+    /// Content words (stop words dropped, plurals folded), hashed to 20 bits, with how often
+    /// the text uses them (up to 16).
+    public let termCounts: [UInt32: Int]
+    /// The same terms with weight 1 + ln(tf), unit length.
+    public let terms: [UInt32: Double]
+    /// Capitalised words not opening a sentence, hashed to 24 bits: people, places, organisations.
+    public let names: Set<UInt32>
+    /// MinHash of 4-word shingles, 8 bits per slot (b-bit MinHash): the share of equal slots,
+    /// less what chance gives, estimates the shingle Jaccard.
+    public let minHash: [UInt8]
 
-    public init(terms: [UInt32: Double], names: Set<UInt32>, minHash: [UInt16]) {
-        self.terms = terms
+    /// Equal when counts, names and slots are (the weights follow from the counts).
+    public static func == (a: ArticleFingerprint, b: ArticleFingerprint) -> Bool {
+        a.termCounts == b.termCounts && a.names == b.names && a.minHash == b.minHash
+    }
+
+    public init(termCounts: [UInt32: Int], names: Set<UInt32>, minHash: [UInt8]) {
+        self.termCounts = termCounts.mapValues { min(max($0, 1), Self.maximumCount) }
+        self.terms = Self.weighted(self.termCounts)
         self.names = names
         self.minHash = minHash
     }
@@ -23,6 +33,11 @@ public struct ArticleFingerprint: Sendable, Equatable {
     static let maximumTerms = 64
     static let maximumNames = 32
     static let shingleSize = 4
+    /// Term counts are kept up to this (4 bits in storage); 1 + ln(16) already outweighs a
+    /// single mention almost four times.
+    static let maximumCount = 16
+    static let termBits = 20
+    static let nameBits = 24
 
     /// The fingerprint of a headline and body.
     public static func of(headline: String, body: String) -> ArticleFingerprint {
@@ -50,67 +65,90 @@ public struct ArticleFingerprint: Sendable, Equatable {
         }
         let strongest = counts.sorted(by: byCount).prefix(maximumTerms)
         let names = nameCounts.sorted(by: byCount).prefix(maximumNames)
-        var terms: [UInt32: Double] = [:]
-        for (term, count) in strongest { terms[hash(term), default: 0] += 1 + Glibc.log(Double(count)) }
-        return ArticleFingerprint(terms: normalised(terms), names: Set(names.map { hash($0.key) }),
+        var termCounts: [UInt32: Int] = [:]
+        for (term, count) in strongest { termCounts[hash(term, bits: termBits), default: 0] += count }
+        return ArticleFingerprint(termCounts: termCounts, names: Set(names.map { hash($0.key, bits: nameBits) }),
                                   minHash: MinHash.signature(of: shingleWords, size: signatureSize, shingle: shingleSize))
     }
 
+    /// Unit-length weights 1 + ln(tf) of term counts (capped at `maximumCount`).
+    static func weighted(_ counts: [UInt32: Int]) -> [UInt32: Double] {
+        normalised(counts.mapValues { 1 + Glibc.log(Double($0)) })
+    }
+
     static func normalised(_ vector: [UInt32: Double]) -> [UInt32: Double] {
-        let norm = vector.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        // Summed in key order, so that equal vectors get equal weights to the last bit.
+        let norm = vector.sorted { $0.key < $1.key }.reduce(0) { $0 + $1.value * $1.value }.squareRoot()
         guard norm > 0 else { return vector }
         return vector.mapValues { $0 / norm }
     }
 
-    static func hash(_ text: String) -> UInt32 { UInt32(truncatingIfNeeded: MinHash.mix(MinHash.hash(text)) >> 32) }
+    static func hash(_ text: String, bits: Int) -> UInt32 { UInt32(truncatingIfNeeded: MinHash.mix(MinHash.hash(text)) >> UInt64(64 - bits)) }
 
-    /// The keys an article is filed under for finding relatives: its names and its strongest
-    /// terms (hashed; names and terms in separate key spaces). Derived from the fingerprint alone,
-    /// so the stored fingerprint is enough to take an article out again.
-    public var relativeKeys: [Int64] {
-        let strongest = terms.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(Self.keyTerms)
-        return names.sorted().map { Int64($0) } + strongest.map { Int64($0.key) | (1 << 32) }
+    /// The buckets an article is filed under for finding story candidates: MinHash over the set
+    /// of its names and strongest terms, one key per band (r = 1), so that two articles sharing a
+    /// share J of those keys meet in a band with probability J and in at least one of b bands
+    /// with 1 − (1 − J)^b: 0.86 at J = 0.15 with 12 bands (a bucket is a band and the key that
+    /// won it). Buckets stay small as the archive grows: a key wins a band for about one in
+    /// |keys| of the articles that have it.
+    public var storyBuckets: [Int64] {
+        let strongest = terms.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(Self.bucketTerms)
+        // Names and terms in separate key spaces (names have 24 bits, terms 20, marked by bit 24).
+        let keys = names.map { UInt64($0) } + strongest.map { UInt64($0.key) | 1 << 24 }
+        guard !keys.isEmpty else { return [] }
+        return (0..<Self.storyBands).map { band in
+            let seed = MinHash.mix(UInt64(band) &+ 0x5851_F42D_4C95_7F2D)
+            var best = keys[0], bestValue = UInt64.max
+            for key in keys {
+                let value = MinHash.mix(key ^ seed)
+                if value < bestValue { (best, bestValue) = (key, value) }
+            }
+            return Int64(band) << 32 | Int64(best)
+        }
     }
 
-    static let keyTerms = 8
+    /// Bands of `storyBuckets`.
+    public static let storyBands = 12
+    /// Strongest terms taken into the bucket keys beside the names.
+    static let bucketTerms = 16
 
     // MARK: Storage
 
-    /// Version 1: counts of terms, names and slots, then (hash u32, weight u8) per term,
-    /// u32 per name, u16 per MinHash slot; little-endian.
+    /// The stored form's version.
+    static let encodingVersion: UInt8 = 2
+
+    /// Version 2: counts of terms, names and slots; then per term (ascending hash) 3 bytes
+    /// holding its 20-bit hash and tf − 1 in the low 4 bits; 3 bytes per name; 1 byte per slot.
+    /// The weights are recomputed from the counts, so a stored fingerprint compares exactly as
+    /// the computed one.
     public var encoded: [UInt8] {
-        var bytes: [UInt8] = [1, UInt8(terms.count), UInt8(names.count), UInt8(minHash.count)]
-        func append(_ value: UInt32, _ width: Int) { for i in 0..<width { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * i))) } }
-        for (term, weight) in terms.sorted(by: { $0.key < $1.key }) {
-            append(term, 4)
-            bytes.append(UInt8(max(1, min(255, (weight * 255).rounded()))))
-        }
-        for name in names.sorted() { append(name, 4) }
-        for slot in minHash { append(UInt32(slot), 2) }
+        var bytes: [UInt8] = [Self.encodingVersion, UInt8(terms.count), UInt8(names.count), UInt8(minHash.count)]
+        bytes.reserveCapacity(4 + 3 * (terms.count + names.count) + minHash.count)
+        func append(_ value: UInt32) { for i in 0..<3 { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * i))) } }
+        for (term, count) in termCounts.sorted(by: { $0.key < $1.key }) { append(term << 4 | UInt32(count - 1)) }
+        for name in names.sorted() { append(name) }
+        bytes += minHash
         return bytes
     }
 
     /// Reads `encoded`; nil for anything else.
     public init?(encoded bytes: [UInt8]) {
-        guard bytes.count >= 4, bytes[0] == 1 else { return nil }
+        guard bytes.count >= 4, bytes[0] == Self.encodingVersion else { return nil }
         let (termCount, nameCount, slotCount) = (Int(bytes[1]), Int(bytes[2]), Int(bytes[3]))
-        guard bytes.count == 4 + termCount * 5 + nameCount * 4 + slotCount * 2 else { return nil }
+        guard bytes.count == 4 + 3 * (termCount + nameCount) + slotCount else { return nil }
         var offset = 4
-        func read(_ width: Int) -> UInt32 {
-            var value: UInt32 = 0
-            for i in 0..<width { value |= UInt32(bytes[offset + i]) << (8 * i) }
-            offset += width
-            return value
+        func read() -> UInt32 {
+            defer { offset += 3 }
+            return UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
         }
-        var terms: [UInt32: Double] = [:]
+        var counts: [UInt32: Int] = [:]
         for _ in 0..<termCount {
-            let term = read(4)
-            terms[term] = Double(read(1)) / 255
+            let packed = read()
+            counts[packed >> 4] = Int(packed & 0xF) + 1
         }
         var names = Set<UInt32>()
-        for _ in 0..<nameCount { names.insert(read(4)) }
-        let slots = (0..<slotCount).map { _ in UInt16(read(2)) }
-        self.init(terms: Self.normalised(terms), names: names, minHash: slots)
+        for _ in 0..<nameCount { names.insert(read()) }
+        self.init(termCounts: counts, names: names, minHash: Array(bytes[offset...]))
     }
 }
 
@@ -132,10 +170,12 @@ public enum Similarity {
     }
 
     /// Estimated Jaccard index of the 4-word shingles: near 1 for copies and light edits.
+    /// Two 8-bit slots of unrelated texts agree by chance once in 256, which the estimate removes.
     public static func shingles(_ a: ArticleFingerprint, _ b: ArticleFingerprint) -> Double {
         guard a.minHash.count == b.minHash.count, !a.minHash.isEmpty else { return 0 }
         let equal = zip(a.minHash, b.minHash).reduce(0) { $0 + ($1.0 == $1.1 ? 1 : 0) }
-        return Double(equal) / Double(a.minHash.count)
+        let chance = 1.0 / 256
+        return max(0, (Double(equal) / Double(a.minHash.count) - chance) / (1 - chance))
     }
 
     /// Articles at least this similar (`articles`) and close in date report the same story. Set
@@ -226,9 +266,9 @@ private enum LatinBase {
 
 /// MinHash signatures over shingles of consecutive words.
 enum MinHash {
-    static func signature(of words: [String], size: Int, shingle: Int) -> [UInt16] {
+    static func signature(of words: [String], size: Int, shingle: Int) -> [UInt8] {
         var slots = [UInt64](repeating: .max, count: size)
-        guard !words.isEmpty else { return slots.map { UInt16(truncatingIfNeeded: $0) } }
+        guard !words.isEmpty else { return slots.map { UInt8(truncatingIfNeeded: $0) } }
         let hashes = words.map(hash)
         let count = max(1, hashes.count - shingle + 1)
         for start in 0..<count {
@@ -239,7 +279,8 @@ enum MinHash {
                 if value < slots[slot] { slots[slot] = value }
             }
         }
-        return slots.map { UInt16(truncatingIfNeeded: $0 >> 48) }
+        // The lowest bits: the high bits of a minimum are mostly zeros.
+        return slots.map { UInt8(truncatingIfNeeded: $0) }
     }
 
     static func hash(_ word: String) -> UInt64 {

@@ -345,7 +345,8 @@ final class IngestService: Service {
             pending.removeAll(keepingCapacity: true)
         }
         // Read one chunk ahead of the writer, on every core (see ParallelReader).
-        let parallel = ParallelReader(reader: reader)
+        let status = self.status
+        let parallel = ParallelReader(reader: reader, onEach: { status.beat() })
         let chunkSize = max(1, config.batchSize)
         var chunks = stride(from: 0, to: listing.entries.count, by: chunkSize).map { start in
             listing.entries[start..<min(start + chunkSize, listing.entries.count)].map {
@@ -394,11 +395,14 @@ final class IngestService: Service {
     /// Handles paths reported by inotify: each is looked at on disk as it is now.
     private func handle(paths: [String], extra: [IndexChange]) throws {
         status.set(.indexing)
-        let reader = self.reader
         let known = try index.knownStamps(for: paths)
         var changes = extra
-        for path in paths {
-            switch reader.change(for: path, known: known[path], reread: true) {
+        // A burst of drops is read on every core, as a scan is.
+        let status = self.status
+        let readings = ParallelReader(reader: reader, onEach: { status.beat() })
+            .changes(for: paths.map { ParallelReader.Entry(path: $0, known: known[$0]) }, reread: true)
+        for (path, reading) in zip(paths, readings) {
+            switch reading {
             case .change(let change)?:
                 changes.append(change)
                 retries.withLock { _ = $0.removeValue(forKey: .path(path)) }

@@ -7,6 +7,8 @@ import NewsIndex
 /// On 2 cores this keeps both busy during a bulk ingest instead of alternating read and write.
 struct ParallelReader: Sendable {
     let reader: ChangeReader
+    /// Called as each entry is done: reading a chunk is progress the watchdog must see.
+    let onEach: @Sendable () -> Void
 
     /// One entry to look at: its inbox path and what the index has recorded for it.
     struct Entry: Sendable {
@@ -20,6 +22,7 @@ struct ParallelReader: Sendable {
         DispatchQueue.concurrentPerform(iterations: entries.count) { position in
             let entry = entries[position]
             results.set(position, reader.change(for: entry.path, known: entry.known, reread: reread))
+            onEach()
         }
         return results.values
     }

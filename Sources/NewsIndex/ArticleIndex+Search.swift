@@ -80,7 +80,9 @@ extension ArticleIndex {
     /// One whole article with its metadata, by id.
     public func article(id: Int64) throws -> ArticleResponse? {
         try pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM article WHERE id = ?", arguments: [id]) else { return nil }
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT a.*, \(TextCompression.inflateFunction)(t.body) AS body FROM article a LEFT JOIN article_text t ON t.id = a.id WHERE a.id = ?
+                """, arguments: [id]) else { return nil }
             let paths = try String.fetchAll(db, sql: "SELECT path FROM file WHERE articleId = ? ORDER BY path", arguments: [id])
             return ArticleResponse(id: row["id"], title: row["headline"], outlet: row["outlet"], byline: row["byline"],
                                    date: row["articleDate"], dateSource: ArticleIndex.dateSource(row),
@@ -178,7 +180,8 @@ struct SearchSQL {
     var pageSQL: String {
         let rank = translated.match == nil ? "0.0" : "bm25(article_fts, \(ArticleIndex.bm25Weights))"
         let snippet = translated.match == nil
-            ? "CASE WHEN length(a.body) > 200 THEN substr(a.body, 1, 200) || '…' ELSE a.body END"
+            ? "(SELECT CASE WHEN length(body) > 200 THEN substr(body, 1, 200) || '…' ELSE body END "
+                + "FROM (SELECT \(TextCompression.inflateFunction)(body) AS body FROM article_text WHERE id = a.id))"
             : "snippet(article_fts, 1, ?, ?, '…', 24)"
         // CROSS JOIN keeps `top` (one page) as the outer loop: otherwise SQLite may run the MATCH
         // over every matching row again and look each one up in `top`.

@@ -24,25 +24,28 @@ extension ArticleIndex {
     }
 
     /// The articles most similar to one, best first, with the similarity stories are decided by.
-    /// Candidates come from `RelativeFinder`, then are scored on their stored fingerprints.
+    /// Candidates come from `StoryCandidates` (the most recent of each bucket the article is
+    /// filed under, any date), then are scored on their stored fingerprints.
     public func related(id: Int64, limit: Int) throws -> RelatedResponse? {
         try pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT headline, storyId, copyOf, fingerprint FROM article WHERE id = ?", arguments: [id])
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT a.headline, a.storyId, a.copyOf, f.bytes AS fingerprint FROM article a LEFT JOIN article_fingerprint f ON f.id = a.id
+                WHERE a.id = ?
+                """, arguments: [id])
             else { return nil }
             // Scores use the stored fingerprint on both sides, so that related(a) lists b with
             // exactly the score related(b) lists a.
-            guard let stored = ArticleFingerprint(encoded: [UInt8]((row["fingerprint"] as Data?) ?? Data())) else {
+            guard (row["storyId"] as Int64?) != nil, let stored = StoryBook.storedFingerprint(row["fingerprint"]) else {
                 return RelatedResponse(id: id, title: row["headline"], related: [])
             }
             let ownStory: Int64? = row["storyId"]
             let ownGroup: Int64 = row["copyOf"] ?? id
-            let articleCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM article") ?? 0
-            let ids = try RelativeFinder(db: db).candidates(for: stored, excluding: id, articleCount: articleCount, filed: true)
+            let ids = try StoryCandidates(db: db).candidates(for: stored, excluding: id, day: nil, windowDays: 0)
             let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
             let candidates = ids.isEmpty ? [] : try Row.fetchAll(db, sql: """
-                SELECT a.id, a.headline, a.outlet, a.articleDate, a.fingerprint, a.storyId, a.copyOf,
+                SELECT a.id, a.headline, a.outlet, a.articleDate, f.bytes AS fingerprint, a.storyId, a.copyOf,
                        (SELECT min(path) FROM file WHERE articleId = a.id) AS path
-                FROM article a WHERE a.id IN (\(marks)) AND a.fingerprint IS NOT NULL
+                FROM article a JOIN article_fingerprint f ON f.id = a.id WHERE a.id IN (\(marks)) AND a.storyId IS NOT NULL
                 """, arguments: StatementArguments(ids))
             let scored = candidates.compactMap { candidate -> RelatedResponse.Entry? in
                 guard let other = ArticleFingerprint(encoded: [UInt8]((candidate["fingerprint"] as Data?) ?? Data())) else { return nil }

@@ -46,6 +46,9 @@ public final class ArticleIndex: Sendable {
         configuration.prepareDatabase { db in
             // The full-text index's tokenizer lives in newsd: every connection needs it.
             db.add(tokenizer: LanguageTokenizer.self)
+            // … and so do the content view and statements that read stored text.
+            db.add(function: TextCompression.sqlInflate)
+            db.add(function: TextCompression.sqlSnippetText)
             // NORMAL is crash-safe in WAL mode: a power loss may drop the last commits, never corrupt.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // A bulk transaction grows the write-ahead log to tens of megabytes; without a limit
@@ -62,7 +65,12 @@ public final class ArticleIndex: Sendable {
             let pool = try DatabasePool(path: path, configuration: configuration)
             let migrator = IndexSchema.migrator
             if try pool.read({ try migrator.hasBeenSuperseded($0) }) { throw IndexError.newerSchema(path: path) }
+            let compacting = try pool.read { db in
+                try db.tableExists("article") && !migrator.appliedIdentifiers(db).contains(IndexSchema.compactingMigration)
+            }
             try migrator.migrate(pool)
+            // Moving the text out of the article rows left most of the file's pages free.
+            if compacting { try pool.vacuum() }
             let checkpointer = try DatabaseQueue(path: path)
             // A connection learns that the database is in WAL mode on its first read; until then a
             // checkpoint on it silently does nothing.
@@ -218,37 +226,45 @@ public final class ArticleIndex: Sendable {
             outcome = previous == sameText ? .unchanged : .duplicate
             if outcome == .unchanged {
                 // Read again (after an upgrade, say): a newer extractor may know more about the same text.
-                try fullText.flush(db, ifHolding: sameText)
-                try db.cachedStatement(sql: """
-                    UPDATE article SET outlet = ?, byline = ?, publishedDate = ?, articleDate = ?, dateSource = ?, url = ?, language = ?
-                    WHERE id = ? AND (outlet IS NOT ?1 OR byline IS NOT ?2 OR publishedDate IS NOT ?3 OR articleDate IS NOT ?4
-                                      OR dateSource IS NOT ?5 OR url IS NOT ?6 OR language IS NOT ?7)
-                    """).execute(arguments: StatementArguments(metadata + [sameText]))
+                let differs = try Bool.fetchOne(db.cachedStatement(sql: """
+                    SELECT EXISTS (SELECT 1 FROM article WHERE id = ?8 AND (outlet IS NOT ?1 OR byline IS NOT ?2 OR publishedDate IS NOT ?3
+                                   OR articleDate IS NOT ?4 OR dateSource IS NOT ?5 OR url IS NOT ?6 OR language IS NOT ?7))
+                    """), arguments: StatementArguments(metadata + [sameText])) ?? false
+                if differs {
+                    try fullText.remove(db, id: sameText)
+                    try db.cachedStatement(sql: """
+                        UPDATE article SET outlet = ?, byline = ?, publishedDate = ?, articleDate = ?, dateSource = ?, url = ?, language = ?
+                        WHERE id = ?
+                        """).execute(arguments: StatementArguments(metadata + [sameText]))
+                    fullText.add(sameText)
+                }
             }
         } else if let previous,
                   try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM file WHERE articleId = ?"), arguments: [previous]) == 1 {
             // The file was edited and nothing else holds its old text: keep the article id,
             // and place it again (its story may have changed with its text).
-            try fullText.flush(db, ifHolding: previous)
+            try fullText.remove(db, id: previous)
             try stories.unplace(articleId: previous)
-            try db.cachedStatement(sql: "UPDATE article SET storyId = NULL, fingerprint = NULL, copyOf = NULL, copySimilarity = NULL WHERE id = ?")
-                .execute(arguments: [previous])
             try db.cachedStatement(sql: """
-                UPDATE article SET contentHash = ?, headline = ?, body = ?, encoding = ?, wordCount = ?, ingestedAt = ?,
-                    outlet = ?, byline = ?, publishedDate = ?, articleDate = ?, dateSource = ?, url = ?, language = ?, fileTime = ?
+                UPDATE article SET contentHash = ?, headline = ?, encoding = ?, wordCount = ?, ingestedAt = ?,
+                    outlet = ?, byline = ?, publishedDate = ?, articleDate = ?, dateSource = ?, url = ?, language = ?, fileTime = ?,
+                    storyId = NULL, copyOf = NULL, copySimilarity = NULL
                 WHERE id = ?
-                """).execute(arguments: StatementArguments([article.contentHash, article.headline, article.body, article.encoding,
+                """).execute(arguments: StatementArguments([article.contentHash, article.headline, article.encoding,
                                                     article.wordCount, now] + metadata + [article.fileTime, previous]))
+            try storeText(db, article, id: previous)
+            fullText.add(previous)
             articleId = previous
             outcome = .indexed
         } else {
             try db.cachedStatement(sql: """
-                INSERT INTO article(contentHash, headline, body, encoding, wordCount, ingestedAt, outlet, byline, publishedDate,
+                INSERT INTO article(contentHash, headline, encoding, wordCount, ingestedAt, outlet, byline, publishedDate,
                                     articleDate, dateSource, url, language, fileTime)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: StatementArguments([article.contentHash, article.headline, article.body, article.encoding,
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: StatementArguments([article.contentHash, article.headline, article.encoding,
                                                     article.wordCount, now] + metadata + [article.fileTime]))
             articleId = db.lastInsertedRowID
+            try storeText(db, article, id: articleId)
             fullText.add(articleId)
             outcome = .indexed
         }
@@ -258,6 +274,14 @@ public final class ArticleIndex: Sendable {
             """).execute(arguments: [path, articleId, Int64(bitPattern: stamp.inode), stamp.size, stamp.mtimeNs, stamp.ctimeNs, container])
         try db.cachedStatement(sql: "DELETE FROM failure WHERE path = ?").execute(arguments: [path])
         return AppliedChange(path: path, outcome: outcome, articleId: articleId, encoding: article.encoding)
+    }
+
+    /// Stores (or replaces) an article's compressed text and its fingerprint.
+    private func storeText(_ db: Database, _ article: IndexableArticle, id: Int64) throws {
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO article_text(id, body) VALUES (?, ?)")
+            .execute(arguments: [id, Data(article.storedBody)])
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO article_fingerprint(id, bytes) VALUES (?, ?)")
+            .execute(arguments: [id, Data(article.fingerprint)])
     }
 
     /// Removes the member rows of a multi-article file (all, or those not in `keeping`) and its
@@ -290,11 +314,10 @@ public final class ArticleIndex: Sendable {
         return try pool.write { db in
             let ids = try Int64.fetchAll(db, sql: "SELECT id FROM article WHERE storyId IS NULL ORDER BY id LIMIT ?", arguments: [limit])
             guard !ids.isEmpty else { return 0 }
-            let articleCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM article") ?? 0
             var stories = StoryBook(db)
             var placed = 0
             for id in ids {
-                try stories.place(articleId: id, articleCount: articleCount)
+                try stories.place(articleId: id)
                 placed += 1
                 if ContinuousClock.now >= deadline { break }
             }

@@ -50,11 +50,17 @@ public enum IndexChange: Sendable, Equatable {
     }
 }
 
-/// The parts of an analysed article the index stores.
+/// The parts of an analysed article the index stores. The stored forms of its text (compressed)
+/// and of its fingerprint are made when it is created, by the thread that read the file, so that
+/// the index's single writer only copies bytes.
 public struct IndexableArticle: Sendable, Equatable {
     public var contentHash: String
-    public var headline: String
-    public var body: String
+    public var headline: String { didSet { prepare() } }
+    public var body: String { didSet { prepare() } }
+    /// `body` as the index stores it (`TextCompression`).
+    public private(set) var storedBody: [UInt8] = []
+    /// `ArticleFingerprint.of(headline, body)`, encoded.
+    public private(set) var fingerprint: [UInt8] = []
     public var encoding: String
     public var wordCount: Int
     public var outlet: String?
@@ -88,6 +94,12 @@ public struct IndexableArticle: Sendable, Equatable {
         self.byline = byline
         self.publishedDate = publishedDate
         self.fileDate = fileDate
+        prepare()
+    }
+
+    private mutating func prepare() {
+        storedBody = TextCompression.compress(body)
+        fingerprint = ArticleFingerprint.of(headline: headline, body: body).encoded
     }
 
     /// The date articles are filtered and sorted by.

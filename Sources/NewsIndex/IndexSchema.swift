@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import NewsCore
 
 /// The database schema, as forward-only migrations. Every schema change is a new
 /// migration appended here; an index written by a newer newsd is refused.
@@ -173,7 +175,82 @@ enum IndexSchema {
                        outlet, byline FROM article
                 """)
         }
+        migrator.registerMigration("v9-compressed-text-compact-fingerprints") { db in
+            // #13: the text is stored compressed in a table of its own (`TextCompression`) and the
+            // fingerprint, made when the file is read, in another (version 2, about half the
+            // bytes), so an article row holds metadata only and placing an article rewrites no
+            // text. The full-text index reads its content through a view that inflates the text
+            // (only snippets read it). Story candidates come from LSH buckets bounded by date
+            // (`StoryCandidates`) instead of posting lists of rare keys, which grew with the archive.
+            try db.execute(sql: """
+                DROP TRIGGER article_fts_delete;
+                DROP TRIGGER article_fts_update;
+                DROP TABLE article_fts;
+                CREATE TABLE article_text (id INTEGER PRIMARY KEY, body BLOB NOT NULL);
+                CREATE TABLE article_fingerprint (id INTEGER PRIMARY KEY, bytes BLOB NOT NULL);
+                DROP TABLE relative_key;
+                DROP TABLE relative_key_count;
+                -- Placed articles filed for finding story candidates (see StoryCandidates).
+                CREATE TABLE story_bucket (
+                    bucket INTEGER NOT NULL,
+                    day INTEGER NOT NULL,
+                    articleId INTEGER NOT NULL,
+                    PRIMARY KEY (bucket, day, articleId)
+                ) WITHOUT ROWID;
+                """)
+            try createCompressedFullTextIndex(db)
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, headline, body, storyId, articleDate, dateSource = 'published' FROM article")
+            let finder = StoryCandidates(db: db)
+            while let row = try rows.next() {
+                let (id, headline, body): (Int64, String, String) = (row[0], row[1], row[2])
+                let fingerprint = ArticleFingerprint.of(headline: headline, body: body)
+                try db.cachedStatement(sql: "INSERT INTO article_text(id, body) VALUES (?, ?)")
+                    .execute(arguments: [id, Data(TextCompression.compress(body))])
+                try db.cachedStatement(sql: "INSERT INTO article_fingerprint(id, bytes) VALUES (?, ?)")
+                    .execute(arguments: [id, Data(fingerprint.encoded)])
+                if (row[3] as Int64?) != nil {
+                    let day = (row[5] as Bool? ?? false) ? CalendarDay(iso: row[4]).map(\.dayNumber) : nil
+                    try finder.file(fingerprint, articleId: id, day: day)
+                }
+            }
+            try db.execute(sql: """
+                INSERT INTO article_fts(rowid, headline, body, outlet, byline)
+                SELECT id, \(LanguageTokenizer.markedSQL("article", "headline")), \(LanguageTokenizer.markedSQL("article", "body")),
+                       outlet, byline FROM article;
+                ALTER TABLE article DROP COLUMN body;
+                ALTER TABLE article DROP COLUMN fingerprint;
+                """)
+        }
         return migrator
+    }
+
+    /// The migration after which the file holds free pages worth a `VACUUM` (the text moved out
+    /// of the article rows).
+    static let compactingMigration = "v9-compressed-text-compact-fingerprints"
+
+    /// The full-text index of v9 on: as v8's, but its content is the view `article_content`, which
+    /// inflates the stored text (its first 256 KiB: the content is read for snippets only). New rows are added, and changed ones removed first, by
+    /// `PendingFullText`; the trigger removes an article's entry (and its text and fingerprint)
+    /// when the article goes.
+    static func createCompressedFullTextIndex(_ db: Database) throws {
+        let body = "\(TextCompression.inflateFunction)((SELECT body FROM article_text WHERE id = old.id))"
+        try db.execute(sql: """
+            CREATE VIEW article_content(id, headline, body, outlet, byline) AS
+                SELECT a.id, a.headline, \(TextCompression.snippetFunction)(t.body), a.outlet, a.byline
+                FROM article a JOIN article_text t ON t.id = a.id;
+            CREATE VIRTUAL TABLE article_fts USING fts5(
+                headline, body, outlet, byline,
+                content='article_content', content_rowid='id',
+                tokenize='\(LanguageTokenizer.name)'
+            );
+            CREATE TRIGGER article_fts_delete AFTER DELETE ON article BEGIN
+                INSERT INTO article_fts(article_fts, rowid, headline, body, outlet, byline)
+                VALUES ('delete', old.id, \(LanguageTokenizer.markedExpression(language: "old.language", value: "old.headline")),
+                        \(LanguageTokenizer.markedExpression(language: "old.language", value: body)), old.outlet, old.byline);
+                DELETE FROM article_text WHERE id = old.id;
+                DELETE FROM article_fingerprint WHERE id = old.id;
+            END;
+            """)
     }
 
     /// The covering index searches join matches through (see `RankedSearch`).

@@ -26,8 +26,13 @@ final class LanguageTokenizer: FTS5CustomTokenizer {
     /// The SQL expression that marks column `column` of row `row` (`new`/`old`) with its language,
     /// for the triggers that keep the index in step with the content.
     static func markedSQL(_ row: String, _ column: String) -> String {
-        "CASE WHEN \(row).language IN (\(Stemmer.languages.map { "'\($0)'" }.joined(separator: ", "))) "
-            + "THEN char(57344) || \(row).language || ' ' || \(row).\(column) ELSE \(row).\(column) END"
+        markedExpression(language: "\(row).language", value: "\(row).\(column)")
+    }
+
+    /// `markedSQL` for any SQL expressions giving the language and the text.
+    static func markedExpression(language: String, value: String) -> String {
+        "CASE WHEN \(language) IN (\(Stemmer.languages.map { "'\($0)'" }.joined(separator: ", "))) "
+            + "THEN char(57344) || \(language) || ' ' || \(value) ELSE \(value) END"
     }
 
     private let wrapped: any FTS5Tokenizer

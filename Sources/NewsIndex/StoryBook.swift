@@ -6,7 +6,7 @@ import NewsCore
 /// when the ingest queue is empty, so bulk ingest never waits for it, and a single new article is
 /// placed milliseconds after it became searchable.
 ///
-/// Candidates come from `RelativeFinder`; the decision is `Similarity.articles` within a date
+/// Candidates come from `StoryCandidates`; the decision is `Similarity.articles` within a date
 /// window, and `Similarity.shingles` for copies. Placement never moves other articles, so story
 /// ids are stable across re-ingests and restarts.
 struct StoryBook {
@@ -29,17 +29,18 @@ struct StoryBook {
     }
 
     /// Gives an unplaced article its fingerprint, copy group and story.
-    mutating func place(articleId: Int64, articleCount: Int) throws {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT headline, body, articleDate, dateSource FROM article WHERE id = ?"),
-                                         arguments: [articleId])
+    mutating func place(articleId: Int64) throws {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT a.articleDate, a.dateSource, f.bytes FROM article a LEFT JOIN article_fingerprint f ON f.id = a.id WHERE a.id = ?
+            """), arguments: [articleId])
         else { return }
-        let headline: String = row["headline"], body: String = row["body"], date: String = row["articleDate"]
-        let fingerprint = ArticleFingerprint.of(headline: headline, body: body)
+        let date: String = row["articleDate"]
+        let fingerprint = try Self.storedFingerprint(row["bytes"]) ?? fingerprintFromText(articleId)
         // Only a published date places an article in time: an inferred year or a file's day
         // (an article copied in today) says nothing about when the story happened.
         let day = ArticleIndex.dateSource(row) == .published ? CalendarDay(iso: date)?.dayNumber : nil
-        let finder = RelativeFinder(db: db)
-        let ids = try finder.candidates(for: fingerprint, excluding: articleId, articleCount: articleCount)
+        let finder = StoryCandidates(db: db)
+        let ids = try finder.candidates(for: fingerprint, excluding: articleId, day: day, windowDays: Self.windowDays)
         var bestCopy: (id: Int64, score: Double)?
         var bestStory: (id: Int64, score: Double)?
         for candidate in try Self.load(db, ids) {
@@ -66,9 +67,25 @@ struct StoryBook {
             storyId = db.lastInsertedRowID
         }
         touched.insert(storyId)
-        try finder.file(fingerprint, articleId: articleId)
-        try db.cachedStatement(sql: "UPDATE article SET fingerprint = ?, storyId = ?, copyOf = ?, copySimilarity = ? WHERE id = ?")
-            .execute(arguments: [Data(fingerprint.encoded), storyId, bestCopy?.id, bestCopy?.score, articleId])
+        try finder.file(fingerprint, articleId: articleId, day: day)
+        try db.cachedStatement(sql: "UPDATE article SET storyId = ?, copyOf = ?, copySimilarity = ? WHERE id = ?")
+            .execute(arguments: [storyId, bestCopy?.id, bestCopy?.score, articleId])
+    }
+
+    /// A fingerprint as stored (nil when absent or unreadable).
+    static func storedFingerprint(_ data: Data?) -> ArticleFingerprint? {
+        data.flatMap { ArticleFingerprint(encoded: [UInt8]($0)) }
+    }
+
+    /// Computes and stores the fingerprint of an article that has none (written by a newsd that
+    /// fingerprinted elsewhere, or whose stored one it cannot read).
+    private func fingerprintFromText(_ articleId: Int64) throws -> ArticleFingerprint {
+        let row = try Row.fetchOne(db, sql: """
+            SELECT a.headline, \(TextCompression.inflateFunction)(t.body) AS body FROM article a JOIN article_text t ON t.id = a.id WHERE a.id = ?
+            """, arguments: [articleId])
+        let fingerprint = ArticleFingerprint.of(headline: row?["headline"] ?? "", body: row?["body"] ?? "")
+        try db.execute(sql: "INSERT OR REPLACE INTO article_fingerprint(id, bytes) VALUES (?, ?)", arguments: [articleId, Data(fingerprint.encoded)])
+        return fingerprint
     }
 
     /// Whether an article of `day` keeps the story within `maximumSpanDays`.
@@ -88,9 +105,10 @@ struct StoryBook {
     static func load(_ db: Database, _ ids: [Int64]) throws -> [Candidate] {
         guard !ids.isEmpty else { return [] }
         let rows = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT id, fingerprint, storyId, copyOf, articleDate, dateSource = 'published' FROM article
-            WHERE id IN (SELECT value FROM json_each(?)) AND fingerprint IS NOT NULL
-            """), arguments: [RelativeFinder.jsonArray(ids)])
+            SELECT a.id, f.bytes, a.storyId, a.copyOf, a.articleDate, a.dateSource = 'published'
+            FROM article a JOIN article_fingerprint f ON f.id = a.id
+            WHERE a.id IN (SELECT value FROM json_each(?)) AND a.storyId IS NOT NULL
+            """), arguments: [StoryCandidates.jsonArray(ids)])
         let byId = Dictionary(uniqueKeysWithValues: rows.map { row in
             (row[0] as Int64, Candidate(id: row[0], fingerprint: [UInt8]((row[1] as Data?) ?? Data()), storyId: row[2], copyOf: row[3],
                                         date: row[4], datePublished: (row[5] as Bool?) ?? false))
@@ -100,19 +118,25 @@ struct StoryBook {
 
     /// Takes an article out of its story and keys before its text changes; it is placed again later.
     mutating func unplace(articleId: Int64) throws {
-        let row = try Row.fetchOne(db, sql: "SELECT storyId, fingerprint FROM article WHERE id = ?", arguments: [articleId])
+        let row = try Row.fetchOne(db, sql: """
+            SELECT a.storyId, f.bytes FROM article a LEFT JOIN article_fingerprint f ON f.id = a.id WHERE a.id = ?
+            """, arguments: [articleId])
         if let story: Int64 = row?["storyId"] { touched.insert(story) }
-        if let stored = (row?["fingerprint"] as Data?).flatMap({ ArticleFingerprint(encoded: [UInt8]($0)) }) {
-            try RelativeFinder(db: db).unfile(stored, articleId: articleId)
+        // Only a placed article was filed under its keys.
+        if (row?["storyId"] as Int64?) != nil, let stored = Self.storedFingerprint(row?["bytes"]) {
+            try StoryCandidates(db: db).unfile(stored, articleId: articleId)
         }
     }
 
     /// Takes an article out of the index: its copies get a new first article, its story a new count.
     mutating func remove(articleId: Int64) throws {
-        let row = try Row.fetchOne(db, sql: "SELECT storyId, fingerprint FROM article WHERE id = ?", arguments: [articleId])
+        let row = try Row.fetchOne(db, sql: """
+            SELECT a.storyId, f.bytes FROM article a LEFT JOIN article_fingerprint f ON f.id = a.id WHERE a.id = ?
+            """, arguments: [articleId])
         if let story: Int64 = row?["storyId"] { touched.insert(story) }
-        if let stored = (row?["fingerprint"] as Data?).flatMap({ ArticleFingerprint(encoded: [UInt8]($0)) }) {
-            try RelativeFinder(db: db).unfile(stored, articleId: articleId)
+        // Only a placed article was filed under its keys.
+        if (row?["storyId"] as Int64?) != nil, let stored = Self.storedFingerprint(row?["bytes"]) {
+            try StoryCandidates(db: db).unfile(stored, articleId: articleId)
         }
         try db.execute(sql: "DELETE FROM article WHERE id = ?", arguments: [articleId])
         if let heir = try Int64.fetchOne(db, sql: "SELECT min(id) FROM article WHERE copyOf = ?", arguments: [articleId]) {

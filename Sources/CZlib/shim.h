@@ -1,0 +1,2 @@
+// zlib's deflate and inflate, from Debian's zlib1g-dev: article text is stored compressed.
+#include <zlib.h>
