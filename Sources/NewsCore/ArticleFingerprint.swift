@@ -13,19 +13,22 @@ public struct ArticleFingerprint: Sendable, Equatable {
     public let terms: [UInt32: Double]
     /// Capitalised words not opening a sentence, hashed to 24 bits: people, places, organisations.
     public let names: Set<UInt32>
+    /// The same names, most mentioned first (ties by text).
+    public let strongestNames: [UInt32]
     /// MinHash of 4-word shingles, 8 bits per slot (b-bit MinHash): the share of equal slots,
     /// less what chance gives, estimates the shingle Jaccard.
     public let minHash: [UInt8]
 
     /// Equal when counts, names and slots are (the weights follow from the counts).
     public static func == (a: ArticleFingerprint, b: ArticleFingerprint) -> Bool {
-        a.termCounts == b.termCounts && a.names == b.names && a.minHash == b.minHash
+        a.termCounts == b.termCounts && a.strongestNames == b.strongestNames && a.minHash == b.minHash
     }
 
-    public init(termCounts: [UInt32: Int], names: Set<UInt32>, minHash: [UInt8]) {
+    public init(termCounts: [UInt32: Int], names: [UInt32], minHash: [UInt8]) {
         self.termCounts = termCounts.mapValues { min(max($0, 1), Self.maximumCount) }
         self.terms = Self.weighted(self.termCounts)
-        self.names = names
+        self.names = Set(names)
+        strongestNames = names
         self.minHash = minHash
     }
 
@@ -51,11 +54,11 @@ public struct ArticleFingerprint: Sendable, Equatable {
                 shingleWords.append(lower)
                 let isStop = StopWords.contains(lower)
                 // Headlines capitalise every word, so names are taken from the body only.
-                if part == 1 && token.isCapitalised && !sentenceStart && !isStop && lower.count > 1 {
+                if part == 1 && token.isCapitalised && !sentenceStart && !isStop && lower.unicodeScalars.count > 1 {
                     nameCounts[lower, default: 0] += 1
                 }
                 sentenceStart = token.endsSentence
-                guard !isStop, lower.count > 2, !lower.allSatisfy(\.isNumber) else { continue }
+                guard !isStop, lower.unicodeScalars.count > 2, !lower.unicodeScalars.allSatisfy({ $0.properties.numericType != nil }) else { continue }
                 counts[WordTokens.folded(lower), default: 0] += 1
             }
         }
@@ -67,50 +70,44 @@ public struct ArticleFingerprint: Sendable, Equatable {
         let names = nameCounts.sorted(by: byCount).prefix(maximumNames)
         var termCounts: [UInt32: Int] = [:]
         for (term, count) in strongest { termCounts[hash(term, bits: termBits), default: 0] += count }
-        return ArticleFingerprint(termCounts: termCounts, names: Set(names.map { hash($0.key, bits: nameBits) }),
+        var seen = Set<UInt32>()
+        let nameHashes = names.map { hash($0.key, bits: nameBits) }.filter { seen.insert($0).inserted }
+        return ArticleFingerprint(termCounts: termCounts, names: nameHashes,
                                   minHash: MinHash.signature(of: shingleWords, size: signatureSize, shingle: shingleSize))
     }
 
     /// Unit-length weights 1 + ln(tf) of term counts (capped at `maximumCount`).
     static func weighted(_ counts: [UInt32: Int]) -> [UInt32: Double] {
-        normalised(counts.mapValues { 1 + Glibc.log(Double($0)) })
+        // The norm from how many terms have each count, summed in count order: the same to the
+        // last bit whatever the dictionary's order, and without sorting the terms (placement
+        // decodes thousands of stored fingerprints a second).
+        var histogram = [Int](repeating: 0, count: maximumCount + 1)
+        for count in counts.values { histogram[count] += 1 }
+        var squares = 0.0
+        for count in 1...maximumCount where histogram[count] > 0 {
+            squares += Double(histogram[count]) * countWeights[count] * countWeights[count]
+        }
+        guard squares > 0 else { return [:] }
+        let norm = squares.squareRoot()
+        return counts.mapValues { countWeights[$0] / norm }
     }
 
-    static func normalised(_ vector: [UInt32: Double]) -> [UInt32: Double] {
-        // Summed in key order, so that equal vectors get equal weights to the last bit.
-        let norm = vector.sorted { $0.key < $1.key }.reduce(0) { $0 + $1.value * $1.value }.squareRoot()
-        guard norm > 0 else { return vector }
-        return vector.mapValues { $0 / norm }
-    }
+    /// 1 + ln(count) for each possible count.
+    static let countWeights: [Double] = (0...maximumCount).map { $0 == 0 ? 0 : 1 + Glibc.log(Double($0)) }
 
     static func hash(_ text: String, bits: Int) -> UInt32 { UInt32(truncatingIfNeeded: MinHash.mix(MinHash.hash(text)) >> UInt64(64 - bits)) }
 
-    /// The buckets an article is filed under for finding story candidates: MinHash over the set
-    /// of its names and strongest terms, one key per band (r = 1), so that two articles sharing a
-    /// share J of those keys meet in a band with probability J and in at least one of b bands
-    /// with 1 − (1 − J)^b: 0.86 at J = 0.15 with 12 bands (a bucket is a band and the key that
-    /// won it). Buckets stay small as the archive grows: a key wins a band for about one in
-    /// |keys| of the articles that have it.
-    public var storyBuckets: [Int64] {
-        let strongest = terms.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(Self.bucketTerms)
-        // Names and terms in separate key spaces (names have 24 bits, terms 20, marked by bit 24).
-        let keys = names.map { UInt64($0) } + strongest.map { UInt64($0.key) | 1 << 24 }
-        guard !keys.isEmpty else { return [] }
-        return (0..<Self.storyBands).map { band in
-            let seed = MinHash.mix(UInt64(band) &+ 0x5851_F42D_4C95_7F2D)
-            var best = keys[0], bestValue = UInt64.max
-            for key in keys {
-                let value = MinHash.mix(key ^ seed)
-                if value < bestValue { (best, bestValue) = (key, value) }
-            }
-            return Int64(band) << 32 | Int64(best)
-        }
+    /// The keys an article is filed under for finding story candidates: its names and its
+    /// strongest terms, in separate key spaces (names have 24 bits, terms 20 and bit 24 set).
+    /// Derived from the fingerprint alone, so the stored fingerprint is enough to take an
+    /// article out again.
+    public var storyKeys: [Int64] {
+        let strongest = terms.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(Self.keyTerms)
+        return strongestNames.map { Int64($0) } + strongest.map { Int64($0.key) | 1 << 24 }
     }
 
-    /// Bands of `storyBuckets`.
-    public static let storyBands = 12
-    /// Strongest terms taken into the bucket keys beside the names.
-    static let bucketTerms = 16
+    /// Strongest terms among the story keys.
+    static let keyTerms = 8
 
     // MARK: Storage
 
@@ -118,7 +115,7 @@ public struct ArticleFingerprint: Sendable, Equatable {
     static let encodingVersion: UInt8 = 2
 
     /// Version 2: counts of terms, names and slots; then per term (ascending hash) 3 bytes
-    /// holding its 20-bit hash and tf − 1 in the low 4 bits; 3 bytes per name; 1 byte per slot.
+    /// holding its 20-bit hash and tf − 1 in the low 4 bits; 3 bytes per name (most mentioned first); 1 byte per slot.
     /// The weights are recomputed from the counts, so a stored fingerprint compares exactly as
     /// the computed one.
     public var encoded: [UInt8] {
@@ -126,7 +123,7 @@ public struct ArticleFingerprint: Sendable, Equatable {
         bytes.reserveCapacity(4 + 3 * (terms.count + names.count) + minHash.count)
         func append(_ value: UInt32) { for i in 0..<3 { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * i))) } }
         for (term, count) in termCounts.sorted(by: { $0.key < $1.key }) { append(term << 4 | UInt32(count - 1)) }
-        for name in names.sorted() { append(name) }
+        for name in strongestNames { append(name) }
         bytes += minHash
         return bytes
     }
@@ -146,8 +143,7 @@ public struct ArticleFingerprint: Sendable, Equatable {
             let packed = read()
             counts[packed >> 4] = Int(packed & 0xF) + 1
         }
-        var names = Set<UInt32>()
-        for _ in 0..<nameCount { names.insert(read()) }
+        let names = (0..<nameCount).map { _ in read() }
         self.init(termCounts: counts, names: names, minHash: Array(bytes[offset...]))
     }
 }
@@ -200,6 +196,9 @@ enum WordTokens {
         var endsSentence: Bool
     }
 
+    /// . ! ? : newline, straight and opening curly double quotes.
+    static let sentenceEnds: Set<UInt32> = [0x2E, 0x21, 0x3F, 0x3A, 0x0A, 0x22, 0x201C]
+
     static func tokens(_ text: String) -> [Token] {
         var result: [Token] = []
         var current = String.UnicodeScalarView()
@@ -211,13 +210,18 @@ enum WordTokens {
             result.append(Token(lowered: String(current).lowercased(), isCapitalised: capitalised, endsSentence: false))
         }
         for scalar in text.unicodeScalars {
-            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                if current.isEmpty { capitalised = scalar.properties.isUppercase }
+            // ASCII decided by range: Unicode property lookups showed in the reader's profile.
+            let value = scalar.value
+            let isWordPart = value < 0x80
+                ? (value >= 0x61 && value <= 0x7A) || (value >= 0x41 && value <= 0x5A) || (value >= 0x30 && value <= 0x39)
+                : scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+            if isWordPart {
+                if current.isEmpty { capitalised = value < 0x80 ? (value >= 0x41 && value <= 0x5A) : scalar.properties.isUppercase }
                 current.append(scalar)
                 continue
             }
             if !current.isEmpty { emit() }
-            if ".!?:\n\"\u{201C}".unicodeScalars.contains(scalar), !result.isEmpty { result[result.count - 1].endsSentence = true }
+            if Self.sentenceEnds.contains(value), !result.isEmpty { result[result.count - 1].endsSentence = true }
         }
         if !current.isEmpty { emit() }
         return result
@@ -232,10 +236,13 @@ enum WordTokens {
                let base = String(scalar).decomposedFirstScalar { scalars.append(base) } else { scalars.append(scalar) }
         }
         var text = String(scalars)
-        if text.count > 4 && text.hasSuffix("ies") { text = String(text.dropLast(3)) + "y" }
-        else if text.count > 4 && (text.hasSuffix("ches") || text.hasSuffix("shes") || text.hasSuffix("xes") || text.hasSuffix("sses")) {
+        // Scalars, not characters: counting characters means finding grapheme breaks, and this
+        // runs for every word of every article.
+        let length = text.unicodeScalars.count
+        if length > 4 && text.hasSuffix("ies") { text = String(text.dropLast(3)) + "y" }
+        else if length > 4 && (text.hasSuffix("ches") || text.hasSuffix("shes") || text.hasSuffix("xes") || text.hasSuffix("sses")) {
             text = String(text.dropLast(2))
-        } else if text.count > 3 && text.hasSuffix("s") && !text.hasSuffix("ss") && !text.hasSuffix("us") && !text.hasSuffix("is") {
+        } else if length > 3 && text.hasSuffix("s") && !text.hasSuffix("ss") && !text.hasSuffix("us") && !text.hasSuffix("is") {
             text = String(text.dropLast())
         }
         return text

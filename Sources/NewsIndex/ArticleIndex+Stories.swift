@@ -24,8 +24,8 @@ extension ArticleIndex {
     }
 
     /// The articles most similar to one, best first, with the similarity stories are decided by.
-    /// Candidates come from `StoryCandidates` (the most recent of each bucket the article is
-    /// filed under, any date), then are scored on their stored fingerprints.
+    /// Candidates come from `StoryCandidates` (the most recent under each of the article's rarest
+    /// keys, any date), then are scored on their stored fingerprints.
     public func related(id: Int64, limit: Int) throws -> RelatedResponse? {
         try pool.read { db in
             guard let row = try Row.fetchOne(db, sql: """
@@ -40,7 +40,7 @@ extension ArticleIndex {
             }
             let ownStory: Int64? = row["storyId"]
             let ownGroup: Int64 = row["copyOf"] ?? id
-            let ids = try StoryCandidates(db: db).candidates(for: stored, excluding: id, day: nil, windowDays: 0)
+            let ids = try StoryCandidates(db: db).candidates(for: stored, excluding: id, day: nil, windowDays: 0, filed: true)
             let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
             let candidates = ids.isEmpty ? [] : try Row.fetchAll(db, sql: """
                 SELECT a.id, a.headline, a.outlet, a.articleDate, f.bytes AS fingerprint, a.storyId, a.copyOf,

@@ -180,8 +180,8 @@ enum IndexSchema {
             // fingerprint, made when the file is read, in another (version 2, about half the
             // bytes), so an article row holds metadata only and placing an article rewrites no
             // text. The full-text index reads its content through a view that inflates the text
-            // (only snippets read it). Story candidates come from LSH buckets bounded by date
-            // (`StoryCandidates`) instead of posting lists of rare keys, which grew with the archive.
+            // (only snippets read it). Story candidates are filed by day, and read within a
+            // window and up to a fixed count (`StoryCandidates`), so lookups stop growing with the archive.
             try db.execute(sql: """
                 DROP TRIGGER article_fts_delete;
                 DROP TRIGGER article_fts_update;
@@ -190,13 +190,18 @@ enum IndexSchema {
                 CREATE TABLE article_fingerprint (id INTEGER PRIMARY KEY, bytes BLOB NOT NULL);
                 DROP TABLE relative_key;
                 DROP TABLE relative_key_count;
-                -- Placed articles filed for finding story candidates (see StoryCandidates).
-                CREATE TABLE story_bucket (
-                    bucket INTEGER NOT NULL,
+                -- Placed articles filed under their names and strongest terms and the day of
+                -- their published date, for finding story candidates (see StoryCandidates).
+                CREATE TABLE story_key (
+                    key INTEGER NOT NULL,
                     day INTEGER NOT NULL,
                     articleId INTEGER NOT NULL,
-                    PRIMARY KEY (bucket, day, articleId)
+                    PRIMARY KEY (key, day, articleId)
                 ) WITHOUT ROWID;
+                CREATE TABLE story_key_count (
+                    key INTEGER PRIMARY KEY,
+                    articles INTEGER NOT NULL
+                );
                 """)
             try createCompressedFullTextIndex(db)
             let rows = try Row.fetchCursor(db, sql: "SELECT id, headline, body, storyId, articleDate, dateSource = 'published' FROM article")

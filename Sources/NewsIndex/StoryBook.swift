@@ -12,7 +12,12 @@ import NewsCore
 struct StoryBook {
     let db: Database
     private var touched = Set<Int64>()
+    /// Fingerprints decoded in this transaction: the articles placed together are often one
+    /// story's, and share their candidates.
+    private var decoded: [Int64: ArticleFingerprint] = [:]
 
+    /// Decoded fingerprints kept at most (some 2 MB).
+    static let decodedLimit = 4096
     /// Reports more than this many days apart are different events, however alike.
     static let windowDays = 7
     /// The longest a story may run: without it, a chain of reports a week apart each would
@@ -44,7 +49,9 @@ struct StoryBook {
         var bestCopy: (id: Int64, score: Double)?
         var bestStory: (id: Int64, score: Double)?
         for candidate in try Self.load(db, ids) {
-            guard let other = ArticleFingerprint(encoded: candidate.fingerprint) else { continue }
+            guard let other = decoded[candidate.id] ?? ArticleFingerprint(encoded: candidate.fingerprint) else { continue }
+            if decoded.count >= Self.decodedLimit { decoded.removeAll(keepingCapacity: true) }
+            decoded[candidate.id] = other
             let copy = Similarity.shingles(fingerprint, other)
             if copy >= Similarity.copyThreshold, copy > (bestCopy?.score ?? 0) {
                 bestCopy = (candidate.copyOf ?? candidate.id, copy)

@@ -3,59 +3,83 @@ import GRDB
 import NewsCore
 
 /// Finds the articles that may share a story (or copy group) with one — candidates for its story
-/// and for `related` — through locality-sensitive hashing: every placed article is filed in
-/// `story_bucket` under its `ArticleFingerprint.storyBuckets` and the day of its published date.
+/// and for `related` — as Lucene's MoreLikeThis does, on keys newsd files itself: every placed
+/// article is filed in `story_key` under its `ArticleFingerprint.storyKeys` (names and strongest
+/// terms) and the day of its published date, with each key's article count in `story_key_count`.
 ///
-/// A lookup reads, for each of the article's buckets, at most `perBucket` entries within the
-/// date window, so placing one article costs the same in a small archive as in a large one.
+/// The article's rarest keys are looked up (a rare name is what reports of one event share), and
+/// every lookup is bounded — keys shared by more than `commonKey` articles are not telling, and
+/// at most `perKey` entries are read per key within the date window — so placing one article
+/// costs about the same in a small archive as in a large one.
 struct StoryCandidates {
     let db: Database
 
-    /// Entries read per bucket and date range.
-    static let perBucket = 24
-    /// Candidates returned, most shared buckets first.
+    /// Keys looked up per article.
+    static let keyCount = 8
+    /// A key filed for more articles than this says little about which story an article is in.
+    static let commonKey = 400
+    /// Entries read per key and date range.
+    static let perKey = 128
+    /// Candidates returned, most shared keys first.
     static let candidateCount = 30
     /// The day stored for an article without a published date: such an article joins a story
-    /// by its text alone (see `StoryBook`), so it is looked up whatever the date.
-    static let undated: Int64 = -1 << 40
+    /// by its text alone (see `StoryBook`), so it is looked up whatever the date. (A day some
+    /// 2,700 years before 1970, and small: SQLite stores it in 3 bytes.)
+    static let undated: Int64 = -1_000_000
 
     /// The day an article is filed under: its published date's day number, or `undated`.
     static func filingDay(_ published: Int?) -> Int64 { published.map(Int64.init) ?? undated }
 
-    /// Article ids sharing the most buckets with `fingerprint`, best first. With a `day`, the
-    /// articles filed within `windowDays` of it and the undated ones; without, the most recent
-    /// of every bucket.
-    func candidates(for fingerprint: ArticleFingerprint, excluding id: Int64, day: Int?, windowDays: Int) throws -> [Int64] {
-        var shared: [Int64: Int] = [:]
+    /// Article ids sharing the most of `fingerprint`'s rarest keys, best first. With a `day`,
+    /// among the articles filed within `windowDays` of it and the undated ones; without, among
+    /// the most recent under each key. `filed`: the article itself is filed under its keys.
+    func candidates(for fingerprint: ArticleFingerprint, excluding id: Int64, day: Int?, windowDays: Int,
+                    filed: Bool = false) throws -> [Int64] {
+        let keys = fingerprint.storyKeys
+        guard !keys.isEmpty else { return [] }
+        let counts = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT key, articles FROM story_key_count WHERE key IN (SELECT value FROM json_each(?))
+            """), arguments: [Self.jsonArray(keys)]).map { ($0[0] as Int64, $0[1] as Int) }
+        let shared = filed ? 2 : 1
+        let telling = counts.filter { $0.1 >= shared && $0.1 <= Self.commonKey }
+            .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(Self.keyCount).map(\.0)
         let ranges: [(Int64, Int64)] = day.map { day in
             [(Int64(day - windowDays), Int64(day + windowDays)), (Self.undated, Self.undated)]
         } ?? [(Self.undated, Int64.max)]
         let statement = try db.cachedStatement(sql: """
-            SELECT articleId FROM story_bucket WHERE bucket = ? AND day BETWEEN ? AND ? ORDER BY day DESC LIMIT ?
+            SELECT articleId FROM story_key WHERE key = ? AND day BETWEEN ? AND ? ORDER BY day DESC, articleId DESC LIMIT ?
             """)
-        for bucket in fingerprint.storyBuckets {
+        var sharing: [Int64: Int] = [:]
+        for key in telling {
             for (low, high) in ranges {
-                for other in try Int64.fetchAll(statement, arguments: [bucket, low, high, Self.perBucket]) where other != id {
-                    shared[other, default: 0] += 1
+                for other in try Int64.fetchAll(statement, arguments: [key, low, high, Self.perKey]) where other != id {
+                    sharing[other, default: 0] += 1
                 }
             }
         }
-        return shared.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key > $1.key }.prefix(Self.candidateCount).map(\.key)
+        return sharing.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key > $1.key }.prefix(Self.candidateCount).map(\.key)
     }
 
-    /// Files a placed article under its buckets.
+    /// Files a placed article under its keys.
     func file(_ fingerprint: ArticleFingerprint, articleId: Int64, day: Int?) throws {
-        let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO story_bucket(bucket, day, articleId) VALUES (?, ?, ?)")
-        for bucket in fingerprint.storyBuckets {
-            try statement.execute(arguments: [bucket, Self.filingDay(day), articleId])
+        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO story_key(key, day, articleId) VALUES (?, ?, ?)")
+        let count = try db.cachedStatement(sql: """
+            INSERT INTO story_key_count(key, articles) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET articles = articles + 1
+            """)
+        for key in fingerprint.storyKeys {
+            try insert.execute(arguments: [key, Self.filingDay(day), articleId])
+            if db.changesCount > 0 { try count.execute(arguments: [key]) }
         }
     }
 
-    /// Takes an article out of its buckets (whatever day it was filed under).
+    /// Takes an article out of its keys (whatever day it was filed under).
     func unfile(_ fingerprint: ArticleFingerprint, articleId: Int64) throws {
-        let statement = try db.cachedStatement(sql: "DELETE FROM story_bucket WHERE bucket = ? AND articleId = ?")
-        for bucket in fingerprint.storyBuckets {
-            try statement.execute(arguments: [bucket, articleId])
+        let delete = try db.cachedStatement(sql: "DELETE FROM story_key WHERE key = ? AND articleId = ?")
+        for key in fingerprint.storyKeys {
+            try delete.execute(arguments: [key, articleId])
+            guard db.changesCount > 0 else { continue }
+            try db.cachedStatement(sql: "UPDATE story_key_count SET articles = articles - 1 WHERE key = ?").execute(arguments: [key])
+            try db.cachedStatement(sql: "DELETE FROM story_key_count WHERE key = ? AND articles <= 0").execute(arguments: [key])
         }
     }
 

@@ -6,7 +6,7 @@ import Testing
 import TestSupport
 
 /// Migration v9 on an index written by the previous schema (v8): the text moves into compressed
-/// rows, fingerprints into their compact table, story candidates into LSH buckets, the file is
+/// rows, fingerprints into their compact table, story candidates into date-filed story keys, the file is
 /// compacted, and search, snippets, `show`, placement and removal all work on the result.
 @Suite("Compact storage migration (real SQLite file)")
 struct CompactStorageMigrationTests {
@@ -65,7 +65,7 @@ struct CompactStorageMigrationTests {
             #expect(try !db.tableExists("relative_key"))
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM article_text") == 3)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM article_fingerprint") == 3, "every fingerprint is made anew")
-            #expect(try Int.fetchOne(db, sql: "SELECT count(DISTINCT articleId) FROM story_bucket") == 2, "placed articles are filed")
+            #expect(try Int.fetchOne(db, sql: "SELECT count(DISTINCT articleId) FROM story_key") == 2, "placed articles are filed")
             #expect(try Int.fetchOne(db, sql: "PRAGMA freelist_count") == 0, "the file was compacted")
         }
 
@@ -79,7 +79,7 @@ struct CompactStorageMigrationTests {
         try index.pool.write { (db: Database) throws in
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM article_text WHERE id = 1") == 0)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM article_fingerprint WHERE id = 1") == 0)
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM story_bucket WHERE articleId = 1") == 0)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM story_key WHERE articleId = 1") == 0)
             // FTS5's own consistency check: the index agrees with its content.
             try db.execute(sql: "INSERT INTO article_fts(article_fts) VALUES ('integrity-check')")
         }
@@ -107,7 +107,7 @@ struct CompactStorageMigrationTests {
         try index.apply([.remove(path: "a.txt")], now: 4)
         try index.pool.write { (db: Database) throws in
             try db.execute(sql: "INSERT INTO article_fts(article_fts) VALUES ('integrity-check')")
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM story_bucket") == 0)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM story_key") == 0)
         }
     }
 }
