@@ -42,38 +42,36 @@ public struct ArticleFingerprint: Sendable, Equatable {
     static let termBits = 20
     static let nameBits = 24
 
-    /// The fingerprint of a headline and body.
+    /// The fingerprint of a headline and body. Words are handled as hashes of their UTF-8 bytes
+    /// (`WordScanner`): ties between equally frequent terms and names are broken by hash.
     public static func of(headline: String, body: String) -> ArticleFingerprint {
-        var counts: [String: Int] = [:]
-        var nameCounts: [String: Int] = [:]
-        var shingleWords: [String] = []
+        var counts: [UInt64: Int] = [:]
+        var nameCounts: [UInt64: Int] = [:]
+        var shingleHashes: [UInt64] = []
         for (part, text) in [headline, body].enumerated() {
-            var sentenceStart = true
-            for token in WordTokens.tokens(text) {
-                let lower = token.lowered
-                shingleWords.append(lower)
-                let isStop = StopWords.contains(lower)
+            WordScanner.forEachWord(in: text) { word in
+                shingleHashes.append(word.hash)
+                let isStop = StopWords.hashes.contains(word.hash)
                 // Headlines capitalise every word, so names are taken from the body only.
-                if part == 1 && token.isCapitalised && !sentenceStart && !isStop && lower.unicodeScalars.count > 1 {
-                    nameCounts[lower, default: 0] += 1
+                if part == 1 && word.isCapitalised && !word.startsSentence && !isStop && word.length > 1 {
+                    nameCounts[word.hash, default: 0] += 1
                 }
-                sentenceStart = token.endsSentence
-                guard !isStop, lower.unicodeScalars.count > 2, !lower.unicodeScalars.allSatisfy({ $0.properties.numericType != nil }) else { continue }
-                counts[WordTokens.folded(lower), default: 0] += 1
+                guard !isStop, word.length > 2, !word.isNumber else { return }
+                counts[word.foldedHash(), default: 0] += 1
             }
         }
-        // The strongest terms and names only, so stored fingerprints stay small; ties by text, for stability.
-        let byCount: ((key: String, value: Int), (key: String, value: Int)) -> Bool = {
+        // The strongest terms and names only, so stored fingerprints stay small; ties by hash, for stability.
+        let byCount: ((key: UInt64, value: Int), (key: UInt64, value: Int)) -> Bool = {
             $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key
         }
         let strongest = counts.sorted(by: byCount).prefix(maximumTerms)
         let names = nameCounts.sorted(by: byCount).prefix(maximumNames)
         var termCounts: [UInt32: Int] = [:]
-        for (term, count) in strongest { termCounts[hash(term, bits: termBits), default: 0] += count }
+        for (term, count) in strongest { termCounts[hash(wordHash: term, bits: termBits), default: 0] += count }
         var seen = Set<UInt32>()
-        let nameHashes = names.map { hash($0.key, bits: nameBits) }.filter { seen.insert($0).inserted }
+        let nameHashes = names.map { hash(wordHash: $0.key, bits: nameBits) }.filter { seen.insert($0).inserted }
         return ArticleFingerprint(termCounts: termCounts, names: nameHashes,
-                                  minHash: MinHash.signature(of: shingleWords, size: signatureSize, shingle: shingleSize))
+                                  minHash: MinHash.signature(ofHashes: shingleHashes, size: signatureSize, shingle: shingleSize))
     }
 
     /// Unit-length weights 1 + ln(tf) of term counts (capped at `maximumCount`).
@@ -95,7 +93,10 @@ public struct ArticleFingerprint: Sendable, Equatable {
     /// 1 + ln(count) for each possible count.
     static let countWeights: [Double] = (0...maximumCount).map { $0 == 0 ? 0 : 1 + Glibc.log(Double($0)) }
 
-    static func hash(_ text: String, bits: Int) -> UInt32 { UInt32(truncatingIfNeeded: MinHash.mix(MinHash.hash(text)) >> UInt64(64 - bits)) }
+    static func hash(_ text: String, bits: Int) -> UInt32 { hash(wordHash: MinHash.hash(text), bits: bits) }
+
+    /// `hash(text, bits:)` from the text's FNV-1a hash (`MinHash.hash`).
+    static func hash(wordHash: UInt64, bits: Int) -> UInt32 { UInt32(truncatingIfNeeded: MinHash.mix(wordHash) >> UInt64(64 - bits)) }
 
     /// The keys an article is filed under for finding story candidates: its names and its
     /// strongest terms, in separate key spaces (names have 24 bits, terms 20 and bit 24 set).
@@ -188,45 +189,8 @@ public enum Similarity {
     }
 }
 
-/// Words of a text with what the fingerprint needs to know about each.
+/// Word folding for fingerprints (the non-ASCII path of `WordScanner.Word.foldedHash`).
 enum WordTokens {
-    struct Token {
-        var lowered: String
-        var isCapitalised: Bool
-        var endsSentence: Bool
-    }
-
-    /// . ! ? : newline, straight and opening curly double quotes.
-    static let sentenceEnds: Set<UInt32> = [0x2E, 0x21, 0x3F, 0x3A, 0x0A, 0x22, 0x201C]
-
-    static func tokens(_ text: String) -> [Token] {
-        var result: [Token] = []
-        var current = String.UnicodeScalarView()
-        var capitalised = false
-        func emit() {
-            defer { current.removeAll() }
-            // "Russia’s", "don't": the letter after the apostrophe is not a word.
-            if current.count == 1, let only = current.first, only == "s" || only == "t" { return }
-            result.append(Token(lowered: String(current).lowercased(), isCapitalised: capitalised, endsSentence: false))
-        }
-        for scalar in text.unicodeScalars {
-            // ASCII decided by range: Unicode property lookups showed in the reader's profile.
-            let value = scalar.value
-            let isWordPart = value < 0x80
-                ? (value >= 0x61 && value <= 0x7A) || (value >= 0x41 && value <= 0x5A) || (value >= 0x30 && value <= 0x39)
-                : scalar.properties.isAlphabetic || scalar.properties.numericType != nil
-            if isWordPart {
-                if current.isEmpty { capitalised = value < 0x80 ? (value >= 0x41 && value <= 0x5A) : scalar.properties.isUppercase }
-                current.append(scalar)
-                continue
-            }
-            if !current.isEmpty { emit() }
-            if Self.sentenceEnds.contains(value), !result.isEmpty { result[result.count - 1].endsSentence = true }
-        }
-        if !current.isEmpty { emit() }
-        return result
-    }
-
     /// Folds plurals and diacritics so that "bounties" and "bounty", "café" and "cafe" meet.
     static func folded(_ word: String) -> String {
         var scalars = String.UnicodeScalarView()
@@ -274,9 +238,13 @@ private enum LatinBase {
 /// MinHash signatures over shingles of consecutive words.
 enum MinHash {
     static func signature(of words: [String], size: Int, shingle: Int) -> [UInt8] {
+        signature(ofHashes: words.map(hash), size: size, shingle: shingle)
+    }
+
+    /// `signature(of:)` from the words' hashes (`hash`).
+    static func signature(ofHashes hashes: [UInt64], size: Int, shingle: Int) -> [UInt8] {
         var slots = [UInt64](repeating: .max, count: size)
-        guard !words.isEmpty else { return slots.map { UInt8(truncatingIfNeeded: $0) } }
-        let hashes = words.map(hash)
+        guard !hashes.isEmpty else { return slots.map { UInt8(truncatingIfNeeded: $0) } }
         let count = max(1, hashes.count - shingle + 1)
         for start in 0..<count {
             var h: UInt64 = 0x9E37_79B9_7F4A_7C15
@@ -290,11 +258,17 @@ enum MinHash {
         return slots.map { UInt8(truncatingIfNeeded: $0) }
     }
 
+    /// FNV-1a of the word's UTF-8.
     static func hash(_ word: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in word.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        var h = fnvBasis
+        for byte in word.utf8 { h = fnvStep(h, byte) }
         return h
     }
+
+    static let fnvBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    @inline(__always)
+    static func fnvStep(_ hash: UInt64, _ byte: UInt8) -> UInt64 { (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
 
     /// A 64-bit finaliser (splitmix64): spreads every input bit over the output.
     static func mix(_ value: UInt64) -> UInt64 {
@@ -308,6 +282,9 @@ enum MinHash {
 /// English function words and the reporting words every news article uses.
 enum StopWords {
     static func contains(_ word: String) -> Bool { words.contains(word) }
+
+    /// The words' hashes (`MinHash.hash`), for `WordScanner`'s words.
+    static let hashes = Set(words.map(MinHash.hash))
 
     static let words: Set<String> = [
         "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at",
