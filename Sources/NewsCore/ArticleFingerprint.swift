@@ -93,9 +93,7 @@ public struct ArticleFingerprint: Sendable, Equatable {
     /// 1 + ln(count) for each possible count.
     static let countWeights: [Double] = (0...maximumCount).map { $0 == 0 ? 0 : 1 + Glibc.log(Double($0)) }
 
-    static func hash(_ text: String, bits: Int) -> UInt32 { hash(wordHash: MinHash.hash(text), bits: bits) }
-
-    /// `hash(text, bits:)` from the text's FNV-1a hash (`MinHash.hash`).
+    /// The top `bits` of a word's FNV-1a hash (`MinHash.hash`), mixed.
     static func hash(wordHash: UInt64, bits: Int) -> UInt32 { UInt32(truncatingIfNeeded: MinHash.mix(wordHash) >> UInt64(64 - bits)) }
 
     /// The keys an article is filed under for finding story candidates: its names and its
@@ -237,11 +235,7 @@ private enum LatinBase {
 
 /// MinHash signatures over shingles of consecutive words.
 enum MinHash {
-    static func signature(of words: [String], size: Int, shingle: Int) -> [UInt8] {
-        signature(ofHashes: words.map(hash), size: size, shingle: shingle)
-    }
-
-    /// `signature(of:)` from the words' hashes (`hash`).
+    /// The signature of a text's words, given as their hashes (`hash`).
     static func signature(ofHashes hashes: [UInt64], size: Int, shingle: Int) -> [UInt8] {
         var slots = [UInt64](repeating: .max, count: size)
         guard !hashes.isEmpty else { return slots.map { UInt8(truncatingIfNeeded: $0) } }
@@ -281,8 +275,6 @@ enum MinHash {
 
 /// English function words and the reporting words every news article uses.
 enum StopWords {
-    static func contains(_ word: String) -> Bool { words.contains(word) }
-
     /// The words' hashes (`MinHash.hash`), for `WordScanner`'s words.
     static let hashes = Set(words.map(MinHash.hash))
 

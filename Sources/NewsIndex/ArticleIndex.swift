@@ -65,12 +65,10 @@ public final class ArticleIndex: Sendable {
             let pool = try DatabasePool(path: path, configuration: configuration)
             let migrator = IndexSchema.migrator
             if try pool.read({ try migrator.hasBeenSuperseded($0) }) { throw IndexError.newerSchema(path: path) }
-            let compacting = try pool.read { db in
-                try db.tableExists("article") && !migrator.appliedIdentifiers(db).contains(IndexSchema.compactingMigration)
-            }
+            let (hasArticles, applied) = try pool.read { db in (try db.tableExists("article"), try migrator.appliedIdentifiers(db)) }
+            let compacting = hasArticles && !applied.contains(IndexSchema.compactingMigration)
             // One migration at a time, the write-ahead log emptied after each: run in one go, a
             // new index's nine migrations left 370 KB of log before the first article.
-            let applied = try pool.read { try migrator.appliedIdentifiers($0) }
             for migration in migrator.migrations where !applied.contains(migration) {
                 try migrator.migrate(pool, upTo: migration)
                 try pool.writeWithoutTransaction { _ = try $0.checkpoint(.truncate) }

@@ -123,28 +123,27 @@ struct StoryBook {
         return ids.compactMap { byId[$0] }
     }
 
-    /// Takes an article out of its story and keys before its text changes; it is placed again later.
-    mutating func unplace(articleId: Int64) throws {
+    /// Notes an article's story as touched and takes the article out of the keys it was filed
+    /// under (only a placed article was filed).
+    private mutating func takeOutOfStory(_ articleId: Int64) throws {
         let row = try Row.fetchOne(db, sql: """
             SELECT a.storyId, f.bytes FROM article a LEFT JOIN article_fingerprint f ON f.id = a.id WHERE a.id = ?
             """, arguments: [articleId])
-        if let story: Int64 = row?["storyId"] { touched.insert(story) }
-        // Only a placed article was filed under its keys.
-        if (row?["storyId"] as Int64?) != nil, let stored = Self.storedFingerprint(row?["bytes"]) {
+        guard let story: Int64 = row?["storyId"] else { return }
+        touched.insert(story)
+        if let stored = Self.storedFingerprint(row?["bytes"]) {
             try StoryCandidates(db: db).unfile(stored, articleId: articleId)
         }
     }
 
+    /// Takes an article out of its story and keys before its text changes; it is placed again later.
+    mutating func unplace(articleId: Int64) throws {
+        try takeOutOfStory(articleId)
+    }
+
     /// Takes an article out of the index: its copies get a new first article, its story a new count.
     mutating func remove(articleId: Int64) throws {
-        let row = try Row.fetchOne(db, sql: """
-            SELECT a.storyId, f.bytes FROM article a LEFT JOIN article_fingerprint f ON f.id = a.id WHERE a.id = ?
-            """, arguments: [articleId])
-        if let story: Int64 = row?["storyId"] { touched.insert(story) }
-        // Only a placed article was filed under its keys.
-        if (row?["storyId"] as Int64?) != nil, let stored = Self.storedFingerprint(row?["bytes"]) {
-            try StoryCandidates(db: db).unfile(stored, articleId: articleId)
-        }
+        try takeOutOfStory(articleId)
         try db.execute(sql: "DELETE FROM article WHERE id = ?", arguments: [articleId])
         if let heir = try Int64.fetchOne(db, sql: "SELECT min(id) FROM article WHERE copyOf = ?", arguments: [articleId]) {
             try db.execute(sql: "UPDATE article SET copyOf = ? WHERE copyOf = ? AND id != ?", arguments: [heir, articleId, heir])
