@@ -8,9 +8,9 @@ public final class NotifySocket: @unchecked Sendable {
     private let fd: Int32
     private let received = Inbox()
 
-    /// Messages received so far, shared with the reader thread.
+    /// Messages received so far with when each arrived, shared with the reader thread.
     final class Inbox: Sendable {
-        let messages = Mutex<[String]>([])
+        let messages = Mutex<[(at: ContinuousClock.Instant, text: String)]>([])
     }
 
     public init(path: String) throws {
@@ -27,7 +27,7 @@ public final class NotifySocket: @unchecked Sendable {
                 let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
                 if count > 0 {
                     let message = String(decoding: buffer[0..<count], as: UTF8.self)
-                    received.messages.withLock { $0.append(message) }
+                    received.messages.withLock { $0.append((ContinuousClock.now, message)) }
                 } else if count < 0 && errno != EAGAIN && errno != EINTR {
                     return
                 }
@@ -36,7 +36,11 @@ public final class NotifySocket: @unchecked Sendable {
     }
 
     /// Every datagram so far, in order.
-    public var messages: [String] { received.messages.withLock { $0 } }
+    public var messages: [String] { received.messages.withLock { $0.map(\.text) } }
+
+    /// Every datagram so far with the moment it arrived, in order: how long newsd said
+    /// something (a state in its STATUS= line) is read from these, not from polling.
+    public var timedMessages: [(at: ContinuousClock.Instant, text: String)] { received.messages.withLock { $0 } }
 
     /// Whether some datagram contains `text`.
     public func saw(_ text: String) -> Bool { messages.contains { $0.contains(text) } }
