@@ -68,6 +68,49 @@ for label in labels:
     row("index bytes / corpus bytes", newsd["index_to_corpus_ratio"], None, None)
     row("restart: READY, s", newsd["restart_ready_seconds"]["median"], None, None, "%.3f")
     row("restart: reconciled, s", newsd["restart_reconciled_seconds"]["median"], None, None, "%.3f")
+    loaded = newsd.get("loaded_ingest")
+    if loaded:
+        row("under load: burst with %d clients, s" % loaded["clients"], loaded["seconds"], None, None)
+        row("under load: status p99 ms", loaded["status_p99_ms"], None, None)
+        row("under load: status max ms", loaded["status_max_ms"], None, None)
+        row("under load: query p50 ms", loaded["query_p50_ms"], None, None)
+        row("under load: query p99 ms", loaded["query_p99_ms"], None, None)
+        row("under load: longest watchdog gap, s (pings every %g)" % loaded["watchdog_ping_interval_s"],
+            loaded["watchdog_longest_gap_s"], None, None)
     lines.append("newsd's query mix adds a date filter (oil date:1987-03) that the baselines cannot run")
     lines.append("")
+
+def growth_figures(newsd):
+    one = next(q for q in newsd["queries"] if q["clients"] == 1)
+    eight = next(q for q in newsd["queries"] if q["clients"] == 8)
+    figures = {
+        "bulk ingest, s": newsd["bulk_seconds"]["median"],
+        "all placed in stories, s": newsd.get("stories_placed_seconds", {}).get("median"),
+        "query p50 ms, 1 client": one["p50_ms"],
+        "query p99 ms, 1 client": one["p99_ms"],
+        "queries/s, 8 clients": eight["queries_per_second"],
+        "index bytes / corpus bytes": newsd["index_to_corpus_ratio"],
+        "RSS idle, MB": newsd["idle_rss_bytes"] / 1048576,
+    }
+    if "loaded_ingest" in newsd:
+        figures["under load: status p99 ms"] = newsd["loaded_ingest"]["status_p99_ms"]
+    return figures
+
+
+if len(labels) > 1:
+    first = growth_figures(load("newsd-" + labels[0]))
+    lines.append("how newsd's figures grow with the archive (value, and ratio to %s)" % labels[0])
+    lines.append("%-40s" % "figure" + "".join("%22s" % label for label in labels))
+    grown = [growth_figures(load("newsd-" + label)) for label in labels]
+    for name in first:
+        cells = []
+        for figures in grown:
+            value, base = figures.get(name), first.get(name)
+            if value is None:
+                cells.append("%22s" % "-")
+            else:
+                ratio = "" if not base else " (%.2fx)" % (value / base)
+                cells.append("%22s" % ("%.2f%s" % (value, ratio)))
+        lines.append("%-40s" % name + "".join(cells))
+    combined["growth"] = {label: figures for label, figures in zip(labels, grown)}
 print(json.dumps(combined, indent=2, sort_keys=True) if as_json else "\n".join(lines))

@@ -187,18 +187,25 @@ struct ControlRoutes: Sendable {
         guard let article = try await reading({ try $0.article(id: id) }) else {
             throw APIError(status: .notFound, code: "not-found", message: "no article with id \(id); ids are shown by `newsctl find`")
         }
-        var problems: [String] = []
-        for path in article.paths {
-            do {
-                let file = try ArticleFileReader.read(path, in: config.inbox, maxBytes: config.maxFileBytes)
-                var headers = HTTPFields()
-                headers[.contentType] = "application/octet-stream"
-                return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: file.bytes)))
-            } catch where error.code == "missing" {
-                continue
-            } catch {
-                problems.append("\(path): \(error.description)")
+        // Reading the file is blocking I/O (a slow or stalled disk, a network mount): off the pool too.
+        let (inbox, maxBytes) = (config.inbox, config.maxFileBytes)
+        let (bytes, problems) = try await BlockingWork.run { () -> ([UInt8]?, [String]) in
+            var problems: [String] = []
+            for path in article.paths {
+                do {
+                    return (try ArticleFileReader.read(path, in: inbox, maxBytes: maxBytes).bytes, problems)
+                } catch let error as FileReadError where error.code == "missing" {
+                    continue
+                } catch {
+                    problems.append("\(path): \(error)")
+                }
             }
+            return (nil, problems)
+        }
+        if let bytes {
+            var headers = HTTPFields()
+            headers[.contentType] = "application/octet-stream"
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         }
         if !problems.isEmpty {
             throw APIError(status: .conflict, code: "file-unreadable",

@@ -152,7 +152,9 @@ final class IngestService: Service {
     private func waitForInbox(mountPoint: Bool) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: Self.inboxPollInterval)
-            if InboxPresence.isPresent(config.inbox, asMountPoint: mountPoint) { return }
+            // A stat of a folder on a network mount that went away can block for long: off the pool.
+            let inbox = config.inbox
+            if (try? await BlockingWork.run { InboxPresence.isPresent(inbox, asMountPoint: mountPoint) }) == true { return }
         }
     }
 

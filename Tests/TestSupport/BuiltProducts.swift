@@ -29,6 +29,9 @@ public struct ProcessResult: Sendable {
 public func runProcess(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
     var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
     guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw DaemonTestError(message: "pipe failed") }
+    // Close-on-exec: children spawned later by other tests must not inherit these ends
+    // (posix_spawn's dup2 gives this child its copies without the flag).
+    for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
     let child: ChildProcess
     do {
         child = try ChildProcess(executable, arguments, environment: ChildProcess.environment(environment),

@@ -7,11 +7,12 @@ final class NewsdRunner {
     let client: NewsClient
     let socket: String
 
-    init(binary: String, inbox: String, state: String, socket: String) throws {
+    init(binary: String, inbox: String, state: String, socket: String, environment: [String: String] = [:]) throws {
         self.socket = socket
         process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["--inbox", inbox, "--state-dir", state, "--socket", socket, "--log-level", "warning", "--log", "stderr"]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         client = NewsClient(socketPath: socket, timeoutSeconds: 60)

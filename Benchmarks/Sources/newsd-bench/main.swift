@@ -97,6 +97,18 @@ for _ in 1...runs {
 report["burst_seconds"] = summary(burstSeconds)
 report["burst_articles_per_second"] = Double(names.count) / burstSeconds.median
 
+// (f) ingest under load: the burst again, with 8 query clients and a status prober running, and
+// newsd pinging a watchdog.
+let loaded = try LoadedIngest.run(binary: binary, corpus: corpus, names: names, work: work, queries: queries, clients: 8)
+report["loaded_ingest"] = [
+    "seconds": loaded.seconds, "clients": 8.0,
+    "status_p50_ms": loaded.status.quantile(0.5), "status_p99_ms": loaded.status.quantile(0.99),
+    "status_max_ms": loaded.status.quantile(1), "status_count": Double(loaded.status.values.count),
+    "query_p50_ms": loaded.queries.quantile(0.5), "query_p99_ms": loaded.queries.quantile(0.99),
+    "queries": Double(loaded.queries.values.count),
+    "watchdog_longest_gap_s": loaded.longestPingGap, "watchdog_ping_interval_s": loaded.pingInterval,
+]
+
 let json = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
 FileHandle.standardOutput.write(json)
 FileHandle.standardOutput.write(Data("\n".utf8))
