@@ -68,7 +68,8 @@ extension ArticleIndex {
             if sort == .relevance, group == .copies, let ranked = RankedSearch(translated, minOutlets: minOutlets) {
                 let (_, page) = try ranked.page(db, limit: 10, offset: 0)
                 let sample = page.isEmpty ? [RankedSearch.Ranked(id: 0, rank: 0, group: 0)] : page
-                return try explain(ranked.rankedSQL, ranked.rankedArguments(window: 10))
+                let window = ranked.windowStatement(size: 10)
+                return try explain(window.sql, window.arguments)
                     + explain(ranked.countSQL, ranked.countArguments)
                     + explain(ranked.detailSQL(count: sample.count), ranked.detailArguments(sample))
             }

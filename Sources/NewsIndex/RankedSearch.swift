@@ -99,16 +99,58 @@ struct RankedSearch {
         return StatementArguments(values)
     }
 
+    /// With no filter to apply, FTS5 ranks its matches alone: the join that reads each match's
+    /// group and date, and the sort on them, cost more than the ranking itself.
+    private var filtered: Bool { !translated.conditions.isEmpty || minOutlets != nil }
+
+    /// The best `window` matches by score alone (FTS5 keeps a bounded sorter).
+    var scoreWindowSQL: String {
+        "SELECT rowid AS id, bm25(article_fts, \(ArticleIndex.bm25Weights)) AS score FROM article_fts WHERE article_fts MATCH ? ORDER BY score LIMIT ?"
+    }
+
+    /// The statement that reads the first window (for query plans).
+    func windowStatement(size: Int) -> (sql: String, arguments: StatementArguments) {
+        filtered ? (rankedSQL, rankedArguments(window: size)) : (scoreWindowSQL, [match, size])
+    }
+
+    /// The ranked window in the full order (rank, then the newer date, then the higher id), and
+    /// whether it holds every match. Unfiltered, the window is read by score alone; then only
+    /// its rows scored strictly better than its last are certain to be all such rows (others
+    /// with the last score may lie outside), so it is cut there and dated afterwards.
+    private func window(_ db: Database, size: Int) throws -> (rows: [Ranked], complete: Bool) {
+        guard !filtered else {
+            let rows = try Row.fetchAll(db, sql: rankedSQL, arguments: rankedArguments(window: size))
+                .map { Ranked(id: $0["id"], rank: $0["rank"], group: $0["grp"]) }
+            return (rows, rows.count < size)
+        }
+        let scored = try Row.fetchAll(db, sql: scoreWindowSQL, arguments: [match, size]).map { (id: $0["id"] as Int64, score: $0["score"] as Double) }
+        let complete = scored.count < size
+        let kept = complete ? scored : scored.filter { $0.score < scored[scored.count - 1].score }
+        guard !kept.isEmpty else { return ([], complete) }
+        let list = "[" + kept.map { String($0.id) }.joined(separator: ",") + "]"
+        var facts: [Int64: (group: Int64, date: String?)] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, coalesce(copyOf, id) AS grp, articleDate FROM article WHERE id IN (SELECT value FROM json_each(?))",
+                                    arguments: [list]) {
+            facts[row["id"]] = (row["grp"], row["articleDate"])
+        }
+        let ordered = kept.sorted { a, b in
+            if a.score != b.score { return a.score < b.score }
+            // SQLite's DESC order: the later date first, and a missing date after every date.
+            let (da, db) = (facts[a.id]?.date, facts[b.id]?.date)
+            if da != db { return (da ?? "") > (db ?? "") }
+            return a.id > b.id
+        }
+        return (ordered.map { Ranked(id: $0.id, rank: $0.score, group: facts[$0.id]?.group ?? $0.id) }, complete)
+    }
+
     /// The page (`offset`, `limit`) of group leaders in rank order, and the number of groups.
     func page(_ db: Database, limit: Int, offset: Int) throws -> (total: Int, page: [Ranked]) {
         let needed = offset + limit
         var window = max(64, needed * 2 + 16)
         while true {
-            let rows = try Row.fetchAll(db, sql: rankedSQL, arguments: rankedArguments(window: window))
-                .map { Ranked(id: $0["id"], rank: $0["rank"], group: $0["grp"]) }
+            let (rows, complete) = try self.window(db, size: window)
             var seen = Set<Int64>()
             let leaders = rows.filter { seen.insert($0.group).inserted }
-            let complete = rows.count < window
             // The window is a prefix of the full order (rank, then date and id break ties), so its
             // first `needed` groups are the first `needed` groups of all matches.
             let certain = complete || leaders.count >= needed

@@ -128,8 +128,10 @@ struct SearchQueryIndexTests {
         let index = try makeIndex()
         let plan = try index.searchPlan(SearchQuery.parse(query))
         let fullText = try #require(plan.firstIndex { $0.hasPrefix("SCAN article_fts VIRTUAL TABLE") }, "\(plan)")
-        let join = try #require(plan.firstIndex { $0.hasPrefix("SEARCH a USING COVERING INDEX article_search_cover (id=?)") }, "\(plan)")
-        #expect(fullText < join, "\(plan)")
+        // A filter in SQL joins each match by key; one inside the full-text query (`outlet:`)
+        // leaves FTS5 to rank alone, with no join.
+        let join = plan.firstIndex { $0.hasPrefix("SEARCH a USING COVERING INDEX article_search_cover (id=?)") }
+        #expect(join.map { fullText < $0 } ?? query.hasPrefix("outlet:"), "\(plan)")
         #expect(!plan.contains { $0.hasPrefix("SCAN a ") || $0 == "SCAN a" || $0.contains("article_articleDate") || $0.hasPrefix("SCAN file") }, "\(plan)")
         // The detail query then starts from the page, never from all matches again.
         let page = try #require(plan.lastIndex { $0.hasPrefix("SCAN page") }, "\(plan)")
