@@ -25,23 +25,23 @@ extension ArticleIndex {
 
     private static func searchPage(_ db: Database, _ translated: TranslatedQuery, sort: SearchSort, group: SearchGrouping,
                                    minOutlets: Int?, limit: Int, offset: Int) throws -> (total: Int, hits: [SearchHit]) {
-        // The default (and most frequent) search has its own, faster way: see RankedSearch.
-        if sort == .relevance, group == .copies, let ranked = RankedSearch(translated, minOutlets: minOutlets) {
-            let (total, page) = try ranked.page(db, limit: limit, offset: offset)
+        switch SearchPlan(translated, sort: sort, group: group, minOutlets: minOutlets) {
+        case .windowed(let search):
+            let (total, page) = try search.page(db, limit: limit, offset: offset)
             guard !page.isEmpty else { return (total, []) }
-            let rows = try Row.fetchAll(db, sql: ranked.detailSQL(count: page.count), arguments: ranked.detailArguments(page))
+            let rows = try Row.fetchAll(db, sql: search.detailSQL(count: page.count), arguments: search.detailArguments(page))
+            return (total, rows.enumerated().map { hit($0.element, rank: offset + $0.offset + 1, group: group) })
+        case .grouped(let search):
+            let rows = try Row.fetchAll(db, sql: search.pageSQL, arguments: search.pageArguments(limit: limit, offset: offset))
+            // The page query counts the groups of its own (materialised) matches: one pass over
+            // the full-text index instead of two. Only past the last page is a count query needed.
+            let total = try rows.first.map { $0["total"] as Int }
+                ?? Int.fetchOne(db, sql: search.countSQL, arguments: search.countArguments) ?? 0
             return (total, rows.enumerated().map { hit($0.element, rank: offset + $0.offset + 1, group: group) })
         }
-        let plan = SearchSQL(translated, sort: sort, group: group, minOutlets: minOutlets)
-        let rows = try Row.fetchAll(db, sql: plan.pageSQL, arguments: plan.pageArguments(limit: limit, offset: offset))
-        // The page query counts the groups of its own (materialised) matches: one pass over
-        // the full-text index instead of two. Only past the last page is a count query needed.
-        let total = try rows.first.map { $0["total"] as Int }
-            ?? Int.fetchOne(db, sql: plan.countSQL, arguments: plan.countArguments) ?? 0
-        return (total, rows.enumerated().map { hit($0.element, rank: offset + $0.offset + 1, group: group) })
     }
 
-    /// One result row of either search path as a hit.
+    /// One result row of a search's page as a hit.
     private static func hit(_ row: Row, rank: Int, group: SearchGrouping) -> SearchHit {
         let paths = (row["paths"] as String?)?.split(separator: "\n").map(String.init) ?? []
         let (snippet, highlights) = SnippetMarkup.decode(row["snip"] ?? "")
@@ -65,16 +65,17 @@ extension ArticleIndex {
             func explain(_ sql: String, _ arguments: StatementArguments) throws -> [String] {
                 try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
             }
-            if sort == .relevance, group == .copies, let ranked = RankedSearch(translated, minOutlets: minOutlets) {
-                let (_, page) = try ranked.page(db, limit: 10, offset: 0)
-                let sample = page.isEmpty ? [RankedSearch.Ranked(id: 0, rank: 0, group: 0)] : page
-                let window = ranked.windowStatement(size: 10)
+            switch SearchPlan(translated, sort: sort, group: group, minOutlets: minOutlets) {
+            case .windowed(let search):
+                let (_, page) = try search.page(db, limit: 10, offset: 0)
+                let sample = page.isEmpty ? [WindowedSearch.Ranked(id: 0, rank: 0, group: 0)] : page
+                let window = search.windowStatement(size: 10)
                 return try explain(window.sql, window.arguments)
-                    + explain(ranked.countSQL, ranked.countArguments)
-                    + explain(ranked.detailSQL(count: sample.count), ranked.detailArguments(sample))
+                    + explain(search.countSQL, search.countArguments)
+                    + explain(search.detailSQL(count: sample.count), search.detailArguments(sample))
+            case .grouped(let search):
+                return try explain(search.pageSQL, search.pageArguments(limit: 10, offset: 0))
             }
-            let plan = SearchSQL(translated, sort: sort, group: group, minOutlets: minOutlets)
-            return try explain(plan.pageSQL, plan.pageArguments(limit: 10, offset: 0))
         }
     }
 
@@ -118,119 +119,5 @@ extension ArticleIndex {
     /// The id of the article an inbox path holds.
     public func articleId(path: String) throws -> Int64? {
         try pool.read { db in try Int64.fetchOne(db, sql: "SELECT articleId FROM file WHERE path = ?", arguments: [path]) }
-    }
-}
-
-/// The SQL of one search. With a MATCH, the full-text index is the outer loop and `article` is
-/// joined by primary key (CROSS JOIN fixes that order): SQLite must never drive from the date or
-/// outlet index and probe FTS5 row by row, the trap that turns one query into a full scan.
-/// Without a MATCH (`date:2017-03`, `-word`) the article table is read through its date index.
-/// Hits are grouped by copy group (near-duplicates show once) or by story.
-struct SearchSQL {
-    let translated: TranslatedQuery
-    let sort: SearchSort
-    let group: SearchGrouping
-    let minOutlets: Int?
-
-    init(_ translated: TranslatedQuery, sort: SearchSort, group: SearchGrouping = .copies, minOutlets: Int? = nil) {
-        self.translated = translated
-        self.sort = sort
-        self.group = group
-        self.minOutlets = minOutlets
-    }
-
-    private var conditions: [String] {
-        (translated.match == nil ? [] : ["article_fts MATCH ?"]) + translated.conditions
-            + (minOutlets == nil ? [] : ["a.storyId IN (SELECT id FROM story WHERE outlets >= ?)"])
-    }
-
-    private var whereClause: String {
-        conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-    }
-
-    private var whereArguments: [DatabaseValueConvertible] {
-        (translated.match.map { [$0] } ?? []) + translated.arguments + (minOutlets.map { [$0] } ?? [])
-    }
-
-    private var source: String {
-        translated.match == nil ? "article a" : "article_fts CROSS JOIN article a INDEXED BY \(IndexSchema.searchCoverIndex) ON a.id = article_fts.rowid"
-    }
-
-    /// Copies share their first article's id; an article not yet placed in a story stands alone.
-    private var groupKey: String {
-        group == .copies ? "coalesce(a.copyOf, a.id)" : "coalesce(a.storyId, -a.id)"
-    }
-
-    var countSQL: String { "SELECT count(DISTINCT \(groupKey)) FROM \(source) \(whereClause)" }
-
-    var countArguments: StatementArguments { StatementArguments(whereArguments) }
-
-    /// The ORDER BY over the page's columns; `table` qualifies them outside the inner query.
-    private func order(_ table: String = "") -> String {
-        let (rank, date, id, coverage) = (table + "rank", table + "articleDate", table + "id", table + "coverage")
-        switch sort {
-        case .relevance: return "\(rank), \(date) DESC, \(id) DESC"
-        case .newest: return "\(date) DESC, \(id) DESC"
-        case .oldest: return "\(date) ASC, \(id) ASC"
-        case .coverage: return "\(coverage) DESC, \(rank), \(date) DESC, \(id) DESC"
-        }
-    }
-
-    /// Ranks and groups first, then builds snippets and path lists for the page only: in one flat
-    /// query SQLite would compute snippet() for every match before sorting.
-    var pageSQL: String {
-        let rank = translated.match == nil ? "0.0" : "bm25(article_fts, \(ArticleIndex.bm25Weights))"
-        let snippet = translated.match == nil
-            ? "(SELECT CASE WHEN length(body) > 200 THEN substr(body, 1, 200) || '…' ELSE body END "
-                + "FROM (SELECT \(TextCompression.inflateFunction)(body) AS body FROM article_text WHERE id = a.id))"
-            : "snippet(article_fts, 1, ?, ?, '…', 24)"
-        // CROSS JOIN keeps `top` (one page) as the outer loop: otherwise SQLite may run the MATCH
-        // over every matching row again and look each one up in `top`.
-        let snippetJoin = translated.match == nil ? "" : "CROSS JOIN article_fts ON article_fts.rowid = top.id AND article_fts MATCH ?"
-        // With one min() aggregate, SQLite takes the other columns from the row holding the
-        // minimum: the best-ranked article of each group represents it.
-        // bm25() cannot sit inside an aggregate, so each match is ranked first (materialised, so
-        // SQLite cannot fold it back) and then grouped. With one min() aggregate, SQLite takes the
-        // other columns from the row holding the minimum: the best article represents its group.
-        return """
-            WITH matches AS MATERIALIZED (
-                SELECT a.id AS id, \(rank) AS rank, a.articleDate AS articleDate, \(groupKey) AS grp, a.storyId AS storyId
-                FROM \(source) \(whereClause)
-            ),
-            top AS MATERIALIZED (
-                SELECT id, min(rank) AS rank, articleDate, count(*) AS groupHits,
-                       coalesce((SELECT outlets FROM story WHERE story.id = matches.storyId), 0) AS coverage
-                FROM matches
-                GROUP BY grp
-                ORDER BY \(order()) LIMIT ? OFFSET ?
-            )
-            SELECT top.rank, top.groupHits,
-                   (SELECT count(DISTINCT grp) FROM matches) AS total,
-                   \(snippet) AS snip,
-                   \(Self.hitColumns)
-            FROM top
-            CROSS JOIN article a ON a.id = top.id
-            LEFT JOIN story s ON s.id = a.storyId
-            \(snippetJoin)
-            ORDER BY \(order("top."))
-            """
-    }
-
-    /// What a hit shows beside its text, for an article `a` joined with its story `s`: its
-    /// paths, its number of copies and its story.
-    static let hitColumns = """
-        a.id, a.headline, a.outlet, a.byline, a.articleDate, a.publishedDate, a.dateSource, a.url, a.language,
-        (SELECT group_concat(path, char(10)) FROM (SELECT path FROM file WHERE articleId = a.id ORDER BY path)) AS paths,
-        (SELECT count(*) FROM article c WHERE c.copyOf = coalesce(a.copyOf, a.id)) AS copies,
-        s.id AS storyId, s.articles AS storyArticles, s.outlets AS storyOutlets,
-        s.firstDate AS storyFirst, s.lastDate AS storyLast
-        """
-
-    func pageArguments(limit: Int, offset: Int) -> StatementArguments {
-        var values = whereArguments + [limit, offset]
-        if let match = translated.match {
-            values += [String(SnippetMarkup.open), String(SnippetMarkup.close), match]
-        }
-        return StatementArguments(values)
     }
 }

@@ -258,7 +258,7 @@ enum IndexSchema {
             """)
     }
 
-    /// The covering index searches join matches through (see `RankedSearch`).
+    /// The covering index searches join matches through (see `SearchFilter`).
     static let searchCoverIndex = "article_search_cover"
 
     /// The full-text index of v8 on: the `newsd` tokenizer, headline and body marked with the

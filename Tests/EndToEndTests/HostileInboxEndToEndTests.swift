@@ -188,7 +188,9 @@ struct HostileInboxEndToEndTests {
         #expect(try await waitUntil { log().contains("article_path=flood.txt") }, "log:\n\(log().suffix(3000))")
         #expect(!log().contains("Too many open files"), "log:\n\(log().suffix(3000))")
         connections.filter { $0 >= 0 }.forEach { close($0) }
-        #expect(try await waitUntil { (try? client.status())?.articles == 1 })
+        // newsd sees the 400 closes (and accepts and refuses whatever was still queued) before
+        // the count is low again: on a machine busy with the other suites that took over 15 s.
+        #expect(try await waitUntil(timeout: .seconds(90)) { (try? client.status())?.articles == 1 })
         #expect(try client.status().failed == 0)
     }
 

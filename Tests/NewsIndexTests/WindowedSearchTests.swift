@@ -5,11 +5,11 @@ import NewsCore
 import Testing
 import TestSupport
 
-/// The windowed ranking (RankedSearch) against the reference: ranking, grouping and sorting every
+/// The windowed search (WindowedSearch) against the reference: ranking, grouping and sorting every
 /// match in one SQL statement. Hundreds of matches with many equal scores and copy groups, so
 /// pages cross the first window and ties sit at its edge.
 @Suite("Ranked search windows (real SQLite file)")
-struct RankedSearchTests {
+struct WindowedSearchTests {
     let folder = TemporaryFolder("newsd-ranked")
 
     /// Copy groups: every fourth article copies the one before it.
@@ -34,22 +34,30 @@ struct RankedSearchTests {
         return index
     }
 
-    /// The reference: every match ranked, each copy group represented by its best article (rank,
-    /// then the newer date, then the higher id), and the groups ordered the same way.
-    func reference(_ index: ArticleIndex, _ text: String, limit: Int, offset: Int) throws -> (Int, [Int64]) {
+    /// The reference: every match ranked, each copy group represented by its first article in
+    /// the order (relevance: rank, then the newer date, then the higher id; newest: the newer
+    /// date, then the higher id; oldest: the older date, then the lower id), and the groups
+    /// ordered the same way.
+    func reference(_ index: ArticleIndex, _ text: String, sort: SearchSort = .relevance, limit: Int, offset: Int) throws -> (Int, [Int64]) {
         let translated = QueryTranslator.translate(try SearchQuery.parse(text))
-        let conditions = (["article_fts MATCH ?"] + translated.conditions).joined(separator: " AND ")
+        let source = translated.match == nil ? "article a" : "article_fts JOIN article a ON a.id = article_fts.rowid"
+        let conditions = ((translated.match == nil ? [] : ["article_fts MATCH ?"]) + translated.conditions).joined(separator: " AND ")
+        let rank = translated.match == nil ? "0.0" : "bm25(article_fts, \(ArticleIndex.bm25Weights))"
+        let order = switch sort {
+        case .newest: "day DESC, id DESC"
+        case .oldest: "day ASC, id ASC"
+        default: "rank, day DESC, id DESC"
+        }
         let matches = """
             WITH m AS MATERIALIZED (
-                SELECT a.id AS id, bm25(article_fts, \(ArticleIndex.bm25Weights)) AS rank, a.articleDate AS day,
-                       coalesce(a.copyOf, a.id) AS grp
-                FROM article_fts JOIN article a ON a.id = article_fts.rowid WHERE \(conditions)
+                SELECT a.id AS id, \(rank) AS rank, a.articleDate AS day, coalesce(a.copyOf, a.id) AS grp
+                FROM \(source) WHERE \(conditions)
             ),
-            best AS (SELECT *, row_number() OVER (PARTITION BY grp ORDER BY rank, day DESC, id DESC) AS place FROM m)
+            best AS (SELECT *, row_number() OVER (PARTITION BY grp ORDER BY \(order)) AS place FROM m)
             """
-        let arguments = [translated.match] + translated.arguments
+        let arguments = (translated.match.map { [$0] } ?? []) + translated.arguments
         return try index.pool.read { db in
-            let ids = try Int64.fetchAll(db, sql: matches + " SELECT id FROM best WHERE place = 1 ORDER BY rank, day DESC, id DESC LIMIT ? OFFSET ?",
+            let ids = try Int64.fetchAll(db, sql: matches + " SELECT id FROM best WHERE place = 1 ORDER BY \(order) LIMIT ? OFFSET ?",
                                          arguments: StatementArguments(arguments + [limit, offset]))
             let total = try Int.fetchOne(db, sql: matches + " SELECT count(DISTINCT grp) FROM m", arguments: StatementArguments(arguments)) ?? 0
             return (total, ids)
@@ -66,6 +74,20 @@ struct RankedSearchTests {
           arguments: [(10, 0), (40, 0), (10, 35), (50, 20), (5, 66)])
     func widePages(limit: Int, offset: Int) throws {
         try comparePages(makeIndex(copies: Self.wide), limit: limit, offset: offset)
+    }
+
+    @Test("date orders, with and without a full-text query, equal the reference", arguments: [SearchSort.newest, .oldest, .relevance])
+    func datePages(sort: SearchSort) throws {
+        let index = try makeIndex(copies: Self.wide)
+        for (limit, offset) in [(10, 0), (40, 30), (5, 66), (100, 0)] {
+            for text in ["grain", "since:2020-01-03", "-w17", "gra* until:2020-01-02"] {
+                let (total, hits) = try index.search(SearchQuery.parse(text), sort: sort, limit: limit, offset: offset)
+                let (expectedTotal, expectedIds) = try reference(index, text, sort: sort == .relevance && !text.contains("gra") ? .newest : sort,
+                                                                 limit: limit, offset: offset)
+                #expect(total == expectedTotal, "\(text) \(sort)")
+                #expect(hits.map(\.id) == expectedIds, "\(text) \(sort) limit \(limit) offset \(offset)")
+            }
+        }
     }
 
     func comparePages(_ index: ArticleIndex, limit: Int, offset: Int) throws {

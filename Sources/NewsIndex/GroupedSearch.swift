@@ -1,0 +1,78 @@
+import GRDB
+import NewsCore
+
+/// A page of hits that needs every match grouped first: one hit per story (with the number of
+/// its articles that match), or stories ordered by how many outlets carry them. Matches are
+/// ranked and grouped once (materialised), then snippets and paths are read for the page only.
+struct GroupedSearch {
+    let filter: SearchFilter
+    let sort: SearchSort
+    let group: SearchGrouping
+
+    init(_ filter: SearchFilter, sort: SearchSort, group: SearchGrouping) {
+        self.filter = filter
+        self.sort = sort
+        self.group = group
+    }
+
+    /// Copies share their first article's id; an article not yet placed in a story stands alone.
+    private var groupKey: String {
+        group == .copies ? "coalesce(a.copyOf, a.id)" : "coalesce(a.storyId, -a.id)"
+    }
+
+    var countSQL: String { "SELECT count(DISTINCT \(groupKey)) FROM \(filter.source) \(filter.whereClause)" }
+
+    var countArguments: StatementArguments { StatementArguments(filter.whereArguments) }
+
+    /// The ORDER BY over the page's columns; `table` qualifies them outside the inner query.
+    private func order(_ table: String = "") -> String {
+        let (rank, date, id, coverage) = (table + "rank", table + "articleDate", table + "id", table + "coverage")
+        switch sort {
+        case .relevance: return "\(rank), \(date) DESC, \(id) DESC"
+        case .newest: return "\(date) DESC, \(id) DESC"
+        case .oldest: return "\(date) ASC, \(id) ASC"
+        case .coverage: return "\(coverage) DESC, \(rank), \(date) DESC, \(id) DESC"
+        }
+    }
+
+    /// Ranks and groups first, then builds snippets and path lists for the page only: in one flat
+    /// query SQLite would compute snippet() for every match before sorting.
+    var pageSQL: String {
+        // CROSS JOIN keeps `top` (one page) as the outer loop: otherwise SQLite may run the MATCH
+        // over every matching row again and look each one up in `top`.
+        let snippetJoin = filter.match == nil ? "" : "CROSS JOIN article_fts ON article_fts.rowid = top.id AND article_fts MATCH ?"
+        // bm25() cannot sit inside an aggregate, so each match is ranked first (materialised, so
+        // SQLite cannot fold it back) and then grouped. With one min() aggregate, SQLite takes the
+        // other columns from the row holding the minimum: the best article represents its group.
+        return """
+            WITH matches AS MATERIALIZED (
+                SELECT a.id AS id, \(filter.rankExpression) AS rank, a.articleDate AS articleDate, \(groupKey) AS grp, a.storyId AS storyId
+                FROM \(filter.source) \(filter.whereClause)
+            ),
+            top AS MATERIALIZED (
+                SELECT id, min(rank) AS rank, articleDate, count(*) AS groupHits,
+                       coalesce((SELECT outlets FROM story WHERE story.id = matches.storyId), 0) AS coverage
+                FROM matches
+                GROUP BY grp
+                ORDER BY \(order()) LIMIT ? OFFSET ?
+            )
+            SELECT top.rank, top.groupHits,
+                   (SELECT count(DISTINCT grp) FROM matches) AS total,
+                   \(WindowedSearch.snippet(matching: filter.match != nil)) AS snip,
+                   \(WindowedSearch.hitColumns)
+            FROM top
+            CROSS JOIN article a ON a.id = top.id
+            LEFT JOIN story s ON s.id = a.storyId
+            \(snippetJoin)
+            ORDER BY \(order("top."))
+            """
+    }
+
+    func pageArguments(limit: Int, offset: Int) -> StatementArguments {
+        var values = filter.whereArguments + [limit, offset]
+        if let match = filter.match {
+            values += [String(SnippetMarkup.open), String(SnippetMarkup.close), match]
+        }
+        return StatementArguments(values)
+    }
+}

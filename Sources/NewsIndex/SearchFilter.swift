@@ -1,0 +1,43 @@
+import GRDB
+
+/// What a search keeps, as SQL: the full-text MATCH (if the query has one), the conditions on
+/// the article `a`, and the story-size floor. Every way of finding a page applies this one filter.
+struct SearchFilter {
+    /// The MATCH expression, or nil when the query has nothing positive to look up (`-word`, `date:2017-03`).
+    let match: String?
+    let conditions: [String]
+    let arguments: [DatabaseValueConvertible]
+
+    init(_ translated: TranslatedQuery, minOutlets: Int?) {
+        match = translated.match
+        conditions = translated.conditions + (minOutlets == nil ? [] : ["a.storyId IN (SELECT id FROM story WHERE outlets >= ?)"])
+        arguments = translated.arguments + (minOutlets.map { [$0] } ?? [])
+    }
+
+    /// Whether anything beyond the MATCH must be checked in SQL.
+    var hasConditions: Bool { !conditions.isEmpty }
+
+    /// The rows a search reads. With a MATCH, the full-text index is the outer loop and `article`
+    /// is joined by key through a covering index (CROSS JOIN fixes the order): SQLite must never
+    /// drive from the date or outlet index and probe FTS5 row by row, the trap that turns one
+    /// query into a full scan. The covering index holds everything ranking, grouping and date
+    /// order need, so no article row is read per match. Without a MATCH the article table is
+    /// read through its date index.
+    var source: String {
+        match == nil ? "article a" : "article_fts CROSS JOIN article a INDEXED BY \(IndexSchema.searchCoverIndex) ON a.id = article_fts.rowid"
+    }
+
+    /// `WHERE …` over `source`, or nothing.
+    var whereClause: String {
+        let all = (match == nil ? [] : ["article_fts MATCH ?"]) + conditions
+        return all.isEmpty ? "" : "WHERE " + all.joined(separator: " AND ")
+    }
+
+    /// The arguments of `whereClause`, in order.
+    var whereArguments: [DatabaseValueConvertible] { (match.map { [$0] } ?? []) + arguments }
+
+    /// bm25 over `source` (0 without a MATCH: then every row ranks alike).
+    var rankExpression: String {
+        match == nil ? "0.0" : "bm25(article_fts, \(ArticleIndex.bm25Weights))"
+    }
+}
