@@ -45,6 +45,9 @@ for label in labels:
     bulk = newsd["bulk_seconds"]
     row("bulk ingest, s (spread %.2f)" % bulk["spread"], bulk["median"], raw["load_seconds"]["median"],
         recoll["index_seconds"]["median"], higher_better=False)
+    if "tuned_load_seconds" in raw:
+        row("bulk ingest, s, vs raw FTS5 tuned for bulk", bulk["median"], raw["tuned_load_seconds"]["median"], None,
+            higher_better=False)
     row("bulk ingest, articles/s", newsd["bulk_articles_per_second"], n / raw["load_seconds"]["median"],
         n / recoll["index_seconds"]["median"], "%.0f")
     row("bulk ingest, MB/s", newsd["bulk_mb_per_second"], mb / raw["load_seconds"]["median"],

@@ -18,11 +18,11 @@ struct WindowedSearchTests {
     /// fewer groups than a page needs, so the first window is too small and must widen.
     static let wide = "UPDATE article SET copyOf = (id - 1) % 70 + 1, copySimilarity = 0.9 WHERE id > 70"
 
-    func makeIndex(copies: String = pairs) throws -> ArticleIndex {
+    func makeIndex(copies: String = pairs, scores: Int = 7) throws -> ArticleIndex {
         let index = try ArticleIndex(path: folder.file("index.sqlite"))
         let changes = (0..<400).map { n -> IndexChange in
-            // Seven distinct scores for "grain": equal text shapes give equal bm25, decided by date, then id.
-            let body = Array(repeating: "grain", count: n % 7 + 1).joined(separator: " ") + " harvest report number w\(n) filler words here"
+            // `scores` distinct scores for "grain": equal text shapes give equal bm25, decided by date, then id.
+            let body = Array(repeating: "grain", count: n % scores + 1).joined(separator: " ") + " harvest report number w\(n) filler words here"
             let parsed = ParsedArticle(headline: "Farm report w\(n)", paragraphs: [body], encoding: .utf8)
             return .upsert(path: "r\(n).txt", stamp: FileStamp(inode: UInt64(n + 1), size: 1, mtimeNs: 1), article: IndexableArticle(
                 contentHash: parsed.contentHash, headline: parsed.headline, body: parsed.body, encoding: "utf-8",
@@ -38,7 +38,7 @@ struct WindowedSearchTests {
     /// the order (relevance: rank, then the newer date, then the higher id; newest: the newer
     /// date, then the higher id; oldest: the older date, then the lower id), and the groups
     /// ordered the same way.
-    func reference(_ index: ArticleIndex, _ text: String, sort: SearchSort = .relevance, limit: Int, offset: Int) throws -> (Int, [Int64]) {
+    static func reference(_ index: ArticleIndex, _ text: String, sort: SearchSort = .relevance, limit: Int, offset: Int) throws -> (Int, [Int64]) {
         let translated = QueryTranslator.translate(try SearchQuery.parse(text))
         let source = translated.match == nil ? "article a" : "article_fts JOIN article a ON a.id = article_fts.rowid"
         let conditions = ((translated.match == nil ? [] : ["article_fts MATCH ?"]) + translated.conditions).joined(separator: " AND ")
@@ -76,13 +76,24 @@ struct WindowedSearchTests {
         try comparePages(makeIndex(copies: Self.wide), limit: limit, offset: offset)
     }
 
+    /// Every match scores the same: the full-text index hands ties over in its own order, so a
+    /// window cut anywhere inside them is no prefix of the full order, and must widen to all.
+    @Test("when every score ties, the page still follows date and id", arguments: [(10, 0), (10, 100), (30, 270)])
+    func allTied(limit: Int, offset: Int) throws {
+        let index = try makeIndex(copies: Self.pairs, scores: 1)
+        let (total, hits) = try index.search(SearchQuery.parse("grain"), limit: limit, offset: offset)
+        let (expectedTotal, expectedIds) = try Self.reference(index, "grain", limit: limit, offset: offset)
+        #expect(total == expectedTotal)
+        #expect(hits.map(\.id) == expectedIds)
+    }
+
     @Test("date orders, with and without a full-text query, equal the reference", arguments: [SearchSort.newest, .oldest, .relevance])
     func datePages(sort: SearchSort) throws {
         let index = try makeIndex(copies: Self.wide)
         for (limit, offset) in [(10, 0), (40, 30), (5, 66), (100, 0)] {
             for text in ["grain", "since:2020-01-03", "-w17", "gra* until:2020-01-02"] {
                 let (total, hits) = try index.search(SearchQuery.parse(text), sort: sort, limit: limit, offset: offset)
-                let (expectedTotal, expectedIds) = try reference(index, text, sort: sort == .relevance && !text.contains("gra") ? .newest : sort,
+                let (expectedTotal, expectedIds) = try Self.reference(index, text, sort: sort == .relevance && !text.contains("gra") ? .newest : sort,
                                                                  limit: limit, offset: offset)
                 #expect(total == expectedTotal, "\(text) \(sort)")
                 #expect(hits.map(\.id) == expectedIds, "\(text) \(sort) limit \(limit) offset \(offset)")
@@ -93,7 +104,7 @@ struct WindowedSearchTests {
     func comparePages(_ index: ArticleIndex, limit: Int, offset: Int) throws {
         for text in ["grain", "grain harvest", "gra*", "grain since:2020-01-03", "farm -w17"] {
             let (total, hits) = try index.search(SearchQuery.parse(text), limit: limit, offset: offset)
-            let (expectedTotal, expectedIds) = try reference(index, text, limit: limit, offset: offset)
+            let (expectedTotal, expectedIds) = try Self.reference(index, text, limit: limit, offset: offset)
             #expect(total == expectedTotal, "\(text)")
             #expect(hits.map(\.id) == expectedIds, "\(text) limit \(limit) offset \(offset)")
             #expect(hits.map(\.rank) == Array((offset + 1)...(offset + max(hits.count, 1))).prefix(hits.count).map { $0 })

@@ -1,0 +1,47 @@
+import Foundation
+import GRDB
+import NewsCore
+@testable import NewsIndex
+import Testing
+import TestSupport
+
+/// Pages of the default search (one hit per copy group) against the full ranking: random
+/// corpora with tied scores and random copy groups, random query trees of every form, random
+/// orders and pages. Whatever shortcut finds a page must give exactly the reference's page.
+@Suite("Top-k pages: random corpora and queries against the full ranking")
+struct TopKPropertyTests {
+    @Test("every page of a random query equals the same page of the full ranking")
+    func randomPages() throws {
+        var random = SeededRandom.forTest("TopKPropertyTests.randomPages")
+        for corpusRound in 0..<3 {
+            let folder = TemporaryFolder("newsd-topk-property")
+            let index = try ArticleIndex(path: folder.file("index.sqlite"))
+            let count = [90, 240, 400][corpusRound]
+            _ = try QueryPropertyTests.corpus(&random, count: count, twins: true, in: index)
+            // Random copy groups: some articles copy an earlier one (groups of up to five).
+            let copies = (1...count).compactMap { id -> (Int, Int)? in
+                guard id > 5, Int.random(in: 0..<4, using: &random) == 0 else { return nil }
+                return (id, id - Int.random(in: 1...5, using: &random))
+            }
+            try index.pool.write { db in
+                for (id, first) in copies {
+                    try db.execute(sql: "UPDATE article SET copyOf = coalesce((SELECT copyOf FROM article WHERE id = ?), ?), copySimilarity = 0.9 WHERE id = ?",
+                                   arguments: [first, first, id])
+                }
+            }
+            for round in 0..<120 {
+                let tree = QueryPropertyTests.tree(&random, depth: 0)
+                guard !tree.overLimits else { continue }
+                let text = round % 7 == 6 ? tree.text + " since:2024-01-04" : tree.text
+                let sort: SearchSort = [.relevance, .relevance, .newest, .oldest].randomElement(using: &random)!
+                let limit = Int.random(in: 1...30, using: &random), offset = [0, 0, Int.random(in: 0...60, using: &random)].randomElement(using: &random)!
+                let (total, hits) = try index.search(SearchQuery.parse(text), sort: sort, limit: limit, offset: offset)
+                let (expectedTotal, expectedIds) = try WindowedSearchTests.reference(index, text, sort: sort, limit: limit, offset: offset)
+                let context = "seed \(random.seed), corpus \(corpusRound), round \(round): \(text) (\(sort), limit \(limit), offset \(offset))"
+                #expect(total == expectedTotal, "\(context)")
+                #expect(hits.map(\.id) == expectedIds, "\(context)")
+                if hits.map(\.id) != expectedIds { return }
+            }
+        }
+    }
+}
