@@ -26,6 +26,8 @@ public enum Daemon {
         let index = try IndexRecovery.open(config.databasePath, logger: logger)
         let settings = SettingsStore(config)
         let status = DaemonStatus()
+        // A long write transaction is progress, not a stall, for as long as SQLite works on it.
+        index.onWriterProgress { status.beat() }
         let queue = IngestQueue()
         let notifier = SystemdNotifier()
         let ingest = IngestService(settings: settings, index: index, status: status, queue: queue, logger: logger)

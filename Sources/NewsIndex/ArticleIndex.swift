@@ -16,6 +16,12 @@ public final class ArticleIndex: Sendable {
     /// for checkpoints. Replaced only by `replaceDamaged()`, before ingest writes anything.
     private let database: Mutex<(pool: DatabasePool, checkpointer: DatabaseQueue)>
     var pool: DatabasePool { database.withLock { $0.pool } }
+    /// Beats while the writer's transactions run (see `WriterHeartbeat`).
+    let heartbeat = WriterHeartbeat()
+
+    /// Calls `beat` every few milliseconds while an ingest, placement or merge transaction
+    /// runs, so a watchdog can tell a long write from a stuck one.
+    public func onWriterProgress(_ beat: @escaping @Sendable () -> Void) { heartbeat.set(beat) }
 
     /// bm25 column weights (headline, body), chosen by measurement (`Benchmarks/ranking-weights`,
     /// Reuters-21578 topic words as queries, topic labels as judgements, 2 cores): mean P@10 was
@@ -156,7 +162,7 @@ public final class ArticleIndex: Sendable {
     }
 
     private func write(_ changes: [IndexChange], now: Double) throws -> [AppliedChange] {
-        try pool.write { db in
+        try pool.write { db in try heartbeat.watching(db) {
             var orphanCandidates = Set<Int64>()
             var applied: [AppliedChange] = []
             var stories = StoryBook(db)
@@ -211,7 +217,7 @@ public final class ArticleIndex: Sendable {
             }
             try stories.refreshTouched()
             return applied
-        }
+        } }
     }
 
     /// Cached statements throughout: a burst runs these thousands of times, and parsing the SQL
@@ -315,7 +321,7 @@ public final class ArticleIndex: Sendable {
     @discardableResult
     public func placeStories(limit: Int, budget: Duration = .seconds(3600)) throws -> Int {
         let deadline = ContinuousClock.now + budget
-        return try pool.write { db in
+        return try pool.write { db in try heartbeat.watching(db) {
             let ids = try Int64.fetchAll(db, sql: "SELECT id FROM article WHERE storyId IS NULL ORDER BY id LIMIT ?", arguments: [limit])
             guard !ids.isEmpty else { return 0 }
             var stories = StoryBook(db)
@@ -327,7 +333,7 @@ public final class ArticleIndex: Sendable {
             }
             try stories.refreshTouched()
             return placed
-        }
+        } }
     }
 
     /// Does up to `pages` leaf pages of full-text segment merging in one write transaction and
@@ -339,14 +345,14 @@ public final class ArticleIndex: Sendable {
     /// until it returns false.
     @discardableResult
     public func mergeFullText(pages: Int) throws -> Bool {
-        try pool.write { db in
+        try pool.write { db in try heartbeat.watching(db) {
             let before = db.totalChangesCount
             // FTS5's own rule: levels holding `usermerge` (4) segments or more are merged.
             try db.execute(sql: "INSERT INTO article_fts(article_fts, rank) VALUES ('merge', ?)", arguments: [pages])
             // The command itself counts as one change; merging work adds more (FTS5 documents
             // total_changes as the way to tell).
             return db.totalChangesCount - before >= 2
-        }
+        } }
     }
 
     /// Whether any article waits to be placed (true when that cannot be read: then placement

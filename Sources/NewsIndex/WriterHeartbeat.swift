@@ -1,0 +1,32 @@
+import GRDB
+import GRDBSQLite
+import Synchronization
+
+/// Says that the index's writer is alive while one long statement runs: a progress handler on
+/// the writer's connection calls `beat` every few thousand virtual-machine steps. A batch of a
+/// thousand articles into a large archive is one transaction that can outlast half a short
+/// watchdog interval (the daemon's stall limit) while working; a writer that is stuck (a lock,
+/// a stalled disk) runs no steps and stays silent.
+final class WriterHeartbeat: Sendable {
+    private final class Box: Sendable {
+        let beat: @Sendable () -> Void
+        init(_ beat: @escaping @Sendable () -> Void) { self.beat = beat }
+    }
+
+    private let box = Mutex<Box?>(nil)
+
+    /// Sets what is called while the writer works (nil: nothing).
+    func set(_ beat: (@Sendable () -> Void)?) { box.withLock { $0 = beat.map(Box.init) } }
+
+    /// Runs `body` with the heartbeat watching every statement on `db`.
+    func watching<T>(_ db: Database, _ body: () throws -> T) rethrows -> T {
+        guard let box = box.withLock({ $0 }) else { return try body() }
+        // Every 20,000 steps: tens of microseconds apart, for the cost of a clock read.
+        sqlite3_progress_handler(db.sqliteConnection, 20_000, { context in
+            if let context { Unmanaged<Box>.fromOpaque(context).takeUnretainedValue().beat() }
+            return 0
+        }, Unmanaged.passUnretained(box).toOpaque())
+        defer { sqlite3_progress_handler(db.sqliteConnection, 0, nil, nil) }
+        return try withExtendedLifetime(box) { try body() }
+    }
+}
