@@ -12,6 +12,10 @@ struct TranslatedQuery {
     var conditions: [String]
     /// Arguments for `conditions`, in order.
     var arguments: [DatabaseValueConvertible]
+    /// Whether the query holds a prefix (`compan*`): FTS5 then merges the lists of every word
+    /// that starts with it each time it looks the MATCH up, so a lookup per row costs as much
+    /// as a pass over all matches.
+    var hasPrefix = false
 }
 
 enum QueryTranslator {
@@ -48,7 +52,17 @@ enum QueryTranslator {
             result.match = negative.reduce(positive.joined(separator: " AND ")) { "(\($0)) NOT (\($1))" }
         }
         for node in rest { result.conditions.append(sql(node, into: &result.arguments)) }
+        result.hasPrefix = containsPrefix(query.root)
         return result
+    }
+
+    private static func containsPrefix(_ node: QueryNode) -> Bool {
+        switch node {
+        case .text(let match): match.kind == .prefix
+        case .all(let children), .any(let children): children.contains(where: containsPrefix)
+        case .not(let child): containsPrefix(child)
+        case .near, .path, .date, .language, .address: false
+        }
     }
 
     /// The FTS5 expression of a subtree, or `nil` when FTS5 cannot express it

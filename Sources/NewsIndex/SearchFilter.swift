@@ -7,9 +7,12 @@ struct SearchFilter {
     let match: String?
     let conditions: [String]
     let arguments: [DatabaseValueConvertible]
+    /// Whether the MATCH holds a prefix (see `TranslatedQuery.hasPrefix`).
+    let hasPrefix: Bool
 
     init(_ translated: TranslatedQuery, minOutlets: Int?) {
         match = translated.match
+        hasPrefix = translated.hasPrefix
         conditions = translated.conditions + (minOutlets == nil ? [] : ["a.storyId IN (SELECT id FROM story WHERE outlets >= ?)"])
         arguments = translated.arguments + (minOutlets.map { [$0] } ?? [])
     }

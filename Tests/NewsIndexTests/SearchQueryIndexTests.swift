@@ -100,6 +100,9 @@ struct SearchQueryIndexTests {
             String(String.UnicodeScalarView(Array(hit.snippet.unicodeScalars)[span.start..<(span.start + span.length)]))
         }
         #expect(highlighted == ["ballots"])
+        // A prefix query's page is read in one pass over its matches: the same fields and marks.
+        let prefixed = try #require(index.search(SearchQuery.parse("ballo*"), limit: 1, offset: 0).hits.first)
+        #expect(prefixed.id == hit.id && prefixed.outlet == "CNN" && prefixed.snippet == hit.snippet && prefixed.highlights == hit.highlights)
         let undated = try #require(index.search(SearchQuery.parse("bounties"), limit: 1, offset: 0).hits.first)
         #expect(undated.date == "2019-03-10" && undated.dateSource == .file)
     }
