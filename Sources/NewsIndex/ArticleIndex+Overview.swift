@@ -21,15 +21,18 @@ extension ArticleIndex {
     public func overview(outletLimit: Int = 10) throws -> IndexOverview {
         try pool.read { db in
             func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
-            let outlets = try Row.fetchAll(db, sql: """
-                SELECT outlet, count(*) AS n FROM article WHERE outlet IS NOT NULL GROUP BY outlet ORDER BY n DESC, outlet LIMIT ?
-                """, arguments: [outletLimit]).map { OutletCount(outlet: $0["outlet"], articles: $0["n"]) }
-            let languages = try Row.fetchAll(db, sql: """
-                SELECT language, count(*) AS n FROM article WHERE language IS NOT NULL GROUP BY language ORDER BY n DESC, language LIMIT 20
-                """).map { LanguageCount(language: $0["language"], articles: $0["n"]) }
+            // Kept by triggers (`tally`): the status call must not read every article.
+            func tallies(_ kind: String, limit: Int) throws -> [(value: String, articles: Int)] {
+                try Row.fetchAll(db, sql: """
+                    SELECT value, articles FROM tally WHERE kind = ? AND articles > 0 ORDER BY articles DESC, value LIMIT ?
+                    """, arguments: [kind, limit]).map { ($0["value"], $0["articles"]) }
+            }
+            let outlets = try tallies("outlet", limit: outletLimit).map { OutletCount(outlet: $0.value, articles: $0.articles) }
+            let languages = try tallies("language", limit: 20).map { LanguageCount(language: $0.value, articles: $0.articles) }
             let ignoredCode = ArticleIndex.ignoredCode
             return IndexOverview(
-                articles: try count("SELECT count(*) FROM article"), files: try count("SELECT count(*) FROM file"),
+                articles: try count("SELECT coalesce((SELECT articles FROM tally WHERE kind = 'articles' AND value = ''), 0)"),
+                files: try count("SELECT count(*) FROM file"),
                 failed: try count("SELECT count(*) FROM failure WHERE code <> '\(ignoredCode)'")
                     + count("SELECT count(*) FROM container WHERE skipped > 0"),
                 ignored: try count("SELECT count(*) FROM failure WHERE code = '\(ignoredCode)'"),
