@@ -20,6 +20,19 @@ public enum InboxTree {
     }
 
     /// Lists `subtree` (`""` for the whole inbox) below `root`.
+    /// An entry's decoded name (or why it cannot be used) and its type, read in place. A
+    /// `dirent` is only as long as its name: copying the declared 256-byte `d_name` reads past
+    /// the entry, and past the end of glibc's buffer when the entry is the last one there
+    /// (a crash seen in CI, in the copy).
+    static func nameAndType(of entry: UnsafeMutablePointer<dirent>) -> (name: String, problem: String?, type: UInt8) {
+        let base = UnsafeRawPointer(entry)
+        let name = (base + MemoryLayout<dirent>.offset(of: \dirent.d_name)!).assumingMemoryBound(to: CChar.self)
+        let type = (base + MemoryLayout<dirent>.offset(of: \dirent.d_type)!).load(as: UInt8.self)
+        let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self), count: strlen(name))
+        let decoded = FileName.decode(bytes)
+        return (decoded.name, decoded.problem, type)
+    }
+
     public static func walk(root: String, subtree: String = "") -> Listing {
         var listing = Listing()
         // A missing inbox is not an empty one: without its root nothing is listed, and nothing
@@ -47,12 +60,7 @@ public enum InboxTree {
             }
             listing.directories.append(relative)
             while let entry = readdir(dir) {
-                let (name, problem, type) = withUnsafePointer(to: entry.pointee.d_name) { pointer in
-                    pointer.withMemoryRebound(to: UInt8.self, capacity: 256) { bytes -> (String, String?, UInt8) in
-                        let decoded = FileName.decode(UnsafeBufferPointer(start: bytes, count: strlen(UnsafeRawPointer(bytes).assumingMemoryBound(to: CChar.self))))
-                        return (decoded.name, decoded.problem, entry.pointee.d_type)
-                    }
-                }
+                let (name, problem, type) = Self.nameAndType(of: entry)
                 if name == "." || name == ".." { continue }
                 let path = relative.isEmpty ? name : relative + "/" + name
                 if let problem { listing.badNames[path] = problem; continue }
