@@ -19,8 +19,7 @@ struct SystemdService: Service {
         // Ping about every half interval; a loop stalled for that long is not healthy. Checked
         // every quarter interval (at most a second) and pinged once within half a tick of the
         // half interval: with a tick of half the interval, a tick that woke a little early
-        // waited a whole tick more, and pings came a full interval apart (2.02 s at
-        // WATCHDOG_USEC=2 s in Benchmarks' loaded ingest), at the edge of systemd's limit.
+        // waited a whole tick more, and pings came a full interval apart, at systemd's limit.
         let tick = min(watchdog.map { $0 / 4 } ?? .seconds(1), .seconds(1))
         var lastLine = ""
         var lastPing = ContinuousClock.now - .seconds(3600)

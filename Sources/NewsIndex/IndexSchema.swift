@@ -228,8 +228,7 @@ enum IndexSchema {
         }
         migrator.registerMigration("v10-article-tallies") { db in
             // #13: the status call counted articles per language and outlet by reading every
-            // article (14 ms for the languages of Reuters ×5, 95k articles, on every status call
-            // and every watchdog check). Triggers keep the counts instead.
+            // article, on every status call and every watchdog check. Triggers keep the counts.
             try db.execute(sql: """
                 CREATE TABLE tally (
                     kind TEXT NOT NULL,    -- 'articles' (value ''), 'language' or 'outlet'

@@ -105,9 +105,8 @@ struct WindowedSearch {
     }
 
     /// The number of copy groups among all matches, each match's group read from the covering
-    /// index: a cost in proportion to the matches, below what ranking them cost. (Counting from
-    /// the copy groups' members instead costs in proportion to every copy in the archive: 59 ms
-    /// for `oil` on Reuters ×5, whose 95k articles are four-fifths copies, against 10 ms.)
+    /// index: a cost in proportion to the matches, below what ranking them cost (counting from
+    /// the copy groups' members instead costs in proportion to every copy in the archive).
     var countSQL: String {
         "SELECT count(DISTINCT coalesce(a.copyOf, a.id)) FROM \(filter.source) \(filter.whereClause)"
     }
@@ -121,8 +120,7 @@ struct WindowedSearch {
         // The snippet needs the MATCH positioned on each page row. Looked up row by row, unless
         // the query holds a prefix: then one pass over the matches, the page's rows picked out
         // through an index of their ids (`+rowid`: FTS5 must not take it for a lookup), merges
-        // the prefix's word lists once, not once per row (`compan*` on Reuters ×5, debug build:
-        // 45 ms for ten rows looked up one by one, 21 ms scanning the page per match).
+        // the prefix's word lists once, not once per row.
         let source = filter.match == nil
             ? "page CROSS JOIN article a ON a.id = page.id"
             : filter.hasPrefix
