@@ -6,13 +6,17 @@ import Glibc
 /// signature of their word shingles. Pure, computed once when a file is read and stored (at
 /// most 356 bytes) with the article.
 public struct ArticleFingerprint: Sendable, Equatable {
-    /// Content words (stop words dropped, plurals folded), hashed to 20 bits, with how often
-    /// the text uses them (up to 16).
-    public let termCounts: [UInt32: Int]
-    /// The same terms with weight 1 + ln(tf), unit length.
-    public let terms: [UInt32: Double]
-    /// Capitalised words not opening a sentence, hashed to 24 bits: people, places, organisations.
-    public let names: Set<UInt32>
+    /// Content words (stop words dropped, plurals folded), hashed to 20 bits, ascending.
+    /// Sorted arrays rather than dictionaries: placement decodes and compares thousands of
+    /// stored fingerprints a second, and a merge of two sorted lists needs no hashing.
+    public let termHashes: [UInt32]
+    /// How often the text uses each term of `termHashes` (1 to `maximumCount`).
+    public let termCounts: [UInt8]
+    /// Each term's weight 1 + ln(tf), the vector of unit length.
+    public let termWeights: [Double]
+    /// Capitalised words not opening a sentence, hashed to 24 bits, ascending and distinct:
+    /// people, places, organisations.
+    public let names: [UInt32]
     /// The same names, most mentioned first (ties by text).
     public let strongestNames: [UInt32]
     /// MinHash of 4-word shingles, 8 bits per slot (b-bit MinHash): the share of equal slots,
@@ -21,13 +25,30 @@ public struct ArticleFingerprint: Sendable, Equatable {
 
     /// Equal when counts, names and slots are (the weights follow from the counts).
     public static func == (a: ArticleFingerprint, b: ArticleFingerprint) -> Bool {
-        a.termCounts == b.termCounts && a.strongestNames == b.strongestNames && a.minHash == b.minHash
+        a.termHashes == b.termHashes && a.termCounts == b.termCounts && a.strongestNames == b.strongestNames && a.minHash == b.minHash
     }
 
     public init(termCounts: [UInt32: Int], names: [UInt32], minHash: [UInt8]) {
-        self.termCounts = termCounts.mapValues { min(max($0, 1), Self.maximumCount) }
-        self.terms = Self.weighted(self.termCounts)
-        self.names = Set(names)
+        let sorted = termCounts.sorted { $0.key < $1.key }
+        self.init(sortedTerms: sorted.map(\.key), counts: sorted.map { UInt8(min(max($0.value, 1), Self.maximumCount)) },
+                  names: names, minHash: minHash)
+    }
+
+    /// From terms already in ascending order with their counts (capped).
+    private init(sortedTerms: [UInt32], counts: [UInt8], names: [UInt32], minHash: [UInt8]) {
+        termHashes = sortedTerms
+        termCounts = counts
+        termWeights = Self.weighted(counts)
+        var distinct = names.sorted()
+        if distinct.count > 1 {
+            var kept = 1
+            for index in 1..<distinct.count where distinct[index] != distinct[kept - 1] {
+                distinct[kept] = distinct[index]
+                kept += 1
+            }
+            distinct.removeLast(distinct.count - kept)
+        }
+        self.names = distinct
         strongestNames = names
         self.minHash = minHash
     }
@@ -74,20 +95,19 @@ public struct ArticleFingerprint: Sendable, Equatable {
                                   minHash: MinHash.signature(ofHashes: shingleHashes, size: signatureSize, shingle: shingleSize))
     }
 
-    /// Unit-length weights 1 + ln(tf) of term counts (capped at `maximumCount`).
-    static func weighted(_ counts: [UInt32: Int]) -> [UInt32: Double] {
+    /// Unit-length weights 1 + ln(tf) of term counts (capped at `maximumCount`), in their order.
+    static func weighted(_ counts: [UInt8]) -> [Double] {
         // The norm from how many terms have each count, summed in count order: the same to the
-        // last bit whatever the dictionary's order, and without sorting the terms (placement
-        // decodes thousands of stored fingerprints a second).
+        // last bit whatever order the terms come in.
         var histogram = [Int](repeating: 0, count: maximumCount + 1)
-        for count in counts.values { histogram[count] += 1 }
+        for count in counts { histogram[Int(count)] += 1 }
         var squares = 0.0
         for count in 1...maximumCount where histogram[count] > 0 {
             squares += Double(histogram[count]) * countWeights[count] * countWeights[count]
         }
-        guard squares > 0 else { return [:] }
+        guard squares > 0 else { return [] }
         let norm = squares.squareRoot()
-        return counts.mapValues { countWeights[$0] / norm }
+        return counts.map { countWeights[Int($0)] / norm }
     }
 
     /// 1 + ln(count) for each possible count.
@@ -101,8 +121,11 @@ public struct ArticleFingerprint: Sendable, Equatable {
     /// Derived from the fingerprint alone, so the stored fingerprint is enough to take an
     /// article out again.
     public var storyKeys: [Int64] {
-        let strongest = terms.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(Self.keyTerms)
-        return strongestNames.map { Int64($0) } + strongest.map { Int64($0.key) | 1 << 24 }
+        // Most used first (a higher count is a higher weight), ties by hash.
+        let strongest = termHashes.indices.sorted {
+            termCounts[$0] != termCounts[$1] ? termCounts[$0] > termCounts[$1] : termHashes[$0] < termHashes[$1]
+        }.prefix(Self.keyTerms)
+        return strongestNames.map { Int64($0) } + strongest.map { Int64(termHashes[$0]) | 1 << 24 }
     }
 
     /// Strongest terms among the story keys.
@@ -118,10 +141,10 @@ public struct ArticleFingerprint: Sendable, Equatable {
     /// The weights are recomputed from the counts, so a stored fingerprint compares exactly as
     /// the computed one.
     public var encoded: [UInt8] {
-        var bytes: [UInt8] = [Self.encodingVersion, UInt8(terms.count), UInt8(names.count), UInt8(minHash.count)]
-        bytes.reserveCapacity(4 + 3 * (terms.count + names.count) + minHash.count)
+        var bytes: [UInt8] = [Self.encodingVersion, UInt8(termHashes.count), UInt8(strongestNames.count), UInt8(minHash.count)]
+        bytes.reserveCapacity(4 + 3 * (termHashes.count + strongestNames.count) + minHash.count)
         func append(_ value: UInt32) { for i in 0..<3 { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * i))) } }
-        for (term, count) in termCounts.sorted(by: { $0.key < $1.key }) { append(term << 4 | UInt32(count - 1)) }
+        for (term, count) in zip(termHashes, termCounts) { append(term << 4 | UInt32(count - 1)) }
         for name in strongestNames { append(name) }
         bytes += minHash
         return bytes
@@ -137,13 +160,19 @@ public struct ArticleFingerprint: Sendable, Equatable {
             defer { offset += 3 }
             return UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
         }
-        var counts: [UInt32: Int] = [:]
+        var terms: [UInt32] = []
+        var counts: [UInt8] = []
+        terms.reserveCapacity(termCount)
+        counts.reserveCapacity(termCount)
         for _ in 0..<termCount {
             let packed = read()
-            counts[packed >> 4] = Int(packed & 0xF) + 1
+            // Written in ascending order; a stored form out of order is not one newsd wrote.
+            guard terms.last.map({ $0 < packed >> 4 }) ?? true else { return nil }
+            terms.append(packed >> 4)
+            counts.append(UInt8(packed & 0xF) + 1)
         }
         let names = (0..<nameCount).map { _ in read() }
-        self.init(termCounts: counts, names: names, minHash: Array(bytes[offset...]))
+        self.init(sortedTerms: terms, counts: counts, names: names, minHash: Array(bytes[offset...]))
     }
 }
 
@@ -152,16 +181,32 @@ public struct ArticleFingerprint: Sendable, Equatable {
 public enum Similarity {
     /// Cosine of the term vectors.
     public static func terms(_ a: ArticleFingerprint, _ b: ArticleFingerprint) -> Double {
-        // Summed in one canonical order, so that sim(a, b) == sim(b, a) to the last bit.
-        let common = a.terms.keys.filter { b.terms[$0] != nil }.sorted()
-        let dot = common.reduce(0.0) { $0 + a.terms[$1]! * b.terms[$1]! }
+        // Summed in ascending term order, so that sim(a, b) == sim(b, a) to the last bit.
+        var dot = 0.0
+        var (i, j) = (0, 0)
+        while i < a.termHashes.count && j < b.termHashes.count {
+            if a.termHashes[i] < b.termHashes[j] { i += 1 } else if a.termHashes[i] > b.termHashes[j] { j += 1 } else {
+                dot += a.termWeights[i] * b.termWeights[j]
+                i += 1
+                j += 1
+            }
+        }
         return min(1, max(0, dot))
     }
 
     /// Jaccard index of the name sets.
     public static func names(_ a: ArticleFingerprint, _ b: ArticleFingerprint) -> Double {
-        let union = a.names.union(b.names).count
-        return union == 0 ? 0 : Double(a.names.intersection(b.names).count) / Double(union)
+        var shared = 0
+        var (i, j) = (0, 0)
+        while i < a.names.count && j < b.names.count {
+            if a.names[i] < b.names[j] { i += 1 } else if a.names[i] > b.names[j] { j += 1 } else {
+                shared += 1
+                i += 1
+                j += 1
+            }
+        }
+        let union = a.names.count + b.names.count - shared
+        return union == 0 ? 0 : Double(shared) / Double(union)
     }
 
     /// Estimated Jaccard index of the 4-word shingles: near 1 for copies and light edits.

@@ -318,12 +318,21 @@ public final class ArticleIndex: Sendable {
     /// write transaction, oldest first: up to `limit`, and no more once `budget` has passed, so
     /// that a file arriving meanwhile waits at most about that long. Returns how many it placed:
     /// 0 when none wait.
+    ///
+    /// While articles wait, the writer's page cache is `placementCacheKiB`: placement reads the
+    /// story keys, fingerprints and article rows of candidates all over the file, and with
+    /// SQLite's default 2 MB most of those reads were system calls. When none wait, the cache
+    /// goes back to the default and its memory is returned.
     @discardableResult
     public func placeStories(limit: Int, budget: Duration = .seconds(3600)) throws -> Int {
         let deadline = ContinuousClock.now + budget
         return try pool.write { db in try heartbeat.watching(db) {
             let ids = try Int64.fetchAll(db, sql: "SELECT id FROM article WHERE storyId IS NULL ORDER BY id LIMIT ?", arguments: [limit])
-            guard !ids.isEmpty else { return 0 }
+            guard !ids.isEmpty else {
+                try db.execute(sql: "PRAGMA cache_size = \(-Self.defaultCacheKiB); PRAGMA shrink_memory")
+                return 0
+            }
+            try db.execute(sql: "PRAGMA cache_size = \(-Self.placementCacheKiB)")
             var stories = StoryBook(db)
             var placed = 0
             for id in ids {
@@ -335,6 +344,10 @@ public final class ArticleIndex: Sendable {
             return placed
         } }
     }
+
+    /// The writer's page cache while placing, and SQLite's default, in KiB.
+    static let placementCacheKiB = 32768
+    static let defaultCacheKiB = 2000
 
     /// Does up to `pages` leaf pages of full-text segment merging in one write transaction and
     /// returns whether there was any to do. A bulk load leaves FTS5 with levels full of small
