@@ -73,6 +73,31 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
         return CalendarDay(unchecked: year + 1, 1, 1)
     }
 
+    /// The day `days` days later (earlier when negative), clamped to `earliest...latest`.
+    public func adding(days: Int) -> CalendarDay {
+        let target = dayNumber + max(-10_000_000, min(10_000_000, days))
+        guard target >= Self.earliest.dayNumber else { return Self.earliest }
+        guard target <= Self.latest.dayNumber else { return Self.latest }
+        return CalendarDay(dayNumber: target)
+    }
+
+    /// The same day of the month `months` months later (earlier when negative), or that month's
+    /// last day when it is shorter; clamped to `earliest...latest`.
+    public func adding(months: Int) -> CalendarDay {
+        let index = year * 12 + (month - 1) + max(-200_000, min(200_000, months))
+        let (newYear, newMonth) = (index / 12, index % 12 + 1)
+        guard newYear >= Self.earliest.year else { return Self.earliest }
+        guard newYear <= Self.latest.year else { return Self.latest }
+        return CalendarDay(unchecked: newYear, newMonth, min(day, Self.daysIn(month: newMonth, year: newYear)))
+    }
+
+    /// Monday of this day's week (ISO 8601 weeks start on Monday).
+    public var startOfWeek: CalendarDay {
+        // 1970-01-01 was a Thursday: day number 0 is weekday 3 counting from Monday = 0.
+        let weekday = ((dayNumber % 7) + 7 + 3) % 7
+        return adding(days: -weekday)
+    }
+
     public static func < (lhs: CalendarDay, rhs: CalendarDay) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }

@@ -2,7 +2,12 @@
 enum DateFilterParser {
     /// `since:P` starts at P's first day; `until:P` ends after P's last day (so `until:2020-07`
     /// includes all of July); `date:P` is all of P, and `date:A..B` runs from A to the end of B.
-    static func range(field: String, value: String, column: Int) throws(QuerySyntaxError) -> DateRange {
+    /// `today` anchors relative periods (`yesterday`, `7d`, `last week`: `RelativePeriod`).
+    static func range(field: String, value: String, column: Int, today: CalendarDay) throws(QuerySyntaxError) -> DateRange {
+        func period(_ text: String, column: Int) throws(QuerySyntaxError) -> (first: CalendarDay, end: CalendarDay) {
+            if let relative = RelativePeriod.period(text, today: today) { return relative }
+            return try Self.period(text, column: column)
+        }
         switch field {
         case "since":
             return DateRange(from: try period(value, column: column).first.iso, before: nil)
@@ -21,7 +26,9 @@ enum DateFilterParser {
                 return range
             }
             let span = try period(value, column: column)
-            return DateRange(from: span.first.iso, before: span.end.iso)
+            // `date:7d` is the last week, not the one day a week ago.
+            let end = RelativePeriod.isDistance(value) ? today.adding(days: 1) : span.end
+            return DateRange(from: span.first.iso, before: end.iso)
         }
     }
 
@@ -46,6 +53,7 @@ enum DateFilterParser {
     }
 
     private static func invalid(_ text: String, column: Int) -> QuerySyntaxError {
-        QuerySyntaxError(message: "invalid date '\(text)': use YYYY, YYYY-MM or YYYY-MM-DD", column: column)
+        QuerySyntaxError(message: "invalid date '\(text)': use YYYY, YYYY-MM or YYYY-MM-DD, or today, yesterday, 7d, 2w, 3m, 1y, \"last week\" (quoted)",
+                         column: column)
     }
 }

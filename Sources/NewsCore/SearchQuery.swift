@@ -31,13 +31,14 @@ public struct SearchQuery: Sendable, Equatable {
         self.root = root
     }
 
-    /// Parses a query, or explains with a column where it cannot be read.
-    public static func parse(_ input: String) throws(QuerySyntaxError) -> SearchQuery {
+    /// Parses a query, or explains with a column where it cannot be read. `today` is the day
+    /// relative dates (`since:yesterday`, `date:"last week"`) count from: the caller's local day.
+    public static func parse(_ input: String, today: CalendarDay) throws(QuerySyntaxError) -> SearchQuery {
         let length = input.unicodeScalars.count
         guard length <= maximumLength else {
             throw QuerySyntaxError(message: "the query is \(length) characters long; the limit is \(maximumLength)", column: maximumLength + 1)
         }
-        var parser = QueryParser(tokens: try QueryLexer.tokens(of: input))
+        var parser = QueryParser(tokens: try QueryLexer.tokens(of: input), today: today)
         guard let root = try parser.parseQuery() else {
             throw QuerySyntaxError(message: "the query has no words to search for", column: 1)
         }
@@ -54,9 +55,11 @@ struct QueryParser {
     private var terms = 0
     private var prefixes = 0
     private var nearGroups = 0
+    private let today: CalendarDay
 
-    init(tokens: [QueryToken]) {
+    init(tokens: [QueryToken], today: CalendarDay) {
         self.tokens = tokens
+        self.today = today
     }
 
     mutating func parseQuery() throws(QuerySyntaxError) -> QueryNode? {
@@ -182,7 +185,7 @@ struct QueryParser {
         let text: String
         switch value.kind {
         case .word(let word): text = word
-        case .phrase(let phrase) where name == "path" || name == "site": text = phrase
+        case .phrase(let phrase) where name != "lang": text = phrase
         default:
             throw QuerySyntaxError(message: "\(name): needs a value right after the colon", column: column)
         }
@@ -208,7 +211,7 @@ struct QueryParser {
             return .address(site)
         }
         try countTerm(at: column)
-        return .date(try DateFilterParser.range(field: name, value: text, column: value.column))
+        return .date(try DateFilterParser.range(field: name, value: text, column: value.column, today: today))
     }
 
     private mutating func parseNear(at column: Int, field: TextField?) throws(QuerySyntaxError) -> QueryNode? {

@@ -13,7 +13,7 @@ struct ControlRoutes: Sendable {
     let queue: IngestQueue
     let searches: AsyncGate
     let logger: Logger
-    static let version = "0.1.0"
+    static let version = NewsdVersion.current
 
     /// The configuration in force: limits change on reload.
     private var config: DaemonConfig { settings.current }
@@ -73,8 +73,8 @@ struct ControlRoutes: Sendable {
     }
 
     func failures(_ request: Request) async throws -> Response {
-        let limit = try integer(request.uri.queryParameters["limit"].map(String.init), name: "limit", default: 1000, range: 1...100_000)
-        let ignored = request.uri.queryParameters["ignored"].map { $0 == "true" || $0 == "1" } ?? false
+        let limit = try integer(request.formParameters()["limit"], name: "limit", default: 1000, range: 1...100_000)
+        let ignored = try request.formParameters()["ignored"].map { $0 == "true" || $0 == "1" } ?? false
         let (total, records) = try await reading { index in
             let overview = try index.overview(outletLimit: 0)
             return (ignored ? overview.ignored : overview.failed, try index.failures(limit: limit, ignored: ignored))
@@ -84,33 +84,33 @@ struct ControlRoutes: Sendable {
     }
 
     func search(_ request: Request) async throws -> Response {
-        let parameters = request.uri.queryParameters
-        guard let text = parameters["q"].map(String.init), !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+        let parameters = try request.formParameters()
+        guard let text = parameters["q"], !text.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw APIError(status: .badRequest, code: "missing-query", message: "missing query: pass the words to search for as ?q=")
         }
         guard text.count <= SearchLimits.maxQueryLength else {
             throw APIError(status: .uriTooLong, code: "query-too-long",
                            message: "the query is \(text.count) characters; the limit is \(SearchLimits.maxQueryLength)")
         }
-        let limit = try integer(parameters["limit"].map(String.init), name: "limit", default: SearchLimits.defaultLimit, range: 1...SearchLimits.maxLimit)
-        let offset = try integer(parameters["offset"].map(String.init), name: "offset", default: 0, range: 0...1_000_000)
-        let sortName = parameters["sort"].map(String.init) ?? SearchSort.relevance.rawValue
+        let limit = try integer(parameters["limit"], name: "limit", default: SearchLimits.defaultLimit, range: 1...SearchLimits.maxLimit)
+        let offset = try integer(parameters["offset"], name: "offset", default: 0, range: 0...1_000_000)
+        let sortName = parameters["sort"] ?? SearchSort.relevance.rawValue
         guard let sort = SearchSort(rawValue: sortName) else {
             throw APIError(status: .badRequest, code: "bad-parameter",
                            message: "sort must be one of \(SearchSort.allCases.map(\.rawValue).joined(separator: ", ")), got '\(sortName)'")
         }
         let query: SearchQuery
         do {
-            query = try SearchQuery.parse(text)
+            query = try SearchQuery.parse(text, today: LocalClock.today())
         } catch {
             throw APIError(status: .badRequest, code: "bad-query", message: error.description, column: error.column)
         }
-        let groupName = parameters["group"].map(String.init) ?? SearchGrouping.copies.rawValue
+        let groupName = parameters["group"] ?? SearchGrouping.copies.rawValue
         guard let group = SearchGrouping(rawValue: groupName) else {
             throw APIError(status: .badRequest, code: "bad-parameter",
                            message: "group must be one of \(SearchGrouping.allCases.map(\.rawValue).joined(separator: ", ")), got '\(groupName)'")
         }
-        let minOutlets = try parameters["min_outlets"].map { try integer(String($0), name: "min_outlets", default: 1, range: 1...1000) }
+        let minOutlets = try parameters["min_outlets"].map { try integer($0, name: "min_outlets", default: 1, range: 1...1000) }
         let result = try await budgeted(text) { index, budget in
             try index.search(query, sort: sort, group: group, minOutlets: minOutlets, limit: limit, offset: offset, budget: budget)
         }
@@ -159,7 +159,7 @@ struct ControlRoutes: Sendable {
 
     /// `?path=` relative to the inbox, as `newsctl find` prints it.
     func articleByPath(_ request: Request) async throws -> Response {
-        guard let path = request.uri.queryParameters["path"].map(String.init), !path.isEmpty else {
+        guard let path = try request.formParameters()["path"], !path.isEmpty else {
             throw APIError(status: .badRequest, code: "missing-path", message: "pass ?path= with a path relative to the inbox, or use /v1/articles/ID")
         }
         let (article, failure, members) = try await reading { index in
@@ -217,7 +217,7 @@ struct ControlRoutes: Sendable {
 
     func related(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let id = try articleId(context)
-        let limit = try integer(request.uri.queryParameters["limit"].map(String.init), name: "limit", default: 10, range: 1...100)
+        let limit = try integer(request.formParameters()["limit"], name: "limit", default: 10, range: 1...100)
         guard let related = try await reading({ try $0.related(id: id, limit: limit) }) else {
             throw APIError(status: .notFound, code: "not-found", message: "no article with id \(id); ids are shown by `newsctl find`")
         }

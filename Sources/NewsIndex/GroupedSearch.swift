@@ -27,10 +27,12 @@ struct GroupedSearch {
     /// The ORDER BY over the page's columns; `table` qualifies them outside the inner query.
     private func order(_ table: String = "") -> String {
         let (rank, date, id, coverage) = (table + "rank", table + "articleDate", table + "id", table + "coverage")
+        // Date orders put articles dated only by their file after every dated one.
+        let undated = table + "undated"
         switch sort {
         case .relevance: return "\(rank), \(date) DESC, \(id) DESC"
-        case .newest: return "\(date) DESC, \(id) DESC"
-        case .oldest: return "\(date) ASC, \(id) ASC"
+        case .newest: return "\(undated), \(date) DESC, \(id) DESC"
+        case .oldest: return "\(undated), \(date) ASC, \(id) ASC"
         case .coverage: return "\(coverage) DESC, \(rank), \(date) DESC, \(id) DESC"
         }
     }
@@ -46,11 +48,11 @@ struct GroupedSearch {
         // other columns from the row holding the minimum: the best article represents its group.
         return """
             WITH matches AS MATERIALIZED (
-                SELECT a.id AS id, \(filter.rankExpression) AS rank, a.articleDate AS articleDate, \(groupKey) AS grp, a.storyId AS storyId
+                SELECT a.id AS id, \(filter.rankExpression) AS rank, a.articleDate AS articleDate, \(WindowedSearch.undatedKey) AS undated, \(groupKey) AS grp, a.storyId AS storyId
                 FROM \(filter.source) \(filter.whereClause)
             ),
             top AS MATERIALIZED (
-                SELECT id, min(rank) AS rank, articleDate, count(*) AS groupHits,
+                SELECT id, min(rank) AS rank, articleDate, undated, count(*) AS groupHits,
                        coalesce((SELECT outlets FROM story WHERE story.id = matches.storyId), 0) AS coverage
                 FROM matches
                 GROUP BY grp

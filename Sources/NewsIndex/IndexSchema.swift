@@ -263,6 +263,14 @@ enum IndexSchema {
                 END;
                 """)
         }
+        migrator.registerMigration("v11-undated-last") { db in
+            // #14: date orders put articles dated only by their file last, and a search with a
+            // MATCH reads how each match is dated from the covering index, not its row.
+            try db.execute(sql: """
+                DROP INDEX \(searchCoverIndex);
+                CREATE INDEX \(searchCoverIndex) ON article(id, copyOf, storyId, articleDate, dateSource);
+                """)
+        }
         return migrator
     }
 

@@ -14,9 +14,9 @@ struct WindowedSearch {
     enum Order {
         /// Rank, then the newer date, then the higher id.
         case relevance
-        /// The newer date, then the higher id.
+        /// Dated articles before those dated only by their file, then the newer date, then the higher id.
         case newest
-        /// The older date, then the lower id.
+        /// Dated articles before those dated only by their file, then the older date, then the lower id.
         case oldest
     }
 
@@ -42,26 +42,42 @@ struct WindowedSearch {
         let group: Int64
     }
 
-    private var orderKey: String {
+    /// 1 for an article dated only by its file's time (no date in its text: its date says when
+    /// it was saved, not when it appeared), else 0: such articles come last in date orders.
+    static let undatedKey = "(a.dateSource IS NULL)"
+
+    /// The full order. `splitByDating`: without the undated key, for a window read first over
+    /// dated articles, then over undated ones (see `window`).
+    private func orderKey(splitByDating: Bool = false) -> String {
+        let undated = splitByDating ? "" : Self.undatedKey + ", "
         switch order {
-        case .relevance: "rank, a.articleDate DESC, a.id DESC"
-        case .newest: "a.articleDate DESC, a.id DESC"
-        case .oldest: "a.articleDate ASC, a.id ASC"
+        case .relevance: return "rank, a.articleDate DESC, a.id DESC"
+        case .newest: return undated + "a.articleDate DESC, a.id DESC"
+        case .oldest: return undated + "a.articleDate ASC, a.id ASC"
         }
     }
+
+    /// A date order without a MATCH walks the date index and stops after the window; a leading
+    /// undated key would make SQLite sort every match instead. So the window is read in two
+    /// parts, dated articles first, each in date order.
+    private var splitByDating: Bool { order != .relevance && filter.match == nil }
 
     /// Relevance with nothing to check beyond the MATCH: FTS5 ranks its matches alone, since
     /// the join that reads each match's group and date, and the sort on them, cost more than
     /// the ranking itself.
     private var scoresAlone: Bool { order == .relevance && !filter.hasConditions }
 
-    /// The first `window` matches in the full order, with rank and group.
-    var windowSQL: String {
-        """
-        SELECT a.id AS id, \(filter.rankExpression) AS rank, coalesce(a.copyOf, a.id) AS grp
-        FROM \(filter.source) \(filter.whereClause)
-        ORDER BY \(orderKey) LIMIT ?
-        """
+    /// The first `window` matches in the full order, with rank and group; `dated`: only the
+    /// dated (true) or undated (false) ones, in date order.
+    func windowSQL(dated: Bool? = nil) -> String {
+        let clause = filter.whereClause
+        let part = dated.map { "\($0 ? "NOT " : "")\(Self.undatedKey)" }
+        let condition = part.map { clause.isEmpty ? "WHERE \($0)" : clause + " AND \($0)" } ?? clause
+        return """
+            SELECT a.id AS id, \(filter.rankExpression) AS rank, coalesce(a.copyOf, a.id) AS grp
+            FROM \(filter.source) \(condition)
+            ORDER BY \(orderKey(splitByDating: dated != nil)) LIMIT ?
+            """
     }
 
     /// The best `window` matches by score alone (FTS5 keeps a bounded sorter).
@@ -71,7 +87,8 @@ struct WindowedSearch {
 
     /// The statement that reads the first window (for query plans).
     func windowStatement(size: Int) -> (sql: String, arguments: StatementArguments) {
-        scoresAlone ? (scoreWindowSQL, [filter.match, size]) : (windowSQL, StatementArguments(filter.whereArguments + [size]))
+        scoresAlone ? (scoreWindowSQL, [filter.match, size])
+            : (windowSQL(dated: splitByDating ? true : nil), StatementArguments(filter.whereArguments + [size]))
     }
 
     /// The window in the full order, and whether it holds every match. Read by score alone,
@@ -82,7 +99,11 @@ struct WindowedSearch {
         guard scoresAlone else {
             let rows = try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments)
                 .map { Ranked(id: $0["id"], rank: $0["rank"], group: $0["grp"]) }
-            return (rows, rows.count < size)
+            guard splitByDating, rows.count < size else { return (rows, rows.count < size) }
+            let rest = size - rows.count
+            let undated = try Row.fetchAll(db, sql: windowSQL(dated: false), arguments: StatementArguments(filter.whereArguments + [rest]))
+                .map { Ranked(id: $0["id"], rank: $0["rank"], group: $0["grp"]) }
+            return (rows + undated, undated.count < rest)
         }
         let scored = try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments)
             .map { (id: $0["id"] as Int64, score: $0["score"] as Double) }

@@ -21,12 +21,16 @@ extension Newsctl {
                   title:  body:  outlet:  byline:   search one field: title:(taliban OR bounty)
                   path:world/europe                 files in a folder of the inbox (or a glob: path:*/2020-*)
                   since:2020-06-01  until:2020-07  date:2020-06  date:2017..2019
-                                   by the published date, else the file's date; YYYY, YYYY-MM or YYYY-MM-DD
+                                   by the published date, else the file's date; YYYY, YYYY-MM or YYYY-MM-DD,
+                                   or relative: today, yesterday, 7d, 2w, 3m, 1y, "last week" (since:7d)
                 Near-duplicates (syndicated copies, light edits) show once, with "+N copies". --stories \
                 shows one hit per story instead: the best-matching report, with how many articles and \
                 outlets carry it; --min-outlets N keeps stories carried by at least N outlets.
-                Quote the whole query for your shell: newsctl find 'title:"new york" -trump'. \
-                With several arguments, one that holds spaces is taken as a phrase.
+                Several words are one query, quoted together or not: newsctl find russia taliban \
+                -bounty is newsctl find 'russia taliban -bounty'. Words after the first may start \
+                with '-' (they are left out, not options; '--' still ends the options). A phrase needs \
+                its double quotes to reach newsctl, so quote it for the shell: \
+                newsctl find '"new york"' -trump, or the whole query: newsctl find 'title:"new york" -trump'.
                 Exit status: 0 with hits, 1 when nothing matches, 2 for a bad query, 3 when newsd is unreachable.
                 """
         )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import NewsClient
+import NewsCore
 
 /// Exit statuses, shared by every subcommand (documented in `newsctl --help`).
 enum ExitStatus {
@@ -19,13 +20,14 @@ struct Newsctl: ParsableCommand {
             Exit status: 0 success (find: hits), 1 find matched nothing, 2 usage or query syntax error, \
             3 newsd unreachable or failing.
             """,
+        version: NewsdVersion.current,
         subcommands: [Status.self, Find.self, Show.self, Story.self, Related.self, Failures.self, Pause.self, Resume.self, Reconcile.self, Reindex.self, DebugHang.self]
     )
 
     /// Like `ParsableCommand.main()`, but usage errors exit with 2 (as grep does) instead of 64.
     static func main() {
         do {
-            var command = try parseAsRoot(hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+            var command = try parseAsRoot(separatingQueryWords(hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst()))))
             try command.run()
         } catch let error as ExitCode {
             Glibc.exit(error.rawValue)
@@ -58,6 +60,19 @@ func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
     guard !hoisted.isEmpty, index < arguments.count else { return arguments }
     return [arguments[index]] + hoisted + arguments[(index + 1)...]
 }
+
+/// For a subcommand that takes a query, its options first and the query after `--`, so that
+/// `newsctl find russia -taliban` searches for russia without taliban (see
+/// `QueryArguments.separatingQuery`).
+func separatingQueryWords(_ arguments: [String]) -> [String] {
+    guard let subcommand = arguments.first, let valued = queryCommandOptions[subcommand] else { return arguments }
+    return [subcommand] + QueryArguments.separatingQuery(Array(arguments.dropFirst()), valued: valued)
+}
+
+/// The subcommands whose arguments are a query, with their options that take a value.
+let queryCommandOptions: [String: Set<String>] = [
+    "find": ["--socket", "--sort", "--min-outlets", "--limit", "--offset"],
+]
 
 /// Options every subcommand takes.
 struct ConnectionOptions: ParsableArguments {

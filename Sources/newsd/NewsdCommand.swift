@@ -1,4 +1,5 @@
 import ArgumentParser
+import NewsCore
 import Glibc
 import Logging
 import NewsDaemon
@@ -14,7 +15,8 @@ struct NewsdCommand: AsyncParsableCommand {
             Settings come from these flags, then NEWSD_* environment variables (NEWSD_INBOX, \
             NEWSD_STATE_DIR, NEWSD_SOCKET, NEWSD_MAX_FILE_BYTES, NEWSD_LOG_LEVEL, ...), then the \
             config file, then built-in defaults. etc/newsd.conf documents every key.
-            """
+            """,
+        version: NewsdVersion.current
     )
 
     @Option(name: .long, help: ArgumentHelp("Config file (YAML: key: value).", valueName: "file"))

@@ -67,14 +67,31 @@ struct ResultFormatterTests {
         #expect(!out.contains("Outlet:"))
     }
 
-    @Test("query arguments: one is the query; with several, one holding spaces is a phrase", arguments: [
+    @Test("query arguments: several words mean what they mean quoted together; quotes the shell removed come back", arguments: [
         (["russia OR moscow"], "russia OR moscow"),
-        (["New York", "taliban"], #""New York" taliban"#),
+        (["New York", "taliban"], "New York taliban"),
+        (["russia", "taliban"], "russia taliban"),
         (["title:new york", "-trump"], #"title:"new york" -trump"#),
-        (["(a OR b)", "c d"], #"(a OR b) "c d""#),
+        (["russia", "-a phrase"], #"russia -"a phrase""#),
+        (["(a OR b)", "c d"], "(a OR b) c d"),
     ])
     func queryArguments(arguments: [String], expected: String) {
         #expect(QueryArguments.join(arguments) == expected)
+    }
+
+    @Test("a query command's -words are query terms after '--'; options, their values and misspelt --options stay options", arguments: [
+        (["russia", "-taliban"], ["--", "russia", "-taliban"]),
+        (["-taliban"], ["--", "-taliban"]),
+        (["russia", "-taliban", "--limit", "5", "--json"], ["--limit", "5", "--json", "--", "russia", "-taliban"]),
+        (["--offset", "-3", "russia"], ["--offset", "-3", "russia"]),
+        (["russia", "-a phrase", "--sort=newest"], ["--sort=newest", "--", "russia", "-a phrase"]),
+        (["russia", "--limt", "-x"], ["--limt", "--", "russia", "-x"]),
+        (["-h"], ["-h"]),
+        (["--", "-x", "--limit"], ["--", "-x", "--limit"]),
+        (["russia", "taliban"], ["russia", "taliban"]),
+    ])
+    func separatingQuery(arguments: [String], expected: [String]) {
+        #expect(QueryArguments.separatingQuery(arguments, valued: ["--limit", "--offset", "--sort"]) == expected)
     }
 
     @Test("terminal output puts matched words in bold")

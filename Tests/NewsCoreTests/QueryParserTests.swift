@@ -1,5 +1,6 @@
 import NewsCore
 import Testing
+import TestSupport
 
 private func word(_ text: String, _ field: TextField? = nil) -> QueryNode { .text(TextMatch(.word, text, field: field)) }
 private func phrase(_ text: String, _ field: TextField? = nil) -> QueryNode { .text(TextMatch(.phrase, text, field: field)) }
@@ -35,6 +36,25 @@ struct QueryParserTests {
         ("date:2019", .date(DateRange(from: "2019-01-01", before: "2020-01-01"))),
         ("date:2017..2019-06", .date(DateRange(from: "2017-01-01", before: "2019-07-01"))),
         ("date:..2019", .date(DateRange(from: nil, before: "2020-01-01"))),
+        // Relative to SearchQuery.testToday, Wednesday 2026-12-02.
+        ("since:today", .date(DateRange(from: "2026-12-02", before: nil))),
+        ("until:today", .date(DateRange(from: nil, before: "2026-12-03"))),
+        ("since:yesterday", .date(DateRange(from: "2026-12-01", before: nil))),
+        ("date:Yesterday", .date(DateRange(from: "2026-12-01", before: "2026-12-02"))),
+        ("since:7d", .date(DateRange(from: "2026-11-25", before: nil))),
+        ("since:2w", .date(DateRange(from: "2026-11-18", before: nil))),
+        ("since:3m", .date(DateRange(from: "2026-09-02", before: nil))),
+        ("since:1y", .date(DateRange(from: "2025-12-02", before: nil))),
+        ("until:3m", .date(DateRange(from: nil, before: "2026-09-03"))),
+        ("date:7d", .date(DateRange(from: "2026-11-25", before: "2026-12-03"))),
+        ("date:2w..1w", .date(DateRange(from: "2026-11-18", before: "2026-11-26"))),
+        (#"date:"last week""#, .date(DateRange(from: "2026-11-23", before: "2026-11-30"))),
+        ("since:last-week", .date(DateRange(from: "2026-11-23", before: nil))),
+        (#"date:"this week""#, .date(DateRange(from: "2026-11-30", before: "2026-12-03"))),
+        (#"date:"this month""#, .date(DateRange(from: "2026-12-01", before: "2026-12-03"))),
+        (#"date:"last month""#, .date(DateRange(from: "2026-11-01", before: "2026-12-01"))),
+        (#"date:"last year""#, .date(DateRange(from: "2025-01-01", before: "2026-01-01"))),
+        ("date:7d..yesterday", .date(DateRange(from: "2026-11-25", before: "2026-12-02"))),
         ("Trump, Putin", .all([word("Trump"), word("Putin")])),
         ("1,000 troops", .all([word("1,000"), word("troops")])),
         ("10:30 al-Qaeda U.S.", .all([word("10:30"), word("al-Qaeda"), word("U.S.")])),
@@ -67,11 +87,13 @@ struct QueryParserTests {
         ("title:", "title: needs a value right after the colon at column 1"),
         ("title:)", "title: needs a word, \"phrase\" or (group) after the colon at column 1"),
         ("since:(2020)", "since: needs a value right after the colon at column 1"),
-        ("since:2020-13", "invalid date '2020-13': use YYYY, YYYY-MM or YYYY-MM-DD at column 7"),
-        ("date:2021-02-29", "invalid date '2021-02-29': use YYYY, YYYY-MM or YYYY-MM-DD at column 6"),
-        ("until:June", "invalid date 'June': use YYYY, YYYY-MM or YYYY-MM-DD at column 7"),
+        ("since:2020-13", #"invalid date '2020-13': use YYYY, YYYY-MM or YYYY-MM-DD, or today, yesterday, 7d, 2w, 3m, 1y, "last week" (quoted) at column 7"#),
+        ("since:last week", #"invalid date 'last': use YYYY, YYYY-MM or YYYY-MM-DD, or today, yesterday, 7d, 2w, 3m, 1y, "last week" (quoted) at column 7"#),
+        ("since:9999999d", #"invalid date '9999999d': use YYYY, YYYY-MM or YYYY-MM-DD, or today, yesterday, 7d, 2w, 3m, 1y, "last week" (quoted) at column 7"#),
+        ("date:2021-02-29", "invalid date '2021-02-29': use YYYY, YYYY-MM or YYYY-MM-DD, or today, yesterday, 7d, 2w, 3m, 1y, \"last week\" (quoted) at column 6"),
+        ("until:June", "invalid date 'June': use YYYY, YYYY-MM or YYYY-MM-DD, or today, yesterday, 7d, 2w, 3m, 1y, \"last week\" (quoted) at column 7"),
         ("date:2020..2019", "date range '2020..2019' ends before it starts at column 6"),
-        ("date:2019..x", "invalid date 'x': use YYYY, YYYY-MM or YYYY-MM-DD at column 12"),
+        ("date:2019..x", "invalid date 'x': use YYYY, YYYY-MM or YYYY-MM-DD, or today, yesterday, 7d, 2w, 3m, 1y, \"last week\" (quoted) at column 12"),
         ("NEAR(a)", "NEAR(…) needs at least two words at column 1"),
         ("NEAR(a b, x)", "NEAR distance must be a number from 0 to 1000 at column 11"),
         ("NEAR(a b, 5000)", "NEAR distance must be a number from 0 to 1000 at column 11"),
@@ -136,5 +158,18 @@ struct CalendarDayTests {
         #expect(CalendarDay(year: 2020, month: 2, day: 29) != nil)
         #expect(CalendarDay(iso: "2020-1-01") == nil)
         #expect(CalendarDay(year: 2020, month: 12, day: 31)?.next.iso == "2021-01-01")
+    }
+
+    @Test("day and month arithmetic clamps to the month's end and to the calendar's range")
+    func arithmetic() throws {
+        let day = try #require(CalendarDay(year: 2026, month: 3, day: 31))
+        #expect(day.adding(months: -1).iso == "2026-02-28")
+        #expect(day.adding(months: -13).iso == "2025-02-28")
+        #expect(day.adding(months: 11).iso == "2027-02-28")
+        #expect(day.adding(days: -31).iso == "2026-02-28")
+        #expect(day.adding(days: -Int.max).iso == CalendarDay.earliest.iso)
+        #expect(day.adding(months: Int.max).iso == CalendarDay.latest.iso)
+        #expect(day.startOfWeek.iso == "2026-03-30", "a Tuesday's week starts the day before")
+        #expect(try #require(CalendarDay(year: 2026, month: 3, day: 29)).startOfWeek.iso == "2026-03-23", "Sunday ends a week")
     }
 }

@@ -123,7 +123,9 @@ struct QueryPropertyTests {
         }
     }
 
-    /// `count` random documents over the vocabulary, indexed in `index`, dated over nine days.
+    /// `count` random documents over the vocabulary, indexed in `index`, dated over nine days:
+    /// two in three by their text, in 2023, the rest by their file only, in 2024 (so that date
+    /// orders must put the newer undated ones last).
     /// With `twins`, every third document repeats the one before it with one body word replaced
     /// by a word of its own: the same length and mostly the same terms, so many scores tie.
     static func corpus(_ random: inout SeededRandom, count: Int, twins: Bool = false, in index: ArticleIndex) throws -> [Document] {
@@ -144,7 +146,8 @@ struct QueryPropertyTests {
             let parsed = ParsedArticle(headline: headline, paragraphs: [document.body.joined(separator: " ") + "."], encoding: .utf8)
             return .upsert(path: document.path, stamp: FileStamp(inode: UInt64(n + 1), size: 1, mtimeNs: 1), article: IndexableArticle(
                 contentHash: parsed.contentHash, headline: headline, body: parsed.body, encoding: "utf-8",
-                wordCount: parsed.wordCount, outlet: nil, byline: nil, publishedDate: nil, fileDate: "2024-01-0\(n % 9 + 1)"))
+                wordCount: parsed.wordCount, outlet: nil, byline: nil, publishedDate: n % 3 == 0 ? nil : "2023-01-0\(n % 9 + 1)",
+                fileDate: "2024-01-0\(n % 9 + 1)"))
         }, now: 1)
         return documents
     }

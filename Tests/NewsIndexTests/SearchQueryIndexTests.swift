@@ -70,7 +70,8 @@ struct SearchQueryIndexTests {
         ("path:wor", .relevance, []),
         ("path:*/c.txt", .relevance, ["c"]),
         ("since:2020-06-10", .oldest, ["b", "c", "e"]),
-        ("until:2020-06", .oldest, ["d", "a", "b"]),
+        // d.txt is dated by its file only: after every dated article, in either date order.
+        ("until:2020-06", .oldest, ["a", "b", "d"]),
         ("date:2020-06", .oldest, ["a", "b"]),
         ("date:2019", .oldest, ["d"]),
         ("date:2020-06-15..2021", .oldest, ["b", "c", "e"]),

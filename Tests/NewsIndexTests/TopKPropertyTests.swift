@@ -32,7 +32,7 @@ struct TopKPropertyTests {
             for round in 0..<120 {
                 let tree = QueryPropertyTests.tree(&random, depth: 0)
                 guard !tree.overLimits else { continue }
-                let text = round % 7 == 6 ? tree.text + " since:2024-01-04" : tree.text
+                let text = round % 7 == 6 ? tree.text + " since:2023-01-04" : tree.text
                 let sort: SearchSort = [.relevance, .relevance, .newest, .oldest].randomElement(using: &random)!
                 let limit = Int.random(in: 1...30, using: &random), offset = [0, 0, Int.random(in: 0...60, using: &random)].randomElement(using: &random)!
                 let (total, hits) = try index.search(SearchQuery.parse(text), sort: sort, limit: limit, offset: offset)

@@ -35,22 +35,22 @@ struct WindowedSearchTests {
     }
 
     /// The reference: every match ranked, each copy group represented by its first article in
-    /// the order (relevance: rank, then the newer date, then the higher id; newest: the newer
-    /// date, then the higher id; oldest: the older date, then the lower id), and the groups
-    /// ordered the same way.
+    /// the order (relevance: rank, then the newer date, then the higher id; newest: dated before
+    /// undated, then the newer date, then the higher id; oldest: dated before undated, then the
+    /// older date, then the lower id), and the groups ordered the same way.
     static func reference(_ index: ArticleIndex, _ text: String, sort: SearchSort = .relevance, limit: Int, offset: Int) throws -> (Int, [Int64]) {
         let translated = QueryTranslator.translate(try SearchQuery.parse(text))
         let source = translated.match == nil ? "article a" : "article_fts JOIN article a ON a.id = article_fts.rowid"
         let conditions = ((translated.match == nil ? [] : ["article_fts MATCH ?"]) + translated.conditions).joined(separator: " AND ")
         let rank = translated.match == nil ? "0.0" : "bm25(article_fts, \(ArticleIndex.bm25Weights))"
         let order = switch sort {
-        case .newest: "day DESC, id DESC"
-        case .oldest: "day ASC, id ASC"
+        case .newest: "undated, day DESC, id DESC"
+        case .oldest: "undated, day ASC, id ASC"
         default: "rank, day DESC, id DESC"
         }
         let matches = """
             WITH m AS MATERIALIZED (
-                SELECT a.id AS id, \(rank) AS rank, a.articleDate AS day, coalesce(a.copyOf, a.id) AS grp
+                SELECT a.id AS id, \(rank) AS rank, a.articleDate AS day, a.dateSource IS NULL AS undated, coalesce(a.copyOf, a.id) AS grp
                 FROM \(source) WHERE \(conditions)
             ),
             best AS (SELECT *, row_number() OVER (PARTITION BY grp ORDER BY \(order)) AS place FROM m)

@@ -1,0 +1,77 @@
+import Foundation
+import NewsClient
+import NewsCore
+import Testing
+import TestSupport
+
+/// What people type: unquoted -words, form-encoded queries, relative dates, --version (#14).
+@Suite("End to end: a CLI that accepts what people type")
+struct EverydayCLIEndToEndTests {
+    func daemonWithTwoReports() async throws -> RunningDaemon {
+        let daemon = try await RunningDaemon()
+        try "Bounties for the Taliban\n\nRussia paid Taliban fighters bounties, officials in Kabul said."
+            .write(toFile: daemon.inbox + "/bounty.txt", atomically: false, encoding: .utf8)
+        try "Sanctions squeeze oil exports\n\nRussia sold less oil this month as sanctions took hold."
+            .write(toFile: daemon.inbox + "/oil.txt", atomically: false, encoding: .utf8)
+        #expect(try await waitUntil { try daemon.client.search("russia").hits.count == 2 })
+        return daemon
+    }
+
+    @Test("newsctl find russia -taliban leaves out taliban; options before and after still work; a misspelt --option is still an error")
+    func minusWords() async throws {
+        let daemon = try await daemonWithTwoReports()
+        let find = try daemon.newsctl("find", "russia", "-taliban")
+        #expect(find.status == 0, "\(find.stderr)")
+        #expect(find.stdout.contains("oil.txt") && !find.stdout.contains("bounty.txt"), "\(find.stdout)")
+
+        let json = try daemon.newsctl("find", "--limit", "5", "russia", "-taliban", "--json")
+        #expect(json.status == 0, "\(json.stderr)")
+        let response = try JSONDecoder().decode(SearchResponse.self, from: Data(json.stdout.utf8))
+        #expect(response.hits.map(\.path) == ["oil.txt"])
+
+        let phrase = try daemon.newsctl("find", "russia", "-taliban fighters")
+        #expect(phrase.status == 0 && phrase.stdout.contains("oil.txt") && !phrase.stdout.contains("bounty.txt"), "\(phrase.stdout)")
+
+        let onlyExclusion = try daemon.newsctl("find", "-taliban")
+        #expect(onlyExclusion.status == 0 && onlyExclusion.stdout.contains("oil.txt") && !onlyExclusion.stdout.contains("bounty.txt"),
+                "\(onlyExclusion.stdout)\(onlyExclusion.stderr)")
+
+        let typo = try daemon.newsctl("find", "russia", "--limt", "3")
+        #expect(typo.status == 2 && typo.stderr.contains("--limt"), "\(typo.stderr)")
+    }
+
+    @Test("+ in a query string is a space on the HTTP API, as forms send it")
+    func formEncodedQuery() async throws {
+        let daemon = try await daemonWithTwoReports()
+        let reply = try daemon.client.http.get("/v1/search?q=russia+-taliban&limit=5")
+        #expect(reply.status == 200)
+        let response = try JSONDecoder().decode(SearchResponse.self, from: Data(reply.body))
+        #expect(response.hits.map(\.path) == ["oil.txt"])
+        let bad = try daemon.client.http.get("/v1/search?q=%FF")
+        #expect(bad.status == 400 && String(decoding: bad.body, as: UTF8.self).contains("bad-parameter"))
+    }
+
+    @Test("relative dates: articles dated by today's files are within 7d and not before it")
+    func relativeDates() async throws {
+        let daemon = try await daemonWithTwoReports()
+        // The files were written just now: their day is today (UTC) and within a week of
+        // newsd's local day in any time zone.
+        let recent = try daemon.newsctl("find", "russia since:7d")
+        #expect(recent.status == 0 && recent.stdout.contains("oil.txt") && recent.stdout.contains("bounty.txt"), "\(recent.stderr)")
+        let old = try daemon.newsctl("find", "russia until:7d")
+        #expect(old.status == 1, "\(old.stdout)\(old.stderr)")
+        let quoted = try daemon.newsctl("find", "russia date:\"last year\"")
+        #expect(quoted.status == 1, "\(quoted.stdout)\(quoted.stderr)")
+        let unquoted = try daemon.newsctl("find", "russia since:last week")
+        #expect(unquoted.status == 2 && unquoted.stderr.contains("\"last week\" (quoted)"), "\(unquoted.stderr)")
+    }
+
+    @Test("newsd --version and newsctl --version print the version")
+    func versions() throws {
+        for binary in [BuiltProducts.newsd, BuiltProducts.newsctl] {
+            let result = try runProcess(binary, ["--version"])
+            #expect(result.status == 0 && result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == NewsdVersion.current,
+                    "\(binary): \(result.stdout)\(result.stderr)")
+        }
+    }
+}
