@@ -3,6 +3,7 @@ import Glibc
 import NewsClient
 
 extension SearchSort: ExpressibleByArgument {}
+extension ExportFormat: ExpressibleByArgument {}
 
 extension Newsctl {
     struct Find: ParsableCommand {
@@ -52,6 +53,11 @@ extension Newsctl {
         @Option(name: .long, help: "Hits to skip, for the next page.")
         var offset = 0
 
+        @Option(name: .long, help: ArgumentHelp(
+            "Write the hits for other tools: csv, tsv, markdown, json (one record per hit), or cite (one citation line per hit). Columns: rank, date, date_certainty, outlet, byline, headline, url, path, id.",
+            valueName: "format"))
+        var format: ExportFormat?
+
         @Argument(help: "The query (see above).")
         var query: [String]
 
@@ -60,6 +66,7 @@ extension Newsctl {
                 throw ValidationError("--limit must be from 1 to \(SearchLimits.maxLimit)")
             }
             guard offset >= 0 else { throw ValidationError("--offset must not be negative") }
+            if format != nil && connection.json { throw ValidationError("--json prints the whole answer and --format the hits alone: give one of them") }
             if let minOutlets, !(1...1000).contains(minOutlets) { throw ValidationError("--min-outlets must be from 1 to 1000") }
             guard !query.joined().allSatisfy(\.isWhitespace) else { throw ValidationError("give the words to search for") }
         }
@@ -74,7 +81,9 @@ extension Newsctl {
             } catch {
                 throw fail(error)
             }
-            if connection.json {
+            if let format {
+                writeOutput(HitExport.render(response.hits, as: format))
+            } else if connection.json {
                 writeOutput(try JSONOutput.encode(response))
             } else {
                 let style = Environment.outputStyle

@@ -71,7 +71,7 @@ func separatingQueryWords(_ arguments: [String]) -> [String] {
 
 /// The subcommands whose arguments are a query, with their options that take a value.
 let queryCommandOptions: [String: Set<String>] = [
-    "find": ["--socket", "--sort", "--min-outlets", "--limit", "--offset"],
+    "find": ["--socket", "--sort", "--min-outlets", "--limit", "--offset", "--format"],
 ]
 
 /// Options every subcommand takes.

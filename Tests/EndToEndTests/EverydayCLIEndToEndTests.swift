@@ -40,6 +40,23 @@ struct EverydayCLIEndToEndTests {
         #expect(typo.status == 2 && typo.stderr.contains("--limt"), "\(typo.stderr)")
     }
 
+    @Test("find --format: CSV and citations from the real binaries, nothing else on stdout; --json with --format is a usage error")
+    func export() async throws {
+        let daemon = try await daemonWithTwoReports()
+        let csv = try daemon.newsctl("find", "russia", "-taliban", "--format", "csv")
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let lines = csv.stdout.split(separator: "\r\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 3 && lines[0] == "rank,date,date_certainty,outlet,byline,headline,url,path,id" && lines[2].isEmpty, "\(csv.stdout)")
+        #expect(lines[1].hasPrefix("1,") && lines[1].contains(",file,") && lines[1].contains(",Sanctions squeeze oil exports,,oil.txt,"), "\(csv.stdout)")
+        let cite = try daemon.newsctl("find", "russia", "--format", "cite")
+        #expect(cite.status == 0 && cite.stdout.split(separator: "\n").count == 2, "\(cite.stdout)")
+        #expect(cite.stdout.contains("\u{201C}Bounties for the Taliban.\u{201D} undated (saved "), "\(cite.stdout)")
+        let both = try daemon.newsctl("find", "russia", "--format", "csv", "--json")
+        #expect(both.status == 2 && both.stderr.contains("--format"), "\(both.stderr)")
+        let unknown = try daemon.newsctl("find", "russia", "--format", "xml")
+        #expect(unknown.status == 2 && unknown.stderr.contains("csv"), "\(unknown.stderr)")
+    }
+
     @Test("+ in a query string is a space on the HTTP API, as forms send it")
     func formEncodedQuery() async throws {
         let daemon = try await daemonWithTwoReports()
