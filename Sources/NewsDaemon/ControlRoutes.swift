@@ -64,9 +64,10 @@ struct ControlRoutes: Sendable {
     func statusResponse() async throws -> Response {
         let (overview, bytes) = try await reading { index in (try index.overview(), index.sizeOnDisk()) }
         let unwatched = queue.unwatchedFolders.sorted { $0.key < $1.key }.map { UnwatchedFolder(path: $0.key, reason: $0.value) }
+        let pending = queue.pendingCount
         return try JSONResponse.make(StatusResponse(
-            state: stateWord, error: status.problem, progress: status.progress, unwatched: unwatched, inbox: config.inbox,
-            articles: overview.articles, files: overview.files, pending: queue.pendingCount, failed: overview.failed,
+            state: stateWord, error: status.problem, progress: status.progress(pending: pending), unwatched: unwatched, inbox: config.inbox,
+            articles: overview.articles, files: overview.files, pending: pending, failed: overview.failed,
             ignored: overview.ignored, stories: overview.stories, unplaced: overview.unplaced, outlets: overview.outlets,
             languages: overview.languages,
             indexBytes: bytes, uptimeSeconds: status.uptime, version: Self.version))

@@ -22,6 +22,8 @@ public final class DaemonStatus: Sendable {
         /// Why the inbox cannot be watched (gone, unmounted), while it cannot.
         var inboxProblem: String?
         var progress: (done: Int, total: Int, started: ContinuousClock.Instant)?
+        /// Files indexed since the queue last ran empty, and since when: a burst of drops.
+        var burst: (done: Int, started: ContinuousClock.Instant)?
     }
 
     private let state = Mutex(State())
@@ -110,9 +112,27 @@ public final class DaemonStatus: Sendable {
 
     func endProgress() { state.withLock { $0.progress = nil } }
 
-    public var progress: ProgressInfo? {
+    /// Counts files indexed from drops (not a reconciliation): they make up the current burst.
+    func countIndexed(_ files: Int) {
         state.withLock { state in
-            state.progress.map { ProgressInfo(done: $0.done, total: $0.total, elapsedSeconds: Self.seconds(ContinuousClock.now - $0.started)) }
+            if state.burst == nil { state.burst = (0, .now) }
+            state.burst?.done += files
+        }
+    }
+
+    /// The queue ran empty: the burst is over.
+    func endBurst() { state.withLock { $0.burst = nil } }
+
+    /// How far a reconciliation or reindex has got; else, while `pending` files wait after
+    /// others of the same burst were indexed, how far the burst has got (its total is what was
+    /// indexed plus what waits, so it grows while files keep arriving).
+    public func progress(pending: Int) -> ProgressInfo? {
+        state.withLock { state in
+            if let progress = state.progress {
+                return ProgressInfo(done: progress.done, total: progress.total, elapsedSeconds: Self.seconds(ContinuousClock.now - progress.started))
+            }
+            guard pending > 0, let burst = state.burst else { return nil }
+            return ProgressInfo(done: burst.done, total: burst.done + pending, elapsedSeconds: Self.seconds(ContinuousClock.now - burst.started))
         }
     }
 

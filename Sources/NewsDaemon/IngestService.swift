@@ -174,6 +174,7 @@ final class IngestService: Service {
             defer { status.setBusy(false) }
             do {
                 try await writer.run { try self.process(batch) }
+                if !scans { status.countIndexed(batch.items.count) }
                 if status.writeProblem != nil {
                     logger.notice("writing to the index works again", metadata: ["event": "recovered"])
                     status.setWriteProblem(nil)
@@ -197,6 +198,7 @@ final class IngestService: Service {
                 }
             }
             status.endProgress()
+            if queue.pendingCount == 0 { status.endBurst() }
             await placeStoriesWhileIdle()
             status.set(.idle)
             await mergeFullTextWhileIdle()
