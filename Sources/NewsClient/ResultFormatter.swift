@@ -56,13 +56,16 @@ public enum ResultFormatter {
         return out
     }
 
+    /// Said above hits that hold only some of a query's words.
+    public static let partialNote = "no article has every word; showing the best partial matches"
+
     /// `newsctl find`: one block per hit (rank and headline; outlet, date and path; snippet), then a count line.
     public static func search(_ response: SearchResponse, style: OutputStyle) -> String {
         guard !response.hits.isEmpty else {
             return response.total == 0 ? "no articles match \u{201C}\(response.query)\u{201D}\n"
                                        : "no more hits: \(response.total) in all, offset \(response.offset)\n"
         }
-        var out = ""
+        var out = response.partial == true ? style.dim(Self.partialNote) + "\n\n" : ""
         for hit in response.hits {
             out += "\(hit.rank). \(style.bold(hit.title))\n"
             var facts: [String] = []

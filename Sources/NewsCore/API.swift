@@ -310,9 +310,13 @@ public struct SearchResponse: Codable, Sendable, Equatable {
     public var limit: Int
     public var offset: Int
     public var hits: [SearchHit]
+    /// True when no article holds every word of a query of plain words, and the hits are the
+    /// articles sharing the most of them, rarer words weighing more (`SearchQuery.partialMatch`).
+    public var partial: Bool?
 
     public init(query: String, sort: SearchSort = .relevance, group: SearchGrouping = .copies, minOutlets: Int? = nil,
-                total: Int, limit: Int, offset: Int, hits: [SearchHit]) {
+                total: Int, limit: Int, offset: Int, hits: [SearchHit], partial: Bool? = nil) {
+        self.partial = partial
         self.query = query
         self.sort = sort
         self.group = group

@@ -112,11 +112,19 @@ struct ControlRoutes: Sendable {
                            message: "group must be one of \(SearchGrouping.allCases.map(\.rawValue).joined(separator: ", ")), got '\(groupName)'")
         }
         let minOutlets = try parameters["min_outlets"].map { try integer($0, name: "min_outlets", default: 1, range: 1...1000) }
-        let result = try await budgeted(text) { index, budget in
+        var result = try await budgeted(text) { index, budget in
             try index.search(query, sort: sort, group: group, minOutlets: minOutlets, limit: limit, offset: offset, budget: budget)
         }
+        var partial = false
+        if result.total == 0, let fallback = query.partialMatch {
+            result = try await budgeted(text) { index, budget in
+                try index.search(fallback, sort: sort, group: group, minOutlets: minOutlets, limit: limit, offset: offset, budget: budget)
+            }
+            partial = result.total > 0
+        }
         return try JSONResponse.make(SearchResponse(query: text, sort: sort, group: group, minOutlets: minOutlets,
-                                                total: result.total, limit: limit, offset: offset, hits: result.hits))
+                                                total: result.total, limit: limit, offset: offset, hits: result.hits,
+                                                partial: partial ? true : nil))
     }
 
     /// Runs a search within the configured time budget, counting the wait for a place at the gate.

@@ -82,6 +82,8 @@ extension Newsctl {
                 throw fail(error)
             }
             if let format {
+                // The hits alone on stdout; what they are, for whoever reads the terminal.
+                if response.partial == true { writeStandardError("newsctl: " + ResultFormatter.partialNote) }
                 writeOutput(HitExport.render(response.hits, as: format))
             } else if connection.json {
                 writeOutput(try JSONOutput.encode(response))

@@ -57,6 +57,21 @@ struct EverydayCLIEndToEndTests {
         #expect(unknown.status == 2 && unknown.stderr.contains("csv"), "\(unknown.stderr)")
     }
 
+    @Test("a sentence no article holds word for word gets the best partial matches, and says so; exact syntax gets no fallback")
+    func partialMatches() async throws {
+        let daemon = try await daemonWithTwoReports()
+        let sentence = try daemon.newsctl("find", "why", "did", "russia", "pay", "taliban", "fighters")
+        #expect(sentence.status == 0, "\(sentence.stderr)")
+        #expect(sentence.stdout.hasPrefix("no article has every word; showing the best partial matches\n\n1. Bounties for the Taliban\n"), "\(sentence.stdout)")
+        let json = try daemon.newsctl("find", "--json", "why did russia pay taliban fighters")
+        let response = try JSONDecoder().decode(SearchResponse.self, from: Data(json.stdout.utf8))
+        #expect(response.partial == true && response.hits.map(\.path) == ["bounty.txt", "oil.txt"])
+        let exact = try daemon.newsctl("find", "why did russia pay \"taliban fighters\"")
+        #expect(exact.status == 1, "\(exact.stdout)")
+        let csv = try daemon.newsctl("find", "why did russia pay taliban fighters", "--format", "csv")
+        #expect(csv.stdout.hasPrefix("rank,") && csv.stderr.contains("showing the best partial matches"), "\(csv.stdout)\(csv.stderr)")
+    }
+
     @Test("+ in a query string is a space on the HTTP API, as forms send it")
     func formEncodedQuery() async throws {
         let daemon = try await daemonWithTwoReports()

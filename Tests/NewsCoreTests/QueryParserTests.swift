@@ -173,3 +173,21 @@ struct CalendarDayTests {
         #expect(try #require(CalendarDay(year: 2026, month: 3, day: 29)).startOfWeek.iso == "2026-03-23", "Sunday ends a week")
     }
 }
+
+@Suite("Partial matching of sentence-like queries")
+struct PartialMatchTests {
+    @Test("plain words (three or more, with filters) become their OR; any other syntax means exactly what it says", arguments: [
+        ("why did russia pay", "why OR did OR russia OR pay" as String?),
+        ("who paid taliban fighters since:2020", "(who OR paid OR taliban OR fighters) since:2020"),
+        ("russia taliban", nil),
+        (#"why did "russia pay""#, nil),
+        ("why did russia -pay", nil),
+        ("why did title:russia", nil),
+        ("why did rus*", nil),
+        ("why OR did russia", nil),
+    ])
+    func fallback(query: String, expected: String?) throws {
+        let partial = try SearchQuery.parse(query).partialMatch
+        #expect(partial?.root == (try expected.map { try SearchQuery.parse($0).root }))
+    }
+}
