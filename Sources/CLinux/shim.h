@@ -5,4 +5,10 @@
 extern int memfd_create(const char *name, unsigned int flags);
 extern int pipe2(int pipefd[2], int flags);
 #define NEWSD_MFD_CLOEXEC 0x0001U
+// getsockopt(SO_PEERCRED)'s `struct ucred` (socket(7)), likewise declared only under _GNU_SOURCE.
+struct newsd_ucred {
+    int pid;
+    unsigned int uid;
+    unsigned int gid;
+};
 #endif

@@ -41,6 +41,12 @@ public struct NewsClient: Sendable {
         return try decode(SearchResponse.self, from: http.get(path))
     }
 
+    /// `POST /v1/new` (or `GET` with `peek`: the mark stays where it was).
+    public func newArticles(limit: Int = SearchLimits.defaultLimit, peek: Bool = false) throws(ClientError) -> NewArticlesResponse {
+        let path = "/v1/new?limit=\(limit)"
+        return try decode(NewArticlesResponse.self, from: peek ? http.get(path) : http.post(path))
+    }
+
     /// `GET /v1/stories/ID`.
     public func story(id: Int64) throws(ClientError) -> StoryResponse {
         try decode(StoryResponse.self, from: http.get("/v1/stories/\(id)"))

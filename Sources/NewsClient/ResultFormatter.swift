@@ -89,11 +89,30 @@ public enum ResultFormatter {
         let order = switch response.sort {
         case .relevance: "best match first"
         case .coverage: "most outlets first"
+        case .added: "latest arrival first"
         default: "\(response.sort.rawValue) first"
         }
         let noun = response.group == .stories ? (response.total == 1 ? "story" : "stories") : (response.total == 1 ? "article" : "articles")
         out += "\n\(response.offset + 1)–\(last) of \(response.total) \(noun), \(order)\n"
         if last < response.total { out += "next page: --offset \(last)\n" }
+        return out
+    }
+
+    /// `newsctl new`: since when, then the hits as `find` shows them.
+    public static func newArticles(_ response: NewArticlesResponse, style: OutputStyle) -> String {
+        guard !response.hits.isEmpty else {
+            return response.firstLook ? "nothing arrived in the last day\n" : "nothing new since your last look (\(response.sinceText))\n"
+        }
+        let noun = response.total == 1 ? "article" : "articles"
+        var out = response.firstLook ? "\(response.total) \(noun) arrived in the last day (your first look)\n\n"
+                                     : "\(response.total) \(noun) arrived since your last look (\(response.sinceText))\n\n"
+        let page = SearchResponse(query: "", sort: .added, total: response.total, limit: response.hits.count, offset: 0, hits: response.hits)
+        let hits = search(page, style: style)
+        // find's footer names a page and an --offset that `new` does not have.
+        out += hits.components(separatedBy: "\n\n1–").first.map { $0 + "\n" } ?? hits
+        if response.total > response.hits.count {
+            out += "\n… and \(response.total - response.hits.count) more: newsctl find '\(response.allQuery)' --sort added\n"
+        }
         return out
     }
 

@@ -296,6 +296,33 @@ public enum SearchSort: String, Codable, Sendable, Equatable, CaseIterable {
     case oldest
     /// Stories carried by the most outlets first, then by relevance.
     case coverage
+    /// Latest to arrive in the index first.
+    case added
+}
+
+/// `GET /v1/new` (a look) and `POST /v1/new` (a look that moves the reader's mark).
+public struct NewArticlesResponse: Codable, Sendable, Equatable {
+    /// Articles that arrived after this moment (Unix seconds) are new: the reader's last look,
+    /// or a day before now at their first.
+    public var since: Double
+    /// `since` in newsd's local time, `YYYY-MM-DD HH:MM`.
+    public var sinceText: String
+    /// True at the reader's first look: `since` is then a day ago.
+    public var firstLook: Bool
+    /// A query for every new article, for `find` (`added:>3h`): the page holds `limit` of them.
+    public var allQuery: String
+    /// New articles, one per copy group, latest arrival first.
+    public var total: Int
+    public var hits: [SearchHit]
+
+    public init(since: Double, sinceText: String, firstLook: Bool, allQuery: String, total: Int, hits: [SearchHit]) {
+        self.since = since
+        self.sinceText = sinceText
+        self.allQuery = allQuery
+        self.firstLook = firstLook
+        self.total = total
+        self.hits = hits
+    }
 }
 
 /// `GET /v1/search`.

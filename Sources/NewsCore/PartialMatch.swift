@@ -14,7 +14,7 @@ extension SearchQuery {
         for child in children {
             switch child {
             case .text(let match) where match.kind == .word && match.field == nil: words.append(child)
-            case .date, .language, .path, .address: filters.append(child)
+            case .date, .added, .language, .path, .address: filters.append(child)
             default: return nil
             }
         }

@@ -24,10 +24,10 @@ struct QueryLexer {
         "title": "title", "headline": "title", "body": "body", "text": "body",
         "outlet": "outlet", "source": "outlet", "byline": "byline", "author": "byline",
         "path": "path", "since": "since", "after": "since", "until": "until", "before": "until", "date": "date",
-        "lang": "lang", "language": "lang", "site": "site", "url": "site",
+        "lang": "lang", "language": "lang", "site": "site", "url": "site", "added": "added",
     ]
 
-    static let knownFieldList = "title, body, outlet, byline, path, since, until, date, lang, site, url"
+    static let knownFieldList = "title, body, outlet, byline, path, since, until, date, lang, site, url, added"
 
     private let scalars: [Unicode.Scalar]
     private var index = 0

@@ -18,6 +18,8 @@ public indirect enum QueryNode: Sendable, Equatable {
     case path(String)
     /// The article's date (published, else the file's) lies in this range.
     case date(DateRange)
+    /// The article arrived in the index within this range (`added:`).
+    case added(TimeRange)
     /// The article is in this language (ISO 639-1 code).
     case language(String)
     /// The article's web address contains this text, lower case (`site:bbc.co.uk`, `url:/business/`).
@@ -66,6 +68,19 @@ public struct DateRange: Sendable, Equatable {
     }
 }
 
+/// A half-open range of moments, in Unix seconds: when articles arrived (`added:`).
+public struct TimeRange: Sendable, Equatable {
+    /// First moment included; `nil`: no lower bound.
+    public var from: Double?
+    /// First moment no longer included; `nil`: no upper bound.
+    public var before: Double?
+
+    public init(from: Double?, before: Double?) {
+        self.from = from
+        self.before = before
+    }
+}
+
 extension QueryNode {
     /// The same tree with `field` given to every text match that has none (for `title:(a OR b)`).
     func inField(_ field: TextField) -> QueryNode {
@@ -78,7 +93,7 @@ extension QueryNode {
         case .all(let children): return .all(children.map { $0.inField(field) })
         case .any(let children): return .any(children.map { $0.inField(field) })
         case .not(let child): return .not(child.inField(field))
-        case .path, .date, .language, .address: return self
+        case .path, .date, .added, .language, .address: return self
         }
     }
 }

@@ -31,14 +31,15 @@ public struct SearchQuery: Sendable, Equatable {
         self.root = root
     }
 
-    /// Parses a query, or explains with a column where it cannot be read. `today` is the day
-    /// relative dates (`since:yesterday`, `date:"last week"`) count from: the caller's local day.
-    public static func parse(_ input: String, today: CalendarDay) throws(QuerySyntaxError) -> SearchQuery {
+    /// Parses a query, or explains with a column where it cannot be read. `clock` is the moment
+    /// relative dates (`since:yesterday`, `date:"last week"`) and arrival times (`added:>2h`)
+    /// count from.
+    public static func parse(_ input: String, clock: QueryClock) throws(QuerySyntaxError) -> SearchQuery {
         let length = input.unicodeScalars.count
         guard length <= maximumLength else {
             throw QuerySyntaxError(message: "the query is \(length) characters long; the limit is \(maximumLength)", column: maximumLength + 1)
         }
-        var parser = QueryParser(tokens: try QueryLexer.tokens(of: input), today: today)
+        var parser = QueryParser(tokens: try QueryLexer.tokens(of: input), clock: clock)
         guard let root = try parser.parseQuery() else {
             throw QuerySyntaxError(message: "the query has no words to search for", column: 1)
         }
@@ -55,11 +56,11 @@ struct QueryParser {
     private var terms = 0
     private var prefixes = 0
     private var nearGroups = 0
-    private let today: CalendarDay
+    private let clock: QueryClock
 
-    init(tokens: [QueryToken], today: CalendarDay) {
+    init(tokens: [QueryToken], clock: QueryClock) {
         self.tokens = tokens
-        self.today = today
+        self.clock = clock
     }
 
     mutating func parseQuery() throws(QuerySyntaxError) -> QueryNode? {
@@ -211,7 +212,8 @@ struct QueryParser {
             return .address(site)
         }
         try countTerm(at: column)
-        return .date(try DateFilterParser.range(field: name, value: text, column: value.column, today: today))
+        if name == "added" { return .added(try AddedFilterParser.range(text, column: value.column, clock: clock)) }
+        return .date(try DateFilterParser.range(field: name, value: text, column: value.column, today: clock.today))
     }
 
     private mutating func parseNear(at column: Int, field: TextField?) throws(QuerySyntaxError) -> QueryNode? {

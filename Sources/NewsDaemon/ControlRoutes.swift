@@ -18,7 +18,7 @@ struct ControlRoutes: Sendable {
     /// The configuration in force: limits change on reload.
     private var config: DaemonConfig { settings.current }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ControlContext>) {
         router.get("/v1/status") { _, _ in try await statusResponse() }
         router.get("/v1/search") { request, _ in
             // A client that hangs up cancels its search, down to the SQLite statement.
@@ -30,6 +30,8 @@ struct ControlRoutes: Sendable {
         router.get("/v1/stories/:id") { _, context in try await story(context) }
         router.get("/v1/articles") { request, _ in try await articleByPath(request) }
         router.get("/v1/failures") { request, _ in try await failures(request) }
+        router.get("/v1/new") { request, context in try await newArticles(request, context, marking: false) }
+        router.post("/v1/new") { request, context in try await newArticles(request, context, marking: true) }
         router.post("/v1/pause") { _, _ in
             queue.pause()
             return try control("paused: new files are queued, not indexed, until `newsctl resume`")
@@ -102,7 +104,7 @@ struct ControlRoutes: Sendable {
         }
         let query: SearchQuery
         do {
-            query = try SearchQuery.parse(text, today: LocalClock.today())
+            query = try SearchQuery.parse(text, clock: LocalClock.queryClock())
         } catch {
             throw APIError(status: .badRequest, code: "bad-query", message: error.description, column: error.column)
         }
@@ -126,6 +128,34 @@ struct ControlRoutes: Sendable {
                                                 total: result.total, limit: limit, offset: offset, hits: result.hits,
                                                 partial: partial ? true : nil))
     }
+
+    /// What arrived since the connecting Unix user last looked (their uid from `SO_PEERCRED`),
+    /// latest first; `marking`: then remember that they have seen everything up to now.
+    func newArticles(_ request: Request, _ context: ControlContext, marking: Bool) async throws -> Response {
+        let limit = try integer(request.formParameters()["limit"], name: "limit", default: SearchLimits.defaultLimit, range: 1...SearchLimits.maxLimit)
+        guard let uid = await context.peerUserId() else {
+            throw APIError(status: .badRequest, code: "unknown-peer",
+                           message: "cannot tell which user is asking (no peer credentials on this connection); `new` works over newsd's Unix socket")
+        }
+        let now = LocalClock.queryClock().now
+        let (cursor, latest) = try await reading { index in (try index.readerCursor(uid: uid), try index.latestArrival()) }
+        let since = cursor ?? now - Self.firstLookSpan
+        // Strictly after the mark: the article it was set from was shown already.
+        let query = SearchQuery(root: .added(TimeRange(from: since.nextUp, before: nil)))
+        let result = try await budgeted("new") { index, budget in
+            try index.search(query, sort: .added, limit: limit, offset: 0, budget: budget)
+        }
+        if marking, let latest, latest > (cursor ?? -.infinity) {
+            let index = self.index
+            try await BlockingWork.run { try index.advanceReaderCursor(uid: uid, to: latest) }
+        }
+        let minutes = Int(((now - since) / 60).rounded(.up))
+        return try JSONResponse.make(NewArticlesResponse(since: since, sinceText: LocalClock.text(since), firstLook: cursor == nil,
+                                                         allQuery: "added:>\(max(1, minutes))min", total: result.total, hits: result.hits))
+    }
+
+    /// How far back a reader's first `newsctl new` looks.
+    static let firstLookSpan = 86_400.0
 
     /// Runs a search within the configured time budget, counting the wait for a place at the gate.
     private func budgeted<T: Sendable>(_ text: String, _ body: @escaping @Sendable (ArticleIndex, QueryBudget) throws -> T) async throws -> T {
@@ -158,7 +188,7 @@ struct ControlRoutes: Sendable {
         return APIError(status: .serviceUnavailable, code: "query-too-expensive", message: message)
     }
 
-    func article(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func article(_ request: Request, _ context: ControlContext) async throws -> Response {
         let id = try articleId(context)
         guard let article = try await reading({ try $0.article(id: id) }) else {
             throw APIError(status: .notFound, code: "not-found", message: "no article with id \(id); ids are shown by `newsctl find`")
@@ -191,7 +221,7 @@ struct ControlRoutes: Sendable {
     }
 
     /// The file as it is on disk, for `newsctl show --raw`: the first of the article's paths that can still be read.
-    func rawArticle(_ context: BasicRequestContext) async throws -> Response {
+    func rawArticle(_ context: ControlContext) async throws -> Response {
         let id = try articleId(context)
         guard let article = try await reading({ try $0.article(id: id) }) else {
             throw APIError(status: .notFound, code: "not-found", message: "no article with id \(id); ids are shown by `newsctl find`")
@@ -224,7 +254,7 @@ struct ControlRoutes: Sendable {
                        message: "article \(id) is indexed but none of its files can be read now (\(article.paths.joined(separator: ", "))); run `newsctl reconcile`")
     }
 
-    func related(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func related(_ request: Request, _ context: ControlContext) async throws -> Response {
         let id = try articleId(context)
         let limit = try integer(request.formParameters()["limit"], name: "limit", default: 10, range: 1...100)
         guard let related = try await reading({ try $0.related(id: id, limit: limit) }) else {
@@ -233,7 +263,7 @@ struct ControlRoutes: Sendable {
         return try JSONResponse.make(related)
     }
 
-    func story(_ context: BasicRequestContext) async throws -> Response {
+    func story(_ context: ControlContext) async throws -> Response {
         let id = try articleId(context, what: "story id")
         guard let story = try await reading({ try $0.story(id: id) }) else {
             throw APIError(status: .notFound, code: "not-found", message: "no story with id \(id); story ids are shown by `newsctl find --stories`")
@@ -241,7 +271,7 @@ struct ControlRoutes: Sendable {
         return try JSONResponse.make(story)
     }
 
-    private func articleId(_ context: BasicRequestContext, what: String = "article id") throws -> Int64 {
+    private func articleId(_ context: ControlContext, what: String = "article id") throws -> Int64 {
         let raw = context.parameters.get("id") ?? ""
         guard let id = Int64(raw), id > 0 else {
             throw APIError(status: .badRequest, code: "bad-parameter", message: "\(what) must be a positive whole number, got '\(raw)'")

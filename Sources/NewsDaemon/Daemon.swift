@@ -32,7 +32,7 @@ public enum Daemon {
         let notifier = SystemdNotifier()
         let ingest = IngestService(settings: settings, index: index, status: status, queue: queue, logger: logger)
 
-        let router = Router()
+        let router = Router(context: ControlContext.self)
         router.add(middleware: JSONErrorMiddleware())
         ControlRoutes(settings: settings, index: index, status: status, queue: queue,
                       searches: AsyncGate(width: ArticleIndex.searchReaders), logger: logger).register(on: router)

@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// Serves the control routes on a listening socket inherited from systemd (socket activation).
 /// Hummingbird's `Application` can only bind an address itself, so this binds NIO's
 /// `ServerBootstrap` to the descriptor and runs Hummingbird's HTTP/1 channel on it.
-struct InheritedSocketServer<Responder: HTTPResponder>: Service where Responder.Context == BasicRequestContext {
+struct InheritedSocketServer<Responder: HTTPResponder>: Service where Responder.Context == ControlContext {
     let descriptor: Int32
     let responder: Responder
     let connections: ConnectionCount
@@ -21,7 +21,7 @@ struct InheritedSocketServer<Responder: HTTPResponder>: Service where Responder.
         let logger = self.logger
         let connections = self.connections
         let http = HTTP1Channel(responder: { request, writer, channel in
-            let context = BasicRequestContext(source: .init(channel: channel, logger: logger))
+            let context = ControlContext(source: .init(channel: channel, logger: logger))
             let response = try await responder.respond(to: request, context: context)
             try await writer.write(response: response.head, body: response.body)
         }, configuration: .init(additionalChannelHandlers: [ParserErrorJSONHandler(), ConnectionLimitHandler(count: connections)],

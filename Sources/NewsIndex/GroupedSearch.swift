@@ -33,6 +33,7 @@ struct GroupedSearch {
         case .relevance: return "\(rank), \(date) DESC, \(id) DESC"
         case .newest: return "\(undated), \(date) DESC, \(id) DESC"
         case .oldest: return "\(undated), \(date) ASC, \(id) ASC"
+        case .added: return "\(table)ingestedAt DESC, \(id) DESC"
         case .coverage: return "\(coverage) DESC, \(rank), \(date) DESC, \(id) DESC"
         }
     }
@@ -48,11 +49,11 @@ struct GroupedSearch {
         // other columns from the row holding the minimum: the best article represents its group.
         return """
             WITH matches AS MATERIALIZED (
-                SELECT a.id AS id, \(filter.rankExpression) AS rank, a.articleDate AS articleDate, \(WindowedSearch.undatedKey) AS undated, \(groupKey) AS grp, a.storyId AS storyId
+                SELECT a.id AS id, \(filter.rankExpression) AS rank, a.articleDate AS articleDate, \(WindowedSearch.undatedKey) AS undated, a.ingestedAt AS ingestedAt, \(groupKey) AS grp, a.storyId AS storyId
                 FROM \(filter.source) \(filter.whereClause)
             ),
             top AS MATERIALIZED (
-                SELECT id, min(rank) AS rank, articleDate, undated, count(*) AS groupHits,
+                SELECT id, min(rank) AS rank, articleDate, undated, ingestedAt, count(*) AS groupHits,
                        coalesce((SELECT outlets FROM story WHERE story.id = matches.storyId), 0) AS coverage
                 FROM matches
                 GROUP BY grp

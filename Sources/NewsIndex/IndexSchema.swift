@@ -263,12 +263,18 @@ enum IndexSchema {
                 END;
                 """)
         }
-        migrator.registerMigration("v11-undated-last") { db in
-            // #14: date orders put articles dated only by their file last, and a search with a
-            // MATCH reads how each match is dated from the covering index, not its row.
+        migrator.registerMigration("v11-undated-last-arrival-order") { db in
+            // #14: date orders put articles dated only by their file last, and `added:` and
+            // `--sort added` use when an article arrived: a search with a MATCH reads both from
+            // the covering index, not the row; one without walks the arrival index.
             try db.execute(sql: """
                 DROP INDEX \(searchCoverIndex);
-                CREATE INDEX \(searchCoverIndex) ON article(id, copyOf, storyId, articleDate, dateSource);
+                CREATE INDEX \(searchCoverIndex) ON article(id, copyOf, storyId, articleDate, dateSource, ingestedAt);
+                CREATE INDEX article_ingestedAt ON article(ingestedAt);
+                CREATE TABLE reader_cursor (
+                    uid INTEGER PRIMARY KEY,    -- the Unix user (SO_PEERCRED) of `newsctl new`
+                    seenUpTo REAL NOT NULL      -- ingestedAt of the last article they were shown
+                );
                 """)
         }
         return migrator

@@ -61,7 +61,7 @@ enum QueryTranslator {
         case .text(let match): match.kind == .prefix
         case .all(let children), .any(let children): children.contains(where: containsPrefix)
         case .not(let child): containsPrefix(child)
-        case .near, .path, .date, .language, .address: false
+        case .near, .path, .date, .added, .language, .address: false
         }
     }
 
@@ -103,7 +103,7 @@ enum QueryTranslator {
                 parts.append(expression)
             }
             return "(" + parts.joined(separator: " OR ") + ")"
-        case .not, .path, .date, .language, .address:
+        case .not, .path, .date, .added, .language, .address:
             return nil
         }
     }
@@ -136,6 +136,11 @@ enum QueryTranslator {
             if let from = range.from { parts.append("a.articleDate >= ?"); arguments.append(from) }
             if let before = range.before { parts.append("a.articleDate < ?"); arguments.append(before) }
             return "(" + parts.joined(separator: " AND ") + ")"
+        case .added(let range):
+            var parts: [String] = []
+            if let from = range.from { parts.append("a.ingestedAt >= ?"); arguments.append(from) }
+            if let before = range.before { parts.append("a.ingestedAt < ?"); arguments.append(before) }
+            return "(" + (parts.isEmpty ? ["1"] : parts).joined(separator: " AND ") + ")"
         case .language(let code):
             arguments.append(code)
             return "a.language = ?"

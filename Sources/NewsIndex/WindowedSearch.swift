@@ -18,6 +18,8 @@ struct WindowedSearch {
         case newest
         /// Dated articles before those dated only by their file, then the older date, then the lower id.
         case oldest
+        /// The later arrival in the index, then the higher id.
+        case added
     }
 
     let filter: SearchFilter
@@ -31,6 +33,7 @@ struct WindowedSearch {
         case .relevance: order = filter.match == nil ? .newest : .relevance
         case .newest: order = .newest
         case .oldest: order = .oldest
+        case .added: order = .added
         case .coverage: return nil
         }
     }
@@ -54,13 +57,14 @@ struct WindowedSearch {
         case .relevance: return "rank, a.articleDate DESC, a.id DESC"
         case .newest: return undated + "a.articleDate DESC, a.id DESC"
         case .oldest: return undated + "a.articleDate ASC, a.id ASC"
+        case .added: return "a.ingestedAt DESC, a.id DESC"
         }
     }
 
     /// A date order without a MATCH walks the date index and stops after the window; a leading
     /// undated key would make SQLite sort every match instead. So the window is read in two
     /// parts, dated articles first, each in date order.
-    private var splitByDating: Bool { order != .relevance && filter.match == nil }
+    private var splitByDating: Bool { (order == .newest || order == .oldest) && filter.match == nil }
 
     /// Relevance with nothing to check beyond the MATCH: FTS5 ranks its matches alone, since
     /// the join that reads each match's group and date, and the sort on them, cost more than

@@ -1,16 +1,25 @@
 import Glibc
 import NewsCore
 
-/// The machine's clock read as a calendar day in its own time zone (what `date` shows): the
-/// day relative dates in queries count from.
+/// The machine's clock and time zone (what `date` shows): what relative dates and arrival
+/// times in queries count from.
 public enum LocalClock {
-    /// Today in the system's time zone (UTC when the zone cannot be read).
-    public static func today() -> CalendarDay {
-        var now = time(nil)
+    /// Now, with the local time zone's offset (UTC when the zone cannot be read).
+    public static func queryClock() -> QueryClock {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        var seconds = spec.tv_sec
         var parts = tm()
-        guard localtime_r(&now, &parts) != nil,
-              let day = CalendarDay(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))
-        else { return CalendarDay(unixSeconds: Int64(now)) }
-        return day
+        let offset = localtime_r(&seconds, &parts) != nil ? Int(parts.tm_gmtoff) : 0
+        return QueryClock(now: Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9, utcOffset: offset)
+    }
+
+    /// Unix seconds as local `YYYY-MM-DD HH:MM`.
+    public static func text(_ seconds: Double) -> String {
+        var time = time_t(max(-1e15, min(1e15, seconds)))
+        var parts = tm()
+        guard localtime_r(&time, &parts) != nil else { return "" }
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min))"
     }
 }

@@ -24,6 +24,7 @@ extension Newsctl {
                   since:2020-06-01  until:2020-07  date:2020-06  date:2017..2019
                                    by the published date, else the file's date; YYYY, YYYY-MM or YYYY-MM-DD,
                                    or relative: today, yesterday, 7d, 2w, 3m, 1y, "last week" (since:7d)
+                  added:>2h  added:today          when the article arrived in the index (min, h, d, w)
                 Near-duplicates (syndicated copies, light edits) show once, with "+N copies". --stories \
                 shows one hit per story instead: the best-matching report, with how many articles and \
                 outlets carry it; --min-outlets N keeps stories carried by at least N outlets.
@@ -38,7 +39,7 @@ extension Newsctl {
 
         @OptionGroup var connection: ConnectionOptions
 
-        @Option(name: .long, help: "Order: relevance (ties: newer first), newest, oldest, or coverage (stories with most outlets first).")
+        @Option(name: .long, help: "Order: relevance (ties: newer first), newest, oldest (articles without a date last), added (latest arrival first), or coverage (stories with most outlets first).")
         var sort: SearchSort = .relevance
 
         @Flag(name: .long, help: "One hit per story instead of one per article.")

@@ -107,3 +107,42 @@ struct EverydayCLIEndToEndTests {
         }
     }
 }
+
+/// Arrivals: `added:`, `--sort added`, and `newsctl new` with a mark per Unix user (#14).
+@Suite("End to end: what's new")
+struct WhatsNewEndToEndTests {
+    @Test("new shows what arrived since the last run, once; --peek keeps the mark; added: and --sort added see arrivals")
+    func newSinceLastLook() async throws {
+        let daemon = try await RunningDaemon()
+        try "Harbour reopens\n\nShips return to the harbour after the storm."
+            .write(toFile: daemon.inbox + "/first.txt", atomically: false, encoding: .utf8)
+        #expect(try await waitUntil { try daemon.client.search("harbour").total == 1 })
+        try "Harbour strike ends\n\nDock workers at the harbour voted to return."
+            .write(toFile: daemon.inbox + "/second.txt", atomically: false, encoding: .utf8)
+        #expect(try await waitUntil { try daemon.client.search("harbour").total == 2 })
+
+        let firstLook = try daemon.newsctl("new")
+        #expect(firstLook.status == 0, "\(firstLook.stderr)")
+        #expect(firstLook.stdout.hasPrefix("2 articles arrived in the last day (your first look)\n\n1. Harbour strike ends\n"), "\(firstLook.stdout)")
+        #expect(firstLook.stdout.contains("2. Harbour reopens") && !firstLook.stdout.contains("--offset"), "\(firstLook.stdout)")
+
+        let again = try daemon.newsctl("new")
+        #expect(again.status == 1 && again.stdout.hasPrefix("nothing new since your last look ("), "\(again.stdout)")
+
+        try "Ferry timetable changes\n\nThe harbour ferry runs hourly from Monday."
+            .write(toFile: daemon.inbox + "/third.txt", atomically: false, encoding: .utf8)
+        #expect(try await waitUntil { try daemon.client.search("ferry").total == 1 })
+        let peek = try daemon.newsctl("new", "--peek", "--format", "tsv")
+        #expect(peek.status == 0 && peek.stdout.split(separator: "\n").count == 2 && peek.stdout.contains("\tthird.txt\t"), "\(peek.stdout)")
+        let json = try daemon.newsctl("new", "--json")
+        let response = try JSONDecoder().decode(NewArticlesResponse.self, from: Data(json.stdout.utf8))
+        #expect(!response.firstLook && response.hits.map(\.path) == ["third.txt"], "--peek left the mark where it was")
+        #expect(try daemon.newsctl("new").status == 1)
+
+        let arrivals = try daemon.client.search("harbour added:>1h", sort: .added)
+        #expect(arrivals.hits.map(\.path) == ["third.txt", "second.txt", "first.txt"])
+        #expect(try daemon.client.search("harbour added:<1h").total == 0)
+        let filterOnly = try daemon.client.search("added:today -ferry", sort: .added)
+        #expect(filterOnly.hits.map(\.path) == ["second.txt", "first.txt"])
+    }
+}

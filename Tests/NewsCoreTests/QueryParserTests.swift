@@ -36,7 +36,7 @@ struct QueryParserTests {
         ("date:2019", .date(DateRange(from: "2019-01-01", before: "2020-01-01"))),
         ("date:2017..2019-06", .date(DateRange(from: "2017-01-01", before: "2019-07-01"))),
         ("date:..2019", .date(DateRange(from: nil, before: "2020-01-01"))),
-        // Relative to SearchQuery.testToday, Wednesday 2026-12-02.
+        // Relative to SearchQuery.testClock, Wednesday 2026-12-02.
         ("since:today", .date(DateRange(from: "2026-12-02", before: nil))),
         ("until:today", .date(DateRange(from: nil, before: "2026-12-03"))),
         ("since:yesterday", .date(DateRange(from: "2026-12-01", before: nil))),
@@ -54,6 +54,11 @@ struct QueryParserTests {
         (#"date:"this month""#, .date(DateRange(from: "2026-12-01", before: "2026-12-03"))),
         (#"date:"last month""#, .date(DateRange(from: "2026-11-01", before: "2026-12-01"))),
         (#"date:"last year""#, .date(DateRange(from: "2025-01-01", before: "2026-01-01"))),
+        // Arrivals, from SearchQuery.testClock: noon UTC on 2026-12-02, time zone UTC.
+        ("added:>2h", .added(TimeRange(from: 1_796_205_600, before: nil))),
+        ("added:<30min", .added(TimeRange(from: nil, before: 1_796_211_000))),
+        ("added:today", .added(TimeRange(from: 1_796_169_600, before: 1_796_256_000))),
+        ("added:2026-11", .added(TimeRange(from: 1_793_491_200, before: 1_796_083_200))),
         ("date:7d..yesterday", .date(DateRange(from: "2026-11-25", before: "2026-12-02"))),
         ("Trump, Putin", .all([word("Trump"), word("Putin")])),
         ("1,000 troops", .all([word("1,000"), word("troops")])),
@@ -82,12 +87,14 @@ struct QueryParserTests {
         ("NOT", "NOT needs a term after it at column 1"),
         ("a NOT OR b", "NOT needs a term after it at column 3"),
         ("NOT -a", "two negations in a row at column 5"),
-        ("titel:x", "unknown field 'titel:' (known fields: title, body, outlet, byline, path, since, until, date, lang, site, url) at column 1"),
+        ("titel:x", "unknown field 'titel:' (known fields: title, body, outlet, byline, path, since, until, date, lang, site, url, added) at column 1"),
         ("title: x", "title: needs a value right after the colon at column 1"),
         ("title:", "title: needs a value right after the colon at column 1"),
         ("title:)", "title: needs a word, \"phrase\" or (group) after the colon at column 1"),
         ("since:(2020)", "since: needs a value right after the colon at column 1"),
         ("since:2020-13", #"invalid date '2020-13': use YYYY, YYYY-MM or YYYY-MM-DD, or today, yesterday, 7d, 2w, 3m, 1y, "last week" (quoted) at column 7"#),
+        ("added:>3m", "added: '>3m' needs a duration after '>': a number and min, h, d or w (added:>2h, added:<30min) at column 7"),
+        ("added:soon", "added: 'soon' is not a time: use >2h or <30min (within, or more than, that long ago), or a day or period as for date: (today, yesterday, 7d, 2026-11) at column 7"),
         ("since:last week", #"invalid date 'last': use YYYY, YYYY-MM or YYYY-MM-DD, or today, yesterday, 7d, 2w, 3m, 1y, "last week" (quoted) at column 7"#),
         ("since:9999999d", #"invalid date '9999999d': use YYYY, YYYY-MM or YYYY-MM-DD, or today, yesterday, 7d, 2w, 3m, 1y, "last week" (quoted) at column 7"#),
         ("date:2021-02-29", "invalid date '2021-02-29': use YYYY, YYYY-MM or YYYY-MM-DD, or today, yesterday, 7d, 2w, 3m, 1y, \"last week\" (quoted) at column 6"),
@@ -158,6 +165,13 @@ struct CalendarDayTests {
         #expect(CalendarDay(year: 2020, month: 2, day: 29) != nil)
         #expect(CalendarDay(iso: "2020-1-01") == nil)
         #expect(CalendarDay(year: 2020, month: 12, day: 31)?.next.iso == "2021-01-01")
+    }
+
+    @Test("a day's local midnight follows the time zone")
+    func midnight() throws {
+        let day = try #require(CalendarDay(year: 2026, month: 12, day: 2))
+        #expect(QueryClock(now: 0, utcOffset: 3600).midnight(day) == 1_796_169_600 - 3600, "Berlin's midnight is 23:00 UTC")
+        #expect(QueryClock(now: 1_796_254_200, utcOffset: 3600).today.iso == "2026-12-03", "23:30 UTC is past midnight in Berlin")
     }
 
     @Test("day and month arithmetic clamps to the month's end and to the calendar's range")

@@ -1,11 +1,12 @@
 import NewsCore
 
 extension SearchQuery {
-    /// The day tests parse relative dates from: fixed, so that no test depends on the clock.
-    public static let testToday = CalendarDay(year: 2026, month: 12, day: 2)!
+    /// The moment tests parse relative dates from: noon UTC on Wednesday 2026-12-02, in UTC,
+    /// fixed so that no test depends on the clock.
+    public static let testClock = QueryClock(now: 1_796_212_800, utcOffset: 0)
 
-    /// `parse(_:today:)` with `testToday`.
+    /// `parse(_:clock:)` with `testClock`.
     public static func parse(_ input: String) throws(QuerySyntaxError) -> SearchQuery {
-        try parse(input, today: testToday)
+        try parse(input, clock: testClock)
     }
 }

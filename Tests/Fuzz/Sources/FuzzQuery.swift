@@ -28,7 +28,7 @@ enum FuzzQuery {
         let text = String(decoding: bytes, as: UTF8.self)
         let query: SearchQuery
         do {
-            query = try SearchQuery.parse(text, today: CalendarDay(year: 2026, month: 1, day: 1)!)
+            query = try SearchQuery.parse(text, clock: QueryClock(now: 1_767_225_600, utcOffset: 0))
         } catch {
             precondition(error.column >= 1 && error.column <= text.unicodeScalars.count + 8, "column \(error.column) outside the query")
             precondition(!error.message.isEmpty)
