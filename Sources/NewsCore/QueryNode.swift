@@ -55,31 +55,24 @@ public struct TextMatch: Sendable, Equatable {
     }
 }
 
-/// A half-open range of calendar days, as ISO dates (`YYYY-MM-DD`) that compare as strings.
-public struct DateRange: Sendable, Equatable {
-    /// First day included; `nil`: no lower bound.
-    public var from: String?
-    /// First day no longer included; `nil`: no upper bound.
-    public var before: String?
+/// A half-open range for a filter, either end open (`nil`).
+public struct HalfOpenRange<Bound: Sendable & Equatable>: Sendable, Equatable {
+    /// First value included; `nil`: no lower bound.
+    public var from: Bound?
+    /// First value no longer included; `nil`: no upper bound.
+    public var before: Bound?
 
-    public init(from: String?, before: String?) {
+    public init(from: Bound?, before: Bound?) {
         self.from = from
         self.before = before
     }
 }
 
-/// A half-open range of moments, in Unix seconds: when articles arrived (`added:`).
-public struct TimeRange: Sendable, Equatable {
-    /// First moment included; `nil`: no lower bound.
-    public var from: Double?
-    /// First moment no longer included; `nil`: no upper bound.
-    public var before: Double?
+/// Calendar days, as ISO dates (`YYYY-MM-DD`) that compare as strings.
+public typealias DateRange = HalfOpenRange<String>
 
-    public init(from: Double?, before: Double?) {
-        self.from = from
-        self.before = before
-    }
-}
+/// Moments in Unix seconds: when articles arrived (`added:`).
+public typealias TimeRange = HalfOpenRange<Double>
 
 extension QueryNode {
     /// The same tree with `field` given to every text match that has none (for `title:(a OR b)`).

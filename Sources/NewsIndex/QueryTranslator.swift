@@ -132,15 +132,9 @@ enum QueryTranslator {
             arguments.append(contentsOf: [folder, folder + "/", folder + "0", folder + "#", folder + "$"])
             return "a.id IN (SELECT articleId FROM file WHERE path = ? OR (path >= ? AND path < ?) OR (path >= ? AND path < ?))"
         case .date(let range):
-            var parts: [String] = []
-            if let from = range.from { parts.append("a.articleDate >= ?"); arguments.append(from) }
-            if let before = range.before { parts.append("a.articleDate < ?"); arguments.append(before) }
-            return "(" + parts.joined(separator: " AND ") + ")"
+            return between("a.articleDate", range, into: &arguments)
         case .added(let range):
-            var parts: [String] = []
-            if let from = range.from { parts.append("a.ingestedAt >= ?"); arguments.append(from) }
-            if let before = range.before { parts.append("a.ingestedAt < ?"); arguments.append(before) }
-            return "(" + (parts.isEmpty ? ["1"] : parts).joined(separator: " AND ") + ")"
+            return between("a.ingestedAt", range, into: &arguments)
         case .language(let code):
             arguments.append(code)
             return "a.language = ?"
@@ -150,6 +144,15 @@ enum QueryTranslator {
         case .text, .near:
             return "1" // unreachable: fts() expresses every text node
         }
+    }
+
+    /// `column` within `range`, as a condition (`1` when both ends are open).
+    private static func between<Bound: DatabaseValueConvertible>(_ column: String, _ range: HalfOpenRange<Bound>,
+                                                                 into arguments: inout [DatabaseValueConvertible]) -> String {
+        var parts: [String] = []
+        if let from = range.from { parts.append("\(column) >= ?"); arguments.append(from) }
+        if let before = range.before { parts.append("\(column) < ?"); arguments.append(before) }
+        return "(" + (parts.isEmpty ? ["1"] : parts).joined(separator: " AND ") + ")"
     }
 
     /// An FTS5 string: the user's text inside double quotes, a quote doubled. FTS5 treats
