@@ -42,7 +42,8 @@ public enum HitExport {
         }
     }
 
-    static func csvField(_ text: String) -> String {
+    /// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
+    public static func csvField(_ text: String) -> String {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -47,6 +47,19 @@ public struct NewsClient: Sendable {
         return try decode(NewArticlesResponse.self, from: peek ? http.get(path) : http.post(path))
     }
 
+    /// `GET /v1/timeline`.
+    public func timeline(_ query: String, by period: CoveragePeriod = .day, byOutlet: Bool = false) throws(ClientError) -> TimelineResponse {
+        let path = "/v1/timeline?q=\(Self.percentEncoded(query))&by=\(period.rawValue)\(byOutlet ? "&by_outlet=true" : "")"
+        return try decode(TimelineResponse.self, from: http.get(path))
+    }
+
+    /// `GET /v1/stories`.
+    public func stories(since: String? = nil, minArticles: Int = 2, sort: StoryListSort = .latest, limit: Int = 20) throws(ClientError) -> StoryListResponse {
+        var path = "/v1/stories?sort=\(sort.rawValue)&min_articles=\(minArticles)&limit=\(limit)"
+        if let since { path += "&since=\(Self.percentEncoded(since))" }
+        return try decode(StoryListResponse.self, from: http.get(path))
+    }
+
     /// `GET /v1/stories/ID`.
     public func story(id: Int64) throws(ClientError) -> StoryResponse {
         try decode(StoryResponse.self, from: http.get("/v1/stories/\(id)"))

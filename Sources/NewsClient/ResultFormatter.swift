@@ -98,6 +98,60 @@ public enum ResultFormatter {
         return out
     }
 
+    /// `newsctl timeline`: a bar chart of the matching articles per period (one per outlet with
+    /// `--by-outlet`), with what it leaves out.
+    public static func timeline(_ response: TimelineResponse, style: OutputStyle) -> String {
+        let undated = response.undated == 0 ? "" : "; \(response.undated) without a date of their own not shown"
+        var out = "Articles matching \u{201C}\(response.query)\u{201D} per \(response.by.rawValue): \(response.total) dated\(undated)\n"
+        guard !response.rows.isEmpty else { return out }
+        if !response.byOutlet {
+            return out + "\n" + BarChart.render(response.rows.map { (label: $0.start, count: $0.count) }, width: style.width, ascii: style.ascii)
+        }
+        var outlets: [(name: String?, rows: [TimelineResponse.Row])] = []
+        for row in response.rows {
+            if let last = outlets.last, last.name == row.outlet { outlets[outlets.count - 1].rows.append(row) } else { outlets.append((row.outlet, [row])) }
+        }
+        for outlet in outlets {
+            out += "\n" + style.bold(outlet.name ?? "unknown outlet") + " (\(outlet.rows.reduce(0) { $0 + $1.count })):\n"
+            out += BarChart.render(outlet.rows.map { (label: $0.start, count: $0.count) }, width: style.width, ascii: style.ascii)
+        }
+        return out
+    }
+
+    /// `newsctl timeline --csv`: `start,count`, or `start,outlet,count` per outlet (RFC 4180).
+    public static func timelineCSV(_ response: TimelineResponse) -> String {
+        var out = response.byOutlet ? "start,outlet,count\r\n" : "start,count\r\n"
+        for row in response.rows {
+            out += response.byOutlet ? "\(row.start),\(HitExport.csvField(row.outlet ?? "")),\(row.count)\r\n" : "\(row.start),\(row.count)\r\n"
+        }
+        return out
+    }
+
+    /// `newsctl stories`: one line per story — id, first and last date, articles, outlets, the
+    /// first report's headline — in columns, then a count line.
+    public static func storyList(_ response: StoryListResponse, style: OutputStyle) -> String {
+        let period = response.since.map { " since \($0)" } ?? ""
+        guard !response.stories.isEmpty else { return "no stories\(period)\n" }
+        let idWidth = response.stories.map { String($0.story.id).count }.max() ?? 1
+        let articleWidth = response.stories.map { String($0.story.articles).count }.max() ?? 1
+        let outletWidth = response.stories.map { String($0.story.outlets).count }.max() ?? 1
+        func pad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
+        var out = ""
+        for entry in response.stories {
+            let story = entry.story
+            let span = story.firstDate == story.lastDate ? story.firstDate + "             " : "\(story.firstDate) – \(story.lastDate)"
+            out += "\(pad(String(story.id), idWidth))  \(span)  \(pad(String(story.articles), articleWidth)) \(story.articles == 1 ? "article " : "articles")"
+            out += "  \(pad(String(story.outlets), outletWidth)) \(story.outlets == 1 ? "outlet " : "outlets")  \(style.bold(oneLine(entry.headline)))\n"
+        }
+        let order = switch response.sort {
+        case .latest: "latest report first"
+        case .size: "most articles first"
+        case .outlets: "most outlets first"
+        }
+        out += "\n\(response.stories.count) of \(response.total) \(response.total == 1 ? "story" : "stories")\(period), \(order); newsctl story ID shows one\n"
+        return out
+    }
+
     /// `newsctl new`: since when, then the hits as `find` shows them.
     public static func newArticles(_ response: NewArticlesResponse, style: OutputStyle) -> String {
         guard !response.hits.isEmpty else {
@@ -164,6 +218,15 @@ public enum ResultFormatter {
             if entry.dateSource == .inferred { detail += " · year inferred" }
             if let copy = entry.copyOf { detail += " · copy of \(copy)" }
             out += style.dim(detail) + "\n"
+        }
+        // How coverage grew, day by day (week by week for a long story), by the reports' own dates.
+        var dayCounts: [String: Int] = [:]
+        for entry in response.timeline where entry.dateSource != .file { dayCounts[entry.date, default: 0] += 1 }
+        if response.timeline.count > 1 && !dayCounts.isEmpty {
+            let period = CoverageBuckets.fitting(dayCounts, preferred: .day)
+            out += "\nReports per \(period.rawValue):\n"
+            out += BarChart.render(CoverageBuckets.buckets(dayCounts, by: period).map { (label: $0.start, count: $0.count) },
+                                   width: style.width, ascii: style.ascii)
         }
         return out
     }

@@ -300,6 +300,82 @@ public enum SearchSort: String, Codable, Sendable, Equatable, CaseIterable {
     case added
 }
 
+/// `GET /v1/timeline`: how many matching articles are dated in each period.
+public struct TimelineResponse: Codable, Sendable, Equatable {
+    public struct Row: Codable, Sendable, Equatable {
+        /// The period's first day, `YYYY-MM-DD` (weeks start on Monday).
+        public var start: String
+        /// With `by_outlet`: the outlet (nil for articles naming none).
+        public var outlet: String?
+        public var count: Int
+
+        public init(start: String, outlet: String?, count: Int) {
+            self.start = start
+            self.outlet = outlet
+            self.count = count
+        }
+    }
+
+    public var query: String
+    public var by: CoveragePeriod
+    public var byOutlet: Bool
+    /// Matching articles with a date of their own, all counted in `rows`.
+    public var total: Int
+    /// Matching articles dated only by their file: not in `rows`.
+    public var undated: Int
+    /// Every period from the first to the last with articles, oldest first (per outlet: each
+    /// outlet's periods with articles, outlets with the most articles first).
+    public var rows: [Row]
+
+    public init(query: String, by: CoveragePeriod, byOutlet: Bool, total: Int, undated: Int, rows: [Row]) {
+        self.query = query
+        self.by = by
+        self.byOutlet = byOutlet
+        self.total = total
+        self.undated = undated
+        self.rows = rows
+    }
+}
+
+/// How `GET /v1/stories` orders stories.
+public enum StoryListSort: String, Codable, Sendable, Equatable, CaseIterable {
+    /// The latest report first (by the story's last date).
+    case latest
+    /// The most articles first.
+    case size
+    /// The most outlets first.
+    case outlets
+}
+
+/// One story in `GET /v1/stories`: its size and span, and the headline of its first report.
+public struct StoryListEntry: Codable, Sendable, Equatable {
+    public var story: StorySummary
+    /// The headline of the story's first report (as `newsctl story` lists it first).
+    public var headline: String
+
+    public init(story: StorySummary, headline: String) {
+        self.story = story
+        self.headline = headline
+    }
+}
+
+/// `GET /v1/stories`.
+public struct StoryListResponse: Codable, Sendable, Equatable {
+    /// Stories whose last report is dated on or after this day, when given.
+    public var since: String?
+    public var sort: StoryListSort
+    /// Stories that match, not only the ones listed.
+    public var total: Int
+    public var stories: [StoryListEntry]
+
+    public init(since: String?, sort: StoryListSort, total: Int, stories: [StoryListEntry]) {
+        self.since = since
+        self.sort = sort
+        self.total = total
+        self.stories = stories
+    }
+}
+
 /// `GET /v1/new` (a look) and `POST /v1/new` (a look that moves the reader's mark).
 public struct NewArticlesResponse: Codable, Sendable, Equatable {
     /// Articles that arrived after this moment (Unix seconds) are new: the reader's last look,

@@ -32,6 +32,12 @@ enum DateFilterParser {
         }
     }
 
+    /// The first day of `since:`'s value, for options that take one (`newsctl stories --since 7d`).
+    static func firstDay(_ value: String, today: CalendarDay) throws(QuerySyntaxError) -> String {
+        guard let from = try range(field: "since", value: value, column: 1, today: today).from else { throw invalid(value, column: 1) }
+        return from
+    }
+
     /// A year, month or day: its first day and the first day after it.
     static func period(_ text: String, column: Int) throws(QuerySyntaxError) -> (first: CalendarDay, end: CalendarDay) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)

@@ -320,3 +320,10 @@ public struct QuerySyntaxError: Error, Equatable, Sendable, CustomStringConverti
 
     public var description: String { "\(message) at column \(column)" }
 }
+
+extension SearchQuery {
+    /// The first day (`YYYY-MM-DD`) of a date written as in `since:` (`2024-03`, `7d`, `"last week"`).
+    public static func day(since text: String, clock: QueryClock) throws(QuerySyntaxError) -> String {
+        try DateFilterParser.firstDay(text, today: clock.today)
+    }
+}

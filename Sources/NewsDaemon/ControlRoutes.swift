@@ -28,6 +28,10 @@ struct ControlRoutes: Sendable {
         router.get("/v1/articles/:id/raw") { _, context in try await rawArticle(context) }
         router.get("/v1/articles/:id/related") { request, context in try await related(request, context) }
         router.get("/v1/stories/:id") { _, context in try await story(context) }
+        router.get("/v1/stories") { request, _ in try await storyList(request) }
+        router.get("/v1/timeline") { request, _ in
+            try await request.body.consumeWithCancellationOnInboundClose { _ in try await timeline(request) }
+        }
         router.get("/v1/articles") { request, _ in try await articleByPath(request) }
         router.get("/v1/failures") { request, _ in try await failures(request) }
         router.get("/v1/new") { request, context in try await newArticles(request, context, marking: false) }
@@ -269,6 +273,66 @@ struct ControlRoutes: Sendable {
             throw APIError(status: .notFound, code: "not-found", message: "no story with id \(id); story ids are shown by `newsctl find --stories`")
         }
         return try JSONResponse.make(story)
+    }
+
+    /// How many articles matching a query are dated in each day, week or month (per outlet).
+    func timeline(_ request: Request) async throws -> Response {
+        let parameters = try request.formParameters()
+        guard let text = parameters["q"], !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw APIError(status: .badRequest, code: "missing-query", message: "missing query: pass the words to chart as ?q=")
+        }
+        let byName = parameters["by"] ?? CoveragePeriod.day.rawValue
+        guard let period = CoveragePeriod(rawValue: byName) else {
+            throw APIError(status: .badRequest, code: "bad-parameter",
+                           message: "by must be one of \(CoveragePeriod.allCases.map(\.rawValue).joined(separator: ", ")), got '\(byName)'")
+        }
+        let byOutlet = parameters["by_outlet"].map { $0 == "true" || $0 == "1" } ?? false
+        let query: SearchQuery
+        do {
+            query = try SearchQuery.parse(text, clock: LocalClock.queryClock())
+        } catch {
+            throw APIError(status: .badRequest, code: "bad-query", message: error.description, column: error.column)
+        }
+        let counts = try await budgeted(text) { index, budget in try index.dayCounts(query, budget: budget) }
+        var rows: [TimelineResponse.Row] = []
+        if byOutlet {
+            var perOutlet: [String?: [String: Int]] = [:]
+            for entry in counts.days { perOutlet[entry.outlet, default: [:]][entry.day, default: 0] += entry.count }
+            let ordered = perOutlet.sorted { a, b in
+                let (sumA, sumB) = (a.value.values.reduce(0, +), b.value.values.reduce(0, +))
+                return sumA != sumB ? sumA > sumB : (a.key ?? "\u{10FFFF}") < (b.key ?? "\u{10FFFF}")
+            }
+            for (outlet, days) in ordered {
+                rows += CoverageBuckets.buckets(days, by: period).filter { $0.count > 0 }
+                    .map { TimelineResponse.Row(start: $0.start, outlet: outlet, count: $0.count) }
+            }
+        } else {
+            var days: [String: Int] = [:]
+            for entry in counts.days { days[entry.day, default: 0] += entry.count }
+            rows = CoverageBuckets.buckets(days, by: period).map { TimelineResponse.Row(start: $0.start, outlet: nil, count: $0.count) }
+        }
+        return try JSONResponse.make(TimelineResponse(query: text, by: period, byOutlet: byOutlet,
+                                                      total: counts.days.reduce(0) { $0 + $1.count }, undated: counts.undated, rows: rows))
+    }
+
+    /// The stories of a period, latest, largest or most covered first.
+    func storyList(_ request: Request) async throws -> Response {
+        let parameters = try request.formParameters()
+        let limit = try integer(parameters["limit"], name: "limit", default: 20, range: 1...1000)
+        let minArticles = try integer(parameters["min_articles"], name: "min_articles", default: 2, range: 1...1_000_000)
+        let sortName = parameters["sort"] ?? StoryListSort.latest.rawValue
+        guard let sort = StoryListSort(rawValue: sortName) else {
+            throw APIError(status: .badRequest, code: "bad-parameter",
+                           message: "sort must be one of \(StoryListSort.allCases.map(\.rawValue).joined(separator: ", ")), got '\(sortName)'")
+        }
+        let since: String?
+        do {
+            since = try parameters["since"].map { text throws(QuerySyntaxError) in try SearchQuery.day(since: text, clock: LocalClock.queryClock()) }
+        } catch {
+            throw APIError(status: .badRequest, code: "bad-parameter", message: "since: \(error.message)")
+        }
+        let (total, stories) = try await reading { try $0.stories(since: since, minArticles: minArticles, sort: sort, limit: limit) }
+        return try JSONResponse.make(StoryListResponse(since: since, sort: sort, total: total, stories: stories))
     }
 
     private func articleId(_ context: ControlContext, what: String = "article id") throws -> Int64 {

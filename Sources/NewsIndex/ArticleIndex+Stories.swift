@@ -77,3 +77,32 @@ enum StoryTimeline {
         return entries.sorted { key($0) < key($1) }.map(\.entry)
     }
 }
+
+extension ArticleIndex {
+    /// Stories with at least `minArticles` articles whose last report is dated on or after
+    /// `since` (`YYYY-MM-DD`, nil: any), in `sort` order, up to `limit`; and how many there are.
+    public func stories(since: String?, minArticles: Int, sort: StoryListSort, limit: Int) throws -> (total: Int, stories: [StoryListEntry]) {
+        let order = switch sort {
+        case .latest: "lastDate DESC, articles DESC, id DESC"
+        case .size: "articles DESC, lastDate DESC, id DESC"
+        case .outlets: "outlets DESC, articles DESC, lastDate DESC, id DESC"
+        }
+        let condition = "articles >= ?" + (since == nil ? "" : " AND lastDate >= ?")
+        let arguments: [DatabaseValueConvertible] = [minArticles] + (since.map { [$0] } ?? [])
+        return try pool.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM story WHERE \(condition)", arguments: StatementArguments(arguments)) ?? 0
+            // The first report as `story(id:)` orders them: published dates before uncertain ones.
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT s.id, s.articles, s.outlets, s.firstDate, s.lastDate,
+                       (SELECT headline FROM article a WHERE a.storyId = s.id
+                        ORDER BY a.dateSource IS NOT 'published', a.articleDate, a.fileTime, a.id LIMIT 1) AS headline
+                FROM story s WHERE \(condition) ORDER BY \(order) LIMIT ?
+                """, arguments: StatementArguments(arguments + [limit]))
+            return (total, rows.map { row in
+                StoryListEntry(story: StorySummary(id: row["id"], articles: row["articles"], outlets: row["outlets"],
+                                                   firstDate: row["firstDate"], lastDate: row["lastDate"]),
+                               headline: row["headline"] ?? "")
+            })
+        }
+    }
+}

@@ -21,7 +21,7 @@ struct Newsctl: ParsableCommand {
             3 newsd unreachable or failing.
             """,
         version: NewsdVersion.current,
-        subcommands: [Status.self, Find.self, New.self, Show.self, Story.self, Related.self, Failures.self, Pause.self, Resume.self, Reconcile.self, Reindex.self, DebugHang.self]
+        subcommands: [Status.self, Find.self, New.self, Stories.self, Timeline.self, Show.self, Story.self, Related.self, Failures.self, Pause.self, Resume.self, Reconcile.self, Reindex.self, DebugHang.self]
     )
 
     /// Like `ParsableCommand.main()`, but usage errors exit with 2 (as grep does) instead of 64.
@@ -72,6 +72,7 @@ func separatingQueryWords(_ arguments: [String]) -> [String] {
 /// The subcommands whose arguments are a query, with their options that take a value.
 let queryCommandOptions: [String: Set<String>] = [
     "find": ["--socket", "--sort", "--min-outlets", "--limit", "--offset", "--format"],
+    "timeline": ["--socket", "--by"],
 ]
 
 /// Options every subcommand takes.
@@ -84,6 +85,20 @@ struct ConnectionOptions: ParsableArguments {
 
     var socketPath: String { NewsClient.socketPath(flag: socket, environment: Environment.all) }
     var client: NewsClient { NewsClient(socketPath: socketPath) }
+
+    /// Asks newsd (a failure is reported in one line and ends newsctl with its exit status),
+    /// then prints the answer: as JSON with --json, else as `text` renders it.
+    @discardableResult
+    func show<Response: Encodable>(_ ask: (NewsClient) throws(ClientError) -> Response, text: (Response) -> String) throws -> Response {
+        let response: Response
+        do {
+            response = try ask(client)
+        } catch {
+            throw fail(error)
+        }
+        writeOutput(json ? try JSONOutput.encode(response) : text(response))
+        return response
+    }
 }
 
 /// Reports a client error in one line and returns the exit status for it.

@@ -10,17 +10,8 @@ extension Newsctl {
         @OptionGroup var connection: ConnectionOptions
 
         func run() throws {
-            let status: StatusResponse
-            do {
-                status = try connection.client.status()
-            } catch {
-                throw fail(error)
-            }
-            if connection.json {
-                writeOutput(try JSONOutput.encode(status))
-            } else {
-                writeOutput(ResultFormatter.status(status, socket: connection.socketPath))
-            }
+            let socket = connection.socketPath
+            try connection.show({ client throws(ClientError) in try client.status() }) { ResultFormatter.status($0, socket: socket) }
         }
     }
 }

@@ -73,18 +73,10 @@ extension Newsctl {
         }
 
         func run() throws {
-            let client = connection.client
-            let response: RelatedResponse
-            do {
-                response = try client.related(id: ArticleReference.resolve(article, client).id, limit: limit)
-            } catch {
-                throw fail(error)
-            }
-            if connection.json {
-                writeOutput(try JSONOutput.encode(response))
-            } else {
-                writeOutput(ResultFormatter.related(response, style: Environment.outputStyle))
-            }
+            let (article, limit) = (self.article, self.limit)
+            let response = try connection.show({ client throws(ClientError) in
+                try client.related(id: ArticleReference.resolve(article, client).id, limit: limit)
+            }) { ResultFormatter.related($0, style: Environment.outputStyle) }
             if response.related.isEmpty { throw ExitCode(ExitStatus.nothingFound) }
         }
     }

@@ -57,4 +57,57 @@ struct FixtureStoryEndToEndTests {
         let related = try daemon.client.related(id: reuters.id, limit: 4)
         #expect(related.related.first?.copy == true)
     }
+
+    @Test("stories, timeline and a story's coverage chart print exactly this (golden output, ASCII at 60 columns)")
+    func browsing() async throws {
+        let daemon = try await RunningDaemon { inbox in try Self.drop(into: inbox) }
+        #expect(try await daemon.waitForStatus(timeout: .seconds(30)) { $0.files == 5 && $0.unplaced == 0 && $0.state == "idle" },
+                "log:\n\(daemon.log)")
+        func newsctl(_ arguments: String...) throws -> ProcessResult {
+            try runProcess(BuiltProducts.newsctl, arguments, environment: ["NEWSD_SOCKET": daemon.socket, "NO_COLOR": "1", "COLUMNS": "60"])
+        }
+        let storyId = try #require(try daemon.client.article(path: "felixstowe-bbc.html").storyId)
+        let lemonStory = try #require(try daemon.client.article(path: "lemon-harvest.txt").storyId)
+        let width = max(String(storyId).count, String(lemonStory).count)
+        func id(_ value: Int64) -> String { String(repeating: " ", count: width - String(value).count) + String(value) }
+
+        let stories = try newsctl("stories", "--since", "2023-01-01", "--min-articles", "1", "--sort", "size")
+        #expect(stories.status == 0)
+        #expect(stories.stdout == """
+            \(id(storyId))  2024-03-14 – 2024-03-15  4 articles  4 outlets  Felixstowe port strike extended as pay talks fail
+            \(id(lemonStory))  2023-11-04               1 article   1 outlet   Sicilian lemon growers expect a smaller harvest
+
+            2 of 2 stories since 2023-01-01, most articles first; newsctl story ID shows one
+
+            """, "\(stories.stdout)")
+        #expect(try newsctl("stories", "--since", "2024-01-01").stdout.hasPrefix("\(storyId)  2024-03-14 – 2024-03-15  4 articles"),
+                "a single report is not a story to list by default")
+        #expect(try newsctl("stories", "--since", "7d").status == 1)
+
+        let timeline = try newsctl("timeline", "felixstowe")
+        #expect(timeline.status == 0)
+        #expect(timeline.stdout == """
+            Articles matching “felixstowe” per day: 4 dated
+
+            2024-03-13  #############################################  2
+            2024-03-14  #######################                        1
+            2024-03-15  #######################                        1
+
+            """, "\(timeline.stdout)")
+        let csv = try newsctl("timeline", "felixstowe", "--by-outlet", "--csv")
+        #expect(csv.stdout == "start,outlet,count\r\n2024-03-14,BBC,1\r\n2024-03-13,Reuters,1\r\n2024-03-15,The Guardian,1\r\n2024-03-13,Yahoo News,1\r\n",
+                "\(csv.stdout)")
+        let monthly = try daemon.client.timeline("felixstowe OR lemon", by: .month)
+        #expect(monthly.rows.map(\.count) == [1, 0, 0, 0, 4] && monthly.rows.first?.start == "2023-11-01", "\(monthly.rows)")
+
+        let story = try newsctl("story", String(storyId))
+        #expect(story.stdout.hasSuffix("""
+
+            Reports per day:
+            2024-03-13  #############################################  2
+            2024-03-14  #######################                        1
+            2024-03-15  #######################                        1
+
+            """), "\(story.stdout)")
+    }
 }

@@ -111,8 +111,10 @@ struct ResultFormatterTests {
     func styleDetection() {
         #expect(OutputStyle.detect(isTerminal: true, environment: [:]) == .terminal)
         #expect(OutputStyle.detect(isTerminal: false, environment: [:]) == .plain)
-        #expect(OutputStyle.detect(isTerminal: true, environment: ["NO_COLOR": "1"]) == .plain)
-        #expect(OutputStyle.detect(isTerminal: true, environment: ["TERM": "dumb"]) == .plain)
+        #expect(OutputStyle.detect(isTerminal: true, environment: ["NO_COLOR": "1"]) == OutputStyle(emphasis: false, ascii: true))
+        #expect(OutputStyle.detect(isTerminal: true, environment: ["TERM": "dumb"]) == OutputStyle(emphasis: false, ascii: true))
+        #expect(OutputStyle.detect(isTerminal: false, environment: ["COLUMNS": "132"]).width == 132)
+        #expect(OutputStyle.detect(isTerminal: false, environment: ["COLUMNS": "3"]).width == 20)
     }
 
     @Test("status")
