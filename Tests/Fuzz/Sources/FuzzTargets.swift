@@ -97,7 +97,11 @@ enum FuzzDates {
             _ = DateExtractor.inferYear(month: wire.month, day: wire.day, fileDay: fileDay)
         }
         _ = DateExtractor.inferYear(month: Int(seconds & 15), day: Int((seconds >> 4) & 31), fileDay: fileDay)
-        _ = try? DateFilterParser.range(field: "date", value: text, column: 1)
+        _ = try? DateFilterParser.range(field: "date", value: text, column: 1, today: fileDay)
+        // Relative dates and arrival times, from a clock and time zone anywhere in range.
+        let clock = QueryClock(now: Double(seconds), utcOffset: Int(seconds % 50_400))
+        _ = try? AddedFilterParser.range(text, column: 1, clock: clock)
+        _ = RelativePeriod.period(text, today: clock.today)
         _ = FileTime.seconds(nanoseconds: seconds)
         _ = FileTime.nanoseconds(seconds: seconds, nanoseconds: Int64(bytes.count))
     }
