@@ -223,6 +223,10 @@ public enum Similarity {
     /// and checked on Reuters by `Benchmarks/story-quality`.
     public static let storyThreshold = 0.32
 
+    /// `related` lists articles at least this similar: well below the same-story threshold, so
+    /// that reports of neighbouring events show, above what unrelated texts share by chance.
+    public static let relatedFloor = 0.15
+
     /// Articles whose shingles overlap this much are copies of one text (syndicated, lightly edited).
     public static let copyThreshold = 0.5
 

@@ -23,9 +23,11 @@ extension ArticleIndex {
         }
     }
 
-    /// The articles most similar to one, best first, with the similarity stories are decided by.
-    /// Candidates come from `StoryCandidates` (the most recent under each of the article's rarest
-    /// keys, any date), then are scored on their stored fingerprints.
+    /// The articles at least `Similarity.relatedFloor` similar to one, best first, with the
+    /// similarity stories are decided by. In an archive of up to `relatedExhaustiveLimit`
+    /// articles every placed article is scored, so none above the floor is missed; in a larger
+    /// one the candidates come from `StoryCandidates` (the most recent under each of the
+    /// article's rarest keys, any date). Scores use the stored fingerprints.
     public func related(id: Int64, limit: Int) throws -> RelatedResponse? {
         try pool.read { db in
             guard let row = try Row.fetchOne(db, sql: """
@@ -40,16 +42,28 @@ extension ArticleIndex {
             }
             let ownStory: Int64? = row["storyId"]
             let ownGroup: Int64 = row["copyOf"] ?? id
-            let ids = try StoryCandidates(db: db).candidates(for: stored, excluding: id, day: nil, windowDays: 0, filed: true)
-            let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
-            let candidates = ids.isEmpty ? [] : try Row.fetchAll(db, sql: """
-                SELECT a.id, a.headline, a.outlet, a.articleDate, f.bytes AS fingerprint, a.storyId, a.copyOf,
-                       (SELECT min(path) FROM file WHERE articleId = a.id) AS path
-                FROM article a JOIN article_fingerprint f ON f.id = a.id WHERE a.id IN (\(marks)) AND a.storyId IS NOT NULL
-                """, arguments: StatementArguments(ids))
-            let scored = candidates.compactMap { candidate -> RelatedResponse.Entry? in
-                guard let other = ArticleFingerprint(encoded: [UInt8]((candidate["fingerprint"] as Data?) ?? Data())) else { return nil }
+            let articles = try Int.fetchOne(db, sql: "SELECT articles FROM tally WHERE kind = 'articles' AND value = ''") ?? 0
+            // Scored first, from the fingerprints alone; the rows are read for those kept.
+            let fingerprints = articles <= Self.relatedExhaustiveLimit
+                ? try Row.fetchAll(db, sql: """
+                    SELECT f.id, f.bytes FROM article_fingerprint f JOIN article a ON a.id = f.id WHERE f.id != ? AND a.storyId IS NOT NULL
+                    """, arguments: [id])
+                : try Row.fetchAll(db, sql: "SELECT id, bytes FROM article_fingerprint WHERE id IN (SELECT value FROM json_each(?))",
+                                   arguments: [StoryCandidates.jsonArray(try StoryCandidates(db: db).candidates(
+                                       for: stored, excluding: id, day: nil, windowDays: 0, filed: true))])
+            var kept: [Int64: Double] = [:]
+            for row in fingerprints {
+                guard let other = ArticleFingerprint(encoded: [UInt8]((row["bytes"] as Data?) ?? Data())) else { continue }
                 let similarity = (Similarity.articles(stored, other) * 1000).rounded() / 1000
+                if similarity >= Similarity.relatedFloor { kept[row["id"]] = similarity }
+            }
+            let candidates = try Row.fetchAll(db, sql: """
+                SELECT a.id, a.headline, a.outlet, a.articleDate, a.storyId, a.copyOf,
+                       (SELECT min(path) FROM file WHERE articleId = a.id) AS path
+                FROM article a WHERE a.id IN (SELECT value FROM json_each(?)) AND a.storyId IS NOT NULL
+                """, arguments: [StoryCandidates.jsonArray(kept.keys.sorted())])
+            let scored = candidates.compactMap { candidate -> RelatedResponse.Entry? in
+                guard let similarity = kept[candidate["id"]] else { return nil }
                 let story: Int64? = candidate["storyId"]
                 let group: Int64 = candidate["copyOf"] ?? candidate["id"]
                 return RelatedResponse.Entry(id: candidate["id"], title: candidate["headline"], outlet: candidate["outlet"],
@@ -60,6 +74,12 @@ extension ArticleIndex {
             return RelatedResponse(id: id, title: row["headline"], related: Array(best.prefix(limit)))
         }
     }
+}
+
+extension ArticleIndex {
+    /// Archives up to this many articles score every article for `related`: fingerprints are
+    /// small and compared by merging sorted lists, so that stays an interactive answer.
+    static let relatedExhaustiveLimit = 20_000
 }
 
 /// The order of a story's reports: by date, but a report whose date is uncertain (`inferred`

@@ -56,6 +56,12 @@ struct FixtureStoryEndToEndTests {
         #expect(wide.total >= 3)
         let related = try daemon.client.related(id: reuters.id, limit: 4)
         #expect(related.related.first?.copy == true)
+        // In a small collection every article is scored: the Guardian's explainer lists every
+        // other report of the strike, not only those sharing its rarest keys, and not the harvest.
+        let guardian = try daemon.client.article(path: "felixstowe-guardian.md")
+        let fromGuardian = try daemon.client.related(id: guardian.id, limit: 10).related
+        #expect(Set(fromGuardian.map(\.path)) == ["felixstowe-bbc.html", "felixstowe-reuters.txt", "felixstowe-yahoo.txt"], "\(fromGuardian)")
+        #expect(fromGuardian.allSatisfy { $0.similarity >= Similarity.relatedFloor && $0.sameStory })
     }
 
     @Test("stories, timeline and a story's coverage chart print exactly this (golden output, ASCII at 60 columns)")
