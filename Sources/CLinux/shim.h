@@ -5,6 +5,9 @@
 extern int memfd_create(const char *name, unsigned int flags);
 extern int pipe2(int pipefd[2], int flags);
 #define NEWSD_MFD_CLOEXEC 0x0001U
+// pidfd_open(2) (glibc 2.36): a descriptor that becomes readable when the process ends, so a
+// child can be waited for with a time limit by poll(2).
+extern int pidfd_open(int pid, unsigned int flags);
 // getsockopt(SO_PEERCRED)'s `struct ucred` (socket(7)), likewise declared only under _GNU_SOURCE.
 struct newsd_ucred {
     int pid;

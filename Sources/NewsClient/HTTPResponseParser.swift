@@ -37,6 +37,21 @@ enum HTTPResponseParser {
         return atEOF ? HTTPReply(status: status, body: body) : nil
     }
 
+    /// Where the body starts when `bytes` hold the head of a 2xx chunked answer (a stream);
+    /// nil while the head is incomplete, or when the answer is not such a stream.
+    static func streamStart(_ bytes: [UInt8]) -> Int? {
+        guard let headerEnd = find([13, 10, 13, 10], in: bytes),
+              let head = String(validating: bytes[..<headerEnd], as: UTF8.self) else { return nil }
+        let lines = head.split(separator: "\r\n", omittingEmptySubsequences: false)
+        let statusParts = lines.first?.split(separator: " ") ?? []
+        guard statusParts.count >= 2, let status = Int(statusParts[1]), (200..<300).contains(status) else { return nil }
+        let chunked = lines.dropFirst().contains { line in
+            guard let colon = line.firstIndex(of: ":") else { return false }
+            return line[..<colon].lowercased() == "transfer-encoding" && line[line.index(after: colon)...].lowercased().contains("chunked")
+        }
+        return chunked ? headerEnd + 4 : nil
+    }
+
     /// Decodes a chunked body; nil until the terminating chunk has arrived.
     private static func dechunk(_ body: [UInt8]) throws(ClientError) -> [UInt8]? {
         var output: [UInt8] = []

@@ -100,6 +100,46 @@ public struct NewsClient: Sendable {
         try decode(ControlResponse.self, from: http.post("/v1/\(action.rawValue)"))
     }
 
+    /// `GET /v1/watch`: hands `onMatch` each newly indexed article matching `query` as it
+    /// arrives, until newsd ends the stream or `onMatch` returns false. `onStart` runs once
+    /// the watch is live (articles indexed from then on are sent).
+    public func watch(_ query: String, onStart: () -> Void = {}, onMatch: (SearchHit) -> Bool) throws(ClientError) {
+        let reply = try http.stream("/v1/watch?q=\(Self.percentEncoded(query))") { line throws(ClientError) in
+            let message: WatchMessage
+            do {
+                message = try JSONDecoder().decode(WatchMessage.self, from: Data(line.utf8))
+            } catch {
+                if let failure = try? JSONDecoder().decode(APIErrorResponse.self, from: Data(line.utf8)) {
+                    throw .api(status: failure.error.status, failure)
+                }
+                throw .badResponse("a watch line is not JSON: \(line.prefix(200))")
+            }
+            if message.watching != nil { onStart() }
+            return message.hit.map(onMatch) ?? true
+        }
+        if let reply { _ = try decode(WatchMessage.self, from: reply) }
+    }
+
+    /// `GET /v1/alerts`.
+    public func alerts() throws(ClientError) -> AlertListResponse {
+        try decode(AlertListResponse.self, from: http.get("/v1/alerts"))
+    }
+
+    /// `GET /v1/alerts/NAME`: the alert and its latest matches.
+    public func alert(name: String, limit: Int = 20) throws(ClientError) -> AlertResponse {
+        try decode(AlertResponse.self, from: http.get("/v1/alerts/\(Self.percentEncoded(name))?limit=\(limit)"))
+    }
+
+    /// `POST /v1/alerts`.
+    public func addAlert(name: String, query: String) throws(ClientError) -> AlertInfo {
+        try decode(AlertInfo.self, from: http.post("/v1/alerts", form: "name=\(Self.percentEncoded(name))&q=\(Self.percentEncoded(query))"))
+    }
+
+    /// `DELETE /v1/alerts/NAME`.
+    public func removeAlert(name: String) throws(ClientError) -> ControlResponse {
+        try decode(ControlResponse.self, from: http.delete("/v1/alerts/\(Self.percentEncoded(name))"))
+    }
+
     /// Decodes a 2xx body as `type`, or an error body as `ClientError.api`.
     public func decode<T: Decodable>(_ type: T.Type, from reply: HTTPReply) throws(ClientError) -> T {
         let data = Data(reply.body)

@@ -66,25 +66,7 @@ public enum ResultFormatter {
                                        : "no more hits: \(response.total) in all, offset \(response.offset)\n"
         }
         var out = response.partial == true ? style.dim(Self.partialNote) + "\n\n" : ""
-        for hit in response.hits {
-            out += "\(hit.rank). \(style.bold(hit.title))\n"
-            var facts: [String] = []
-            if let outlet = hit.outlet { facts.append(outlet) }
-            if hit.dateSource != .file { facts.append(dateText(hit.date, hit.dateSource)) }
-            var place = hit.path
-            let copies = hit.paths.count - 1 + hit.copies
-            if copies > 0 { place += " (+\(copies) \(copies == 1 ? "copy" : "copies"))" }
-            facts.append(place)
-            facts.append("id \(hit.id)")
-            if let story = hit.story, story.articles > 1 || response.group == .stories {
-                var text = "story \(story.id): \(story.articles) \(story.articles == 1 ? "article" : "articles"), "
-                text += story.outlets == 0 ? "outlet unknown" : "\(story.outlets) \(story.outlets == 1 ? "outlet" : "outlets")"
-                if let matching = hit.storyHits, response.group == .stories { text += ", \(matching) matching" }
-                facts.append(text)
-            }
-            out += "   " + style.dim(facts.joined(separator: " · ")) + "\n"
-            if !hit.snippet.isEmpty { out += "   \(highlighted(oneLine(hit.snippet), hit.highlights, style: style))\n" }
-        }
+        out += hitBlocks(response.hits, group: response.group, style: style)
         let last = response.offset + response.hits.count
         let order = switch response.sort {
         case .relevance: "best match first"
@@ -95,6 +77,56 @@ public enum ResultFormatter {
         let noun = response.group == .stories ? (response.total == 1 ? "story" : "stories") : (response.total == 1 ? "article" : "articles")
         out += "\n\(response.offset + 1)–\(last) of \(response.total) \(noun), \(order)\n"
         if last < response.total { out += "next page: --offset \(last)\n" }
+        return out
+    }
+
+    /// Hits as `find` shows them, one block each (rank and headline; outlet, date, path and
+    /// story; snippet), without a footer.
+    public static func hitBlocks(_ hits: [SearchHit], group: SearchGrouping = .copies, style: OutputStyle) -> String {
+        hits.map { hitBlock($0, label: "\($0.rank).", group: group, style: style) }.joined()
+    }
+
+    /// One hit: `label` (its rank, or for `watch` the time it arrived) and headline, then its
+    /// facts and snippet indented below.
+    public static func hitBlock(_ hit: SearchHit, label: String, group: SearchGrouping = .copies, style: OutputStyle) -> String {
+        var out = "\(label) \(style.bold(hit.title))\n"
+        var facts: [String] = []
+        if let outlet = hit.outlet { facts.append(outlet) }
+        if hit.dateSource != .file { facts.append(dateText(hit.date, hit.dateSource)) }
+        var place = hit.path
+        let copies = hit.paths.count - 1 + hit.copies
+        if copies > 0 { place += " (+\(copies) \(copies == 1 ? "copy" : "copies"))" }
+        facts.append(place)
+        facts.append("id \(hit.id)")
+        if let story = hit.story, story.articles > 1 || group == .stories {
+            var text = "story \(story.id): \(story.articles) \(story.articles == 1 ? "article" : "articles"), "
+            text += story.outlets == 0 ? "outlet unknown" : "\(story.outlets) \(story.outlets == 1 ? "outlet" : "outlets")"
+            if let matching = hit.storyHits, group == .stories { text += ", \(matching) matching" }
+            facts.append(text)
+        }
+        out += "   " + style.dim(facts.joined(separator: " · ")) + "\n"
+        if !hit.snippet.isEmpty { out += "   \(highlighted(oneLine(hit.snippet), hit.highlights, style: style))\n" }
+        return out
+    }
+
+    /// `newsctl alert list`: one line per alert.
+    public static func alertList(_ response: AlertListResponse) -> String {
+        guard !response.alerts.isEmpty else { return "no alerts; add one with newsctl alert add NAME QUERY\n" }
+        return response.alerts.map { alert in
+            let matches = alert.matches == 1 ? "1 match" : "\(alert.matches) matches"
+            let last = alert.lastMatchAt.map { ", last \(LocalTimeText.minute($0))" } ?? ""
+            return "\(alert.name): \(alert.query)  (\(matches)\(last))\n"
+        }.joined()
+    }
+
+    /// `newsctl alert show`: the alert, then its matches as `find` shows them.
+    public static func alert(_ response: AlertResponse, style: OutputStyle) -> String {
+        let alert = response.alert
+        var out = "\(style.bold(alert.name)): \(alert.query)\n"
+        out += "added \(LocalTimeText.minute(alert.createdAt)); \(alert.matches) \(alert.matches == 1 ? "match" : "matches")\n\n"
+        if response.hits.isEmpty { return out + "no article has matched yet\n" }
+        out += hitBlocks(response.hits, style: style)
+        if alert.matches > response.hits.count { out += "\n(the latest \(response.hits.count) of \(alert.matches); --limit shows more)\n" }
         return out
     }
 
@@ -160,10 +192,7 @@ public enum ResultFormatter {
         let noun = response.total == 1 ? "article" : "articles"
         var out = response.firstLook ? "\(response.total) \(noun) arrived in the last day (your first look)\n\n"
                                      : "\(response.total) \(noun) arrived since your last look (\(response.sinceText))\n\n"
-        let page = SearchResponse(query: "", sort: .added, total: response.total, limit: response.hits.count, offset: 0, hits: response.hits)
-        let hits = search(page, style: style)
-        // find's footer names a page and an --offset that `new` does not have.
-        out += hits.components(separatedBy: "\n\n1–").first.map { $0 + "\n" } ?? hits
+        out += hitBlocks(response.hits, style: style)
         if response.total > response.hits.count {
             out += "\n… and \(response.total - response.hits.count) more: newsctl find '\(response.allQuery)' --sort added\n"
         }

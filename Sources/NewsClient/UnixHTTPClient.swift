@@ -46,20 +46,22 @@ public struct UnixHTTPClient: Sendable {
         try send("POST \(target) HTTP/1.1\r\nHost: localhost\r\nUser-Agent: newsctl\r\nAccept: application/json\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
     }
 
+    /// Sends `POST target` with a form body (`name=value&…`, already encoded).
+    public func post(_ target: String, form: String) throws(ClientError) -> HTTPReply {
+        try send("POST \(target) HTTP/1.1\r\nHost: localhost\r\nUser-Agent: newsctl\r\nAccept: application/json\r\n"
+                 + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(form.utf8.count)\r\nConnection: close\r\n\r\n" + form)
+    }
+
+    /// Sends `DELETE target`.
+    public func delete(_ target: String) throws(ClientError) -> HTTPReply {
+        try send("DELETE \(target) HTTP/1.1\r\nHost: localhost\r\nUser-Agent: newsctl\r\nAccept: application/json\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+    }
+
     /// Sends raw request bytes (used by tests to send malformed requests) and reads the reply.
     public func send(_ request: String) throws(ClientError) -> HTTPReply {
         let fd = try connectSocket()
         defer { close(fd) }
-        var bytes = Array(request.utf8)
-        var sent = 0
-        while sent < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { Glibc.send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .badResponse("sending failed: \(String(cString: strerror(errno)))")
-            }
-            sent += count
-        }
+        try sendAll(fd, request)
         var response: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
@@ -77,6 +79,64 @@ public struct UnixHTTPClient: Sendable {
             throw .badResponse("the connection closed before a full response arrived")
         }
         return reply
+    }
+
+    /// Sends `GET target` for a streamed answer (chunked JSON lines, as `/v1/watch` sends) and
+    /// hands each line to `onLine` as it arrives, with no time limit, until the server ends the
+    /// stream or `onLine` returns false; then returns nil. An answer that is not streamed (an
+    /// error) is returned whole.
+    public func stream(_ target: String, onLine: (String) throws(ClientError) -> Bool) throws(ClientError) -> HTTPReply? {
+        let fd = try connectSocket()
+        defer { close(fd) }
+        var forever = timeval(tv_sec: 0, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &forever, socklen_t(MemoryLayout<timeval>.size))
+        try sendAll(fd, "GET \(target) HTTP/1.1\r\nHost: localhost\r\nUser-Agent: newsctl\r\nAccept: application/jsonl\r\nConnection: close\r\n\r\n")
+        var head: [UInt8] = []
+        var lines: ChunkedLines?
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .badResponse("reading failed: \(String(cString: strerror(errno)))")
+            }
+            if count == 0 {
+                if lines != nil { return nil }
+                return try HTTPResponseParser.complete(head, atEOF: true)
+            }
+            if var decoder = lines {
+                for line in try decoder.feed(chunk[0..<count]) where !line.isEmpty {
+                    if try !onLine(line) { return nil }
+                }
+                if decoder.finished { return nil }
+                lines = decoder
+                continue
+            }
+            head.append(contentsOf: chunk[0..<count])
+            guard let start = HTTPResponseParser.streamStart(head) else {
+                if let reply = try HTTPResponseParser.complete(head) { return reply }
+                continue
+            }
+            var decoder = ChunkedLines()
+            for line in try decoder.feed(head[start...]) where !line.isEmpty {
+                if try !onLine(line) { return nil }
+            }
+            if decoder.finished { return nil }
+            lines = decoder
+        }
+    }
+
+    private func sendAll(_ fd: Int32, _ request: String) throws(ClientError) {
+        var bytes = Array(request.utf8)
+        var sent = 0
+        while sent < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { Glibc.send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .badResponse("sending failed: \(String(cString: strerror(errno)))")
+            }
+            sent += count
+        }
     }
 
     private func connectSocket() throws(ClientError) -> Int32 {

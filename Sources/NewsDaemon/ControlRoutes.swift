@@ -92,25 +92,13 @@ struct ControlRoutes: Sendable {
 
     func search(_ request: Request) async throws -> Response {
         let parameters = try request.formParameters()
-        guard let text = parameters["q"], !text.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw APIError(status: .badRequest, code: "missing-query", message: "missing query: pass the words to search for as ?q=")
-        }
-        guard text.count <= SearchLimits.maxQueryLength else {
-            throw APIError(status: .uriTooLong, code: "query-too-long",
-                           message: "the query is \(text.count) characters; the limit is \(SearchLimits.maxQueryLength)")
-        }
+        let (text, query) = try parameters.query(purpose: "search for")
         let limit = try integer(parameters["limit"], name: "limit", default: SearchLimits.defaultLimit, range: 1...SearchLimits.maxLimit)
         let offset = try integer(parameters["offset"], name: "offset", default: 0, range: 0...1_000_000)
         let sortName = parameters["sort"] ?? SearchSort.relevance.rawValue
         guard let sort = SearchSort(rawValue: sortName) else {
             throw APIError(status: .badRequest, code: "bad-parameter",
                            message: "sort must be one of \(SearchSort.allCases.map(\.rawValue).joined(separator: ", ")), got '\(sortName)'")
-        }
-        let query: SearchQuery
-        do {
-            query = try SearchQuery.parse(text, clock: LocalClock.queryClock())
-        } catch {
-            throw APIError(status: .badRequest, code: "bad-query", message: error.description, column: error.column)
         }
         let groupName = parameters["group"] ?? SearchGrouping.copies.rawValue
         guard let group = SearchGrouping(rawValue: groupName) else {
@@ -278,21 +266,13 @@ struct ControlRoutes: Sendable {
     /// How many articles matching a query are dated in each day, week or month (per outlet).
     func timeline(_ request: Request) async throws -> Response {
         let parameters = try request.formParameters()
-        guard let text = parameters["q"], !text.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw APIError(status: .badRequest, code: "missing-query", message: "missing query: pass the words to chart as ?q=")
-        }
+        let (text, query) = try parameters.query(purpose: "chart")
         let byName = parameters["by"] ?? CoveragePeriod.day.rawValue
         guard let period = CoveragePeriod(rawValue: byName) else {
             throw APIError(status: .badRequest, code: "bad-parameter",
                            message: "by must be one of \(CoveragePeriod.allCases.map(\.rawValue).joined(separator: ", ")), got '\(byName)'")
         }
         let byOutlet = parameters["by_outlet"].map { $0 == "true" || $0 == "1" } ?? false
-        let query: SearchQuery
-        do {
-            query = try SearchQuery.parse(text, clock: LocalClock.queryClock())
-        } catch {
-            throw APIError(status: .badRequest, code: "bad-query", message: error.description, column: error.column)
-        }
         let counts = try await budgeted(text) { index, budget in try index.dayCounts(query, budget: budget) }
         var rows: [TimelineResponse.Row] = []
         if byOutlet {

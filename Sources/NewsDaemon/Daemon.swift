@@ -30,12 +30,17 @@ public enum Daemon {
         index.onWriterProgress { status.beat() }
         let queue = IngestQueue()
         let notifier = SystemdNotifier()
-        let ingest = IngestService(settings: settings, index: index, status: status, queue: queue, logger: logger)
+        let watches = WatchHub()
+        let alerts = AlertService(index: index, settings: settings, logger: logger)
+        let ingest = IngestService(settings: settings, index: index, status: status, queue: queue, watches: watches,
+                                   alerts: alerts, logger: logger)
 
         let router = Router(context: ControlContext.self)
         router.add(middleware: JSONErrorMiddleware())
         ControlRoutes(settings: settings, index: index, status: status, queue: queue,
                       searches: AsyncGate(width: ArticleIndex.searchReaders), logger: logger).register(on: router)
+        AlertRoutes(index: index, logger: logger).register(on: router)
+        WatchRoutes(watches: watches, logger: logger).register(on: router)
         if ProcessInfo.processInfo.environment["NEWSD_DEBUG_TRIGGERS"] == "1" {
             // Only for tests of the watchdog: never enabled in a normal installation.
             router.post("/v1/debug/hang") { _, _ in
@@ -89,7 +94,7 @@ public enum Daemon {
         // Started in this order, stopped in reverse: STOPPING=1 first, then the server, then ingest,
         // then maintenance (the index is closed after the group, with a last checkpoint).
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [.init(service: maintenance), .init(service: ingest), .init(service: server), .init(service: reloader),
+            services: [.init(service: maintenance), .init(service: alerts), .init(service: ingest), .init(service: server), .init(service: reloader),
                        .init(service: systemd)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger

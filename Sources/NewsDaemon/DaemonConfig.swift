@@ -19,6 +19,10 @@ public struct DaemonConfig: Sendable, Equatable {
     public var rescanIntervalSeconds: Int
     /// The longest one search may run before it is stopped with `query-too-expensive`.
     public var queryTimeout: Duration
+    /// A shell command run for each alert match, the match as JSON on its standard input; nil: none.
+    public var alertCommand: String?
+    /// The longest an alert command may run before it is stopped.
+    public var alertTimeout: Duration
 
     /// The database file inside the state folder.
     public var databasePath: String { stateDirectory + "/index.sqlite" }
@@ -34,6 +38,8 @@ public struct DaemonConfig: Sendable, Equatable {
         "batch_size": "1000",
         "rescan_interval": "60",
         "query_timeout_ms": "2000",
+        "alert_command": "",
+        "alert_timeout": "10",
     ]
 
     /// The default config file, read when it exists and `--config` is not given.
@@ -74,7 +80,9 @@ public struct DaemonConfig: Sendable, Equatable {
             namePolicy: InboxNamePolicy(ignoredSuffixes: suffixes),
             batchSize: Int(min(try positive("batch_size"), 100_000)),
             rescanIntervalSeconds: Int(min(try positive("rescan_interval"), 86_400)),
-            queryTimeout: .milliseconds(min(try positive("query_timeout_ms"), 600_000))
+            queryTimeout: .milliseconds(min(try positive("query_timeout_ms"), 600_000)),
+            alertCommand: Optional(value("alert_command").trimmingCharacters(in: .whitespaces)).flatMap { $0.isEmpty ? nil : $0 },
+            alertTimeout: .seconds(min(try positive("alert_timeout"), 3600))
         )
     }
 

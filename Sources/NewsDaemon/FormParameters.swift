@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import NewsCore
+import NewsSystem
 
 /// A request's query string read as HTML forms write it (`application/x-www-form-urlencoded`):
 /// `+` is a space and `%XX` a byte. HTML forms, Python's `urlencode` and `curl --data-urlencode`
@@ -35,4 +37,44 @@ struct FormParameters: Sendable {
 extension Request {
     /// The query string's parameters, read as a form (see `FormParameters`).
     func formParameters() throws(APIError) -> FormParameters { try FormParameters(query: uri.query) }
+
+    /// The parameters of a POST: the query string's, then those of a form body (`curl
+    /// --data-urlencode`), the query string winning. Bodies over `limit` bytes are refused.
+    mutating func postedParameters(limit: Int = 16_384) async throws -> FormParameters {
+        var parameters = try formParameters()
+        let body: ByteBuffer
+        do {
+            body = try await self.body.collect(upTo: limit)
+        } catch {
+            throw APIError(status: .contentTooLarge, code: "body-too-large", message: "the request body is over \(limit) bytes")
+        }
+        if body.readableBytes > 0 {
+            parameters.merge(try FormParameters(query: String(decoding: body.readableBytesView, as: UTF8.self)))
+        }
+        return parameters
+    }
+}
+
+extension FormParameters {
+    /// Adds the parameters of `other` that this one lacks.
+    mutating func merge(_ other: FormParameters) {
+        for (name, value) in other.values where values[name] == nil { values[name] = value }
+    }
+
+    /// The search query in `q`, parsed with the local clock; a 400 that says what is wrong
+    /// when it is missing, too long or not a query. `purpose` completes "pass the words to … as ?q=".
+    func query(purpose: String) throws(APIError) -> (text: String, query: SearchQuery) {
+        guard let text = self["q"], !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw APIError(status: .badRequest, code: "missing-query", message: "missing query: pass the words to \(purpose) as ?q=")
+        }
+        guard text.count <= SearchLimits.maxQueryLength else {
+            throw APIError(status: .uriTooLong, code: "query-too-long",
+                           message: "the query is \(text.count) characters; the limit is \(SearchLimits.maxQueryLength)")
+        }
+        do {
+            return (text, try SearchQuery.parse(text, clock: LocalClock.queryClock()))
+        } catch {
+            throw APIError(status: .badRequest, code: "bad-query", message: error.description, column: error.column)
+        }
+    }
 }

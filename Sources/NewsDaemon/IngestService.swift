@@ -14,12 +14,19 @@ final class IngestService: Service {
     private let status: DaemonStatus
     private let queue: IngestQueue
     private let logger: Logger
+    /// Running watches: matched against each transaction's new articles.
+    private let watches: WatchHub
+    /// Told when a transaction recorded alert matches.
+    private let alerts: AlertService
     /// Attempts so far for work that failed for a transient reason.
     private let retries = Mutex<[IngestQueue.Item: Int]>([:])
     /// Where every blocking step of the loop runs.
     private let writer = IndexWriterQueue()
 
-    init(settings: SettingsStore, index: ArticleIndex, status: DaemonStatus, queue: IngestQueue, logger: Logger) {
+    init(settings: SettingsStore, index: ArticleIndex, status: DaemonStatus, queue: IngestQueue, watches: WatchHub,
+         alerts: AlertService, logger: Logger) {
+        self.watches = watches
+        self.alerts = alerts
         self.settings = settings
         self.index = index
         self.status = status
@@ -342,7 +349,7 @@ final class IngestService: Service {
         let config = self.config
         var totals: [AppliedChange.Outcome: Int] = [:]
         func flush() throws {
-            for change in try index.apply(pending, now: Date().timeIntervalSince1970) {
+            for change in try applyAndAnnounce(pending) {
                 totals[change.outcome, default: 0] += 1
                 log(change, quietly: true)
             }
@@ -418,11 +425,21 @@ final class IngestService: Service {
         }
         guard !changes.isEmpty else { return }
         let started = ContinuousClock.now
-        let applied = try index.apply(changes, now: Date().timeIntervalSince1970)
+        let applied = try applyAndAnnounce(changes)
         logger.debug("wrote a batch in one transaction", metadata: [
             "event": "batch", "files": "\(changes.count)", "seconds": "\(DaemonStatus.seconds(ContinuousClock.now - started))",
         ])
         for change in applied { log(change, quietly: false) }
+    }
+
+    /// Writes one transaction, matching its new articles against alerts and watches; then hands
+    /// the watches their matches and wakes the alert announcer.
+    private func applyAndAnnounce(_ changes: [IndexChange]) throws(IndexError) -> [AppliedChange] {
+        let clock = LocalClock.queryClock()
+        let batch = try index.apply(changes, now: clock.now, clock: clock, watches: watches.standingQueries)
+        if !batch.watchMatches.isEmpty { watches.publish(batch.watchMatches, index: index) }
+        if batch.alertMatches > 0 { alerts.matchesRecorded() }
+        return batch.changes
     }
 
     /// Looks at `item` again after a pause that grows with each attempt (1 s to 60 s): it failed

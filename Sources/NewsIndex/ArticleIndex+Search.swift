@@ -42,7 +42,7 @@ extension ArticleIndex {
     }
 
     /// One result row of a search's page as a hit.
-    private static func hit(_ row: Row, rank: Int, group: SearchGrouping) -> SearchHit {
+    static func hit(_ row: Row, rank: Int, group: SearchGrouping) -> SearchHit {
         let paths = (row["paths"] as String?)?.split(separator: "\n").map(String.init) ?? []
         let (snippet, highlights) = SnippetMarkup.decode(row["snip"] ?? "")
         var story: StorySummary?

@@ -148,8 +148,16 @@ public final class ArticleIndex: Sendable {
     /// A failed write is rolled back whole and reported as `IndexError.diskFull` or `.writeFailed`.
     @discardableResult
     public func apply(_ changes: [IndexChange], now: Double) throws(IndexError) -> [AppliedChange] {
+        try apply(changes, now: now, clock: QueryClock(now: now, utcOffset: 0), watches: []).changes
+    }
+
+    /// Applies changes in one transaction, as `apply(_:now:)`, and matches the articles it adds
+    /// against every alert (recording each match once, in the same transaction: a match is never
+    /// lost to a crash nor recorded twice) and against `watches` (returned). `clock` gives
+    /// relative dates in alerts their meaning.
+    public func apply(_ changes: [IndexChange], now: Double, clock: QueryClock, watches: [StandingQuery]) throws(IndexError) -> AppliedBatch {
         do {
-            return try write(changes, now: now)
+            return try write(changes, now: now, clock: clock, watches: watches)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
             throw .diskFull(path: path)
         } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) {
@@ -161,7 +169,7 @@ public final class ArticleIndex: Sendable {
         }
     }
 
-    private func write(_ changes: [IndexChange], now: Double) throws -> [AppliedChange] {
+    private func write(_ changes: [IndexChange], now: Double, clock: QueryClock, watches: [StandingQuery]) throws -> AppliedBatch {
         try pool.write { db in try heartbeat.watching(db) {
             var orphanCandidates = Set<Int64>()
             var applied: [AppliedChange] = []
@@ -216,7 +224,15 @@ public final class ArticleIndex: Sendable {
                 if files == 0 { try stories.remove(articleId: id) }
             }
             try stories.refreshTouched()
-            return applied
+            let fresh = Set(applied.lazy.filter { $0.outcome == .indexed }.compactMap(\.articleId))
+            guard !fresh.isEmpty else { return AppliedBatch(changes: applied, watchMatches: [], alertMatches: 0) }
+            let percolator = Percolator(fresh: fresh)
+            let alertMatches = try recordAlertMatches(db, percolator, clock: clock, now: now)
+            var watchMatches: [StandingMatch] = []
+            for watch in watches {
+                watchMatches += try percolator.matches(db, watch.query).map { StandingMatch(key: watch.key, articleId: $0) }
+            }
+            return AppliedBatch(changes: applied, watchMatches: watchMatches, alertMatches: alertMatches)
         } }
     }
 

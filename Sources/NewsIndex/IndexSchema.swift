@@ -277,6 +277,26 @@ enum IndexSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v12-alerts") { db in
+            // #14: alerts are matched inside the transaction that adds an article, and each
+            // match is recorded there, once: announcing it (journal, alert_command) happens after
+            // the commit and is marked done, so a restart neither repeats nor loses one.
+            try db.execute(sql: """
+                CREATE TABLE alert (
+                    name TEXT PRIMARY KEY,
+                    query TEXT NOT NULL,
+                    createdAt REAL NOT NULL
+                );
+                CREATE TABLE alert_match (
+                    alert TEXT NOT NULL,
+                    articleId INTEGER NOT NULL,
+                    matchedAt REAL NOT NULL,
+                    notifiedAt REAL,            -- NULL until announced
+                    PRIMARY KEY (alert, articleId)
+                ) WITHOUT ROWID;
+                CREATE INDEX alert_match_pending ON alert_match(matchedAt, articleId) WHERE notifiedAt IS NULL;
+                """)
+        }
         return migrator
     }
 

@@ -31,7 +31,10 @@ enum QueryTranslator {
         }
     }
 
-    static func translate(_ query: SearchQuery) -> TranslatedQuery {
+    /// `rowidScope`: SQL appended to every full-text lookup inside the conditions (` AND rowid
+    /// BETWEEN 5 AND 9`), so that matching standing queries against new articles never reads the
+    /// matches of the whole archive (see `Percolator`). Built by newsd, never from user text.
+    static func translate(_ query: SearchQuery, rowidScope: String = "") -> TranslatedQuery {
         var conjuncts: [QueryNode]
         if case .all(let children) = query.root { conjuncts = children } else { conjuncts = [query.root] }
         // Positive text conjuncts drive one MATCH; negated text is subtracted inside it with NOT.
@@ -51,7 +54,7 @@ enum QueryTranslator {
         } else {
             result.match = negative.reduce(positive.joined(separator: " AND ")) { "(\($0)) NOT (\($1))" }
         }
-        for node in rest { result.conditions.append(sql(node, into: &result.arguments)) }
+        for node in rest { result.conditions.append(sql(node, into: &result.arguments, rowidScope: rowidScope)) }
         result.hasPrefix = containsPrefix(query.root)
         return result
     }
@@ -109,18 +112,18 @@ enum QueryTranslator {
     }
 
     /// A subtree as an SQL condition on `a`; text parts become a lookup in the FTS index.
-    static func sql(_ node: QueryNode, into arguments: inout [DatabaseValueConvertible]) -> String {
+    static func sql(_ node: QueryNode, into arguments: inout [DatabaseValueConvertible], rowidScope: String = "") -> String {
         if let expression = fts(node) {
             arguments.append(expression)
-            return "a.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)"
+            return "a.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?\(rowidScope))"
         }
         switch node {
         case .all(let children):
-            return "(" + children.map { sql($0, into: &arguments) }.joined(separator: " AND ") + ")"
+            return "(" + children.map { sql($0, into: &arguments, rowidScope: rowidScope) }.joined(separator: " AND ") + ")"
         case .any(let children):
-            return "(" + children.map { sql($0, into: &arguments) }.joined(separator: " OR ") + ")"
+            return "(" + children.map { sql($0, into: &arguments, rowidScope: rowidScope) }.joined(separator: " OR ") + ")"
         case .not(let child):
-            return "NOT " + sql(child, into: &arguments)
+            return "NOT " + sql(child, into: &arguments, rowidScope: rowidScope)
         case .path(let value):
             if value.contains("*") || value.contains("?") || value.contains("[") {
                 arguments.append(value)

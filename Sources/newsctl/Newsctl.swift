@@ -21,7 +21,7 @@ struct Newsctl: ParsableCommand {
             3 newsd unreachable or failing.
             """,
         version: NewsdVersion.current,
-        subcommands: [Status.self, Find.self, New.self, Stories.self, Timeline.self, Show.self, Story.self, Related.self, Failures.self, Pause.self, Resume.self, Reconcile.self, Reindex.self, DebugHang.self]
+        subcommands: [Status.self, Find.self, New.self, Watch.self, Alert.self, Stories.self, Timeline.self, Show.self, Story.self, Related.self, Failures.self, Pause.self, Resume.self, Reconcile.self, Reindex.self, DebugHang.self]
     )
 
     /// Like `ParsableCommand.main()`, but usage errors exit with 2 (as grep does) instead of 64.
@@ -65,6 +65,9 @@ func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
 /// `newsctl find russia -taliban` searches for russia without taliban (see
 /// `QueryArguments.separatingQuery`).
 func separatingQueryWords(_ arguments: [String]) -> [String] {
+    if arguments.starts(with: ["alert", "add"]) {
+        return ["alert", "add"] + QueryArguments.separatingQuery(Array(arguments.dropFirst(2)), valued: ["--socket"])
+    }
     guard let subcommand = arguments.first, let valued = queryCommandOptions[subcommand] else { return arguments }
     return [subcommand] + QueryArguments.separatingQuery(Array(arguments.dropFirst()), valued: valued)
 }
@@ -73,6 +76,7 @@ func separatingQueryWords(_ arguments: [String]) -> [String] {
 let queryCommandOptions: [String: Set<String>] = [
     "find": ["--socket", "--sort", "--min-outlets", "--limit", "--offset", "--format"],
     "timeline": ["--socket", "--by"],
+    "watch": ["--socket"],
 ]
 
 /// Options every subcommand takes.

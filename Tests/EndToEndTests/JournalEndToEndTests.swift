@@ -10,6 +10,9 @@ struct JournalEndToEndTests {
     func structuredFields() async throws {
         try await Journald.ensureRunning()
         let daemon = try await RunningDaemon(extraArguments: ["--log", "journal"])
+        // After the start-up reconciliation: a file it finds is logged at debug level, one
+        // inotify reports at info.
+        #expect(try await daemon.waitForStatus { $0.state == "idle" })
         try "Journal test\n\nIndexed and logged.".write(toFile: daemon.inbox + "/good.txt", atomically: false, encoding: .utf8)
         try Data().write(to: URL(fileURLWithPath: daemon.inbox + "/empty.txt"))
         #expect(try await daemon.waitForStatus { $0.articles == 1 && $0.failed == 1 })
@@ -30,6 +33,22 @@ struct JournalEndToEndTests {
         #expect(failed.first?["ERROR"]?.contains("empty") == true)
         #expect(failed.first?["PRIORITY"] == "4")
         #expect(!daemon.log.contains("event=indexed"), "with --log journal nothing goes to stderr")
+    }
+
+    @Test("an alert match is a journal entry: NEWSD_EVENT=alert, ALERT=NAME, the article's id and path")
+    func alertEntries() async throws {
+        try await Journald.ensureRunning()
+        let daemon = try await RunningDaemon(extraArguments: ["--log", "journal"])
+        #expect(try daemon.newsctl("alert", "add", "dock-strike", "dock", "strike").status == 0)
+        try "Dock strike spreads\n\nDock workers walked out at three ports.".write(toFile: daemon.inbox + "/strike.txt", atomically: false, encoding: .utf8)
+        let pid = daemon.process.processIdentifier
+        var alerts: [[String: String]] = []
+        #expect(try await waitUntil { alerts = try Journald.entries(pid: pid, matching: ["NEWSD_EVENT=alert", "ALERT=dock-strike"]); return !alerts.isEmpty })
+        #expect(alerts.count == 1)
+        #expect(alerts.first?["ARTICLE_PATH"] == "strike.txt")
+        #expect(alerts.first?["HEADLINE"] == "Dock strike spreads")
+        #expect(alerts.first?["ARTICLE_ID"].flatMap(Int.init) != nil)
+        #expect(alerts.first?["PRIORITY"] == "5")
     }
 
     @Test("with --log auto, newsd writes to the journal when JOURNAL_STREAM names its stderr")

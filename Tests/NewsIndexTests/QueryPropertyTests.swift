@@ -137,19 +137,26 @@ struct QueryPropertyTests {
                 documents.append(twin)
                 continue
             }
-            documents.append(Document(path: "d\(n).txt",
-                                      headline: (0..<Int.random(in: 2...5, using: &random)).map { _ in Self.word(&random) },
-                                      body: (0..<Int.random(in: 10...40, using: &random)).map { _ in Self.word(&random) }))
+            documents.append(document(&random, path: "d\(n).txt"))
         }
-        try index.apply(documents.enumerated().map { n, document in
-            let headline = document.headline.joined(separator: " ")
-            let parsed = ParsedArticle(headline: headline, paragraphs: [document.body.joined(separator: " ") + "."], encoding: .utf8)
-            return .upsert(path: document.path, stamp: FileStamp(inode: UInt64(n + 1), size: 1, mtimeNs: 1), article: IndexableArticle(
-                contentHash: parsed.contentHash, headline: headline, body: parsed.body, encoding: "utf-8",
-                wordCount: parsed.wordCount, outlet: nil, byline: nil, publishedDate: n % 3 == 0 ? nil : "2023-01-0\(n % 9 + 1)",
-                fileDate: "2024-01-0\(n % 9 + 1)"))
-        }, now: 1)
+        try index.apply(documents.enumerated().map { n, document in upsert(document, number: n) }, now: 1)
         return documents
+    }
+
+    /// `document` as the ingest writes it; `number` sets its stamp and dates (see `corpus`).
+    static func upsert(_ document: Document, number n: Int) -> IndexChange {
+        let headline = document.headline.joined(separator: " ")
+        let parsed = ParsedArticle(headline: headline, paragraphs: [document.body.joined(separator: " ") + "."], encoding: .utf8)
+        return .upsert(path: document.path, stamp: FileStamp(inode: UInt64(n + 1), size: 1, mtimeNs: 1), article: IndexableArticle(
+            contentHash: parsed.contentHash, headline: headline, body: parsed.body, encoding: "utf-8",
+            wordCount: parsed.wordCount, outlet: nil, byline: nil, publishedDate: n % 3 == 0 ? nil : "2023-01-0\(n % 9 + 1)",
+            fileDate: "2024-01-0\(n % 9 + 1)"))
+    }
+
+    /// A random document at `path`.
+    static func document(_ random: inout SeededRandom, path: String) -> Document {
+        Document(path: path, headline: (0..<Int.random(in: 2...5, using: &random)).map { _ in Self.word(&random) },
+                 body: (0..<Int.random(in: 10...40, using: &random)).map { _ in Self.word(&random) })
     }
 
     @Test("random query trees find exactly what a direct evaluation finds, within budget")

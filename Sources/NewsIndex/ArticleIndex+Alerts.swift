@@ -1,0 +1,139 @@
+import GRDB
+import NewsCore
+
+/// A recorded alert match not yet announced (journal, `alert_command`).
+public struct PendingAlertMatch: Sendable, Equatable {
+    public let alert: String
+    public let query: String
+    public let articleId: Int64
+    public let matchedAt: Double
+}
+
+extension ArticleIndex {
+    /// Matches every alert against the batch's new articles and records each new match (an
+    /// article matches an alert once, however often its file is edited or dropped again).
+    /// Returns how many it recorded. An alert whose query no longer parses is skipped.
+    func recordAlertMatches(_ db: Database, _ percolator: Percolator, clock: QueryClock, now: Double) throws -> Int {
+        let alerts = try Row.fetchAll(db.cachedStatement(sql: "SELECT name, query FROM alert ORDER BY name"))
+        var recorded = 0
+        for alert in alerts {
+            guard let query = try? SearchQuery.parse(alert["query"], clock: clock) else { continue }
+            for id in try percolator.matches(db, query) {
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO alert_match(alert, articleId, matchedAt) VALUES (?, ?, ?)")
+                    .execute(arguments: [alert["name"] as String, id, now])
+                recorded += db.changesCount
+            }
+        }
+        return recorded
+    }
+
+    /// Stores a new alert. Throws `AlertStoreError.exists` when the name is taken.
+    public func addAlert(name: String, query: String, now: Double) throws -> AlertInfo {
+        try pool.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM alert WHERE name = ?)", arguments: [name]) == true {
+                throw AlertStoreError.exists(name)
+            }
+            try db.execute(sql: "INSERT INTO alert(name, query, createdAt) VALUES (?, ?, ?)", arguments: [name, query, now])
+        }
+        return AlertInfo(name: name, query: query, createdAt: now, matches: 0, lastMatchAt: nil)
+    }
+
+    /// Removes an alert and the record of its matches; false when there is none of that name.
+    public func removeAlert(name: String) throws -> Bool {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM alert_match WHERE alert = ?", arguments: [name])
+            try db.execute(sql: "DELETE FROM alert WHERE name = ?", arguments: [name])
+            return db.changesCount > 0
+        }
+    }
+
+    private static let alertColumns = """
+        SELECT al.name, al.query, al.createdAt,
+               (SELECT count(*) FROM alert_match m WHERE m.alert = al.name) AS matches,
+               (SELECT max(matchedAt) FROM alert_match m WHERE m.alert = al.name) AS lastMatchAt
+        FROM alert al
+        """
+
+    private static func alertInfo(_ row: Row) -> AlertInfo {
+        AlertInfo(name: row["name"], query: row["query"], createdAt: row["createdAt"], matches: row["matches"], lastMatchAt: row["lastMatchAt"])
+    }
+
+    /// Every alert, by name.
+    public func alerts() throws -> [AlertInfo] {
+        try pool.read { db in try Row.fetchAll(db, sql: Self.alertColumns + " ORDER BY al.name").map(Self.alertInfo) }
+    }
+
+    /// One alert and the articles it matched, latest match first (at most `limit`); nil when
+    /// there is no alert of that name.
+    public func alert(name: String, limit: Int, clock: QueryClock) throws -> AlertResponse? {
+        guard let info = try pool.read({ db in
+            try Row.fetchOne(db, sql: Self.alertColumns + " WHERE al.name = ?", arguments: [name]).map(Self.alertInfo)
+        }) else { return nil }
+        let ids = try pool.read { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT m.articleId FROM alert_match m JOIN article a ON a.id = m.articleId
+                WHERE m.alert = ? ORDER BY m.matchedAt DESC, m.articleId DESC LIMIT ?
+                """, arguments: [name, limit])
+        }
+        let query = (try? SearchQuery.parse(info.query, clock: clock)) ?? SearchQuery(root: .added(TimeRange(from: nil, before: nil)))
+        return AlertResponse(alert: info, hits: try hits(ids: ids, matching: query))
+    }
+
+    /// Recorded matches not yet announced, oldest first.
+    public func pendingAlertMatches(limit: Int) throws -> [PendingAlertMatch] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT m.alert, al.query, m.articleId, m.matchedAt FROM alert_match m JOIN alert al ON al.name = m.alert
+                WHERE m.notifiedAt IS NULL ORDER BY m.matchedAt, m.articleId LIMIT ?
+                """, arguments: [limit]).map {
+                PendingAlertMatch(alert: $0["alert"], query: $0["query"], articleId: $0["articleId"], matchedAt: $0["matchedAt"])
+            }
+        }
+    }
+
+    /// Records that a match has been announced: it is not announced again, even after a restart.
+    public func markAlertNotified(_ match: PendingAlertMatch, at moment: Double) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE alert_match SET notifiedAt = ? WHERE alert = ? AND articleId = ?",
+                           arguments: [moment, match.alert, match.articleId])
+        }
+    }
+
+    /// The articles `ids` as search hits, in that order, their snippets showing where `query`
+    /// matches (the text's opening without a text query). Articles that are gone are left out.
+    public func hits(ids: [Int64], matching query: SearchQuery) throws -> [SearchHit] {
+        guard !ids.isEmpty else { return [] }
+        let filter = SearchFilter(QueryTranslator.translate(query), minOutlets: nil)
+        guard let search = WindowedSearch(filter, sort: .added) else { return [] }
+        // Rank -0.0: a hit's score is the negated rank, and no order is scored here (0, not -0).
+        let page = ids.map { WindowedSearch.Ranked(id: $0, rank: -0.0, group: $0) }
+        do {
+            return try pool.read { db in
+                var rows = try Row.fetchAll(db, sql: search.detailSQL(count: page.count), arguments: search.detailArguments(page))
+                if filter.match != nil && rows.count < page.count {
+                    // An article the text query does not match (an alert on `-word` or a date):
+                    // shown with the opening of its text instead.
+                    let plain = WindowedSearch(SearchFilter(TranslatedQuery(match: nil, conditions: [], arguments: []), minOutlets: nil), sort: .added)!
+                    let found = Set(rows.map { $0["id"] as Int64 })
+                    let missing = page.filter { !found.contains($0.id) }
+                    rows += try Row.fetchAll(db, sql: plain.detailSQL(count: missing.count), arguments: plain.detailArguments(missing))
+                }
+                let byId = Dictionary(rows.map { ($0["id"] as Int64, $0) }, uniquingKeysWith: { first, _ in first })
+                return ids.compactMap { byId[$0] }.enumerated().map { Self.hit($0.element, rank: $0.offset + 1, group: .copies) }
+            }
+        } catch let error as DatabaseError {
+            throw IndexError.queryFailed(error.message ?? String(describing: error))
+        }
+    }
+}
+
+/// Why an alert could not be stored.
+public enum AlertStoreError: Error, CustomStringConvertible, Sendable {
+    case exists(String)
+
+    public var description: String {
+        switch self {
+        case .exists(let name): "an alert named '\(name)' exists already; remove it first (`newsctl alert remove \(name)`) or choose another name"
+        }
+    }
+}
