@@ -8,6 +8,8 @@ extern int pipe2(int pipefd[2], int flags);
 // pidfd_open(2) (glibc 2.36): a descriptor that becomes readable when the process ends, so a
 // child can be waited for with a time limit by poll(2).
 extern int pidfd_open(int pid, unsigned int flags);
+// gettid(2) (glibc 2.30): the calling thread's id, for setpriority(2) on one thread.
+extern int gettid(void);
 // getsockopt(SO_PEERCRED)'s `struct ucred` (socket(7)), likewise declared only under _GNU_SOURCE.
 struct newsd_ucred {
     int pid;

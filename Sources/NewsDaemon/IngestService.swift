@@ -18,6 +18,8 @@ final class IngestService: Service {
     private let watches: WatchHub
     /// Told when a transaction recorded alert matches.
     private let alerts: AlertService
+    /// Alert matches recorded but not yet handed to the announcer.
+    private let alertsOwed = AlertsOwed()
     /// Attempts so far for work that failed for a transient reason.
     private let retries = Mutex<[IngestQueue.Item: Int]>([:])
     /// Where every blocking step of the loop runs.
@@ -205,7 +207,10 @@ final class IngestService: Service {
                 }
             }
             status.endProgress()
-            if queue.pendingCount == 0 { status.endBurst() }
+            if queue.pendingCount == 0 {
+                status.endBurst()
+                alertsOwed.queueEmptied(alerts)
+            }
             await placeStoriesWhileIdle()
             status.set(.idle)
             await mergeFullTextWhileIdle()
@@ -349,7 +354,7 @@ final class IngestService: Service {
         let config = self.config
         var totals: [AppliedChange.Outcome: Int] = [:]
         func flush() throws {
-            for change in try applyAndAnnounce(pending) {
+            for change in try applyAndAnnounce(pending, moreFollows: true) {
                 totals[change.outcome, default: 0] += 1
                 log(change, quietly: true)
             }
@@ -425,7 +430,7 @@ final class IngestService: Service {
         }
         guard !changes.isEmpty else { return }
         let started = ContinuousClock.now
-        let applied = try applyAndAnnounce(changes)
+        let applied = try applyAndAnnounce(changes, moreFollows: queue.pendingCount > 0)
         logger.debug("wrote a batch in one transaction", metadata: [
             "event": "batch", "files": "\(changes.count)", "seconds": "\(DaemonStatus.seconds(ContinuousClock.now - started))",
         ])
@@ -433,12 +438,13 @@ final class IngestService: Service {
     }
 
     /// Writes one transaction, matching its new articles against alerts and watches; then hands
-    /// the watches their matches and wakes the alert announcer.
-    private func applyAndAnnounce(_ changes: [IndexChange]) throws(IndexError) -> [AppliedChange] {
+    /// the watches their matches and tells the alert announcer (`moreFollows`: the transaction
+    /// is one of a burst, such as a scan's).
+    private func applyAndAnnounce(_ changes: [IndexChange], moreFollows: Bool) throws(IndexError) -> [AppliedChange] {
         let clock = LocalClock.queryClock()
         let batch = try index.apply(changes, now: clock.now, clock: clock, watches: watches.standingQueries)
         if !batch.watchMatches.isEmpty { watches.publish(batch.watchMatches, index: index) }
-        if batch.alertMatches > 0 { alerts.matchesRecorded() }
+        if batch.alertMatches > 0 { alertsOwed.recorded(queueEmpty: !moreFollows, alerts) }
         return batch.changes
     }
 

@@ -91,11 +91,45 @@ extension ArticleIndex {
         }
     }
 
-    /// Records that a match has been announced: it is not announced again, even after a restart.
-    public func markAlertNotified(_ match: PendingAlertMatch, at moment: Double) throws {
+    /// Records that matches have been announced: they are not announced again, even after a restart.
+    public func markAlertsNotified(_ matches: [PendingAlertMatch], at moment: Double) throws {
+        guard !matches.isEmpty else { return }
+        // One statement for the round: the writer is shared with ingest, so it is held briefly.
+        let pairs = "[" + matches.map { "[\(Self.jsonString($0.alert)),\($0.articleId)]" }.joined(separator: ",") + "]"
         try pool.write { db in
-            try db.execute(sql: "UPDATE alert_match SET notifiedAt = ? WHERE alert = ? AND articleId = ?",
-                           arguments: [moment, match.alert, match.articleId])
+            try db.execute(sql: """
+                UPDATE alert_match SET notifiedAt = ? WHERE notifiedAt IS NULL AND (alert, articleId) IN
+                    (SELECT value ->> 0, value ->> 1 FROM json_each(?))
+                """, arguments: [moment, pairs])
+        }
+    }
+
+    /// `text` as a JSON string.
+    private static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    /// The headline and first path of each of `ids` that still exists: what an alert's journal
+    /// entry names.
+    public func alertSubjects(ids: Set<Int64>) throws -> [Int64: (title: String, path: String)] {
+        try pool.read { db in
+            var subjects: [Int64: (title: String, path: String)] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT a.id, a.headline, (SELECT min(path) FROM file WHERE articleId = a.id) AS path
+                FROM article a WHERE a.id IN (SELECT value FROM json_each(?))
+                """, arguments: [StoryCandidates.jsonArray(ids)]) {
+                subjects[row["id"]] = (row["headline"], row["path"] ?? "")
+            }
+            return subjects
         }
     }
 

@@ -41,29 +41,22 @@ struct Percolator {
         return ranges
     }
 
-    /// The fresh articles `query` matches, in id order.
+    /// The fresh articles `query` matches, in id order. The range is bound as `?1` and `?2`, so
+    /// each query's statements are prepared once and reused by later transactions.
     func matches(_ db: Database, _ query: SearchQuery) throws -> [Int64] {
+        let translated = QueryTranslator.translate(query, rowidScope: " AND rowid BETWEEN ?1 AND ?2")
+        let conditions = translated.conditions.map { " AND " + $0 }.joined()
+        let sql = translated.match == nil
+            ? "SELECT a.id FROM article a WHERE a.id BETWEEN ?1 AND ?2\(conditions)"
+            : """
+                SELECT a.id FROM article_fts CROSS JOIN article a ON a.id = article_fts.rowid
+                WHERE article_fts.rowid BETWEEN ?1 AND ?2 AND article_fts MATCH ?\(conditions)
+                """
+        let statement = try db.cachedStatement(sql: sql)
         var found: [Int64] = []
         for range in ranges {
-            let scope = " AND rowid BETWEEN \(range.lowerBound) AND \(range.upperBound)"
-            let translated = QueryTranslator.translate(query, rowidScope: scope)
-            let sql: String
-            var arguments: [DatabaseValueConvertible] = []
-            if let match = translated.match {
-                sql = """
-                    SELECT a.id FROM article_fts CROSS JOIN article a ON a.id = article_fts.rowid
-                    WHERE article_fts MATCH ? AND article_fts.rowid BETWEEN \(range.lowerBound) AND \(range.upperBound)
-                    \(translated.conditions.map { "AND " + $0 }.joined(separator: " "))
-                    """
-                arguments.append(match)
-            } else {
-                sql = """
-                    SELECT a.id FROM article a WHERE a.id BETWEEN \(range.lowerBound) AND \(range.upperBound)
-                    \(translated.conditions.map { "AND " + $0 }.joined(separator: " "))
-                    """
-            }
-            arguments += translated.arguments
-            found += try Int64.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).filter(fresh.contains)
+            let arguments: [DatabaseValueConvertible] = [range.lowerBound, range.upperBound] + (translated.match.map { [$0] } ?? []) + translated.arguments
+            found += try Int64.fetchAll(statement, arguments: StatementArguments(arguments)).filter(fresh.contains)
         }
         return found.sorted()
     }

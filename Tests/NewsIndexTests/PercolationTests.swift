@@ -83,9 +83,7 @@ struct PercolationTests {
         let pending = try index.pendingAlertMatches(limit: 100_000)
         #expect(Set(pending.map { "\($0.alert) \($0.articleId)" }).count == pending.count, "seed \(random.seed): an alert recorded an article twice")
         #expect(!pending.isEmpty, "seed \(random.seed): no alert matched anything; the test proves nothing")
-        for match in pending.prefix(20) {
-            try index.markAlertNotified(match, at: 99)
-        }
+        try index.markAlertsNotified(Array(pending.prefix(20)), at: 99)
         #expect(try index.pendingAlertMatches(limit: 100_000).count == pending.count - min(20, pending.count))
         let listed = try index.alerts()
         #expect(listed.map(\.matches).reduce(0, +) == pending.count)
