@@ -6,9 +6,18 @@ import NewsCore
 /// when the ingest queue is empty, so bulk ingest never waits for it, and a single new article is
 /// placed milliseconds after it became searchable.
 ///
-/// Candidates come from `StoryCandidates`; the decision is `Similarity.articles` within a date
-/// window, and `Similarity.shingles` for copies. Placement never moves other articles, so story
-/// ids are stable across re-ingests and restarts.
+/// Stories and copy groups are the connected groups of a relation between two articles that
+/// does not depend on which came first: their texts are copies (`Similarity.shingles`), or
+/// they are alike (`Similarity.articles`) and dated within `windowDays` of each other. An
+/// article that links stories (or copy groups) merges them, so the same articles make the same
+/// stories whatever order they arrive in. A story runs as long as reports keep coming less than
+/// `windowDays` apart. A copy group's first article is its earliest report (published dates
+/// before uncertain ones, then the file's time, then the text's hash), never the first to arrive.
+///
+/// Candidates come from `StoryCandidates`: in an archive of up to `completeLimit` articles
+/// every article sharing a telling key, so that a link is found whichever of its two articles
+/// arrives first; in a larger one the lookups are bounded (the rarest keys, the best
+/// candidates), and the grouping holds as far as they find the same links.
 struct StoryBook {
     let db: Database
     private var touched = Set<Int64>()
@@ -18,11 +27,11 @@ struct StoryBook {
 
     /// Decoded fingerprints kept at most (some 2 MB).
     static let decodedLimit = 4096
-    /// Reports more than this many days apart are different events, however alike.
+    /// Reports more than this many days apart are linked only as copies: a story ends when
+    /// none follows within this gap.
     static let windowDays = 7
-    /// The longest a story may run: without it, a chain of reports a week apart each would
-    /// tie a company's March scandal to its June truck deal (seen on Reuters).
-    static let maximumSpanDays = 30
+    /// Archives up to this many articles look up every telling key of an article.
+    static let completeLimit = 5_000
 
     init(_ db: Database) {
         self.db = db
@@ -45,38 +54,74 @@ struct StoryBook {
         // (an article copied in today) says nothing about when the story happened.
         let day = ArticleIndex.dateSource(row) == .published ? CalendarDay(iso: date)?.dayNumber : nil
         let finder = StoryCandidates(db: db)
-        let ids = try finder.candidates(for: fingerprint, excluding: articleId, day: day, windowDays: Self.windowDays)
-        var bestCopy: (id: Int64, score: Double)?
-        var bestStory: (id: Int64, score: Double)?
+        let ids = try candidates(for: fingerprint, excluding: articleId, day: day, finder: finder)
+        var copyGroups: [Int64: Double] = [:]   // first article of each group it copies → best similarity
+        var stories = Set<Int64>()
         for candidate in try Self.load(db, ids) {
             guard let other = decoded[candidate.id] ?? ArticleFingerprint(encoded: candidate.fingerprint) else { continue }
             if decoded.count >= Self.decodedLimit { decoded.removeAll(keepingCapacity: true) }
             decoded[candidate.id] = other
             let copy = Similarity.shingles(fingerprint, other)
-            if copy >= Similarity.copyThreshold, copy > (bestCopy?.score ?? 0) {
-                bestCopy = (candidate.copyOf ?? candidate.id, copy)
+            if copy >= Similarity.copyThreshold {
+                let group = candidate.copyOf ?? candidate.id
+                copyGroups[group] = max(copyGroups[group] ?? 0, copy)
+                if let story = candidate.storyId { stories.insert(story) }
+                continue
             }
             let withinWindow = day.flatMap { day in
                 candidate.datePublished ? CalendarDay(iso: candidate.date).map { abs($0.dayNumber - day) <= Self.windowDays } : nil
             } ?? true
-            let score = Similarity.articles(fingerprint, other)
-            if let story = candidate.storyId, withinWindow || copy >= Similarity.copyThreshold,
-               try copy >= Similarity.copyThreshold || storySpanAllows(story, day: day),
-               score >= Similarity.storyThreshold, score > (bestStory?.score ?? 0) {
-                bestStory = (story, score)
+            if withinWindow, let story = candidate.storyId, Similarity.articles(fingerprint, other) >= Similarity.storyThreshold {
+                stories.insert(story)
             }
         }
         let storyId: Int64
-        if let bestStory {
-            storyId = bestStory.id
+        if let first = stories.min() {
+            storyId = first
+            for other in stories where other != first {
+                try db.cachedStatement(sql: "UPDATE article SET storyId = ? WHERE storyId = ?").execute(arguments: [first, other])
+                touched.insert(other)
+            }
         } else {
             try db.cachedStatement(sql: "INSERT INTO story(articles, outlets, firstDate, lastDate) VALUES (0, 0, ?, ?)").execute(arguments: [date, date])
             storyId = db.lastInsertedRowID
         }
         touched.insert(storyId)
         try finder.file(fingerprint, articleId: articleId, day: day)
-        try db.cachedStatement(sql: "UPDATE article SET storyId = ?, copyOf = ?, copySimilarity = ? WHERE id = ?")
-            .execute(arguments: [storyId, bestCopy?.id, bestCopy?.score, articleId])
+        try db.cachedStatement(sql: "UPDATE article SET storyId = ?, copyOf = NULL, copySimilarity = NULL WHERE id = ?")
+            .execute(arguments: [storyId, articleId])
+        if !copyGroups.isEmpty { try joinCopies(articleId, groups: copyGroups) }
+    }
+
+    /// The articles to compare a new one with (see `StoryCandidates`): in an archive of up to
+    /// `completeLimit` articles all that share a telling key with it, so that two articles find
+    /// each other whichever arrives first; in a larger one the best under its rarest keys.
+    private func candidates(for fingerprint: ArticleFingerprint, excluding id: Int64, day: Int?, finder: StoryCandidates) throws -> [Int64] {
+        let articles = try Int.fetchOne(db.cachedStatement(sql: "SELECT articles FROM tally WHERE kind = 'articles' AND value = ''")) ?? 0
+        return try finder.candidates(for: fingerprint, excluding: id, day: day, windowDays: Self.windowDays,
+                                     complete: articles <= Self.completeLimit)
+    }
+
+    /// Puts an article in the copy groups it copies (whose first articles are `groups`, with
+    /// its best similarity to each), merging them; the group's first article is the earliest.
+    private func joinCopies(_ articleId: Int64, groups: [Int64: Double]) throws {
+        let members = [articleId] + groups.keys.sorted()
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT id, dateSource IS NOT 'published' AS uncertain, articleDate, fileTime, contentHash
+            FROM article WHERE id IN (SELECT value FROM json_each(?))
+            """, arguments: [StoryCandidates.jsonArray(members)])
+        func key(_ row: Row) -> (Int, String, Double, String) { (row["uncertain"], row["articleDate"], row["fileTime"] ?? 0, row["contentHash"]) }
+        guard let first = rows.min(by: { key($0) < key($1) }).map({ $0["id"] as Int64 }) else { return }
+        for group in groups.keys where group != first {
+            try db.cachedStatement(sql: "UPDATE article SET copyOf = ? WHERE copyOf = ? OR id = ?").execute(arguments: [first, group, group])
+            try db.cachedStatement(sql: "UPDATE article SET copySimilarity = coalesce(copySimilarity, ?) WHERE id = ?")
+                .execute(arguments: [groups[group], group])
+        }
+        if first != articleId {
+            try db.cachedStatement(sql: "UPDATE article SET copyOf = ?, copySimilarity = ? WHERE id = ?")
+                .execute(arguments: [first, groups.values.max(), articleId])
+        }
+        try db.cachedStatement(sql: "UPDATE article SET copyOf = NULL, copySimilarity = NULL WHERE id = ?").execute(arguments: [first])
     }
 
     /// A fingerprint as stored (nil when absent or unreadable).
@@ -93,13 +138,6 @@ struct StoryBook {
         let fingerprint = ArticleFingerprint.of(headline: row?["headline"] ?? "", body: row?["body"] ?? "")
         try db.execute(sql: "INSERT OR REPLACE INTO article_fingerprint(id, bytes) VALUES (?, ?)", arguments: [articleId, Data(fingerprint.encoded)])
         return fingerprint
-    }
-
-    /// Whether an article of `day` keeps the story within `maximumSpanDays`.
-    private func storySpanAllows(_ story: Int64, day: Int?) throws -> Bool {
-        guard let day, let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT firstDate, lastDate FROM story WHERE id = ?"), arguments: [story]),
-              let first = CalendarDay(iso: row["firstDate"]), let last = CalendarDay(iso: row["lastDate"]) else { return true }
-        return max(last.dayNumber, day) - min(first.dayNumber, day) <= Self.maximumSpanDays
     }
 
     struct Candidate {

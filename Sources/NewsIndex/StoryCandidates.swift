@@ -33,8 +33,12 @@ struct StoryCandidates {
     /// Article ids sharing the most of `fingerprint`'s rarest keys, best first. With a `day`,
     /// among the articles filed within `windowDays` of it and the undated ones; without, among
     /// the most recent under each key. `filed`: the article itself is filed under its keys.
+    ///
+    /// `complete`: every telling key is looked up and every article found is returned, not only
+    /// the best `candidateCount` under the `keyCount` rarest keys; then two articles find each
+    /// other whichever is placed first, as long as their shared key stays telling.
     func candidates(for fingerprint: ArticleFingerprint, excluding id: Int64, day: Int?, windowDays: Int,
-                    filed: Bool = false) throws -> [Int64] {
+                    filed: Bool = false, complete: Bool = false) throws -> [Int64] {
         let keys = fingerprint.storyKeys
         guard !keys.isEmpty else { return [] }
         let counts = try Row.fetchAll(db.cachedStatement(sql: """
@@ -42,7 +46,7 @@ struct StoryCandidates {
             """), arguments: [Self.jsonArray(keys)]).map { ($0[0] as Int64, $0[1] as Int) }
         let shared = filed ? 2 : 1
         let telling = counts.filter { $0.1 >= shared && $0.1 <= Self.commonKey }
-            .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(Self.keyCount).map(\.0)
+            .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(complete ? Int.max : Self.keyCount).map(\.0)
         let ranges: [(Int64, Int64)] = day.map { day in
             [(Int64(day - windowDays), Int64(day + windowDays)), (Self.undated, Self.undated)]
         } ?? [(Self.undated, Int64.max)]
@@ -57,7 +61,8 @@ struct StoryCandidates {
                 }
             }
         }
-        return sharing.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key > $1.key }.prefix(Self.candidateCount).map(\.key)
+        return sharing.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key > $1.key }
+            .prefix(complete ? Int.max : Self.candidateCount).map(\.key)
     }
 
     /// Files a placed article under its keys.
