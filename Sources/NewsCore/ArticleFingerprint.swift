@@ -218,9 +218,10 @@ public enum Similarity {
         return max(0, (Double(equal) / Double(a.minHash.count) - chance) / (1 - chance))
     }
 
-    /// Articles at least this similar (`articles`) and close in date report the same story. Set
-    /// between the seeds' story pairs (0.39–0.47) and their unrelated pairs (at most 0.25),
-    /// and checked on Reuters by `Benchmarks/story-quality`.
+    /// Articles at least this similar (`articles`) and close in date are alike enough to report
+    /// the same story. Set between the seeds' story pairs (0.39–0.47) and their unrelated pairs
+    /// (at most 0.25). Story placement links articles at a higher score (`StoryBook` in the
+    /// index): a story joins everything its links join, so each link must be surer than a pair.
     public static let storyThreshold = 0.32
 
     /// `related` lists articles at least this similar: well below the same-story threshold, so

@@ -88,11 +88,13 @@ extension ArticleIndex {
 enum StoryTimeline {
     static func ordered(_ entries: [(entry: StoryResponse.Entry, fileTime: Double)]) -> [StoryResponse.Entry] {
         let firstPublished = entries.filter { $0.entry.dateSource == .published }.map(\.entry.date).min()
-        func key(_ item: (entry: StoryResponse.Entry, fileTime: Double)) -> (String, Int, Double, Int64) {
+        // Then a copy group's first article before its copies, then the path: never the id,
+        // which says only which arrived first.
+        func key(_ item: (entry: StoryResponse.Entry, fileTime: Double)) -> (String, Int, Double, Int, String) {
             let uncertain = item.entry.dateSource.isUncertain
             var date = item.entry.date
             if uncertain, let firstPublished, date < firstPublished { date = firstPublished }
-            return (date, uncertain ? 1 : 0, item.fileTime, item.entry.id)
+            return (date, uncertain ? 1 : 0, item.fileTime, item.entry.copyOf == nil ? 0 : 1, item.entry.path)
         }
         return entries.sorted { key($0) < key($1) }.map(\.entry)
     }
@@ -115,7 +117,7 @@ extension ArticleIndex {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT s.id, s.articles, s.outlets, s.firstDate, s.lastDate,
                        (SELECT headline FROM article a WHERE a.storyId = s.id
-                        ORDER BY a.dateSource IS NOT 'published', a.articleDate, a.fileTime, a.id LIMIT 1) AS headline
+                        ORDER BY a.dateSource IS NOT 'published', a.articleDate, a.fileTime, a.copyOf IS NOT NULL, a.contentHash LIMIT 1) AS headline
                 FROM story s WHERE \(condition) ORDER BY \(order) LIMIT ?
                 """, arguments: StatementArguments(arguments + [limit]))
             return (total, rows.map { row in

@@ -297,6 +297,25 @@ enum IndexSchema {
                 CREATE INDEX alert_match_pending ON alert_match(matchedAt, articleId) WHERE notifiedAt IS NULL;
                 """)
         }
+        migrator.registerMigration("v13-story-links") { db in
+            // #14: stories are the connected groups of each article's best link, which no
+            // longer depends on the order articles arrive in. Stories placed the old way are
+            // placed again, after the next start, as a bulk load's are.
+            try db.execute(sql: """
+                CREATE TABLE story_link (
+                    id INTEGER NOT NULL,        -- a placed article
+                    other INTEGER NOT NULL,     -- one of the articles it is most like
+                    score REAL NOT NULL,
+                    copy INTEGER NOT NULL,      -- 1 when the link is a copy of its text
+                    PRIMARY KEY (id, other)
+                ) WITHOUT ROWID;
+                CREATE INDEX story_link_other ON story_link(other);
+                UPDATE article SET storyId = NULL, copyOf = NULL, copySimilarity = NULL;
+                DELETE FROM story;
+                DELETE FROM story_key;
+                DELETE FROM story_key_count;
+                """)
+        }
         return migrator
     }
 

@@ -6,18 +6,22 @@ import NewsCore
 /// when the ingest queue is empty, so bulk ingest never waits for it, and a single new article is
 /// placed milliseconds after it became searchable.
 ///
-/// Stories and copy groups are the connected groups of a relation between two articles that
-/// does not depend on which came first: their texts are copies (`Similarity.shingles`), or
-/// they are alike (`Similarity.articles`) and dated within `windowDays` of each other. An
-/// article that links stories (or copy groups) merges them, so the same articles make the same
-/// stories whatever order they arrive in. A story runs as long as reports keep coming less than
-/// `windowDays` apart. A copy group's first article is its earliest report (published dates
-/// before uncertain ones, then the file's time, then the text's hash), never the first to arrive.
+/// Each placed article keeps a few links, in `story_link`: to the article whose text it copies
+/// most (`Similarity.shingles`), if any, and to the `storyLinks` articles it is most like
+/// (`Similarity.articles`, at least `linkThreshold`) among those dated within
+/// `windowDays` of it. A story is a connected group of these links, and a copy group one of its
+/// copy links; a copy group's first article is its earliest report. Every article keeps its
+/// best links whatever arrives later (a newcomer that is more alike takes a link over, an
+/// article that goes hands its links back), so the same articles give the same stories and the
+/// same first report whatever order they arrive in, and a story runs as long as reports keep
+/// coming within `windowDays` of one another. A few links per article, not every link above the
+/// threshold: chains of merely similar reports (templated earnings reports, one commodity's
+/// weekly figures) would otherwise join into one story of thousands.
 ///
 /// Candidates come from `StoryCandidates`: in an archive of up to `completeLimit` articles
 /// every article sharing a telling key, so that a link is found whichever of its two articles
-/// arrives first; in a larger one the lookups are bounded (the rarest keys, the best
-/// candidates), and the grouping holds as far as they find the same links.
+/// arrives first; in a larger one the lookups are bounded, and the grouping holds as far as
+/// they find the same links.
 struct StoryBook {
     let db: Database
     private var touched = Set<Int64>()
@@ -27,11 +31,15 @@ struct StoryBook {
 
     /// Decoded fingerprints kept at most (some 2 MB).
     static let decodedLimit = 4096
-    /// Reports more than this many days apart are linked only as copies: a story ends when
-    /// none follows within this gap.
+    /// Reports dated more than this many days apart are linked only as copies.
     static let windowDays = 7
     /// Archives up to this many articles look up every telling key of an article.
     static let completeLimit = 5_000
+    /// Links kept per article to articles it is alike (besides one to a copy).
+    static let storyLinks = 2
+    /// How alike two articles must be for a link (`Similarity.articles`): above
+    /// `Similarity.storyThreshold`, since a story joins everything its links join.
+    static let linkThreshold = 0.40
 
     init(_ db: Database) {
         self.db = db
@@ -42,86 +50,192 @@ struct StoryBook {
         if let story { touched.insert(story) }
     }
 
-    /// Gives an unplaced article its fingerprint, copy group and story.
+    /// A possible link: to `id`, how alike, whether a copy, and the text hash that breaks ties.
+    struct Link {
+        var id: Int64
+        var score: Double
+        var copy: Bool
+        var hash: String
+
+        /// Whether this link is better than `other`: a copy first, then the higher score, then
+        /// the smaller text hash (never the id, which says only which came first).
+        func beats(_ other: Link?) -> Bool {
+            guard let other else { return true }
+            if copy != other.copy { return copy }
+            if score != other.score { return score > other.score }
+            return hash < other.hash
+        }
+    }
+
+    /// Gives an unplaced article its link, story and copy group, and takes over the links of
+    /// placed articles it is more alike than what they link to now.
     mutating func place(articleId: Int64) throws {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT a.articleDate, a.dateSource, f.bytes FROM article a LEFT JOIN article_fingerprint f ON f.id = a.id WHERE a.id = ?
+            SELECT a.articleDate, a.dateSource, a.contentHash, f.bytes FROM article a
+            LEFT JOIN article_fingerprint f ON f.id = a.id WHERE a.id = ?
             """), arguments: [articleId])
         else { return }
         let date: String = row["articleDate"]
+        let hash: String = row["contentHash"]
         let fingerprint = try Self.storedFingerprint(row["bytes"]) ?? fingerprintFromText(articleId)
-        // Only a published date places an article in time: an inferred year or a file's day
-        // (an article copied in today) says nothing about when the story happened.
-        let day = ArticleIndex.dateSource(row) == .published ? CalendarDay(iso: date)?.dayNumber : nil
+        let day = Self.day(row)
+        let when = Self.when(row)
         let finder = StoryCandidates(db: db)
-        let ids = try candidates(for: fingerprint, excluding: articleId, day: day, finder: finder)
-        var copyGroups: [Int64: Double] = [:]   // first article of each group it copies → best similarity
-        var stories = Set<Int64>()
+        let articles = try Int.fetchOne(db.cachedStatement(sql: "SELECT articles FROM tally WHERE kind = 'articles' AND value = ''")) ?? 0
+        let ids = try finder.candidates(for: fingerprint, excluding: articleId, day: day, windowDays: Self.windowDays,
+                                        complete: articles <= Self.completeLimit)
+        var copyLink: Link?
+        var links: [Link] = []
+        var affected = Set<Int64>()
         for candidate in try Self.load(db, ids) {
             guard let other = decoded[candidate.id] ?? ArticleFingerprint(encoded: candidate.fingerprint) else { continue }
             if decoded.count >= Self.decodedLimit { decoded.removeAll(keepingCapacity: true) }
             decoded[candidate.id] = other
-            let copy = Similarity.shingles(fingerprint, other)
-            if copy >= Similarity.copyThreshold {
-                let group = candidate.copyOf ?? candidate.id
-                copyGroups[group] = max(copyGroups[group] ?? 0, copy)
-                if let story = candidate.storyId { stories.insert(story) }
-                continue
-            }
-            let withinWindow = day.flatMap { day in
-                candidate.datePublished ? CalendarDay(iso: candidate.date).map { abs($0.dayNumber - day) <= Self.windowDays } : nil
-            } ?? true
-            if withinWindow, let story = candidate.storyId, Similarity.articles(fingerprint, other) >= Similarity.storyThreshold {
-                stories.insert(story)
+            let copy = Similarity.shingles(fingerprint, other) >= Similarity.copyThreshold
+            let withinWindow = Self.withinWindow(when, candidate.when)
+            let score = Similarity.articles(fingerprint, other)
+            guard copy || (withinWindow && score >= Self.linkThreshold) else { continue }
+            let link = Link(id: candidate.id, score: score, copy: copy, hash: candidate.hash)
+            let theirs = Link(id: articleId, score: score, copy: copy, hash: hash)
+            if copy {
+                if link.beats(copyLink) { copyLink = link }
+                // The newcomer as the candidate's copy link, against the one it has.
+                if theirs.beats(candidate.copyLink) {
+                    try replaceLink(of: candidate.id, old: candidate.copyLink?.id, with: theirs)
+                    affected.insert(candidate.storyId)
+                }
+            } else {
+                links.append(link)
+                if candidate.storyLinks.count < Self.storyLinks || theirs.beats(candidate.storyLinks.last) {
+                    try replaceLink(of: candidate.id, old: candidate.storyLinks.count < Self.storyLinks ? nil : candidate.storyLinks.last?.id, with: theirs)
+                    affected.insert(candidate.storyId)
+                }
             }
         }
-        let storyId: Int64
-        if let first = stories.min() {
-            storyId = first
-            for other in stories where other != first {
-                try db.cachedStatement(sql: "UPDATE article SET storyId = ? WHERE storyId = ?").execute(arguments: [first, other])
-                touched.insert(other)
-            }
-        } else {
-            try db.cachedStatement(sql: "INSERT INTO story(articles, outlets, firstDate, lastDate) VALUES (0, 0, ?, ?)").execute(arguments: [date, date])
-            storyId = db.lastInsertedRowID
+        links.sort { $0.beats($1) }
+        for link in (copyLink.map { [$0] } ?? []) + links.prefix(Self.storyLinks) {
+            try replaceLink(of: articleId, old: nil, with: link)
+            affected.insert(try Int64.fetchOne(db.cachedStatement(sql: "SELECT storyId FROM article WHERE id = ?"), arguments: [link.id]) ?? -1)
         }
-        touched.insert(storyId)
+        affected.remove(-1)
         try finder.file(fingerprint, articleId: articleId, day: day)
-        try db.cachedStatement(sql: "UPDATE article SET storyId = ?, copyOf = NULL, copySimilarity = NULL WHERE id = ?")
-            .execute(arguments: [storyId, articleId])
-        if !copyGroups.isEmpty { try joinCopies(articleId, groups: copyGroups) }
+        // Articles linked to this one while it was out of its story (its text changed, or an
+        // article it linked to went) join it again.
+        affected.formUnion(try Int64.fetchAll(db.cachedStatement(sql: """
+            SELECT DISTINCT a.storyId FROM story_link l JOIN article a ON a.id = l.id WHERE l.other = ? AND a.storyId IS NOT NULL
+            """), arguments: [articleId]))
+        if affected.isEmpty {
+            try db.cachedStatement(sql: "INSERT INTO story(articles, outlets, firstDate, lastDate) VALUES (0, 0, ?, ?)").execute(arguments: [date, date])
+            let story = db.lastInsertedRowID
+            touched.insert(story)
+            try db.cachedStatement(sql: "UPDATE article SET storyId = ?, copyOf = NULL, copySimilarity = NULL WHERE id = ?")
+                .execute(arguments: [story, articleId])
+            return
+        }
+        try regroup(stories: affected, adding: [articleId])
     }
 
-    /// The articles to compare a new one with (see `StoryCandidates`): in an archive of up to
-    /// `completeLimit` articles all that share a telling key with it, so that two articles find
-    /// each other whichever arrives first; in a larger one the best under its rarest keys.
-    private func candidates(for fingerprint: ArticleFingerprint, excluding id: Int64, day: Int?, finder: StoryCandidates) throws -> [Int64] {
-        let articles = try Int.fetchOne(db.cachedStatement(sql: "SELECT articles FROM tally WHERE kind = 'articles' AND value = ''")) ?? 0
-        return try finder.candidates(for: fingerprint, excluding: id, day: day, windowDays: Self.windowDays,
-                                     complete: articles <= Self.completeLimit)
+    /// The day an article is filed and looked up under (see `StoryCandidates`): its published
+    /// date's; nil for an inferred year or a file's day, which are looked up whatever the date.
+    static func day(_ row: Row) -> Int? {
+        ArticleIndex.dateSource(row) == .published ? CalendarDay(iso: row["articleDate"])?.dayNumber : nil
     }
 
-    /// Puts an article in the copy groups it copies (whose first articles are `groups`, with
-    /// its best similarity to each), merging them; the group's first article is the earliest.
-    private func joinCopies(_ articleId: Int64, groups: [Int64: Double]) throws {
-        let members = [articleId] + groups.keys.sorted()
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT id, dateSource IS NOT 'published' AS uncertain, articleDate, fileTime, contentHash
-            FROM article WHERE id IN (SELECT value FROM json_each(?))
-            """, arguments: [StoryCandidates.jsonArray(members)])
-        func key(_ row: Row) -> (Int, String, Double, String) { (row["uncertain"], row["articleDate"], row["fileTime"] ?? 0, row["contentHash"]) }
-        guard let first = rows.min(by: { key($0) < key($1) }).map({ $0["id"] as Int64 }) else { return }
-        for group in groups.keys where group != first {
-            try db.cachedStatement(sql: "UPDATE article SET copyOf = ? WHERE copyOf = ? OR id = ?").execute(arguments: [first, group, group])
-            try db.cachedStatement(sql: "UPDATE article SET copySimilarity = coalesce(copySimilarity, ?) WHERE id = ?")
-                .execute(arguments: [groups[group], group])
+    /// When an article says it appeared: its published date, or a dateline's day and month
+    /// (the year inferred, so possibly wrong); nil for a file's day, which says nothing about
+    /// when its story happened.
+    static func when(_ row: Row) -> (day: CalendarDay, inferred: Bool)? {
+        let source = ArticleIndex.dateSource(row)
+        guard source != .file, let day = CalendarDay(iso: row["articleDate"]) else { return nil }
+        return (day, source == .inferred)
+    }
+
+    /// Whether two articles are dated close enough to be linked as reports of one event (not
+    /// as copies): within `windowDays`, the year of an inferred date aside (the calendar day
+    /// nearest in the year before, the same or the next); an article without a date may be.
+    static func withinWindow(_ a: (day: CalendarDay, inferred: Bool)?, _ b: (day: CalendarDay, inferred: Bool)?) -> Bool {
+        guard let a, let b else { return true }
+        guard a.inferred || b.inferred else { return abs(a.day.dayNumber - b.day.dayNumber) <= windowDays }
+        return (-1...1).contains { shift in
+            CalendarDay(year: a.day.year + shift, month: b.day.month, day: b.day.day)
+                .map { abs($0.dayNumber - a.day.dayNumber) <= windowDays } ?? false
         }
-        if first != articleId {
-            try db.cachedStatement(sql: "UPDATE article SET copyOf = ?, copySimilarity = ? WHERE id = ?")
-                .execute(arguments: [first, groups.values.max(), articleId])
+    }
+
+    /// Gives `articleId` the link `link`, in place of its link to `old` (nil: added).
+    private func replaceLink(of articleId: Int64, old: Int64?, with link: Link) throws {
+        if let old {
+            try db.cachedStatement(sql: "DELETE FROM story_link WHERE id = ? AND other = ?").execute(arguments: [articleId, old])
         }
-        try db.cachedStatement(sql: "UPDATE article SET copyOf = NULL, copySimilarity = NULL WHERE id = ?").execute(arguments: [first])
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO story_link(id, other, score, copy) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [articleId, link.id, link.score, link.copy])
+    }
+
+    /// Recomputes the stories and copy groups of the articles of `stories` (and `adding`, placed
+    /// now) from their links: the connected groups become the stories, each keeping one of the
+    /// old ids; each copy group's first article is its earliest report.
+    private mutating func regroup(stories: Set<Int64>, adding: [Int64]) throws {
+        // Two lookups by index (an OR of the two would scan the table).
+        let columns = "a.id, a.storyId, a.dateSource IS NOT 'published' AS uncertain, a.articleDate, a.fileTime, a.contentHash"
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT \(columns) FROM article a WHERE a.storyId IN (SELECT value FROM json_each(?1))
+            UNION SELECT \(columns) FROM article a WHERE a.id IN (SELECT value FROM json_each(?2))
+            """), arguments: [StoryCandidates.jsonArray(stories), StoryCandidates.jsonArray(adding)])
+        let members = Set(rows.map { $0["id"] as Int64 })
+        let edges = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT id, other, score, copy FROM story_link WHERE id IN (SELECT value FROM json_each(?))
+            """), arguments: [StoryCandidates.jsonArray(members)])
+        var stories = UnionFind(), copies = UnionFind()
+        var copyScore: [Int64: Double] = [:]
+        for id in members {
+            stories.add(id)
+            copies.add(id)
+        }
+        for edge in edges {
+            let (id, other): (Int64, Int64) = (edge["id"], edge["other"])
+            guard members.contains(other) else { continue }
+            stories.union(id, other)
+            if edge["copy"] as Bool? == true {
+                copies.union(id, other)
+                let score: Double = edge["score"] ?? 0
+                copyScore[id] = max(copyScore[id] ?? 0, score)
+                copyScore[other] = max(copyScore[other] ?? 0, score)
+            }
+        }
+        let byId = Dictionary(uniqueKeysWithValues: rows.map { ($0["id"] as Int64, $0) })
+        // Each group keeps the old story id most of its members had (then the smallest); the
+        // others get new ones.
+        var used = Set<Int64>()
+        for group in stories.groups().sorted(by: { $0.min()! < $1.min()! }) {
+            var counts: [Int64: Int] = [:]
+            for id in group { if let old: Int64 = byId[id]?["storyId"] { counts[old, default: 0] += 1 } }
+            let keep = counts.filter { !used.contains($0.key) }.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key
+            let story: Int64
+            if let keep {
+                story = keep
+            } else {
+                let date: String = byId[group.min()!]?["articleDate"] ?? ""
+                try db.cachedStatement(sql: "INSERT INTO story(articles, outlets, firstDate, lastDate) VALUES (0, 0, ?, ?)").execute(arguments: [date, date])
+                story = db.lastInsertedRowID
+            }
+            used.insert(story)
+            try db.cachedStatement(sql: "UPDATE article SET storyId = ? WHERE id IN (SELECT value FROM json_each(?))")
+                .execute(arguments: [story, StoryCandidates.jsonArray(group)])
+        }
+        touched.formUnion(used)
+        for old in rows.compactMap({ $0["storyId"] as Int64? }) { touched.insert(old) }
+        func key(_ id: Int64) -> (Int, String, Double, String) {
+            let row = byId[id]!
+            return (row["uncertain"], row["articleDate"], row["fileTime"] ?? 0, row["contentHash"])
+        }
+        for group in copies.groups() {
+            let first = group.min { key($0) < key($1) }!
+            try db.cachedStatement(sql: "UPDATE article SET copyOf = NULL, copySimilarity = NULL WHERE id = ?").execute(arguments: [first])
+            for id in group where id != first {
+                try db.cachedStatement(sql: "UPDATE article SET copyOf = ?, copySimilarity = ? WHERE id = ?")
+                    .execute(arguments: [first, copyScore[id], id])
+            }
+        }
     }
 
     /// A fingerprint as stored (nil when absent or unreadable).
@@ -141,37 +255,66 @@ struct StoryBook {
     }
 
     struct Candidate {
-        var id: Int64, fingerprint: [UInt8], storyId: Int64?, copyOf: Int64?, date: String
-        /// Whether `date` is a published one (not an inferred year or the file's day).
-        var datePublished: Bool
+        var id: Int64, fingerprint: [UInt8], storyId: Int64, hash: String
+        /// When it says it appeared (see `when`).
+        var when: (day: CalendarDay, inferred: Bool)?
+        /// Its copy link now, and its other links, best first.
+        var copyLink: Link?
+        var storyLinks: [Link]
     }
 
-    /// The placed articles among `ids`, in the order given.
+    /// The placed articles among `ids`, in the order given, with their links.
     static func load(_ db: Database, _ ids: [Int64]) throws -> [Candidate] {
         guard !ids.isEmpty else { return [] }
+        let list = StoryCandidates.jsonArray(ids)
         let rows = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT a.id, f.bytes, a.storyId, a.copyOf, a.articleDate, a.dateSource = 'published'
+            SELECT a.id, f.bytes, a.storyId, a.contentHash, a.articleDate, a.dateSource
             FROM article a JOIN article_fingerprint f ON f.id = a.id
             WHERE a.id IN (SELECT value FROM json_each(?)) AND a.storyId IS NOT NULL
-            """), arguments: [StoryCandidates.jsonArray(ids)])
+            """), arguments: [list])
+        var copyLinks: [Int64: Link] = [:], storyLinks: [Int64: [Link]] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT l.id, l.other, l.score, l.copy, b.contentHash FROM story_link l JOIN article b ON b.id = l.other
+            WHERE l.id IN (SELECT value FROM json_each(?))
+            """), arguments: [list]) {
+            let link = Link(id: row["other"], score: row["score"] ?? 0, copy: row["copy"] ?? false, hash: row["contentHash"])
+            if link.copy { copyLinks[row["id"]] = link } else { storyLinks[row["id"], default: []].append(link) }
+        }
         let byId = Dictionary(uniqueKeysWithValues: rows.map { row in
-            (row[0] as Int64, Candidate(id: row[0], fingerprint: [UInt8]((row[1] as Data?) ?? Data()), storyId: row[2], copyOf: row[3],
-                                        date: row[4], datePublished: (row[5] as Bool?) ?? false))
+            let id: Int64 = row["id"]
+            return (id, Candidate(id: id, fingerprint: [UInt8]((row["bytes"] as Data?) ?? Data()), storyId: row["storyId"],
+                                  hash: row["contentHash"], when: when(row), copyLink: copyLinks[id],
+                                  storyLinks: (storyLinks[id] ?? []).sorted { $0.beats($1) }))
         })
         return ids.compactMap { byId[$0] }
     }
 
-    /// Notes an article's story as touched and takes the article out of the keys it was filed
-    /// under (only a placed article was filed).
+    /// Takes an article out of its story before its text changes or it goes: its keys and its
+    /// link go, the articles linked to it are placed again (their next best link may be
+    /// elsewhere), and what remains of its story is regrouped.
     private mutating func takeOutOfStory(_ articleId: Int64) throws {
+        guard let story = try Int64.fetchOne(db, sql: "SELECT storyId FROM article WHERE id = ?", arguments: [articleId]) else { return }
+        try detach(articleId)
+        // Their link goes with this article (or its text): they are placed again, and find
+        // their best link anew. Links to them stay (they are still articles), and bring their
+        // holders' stories together with theirs when they are placed.
+        for linked in try Int64.fetchAll(db, sql: "SELECT id FROM story_link WHERE other = ?", arguments: [articleId]) {
+            try detach(linked)
+        }
+        try regroup(stories: [story], adding: [])
+    }
+
+    /// Takes an article out of its story, keys and link, to be placed again.
+    private mutating func detach(_ articleId: Int64) throws {
         let row = try Row.fetchOne(db, sql: """
             SELECT a.storyId, f.bytes FROM article a LEFT JOIN article_fingerprint f ON f.id = a.id WHERE a.id = ?
             """, arguments: [articleId])
-        guard let story: Int64 = row?["storyId"] else { return }
-        touched.insert(story)
+        if let story: Int64 = row?["storyId"] { touched.insert(story) }
         if let stored = Self.storedFingerprint(row?["bytes"]) {
             try StoryCandidates(db: db).unfile(stored, articleId: articleId)
         }
+        try db.execute(sql: "DELETE FROM story_link WHERE id = ?", arguments: [articleId])
+        try db.execute(sql: "UPDATE article SET storyId = NULL, copyOf = NULL, copySimilarity = NULL WHERE id = ?", arguments: [articleId])
     }
 
     /// Takes an article out of its story and keys before its text changes; it is placed again later.
@@ -179,14 +322,11 @@ struct StoryBook {
         try takeOutOfStory(articleId)
     }
 
-    /// Takes an article out of the index: its copies get a new first article, its story a new count.
+    /// Takes an article out of the index: the articles linked to it are placed again, its story
+    /// regrouped.
     mutating func remove(articleId: Int64) throws {
         try takeOutOfStory(articleId)
         try db.execute(sql: "DELETE FROM article WHERE id = ?", arguments: [articleId])
-        if let heir = try Int64.fetchOne(db, sql: "SELECT min(id) FROM article WHERE copyOf = ?", arguments: [articleId]) {
-            try db.execute(sql: "UPDATE article SET copyOf = ? WHERE copyOf = ? AND id != ?", arguments: [heir, articleId, heir])
-            try db.execute(sql: "UPDATE article SET copyOf = NULL, copySimilarity = NULL WHERE id = ?", arguments: [heir])
-        }
     }
 
     /// Brings the counts and dates of every story touched in this transaction up to date (its
@@ -208,3 +348,29 @@ struct StoryBook {
     }
 }
 
+/// Disjoint sets of article ids, for regrouping stories from their links.
+struct UnionFind {
+    private var parent: [Int64: Int64] = [:]
+
+    mutating func add(_ id: Int64) { if parent[id] == nil { parent[id] = id } }
+
+    mutating func find(_ id: Int64) -> Int64 {
+        var root = id
+        while let up = parent[root], up != root { root = up }
+        var node = id
+        while let up = parent[node], up != root { parent[node] = root; node = up }
+        return root
+    }
+
+    mutating func union(_ a: Int64, _ b: Int64) {
+        let (ra, rb) = (find(a), find(b))
+        if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
+    }
+
+    /// The sets, each as its ids.
+    mutating func groups() -> [[Int64]] {
+        var byRoot: [Int64: [Int64]] = [:]
+        for id in parent.keys { byRoot[find(id), default: []].append(id) }
+        return Array(byRoot.values)
+    }
+}

@@ -149,7 +149,7 @@ struct SystemdEndToEndTests {
         var status: StatusResponse?
         #expect(try await waitUntil { status = try? NewsClient(socketPath: socket, timeoutSeconds: 20).status(); return status != nil })
         // Any state of a daemon that has just started (under load the first scan may still be queued).
-        #expect(["idle", "reconciling", "indexing", "placing"].contains(status?.state ?? "none") && status?.error == nil,
+        #expect(["starting", "idle", "reconciling", "indexing", "placing"].contains(status?.state ?? "none") && status?.error == nil,
                 "\(String(describing: status))")
         let log = try String(contentsOfFile: root.file("newsd.log"), encoding: .utf8)
         #expect(log.contains("socket_activated=true"))
