@@ -94,7 +94,9 @@ struct StoryBook {
             let copy = Similarity.shingles(fingerprint, other) >= Similarity.copyThreshold
             let withinWindow = Self.withinWindow(when, candidate.when)
             let score = Similarity.articles(fingerprint, other)
-            guard copy || (withinWindow && score >= Self.linkThreshold) else { continue }
+            // Reports of one event name someone or something in common; templated reports
+            // (earnings, commodity figures) share their wording and nothing else.
+            guard copy || (withinWindow && score >= Self.linkThreshold && Similarity.names(fingerprint, other) > 0) else { continue }
             let link = Link(id: candidate.id, score: score, copy: copy, hash: candidate.hash)
             let theirs = Link(id: articleId, score: score, copy: copy, hash: hash)
             if copy {
@@ -176,7 +178,10 @@ struct StoryBook {
     /// old ids; each copy group's first article is its earliest report.
     private mutating func regroup(stories: Set<Int64>, adding: [Int64]) throws {
         // Two lookups by index (an OR of the two would scan the table).
-        let columns = "a.id, a.storyId, a.dateSource IS NOT 'published' AS uncertain, a.articleDate, a.fileTime, a.contentHash"
+        let columns = """
+            a.id, a.storyId, a.copyOf, a.copySimilarity, a.dateSource IS NOT 'published' AS uncertain, a.dateSource IS NULL AS undated,
+            a.articleDate, a.fileTime, a.contentHash
+            """
         let rows = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT \(columns) FROM article a WHERE a.storyId IN (SELECT value FROM json_each(?1))
             UNION SELECT \(columns) FROM article a WHERE a.id IN (SELECT value FROM json_each(?2))
@@ -191,11 +196,19 @@ struct StoryBook {
             stories.add(id)
             copies.add(id)
         }
+        // Between two articles without a date (nothing bounds such links in time), a link joins
+        // a story only when each counts the other among the ones it is most like: an undated
+        // article that many others are like (a template, a busy topic) does not pull them all
+        // into one story.
+        let held = Set(edges.map { Pair(id: $0["id"], other: $0["other"]) })
+        let undated = Set(rows.filter { $0["undated"] as Bool }.map { $0["id"] as Int64 })
         for edge in edges {
             let (id, other): (Int64, Int64) = (edge["id"], edge["other"])
             guard members.contains(other) else { continue }
-            stories.union(id, other)
-            if edge["copy"] as Bool? == true {
+            let copy = edge["copy"] as Bool? == true
+            let bounded = !undated.contains(id) || !undated.contains(other)
+            if copy || bounded || held.contains(Pair(id: other, other: id)) { stories.union(id, other) }
+            if copy {
                 copies.union(id, other)
                 let score: Double = edge["score"] ?? 0
                 copyScore[id] = max(copyScore[id] ?? 0, score)
@@ -219,8 +232,12 @@ struct StoryBook {
                 story = db.lastInsertedRowID
             }
             used.insert(story)
-            try db.cachedStatement(sql: "UPDATE article SET storyId = ? WHERE id IN (SELECT value FROM json_each(?))")
-                .execute(arguments: [story, StoryCandidates.jsonArray(group)])
+            // Only the rows whose story changes are written.
+            let moved = group.filter { byId[$0]?["storyId"] as Int64? != story }
+            if !moved.isEmpty {
+                try db.cachedStatement(sql: "UPDATE article SET storyId = ? WHERE id IN (SELECT value FROM json_each(?))")
+                    .execute(arguments: [story, StoryCandidates.jsonArray(moved)])
+            }
         }
         touched.formUnion(used)
         for old in rows.compactMap({ $0["storyId"] as Int64? }) { touched.insert(old) }
@@ -230,10 +247,11 @@ struct StoryBook {
         }
         for group in copies.groups() {
             let first = group.min { key($0) < key($1) }!
-            try db.cachedStatement(sql: "UPDATE article SET copyOf = NULL, copySimilarity = NULL WHERE id = ?").execute(arguments: [first])
-            for id in group where id != first {
+            for id in group {
+                let (copyOf, similarity) = id == first ? (nil, nil) : (first, copyScore[id])
+                guard byId[id]?["copyOf"] as Int64? != copyOf || byId[id]?["copySimilarity"] as Double? != similarity else { continue }
                 try db.cachedStatement(sql: "UPDATE article SET copyOf = ?, copySimilarity = ? WHERE id = ?")
-                    .execute(arguments: [first, copyScore[id], id])
+                    .execute(arguments: [copyOf, similarity, id])
             }
         }
     }
@@ -346,6 +364,12 @@ struct StoryBook {
             try db.cachedStatement(sql: "DELETE FROM story WHERE id = ? AND articles = 0").execute(arguments: [story])
         }
     }
+}
+
+/// A link, as the article holding it and the one it points to.
+private struct Pair: Hashable {
+    let id: Int64
+    let other: Int64
 }
 
 /// Disjoint sets of article ids, for regrouping stories from their links.
