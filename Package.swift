@@ -114,7 +114,7 @@ let package = Package(
         .testTarget(name: "NewsCoreTests", dependencies: ["NewsCore", "TestSupport"]),
         .testTarget(name: "NewsFormatsTests", dependencies: ["NewsFormats", "NewsCore", "NewsSystem", "TestSupport"]),
         .testTarget(name: "NewsClientTests", dependencies: ["NewsClient", "NewsCore"]),
-        .testTarget(name: "NewsDaemonTests", dependencies: ["NewsDaemon", "NewsCore", "NewsIndex", "TestSupport"]),
+        .testTarget(name: "NewsDaemonTests", dependencies: ["NewsDaemon", "NewsCore", "NewsIndex", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "NewsIndexTests", dependencies: ["NewsIndex", "NewsCore", "TestSupport"]),
         .testTarget(name: "NewsSystemTests", dependencies: ["NewsSystem", "NewsCore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["NewsClient", "NewsCore", "TestSupport"]),

@@ -87,6 +87,13 @@ struct StoryBook {
         var copyLink: Link?
         var links: [Link] = []
         var affected = Set<Int64>()
+        // What the newcomer's links change. A link that replaced another may split a story,
+        // and copy links change copy groups: then the stories concerned are regrouped. Links
+        // that were only added can only join stories: then those are merged.
+        var droppedOrCopied = false
+        var linkedFrom: [Int64: (story: Int64, undated: Bool)] = [:]
+        var undatedOf: [Int64: Bool] = [:]
+        let undated = ArticleIndex.dateSource(row) == .file
         for candidate in try Self.load(db, ids) {
             guard let other = decoded[candidate.id] ?? ArticleFingerprint(encoded: candidate.fingerprint) else { continue }
             if decoded.count >= Self.decodedLimit { decoded.removeAll(keepingCapacity: true) }
@@ -97,9 +104,11 @@ struct StoryBook {
             // Reports of one event name someone or something in common; templated reports
             // (earnings, commodity figures) share their wording and nothing else.
             guard copy || (withinWindow && score >= Self.linkThreshold && Similarity.names(fingerprint, other) > 0) else { continue }
+            undatedOf[candidate.id] = candidate.undated
             let link = Link(id: candidate.id, score: score, copy: copy, hash: candidate.hash)
             let theirs = Link(id: articleId, score: score, copy: copy, hash: hash)
             if copy {
+                droppedOrCopied = true
                 if link.beats(copyLink) { copyLink = link }
                 // The newcomer as the candidate's copy link, against the one it has.
                 if theirs.beats(candidate.copyLink) {
@@ -108,24 +117,35 @@ struct StoryBook {
                 }
             } else {
                 links.append(link)
-                if candidate.storyLinks.count < Self.storyLinks || theirs.beats(candidate.storyLinks.last) {
-                    try replaceLink(of: candidate.id, old: candidate.storyLinks.count < Self.storyLinks ? nil : candidate.storyLinks.last?.id, with: theirs)
+                let full = candidate.storyLinks.count >= Self.storyLinks
+                if !full || theirs.beats(candidate.storyLinks.last) {
+                    try replaceLink(of: candidate.id, old: full ? candidate.storyLinks.last?.id : nil, with: theirs)
                     affected.insert(candidate.storyId)
+                    linkedFrom[candidate.id] = (candidate.storyId, candidate.undated)
+                    if full { droppedOrCopied = true }
                 }
             }
         }
         links.sort { $0.beats($1) }
+        var linkedTo: [Int64: Int64] = [:]   // article → its story, for the newcomer's own links
         for link in (copyLink.map { [$0] } ?? []) + links.prefix(Self.storyLinks) {
             try replaceLink(of: articleId, old: nil, with: link)
-            affected.insert(try Int64.fetchOne(db.cachedStatement(sql: "SELECT storyId FROM article WHERE id = ?"), arguments: [link.id]) ?? -1)
+            if let story = try Int64.fetchOne(db.cachedStatement(sql: "SELECT storyId FROM article WHERE id = ?"), arguments: [link.id]) {
+                affected.insert(story)
+                linkedTo[link.id] = story
+            }
         }
-        affected.remove(-1)
         try finder.file(fingerprint, articleId: articleId, day: day)
         // Articles linked to this one while it was out of its story (its text changed, or an
         // article it linked to went) join it again.
-        affected.formUnion(try Int64.fetchAll(db.cachedStatement(sql: """
-            SELECT DISTINCT a.storyId FROM story_link l JOIN article a ON a.id = l.id WHERE l.other = ? AND a.storyId IS NOT NULL
-            """), arguments: [articleId]))
+        for holder in try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT a.id, a.storyId, a.dateSource IS NULL AS undated, l.copy FROM story_link l JOIN article a ON a.id = l.id
+            WHERE l.other = ? AND a.storyId IS NOT NULL
+            """), arguments: [articleId]) {
+            affected.insert(holder["storyId"])
+            linkedFrom[holder["id"]] = (holder["storyId"], holder["undated"])
+            if holder["copy"] as Bool { droppedOrCopied = true }
+        }
         if affected.isEmpty {
             try db.cachedStatement(sql: "INSERT INTO story(articles, outlets, firstDate, lastDate) VALUES (0, 0, ?, ?)").execute(arguments: [date, date])
             let story = db.lastInsertedRowID
@@ -134,7 +154,40 @@ struct StoryBook {
                 .execute(arguments: [story, articleId])
             return
         }
-        try regroup(stories: affected, adding: [articleId])
+        if droppedOrCopied {
+            try regroup(stories: affected, adding: [articleId])
+            return
+        }
+        // Only links added, none a copy: the stories the newcomer's counting links reach become one.
+        var joined = Set<Int64>()
+        for (id, story) in linkedTo where Self.counts(undated, undatedOf[id] ?? false, mutual: linkedFrom[id] != nil) {
+            joined.insert(story)
+        }
+        for (id, from) in linkedFrom where Self.counts(undated, from.undated, mutual: linkedTo[id] != nil) {
+            joined.insert(from.story)
+        }
+        let story: Int64
+        if let first = joined.min() {
+            story = first
+            let others = joined.subtracting([first])
+            if !others.isEmpty {
+                try db.cachedStatement(sql: "UPDATE article SET storyId = ? WHERE storyId IN (SELECT value FROM json_each(?))")
+                    .execute(arguments: [first, StoryCandidates.jsonArray(others)])
+            }
+            touched.formUnion(joined)
+        } else {
+            try db.cachedStatement(sql: "INSERT INTO story(articles, outlets, firstDate, lastDate) VALUES (0, 0, ?, ?)").execute(arguments: [date, date])
+            story = db.lastInsertedRowID
+            touched.insert(story)
+        }
+        try db.cachedStatement(sql: "UPDATE article SET storyId = ?, copyOf = NULL, copySimilarity = NULL WHERE id = ?")
+            .execute(arguments: [story, articleId])
+    }
+
+    /// Whether a link (not a copy) joins its two articles' stories: always, unless both are
+    /// undated; then only when each links to the other (see `regroup`).
+    static func counts(_ undatedA: Bool, _ undatedB: Bool, mutual: Bool) -> Bool {
+        !(undatedA && undatedB) || mutual
     }
 
     /// The day an article is filed and looked up under (see `StoryCandidates`): its published
@@ -206,8 +259,9 @@ struct StoryBook {
             let (id, other): (Int64, Int64) = (edge["id"], edge["other"])
             guard members.contains(other) else { continue }
             let copy = edge["copy"] as Bool? == true
-            let bounded = !undated.contains(id) || !undated.contains(other)
-            if copy || bounded || held.contains(Pair(id: other, other: id)) { stories.union(id, other) }
+            if copy || Self.counts(undated.contains(id), undated.contains(other), mutual: held.contains(Pair(id: other, other: id))) {
+                stories.union(id, other)
+            }
             if copy {
                 copies.union(id, other)
                 let score: Double = edge["score"] ?? 0
@@ -276,6 +330,8 @@ struct StoryBook {
         var id: Int64, fingerprint: [UInt8], storyId: Int64, hash: String
         /// When it says it appeared (see `when`).
         var when: (day: CalendarDay, inferred: Bool)?
+        /// Whether it is dated only by its file.
+        var undated: Bool
         /// Its copy link now, and its other links, best first.
         var copyLink: Link?
         var storyLinks: [Link]
@@ -301,7 +357,7 @@ struct StoryBook {
         let byId = Dictionary(uniqueKeysWithValues: rows.map { row in
             let id: Int64 = row["id"]
             return (id, Candidate(id: id, fingerprint: [UInt8]((row["bytes"] as Data?) ?? Data()), storyId: row["storyId"],
-                                  hash: row["contentHash"], when: when(row), copyLink: copyLinks[id],
+                                  hash: row["contentHash"], when: when(row), undated: ArticleIndex.dateSource(row) == .file, copyLink: copyLinks[id],
                                   storyLinks: (storyLinks[id] ?? []).sorted { $0.beats($1) }))
         })
         return ids.compactMap { byId[$0] }
