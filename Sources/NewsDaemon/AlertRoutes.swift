@@ -54,21 +54,16 @@ struct AlertRoutes: Sendable {
         let now = Date().timeIntervalSince1970
         let alert: AlertInfo
         do {
-            alert = try await BlockingWork.run {
-                guard try index.alerts().count < Self.maxAlerts else { throw AlertLimitReached() }
-                return try index.addAlert(name: name, query: text, now: now)
-            }
+            alert = try await BlockingWork.run { try index.addAlert(name: name, query: text, now: now, limit: Self.maxAlerts) }
         } catch let error as AlertStoreError {
-            throw APIError(status: .conflict, code: "alert-exists", message: error.description)
-        } catch is AlertLimitReached {
-            throw APIError(status: .conflict, code: "too-many-alerts",
-                           message: "there are \(Self.maxAlerts) alerts already, the most newsd keeps; remove some first (`newsctl alert list`)")
+            switch error {
+            case .exists: throw APIError(status: .conflict, code: "alert-exists", message: error.description)
+            case .full: throw APIError(status: .conflict, code: "too-many-alerts", message: error.description)
+            }
         }
         logger.notice("alert added", metadata: ["event": "alert-added", "alert": "\(name)", "query": "\(text)"])
         return try JSONResponse.make(alert, status: .created)
     }
-
-    private struct AlertLimitReached: Error {}
 
     private func notFound(_ name: String) -> APIError {
         APIError(status: .notFound, code: "not-found", message: "no alert named '\(name)'; `newsctl alert list` shows them")

@@ -5,7 +5,7 @@ import Synchronization
 /// The running `newsctl watch` requests: their queries go with every write transaction, and the
 /// new articles each one matches are handed to its stream right after the commit.
 final class WatchHub: Sendable {
-    /// One watcher's stream of matches, and whether it fell so far behind that it was ended.
+    /// One watcher's id and its stream of matches (see `overflowed` for why a stream ended).
     struct Subscription: Sendable {
         let id: Int
         let hits: AsyncStream<SearchHit>

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import NewsCore
 
@@ -27,12 +28,14 @@ extension ArticleIndex {
         return recorded
     }
 
-    /// Stores a new alert. Throws `AlertStoreError.exists` when the name is taken.
-    public func addAlert(name: String, query: String, now: Double) throws -> AlertInfo {
+    /// Stores a new alert. Throws `AlertStoreError.exists` when the name is taken, `.full` when
+    /// `limit` alerts exist already.
+    public func addAlert(name: String, query: String, now: Double, limit: Int = .max) throws -> AlertInfo {
         try pool.write { db in
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM alert WHERE name = ?)", arguments: [name]) == true {
                 throw AlertStoreError.exists(name)
             }
+            if try Int.fetchOne(db, sql: "SELECT count(*) FROM alert") ?? 0 >= limit { throw AlertStoreError.full(limit) }
             try db.execute(sql: "INSERT INTO alert(name, query, createdAt) VALUES (?, ?, ?)", arguments: [name, query, now])
         }
         return AlertInfo(name: name, query: query, createdAt: now, matches: 0, lastMatchAt: nil)
@@ -66,15 +69,16 @@ extension ArticleIndex {
     /// One alert and the articles it matched, latest match first (at most `limit`); nil when
     /// there is no alert of that name.
     public func alert(name: String, limit: Int, clock: QueryClock) throws -> AlertResponse? {
-        guard let info = try pool.read({ db in
-            try Row.fetchOne(db, sql: Self.alertColumns + " WHERE al.name = ?", arguments: [name]).map(Self.alertInfo)
-        }) else { return nil }
-        let ids = try pool.read { db in
-            try Int64.fetchAll(db, sql: """
+        let found = try pool.read { db -> (AlertInfo, [Int64])? in
+            guard let info = try Row.fetchOne(db, sql: Self.alertColumns + " WHERE al.name = ?", arguments: [name]).map(Self.alertInfo) else {
+                return nil
+            }
+            return (info, try Int64.fetchAll(db, sql: """
                 SELECT m.articleId FROM alert_match m JOIN article a ON a.id = m.articleId
                 WHERE m.alert = ? ORDER BY m.matchedAt DESC, m.articleId DESC LIMIT ?
-                """, arguments: [name, limit])
+                """, arguments: [name, limit]))
         }
+        guard let (info, ids) = found else { return nil }
         let query = (try? SearchQuery.parse(info.query, clock: clock)) ?? SearchQuery(root: .added(TimeRange(from: nil, before: nil)))
         return AlertResponse(alert: info, hits: try hits(ids: ids, matching: query))
     }
@@ -95,27 +99,14 @@ extension ArticleIndex {
     public func markAlertsNotified(_ matches: [PendingAlertMatch], at moment: Double) throws {
         guard !matches.isEmpty else { return }
         // One statement for the round: the writer is shared with ingest, so it is held briefly.
-        let pairs = "[" + matches.map { "[\(Self.jsonString($0.alert)),\($0.articleId)]" }.joined(separator: ",") + "]"
+        // The pairs go as two JSON arrays, joined by position.
+        let names = String(decoding: try JSONEncoder().encode(matches.map(\.alert)), as: UTF8.self)
         try pool.write { db in
             try db.execute(sql: """
                 UPDATE alert_match SET notifiedAt = ? WHERE notifiedAt IS NULL AND (alert, articleId) IN
-                    (SELECT value ->> 0, value ->> 1 FROM json_each(?))
-                """, arguments: [moment, pairs])
+                    (SELECT n.value, i.value FROM json_each(?) n JOIN json_each(?) i ON i.key = n.key)
+                """, arguments: [moment, names, StoryCandidates.jsonArray(matches.map(\.articleId))])
         }
-    }
-
-    /// `text` as a JSON string.
-    private static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 
     /// The headline and first path of each of `ids` that still exists: what an alert's journal
@@ -164,10 +155,12 @@ extension ArticleIndex {
 /// Why an alert could not be stored.
 public enum AlertStoreError: Error, CustomStringConvertible, Sendable {
     case exists(String)
+    case full(Int)
 
     public var description: String {
         switch self {
         case .exists(let name): "an alert named '\(name)' exists already; remove it first (`newsctl alert remove \(name)`) or choose another name"
+        case .full(let limit): "there are \(limit) alerts already, the most newsd keeps; remove some first (`newsctl alert list`)"
         }
     }
 }

@@ -45,11 +45,6 @@ struct StoryBook {
         self.db = db
     }
 
-    /// Notes a story whose counts must be refreshed before the transaction ends.
-    mutating func touch(_ story: Int64?) {
-        if let story { touched.insert(story) }
-    }
-
     /// A possible link: to `id`, how alike, whether a copy, and the text hash that breaks ties.
     struct Link {
         var id: Int64

@@ -96,6 +96,9 @@ struct PercolationTests {
         _ = try index.addAlert(name: "undated-harbour", query: "harbour -date:2023", now: 1)
         _ = try index.addAlert(name: "all-2023", query: "date:2023", now: 1)
         #expect(throws: AlertStoreError.self) { try index.addAlert(name: "all-2023", query: "x", now: 1) }
+        #expect { try index.addAlert(name: "third", query: "x", now: 1, limit: 2) } throws: { error in
+            if case AlertStoreError.full(2) = error { true } else { false }
+        }
         let clock = QueryClock(now: 1_000, utcOffset: 0)
         let batch = try index.apply(TestArticles.upserts([
             ("a.txt", TestArticles.article(headline: "Harbour closes", body: "Storm shuts the harbour.", published: "2023-03-01")),
