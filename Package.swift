@@ -113,7 +113,7 @@ let package = Package(
         ),
         .testTarget(name: "NewsCoreTests", dependencies: ["NewsCore", "TestSupport"]),
         .testTarget(name: "NewsFormatsTests", dependencies: ["NewsFormats", "NewsCore", "NewsSystem", "TestSupport"]),
-        .testTarget(name: "NewsClientTests", dependencies: ["NewsClient", "NewsCore"]),
+        .testTarget(name: "NewsClientTests", dependencies: ["NewsClient", "NewsCore", "TestSupport"]),
         .testTarget(name: "NewsDaemonTests", dependencies: ["NewsDaemon", "NewsCore", "NewsIndex", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "NewsIndexTests", dependencies: ["NewsIndex", "NewsCore", "TestSupport"]),
         .testTarget(name: "NewsSystemTests", dependencies: ["NewsSystem", "NewsCore", "TestSupport"]),
