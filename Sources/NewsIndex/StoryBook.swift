@@ -40,6 +40,9 @@ struct StoryBook {
     /// How alike two articles must be for a link (`Similarity.articles`): above
     /// `Similarity.storyThreshold`, since a story joins everything its links join.
     static let linkThreshold = 0.40
+    /// Articles looked at, at most, to tell whether the two ends of a replaced link are still
+    /// joined; past it their stories are regrouped whole.
+    static let walkLimit = 1_000
 
     init(_ db: Database) {
         self.db = db
@@ -82,10 +85,12 @@ struct StoryBook {
         var copyLink: Link?
         var links: [Link] = []
         var affected = Set<Int64>()
-        // What the newcomer's links change. A link that replaced another may split a story,
-        // and copy links change copy groups: then the stories concerned are regrouped. Links
-        // that were only added can only join stories: then those are merged.
-        var droppedOrCopied = false
+        // What the newcomer's links change. Links that were only added can only join stories
+        // and copy groups: then those are merged. A link that another replaced may split a
+        // story or a copy group: unless its two articles are still joined, the stories
+        // concerned are regrouped.
+        var dropped: [(id: Int64, other: Int64, copy: Bool)] = []
+        var copyNeighbours = Set<Int64>()
         var linkedFrom: [Int64: (story: Int64, undated: Bool)] = [:]
         var undatedOf: [Int64: Bool] = [:]
         let undated = ArticleIndex.dateSource(row) == .file
@@ -103,12 +108,13 @@ struct StoryBook {
             let link = Link(id: candidate.id, score: score, copy: copy, hash: candidate.hash)
             let theirs = Link(id: articleId, score: score, copy: copy, hash: hash)
             if copy {
-                droppedOrCopied = true
                 if link.beats(copyLink) { copyLink = link }
                 // The newcomer as the candidate's copy link, against the one it has.
                 if theirs.beats(candidate.copyLink) {
                     try replaceLink(of: candidate.id, old: candidate.copyLink?.id, with: theirs)
                     affected.insert(candidate.storyId)
+                    copyNeighbours.insert(candidate.id)
+                    if let old = candidate.copyLink?.id { dropped.append((candidate.id, old, true)) }
                 }
             } else {
                 links.append(link)
@@ -117,7 +123,7 @@ struct StoryBook {
                     try replaceLink(of: candidate.id, old: full ? candidate.storyLinks.last?.id : nil, with: theirs)
                     affected.insert(candidate.storyId)
                     linkedFrom[candidate.id] = (candidate.storyId, candidate.undated)
-                    if full { droppedOrCopied = true }
+                    if full, let old = candidate.storyLinks.last?.id { dropped.append((candidate.id, old, false)) }
                 }
             }
         }
@@ -128,6 +134,7 @@ struct StoryBook {
             if let story = try Int64.fetchOne(db.cachedStatement(sql: "SELECT storyId FROM article WHERE id = ?"), arguments: [link.id]) {
                 affected.insert(story)
                 linkedTo[link.id] = story
+                if link.copy { copyNeighbours.insert(link.id) }
             }
         }
         try finder.file(fingerprint, articleId: articleId, day: day)
@@ -139,7 +146,7 @@ struct StoryBook {
             """), arguments: [articleId]) {
             affected.insert(holder["storyId"])
             linkedFrom[holder["id"]] = (holder["storyId"], holder["undated"])
-            if holder["copy"] as Bool { droppedOrCopied = true }
+            if holder["copy"] as Bool { copyNeighbours.insert(holder["id"]) }
         }
         if affected.isEmpty {
             try db.cachedStatement(sql: "INSERT INTO story(articles, outlets, firstDate, lastDate) VALUES (0, 0, ?, ?)").execute(arguments: [date, date])
@@ -149,17 +156,41 @@ struct StoryBook {
                 .execute(arguments: [story, articleId])
             return
         }
-        if droppedOrCopied {
-            try regroup(stories: affected, adding: [articleId])
-            return
+        // A link that went splits its story only if its two ends are no longer joined; the
+        // walk that tells so has then gone through the whole of one part. One such part is cut
+        // off as a story of its own; more than one (the rest might fall apart as well), or a
+        // walk too long to finish, regroup the stories concerned whole.
+        let graph = StoryLinkGraph(db: db, placing: articleId)
+        var cutOff: Set<Int64>?
+        for link in dropped {
+            // A link between two stories (or to an article waiting to be placed again) joined
+            // nothing: its going splits nothing.
+            let stories = try Int64.fetchAll(db.cachedStatement(sql: """
+                SELECT storyId FROM article WHERE id IN (?, ?) AND storyId IS NOT NULL
+                """), arguments: [link.id, link.other])
+            guard stories.count == 2, stories[0] == stories[1] else { continue }
+            switch try graph.walk(from: link.id, to: link.other, limit: Self.walkLimit) {
+            case .joined:
+                continue
+            case .apart(let part) where cutOff == nil:
+                cutOff = part
+            case .apart, .unknown:
+                try regroup(stories: affected, adding: [articleId])
+                return
+            }
         }
-        // Only links added, none a copy: the stories the newcomer's counting links reach become one.
+        // Nothing split: the stories the newcomer's counting links reach become one.
         var joined = Set<Int64>()
         for (id, story) in linkedTo where Self.counts(undated, undatedOf[id] ?? false, mutual: linkedFrom[id] != nil) {
             joined.insert(story)
         }
         for (id, from) in linkedFrom where Self.counts(undated, from.undated, mutual: linkedTo[id] != nil) {
             joined.insert(from.story)
+        }
+        for id in copyNeighbours {
+            if let story = try Int64.fetchOne(db.cachedStatement(sql: "SELECT storyId FROM article WHERE id = ?"), arguments: [id]) {
+                joined.insert(story)
+            }
         }
         let story: Int64
         if let first = joined.min() {
@@ -177,6 +208,23 @@ struct StoryBook {
         }
         try db.cachedStatement(sql: "UPDATE article SET storyId = ?, copyOf = NULL, copySimilarity = NULL WHERE id = ?")
             .execute(arguments: [story, articleId])
+        if let cutOff {
+            let list = StoryCandidates.jsonArray(cutOff)
+            let first = try String.fetchOne(db.cachedStatement(sql: """
+                SELECT min(articleDate) FROM article WHERE id IN (SELECT value FROM json_each(?))
+                """), arguments: [list]) ?? date
+            try db.cachedStatement(sql: "INSERT INTO story(articles, outlets, firstDate, lastDate) VALUES (0, 0, ?, ?)").execute(arguments: [first, first])
+            let part = db.lastInsertedRowID
+            touched.insert(part)
+            // The part may come out of a story other than the one the newcomer joined.
+            touched.formUnion(try Int64.fetchAll(db.cachedStatement(sql: """
+                SELECT DISTINCT storyId FROM article WHERE id IN (SELECT value FROM json_each(?)) AND storyId IS NOT NULL
+                """), arguments: [list]))
+            try db.cachedStatement(sql: "UPDATE article SET storyId = ? WHERE id IN (SELECT value FROM json_each(?))")
+                .execute(arguments: [part, list])
+        }
+        let copyEnds = dropped.filter(\.copy).flatMap { [$0.id, $0.other] }
+        try settleCopyGroups(around: copyNeighbours.union(copyEnds), placing: articleId)
     }
 
     /// Whether a link (not a copy) joins its two articles' stories: always, unless both are
@@ -226,13 +274,9 @@ struct StoryBook {
     /// old ids; each copy group's first article is its earliest report.
     private mutating func regroup(stories: Set<Int64>, adding: [Int64]) throws {
         // Two lookups by index (an OR of the two would scan the table).
-        let columns = """
-            a.id, a.storyId, a.copyOf, a.copySimilarity, a.dateSource IS NOT 'published' AS uncertain, a.dateSource IS NULL AS undated,
-            a.articleDate, a.fileTime, a.contentHash
-            """
         let rows = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT \(columns) FROM article a WHERE a.storyId IN (SELECT value FROM json_each(?1))
-            UNION SELECT \(columns) FROM article a WHERE a.id IN (SELECT value FROM json_each(?2))
+            SELECT \(Self.memberColumns) FROM article a WHERE a.storyId IN (SELECT value FROM json_each(?1))
+            UNION SELECT \(Self.memberColumns) FROM article a WHERE a.id IN (SELECT value FROM json_each(?2))
             """), arguments: [StoryCandidates.jsonArray(stories), StoryCandidates.jsonArray(adding)])
         let members = Set(rows.map { $0["id"] as Int64 })
         let edges = try Row.fetchAll(db.cachedStatement(sql: """
@@ -290,11 +334,24 @@ struct StoryBook {
         }
         touched.formUnion(used)
         for old in rows.compactMap({ $0["storyId"] as Int64? }) { touched.insert(old) }
+        try settleCopyGroups(copies.groups(), byId: byId, copyScore: copyScore)
+    }
+
+    /// What regrouping and copy groups read of each member article `a`.
+    private static let memberColumns = """
+        a.id, a.storyId, a.copyOf, a.copySimilarity, a.dateSource IS NOT 'published' AS uncertain, a.dateSource IS NULL AS undated,
+        a.articleDate, a.fileTime, a.contentHash
+        """
+
+    /// Gives each copy group its earliest report as first article, and each other member the
+    /// score of its closest copy link (`copyScore`); `byId` holds every member's `memberColumns`.
+    /// Only rows that change are written.
+    private func settleCopyGroups(_ groups: [[Int64]], byId: [Int64: Row], copyScore: [Int64: Double]) throws {
         func key(_ id: Int64) -> (Int, String, Double, String) {
             let row = byId[id]!
             return (row["uncertain"], row["articleDate"], row["fileTime"] ?? 0, row["contentHash"])
         }
-        for group in copies.groups() {
+        for group in groups {
             let first = group.min { key($0) < key($1) }!
             for id in group {
                 let (copyOf, similarity) = id == first ? (nil, nil) : (first, copyScore[id])
@@ -303,6 +360,37 @@ struct StoryBook {
                     .execute(arguments: [copyOf, similarity, id])
             }
         }
+    }
+
+    /// Recomputes, from their copy links, the copy groups of `articles` and of `placing` (the
+    /// article being placed) when the stories need no regrouping: copy links were added (groups
+    /// merge) or replaced (a group may split). Only the members of those groups are read, never
+    /// their stories'.
+    private func settleCopyGroups(around articles: Set<Int64>, placing articleId: Int64) throws {
+        guard !articles.isEmpty else { return }
+        let firsts = try Int64.fetchAll(db.cachedStatement(sql: """
+            SELECT coalesce(copyOf, id) FROM article WHERE id IN (SELECT value FROM json_each(?))
+            """), arguments: [StoryCandidates.jsonArray(articles.union([articleId]))])
+        let groupIds = StoryCandidates.jsonArray(Set(firsts).union([articleId]))
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT \(Self.memberColumns) FROM article a WHERE a.id IN (SELECT value FROM json_each(?1))
+            UNION SELECT \(Self.memberColumns) FROM article a WHERE a.copyOf IN (SELECT value FROM json_each(?1))
+            """), arguments: [groupIds])
+        let byId = Dictionary(uniqueKeysWithValues: rows.map { ($0["id"] as Int64, $0) })
+        var copyScore: [Int64: Double] = [:]
+        var groups = UnionFind()
+        for id in byId.keys { groups.add(id) }
+        for edge in try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT id, other, score FROM story_link WHERE copy AND id IN (SELECT value FROM json_each(?))
+            """), arguments: [StoryCandidates.jsonArray(byId.keys)]) {
+            let (id, other): (Int64, Int64) = (edge["id"], edge["other"])
+            guard byId[other] != nil else { continue }
+            groups.union(id, other)
+            let score: Double = edge["score"] ?? 0
+            copyScore[id] = max(copyScore[id] ?? 0, score)
+            copyScore[other] = max(copyScore[other] ?? 0, score)
+        }
+        try settleCopyGroups(groups.groups(), byId: byId, copyScore: copyScore)
     }
 
     /// A fingerprint as stored (nil when absent or unreadable).
@@ -449,3 +537,4 @@ struct UnionFind {
         return Array(byRoot.values)
     }
 }
+

@@ -94,6 +94,22 @@ struct ShuffledPlacementTests {
         }
     }
 
+    /// Indexes `changes` in a random order, a few arriving `together`, sometimes placing some
+    /// of them before more come; then places everything.
+    static func applyShuffled(_ changes: [IndexChange], to index: ArticleIndex, together: ClosedRange<Int>,
+                              random: inout SeededRandom) throws {
+        var pending = changes.shuffled(using: &random)
+        var step = 0.0
+        while !pending.isEmpty {
+            let count = Int.random(in: together, using: &random)
+            step += 1
+            try index.apply(Array(pending.prefix(count)), now: 1 + step)
+            pending.removeFirst(min(count, pending.count))
+            if Bool.random(using: &random) { try index.placeStories(limit: Int.random(in: 1...together.upperBound, using: &random)) }
+        }
+        try placeAll(index)
+    }
+
     static func placeAll(_ index: ArticleIndex) throws {
         while try index.placeStories(limit: 512) > 0 {}
     }
@@ -122,17 +138,7 @@ struct ShuffledPlacementTests {
         var random = SeededRandom.forTest("ShuffledPlacementTests.shuffledOrders")
         for order in 0..<20 {
             let index = try ArticleIndex(path: root.file("order-\(order).sqlite"))
-            var pending = changes.shuffled(using: &random)
-            var step = 0.0
-            while !pending.isEmpty {
-                // A few files arrive together; sometimes some of them are placed before more come.
-                let count = Int.random(in: 1...4, using: &random)
-                step += 1
-                try index.apply(Array(pending.prefix(count)), now: 1 + step)
-                pending.removeFirst(min(count, pending.count))
-                if Bool.random(using: &random) { try index.placeStories(limit: Int.random(in: 1...3, using: &random)) }
-            }
-            try Self.placeAll(index)
+            try Self.applyShuffled(changes, to: index, together: 1...4, random: &random)
             let found = try Self.outcome(index, paths: paths)
             #expect(try Self.storedStories(index) == Self.storiesFromLinks(index),
                     "seed \(random.seed), order \(order): the stories kept up while placing are not the groups of the links")
