@@ -343,7 +343,8 @@ public final class ArticleIndex: Sendable {
     public func placeStories(limit: Int, budget: Duration = .seconds(3600)) throws -> Int {
         let deadline = ContinuousClock.now + budget
         return try pool.write { db in try heartbeat.watching(db) {
-            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM article WHERE storyId IS NULL ORDER BY id LIMIT ?", arguments: [limit])
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM article INDEXED BY article_unplaced WHERE storyId IS NULL ORDER BY id LIMIT ?",
+                                         arguments: [limit])
             guard !ids.isEmpty else {
                 try db.execute(sql: "PRAGMA cache_size = \(-Self.defaultCacheKiB); PRAGMA shrink_memory")
                 return 0

@@ -316,6 +316,20 @@ enum IndexSchema {
                 DELETE FROM story_key_count;
                 """)
         }
+        migrator.registerMigration("v14-story-members-index") { db in
+            // #13: each placement transaction recounts the stories it touched (articles, outlets,
+            // first and last date); through an index of the story id alone every member's row was
+            // read, and a story of thousands of templated reports was recounted again and again.
+            // This index holds all the recount reads: the first and last published date are one
+            // lookup each, the rest a scan of the index. Articles waiting to be placed are found,
+            // oldest first, through an index of them alone (the planner read the table in id
+            // order past every placed article, at each placement transaction).
+            try db.execute(sql: """
+                DROP INDEX article_storyId;
+                CREATE INDEX article_story_members ON article(storyId, dateSource, articleDate, outlet);
+                CREATE INDEX article_unplaced ON article(id) WHERE storyId IS NULL;
+                """)
+        }
         return migrator
     }
 
