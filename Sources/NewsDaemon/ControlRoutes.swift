@@ -80,8 +80,9 @@ struct ControlRoutes: Sendable {
     }
 
     func failures(_ request: Request) async throws -> Response {
-        let limit = try integer(request.formParameters()["limit"], name: "limit", default: 1000, range: 1...100_000)
-        let ignored = try request.formParameters()["ignored"].map { $0 == "true" || $0 == "1" } ?? false
+        let parameters = try request.formParameters()
+        let limit = try integer(parameters["limit"], name: "limit", default: 1000, range: 1...100_000)
+        let ignored = parameters["ignored"].map { $0 == "true" || $0 == "1" } ?? false
         let (total, records) = try await reading { index in
             let overview = try index.overview(outletLimit: 0)
             return (ignored ? overview.ignored : overview.failed, try index.failures(limit: limit, ignored: ignored))
@@ -142,7 +143,7 @@ struct ControlRoutes: Sendable {
             try await BlockingWork.run { try index.advanceReaderCursor(uid: uid, to: latest) }
         }
         let minutes = Int(((now - since) / 60).rounded(.up))
-        return try JSONResponse.make(NewArticlesResponse(since: since, sinceText: LocalClock.text(since), firstLook: cursor == nil,
+        return try JSONResponse.make(NewArticlesResponse(since: since, sinceText: LocalTimeText.minute(since), firstLook: cursor == nil,
                                                          allQuery: "added:>\(max(1, minutes))min", total: result.total, hits: result.hits))
     }
 

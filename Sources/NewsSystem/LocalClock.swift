@@ -13,13 +13,4 @@ public enum LocalClock {
         let offset = localtime_r(&seconds, &parts) != nil ? Int(parts.tm_gmtoff) : 0
         return QueryClock(now: Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9, utcOffset: offset)
     }
-
-    /// Unix seconds as local `YYYY-MM-DD HH:MM`.
-    public static func text(_ seconds: Double) -> String {
-        var time = time_t(max(-1e15, min(1e15, seconds)))
-        var parts = tm()
-        guard localtime_r(&time, &parts) != nil else { return "" }
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min))"
-    }
 }
