@@ -372,10 +372,11 @@ struct StoryBook {
             SELECT coalesce(copyOf, id) FROM article WHERE id IN (SELECT value FROM json_each(?))
             """), arguments: [StoryCandidates.jsonArray(articles.union([articleId]))])
         let groupIds = StoryCandidates.jsonArray(Set(firsts).union([articleId]))
+        // Articles waiting to be placed (again) are in no copy group yet, as in `regroup`.
         let rows = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT \(Self.memberColumns) FROM article a WHERE a.id IN (SELECT value FROM json_each(?1))
-            UNION SELECT \(Self.memberColumns) FROM article a WHERE a.copyOf IN (SELECT value FROM json_each(?1))
-            """), arguments: [groupIds])
+            SELECT \(Self.memberColumns) FROM article a WHERE a.id IN (SELECT value FROM json_each(?1)) AND (a.storyId IS NOT NULL OR a.id = ?2)
+            UNION SELECT \(Self.memberColumns) FROM article a WHERE a.copyOf IN (SELECT value FROM json_each(?1)) AND a.storyId IS NOT NULL
+            """), arguments: [groupIds, articleId])
         let byId = Dictionary(uniqueKeysWithValues: rows.map { ($0["id"] as Int64, $0) })
         var copyScore: [Int64: Double] = [:]
         var groups = UnionFind()
@@ -448,17 +449,27 @@ struct StoryBook {
 
     /// Takes an article out of its story before its text changes or it goes: its keys and its
     /// link go, the articles linked to it are placed again (their next best link may be
-    /// elsewhere), and what remains of its story is regrouped.
+    /// elsewhere), and what remains of their stories is regrouped. An article waiting to be
+    /// placed (again) may still be linked to: its holders are placed again all the same, or an
+    /// article that goes would leave links to nothing.
     private mutating func takeOutOfStory(_ articleId: Int64) throws {
-        guard let story = try Int64.fetchOne(db, sql: "SELECT storyId FROM article WHERE id = ?", arguments: [articleId]) else { return }
-        try detach(articleId)
+        var stories = Set<Int64>()
+        if let story = try Int64.fetchOne(db, sql: "SELECT storyId FROM article WHERE id = ?", arguments: [articleId]) {
+            stories.insert(story)
+            try detach(articleId)
+        }
         // Their link goes with this article (or its text): they are placed again, and find
         // their best link anew. Links to them stay (they are still articles), and bring their
-        // holders' stories together with theirs when they are placed.
+        // holders' stories together with theirs when they are placed. A holder may be in
+        // another story (a link between two undated articles counts only both ways): its story
+        // is regrouped too.
         for linked in try Int64.fetchAll(db, sql: "SELECT id FROM story_link WHERE other = ?", arguments: [articleId]) {
+            if let story = try Int64.fetchOne(db, sql: "SELECT storyId FROM article WHERE id = ?", arguments: [linked]) {
+                stories.insert(story)
+            }
             try detach(linked)
         }
-        try regroup(stories: [story], adding: [])
+        if !stories.isEmpty { try regroup(stories: stories, adding: []) }
     }
 
     /// Takes an article out of its story, keys and link, to be placed again.

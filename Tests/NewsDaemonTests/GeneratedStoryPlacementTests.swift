@@ -91,6 +91,45 @@ struct GeneratedStoryPlacementTests {
         }
     }
 
+    /// Some articles edited (another event's sentence added) and some removed, a few at a time,
+    /// placing in between: the stories and copy groups kept up must still be those of the links.
+    static func editAndRemove(_ paths: [String], inbox: String, reader: ChangeReader, index: ArticleIndex,
+                              random: inout SeededRandom, context: String) throws {
+        var changes: [IndexChange] = []
+        for path in paths.shuffled(using: &random).prefix(paths.count / 5) {
+            if Bool.random(using: &random) {
+                changes.append(.remove(path: path))
+            } else {
+                let other = try String(contentsOfFile: inbox + "/" + paths.randomElement(using: &random)!, encoding: .utf8)
+                let text = try String(contentsOfFile: inbox + "/" + path, encoding: .utf8)
+                try (text + "\n" + (other.split(separator: "\n").last.map(String.init) ?? "") + "\n")
+                    .write(toFile: inbox + "/" + path, atomically: false, encoding: .utf8)
+                guard case .change(let change)? = reader.change(for: path, known: nil) else {
+                    throw DaemonError(message: "the edited file \(path) could not be read")
+                }
+                changes.append(change)
+            }
+        }
+        var step = 1000.0
+        while !changes.isEmpty {
+            step += 1
+            let count = Int.random(in: 1...4, using: &random)
+            try index.apply(Array(changes.prefix(count)), now: step)
+            changes.removeFirst(min(count, changes.count))
+            if Bool.random(using: &random) { try index.placeStories(limit: Int.random(in: 1...4, using: &random)) }
+        }
+        try ShuffledPlacementTests.placeAll(index)
+        let dangling = try index.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM story_link WHERE other NOT IN (SELECT id FROM article) OR id NOT IN (SELECT id FROM article)") ?? 0
+        }
+        #expect(dangling == 0, "\(context), after edits and removals: links to articles that are gone")
+        #expect(try ShuffledPlacementTests.storedStories(index) == ShuffledPlacementTests.storiesFromLinks(index),
+                "\(context), after edits and removals: the stories are not the groups of the links")
+        #expect(try storedCopyGroups(index) == copyGroupsFromLinks(index),
+                "\(context), after edits and removals: the copy groups are not the groups of the copy links")
+        #expect(try storiesOutOfStep(index) == 0, "\(context), after edits and removals: story counts out of step")
+    }
+
     @Test("generated archives in random orders: stories and copy groups are those of the links, whatever the order")
     func generatedArchives() throws {
         var random = SeededRandom.forTest("GeneratedStoryPlacementTests.generatedArchives")
@@ -122,6 +161,7 @@ struct GeneratedStoryPlacementTests {
                     #expect(found.stories.contains { $0.count >= 3 }, "\(context): no story of three reports")
                     #expect(!found.copyLeader.isEmpty, "\(context): no copy groups")
                     expected = found
+                    try Self.editAndRemove(paths, inbox: inbox, reader: reader, index: index, random: &random, context: context)
                 } else {
                     #expect(found == expected, "\(context):\nexpected \(expected!)\nfound    \(found)")
                     if found != expected { return }
