@@ -323,8 +323,11 @@ enum IndexSchema {
             // This index holds all the recount reads: the first and last published date are one
             // lookup each, the rest a scan of the index. Articles waiting to be placed are found,
             // oldest first, through an index of them alone (the planner read the table in id
-            // order past every placed article, at each placement transaction).
+            // order past every placed article, at each placement transaction). Links left pointing
+            // to articles that are gone (removed while waiting to be placed again) joined nothing
+            // and are dropped.
             try db.execute(sql: """
+                DELETE FROM story_link WHERE other NOT IN (SELECT id FROM article);
                 DROP INDEX article_storyId;
                 CREATE INDEX article_story_members ON article(storyId, dateSource, articleDate, outlet);
                 CREATE INDEX article_unplaced ON article(id) WHERE storyId IS NULL;
