@@ -90,7 +90,7 @@ struct StoryBook {
         // story or a copy group: unless its two articles are still joined, the stories
         // concerned are regrouped.
         var dropped: [(id: Int64, other: Int64, copy: Bool)] = []
-        var copyNeighbours = Set<Int64>()
+        var copyNeighbours: [Int64: Int64] = [:]   // article → its story, for copy links either way
         var linkedFrom: [Int64: (story: Int64, undated: Bool)] = [:]
         var undatedOf: [Int64: Bool] = [:]
         let undated = ArticleIndex.dateSource(row) == .file
@@ -113,7 +113,7 @@ struct StoryBook {
                 if theirs.beats(candidate.copyLink) {
                     try replaceLink(of: candidate.id, old: candidate.copyLink?.id, with: theirs)
                     affected.insert(candidate.storyId)
-                    copyNeighbours.insert(candidate.id)
+                    copyNeighbours[candidate.id] = candidate.storyId
                     if let old = candidate.copyLink?.id { dropped.append((candidate.id, old, true)) }
                 }
             } else {
@@ -134,7 +134,7 @@ struct StoryBook {
             if let story = try Int64.fetchOne(db.cachedStatement(sql: "SELECT storyId FROM article WHERE id = ?"), arguments: [link.id]) {
                 affected.insert(story)
                 linkedTo[link.id] = story
-                if link.copy { copyNeighbours.insert(link.id) }
+                if link.copy { copyNeighbours[link.id] = story }
             }
         }
         try finder.file(fingerprint, articleId: articleId, day: day)
@@ -146,12 +146,10 @@ struct StoryBook {
             """), arguments: [articleId]) {
             affected.insert(holder["storyId"])
             linkedFrom[holder["id"]] = (holder["storyId"], holder["undated"])
-            if holder["copy"] as Bool { copyNeighbours.insert(holder["id"]) }
+            if holder["copy"] as Bool { copyNeighbours[holder["id"]] = holder["storyId"] }
         }
         if affected.isEmpty {
-            try db.cachedStatement(sql: "INSERT INTO story(articles, outlets, firstDate, lastDate) VALUES (0, 0, ?, ?)").execute(arguments: [date, date])
-            let story = db.lastInsertedRowID
-            touched.insert(story)
+            let story = try newStory(date: date)
             try db.cachedStatement(sql: "UPDATE article SET storyId = ?, copyOf = NULL, copySimilarity = NULL WHERE id = ?")
                 .execute(arguments: [story, articleId])
             return
@@ -187,11 +185,7 @@ struct StoryBook {
         for (id, from) in linkedFrom where Self.counts(undated, from.undated, mutual: linkedTo[id] != nil) {
             joined.insert(from.story)
         }
-        for id in copyNeighbours {
-            if let story = try Int64.fetchOne(db.cachedStatement(sql: "SELECT storyId FROM article WHERE id = ?"), arguments: [id]) {
-                joined.insert(story)
-            }
-        }
+        joined.formUnion(copyNeighbours.values)
         let story: Int64
         if let first = joined.min() {
             story = first
@@ -202,20 +196,13 @@ struct StoryBook {
             }
             touched.formUnion(joined)
         } else {
-            try db.cachedStatement(sql: "INSERT INTO story(articles, outlets, firstDate, lastDate) VALUES (0, 0, ?, ?)").execute(arguments: [date, date])
-            story = db.lastInsertedRowID
-            touched.insert(story)
+            story = try newStory(date: date)
         }
         try db.cachedStatement(sql: "UPDATE article SET storyId = ?, copyOf = NULL, copySimilarity = NULL WHERE id = ?")
             .execute(arguments: [story, articleId])
         if let cutOff {
             let list = StoryCandidates.jsonArray(cutOff)
-            let first = try String.fetchOne(db.cachedStatement(sql: """
-                SELECT min(articleDate) FROM article WHERE id IN (SELECT value FROM json_each(?))
-                """), arguments: [list]) ?? date
-            try db.cachedStatement(sql: "INSERT INTO story(articles, outlets, firstDate, lastDate) VALUES (0, 0, ?, ?)").execute(arguments: [first, first])
-            let part = db.lastInsertedRowID
-            touched.insert(part)
+            let part = try newStory(date: date)
             // The part may come out of a story other than the one the newcomer joined.
             touched.formUnion(try Int64.fetchAll(db.cachedStatement(sql: """
                 SELECT DISTINCT storyId FROM article WHERE id IN (SELECT value FROM json_each(?)) AND storyId IS NOT NULL
@@ -224,7 +211,16 @@ struct StoryBook {
                 .execute(arguments: [part, list])
         }
         let copyEnds = dropped.filter(\.copy).flatMap { [$0.id, $0.other] }
-        try settleCopyGroups(around: copyNeighbours.union(copyEnds), placing: articleId)
+        try settleCopyGroups(around: Set(copyNeighbours.keys).union(copyEnds), placing: articleId)
+    }
+
+    /// A new, empty story, touched: `refreshTouched` counts its articles and sets its dates
+    /// (`date` holds until then).
+    private mutating func newStory(date: String) throws -> Int64 {
+        try db.cachedStatement(sql: "INSERT INTO story(articles, outlets, firstDate, lastDate) VALUES (0, 0, ?, ?)").execute(arguments: [date, date])
+        let story = db.lastInsertedRowID
+        touched.insert(story)
+        return story
     }
 
     /// Whether a link (not a copy) joins its two articles' stories: always, unless both are
@@ -320,9 +316,7 @@ struct StoryBook {
             if let keep {
                 story = keep
             } else {
-                let date: String = byId[group.min()!]?["articleDate"] ?? ""
-                try db.cachedStatement(sql: "INSERT INTO story(articles, outlets, firstDate, lastDate) VALUES (0, 0, ?, ?)").execute(arguments: [date, date])
-                story = db.lastInsertedRowID
+                story = try newStory(date: byId[group.min()!]?["articleDate"] ?? "")
             }
             used.insert(story)
             // Only the rows whose story changes are written.
