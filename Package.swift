@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.20.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/jpsim/Yams", "5.0.0"..<"7.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
     ],
     targets: [
         // Pure domain logic: parsing, query translation, API types. No I/O.
@@ -36,6 +38,16 @@ let package = Package(
         .target(
             name: "NewsIndex",
             dependencies: ["NewsCore", "NewsText", "CZlib", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
+        ),
+        // The shared PostgreSQL archive (issue #15), used only when `index_url` names a database.
+        .target(
+            name: "NewsPostgres",
+            dependencies: [
+                "NewsCore", "NewsIndex", "NewsText",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // libxml2's HTML parser (Debian's libxml2-dev).
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
@@ -115,6 +127,7 @@ let package = Package(
         .testTarget(name: "NewsFormatsTests", dependencies: ["NewsFormats", "NewsCore", "NewsSystem", "TestSupport"]),
         .testTarget(name: "NewsClientTests", dependencies: ["NewsClient", "NewsCore", "TestSupport"]),
         .testTarget(name: "NewsDaemonTests", dependencies: ["NewsDaemon", "NewsCore", "NewsIndex", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "NewsPostgresTests", dependencies: ["NewsPostgres", "NewsIndex", "NewsCore", "TestSupport"]),
         .testTarget(name: "NewsIndexTests", dependencies: ["NewsIndex", "NewsCore", "TestSupport"]),
         .testTarget(name: "NewsSystemTests", dependencies: ["NewsSystem", "NewsCore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["NewsClient", "NewsCore", "TestSupport"]),

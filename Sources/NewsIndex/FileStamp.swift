@@ -31,7 +31,7 @@ public enum IndexChange: Sendable, Equatable {
     /// The file at `path` no longer exists (or is no longer an article).
     case remove(path: String)
 
-    var path: String {
+    public var path: String {
         switch self {
         case .upsert(let path, _, _), .upsertMembers(let path, _, _, _, _), .failed(let path, _, _, _), .remove(let path): path
         }
@@ -103,10 +103,10 @@ public struct IndexableArticle: Sendable, Equatable {
     }
 
     /// The date articles are filtered and sorted by.
-    var articleDate: String { publishedDate ?? fileDate }
+    public var articleDate: String { publishedDate ?? fileDate }
 
     /// `dateSource` as stored: NULL for the file's date.
-    var storedDateSource: String? { dateSource == .file ? nil : dateSource.rawValue }
+    public var storedDateSource: String? { dateSource == .file ? nil : dateSource.rawValue }
 }
 
 /// What one batch did, for logging.
@@ -120,6 +120,14 @@ public struct AppliedChange: Sendable, Equatable {
     /// For failures: the code and reason.
     public var failure: (code: String, reason: String)?
 
+    public init(path: String, outcome: Outcome, articleId: Int64? = nil, encoding: String? = nil, failure: (code: String, reason: String)? = nil) {
+        self.path = path
+        self.outcome = outcome
+        self.articleId = articleId
+        self.encoding = encoding
+        self.failure = failure
+    }
+
     public static func == (a: AppliedChange, b: AppliedChange) -> Bool {
         a.path == b.path && a.outcome == b.outcome && a.articleId == b.articleId && a.encoding == b.encoding
             && a.failure?.code == b.failure?.code && a.failure?.reason == b.failure?.reason
@@ -132,6 +140,13 @@ public struct FailureRecord: Sendable, Equatable {
     public var code: String
     public var reason: String
     public var stamp: FileStamp
+
+    public init(path: String, code: String, reason: String, stamp: FileStamp) {
+        self.path = path
+        self.code = code
+        self.reason = reason
+        self.stamp = stamp
+    }
 }
 
 extension FailureRecord {

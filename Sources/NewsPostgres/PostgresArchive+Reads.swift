@@ -1,0 +1,234 @@
+import Logging
+import NewsCore
+import NewsIndex
+import PostgresNIO
+
+extension PostgresArchive {
+    /// ts_rank's weights for the document's labels D, C, B, A (byline, outlet, body, headline):
+    /// the embedded index's bm25 weights (headline 1.5, body 1, outlet and byline 0), scaled to 1.
+    static let rankWeights = "'{0, 0, 0.6667, 1}'::float4[]"
+
+    /// One page of hits and the number of matches. Paths are shown as `host:path`.
+    ///
+    /// Relevance is PostgreSQL's `ts_rank` (frequency of the terms, headline weighted above body,
+    /// divided by 1 + the logarithm of the length), not bm25: the order differs from the embedded
+    /// index's where term rarity matters. Copies are not folded and stories not grouped here yet.
+    public func search(_ query: SearchQuery, sort: SearchSort = .relevance, group: SearchGrouping = .copies,
+                       minOutlets: Int? = nil, limit: Int, offset: Int) async throws(ArchiveError) -> (total: Int, hits: [SearchHit]) {
+        if group == .stories || sort == .coverage || minOutlets != nil {
+            throw ArchiveError(message: "stories are not kept in the PostgreSQL archive yet: group=stories, sort=coverage and min_outlets work only with the embedded index")
+        }
+        let translated = PostgresQueryTranslator.translate(query)
+        var bindings = PostgresBindings()
+        for argument in translated.arguments {
+            switch argument {
+            case .text(let text): bindings.append(text)
+            case .double(let number): bindings.append(number)
+            }
+        }
+        var conditions = translated.conditions
+        if let text = translated.textQuery { conditions.insert("a.document @@ \(text)", at: 0) }
+        let score = translated.textQuery.map { "ts_rank(\(Self.rankWeights), a.document, \($0), 1)" } ?? "0::float4"
+        let order = switch sort {
+        case .relevance, .coverage: "score DESC, a.article_date DESC, a.id DESC"
+        case .newest: "a.article_date DESC, a.id DESC"
+        case .oldest: "a.article_date ASC, a.id ASC"
+        case .added: "a.ingested_at DESC, a.id DESC"
+        }
+        let next = translated.arguments.count + 1
+        bindings.append(limit)
+        bindings.append(offset)
+        bindings.append(Self.snippetOptions)
+        // The page first (ranks only), then snippets and paths for its rows alone.
+        let snippet = translated.textQuery.map { "ts_headline(a.search_configuration, a.body, \($0), $\(next + 2))" }
+            ?? "CASE WHEN length(a.body) > 200 THEN substr(a.body, 1, 200) || '…' ELSE a.body END"
+        let sql = """
+            WITH page AS (
+                SELECT a.id, \(score) AS score, count(*) OVER () AS total
+                FROM newsd_article a
+                WHERE \(conditions.isEmpty ? "true" : conditions.joined(separator: " AND "))
+                ORDER BY \(order)
+                LIMIT $\(next) OFFSET $\(next + 1)
+            )
+            SELECT a.id, a.headline, a.outlet, a.byline, a.article_date, a.date_source, a.url, a.language,
+                   page.score::float8, page.total, \(snippet) AS snip,
+                   (SELECT string_agg(f.host_id || ':' || f.path, E'\\n' ORDER BY f.host_id, f.path) FROM newsd_file f WHERE f.article_id = a.id)
+            FROM page JOIN newsd_article a ON a.id = page.id
+            ORDER BY \(order.replacingOccurrences(of: "score", with: "page.score"))
+            """
+        let logger = self.logger, finalBindings = bindings
+        return try await connected(doing: "search") { connection in
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: finalBindings), logger: logger).collect()
+            var total = 0
+            var hits: [SearchHit] = []
+            for (position, row) in rows.enumerated() {
+                let (id, headline, outlet, byline, date, source, url, language, rank, count, snip, joined) = try row.decode(
+                    (Int64, String, String?, String?, String, String?, String?, String?, Double, Int, String, String?).self)
+                total = count
+                let paths = joined?.split(separator: "\n").map(String.init) ?? []
+                let (snippetText, highlights) = SnippetMarkup.decode(snip)
+                hits.append(SearchHit(rank: offset + position + 1, id: id, path: paths.first ?? "", paths: paths, title: headline,
+                                      outlet: outlet, byline: byline, date: date,
+                                      dateSource: source.flatMap(DateSource.init(rawValue:)) ?? .file, url: url, language: language,
+                                      score: rank, snippet: snippetText, highlights: highlights))
+            }
+            if rows.isEmpty, offset > 0 { total = try await Self.count(connection, translated, logger: logger) }
+            return (total, hits)
+        }
+    }
+
+    /// ts_headline's options: the embedded index's highlight markers and about its passage length.
+    static let snippetOptions = "StartSel=\(SnippetMarkup.open), StopSel=\(SnippetMarkup.close), MaxWords=24, MinWords=12, ShortWord=2, MaxFragments=1, FragmentDelimiter=…"
+
+    /// The number of matches, for a page past the last one.
+    private static func count(_ connection: PostgresConnection, _ translated: PostgresTranslatedQuery, logger: Logger) async throws -> Int {
+        var conditions = translated.conditions
+        if let text = translated.textQuery { conditions.insert("a.document @@ \(text)", at: 0) }
+        var own = PostgresBindings()
+        for argument in translated.arguments {
+            switch argument {
+            case .text(let text): own.append(text)
+            case .double(let number): own.append(number)
+            }
+        }
+        let sql = "SELECT count(*) FROM newsd_article a WHERE \(conditions.isEmpty ? "true" : conditions.joined(separator: " AND "))"
+        return try await connection.query(PostgresQuery(unsafeSQL: sql, binds: own), logger: logger).collect().first?.decode(Int.self) ?? 0
+    }
+
+    /// One article with its text and every file (of every host) holding it.
+    public func article(id: Int64) async throws(ArchiveError) -> ArticleResponse? {
+        let logger = self.logger
+        return try await connected(doing: "read article \(id)") { connection in
+            guard let row = try await connection.query("""
+                SELECT id, headline, outlet, byline, article_date, date_source, url, language, word_count, encoding, body, ingested_at,
+                       story_id, copy_of,
+                       (SELECT string_agg(f.host_id || ':' || f.path, E'\\n' ORDER BY f.host_id, f.path) FROM newsd_file f WHERE f.article_id = a.id)
+                FROM newsd_article a WHERE id = \(id)
+                """, logger: logger).collect().first else { return nil }
+            let (articleId, headline, outlet, byline, date, source, url, language, words, encoding, body, ingested, story, copyOf, joined) = try row.decode(
+                (Int64, String, String?, String?, String, String?, String?, String?, Int, String, String, Double, Int64?, Int64?, String?).self)
+            return ArticleResponse(id: articleId, title: headline, outlet: outlet, byline: byline, date: date,
+                                   dateSource: source.flatMap(DateSource.init(rawValue:)) ?? .file, url: url, language: language,
+                                   wordCount: words, encoding: encoding, paths: joined?.split(separator: "\n").map(String.init) ?? [],
+                                   body: body, ingestedAt: ingested, storyId: story, copyOf: copyOf, copySimilarity: nil)
+        }
+    }
+
+    /// The article a path holds: `host:path`, or a path of this host's inbox.
+    public func articleId(path: String) async throws(ArchiveError) -> Int64? {
+        let (owner, file) = split(path)
+        let logger = self.logger
+        return try await connected(doing: "look up \(path)") { connection in
+            try await connection.query("SELECT article_id FROM newsd_file WHERE host_id = \(owner) AND path = \(file)", logger: logger)
+                .collect().first?.decode(Int64.self)
+        }
+    }
+
+    /// `host:path` as (host, path); a path without a known host's prefix is this host's.
+    func split(_ path: String) -> (host: String, path: String) {
+        if let colon = path.firstIndex(of: ":"), !path[..<colon].contains("/") {
+            return (String(path[..<colon]), String(path[path.index(after: colon)...]))
+        }
+        return (host, path)
+    }
+
+    /// The stamp of every file of this host below `subtree` (`""`: all), indexed or failed, for
+    /// reconciliation: other hosts' files are never touched.
+    public func knownStamps(under subtree: String = "") async throws(ArchiveError) -> [String: FileStamp] {
+        let (from, before) = subtree.isEmpty ? ("", "\u{10FFFF}") : (subtree + "/", subtree + "0")
+        let logger = self.logger, host = self.host
+        return try await connected(doing: "read this host's known files") { connection in
+            var stamps: [String: FileStamp] = [:]
+            for table in ["newsd_file", "newsd_failure", "newsd_container"] {
+                let members = table == "newsd_file" ? "AND container IS NULL" : ""
+                let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+                    SELECT path, inode, size, mtime_ns, ctime_ns FROM \(table)
+                    WHERE host_id = $1 AND path COLLATE "C" >= $2 AND path COLLATE "C" < $3 \(members)
+                    """, binds: Self.bindings(host, from, before)), logger: logger)
+                for try await row in rows {
+                    let (path, inode, size, mtime, ctime) = try row.decode((String, Int64, Int64, Int64, Int64).self)
+                    stamps[path] = FileStamp(inode: UInt64(bitPattern: inode), size: size, mtimeNs: mtime, ctimeNs: ctime)
+                }
+            }
+            return stamps
+        }
+    }
+
+    static func bindings(_ values: String...) -> PostgresBindings {
+        var bindings = PostgresBindings()
+        for value in values { bindings.append(value) }
+        return bindings
+    }
+
+    /// This host's recorded failures (or, with `ignored`, files of formats newsd does not read),
+    /// multi-article files with skipped entries among them, by path.
+    public func failures(limit: Int = 1000, ignored: Bool = false) async throws(ArchiveError) -> [FailureRecord] {
+        let ignoredCode = ArticleIndex.ignoredCode, skippedCode = ArticleIndex.entriesSkippedCode
+        let logger = self.logger, host = self.host
+        return try await connected(doing: "list failures") { connection in
+            let rows = try await connection.query("""
+                SELECT path, code, reason, inode, size, mtime_ns, ctime_ns FROM newsd_failure
+                WHERE host_id = \(host) AND (code = \(ignoredCode)) = \(ignored)
+                UNION ALL
+                SELECT path, \(skippedCode), skipped || ' of ' || (skipped + articles) || ' entries could not be read (the others are indexed): '
+                           || coalesce(skipped_reasons, ''), inode, size, mtime_ns, ctime_ns
+                FROM newsd_container WHERE host_id = \(host) AND skipped > 0 AND NOT \(ignored)
+                ORDER BY 1 LIMIT \(limit)
+                """, logger: logger).collect()
+            return try rows.map { row in
+                let (path, code, reason, inode, size, mtime, ctime) = try row.decode((String, String, String, Int64, Int64, Int64, Int64).self)
+                return FailureRecord(path: path, code: code, reason: reason,
+                                     stamp: FileStamp(inode: UInt64(bitPattern: inode), size: size, mtimeNs: mtime, ctimeNs: ctime))
+            }
+        }
+    }
+
+    /// Counts for `status`: the whole archive's articles, and each host's files and failures.
+    public func overview() async throws(ArchiveError) -> ArchiveOverview {
+        let logger = self.logger
+        return try await connected(doing: "count the archive") { connection in
+            let articles = try await connection.query("SELECT count(*) FROM newsd_article", logger: logger).collect().first?.decode(Int.self) ?? 0
+            let rows = try await connection.query("""
+                SELECT h.host_id,
+                       (SELECT count(*) FROM newsd_file f WHERE f.host_id = h.host_id),
+                       (SELECT count(*) FROM newsd_failure f WHERE f.host_id = h.host_id AND f.code <> \(ArticleIndex.ignoredCode))
+                        + (SELECT count(*) FROM newsd_container c WHERE c.host_id = h.host_id AND c.skipped > 0),
+                       (SELECT count(*) FROM newsd_failure f WHERE f.host_id = h.host_id AND f.code = \(ArticleIndex.ignoredCode)),
+                       h.last_seen
+                FROM newsd_host h ORDER BY h.host_id
+                """, logger: logger).collect()
+            let hosts = try rows.map { row in
+                let (name, files, failed, ignored, seen) = try row.decode((String, Int, Int, Int, Double).self)
+                return ArchiveOverview.Host(host: name, files: files, failed: failed, ignored: ignored, lastSeen: seen)
+            }
+            let outlets = try await connection.query("""
+                SELECT outlet, count(*) FROM newsd_article WHERE outlet IS NOT NULL GROUP BY outlet ORDER BY 2 DESC, 1 LIMIT 10
+                """, logger: logger).collect().map { try $0.decode((String, Int).self) }
+            let languages = try await connection.query("""
+                SELECT language, count(*) FROM newsd_article WHERE language IS NOT NULL GROUP BY language ORDER BY 2 DESC, 1 LIMIT 20
+                """, logger: logger).collect().map { try $0.decode((String, Int).self) }
+            let bytes = try await connection.query("SELECT pg_database_size(current_database())", logger: logger).collect().first?.decode(Int64.self) ?? 0
+            return ArchiveOverview(articles: articles, hosts: hosts,
+                                   outlets: outlets.map { OutletCount(outlet: $0.0, articles: $0.1) },
+                                   languages: languages.map { LanguageCount(language: $0.0, articles: $0.1) }, databaseBytes: bytes)
+        }
+    }
+}
+
+/// What `status` shows of a shared archive.
+public struct ArchiveOverview: Sendable, Equatable {
+    public struct Host: Sendable, Equatable {
+        public var host: String
+        public var files: Int
+        public var failed: Int
+        public var ignored: Int
+        /// Unix seconds of the host's last start.
+        public var lastSeen: Double
+    }
+
+    public var articles: Int
+    public var hosts: [Host]
+    public var outlets: [OutletCount]
+    public var languages: [LanguageCount]
+    public var databaseBytes: Int64
+}

@@ -1,0 +1,134 @@
+import NewsText
+
+/// The shared archive's tables, versioned like the SQLite index: `newsd_schema` holds the version,
+/// and each migration takes the database from one version to the next inside one transaction.
+///
+/// Files are keyed by host and path (each host has its own inbox); articles by their content, so
+/// the same text dropped on two hosts is one article with two files. Each language newsd stems
+/// has a text search configuration of its own — Snowball without stop words, diacritics folded
+/// by `unaccent` — so that every word is searchable, as in the embedded index.
+enum PostgresSchema {
+    /// The version this build writes.
+    static var version: Int { migrations.count }
+
+    /// The text search configuration of articles in `language` (unknown ones are stemmed as English,
+    /// as in the embedded index).
+    static func searchConfiguration(language: String?) -> String {
+        guard let language, let name = Stemmer.algorithms[language] else { return "newsd_english" }
+        return "newsd_\(name)"
+    }
+
+    /// Every configuration, for queries: a word is looked up in each language's stemmed form.
+    static var searchConfigurations: [String] { Stemmer.languages.map { searchConfiguration(language: $0) } }
+
+    /// Migration `n` takes the schema from version `n` to `n + 1`.
+    static let migrations: [[String]] = [version1]
+
+    private static var version1: [String] {
+        var statements = [
+            "CREATE EXTENSION IF NOT EXISTS unaccent",
+            """
+            CREATE TABLE newsd_host (
+                host_id text PRIMARY KEY,
+                first_seen double precision NOT NULL,
+                last_seen double precision NOT NULL
+            )
+            """,
+        ]
+        for name in Set(Stemmer.algorithms.values).sorted() {
+            statements += [
+                "CREATE TEXT SEARCH DICTIONARY newsd_\(name)_stem (TEMPLATE = snowball, Language = \(name))",
+                "CREATE TEXT SEARCH CONFIGURATION newsd_\(name) (COPY = simple)",
+                """
+                ALTER TEXT SEARCH CONFIGURATION newsd_\(name) ALTER MAPPING FOR asciiword, word, hword, hword_part, asciihword, hword_asciipart
+                WITH unaccent, newsd_\(name)_stem
+                """,
+            ]
+        }
+        let configurations = searchConfigurations.map { "to_tsquery('\($0)', term)" }.joined(separator: " || ")
+        statements += [
+            // A term of a query (a tsquery text built by newsd from the parsed query, never the user's
+            // text) in every language's stemmed form.
+            """
+            CREATE FUNCTION newsd_term(term text) RETURNS tsquery
+            LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+            AS $$ SELECT \(configurations) $$
+            """,
+            """
+            CREATE TABLE newsd_article (
+                id bigserial PRIMARY KEY,
+                content_hash text NOT NULL UNIQUE,
+                headline text NOT NULL,
+                body text NOT NULL,
+                encoding text NOT NULL,
+                word_count integer NOT NULL,
+                outlet text,
+                byline text,
+                published_date text,
+                date_source text,
+                article_date text NOT NULL,
+                url text,
+                language text,
+                search_configuration regconfig NOT NULL,
+                ingested_at double precision NOT NULL,
+                first_host text NOT NULL,
+                story_id bigint,
+                copy_of bigint,
+                document tsvector GENERATED ALWAYS AS (
+                    setweight(to_tsvector(search_configuration, headline), 'A')
+                    || setweight(to_tsvector(search_configuration, body), 'B')
+                    || setweight(to_tsvector('simple'::regconfig, coalesce(outlet, '')), 'C')
+                    || setweight(to_tsvector('simple'::regconfig, coalesce(byline, '')), 'D')
+                ) STORED
+            )
+            """,
+            "CREATE INDEX newsd_article_document ON newsd_article USING gin (document)",
+            "CREATE INDEX newsd_article_date ON newsd_article (article_date, id)",
+            "CREATE INDEX newsd_article_ingested ON newsd_article (ingested_at)",
+            """
+            CREATE TABLE newsd_file (
+                host_id text NOT NULL REFERENCES newsd_host,
+                path text NOT NULL,
+                article_id bigint NOT NULL REFERENCES newsd_article,
+                container text,
+                encoding text NOT NULL,
+                inode bigint NOT NULL,
+                size bigint NOT NULL,
+                mtime_ns bigint NOT NULL,
+                ctime_ns bigint NOT NULL,
+                PRIMARY KEY (host_id, path)
+            )
+            """,
+            "CREATE INDEX newsd_file_article ON newsd_file (article_id)",
+            "CREATE INDEX newsd_file_container ON newsd_file (host_id, container) WHERE container IS NOT NULL",
+            """
+            CREATE TABLE newsd_container (
+                host_id text NOT NULL REFERENCES newsd_host,
+                path text NOT NULL,
+                articles integer NOT NULL,
+                skipped integer NOT NULL,
+                skipped_reasons text,
+                inode bigint NOT NULL,
+                size bigint NOT NULL,
+                mtime_ns bigint NOT NULL,
+                ctime_ns bigint NOT NULL,
+                PRIMARY KEY (host_id, path)
+            )
+            """,
+            """
+            CREATE TABLE newsd_failure (
+                host_id text NOT NULL REFERENCES newsd_host,
+                path text NOT NULL,
+                code text NOT NULL,
+                reason text NOT NULL,
+                inode bigint NOT NULL,
+                size bigint NOT NULL,
+                mtime_ns bigint NOT NULL,
+                ctime_ns bigint NOT NULL,
+                PRIMARY KEY (host_id, path)
+            )
+            """,
+        ]
+        return statements
+    }
+}
