@@ -37,6 +37,7 @@ install-files:
 	install -D -m 0644 systemd/newsd.socket $(DESTDIR)$(UNITDIR)/newsd.socket
 	install -D -m 0644 systemd/newsd.sysusers $(DESTDIR)$(SYSUSERSDIR)/newsd.conf
 	install -D -m 0644 systemd/newsd.tmpfiles $(DESTDIR)$(TMPFILESDIR)/newsd.conf
+	install -D -m 0644 systemd/postgresql/newsd-postgresql.conf $(DESTDIR)$(PREFIX)/share/newsd/newsd-postgresql.conf
 	install -D -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
 	install -d -m 0755 $(DESTDIR)$(CONFDIR)
 	@if [ ! -e $(DESTDIR)$(CONFDIR)/newsd.conf ]; then \
@@ -60,6 +61,6 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/newsd $(DESTDIR)$(BINDIR)/newsctl
 	rm -f $(DESTDIR)$(UNITDIR)/newsd.service $(DESTDIR)$(UNITDIR)/newsd.socket
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/newsd.conf $(DESTDIR)$(TMPFILESDIR)/newsd.conf
-	rm -rf $(DESTDIR)$(DOCDIR)
+	rm -rf $(DESTDIR)$(DOCDIR) $(DESTDIR)$(PREFIX)/share/newsd
 	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 	@echo "removed newsd; /var/lib/newsd (inbox and index) and $(CONFDIR) are left in place"

@@ -83,7 +83,7 @@ let package = Package(
         .target(
             name: "NewsDaemon",
             dependencies: [
-                "NewsCore", "NewsFormats", "NewsText", "NewsIndex", "NewsSystem", "NewsClient", "CLinux",
+                "NewsCore", "NewsFormats", "NewsText", "NewsIndex", "NewsPostgres", "NewsSystem", "NewsClient", "CLinux",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

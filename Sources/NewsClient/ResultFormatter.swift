@@ -11,6 +11,14 @@ public enum ResultFormatter {
         let outlets = status.outlets.isEmpty ? "" : "\n  outlets:   " + status.outlets.map { "\($0.outlet) \($0.articles)" }.joined(separator: ", ")
         let languages = status.languages.isEmpty ? "" : "\n  languages: " + status.languages.map { "\($0.language) \($0.articles)" }.joined(separator: ", ")
         let ignored = status.ignored == 0 ? "" : "\n  ignored:   \(status.ignored) (not an article format; newsctl failures --ignored)"
+        var archive = ""
+        if let shared = status.archive {
+            archive = "\n  archive:   \(shared.backend) \(shared.database) (this host: \(shared.host))"
+            for host in shared.hosts {
+                archive += "\n    \(host.host): \(host.files) \(host.files == 1 ? "file" : "files"), \(host.failed) failed"
+            }
+        }
+        let indexLine = status.archive == nil ? "index:     \(byteCount(status.indexBytes))" : "database:  \(byteCount(status.indexBytes))"
         return """
         newsd \(status.version): \(state)
           inbox:     \(status.inbox)
@@ -18,7 +26,7 @@ public enum ResultFormatter {
           stories:   \(status.stories)\(status.unplaced > 0 ? " (\(status.unplaced) articles being placed)" : "")\(outlets)\(languages)
           pending:   \(status.pending)
           failed:    \(status.failed)\(ignored)
-          index:     \(byteCount(status.indexBytes))
+          \(indexLine)\(archive)
           uptime:    \(duration(status.uptimeSeconds))
           socket:    \(socket)
 

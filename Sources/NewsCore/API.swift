@@ -64,6 +64,8 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     public var uptimeSeconds: Double
     /// newsd's version.
     public var version: String
+    /// Where the archive is when it is not the embedded index: a shared PostgreSQL database.
+    public var archive: SharedArchiveInfo?
 
     public init(state: String, error: String? = nil, progress: ProgressInfo? = nil, unwatched: [UnwatchedFolder] = [],
                 inbox: String, articles: Int, files: Int, pending: Int, failed: Int, ignored: Int = 0, stories: Int = 0, unplaced: Int = 0,
@@ -86,6 +88,43 @@ public struct StatusResponse: Codable, Sendable, Equatable {
         self.indexBytes = indexBytes
         self.uptimeSeconds = uptimeSeconds
         self.version = version
+    }
+}
+
+/// The shared archive a newsd host writes to and reads from (`index_url`).
+public struct SharedArchiveInfo: Codable, Sendable, Equatable {
+    /// `postgresql`.
+    public var backend: String
+    /// The database's address, without any password.
+    public var database: String
+    /// This host's name in it (`host_id`); its files are shown as `host:path`.
+    public var host: String
+    /// Every host that has written to the archive, with its own counts.
+    public var hosts: [HostCount]
+
+    public init(backend: String, database: String, host: String, hosts: [HostCount]) {
+        self.backend = backend
+        self.database = database
+        self.host = host
+        self.hosts = hosts
+    }
+}
+
+/// One host of a shared archive.
+public struct HostCount: Codable, Sendable, Equatable {
+    public var host: String
+    /// Its inbox files that are indexed.
+    public var files: Int
+    /// Its files that could not be indexed.
+    public var failed: Int
+    /// Unix seconds of its last start.
+    public var lastSeen: Double
+
+    public init(host: String, files: Int, failed: Int, lastSeen: Double) {
+        self.host = host
+        self.files = files
+        self.failed = failed
+        self.lastSeen = lastSeen
     }
 }
 

@@ -2,13 +2,15 @@ import Hummingbird
 import Logging
 import NewsCore
 import NewsIndex
+import NewsPostgres
 import NewsSystem
 
-/// The `/v1` routes of the control API. Handlers only read the index, and every read runs
-/// off Swift's cooperative pool (`BlockingWork`); searches also pass a gate and a time budget.
+/// The `/v1` routes of the control API. Handlers only read the archive, through `ArchiveStore`
+/// (whose embedded reads run off Swift's cooperative pool); searches also pass a gate and a time
+/// budget. Stories, related articles, timelines and `new` are the embedded index's alone.
 struct ControlRoutes: Sendable {
     let settings: SettingsStore
-    let index: ArticleIndex
+    let store: any ArchiveStore
     let status: DaemonStatus
     let queue: IngestQueue
     let searches: AsyncGate
@@ -61,32 +63,44 @@ struct ControlRoutes: Sendable {
         try JSONResponse.make(ControlResponse(state: stateWord, message: message))
     }
 
-    /// Runs a blocking index read off the cooperative pool.
-    private func reading<T: Sendable>(_ body: @escaping @Sendable (ArticleIndex) throws -> T) async throws -> T {
-        let index = self.index
+    /// Runs a blocking read of the embedded index off the cooperative pool; a shared archive
+    /// does not keep what these routes read (`feature` names it in the refusal).
+    private func reading<T: Sendable>(_ feature: String, _ body: @escaping @Sendable (ArticleIndex) throws -> T) async throws -> T {
+        guard let index = store.embedded else {
+            throw APIError(status: .notImplemented, code: "not-on-shared-archive",
+                           message: "\(feature) is not available with a shared PostgreSQL archive yet; it works with the embedded index (no index_url)")
+        }
         return try await BlockingWork.run { try body(index) }
     }
 
     func statusResponse() async throws -> Response {
-        let (overview, bytes) = try await reading { index in (try index.overview(), index.sizeOnDisk()) }
         let unwatched = queue.unwatchedFolders.sorted { $0.key < $1.key }.map { UnwatchedFolder(path: $0.key, reason: $0.value) }
         let pending = queue.pendingCount
-        return try JSONResponse.make(StatusResponse(
+        let counts: StoreStatus
+        do {
+            counts = try await store.status()
+        } catch let error as ArchiveError {
+            // The database is away: status still answers, and says so.
+            return try JSONResponse.make(StatusResponse(
+                state: "error", error: error.message, progress: status.progress(pending: pending), unwatched: unwatched, inbox: config.inbox,
+                articles: 0, files: 0, pending: pending, failed: 0, indexBytes: 0, uptimeSeconds: status.uptime, version: Self.version))
+        }
+        let overview = counts.overview
+        var response = StatusResponse(
             state: stateWord, error: status.problem, progress: status.progress(pending: pending), unwatched: unwatched, inbox: config.inbox,
             articles: overview.articles, files: overview.files, pending: pending, failed: overview.failed,
             ignored: overview.ignored, stories: overview.stories, unplaced: overview.unplaced, outlets: overview.outlets,
             languages: overview.languages,
-            indexBytes: bytes, uptimeSeconds: status.uptime, version: Self.version))
+            indexBytes: counts.bytes, uptimeSeconds: status.uptime, version: Self.version)
+        response.archive = counts.archive
+        return try JSONResponse.make(response)
     }
 
     func failures(_ request: Request) async throws -> Response {
         let parameters = try request.formParameters()
         let limit = try integer(parameters["limit"], name: "limit", default: 1000, range: 1...100_000)
         let ignored = parameters["ignored"].map { $0 == "true" || $0 == "1" } ?? false
-        let (total, records) = try await reading { index in
-            let overview = try index.overview(outletLimit: 0)
-            return (ignored ? overview.ignored : overview.failed, try index.failures(limit: limit, ignored: ignored))
-        }
+        let (total, records) = try await store.failures(limit: limit, ignored: ignored)
         let list = records.map { FailureInfo(path: $0.path, code: $0.code, reason: $0.reason) }
         return try JSONResponse.make(FailuresResponse(total: total, failures: list))
     }
@@ -107,13 +121,14 @@ struct ControlRoutes: Sendable {
                            message: "group must be one of \(SearchGrouping.allCases.map(\.rawValue).joined(separator: ", ")), got '\(groupName)'")
         }
         let minOutlets = try parameters["min_outlets"].map { try integer($0, name: "min_outlets", default: 1, range: 1...1000) }
-        var result = try await budgeted(text) { index, budget in
-            try index.search(query, sort: sort, group: group, minOutlets: minOutlets, limit: limit, offset: offset, budget: budget)
+        let store = self.store
+        var result = try await budgeted(text) { budget in
+            try await store.search(query, sort: sort, group: group, minOutlets: minOutlets, limit: limit, offset: offset, budget: budget)
         }
         var partial = false
         if result.total == 0, let fallback = query.partialMatch {
-            result = try await budgeted(text) { index, budget in
-                try index.search(fallback, sort: sort, group: group, minOutlets: minOutlets, limit: limit, offset: offset, budget: budget)
+            result = try await budgeted(text) { budget in
+                try await store.search(fallback, sort: sort, group: group, minOutlets: minOutlets, limit: limit, offset: offset, budget: budget)
             }
             partial = result.total > 0
         }
@@ -131,16 +146,16 @@ struct ControlRoutes: Sendable {
                            message: "cannot tell which user is asking (no peer credentials on this connection); `new` works over newsd's Unix socket")
         }
         let now = LocalClock.queryClock().now
-        let (cursor, latest) = try await reading { index in (try index.readerCursor(uid: uid), try index.latestArrival()) }
+        let (cursor, latest) = try await reading("`new`") { index in (try index.readerCursor(uid: uid), try index.latestArrival()) }
         let since = cursor ?? now - Self.firstLookSpan
         // Strictly after the mark: the article it was set from was shown already.
         let query = SearchQuery(root: .added(TimeRange(from: since.nextUp, before: nil)))
-        let result = try await budgeted("new") { index, budget in
-            try index.search(query, sort: .added, limit: limit, offset: 0, budget: budget)
+        let store = self.store
+        let result = try await budgeted("new") { budget in
+            try await store.search(query, sort: .added, group: .copies, minOutlets: nil, limit: limit, offset: 0, budget: budget)
         }
         if marking, let latest, latest > (cursor ?? -.infinity) {
-            let index = self.index
-            try await BlockingWork.run { try index.advanceReaderCursor(uid: uid, to: latest) }
+            _ = try await reading("`new`") { index in try index.advanceReaderCursor(uid: uid, to: latest) }
         }
         let minutes = Int(((now - since) / 60).rounded(.up))
         return try JSONResponse.make(NewArticlesResponse(since: since, sinceText: LocalTimeText.minute(since), firstLook: cursor == nil,
@@ -151,16 +166,15 @@ struct ControlRoutes: Sendable {
     static let firstLookSpan = 86_400.0
 
     /// Runs a search within the configured time budget, counting the wait for a place at the gate.
-    private func budgeted<T: Sendable>(_ text: String, _ body: @escaping @Sendable (ArticleIndex, QueryBudget) throws -> T) async throws -> T {
+    private func budgeted<T: Sendable>(_ text: String, _ body: @escaping @Sendable (QueryBudget) async throws -> T) async throws -> T {
         let budget = QueryBudget(limit: config.queryTimeout)
         guard await searches.enter(until: .now + budget.limit) else {
             try Task.checkCancellation()
             throw tooExpensive(text, budget: budget, busy: true)
         }
         defer { searches.leave() }
-        let index = self.index
         do {
-            return try await BlockingWork.run(onCancel: { budget.cancel() }) { try body(index, budget) }
+            return try await body(budget)
         } catch IndexError.queryStopped(.overTime, _) {
             throw tooExpensive(text, budget: budget, busy: false)
         } catch IndexError.queryStopped {
@@ -183,7 +197,7 @@ struct ControlRoutes: Sendable {
 
     func article(_ request: Request, _ context: ControlContext) async throws -> Response {
         let id = try articleId(context)
-        guard let article = try await reading({ try $0.article(id: id) }) else {
+        guard let article = try await store.article(id: id) else {
             throw APIError(status: .notFound, code: "not-found", message: "no article with id \(id); ids are shown by `newsctl find`")
         }
         return try JSONResponse.make(article)
@@ -194,9 +208,8 @@ struct ControlRoutes: Sendable {
         guard let path = try request.formParameters()["path"], !path.isEmpty else {
             throw APIError(status: .badRequest, code: "missing-path", message: "pass ?path= with a path relative to the inbox, or use /v1/articles/ID")
         }
-        let (article, failure, members) = try await reading { index in
-            (try index.articleId(path: path).flatMap { try index.article(id: $0) }, try index.failure(path: path), try index.memberPaths(of: path, limit: 5))
-        }
+        let found = try await store.lookup(path: path)
+        let (article, failure, members) = (found.article, found.failure, found.members)
         if article == nil, let failure {
             let ignored = failure.code == ArticleIndex.ignoredCode
             throw APIError(status: .conflict, code: ignored ? "not-an-article" : "not-indexed",
@@ -216,7 +229,7 @@ struct ControlRoutes: Sendable {
     /// The file as it is on disk, for `newsctl show --raw`: the first of the article's paths that can still be read.
     func rawArticle(_ context: ControlContext) async throws -> Response {
         let id = try articleId(context)
-        guard let article = try await reading({ try $0.article(id: id) }) else {
+        guard let article = try await store.article(id: id) else {
             throw APIError(status: .notFound, code: "not-found", message: "no article with id \(id); ids are shown by `newsctl find`")
         }
         // Reading the file is blocking I/O (a slow or stalled disk, a network mount): off the pool too.
@@ -250,7 +263,7 @@ struct ControlRoutes: Sendable {
     func related(_ request: Request, _ context: ControlContext) async throws -> Response {
         let id = try articleId(context)
         let limit = try integer(request.formParameters()["limit"], name: "limit", default: 10, range: 1...100)
-        guard let related = try await reading({ try $0.related(id: id, limit: limit) }) else {
+        guard let related = try await reading("related articles", { try $0.related(id: id, limit: limit) }) else {
             throw APIError(status: .notFound, code: "not-found", message: "no article with id \(id); ids are shown by `newsctl find`")
         }
         return try JSONResponse.make(related)
@@ -258,7 +271,7 @@ struct ControlRoutes: Sendable {
 
     func story(_ context: ControlContext) async throws -> Response {
         let id = try articleId(context, what: "story id")
-        guard let story = try await reading({ try $0.story(id: id) }) else {
+        guard let story = try await reading("stories", { try $0.story(id: id) }) else {
             throw APIError(status: .notFound, code: "not-found", message: "no story with id \(id); story ids are shown by `newsctl find --stories`")
         }
         return try JSONResponse.make(story)
@@ -274,7 +287,13 @@ struct ControlRoutes: Sendable {
                            message: "by must be one of \(CoveragePeriod.allCases.map(\.rawValue).joined(separator: ", ")), got '\(byName)'")
         }
         let byOutlet = parameters["by_outlet"].map { $0 == "true" || $0 == "1" } ?? false
-        let counts = try await budgeted(text) { index, budget in try index.dayCounts(query, budget: budget) }
+        guard let index = store.embedded else {
+            throw APIError(status: .notImplemented, code: "not-on-shared-archive",
+                           message: "timelines are not available with a shared PostgreSQL archive yet; they work with the embedded index (no index_url)")
+        }
+        let counts = try await budgeted(text) { budget in
+            try await BlockingWork.run(onCancel: { budget.cancel() }) { try index.dayCounts(query, budget: budget) }
+        }
         var rows: [TimelineResponse.Row] = []
         if byOutlet {
             var perOutlet: [String?: [String: Int]] = [:]
@@ -312,7 +331,7 @@ struct ControlRoutes: Sendable {
         } catch {
             throw APIError(status: .badRequest, code: "bad-parameter", message: "since: \(error.message)")
         }
-        let (total, stories) = try await reading { try $0.stories(since: since, minArticles: minArticles, sort: sort, limit: limit) }
+        let (total, stories) = try await reading("stories") { try $0.stories(since: since, minArticles: minArticles, sort: sort, limit: limit) }
         return try JSONResponse.make(StoryListResponse(since: since, sort: sort, total: total, stories: stories))
     }
 

@@ -1,8 +1,10 @@
 import Foundation
+import Synchronization
 import Hummingbird
 import Logging
 import NewsCore
 import NewsIndex
+import NewsPostgres
 import NewsSystem
 import ServiceLifecycle
 
@@ -23,23 +25,67 @@ public enum Daemon {
         let socketPath = inherited.flatMap(InheritedSockets.path(of:)) ?? config.socketPath
         if inherited == nil { try claimSocketPath(config.socketPath, logger: logger) }
 
-        let index = try IndexRecovery.open(config.databasePath, logger: logger)
+        switch config.archive {
+        case .embedded:
+            let index = try IndexRecovery.open(config.databasePath, logger: logger)
+            defer {
+                do {
+                    try index.close()
+                } catch {
+                    logger.warning("the index did not close cleanly; it will be checked at the next start",
+                                   metadata: ["event": "close-failed", "error": "\(error)"])
+                }
+            }
+            try await serve(config: config, store: EmbeddedStore(index: index), inbox: index, embedded: index, inherited: inherited,
+                            socketPath: socketPath, connections: connections, reload: reload, logLevel: logLevel, logger: logger)
+        case .postgres(let address):
+            let archive: PostgresArchive
+            do {
+                archive = try PostgresArchive(address: address, host: config.hostId, logger: logger)
+            } catch {
+                throw DaemonError(message: error.description)
+            }
+            // The connection pool runs for as long as newsd serves.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await archive.run() }
+                defer { group.cancelAll() }
+                do {
+                    try await archive.prepare(now: Date().timeIntervalSince1970)
+                } catch {
+                    throw DaemonError(message: "cannot use the shared archive: \(error)")
+                }
+                logger.notice("using a shared PostgreSQL archive", metadata: [
+                    "event": "archive-opened", "database": "\(address.display)", "host_id": "\(config.hostId)",
+                ])
+                try await serve(config: config, store: SharedStore(archive: archive), inbox: SharedInboxStore(archive: archive), embedded: nil,
+                                inherited: inherited, socketPath: socketPath, connections: connections, reload: reload, logLevel: logLevel,
+                                logger: logger)
+            }
+        }
+    }
+
+    /// Runs the services on one archive until a shutdown signal. `embedded`: the SQLite index,
+    /// when the archive is it (alerts, watches, stories and housekeeping are its alone).
+    private static func serve(config: DaemonConfig, store: any ArchiveStore, inbox: any InboxStore, embedded: ArticleIndex?,
+                              inherited: Int32?, socketPath: String, connections: ConnectionCount,
+                              reload: @escaping @Sendable () async throws(ConfigError) -> DaemonConfig,
+                              logLevel: LogLevelSetting, logger: Logger) async throws {
         let settings = SettingsStore(config)
         let status = DaemonStatus()
         // A long write transaction is progress, not a stall, for as long as SQLite works on it.
-        index.onWriterProgress { status.beat() }
+        embedded?.onWriterProgress { status.beat() }
         let queue = IngestQueue()
         let notifier = SystemdNotifier()
         let watches = WatchHub()
-        let alerts = AlertService(index: index, settings: settings, logger: logger)
-        let ingest = IngestService(settings: settings, index: index, status: status, queue: queue, watches: watches,
+        let alerts = embedded.map { AlertService(index: $0, settings: settings, logger: logger) }
+        let ingest = IngestService(settings: settings, index: inbox, status: status, queue: queue, watches: watches,
                                    alerts: alerts, logger: logger)
 
         let router = Router(context: ControlContext.self)
         router.add(middleware: JSONErrorMiddleware())
-        ControlRoutes(settings: settings, index: index, status: status, queue: queue,
+        ControlRoutes(settings: settings, store: store, status: status, queue: queue,
                       searches: AsyncGate(width: ArticleIndex.searchReaders), logger: logger).register(on: router)
-        AlertRoutes(index: index, logger: logger).register(on: router)
+        if let embedded { AlertRoutes(index: embedded, logger: logger).register(on: router) }
         WatchRoutes(watches: watches, logger: logger).register(on: router)
         if ProcessInfo.processInfo.environment["NEWSD_DEBUG_TRIGGERS"] == "1" {
             // Only for tests of the watchdog: never enabled in a normal installation.
@@ -48,9 +94,9 @@ public enum Daemon {
                 return try JSONResponse.make(ControlResponse(state: "hanging", message: "the ingest loop will hang"))
             }
         }
-        // Blocking (it reads the index): called through BlockingWork.
+        // Blocking (it waits for the archive): called through BlockingWork.
         let statusLine: @Sendable () -> String = {
-            let counts = (try? index.counts()) ?? (articles: 0, files: 0, failed: 0)
+            let counts = (try? StatusLineCounts.read(store)) ?? (articles: 0, files: 0, failed: 0)
             let state = status.state(paused: queue.isPaused, pending: queue.pendingCount)
             var line = "\(state): \(counts.articles) articles, \(queue.pendingCount) pending, \(counts.failed) failed"
             if let problem = status.problem { line += " (\(problem))" }
@@ -90,12 +136,19 @@ public enum Daemon {
         let systemd = SystemdService(notifier: notifier, status: status, statusLine: statusLine, socketPath: socketPath, logger: logger)
         let reloader = ReloadService(settings: settings, logLevel: logLevel, load: reload, notifier: notifier,
                                      readyLine: statusLine, logger: logger)
-        let maintenance = MaintenanceService(index: index, status: status, logger: logger)
         // Started in this order, stopped in reverse: STOPPING=1 first, then the server, then ingest,
         // then maintenance (the index is closed after the group, with a last checkpoint).
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let embedded { services.append(.init(service: MaintenanceService(index: embedded, status: status, logger: logger))) }
+        if let alerts { services.append(.init(service: alerts)) }
+        if config.watchesInbox {
+            services.append(.init(service: ingest))
+        } else {
+            logger.notice("watching no inbox: answering queries only", metadata: ["event": "no-inbox"])
+        }
+        services += [.init(service: server), .init(service: reloader), .init(service: systemd)]
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [.init(service: maintenance), .init(service: alerts), .init(service: ingest), .init(service: server), .init(service: reloader),
-                       .init(service: systemd)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )
@@ -107,12 +160,6 @@ public enum Daemon {
         let group = ServiceGroup(configuration: groupConfiguration)
         defer {
             if inherited == nil { unlink(socketPath) }
-            do {
-                try index.close()
-            } catch {
-                logger.warning("the index did not close cleanly; it will be checked at the next start",
-                               metadata: ["event": "close-failed", "error": "\(error)"])
-            }
         }
         try await group.run()
         status.set(.stopping)
@@ -176,5 +223,22 @@ struct StateLock {
     func release() {
         flock(fd, LOCK_UN)
         close(fd)
+    }
+}
+
+/// The counts of the systemd status line, read from a blocking thread.
+enum StatusLineCounts {
+    static func read(_ store: any ArchiveStore) throws -> (articles: Int, files: Int, failed: Int) {
+        if let index = store.embedded { return try index.counts() }
+        let result = Mutex<Result<(articles: Int, files: Int, failed: Int), any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            let counts: Result<(articles: Int, files: Int, failed: Int), any Error>
+            do { counts = .success(try await store.counts()) } catch { counts = .failure(error) }
+            result.withLock { $0 = counts }
+            done.signal()
+        }
+        done.wait()
+        return try result.withLock { $0 }!.get()
     }
 }

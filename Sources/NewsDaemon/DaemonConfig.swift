@@ -23,6 +23,12 @@ public struct DaemonConfig: Sendable, Equatable {
     public var alertCommand: String?
     /// The longest an alert command may run before it is stopped.
     public var alertTimeout: Duration
+    /// Where the archive is: the embedded index in the state folder, or a shared PostgreSQL database.
+    public var archive: ArchiveLocation = .embedded
+    /// This host's name in a shared archive (its files are `host:path`); the machine's name by default.
+    public var hostId: String = ""
+    /// Whether newsd watches and indexes its inbox; false serves only queries (`--no-inbox`).
+    public var watchesInbox: Bool = true
 
     /// The database file inside the state folder.
     public var databasePath: String { stateDirectory + "/index.sqlite" }
@@ -40,6 +46,9 @@ public struct DaemonConfig: Sendable, Equatable {
         "query_timeout_ms": "2000",
         "alert_command": "",
         "alert_timeout": "10",
+        "index_url": "",
+        "host_id": "",
+        "watch_inbox": "true",
     ]
 
     /// The default config file, read when it exists and `--config` is not given.
@@ -71,7 +80,22 @@ public struct DaemonConfig: Sendable, Equatable {
         guard socket.utf8.count < 108 else {
             throw ConfigError(key: "socket", source: source, message: "the path is \(socket.utf8.count) bytes; Unix socket paths must be under 108 bytes")
         }
-        return DaemonConfig(
+        let archive: ArchiveLocation
+        do {
+            archive = try ArchiveLocation.parse(value("index_url"), defaultUser: ProcessInfo.processInfo.userName)
+        } catch {
+            throw ConfigError(key: "index_url", source: source, message: error.message)
+        }
+        let hostText = value("host_id").trimmingCharacters(in: .whitespaces)
+        let hostId = hostText.isEmpty ? (ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost") : hostText
+        guard !hostId.contains(":"), !hostId.contains("/"), hostId.utf8.count <= 64 else {
+            throw ConfigError(key: "host_id", source: source, message: "must be a name of up to 64 bytes without ':' or '/' (files are shown as host:path), got '\(hostId)'")
+        }
+        let watchText = value("watch_inbox").trimmingCharacters(in: .whitespaces).lowercased()
+        guard ["true", "false", "yes", "no", "1", "0"].contains(watchText) else {
+            throw ConfigError(key: "watch_inbox", source: source, message: "expected true or false, got '\(watchText)'")
+        }
+        var config = DaemonConfig(
             inbox: try path("inbox"),
             stateDirectory: try path("state_dir"),
             socketPath: socket,
@@ -84,6 +108,10 @@ public struct DaemonConfig: Sendable, Equatable {
             alertCommand: Optional(value("alert_command").trimmingCharacters(in: .whitespaces)).flatMap { $0.isEmpty ? nil : $0 },
             alertTimeout: .seconds(min(try positive("alert_timeout"), 3600))
         )
+        config.archive = archive
+        config.hostId = hostId
+        config.watchesInbox = ["true", "yes", "1"].contains(watchText)
+        return config
     }
 
     /// Loads the configuration: `flags` (non-nil values win), then `NEWSD_*` environment

@@ -10,14 +10,15 @@ import Synchronization
 /// writing each batch of changes in one transaction through the index's single writer.
 final class IngestService: Service {
     private let settings: SettingsStore
-    private let index: ArticleIndex
+    /// The archive as the writer sees it (the embedded index, or a shared database).
+    private let index: any InboxStore
     private let status: DaemonStatus
     private let queue: IngestQueue
     private let logger: Logger
     /// Running watches: matched against each transaction's new articles.
     private let watches: WatchHub
     /// Told when a transaction recorded alert matches.
-    private let alerts: AlertService
+    private let alerts: AlertService?
     /// Alert matches recorded but not yet handed to the announcer.
     private let alertsOwed = AlertsOwed()
     /// Attempts so far for work that failed for a transient reason.
@@ -25,8 +26,8 @@ final class IngestService: Service {
     /// Where every blocking step of the loop runs.
     private let writer = IndexWriterQueue()
 
-    init(settings: SettingsStore, index: ArticleIndex, status: DaemonStatus, queue: IngestQueue, watches: WatchHub,
-         alerts: AlertService, logger: Logger) {
+    init(settings: SettingsStore, index: any InboxStore, status: DaemonStatus, queue: IngestQueue, watches: WatchHub,
+         alerts: AlertService?, logger: Logger) {
         self.watches = watches
         self.alerts = alerts
         self.settings = settings
@@ -61,7 +62,7 @@ final class IngestService: Service {
         if Task.isShuttingDownGracefully || Task.isCancelled { return first.watcher.stop() }
         do {
             let (index, logger) = (self.index, self.logger)
-            try await writer.run { try IndexRecovery.verify(index, logger: logger) }
+            try await writer.run { try index.verifyAtStart(logger: logger) }
         } catch {
             first.watcher.stop()
             throw error
@@ -191,7 +192,7 @@ final class IngestService: Service {
                 backoff = .seconds(1)
             } catch let error as IndexError {
                 switch error {
-                case .diskFull, .writeFailed:
+                case .diskFull, .writeFailed, .archiveUnavailable:
                     if status.writeProblem != error.description {
                         logger.error("cannot write to the index; retrying", metadata: ["event": "write-failed", "error": "\(error.description)"])
                     }
@@ -209,7 +210,7 @@ final class IngestService: Service {
             status.endProgress()
             if queue.pendingCount == 0 {
                 status.endBurst()
-                alertsOwed.queueEmptied(alerts)
+                if let alerts { alertsOwed.queueEmptied(alerts) }
             }
             await placeStoriesWhileIdle()
             status.set(.idle)
@@ -443,8 +444,8 @@ final class IngestService: Service {
     private func applyAndAnnounce(_ changes: [IndexChange], moreFollows: Bool) throws(IndexError) -> [AppliedChange] {
         let clock = LocalClock.queryClock()
         let batch = try index.apply(changes, now: clock.now, clock: clock, watches: watches.standingQueries)
-        if !batch.watchMatches.isEmpty { watches.publish(batch.watchMatches, index: index) }
-        if batch.alertMatches > 0 { alertsOwed.recorded(queueEmpty: !moreFollows, alerts) }
+        if !batch.watchMatches.isEmpty, let watchIndex = index.watchIndex { watches.publish(batch.watchMatches, index: watchIndex) }
+        if batch.alertMatches > 0, let alerts { alertsOwed.recorded(queueEmpty: !moreFollows, alerts) }
         return batch.changes
     }
 

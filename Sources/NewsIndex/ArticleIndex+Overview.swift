@@ -14,6 +14,18 @@ public struct IndexOverview: Sendable, Equatable {
     public var outlets: [OutletCount]
     /// Articles per language, most first.
     public var languages: [LanguageCount]
+
+    public init(articles: Int, files: Int, failed: Int, ignored: Int, stories: Int, unplaced: Int, outlets: [OutletCount],
+                languages: [LanguageCount]) {
+        self.articles = articles
+        self.files = files
+        self.failed = failed
+        self.ignored = ignored
+        self.stories = stories
+        self.unplaced = unplaced
+        self.outlets = outlets
+        self.languages = languages
+    }
 }
 
 extension ArticleIndex {

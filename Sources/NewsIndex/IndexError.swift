@@ -14,6 +14,9 @@ public enum IndexError: Error, CustomStringConvertible, Sendable {
     case writeFailed(String)
     /// A query was stopped by its `QueryBudget`: over its time limit, or cancelled.
     case queryStopped(QueryBudget.Stop, limit: Duration)
+    /// A shared archive (PostgreSQL) cannot be reached or refused the work; the message says
+    /// which. The work is kept and tried again.
+    case archiveUnavailable(String)
 
     public var description: String {
         switch self {
@@ -31,6 +34,8 @@ public enum IndexError: Error, CustomStringConvertible, Sendable {
             "cannot write to the index: \(message)"
         case .queryStopped(.overTime, let limit):
             "the query needs more than its time limit of \(limit.formattedSeconds) s; narrow it: fewer OR alternatives and prefixes, longer prefixes (`bount*`, not `b*`), a field (`title:`) or a date filter (`since:2024`)"
+        case .archiveUnavailable(let message):
+            message
         case .queryStopped:
             "the query was cancelled (its client went away, or newsd is stopping)"
         }

@@ -25,4 +25,10 @@ public struct AppliedBatch: Sendable {
     public var changes: [AppliedChange]
     public var watchMatches: [StandingMatch]
     public var alertMatches: Int
+
+    public init(changes: [AppliedChange], watchMatches: [StandingMatch] = [], alertMatches: Int = 0) {
+        self.changes = changes
+        self.watchMatches = watchMatches
+        self.alertMatches = alertMatches
+    }
 }

@@ -13,8 +13,10 @@ extension PostgresArchive {
     /// Relevance is PostgreSQL's `ts_rank` (frequency of the terms, headline weighted above body,
     /// divided by 1 + the logarithm of the length), not bm25: the order differs from the embedded
     /// index's where term rarity matters. Copies are not folded and stories not grouped here yet.
+    /// A search longer than `timeLimit` is stopped by the server (SQLSTATE `statementTimeoutState`).
     public func search(_ query: SearchQuery, sort: SearchSort = .relevance, group: SearchGrouping = .copies,
-                       minOutlets: Int? = nil, limit: Int, offset: Int) async throws(ArchiveError) -> (total: Int, hits: [SearchHit]) {
+                       minOutlets: Int? = nil, limit: Int, offset: Int,
+                       timeLimit: Duration = .seconds(60)) async throws(ArchiveError) -> (total: Int, hits: [SearchHit]) {
         if group == .stories || sort == .coverage || minOutlets != nil {
             throw ArchiveError(message: "stories are not kept in the PostgreSQL archive yet: group=stories, sort=coverage and min_outlets work only with the embedded index")
         }
@@ -57,7 +59,9 @@ extension PostgresArchive {
             ORDER BY \(order.replacingOccurrences(of: "score", with: "page.score"))
             """
         let logger = self.logger, finalBindings = bindings
-        return try await connected(doing: "search") { connection in
+        let milliseconds = max(1, timeLimit.components.seconds * 1000 + timeLimit.components.attoseconds / 1_000_000_000_000_000)
+        return try await transaction(doing: "search", retrying: false) { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL statement_timeout = \(milliseconds)"), logger: logger)
             let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: finalBindings), logger: logger).collect()
             var total = 0
             var hits: [SearchHit] = []
@@ -76,6 +80,9 @@ extension PostgresArchive {
             return (total, hits)
         }
     }
+
+    /// PostgreSQL's SQLSTATE for a statement stopped by `statement_timeout`.
+    public static let statementTimeoutState = "57014"
 
     /// ts_headline's options: the embedded index's highlight markers and about its passage length.
     static let snippetOptions = "StartSel=\(SnippetMarkup.open), StopSel=\(SnippetMarkup.close), MaxWords=24, MinWords=12, ShortWord=2, MaxFragments=1, FragmentDelimiter=…"
@@ -124,6 +131,32 @@ extension PostgresArchive {
         }
     }
 
+    /// The failure recorded for a path (`host:path`, or this host's), ignored files included.
+    public func failure(path: String) async throws(ArchiveError) -> FailureRecord? {
+        let (owner, file) = split(path)
+        let logger = self.logger
+        return try await connected(doing: "look up \(path)") { connection in
+            guard let row = try await connection.query("""
+                SELECT path, code, reason, inode, size, mtime_ns, ctime_ns FROM newsd_failure WHERE host_id = \(owner) AND path = \(file)
+                """, logger: logger).collect().first else { return nil }
+            let (path, code, reason, inode, size, mtime, ctime) = try row.decode((String, String, String, Int64, Int64, Int64, Int64).self)
+            return FailureRecord(path: path, code: code, reason: reason,
+                                 stamp: FileStamp(inode: UInt64(bitPattern: inode), size: size, mtimeNs: mtime, ctimeNs: ctime))
+        }
+    }
+
+    /// The paths of the articles a multi-article file holds, in file order.
+    public func memberPaths(of container: String, limit: Int) async throws(ArchiveError) -> [String] {
+        let (owner, file) = split(container)
+        let logger = self.logger
+        return try await connected(doing: "look up \(container)") { connection in
+            try await connection.query("""
+                SELECT path FROM newsd_file WHERE host_id = \(owner) AND container = \(file)
+                ORDER BY length(path), path LIMIT \(limit)
+                """, logger: logger).collect().map { owner + ":" + (try $0.decode(String.self)) }
+        }
+    }
+
     /// `host:path` as (host, path); a path without a known host's prefix is this host's.
     func split(_ path: String) -> (host: String, path: String) {
         if let colon = path.firstIndex(of: ":"), !path[..<colon].contains("/") {
@@ -145,6 +178,30 @@ extension PostgresArchive {
                     SELECT path, inode, size, mtime_ns, ctime_ns FROM \(table)
                     WHERE host_id = $1 AND path COLLATE "C" >= $2 AND path COLLATE "C" < $3 \(members)
                     """, binds: Self.bindings(host, from, before)), logger: logger)
+                for try await row in rows {
+                    let (path, inode, size, mtime, ctime) = try row.decode((String, Int64, Int64, Int64, Int64).self)
+                    stamps[path] = FileStamp(inode: UInt64(bitPattern: inode), size: size, mtimeNs: mtime, ctimeNs: ctime)
+                }
+            }
+            return stamps
+        }
+    }
+
+    /// The recorded stamps of just these paths of this host (indexed or failed).
+    public func knownStamps(of paths: [String]) async throws(ArchiveError) -> [String: FileStamp] {
+        guard !paths.isEmpty else { return [:] }
+        let logger = self.logger, host = self.host
+        return try await connected(doing: "read this host's known files") { connection in
+            var stamps: [String: FileStamp] = [:]
+            for table in ["newsd_file", "newsd_failure", "newsd_container"] {
+                let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+                    SELECT path, inode, size, mtime_ns, ctime_ns FROM \(table) WHERE host_id = $1 AND path = ANY($2)
+                    """, binds: {
+                        var bindings = PostgresBindings()
+                        bindings.append(host)
+                        bindings.append(paths)
+                        return bindings
+                    }()), logger: logger)
                 for try await row in rows {
                     let (path, inode, size, mtime, ctime) = try row.decode((String, Int64, Int64, Int64, Int64).self)
                     stamps[path] = FileStamp(inode: UInt64(bitPattern: inode), size: size, mtimeNs: mtime, ctimeNs: ctime)

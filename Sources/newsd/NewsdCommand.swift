@@ -37,6 +37,15 @@ struct NewsdCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Largest article file read, in bytes. [default: 10485760]", valueName: "bytes"))
     var maxFileBytes: String?
 
+    @Option(name: .long, help: ArgumentHelp("A PostgreSQL archive shared with other hosts (postgresql://user@host/db?sslmode=…); none: the embedded index in the state folder.", valueName: "url"))
+    var indexUrl: String?
+
+    @Option(name: .long, help: ArgumentHelp("This host's name in a shared archive. [default: the machine's name]", valueName: "name"))
+    var hostId: String?
+
+    @Flag(name: .long, help: "Watch no inbox: only answer queries (of a shared archive, or of the index as it is).")
+    var noInbox = false
+
     @Option(name: .long, help: ArgumentHelp("Where logs go: journal, stderr, or auto (the journal when stderr is connected to it).", valueName: "target"))
     var log: LogTarget = .auto
 
@@ -51,6 +60,9 @@ struct NewsdCommand: AsyncParsableCommand {
         flags["socket"] = socket
         flags["log_level"] = logLevel
         flags["max_file_bytes"] = maxFileBytes
+        flags["index_url"] = indexUrl
+        flags["host_id"] = hostId
+        if noInbox { flags["watch_inbox"] = "false" }
         let configFile = config
         let load: @Sendable () async throws(ConfigError) -> DaemonConfig = { [flags] () async throws(ConfigError) -> DaemonConfig in
             try await DaemonConfig.load(configFile: configFile, flags: flags)

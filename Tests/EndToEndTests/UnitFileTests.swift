@@ -31,6 +31,30 @@ struct UnitFileTests {
     @Test("the service's exposure is at most 2.0")
     func security() throws {
         let result = try runProcess("/usr/bin/systemd-analyze", ["security", "--offline=yes", "--no-pager", units + "/newsd.service"])
+        #expect(try Self.exposure(result) <= 2.0)
+        #expect(result.stdout.contains("✓ PrivateNetwork="))
+    }
+
+    @Test("with the PostgreSQL drop-in the service may reach a database server, and its exposure is still at most 2.0")
+    func securityWithPostgresDropIn() throws {
+        let root = TemporaryFolder("newsd-security")
+        root.folder("etc/systemd/system/newsd.service.d")
+        for unit in ["newsd.service", "newsd.socket"] {
+            try FileManager.default.copyItem(atPath: units + "/" + unit, toPath: root.file("etc/systemd/system/" + unit))
+        }
+        try FileManager.default.copyItem(atPath: units + "/postgresql/newsd-postgresql.conf",
+                                         toPath: root.file("etc/systemd/system/newsd.service.d/postgresql.conf"))
+        let result = try runProcess("/usr/bin/systemd-analyze", ["security", "--offline=yes", "--no-pager", "--root=\(root.path)", "newsd.service"])
+        #expect(try Self.exposure(result) <= 2.0)
+        // The drop-in took effect: Internet sockets and the host's network, nothing else opened.
+        #expect(result.stdout.contains("✗ RestrictAddressFamilies=~AF_(INET|INET6)"), "\(result.stdout)")
+        #expect(result.stdout.contains("✗ PrivateNetwork="), "\(result.stdout)")
+        #expect(result.stdout.contains("✓ RestrictAddressFamilies=~AF_PACKET"), "\(result.stdout)")
+        #expect(result.stdout.contains("✓ PrivateUsers="), "\(result.stdout)")
+    }
+
+    /// The overall exposure `systemd-analyze security` printed.
+    static func exposure(_ result: ProcessResult) throws -> Double {
         let line = try #require(result.stdout.split(separator: "\n").first { $0.contains("Overall exposure level") }, "\(result.stdout)\(result.stderr)")
         // The number after the colon, once colour escape sequences (ESC [ … letter) are removed.
         var plain = ""
@@ -43,8 +67,7 @@ struct UnitFileTests {
         // After "newsd.service:" (in the C locale the closing emoji becomes ":-}", so not after the last colon).
         let afterColon = plain.range(of: "newsd.service:").map { plain[$0.upperBound...] } ?? ""
         let number = afterColon.drop { !$0.isNumber }.prefix { $0.isNumber || $0 == "." }
-        let score = try #require(Double(number), "\(line)")
-        #expect(score <= 2.0, "\(line)")
+        return try #require(Double(number), "\(line)")
     }
 
     @Test("sysusers and tmpfiles entries parse")

@@ -16,6 +16,20 @@ struct DaemonConfigTests {
         #expect(config.maxFileBytes == 10 * 1024 * 1024)
         #expect(config.logLevel == .info)
         #expect(config.namePolicy.isIgnored("a.part"))
+        #expect(config.archive == .embedded)
+        #expect(!config.hostId.isEmpty)
+        #expect(config.watchesInbox)
+    }
+
+    @Test("a shared archive, a host name and no inbox")
+    func sharedArchive() throws {
+        let values = ["index_url": "postgresql://newsd@db.example.org/news?sslmode=verify-full", "host_id": "scraper-1", "watch_inbox": "false"]
+        let config = try DaemonConfig.resolve(source: "test") { values[$0] }
+        guard case .postgres(let address) = config.archive else { Issue.record("not a shared archive"); return }
+        #expect(address.display == "postgresql://newsd@db.example.org:5432/news")
+        #expect(address.tls == .verifyFull)
+        #expect(config.hostId == "scraper-1")
+        #expect(!config.watchesInbox)
     }
 
     @Test("bad values are refused with the key and the reason", arguments: [
@@ -23,6 +37,12 @@ struct DaemonConfigTests {
         ("max_file_bytes", "-5", "invalid configuration: max_file_bytes (from test): expected a whole number above 0, got '-5'"),
         ("log_level", "loud", "invalid configuration: log_level (from test): expected one of trace, debug, info, notice, warning, error, critical; got 'loud'"),
         ("inbox", "  ", "invalid configuration: inbox (from test): must not be empty"),
+        ("index_url", "postgresql://newsd:secret@db/news",
+         "invalid configuration: index_url (from test): holds a password; put it in a password file (passfile=… or PGPASSFILE, mode 0600) so that it never appears in a config or unit file"),
+        ("index_url", "mysql://db/news",
+         "invalid configuration: index_url (from test): must start with postgresql:// (for example postgresql://newsd@db.example.org/news), got 'mysql://db/news'"),
+        ("host_id", "alpha:1", "invalid configuration: host_id (from test): must be a name of up to 64 bytes without ':' or '/' (files are shown as host:path), got 'alpha:1'"),
+        ("watch_inbox", "sometimes", "invalid configuration: watch_inbox (from test): expected true or false, got 'sometimes'"),
     ])
     func badValues(key: String, value: String, message: String) {
         #expect {

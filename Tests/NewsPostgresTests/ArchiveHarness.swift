@@ -11,7 +11,10 @@ func withArchive<T: Sendable>(_ cluster: PostgresCluster, database: String, host
                               user: String = PostgresCluster.adminUser, environment: [String: String] = [:],
                               prepare: Bool = true,
                               _ body: @Sendable (PostgresArchive) async throws -> T) async throws -> T {
-    guard case .postgres(let address) = try ArchiveLocation.parse(cluster.socketURL(database: database, user: user), defaultUser: user) else {
+    // A generous connect timeout: the rest of the suite may keep this process's two cooperative
+    // threads busy for seconds, which delays the pool's tasks (newsd itself never blocks them).
+    let url = cluster.socketURL(database: database, user: user) + "&connect_timeout=120"
+    guard case .postgres(let address) = try ArchiveLocation.parse(url, defaultUser: user) else {
         throw ArchiveError(message: "not a PostgreSQL address")
     }
     var logger = Logger(label: "newsd-test")

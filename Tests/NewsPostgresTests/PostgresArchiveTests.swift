@@ -66,7 +66,7 @@ import TestSupport
         let folder = TemporaryFolder()
         let passfile = folder.file("pgpass")
         try "127.0.0.1:\(cluster.port):\(database):\(PostgresCluster.adminUser):\(PostgresCluster.adminPassword)\n".write(toFile: passfile, atomically: true, encoding: .utf8)
-        let url = "postgresql://\(PostgresCluster.adminUser)@127.0.0.1:\(cluster.port)/\(database)?sslmode=disable&passfile=\(passfile)"
+        let url = "postgresql://\(PostgresCluster.adminUser)@127.0.0.1:\(cluster.port)/\(database)?sslmode=disable&connect_timeout=120&passfile=\(passfile)"
         guard case .postgres(let address) = try ArchiveLocation.parse(url, defaultUser: "x") else { throw ArchiveError(message: "not PostgreSQL") }
         func prepared() async throws {
             let archive = try PostgresArchive(address: address, host: "alpha", environment: [:], logger: .init(label: "test"))

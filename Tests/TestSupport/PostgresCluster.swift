@@ -48,7 +48,7 @@ public final class PostgresCluster: Sendable {
     /// Starts the server (again, after `stop()`), on the same port and folder.
     public func start() throws {
         try Self.run(binaries + "/pg_ctl", ["-D", folder + "/data", "-l", folder + "/server.log", "-w", "-t", "60", "-o",
-                                            "-p \(port) -k \(folder) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+                                            "-p \(port) -k \(folder) -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off",
                                             "start"])
     }
 

@@ -1,0 +1,138 @@
+import Logging
+import NewsCore
+import NewsIndex
+import NewsPostgres
+
+/// What the control API reads of the archive, whichever backend holds it: the embedded SQLite
+/// index (its blocking reads run off the cooperative pool) or a shared PostgreSQL archive (whose
+/// client is asynchronous). Stories, related articles, timelines, `new`, alerts and watches are
+/// served by the embedded index only (`embedded`).
+protocol ArchiveStore: Sendable {
+    /// The status call's counts.
+    func status() async throws -> StoreStatus
+    /// Counts for the systemd status line.
+    func counts() async throws -> (articles: Int, files: Int, failed: Int)
+    /// One page of a search and the number of hits, stopped by `budget` (its time limit, or its
+    /// client going away) with `IndexError.queryStopped`.
+    func search(_ query: SearchQuery, sort: SearchSort, group: SearchGrouping, minOutlets: Int?, limit: Int, offset: Int,
+                budget: QueryBudget) async throws -> (total: Int, hits: [SearchHit])
+    func article(id: Int64) async throws -> ArticleResponse?
+    /// What a path names: its article, its recorded failure, or the articles of a multi-article file.
+    func lookup(path: String) async throws -> PathLookup
+    /// Recorded failures (or ignored files) and how many there are.
+    func failures(limit: Int, ignored: Bool) async throws -> (total: Int, records: [FailureRecord])
+    /// The embedded index, for what only it serves; nil for a shared archive.
+    var embedded: ArticleIndex? { get }
+}
+
+/// The status call's counts from one backend.
+struct StoreStatus: Sendable {
+    var overview: IndexOverview
+    var bytes: Int64
+    var archive: SharedArchiveInfo?
+}
+
+/// What an inbox path names.
+struct PathLookup: Sendable {
+    var article: ArticleResponse?
+    var failure: FailureRecord?
+    var members: [String]
+}
+
+/// The embedded SQLite index.
+struct EmbeddedStore: ArchiveStore {
+    let index: ArticleIndex
+    var embedded: ArticleIndex? { index }
+
+    func status() async throws -> StoreStatus {
+        let index = self.index
+        return try await BlockingWork.run { StoreStatus(overview: try index.overview(), bytes: index.sizeOnDisk(), archive: nil) }
+    }
+
+    func counts() async throws -> (articles: Int, files: Int, failed: Int) {
+        let index = self.index
+        return try await BlockingWork.run { try index.counts() }
+    }
+
+    func search(_ query: SearchQuery, sort: SearchSort, group: SearchGrouping, minOutlets: Int?, limit: Int, offset: Int,
+                budget: QueryBudget) async throws -> (total: Int, hits: [SearchHit]) {
+        let index = self.index
+        return try await BlockingWork.run(onCancel: { budget.cancel() }) {
+            try index.search(query, sort: sort, group: group, minOutlets: minOutlets, limit: limit, offset: offset, budget: budget)
+        }
+    }
+
+    func article(id: Int64) async throws -> ArticleResponse? {
+        let index = self.index
+        return try await BlockingWork.run { try index.article(id: id) }
+    }
+
+    func lookup(path: String) async throws -> PathLookup {
+        let index = self.index
+        return try await BlockingWork.run {
+            PathLookup(article: try index.articleId(path: path).flatMap { try index.article(id: $0) }, failure: try index.failure(path: path),
+                       members: try index.memberPaths(of: path, limit: 5))
+        }
+    }
+
+    func failures(limit: Int, ignored: Bool) async throws -> (total: Int, records: [FailureRecord]) {
+        let index = self.index
+        return try await BlockingWork.run {
+            let overview = try index.overview(outletLimit: 0)
+            return (ignored ? overview.ignored : overview.failed, try index.failures(limit: limit, ignored: ignored))
+        }
+    }
+}
+
+/// A PostgreSQL archive shared with other newsd hosts.
+struct SharedStore: ArchiveStore {
+    let archive: PostgresArchive
+    var embedded: ArticleIndex? { nil }
+
+    func status() async throws -> StoreStatus {
+        let overview = try await archive.overview()
+        let own = overview.hosts.first { $0.host == archive.host }
+        return StoreStatus(
+            overview: IndexOverview(articles: overview.articles, files: own?.files ?? 0, failed: own?.failed ?? 0, ignored: own?.ignored ?? 0,
+                                    stories: 0, unplaced: 0, outlets: overview.outlets, languages: overview.languages),
+            bytes: overview.databaseBytes,
+            archive: SharedArchiveInfo(backend: "postgresql", database: archive.address.display, host: archive.host,
+                                       hosts: overview.hosts.map { HostCount(host: $0.host, files: $0.files, failed: $0.failed, lastSeen: $0.lastSeen) }))
+    }
+
+    func counts() async throws -> (articles: Int, files: Int, failed: Int) {
+        let status = try await status()
+        return (status.overview.articles, status.overview.files, status.overview.failed)
+    }
+
+    func search(_ query: SearchQuery, sort: SearchSort, group: SearchGrouping, minOutlets: Int?, limit: Int, offset: Int,
+                budget: QueryBudget) async throws -> (total: Int, hits: [SearchHit]) {
+        do {
+            return try await archive.search(query, sort: sort, group: group, minOutlets: minOutlets, limit: limit, offset: offset,
+                                            timeLimit: budget.limit)
+        } catch where error.sqlState == PostgresArchive.statementTimeoutState {
+            throw IndexError.queryStopped(.overTime, limit: budget.limit)
+        }
+    }
+
+    func article(id: Int64) async throws -> ArticleResponse? { try await archive.article(id: id) }
+
+    func lookup(path: String) async throws -> PathLookup {
+        let article = try await archive.articleId(path: path)
+        return PathLookup(article: try await article.asyncMap { try await archive.article(id: $0) } ?? nil,
+                          failure: try await archive.failure(path: path), members: try await archive.memberPaths(of: path, limit: 5))
+    }
+
+    func failures(limit: Int, ignored: Bool) async throws -> (total: Int, records: [FailureRecord]) {
+        let status = try await status()
+        return (ignored ? status.overview.ignored : status.overview.failed, try await archive.failures(limit: limit, ignored: ignored))
+    }
+}
+
+extension Optional where Wrapped: Sendable {
+    /// `map` for an async transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

@@ -1,0 +1,75 @@
+import Dispatch
+import Logging
+import NewsCore
+import NewsIndex
+import NewsPostgres
+import Synchronization
+
+/// What the ingest writer needs of the archive. Called only on the writer's own thread
+/// (`IndexWriterQueue`), never on Swift's cooperative pool: the embedded index does its SQLite
+/// work right there; a shared archive waits there for its database.
+protocol InboxStore: Sendable {
+    /// The stamp of every file below `subtree` this host has indexed or recorded as failed.
+    func knownStamps(under subtree: String) throws -> [String: FileStamp]
+    /// The recorded stamps of just these paths.
+    func knownStamps(for paths: [String]) throws -> [String: FileStamp]
+    /// Writes one batch in one transaction; matches its new articles against `watches`.
+    func apply(_ changes: [IndexChange], now: Double, clock: QueryClock, watches: [StandingQuery]) throws(IndexError) -> AppliedBatch
+    /// Whether story placement has work.
+    var hasUnplacedArticles: Bool { get }
+    /// Places up to `limit` articles in stories within `budget`; returns how many.
+    func placeStories(limit: Int, budget: Duration) throws -> Int
+    /// One step of merging full-text segments; false when there is nothing to merge.
+    func mergeFullText(pages: Int) throws -> Bool
+    /// The check before the first write (the embedded index's page check).
+    func verifyAtStart(logger: Logger) throws
+    /// The index running watches read their hits from; nil where watches are not served.
+    var watchIndex: ArticleIndex? { get }
+}
+
+extension ArticleIndex: InboxStore {
+    func verifyAtStart(logger: Logger) throws { try IndexRecovery.verify(self, logger: logger) }
+    var watchIndex: ArticleIndex? { self }
+}
+
+/// The shared PostgreSQL archive as the ingest writer sees it. Stories, full-text merges and
+/// watches are the embedded index's; PostgreSQL keeps its own indexes.
+struct SharedInboxStore: InboxStore {
+    let archive: PostgresArchive
+
+    func knownStamps(under subtree: String) throws -> [String: FileStamp] {
+        try waiting { () async throws(ArchiveError) in try await archive.knownStamps(under: subtree) }
+    }
+
+    func knownStamps(for paths: [String]) throws -> [String: FileStamp] {
+        try waiting { () async throws(ArchiveError) in try await archive.knownStamps(of: paths) }
+    }
+
+    func apply(_ changes: [IndexChange], now: Double, clock: QueryClock, watches: [StandingQuery]) throws(IndexError) -> AppliedBatch {
+        AppliedBatch(changes: try waiting { () async throws(ArchiveError) in try await archive.apply(changes, now: now) })
+    }
+
+    var hasUnplacedArticles: Bool { false }
+    func placeStories(limit: Int, budget: Duration) throws -> Int { 0 }
+    func mergeFullText(pages: Int) throws -> Bool { false }
+    func verifyAtStart(logger: Logger) throws {}
+    var watchIndex: ArticleIndex? { nil }
+
+    /// Blocks the writer's thread until the database answers. Every failure is one the ingest
+    /// loop retries with its work kept (the message says whether the database is unreachable).
+    private func waiting<T: Sendable>(_ work: @escaping @Sendable () async throws(ArchiveError) -> T) throws(IndexError) -> T {
+        let outcome = Mutex<Result<T, ArchiveError>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            let result: Result<T, ArchiveError>
+            do throws(ArchiveError) { result = .success(try await work()) } catch { result = .failure(error) }
+            outcome.withLock { $0 = result }
+            done.signal()
+        }
+        done.wait()
+        switch outcome.withLock({ $0 })! {
+        case .success(let value): return value
+        case .failure(let error): throw .archiveUnavailable(error.description)
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import NewsClient
+import NewsCore
+import Testing
+import TestSupport
+
+/// Several newsd hosts on one PostgreSQL archive: the real binaries, a real server.
+@Suite struct SharedArchiveEndToEndTests {
+    static let pipeline = """
+        Pipeline burst floods valley farms
+
+        Engineers said the old pipeline burst after a night of heavy frost. Farmers in the valley
+        lost their winter crops, and the operator promised compensation within a month.
+        """
+
+    func host(_ name: String, _ url: String, extra: [String] = []) async throws -> RunningDaemon {
+        try await RunningDaemon(extraArguments: ["--index-url", url, "--host-id", name] + extra)
+    }
+
+    func write(_ text: String, to path: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    @Test func twoHostsOneArchive() async throws {
+        let cluster = try PostgresCluster.shared()
+        let url = cluster.socketURL(database: try cluster.createDatabase())
+        let alpha = try await host("alpha", url)
+        let beta = try await host("beta", url)
+        try write(Self.pipeline, to: alpha.inbox + "/world/pipeline.txt")
+        try write(Self.pipeline, to: beta.inbox + "/saved/valley.md")
+        try write("Frost warning for the north\n\nForecasters expect frost across the north tonight.", to: beta.inbox + "/frost.txt")
+        #expect(try await waitUntil { (try? beta.client.search("pipeline").hits.first?.paths.count) == 2 })
+        let hits = try alpha.client.search("pipeline").hits
+        #expect(hits.count == 1)
+        #expect(hits.first?.paths == ["alpha:world/pipeline.txt", "beta:saved/valley.md"])
+        #expect(try await waitUntil { (try? alpha.client.search("frost").total) == 2 })
+        // A query-only newsd sees everything and watches nothing.
+        let reader = try await host("reader", url, extra: ["--no-inbox"])
+        #expect(try reader.client.search("frost OR pipeline").total == 2)
+        #expect(reader.log.contains("watching no inbox"))
+        // status: the backend, the database, every host with its own counts.
+        let status = try alpha.client.status()
+        #expect(status.archive?.backend == "postgresql")
+        #expect(status.archive?.host == "alpha")
+        #expect(status.articles == 2)
+        #expect(status.files == 1)
+        #expect(status.archive?.hosts.map(\.host) == ["alpha", "beta", "reader"])
+        #expect(status.archive?.hosts.map(\.files) == [1, 2, 0])
+        let text = try alpha.newsctl("status")
+        #expect(text.stdout.contains("archive:   postgresql postgresql://"))
+        #expect(text.stdout.contains("beta: 2 files, 0 failed"))
+        // show by host:path on another host; a file removed on one host leaves the other's.
+        #expect(try reader.client.article(path: "beta:saved/valley.md").title == "Pipeline burst floods valley farms")
+        try FileManager.default.removeItem(atPath: beta.inbox + "/saved/valley.md")
+        #expect(try await waitUntil { (try? alpha.client.search("pipeline").hits.first?.paths) == ["alpha:world/pipeline.txt"] })
+        // What only the embedded index serves is refused with a reason, not a crash.
+        let stories = try alpha.newsctl("stories")
+        #expect(stories.status != 0)
+        #expect(stories.stderr.contains("not available with a shared PostgreSQL archive yet"))
+        for daemon in [alpha, beta, reader] { #expect(try await daemon.stop() == 0) }
+    }
+
+    @Test func aHostKilledMidBurstLosesAndDuplicatesNothing() async throws {
+        let cluster = try PostgresCluster.shared()
+        let url = cluster.socketURL(database: try cluster.createDatabase())
+        let alpha = try await host("alpha", url)
+        let count = 300
+        for number in 0..<count {
+            try write("Council report number \(number)\n\nThe council published report \(number) on road repairs and school budgets.",
+                      to: alpha.inbox + "/burst/report-\(number).txt")
+        }
+        #expect(try await waitUntil { (try? alpha.client.status().articles).map { $0 > 0 } ?? false })
+        kill(alpha.process.processIdentifier, SIGKILL)
+        alpha.process.waitUntilExit()
+        // The same inbox and host name again: reconciliation finishes the burst.
+        let again = try RunningDaemon.launch(arguments: ["--inbox", alpha.inbox, "--state-dir", alpha.stateDir + "-2", "--socket", alpha.socket + "2",
+                                                         "--index-url", url, "--host-id", "alpha"], logPath: alpha.logPath)
+        defer { kill(again.processIdentifier, SIGKILL); again.waitUntilExit() }
+        let client = NewsClient(socketPath: alpha.socket + "2", timeoutSeconds: 10)
+        #expect(try await waitUntil(timeout: .seconds(60)) {
+            guard let status = try? client.status() else { return false }
+            return status.state == "idle" && status.files == count
+        })
+        let status = try client.status()
+        #expect(status.articles == count)
+        #expect(status.files == count)
+        #expect(try client.search("council").total == count)
+    }
+
+    @Test func theDatabaseGoesAwayAndComesBack() async throws {
+        // A cluster of its own: this test stops it.
+        let cluster = try PostgresCluster()
+        let url = cluster.socketURL(database: try cluster.createDatabase()) + "&connect_timeout=2"
+        let alpha = try await host("alpha", url)
+        try write(Self.pipeline, to: alpha.inbox + "/before.txt")
+        #expect(try await waitUntil { (try? alpha.client.status().articles) == 1 })
+        try cluster.stop()
+        try write("Frost warning for the north\n\nForecasters expect frost across the north tonight.", to: alpha.inbox + "/during.txt")
+        #expect(try await waitUntil(timeout: .seconds(30)) {
+            guard let status = try? alpha.client.status() else { return false }
+            return status.state == "error" && (status.error ?? "").contains("database unreachable")
+        })
+        #expect(alpha.process.isRunning)
+        try cluster.start()
+        #expect(try await waitUntil(timeout: .seconds(90)) {
+            guard let status = try? alpha.client.status() else { return false }
+            return status.state == "idle" && status.articles == 2
+        }, "\(alpha.log.suffix(4000))")
+        #expect(try alpha.client.search("forecasters").total == 1)
+        #expect(alpha.log.contains("works again"))
+        #expect(try await alpha.stop() == 0)
+    }
+}
