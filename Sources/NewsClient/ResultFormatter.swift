@@ -17,6 +17,14 @@ public enum ResultFormatter {
             for host in shared.hosts {
                 archive += "\n    \(host.host): \(host.files) \(host.files == 1 ? "file" : "files"), \(host.failed) failed"
             }
+            if let replica = shared.replica {
+                archive += "\n  replica:   \(replica.database)"
+                if let error = replica.error {
+                    archive += " (unknown lag: \(error))"
+                } else if let bytes = replica.lagBytes {
+                    archive += bytes == 0 ? " (caught up)" : " (\(byteCount(bytes)) behind, last replayed \(duration(replica.lagSeconds ?? 0)) ago)"
+                }
+            }
         }
         let indexLine = status.archive == nil ? "index:     \(byteCount(status.indexBytes))" : "database:  \(byteCount(status.indexBytes))"
         return """

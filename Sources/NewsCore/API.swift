@@ -101,12 +101,34 @@ public struct SharedArchiveInfo: Codable, Sendable, Equatable {
     public var host: String
     /// Every host that has written to the archive, with its own counts.
     public var hosts: [HostCount]
+    /// The streaming replica that answers searches (`index_read_url`), when there is one.
+    public var replica: ReplicaInfo?
 
-    public init(backend: String, database: String, host: String, hosts: [HostCount]) {
+    public init(backend: String, database: String, host: String, hosts: [HostCount], replica: ReplicaInfo? = nil) {
         self.backend = backend
         self.database = database
         self.host = host
         self.hosts = hosts
+        self.replica = replica
+    }
+}
+
+/// A read replica of a shared archive, and how far behind its primary it is.
+public struct ReplicaInfo: Codable, Sendable, Equatable {
+    /// Its address, without any password.
+    public var database: String
+    /// Bytes of the primary's write-ahead log it has not replayed yet.
+    public var lagBytes: Int64?
+    /// Seconds since it last replayed a transaction, while it is behind (0 when caught up).
+    public var lagSeconds: Double?
+    /// Why the lag is unknown (the replica cannot be reached, say).
+    public var error: String?
+
+    public init(database: String, lagBytes: Int64? = nil, lagSeconds: Double? = nil, error: String? = nil) {
+        self.database = database
+        self.lagBytes = lagBytes
+        self.lagSeconds = lagSeconds
+        self.error = error
     }
 }
 

@@ -92,12 +92,22 @@ struct SharedStore: ArchiveStore {
     func status() async throws -> StoreStatus {
         let overview = try await archive.overview()
         let own = overview.hosts.first { $0.host == archive.host }
+        var replica: ReplicaInfo?
+        if let address = archive.replicaAddress {
+            do {
+                let lag = try await archive.replicaLag()
+                replica = ReplicaInfo(database: address.display, lagBytes: lag?.bytes, lagSeconds: lag?.seconds)
+            } catch {
+                replica = ReplicaInfo(database: address.display, error: error.description)
+            }
+        }
         return StoreStatus(
             overview: IndexOverview(articles: overview.articles, files: own?.files ?? 0, failed: own?.failed ?? 0, ignored: own?.ignored ?? 0,
                                     stories: 0, unplaced: 0, outlets: overview.outlets, languages: overview.languages),
             bytes: overview.databaseBytes,
             archive: SharedArchiveInfo(backend: "postgresql", database: archive.address.display, host: archive.host,
-                                       hosts: overview.hosts.map { HostCount(host: $0.host, files: $0.files, failed: $0.failed, lastSeen: $0.lastSeen) }))
+                                       hosts: overview.hosts.map { HostCount(host: $0.host, files: $0.files, failed: $0.failed, lastSeen: $0.lastSeen) },
+                                       replica: replica))
     }
 
     func counts() async throws -> (articles: Int, files: Int, failed: Int) {

@@ -41,7 +41,7 @@ public enum Daemon {
         case .postgres(let address):
             let archive: PostgresArchive
             do {
-                archive = try PostgresArchive(address: address, host: config.hostId, logger: logger)
+                archive = try PostgresArchive(address: address, replica: config.archiveReplica, host: config.hostId, logger: logger)
             } catch {
                 throw DaemonError(message: error.description)
             }
@@ -56,6 +56,7 @@ public enum Daemon {
                 }
                 logger.notice("using a shared PostgreSQL archive", metadata: [
                     "event": "archive-opened", "database": "\(address.display)", "host_id": "\(config.hostId)",
+                    "replica": "\(config.archiveReplica?.display ?? "none")",
                 ])
                 try await serve(config: config, store: SharedStore(archive: archive), inbox: SharedInboxStore(archive: archive), embedded: nil,
                                 inherited: inherited, socketPath: socketPath, connections: connections, reload: reload, logLevel: logLevel,

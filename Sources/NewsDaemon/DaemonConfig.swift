@@ -25,6 +25,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var alertTimeout: Duration
     /// Where the archive is: the embedded index in the state folder, or a shared PostgreSQL database.
     public var archive: ArchiveLocation = .embedded
+    /// A streaming replica of the shared archive that answers searches (`index_read_url`).
+    public var archiveReplica: PostgresAddress?
     /// This host's name in a shared archive (its files are `host:path`); the machine's name by default.
     public var hostId: String = ""
     /// Whether newsd watches and indexes its inbox; false serves only queries (`--no-inbox`).
@@ -47,6 +49,7 @@ public struct DaemonConfig: Sendable, Equatable {
         "alert_command": "",
         "alert_timeout": "10",
         "index_url": "",
+        "index_read_url": "",
         "host_id": "",
         "watch_inbox": "true",
     ]
@@ -86,6 +89,17 @@ public struct DaemonConfig: Sendable, Equatable {
         } catch {
             throw ConfigError(key: "index_url", source: source, message: error.message)
         }
+        var replica: PostgresAddress?
+        do {
+            if case .postgres(let address) = try ArchiveLocation.parse(value("index_read_url"), defaultUser: ProcessInfo.processInfo.userName) {
+                replica = address
+            }
+        } catch {
+            throw ConfigError(key: "index_read_url", source: source, message: error.message)
+        }
+        if replica != nil, archive == .embedded {
+            throw ConfigError(key: "index_read_url", source: source, message: "a read replica needs index_url to name its primary PostgreSQL database")
+        }
         let hostText = value("host_id").trimmingCharacters(in: .whitespaces)
         let hostId = hostText.isEmpty ? (ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost") : hostText
         guard !hostId.contains(":"), !hostId.contains("/"), hostId.utf8.count <= 64 else {
@@ -109,6 +123,7 @@ public struct DaemonConfig: Sendable, Equatable {
             alertTimeout: .seconds(min(try positive("alert_timeout"), 3600))
         )
         config.archive = archive
+        config.archiveReplica = replica
         config.hostId = hostId
         config.watchesInbox = ["true", "yes", "1"].contains(watchText)
         return config

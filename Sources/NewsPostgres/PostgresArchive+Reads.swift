@@ -60,7 +60,7 @@ extension PostgresArchive {
             """
         let logger = self.logger, finalBindings = bindings
         let milliseconds = max(1, timeLimit.components.seconds * 1000 + timeLimit.components.attoseconds / 1_000_000_000_000_000)
-        return try await transaction(doing: "search", retrying: false) { connection in
+        let run: @Sendable (PostgresConnection) async throws -> (total: Int, hits: [SearchHit]) = { connection in
             try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL statement_timeout = \(milliseconds)"), logger: logger)
             let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: finalBindings), logger: logger).collect()
             var total = 0
@@ -78,6 +78,44 @@ extension PostgresArchive {
             }
             if rows.isEmpty, offset > 0 { total = try await Self.count(connection, translated, logger: logger) }
             return (total, hits)
+        }
+        guard replica != nil else { return try await transaction(doing: "search", retrying: false, run) }
+        // Searches go to the replica; while it cannot be reached, to the primary (said once).
+        do {
+            let result = try await transaction(doing: "search the replica", retrying: false, onReplica: true, run)
+            if replicaDown.withLock({ down in defer { down = false }; return down }) {
+                logger.notice("the read replica answers again", metadata: ["event": "replica-recovered", "database": "\(replicaAddress!.display)"])
+            }
+            return result
+        } catch where error.isUnreachable || error.sqlState == nil {
+            if !replicaDown.withLock({ down in defer { down = true }; return down }) {
+                logger.warning("the read replica cannot be reached; searching the primary meanwhile", metadata: [
+                    "event": "replica-unreachable", "database": "\(replicaAddress!.display)", "error": "\(error.description)",
+                ])
+            }
+            return try await transaction(doing: "search", retrying: false, run)
+        }
+    }
+
+    /// How far the replica is behind the primary: bytes of WAL not yet replayed, and seconds
+    /// since it last replayed a transaction (0 when it is caught up); nil without a replica.
+    public func replicaLag() async throws(ArchiveError) -> (bytes: Int64, seconds: Double)? {
+        guard replica != nil else { return nil }
+        let logger = self.logger
+        let primaryPosition = try await connected(doing: "read the primary's WAL position") { connection in
+            try await connection.query("SELECT pg_current_wal_lsn()::text", logger: logger).collect().first?.decode(String.self) ?? "0/0"
+        }
+        return try await connected(doing: "read the replica's lag", onReplica: true) { connection in
+            guard let row = try await connection.query("""
+                SELECT pg_is_in_recovery(),
+                       coalesce(pg_wal_lsn_diff(\(primaryPosition)::pg_lsn, pg_last_wal_replay_lsn()), 0)::int8,
+                       coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0)::float8
+                """, logger: logger).collect().first else { return (0, 0) }
+            let (recovering, bytes, seconds) = try row.decode((Bool, Int64, Double).self)
+            guard recovering else {
+                throw ArchiveError(message: "index_read_url names a server that is not a replica (not in recovery); point it at a streaming replica of the primary")
+            }
+            return (max(0, bytes), bytes > 0 ? seconds : 0)
         }
     }
 

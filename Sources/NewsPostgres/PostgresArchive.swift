@@ -13,29 +13,45 @@ public final class PostgresArchive: Sendable {
     /// This host's name: its files are keyed by it, and reconciliation touches only them.
     public let host: String
     public let address: PostgresAddress
+    /// A streaming replica that answers searches (`index_read_url`); nil: the primary does.
+    public let replicaAddress: PostgresAddress?
     let client: PostgresClient
     let logger: Logger
     let attempts: ConnectionAttempts
+    let replica: (client: PostgresClient, attempts: ConnectionAttempts)?
+    /// Whether the last search on the replica failed to connect (logged once per outage).
+    let replicaDown = Mutex(false)
 
     /// A client for `address`; nothing connects until `run()` and a first call.
-    public init(address: PostgresAddress, host: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-                logger: Logger) throws(ArchiveError) {
+    public init(address: PostgresAddress, replica replicaAddress: PostgresAddress? = nil, host: String,
+                environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger) throws(ArchiveError) {
         guard !host.isEmpty, !host.contains(":") else {
             throw ArchiveError(message: "host_id must be a non-empty name without ':' (it is shown as host:path), got '\(host)'")
         }
         self.host = host
         self.address = address
+        self.replicaAddress = replicaAddress
         self.logger = logger
         // The pool retries a lost server every few seconds and logs each try; newsd logs the loss
         // and the recovery once, and keeps the last attempt's reason for its error messages.
         attempts = ConnectionAttempts()
         client = PostgresClient(configuration: try PostgresClientSettings.configuration(for: address, environment: environment),
                                 backgroundLogger: attempts.poolLogger(forwardingTo: logger))
+        if let replicaAddress {
+            let replicaAttempts = ConnectionAttempts()
+            replica = (PostgresClient(configuration: try PostgresClientSettings.configuration(for: replicaAddress, environment: environment),
+                                      backgroundLogger: replicaAttempts.poolLogger(forwardingTo: logger)), replicaAttempts)
+        } else {
+            replica = nil
+        }
     }
 
-    /// Runs the connection pool until the task is cancelled.
+    /// Runs the connection pools (the primary's, and the replica's) until the task is cancelled.
     public func run() async {
-        await client.run()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.client.run() }
+            if let replica = self.replica { group.addTask { await replica.client.run() } }
+        }
     }
 
     /// Brings the schema to this build's version (creating it in an empty database), checks that
@@ -127,14 +143,14 @@ public final class PostgresArchive: Sendable {
 
     /// Runs `body` in one transaction, again (up to three times) when another host's concurrent
     /// transaction made it fail in a way that a second try resolves.
-    func transaction<Result: Sendable>(doing what: String, retrying: Bool = true,
+    func transaction<Result: Sendable>(doing what: String, retrying: Bool = true, onReplica: Bool = false,
                                        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws(ArchiveError) -> Result {
         var attempt = 0
         let logger = self.logger
         while true {
             attempt += 1
             do {
-                return try await connected(doing: what) { connection in
+                return try await connected(doing: what, onReplica: onReplica) { connection in
                     try await connection.withTransaction(logger: logger) { connection in try await body(connection) }
                 }
             } catch {
@@ -149,11 +165,14 @@ public final class PostgresArchive: Sendable {
     /// Runs `body` on a connection of the pool. The pool waits for a lost server indefinitely;
     /// newsd does not: with no connection within the address's `connect_timeout`, the call fails
     /// as `database unreachable` (the caller keeps its work and tries again later).
-    func connected<Result: Sendable>(doing what: String,
+    func connected<Result: Sendable>(doing what: String, onReplica: Bool = false,
                                      _ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws(ArchiveError) -> Result {
         let leased = LeaseFlag()
-        let client = self.client, limit = Duration.seconds(address.connectTimeoutSeconds), display = address.display
-        let attempts = self.attempts
+        let useReplica = onReplica && replica != nil
+        let client = useReplica ? replica!.client : self.client
+        let target = useReplica ? replicaAddress! : address
+        let limit = Duration.seconds(target.connectTimeoutSeconds), display = target.display
+        let attempts = useReplica ? replica!.attempts : self.attempts
         do {
             return try await withThrowingTaskGroup(of: Result?.self) { group in
                 group.addTask {

@@ -40,6 +40,9 @@ struct NewsdCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A PostgreSQL archive shared with other hosts (postgresql://user@host/db?sslmode=…); none: the embedded index in the state folder.", valueName: "url"))
     var indexUrl: String?
 
+    @Option(name: .long, help: ArgumentHelp("A streaming replica of that archive to answer searches (postgresql://…).", valueName: "url"))
+    var indexReadUrl: String?
+
     @Option(name: .long, help: ArgumentHelp("This host's name in a shared archive. [default: the machine's name]", valueName: "name"))
     var hostId: String?
 
@@ -61,6 +64,7 @@ struct NewsdCommand: AsyncParsableCommand {
         flags["log_level"] = logLevel
         flags["max_file_bytes"] = maxFileBytes
         flags["index_url"] = indexUrl
+        flags["index_read_url"] = indexReadUrl
         flags["host_id"] = hostId
         if noInbox { flags["watch_inbox"] = "false" }
         let configFile = config

@@ -130,3 +130,43 @@ struct FixtureQueryDocsEndToEndTests {
         _ = try await daemon.stop()
     }
 }
+
+/// The same fixture examples on a shared PostgreSQL archive: the query language must mean the
+/// same there. PostgreSQL ranks otherwise and does not fold copies yet, so each example must find
+/// every article the guide lists, and besides them only their copies (as many as the embedded
+/// index folds into them), and the guide's errors word for word.
+@Suite("End to end: the query guide's examples on PostgreSQL")
+struct PostgresQueryDocsEndToEndTests {
+    @Test("every fixture example in docs/query.md finds the same articles on PostgreSQL")
+    func examples() async throws {
+        let examples = try QueryDocsEndToEndTests.examples("fixture-examples")
+        let names = try FixtureFiles.articleNames()
+        let copyFixtures: (String) throws -> Void = { inbox in
+            for name in names { try FileManager.default.copyItem(atPath: FixtureFiles.articles + "/" + name, toPath: inbox + "/" + name) }
+        }
+        let cluster = try PostgresCluster.shared()
+        let url = cluster.socketURL(database: try cluster.createDatabase())
+        let shared = try await RunningDaemon(extraArguments: ["--index-url", url, "--host-id", "alpha"], prepare: copyFixtures)
+        let embedded = try await RunningDaemon(prepare: copyFixtures)
+        for daemon in [shared, embedded] {
+            #expect(try await daemon.waitForStatus(timeout: .seconds(60)) { $0.articles >= 40 && $0.state == "idle" && $0.pending == 0 },
+                    "log:\n\(daemon.log)")
+        }
+        #expect(try shared.client.status().articles == embedded.client.status().articles)
+        for example in examples {
+            let run = try shared.newsctl("find", example.query, "--json", "--limit", "50")
+            if let error = example.error {
+                #expect(run.status == 2, "\(example.query): exit status")
+                #expect(run.stderr.split(separator: "\n").first.map(String.init) == "newsctl: \(error)", "\(example.query)")
+                continue
+            }
+            let found = Set(try shared.client.search(example.query, limit: 50).hits.flatMap(\.paths).map { String($0.dropFirst("alpha:".count)) })
+            let expected = Set(example.hits ?? [])
+            #expect(expected.isSubset(of: found), "\(example.query): missing \(expected.subtracting(found).sorted())")
+            let folded = try embedded.client.search(example.query, limit: 50).hits.reduce(0) { $0 + $1.copies }
+            #expect(found.count <= expected.count + folded, "\(example.query): more than the guide's hits and their copies: \(found.subtracting(expected).sorted())")
+        }
+        _ = try await shared.stop()
+        _ = try await embedded.stop()
+    }
+}

@@ -111,4 +111,35 @@ import TestSupport
         #expect(alpha.log.contains("works again"))
         #expect(try await alpha.stop() == 0)
     }
+
+    @Test func searchesAreServedByAReadReplica() async throws {
+        // Clusters of its own: the replica follows its primary's whole WAL.
+        let primary = try PostgresCluster()
+        let database = try primary.createDatabase()
+        let replica = try PostgresCluster(replicaOf: primary)
+        let primaryURL = primary.socketURL(database: database)
+        let replicaURL = replica.socketURL(database: database) + "&connect_timeout=2"
+        let alpha = try await host("alpha", primaryURL, extra: ["--index-read-url", replicaURL])
+        try write(Self.pipeline, to: alpha.inbox + "/pipeline.txt")
+        #expect(try await waitUntil(timeout: .seconds(30)) { (try? alpha.client.search("pipeline").total) == 1 })
+        #expect(try await waitUntil { (try? alpha.client.status().archive?.replica?.lagBytes) == 0 })
+        // With the replica's replay paused, a new article is written (and shown by its path,
+        // from the primary) but not found by searches, which the replica answers.
+        try replica.pauseReplay(true)
+        try write("Frost warning for the north\n\nForecasters expect frost across the north tonight.", to: alpha.inbox + "/frost.txt")
+        #expect(try await waitUntil { (try? alpha.client.article(path: "alpha:frost.txt").title) == "Frost warning for the north" })
+        #expect(try alpha.client.search("forecasters").total == 0)
+        #expect(try await waitUntil { (try? alpha.client.status().archive?.replica?.lagBytes).flatMap { $0 }.map { $0 > 0 } ?? false })
+        let paused = try alpha.newsctl("status")
+        #expect(paused.stdout.contains("replica:   postgresql://"), "\(paused.stdout)")
+        #expect(paused.stdout.contains("behind, last replayed"), "\(paused.stdout)")
+        try replica.pauseReplay(false)
+        #expect(try await waitUntil(timeout: .seconds(30)) { (try? alpha.client.search("forecasters").total) == 1 })
+        // The replica goes away: searches fall back to the primary, and status says why the lag is unknown.
+        try replica.stop()
+        #expect(try alpha.client.search("forecasters OR pipeline").total == 2)
+        #expect(alpha.log.contains("event=replica-unreachable"))
+        #expect(try alpha.client.status().archive?.replica?.error?.contains("database unreachable") == true)
+        #expect(try await alpha.stop() == 0)
+    }
 }

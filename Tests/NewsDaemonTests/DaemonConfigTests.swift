@@ -42,6 +42,7 @@ struct DaemonConfigTests {
         ("index_url", "mysql://db/news",
          "invalid configuration: index_url (from test): must start with postgresql:// (for example postgresql://newsd@db.example.org/news), got 'mysql://db/news'"),
         ("host_id", "alpha:1", "invalid configuration: host_id (from test): must be a name of up to 64 bytes without ':' or '/' (files are shown as host:path), got 'alpha:1'"),
+        ("index_read_url", "postgresql://db-replica/news", "invalid configuration: index_read_url (from test): a read replica needs index_url to name its primary PostgreSQL database"),
         ("watch_inbox", "sometimes", "invalid configuration: watch_inbox (from test): expected true or false, got 'sometimes'"),
     ])
     func badValues(key: String, value: String, message: String) {

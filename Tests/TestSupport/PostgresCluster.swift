@@ -28,7 +28,24 @@ public final class PostgresCluster: Sendable {
     private static let sharedCluster = Mutex<PostgresCluster?>(nil)
 
     /// Starts a new cluster (a few hundred milliseconds).
-    public init() throws {
+    public convenience init() throws {
+        try self.init { cluster in
+            try (Self.adminPassword + "\n").write(toFile: cluster.folder + "/pwfile", atomically: true, encoding: .utf8)
+            if getuid() == 0 { try Self.run("/bin/chown", ["postgres:postgres", cluster.folder + "/pwfile"], asPostgres: false) }
+            try Self.run(cluster.binaries + "/initdb", ["-D", cluster.folder + "/data", "-U", Self.adminUser, "--pwfile=\(cluster.folder)/pwfile",
+                                                        "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
+        }
+    }
+
+    /// A streaming replica of `primary` (`pg_basebackup -R`), started, in recovery, following it.
+    public convenience init(replicaOf primary: PostgresCluster) throws {
+        try self.init { cluster in
+            try Self.run(cluster.binaries + "/pg_basebackup", ["-h", primary.socketDirectory, "-p", "\(primary.port)", "-U", Self.adminUser,
+                                                               "-D", cluster.folder + "/data", "-R", "-X", "stream", "-c", "fast", "--no-sync"])
+        }
+    }
+
+    private init(create: (PostgresCluster) throws -> Void) throws {
         binaries = try Self.findBinaries()
         var template = Array("/tmp/newsd-pg.XXXXXX".utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
@@ -37,10 +54,7 @@ public final class PostgresCluster: Sendable {
         folder = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
         port = try Self.freePort()
         if getuid() == 0 { try Self.run("/bin/chown", ["postgres:postgres", folder], asPostgres: false) }
-        try (Self.adminPassword + "\n").write(toFile: folder + "/pwfile", atomically: true, encoding: .utf8)
-        if getuid() == 0 { try Self.run("/bin/chown", ["postgres:postgres", folder + "/pwfile"], asPostgres: false) }
-        try Self.run(binaries + "/initdb", ["-D", folder + "/data", "-U", Self.adminUser, "--pwfile=\(folder)/pwfile",
-                                            "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
+        try create(self)
         try start()
         PostgresClusterRegistry.add(self)
     }
@@ -55,6 +69,11 @@ public final class PostgresCluster: Sendable {
     /// Stops the server at once (`immediate`: like a crash, which PostgreSQL recovers from).
     public func stop() throws {
         try Self.run(binaries + "/pg_ctl", ["-D", folder + "/data", "-m", "immediate", "-w", "stop"])
+    }
+
+    /// Pauses (or resumes) a replica's replay of its primary's changes.
+    public func pauseReplay(_ paused: Bool) throws {
+        try sql(paused ? "SELECT pg_wal_replay_pause()" : "SELECT pg_wal_replay_resume()")
     }
 
     /// Runs SQL as the superuser in `database`; returns what psql printed (unaligned, tuples only).
