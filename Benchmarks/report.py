@@ -25,13 +25,19 @@ combined = {"date": date, "machine": machine, "corpus": "Reuters-21578 (19,043 a
 lines = ["newsd benchmarks, %s, %s, Reuters-21578 corpus" % (date, machine), ""]
 for label in labels:
     newsd, raw, recoll = load("newsd-" + label), load("sqlite-" + label), load("recoll-" + label)
+    # newsd on a shared PostgreSQL archive (absent with POSTGRES=0).
+    pg = load("postgres-" + label) if os.path.exists(os.path.join(work, "postgres-" + label + ".json")) else None
     combined["results"][label] = {"newsd": newsd, "sqlite3": raw, "recoll": recoll}
+    if pg:
+        combined["results"][label]["newsd_postgresql"] = pg
+    pg_queries = {int(q["clients"]): q for q in pg["queries"]} if pg else {}
     n = newsd["articles"]
     mb = newsd["corpus_bytes"] / 1048576
     lines.append("corpus %s: %d articles, %.1f MB, median of %d runs (spread)" % (label, n, mb, newsd["runs"]))
-    lines.append("%-40s %18s %18s %18s %s" % ("figure", "newsd", "sqlite3 raw", "recoll", "newsd/raw, newsd/recoll"))
+    lines.append("%-40s %18s %18s %18s %18s %s" % ("figure", "newsd", "sqlite3 raw", "recoll", "newsd+postgresql",
+                                                   "newsd/raw, newsd/recoll"))
 
-    def row(name, ours, raw_value, recoll_value, fmt="%.2f", higher_better=True):
+    def row(name, ours, raw_value, recoll_value, fmt="%.2f", higher_better=True, pg_value=None):
         def show(v):
             return "-" if v is None else fmt % v
         ratios = []
@@ -40,16 +46,17 @@ for label in labels:
                 ratios.append("-")
             else:
                 ratios.append("%.2fx" % ((ours / base) if higher_better else (base / ours)))
-        lines.append("%-40s %18s %18s %18s %s" % (name, show(ours), show(raw_value), show(recoll_value), ", ".join(ratios)))
+        lines.append("%-40s %18s %18s %18s %18s %s" % (name, show(ours), show(raw_value), show(recoll_value), show(pg_value),
+                                                       ", ".join(ratios)))
 
     bulk = newsd["bulk_seconds"]
     row("bulk ingest, s (spread %.2f)" % bulk["spread"], bulk["median"], raw["load_seconds"]["median"],
-        recoll["index_seconds"]["median"], higher_better=False)
+        recoll["index_seconds"]["median"], higher_better=False, pg_value=pg["bulk_seconds"]["median"] if pg else None)
     if "tuned_load_seconds" in raw:
         row("bulk ingest, s, vs raw FTS5 tuned for bulk", bulk["median"], raw["tuned_load_seconds"]["median"], None,
             higher_better=False)
     row("bulk ingest, articles/s", newsd["bulk_articles_per_second"], n / raw["load_seconds"]["median"],
-        n / recoll["index_seconds"]["median"], "%.0f")
+        n / recoll["index_seconds"]["median"], "%.0f", pg_value=pg["bulk_articles_per_second"] if pg else None)
     row("bulk ingest, MB/s", newsd["bulk_mb_per_second"], mb / raw["load_seconds"]["median"],
         mb / recoll["index_seconds"]["median"])
     if "stories_placed_seconds" in newsd:
@@ -58,17 +65,23 @@ for label in labels:
     for load_row in newsd["queries"]:
         c = int(load_row["clients"])
         base = (raw["query_p50_ms"], recoll["query_p50_ms"]) if c == 1 else (None, None)
-        row("query p50 ms, %d client(s)" % c, load_row["p50_ms"], base[0], base[1], "%.2f", higher_better=False)
+        on_pg = pg_queries.get(c, {})
+        row("query p50 ms, %d client(s)" % c, load_row["p50_ms"], base[0], base[1], "%.2f", higher_better=False,
+            pg_value=on_pg.get("p50_ms"))
         base99 = (raw["query_p99_ms"], recoll["query_p99_ms"]) if c == 1 else (None, None)
-        row("query p99 ms, %d client(s)" % c, load_row["p99_ms"], base99[0], base99[1], "%.2f", higher_better=False)
-        row("queries/s, %d client(s)" % c, load_row["queries_per_second"], None, None, "%.0f")
+        row("query p99 ms, %d client(s)" % c, load_row["p99_ms"], base99[0], base99[1], "%.2f", higher_better=False,
+            pg_value=on_pg.get("p99_ms"))
+        row("queries/s, %d client(s)" % c, load_row["queries_per_second"], None, None, "%.0f",
+            pg_value=on_pg.get("queries_per_second"))
     drop = newsd["drop_to_searchable_ms"]
     row("drop-to-searchable p50 ms", drop["p50"], None, None)
     row("drop-to-searchable p99 ms", drop["p99"], None, None)
-    row("RSS idle, MB", newsd["idle_rss_bytes"] / 1048576, None, None, "%.1f")
+    row("RSS idle, MB", newsd["idle_rss_bytes"] / 1048576, None, None, "%.1f",
+        pg_value=pg["idle_rss_bytes"] / 1048576 if pg else None)
     row("RSS peak, MB", newsd["peak_rss_bytes"]["median"] / 1048576, None, recoll["peak_rss_bytes"] / 1048576, "%.1f",
         higher_better=False)
-    row("index bytes / corpus bytes", newsd["index_to_corpus_ratio"], None, None)
+    row("index bytes / corpus bytes", newsd["index_to_corpus_ratio"], None, None,
+        pg_value=pg["index_to_corpus_ratio"] if pg else None)
     row("restart: READY, s", newsd["restart_ready_seconds"]["median"], None, None, "%.3f")
     row("restart: reconciled, s", newsd["restart_reconciled_seconds"]["median"], None, None, "%.3f")
     loaded = newsd.get("loaded_ingest")
@@ -81,6 +94,9 @@ for label in labels:
         row("under load: longest watchdog gap, s (pings every %g)" % loaded["watchdog_ping_interval_s"],
             loaded["watchdog_longest_gap_s"], None, None)
     lines.append("newsd's query mix adds a date filter (oil date:1987-03) that the baselines cannot run")
+    if pg:
+        lines.append("newsd+postgresql: the same newsd with index_url on a local PostgreSQL%s cluster (Debian's defaults, "
+                     "socket); its size is its tables' with their indexes; it does not fold copies or place stories" % pg.get("server", ""))
     lines.append("")
 
 def growth_figures(newsd):

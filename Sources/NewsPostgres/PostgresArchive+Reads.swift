@@ -302,7 +302,12 @@ extension PostgresArchive {
             let languages = try await connection.query("""
                 SELECT language, count(*) FROM newsd_article WHERE language IS NOT NULL GROUP BY language ORDER BY 2 DESC, 1 LIMIT 20
                 """, logger: logger).collect().map { try $0.decode((String, Int).self) }
-            let bytes = try await connection.query("SELECT pg_database_size(current_database())", logger: logger).collect().first?.decode(Int64.self) ?? 0
+            // The archive's own tables with their indexes and TOAST, not the whole database.
+            let bytes = try await connection.query("""
+                SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::int8 FROM pg_class c
+                WHERE c.relkind = 'r' AND c.relname IN ('newsd_host', 'newsd_article', 'newsd_file', 'newsd_container', 'newsd_failure')
+                  AND c.relnamespace = current_schema()::regnamespace
+                """, logger: logger).collect().first?.decode(Int64.self) ?? 0
             return ArchiveOverview(articles: articles, hosts: hosts,
                                    outlets: outlets.map { OutletCount(outlet: $0.0, articles: $0.1) },
                                    languages: languages.map { LanguageCount(language: $0.0, articles: $0.1) }, databaseBytes: bytes)
@@ -325,5 +330,6 @@ public struct ArchiveOverview: Sendable, Equatable {
     public var hosts: [Host]
     public var outlets: [OutletCount]
     public var languages: [LanguageCount]
+    /// Bytes of the archive's tables, their indexes and TOAST.
     public var databaseBytes: Int64
 }

@@ -12,6 +12,7 @@ final class NewsdRunner {
         process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["--inbox", inbox, "--state-dir", state, "--socket", socket, "--log-level", "warning", "--log", "stderr"]
+            + NewsdRunner.sharedArchiveArguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
@@ -20,6 +21,11 @@ final class NewsdRunner {
     }
 
     var pid: pid_t { process.processIdentifier }
+
+    /// `--index-url` when the benchmark measures a shared PostgreSQL archive (`NEWSD_BENCH_INDEX_URL`).
+    static var sharedArchiveArguments: [String] {
+        ProcessInfo.processInfo.environment["NEWSD_BENCH_INDEX_URL"].map { ["--index-url", $0, "--host-id", "bench"] } ?? []
+    }
 
     /// Seconds until the socket answers.
     func waitUntilAnswering(timeout: Double = 120) -> Double? {

@@ -5,6 +5,10 @@ import NewsClient
 // Benchmarks/run drives it for each corpus and prints the table beside the baselines.
 //
 // usage: newsd-bench NEWSD CORPUS_DIR WORK_DIR RUNS
+//
+// With NEWSD_BENCH_INDEX_URL, newsd keeps its archive in that PostgreSQL database, which the
+// shell command NEWSD_BENCH_RESET empties before each bulk run; then only bulk ingest, queries
+// and the archive's size are measured (what the shared archive's column of the table shows).
 
 let arguments = CommandLine.arguments
 guard arguments.count == 5, let runs = Int(arguments[4]), runs > 0 else {
@@ -27,18 +31,29 @@ func summary(_ samples: Samples) -> [String: Double] { ["median": samples.median
 var bulkSeconds = Samples(), peakRSS = Samples(), placedSeconds = Samples()
 var running: NewsdRunner?
 let state = work + "/state"
+let shared = ProcessInfo.processInfo.environment["NEWSD_BENCH_INDEX_URL"] != nil
+func resetSharedArchive() {
+    guard shared, let command = ProcessInfo.processInfo.environment["NEWSD_BENCH_RESET"] else { return }
+    let reset = Process()
+    reset.executableURL = URL(fileURLWithPath: "/bin/sh")
+    reset.arguments = ["-c", command]
+    try? reset.run()
+    reset.waitUntilExit()
+    guard reset.terminationStatus == 0 else { fatalError("NEWSD_BENCH_RESET failed") }
+}
 for run in 1...runs {
     fresh(state)
+    resetSharedArchive()
     let start = now()
     let daemon = try NewsdRunner(binary: binary, inbox: corpus, state: state, socket: work + "/newsd.sock")
     guard let seconds = daemon.waitUntilSettled(files: names.count, since: start) else { fatalError("bulk ingest did not finish") }
     bulkSeconds.add(seconds)
-    placedSeconds.add(daemon.waitUntilPlaced(since: start) ?? .nan)
+    if !shared { placedSeconds.add(daemon.waitUntilPlaced(since: start) ?? .nan) }
     peakRSS.add(Double(memory(of: daemon.pid).peak))
     if run < runs { daemon.stop() } else { running = daemon }
 }
 report["bulk_seconds"] = summary(bulkSeconds)
-report["stories_placed_seconds"] = summary(placedSeconds)
+if !shared { report["stories_placed_seconds"] = summary(placedSeconds) }
 report["bulk_articles_per_second"] = Double(names.count) / bulkSeconds.median
 report["bulk_mb_per_second"] = Double(corpusBytes) / 1_048_576 / bulkSeconds.median
 report["peak_rss_bytes"] = summary(peakRSS)
@@ -53,12 +68,19 @@ let status = try daemon.client.status()
 report["index_bytes"] = status.indexBytes
 report["index_to_corpus_ratio"] = Double(status.indexBytes) / Double(corpusBytes)
 var load: [[String: Double]] = []
-for clients in [1, 8, 32] {
+for clients in shared ? [1, 8] : [1, 8, 32] {
     let result = QueryLoad.run(socket: daemon.socket, queries: queries, clients: clients, seconds: 5)
     load.append(["clients": Double(clients), "requests": Double(result.requests), "p50_ms": result.p50Ms,
                  "p99_ms": result.p99Ms, "queries_per_second": result.queriesPerSecond])
 }
 report["queries"] = load
+if shared {
+    daemon.stop()
+    let json = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
+    FileHandle.standardOutput.write(json)
+    FileHandle.standardOutput.write(Data("\n".utf8))
+    exit(0)
+}
 let dropFolder = corpus + "/zz-bench-drops"
 fresh(dropFolder)
 let drops = QueryLoad.drops(socket: daemon.socket, folder: dropFolder, count: 200)
