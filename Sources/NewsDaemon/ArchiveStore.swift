@@ -21,6 +21,14 @@ protocol ArchiveStore: Sendable {
     func lookup(path: String) async throws -> PathLookup
     /// Recorded failures (or ignored files) and how many there are.
     func failures(limit: Int, ignored: Bool) async throws -> (total: Int, records: [FailureRecord])
+    /// How many matching articles are dated on each day (per outlet), and how many have no
+    /// date of their own; stopped by `budget` as `search`.
+    func dayCounts(_ query: SearchQuery, budget: QueryBudget) async throws -> (days: [(day: String, outlet: String?, count: Int)], undated: Int)
+    /// Up to when Unix user `uid` has seen what arrived (nil before their first look), and when
+    /// the latest article arrived (nil in an empty archive).
+    func arrivals(uid: UInt32) async throws -> (seenUpTo: Double?, latest: Double?)
+    /// Records that `uid` has seen everything that arrived up to `moment` (never moves back).
+    func markSeen(uid: UInt32, upTo moment: Double) async throws
     /// The embedded index, for what only it serves; nil for a shared archive.
     var embedded: ArticleIndex? { get }
 }
@@ -84,6 +92,23 @@ struct EmbeddedStore: ArchiveStore {
     }
 }
 
+extension EmbeddedStore {
+    func dayCounts(_ query: SearchQuery, budget: QueryBudget) async throws -> (days: [(day: String, outlet: String?, count: Int)], undated: Int) {
+        let index = self.index
+        return try await BlockingWork.run(onCancel: { budget.cancel() }) { try index.dayCounts(query, budget: budget) }
+    }
+
+    func arrivals(uid: UInt32) async throws -> (seenUpTo: Double?, latest: Double?) {
+        let index = self.index
+        return try await BlockingWork.run { (try index.readerCursor(uid: uid), try index.latestArrival()) }
+    }
+
+    func markSeen(uid: UInt32, upTo moment: Double) async throws {
+        let index = self.index
+        try await BlockingWork.run { try index.advanceReaderCursor(uid: uid, to: moment) }
+    }
+}
+
 /// A PostgreSQL archive shared with other newsd hosts.
 struct SharedStore: ArchiveStore {
     let archive: PostgresArchive
@@ -131,6 +156,22 @@ struct SharedStore: ArchiveStore {
         let article = try await archive.articleId(path: path)
         return PathLookup(article: try await article.asyncMap { try await archive.article(id: $0) } ?? nil,
                           failure: try await archive.failure(path: path), members: try await archive.memberPaths(of: path, limit: 5))
+    }
+
+    func dayCounts(_ query: SearchQuery, budget: QueryBudget) async throws -> (days: [(day: String, outlet: String?, count: Int)], undated: Int) {
+        do {
+            return try await archive.dayCounts(query, timeLimit: budget.limit)
+        } catch where error.sqlState == PostgresArchive.statementTimeoutState {
+            throw IndexError.queryStopped(.overTime, limit: budget.limit)
+        }
+    }
+
+    func arrivals(uid: UInt32) async throws -> (seenUpTo: Double?, latest: Double?) {
+        (try await archive.readerCursor(uid: uid), try await archive.latestArrival())
+    }
+
+    func markSeen(uid: UInt32, upTo moment: Double) async throws {
+        try await archive.advanceReaderCursor(uid: uid, to: moment)
     }
 
     func failures(limit: Int, ignored: Bool) async throws -> (total: Int, records: [FailureRecord]) {

@@ -7,7 +7,7 @@ import NewsSystem
 
 /// The `/v1` routes of the control API. Handlers only read the archive, through `ArchiveStore`
 /// (whose embedded reads run off Swift's cooperative pool); searches also pass a gate and a time
-/// budget. Stories, related articles, timelines and `new` are the embedded index's alone.
+/// budget. Stories and related articles are the embedded index's alone.
 struct ControlRoutes: Sendable {
     let settings: SettingsStore
     let store: any ArchiveStore
@@ -146,7 +146,7 @@ struct ControlRoutes: Sendable {
                            message: "cannot tell which user is asking (no peer credentials on this connection); `new` works over newsd's Unix socket")
         }
         let now = LocalClock.queryClock().now
-        let (cursor, latest) = try await reading("`new`") { index in (try index.readerCursor(uid: uid), try index.latestArrival()) }
+        let (cursor, latest) = try await store.arrivals(uid: uid)
         let since = cursor ?? now - Self.firstLookSpan
         // Strictly after the mark: the article it was set from was shown already.
         let query = SearchQuery(root: .added(TimeRange(from: since.nextUp, before: nil)))
@@ -155,7 +155,7 @@ struct ControlRoutes: Sendable {
             try await store.search(query, sort: .added, group: .copies, minOutlets: nil, limit: limit, offset: 0, budget: budget)
         }
         if marking, let latest, latest > (cursor ?? -.infinity) {
-            _ = try await reading("`new`") { index in try index.advanceReaderCursor(uid: uid, to: latest) }
+            try await store.markSeen(uid: uid, upTo: latest)
         }
         let minutes = Int(((now - since) / 60).rounded(.up))
         return try JSONResponse.make(NewArticlesResponse(since: since, sinceText: LocalTimeText.minute(since), firstLook: cursor == nil,
@@ -287,13 +287,8 @@ struct ControlRoutes: Sendable {
                            message: "by must be one of \(CoveragePeriod.allCases.map(\.rawValue).joined(separator: ", ")), got '\(byName)'")
         }
         let byOutlet = parameters["by_outlet"].map { $0 == "true" || $0 == "1" } ?? false
-        guard let index = store.embedded else {
-            throw APIError(status: .notImplemented, code: "not-on-shared-archive",
-                           message: "timelines are not available with a shared PostgreSQL archive yet; they work with the embedded index (no index_url)")
-        }
-        let counts = try await budgeted(text) { budget in
-            try await BlockingWork.run(onCancel: { budget.cancel() }) { try index.dayCounts(query, budget: budget) }
-        }
+        let store = self.store
+        let counts = try await budgeted(text) { budget in try await store.dayCounts(query, budget: budget) }
         var rows: [TimelineResponse.Row] = []
         if byOutlet {
             var perOutlet: [String?: [String: Int]] = [:]

@@ -21,13 +21,7 @@ extension PostgresArchive {
             throw ArchiveError(message: "stories are not kept in the PostgreSQL archive yet: group=stories, sort=coverage and min_outlets work only with the embedded index")
         }
         let translated = PostgresQueryTranslator.translate(query)
-        var bindings = PostgresBindings()
-        for argument in translated.arguments {
-            switch argument {
-            case .text(let text): bindings.append(text)
-            case .double(let number): bindings.append(number)
-            }
-        }
+        var bindings = Self.bindings(translated.arguments)
         var conditions = translated.conditions
         if let text = translated.textQuery { conditions.insert("a.document @@ \(text)", at: 0) }
         let score = translated.textQuery.map { "ts_rank(\(Self.rankWeights), a.document, \($0), 1)" } ?? "0::float4"
@@ -119,6 +113,73 @@ extension PostgresArchive {
         }
     }
 
+    /// How many articles matching `query` are dated on each day, per outlet, and how many match
+    /// with no date of their own (as the embedded index's `dayCounts`). Answered by the replica
+    /// when there is one.
+    public func dayCounts(_ query: SearchQuery, timeLimit: Duration = .seconds(60)) async throws(ArchiveError)
+        -> (days: [(day: String, outlet: String?, count: Int)], undated: Int) {
+        let translated = PostgresQueryTranslator.translate(query)
+        var conditions = translated.conditions
+        if let text = translated.textQuery { conditions.insert("a.document @@ \(text)", at: 0) }
+        let clause = conditions.isEmpty ? "true" : conditions.joined(separator: " AND ")
+        let sql = """
+            SELECT a.article_date, a.outlet, count(*)::int8, a.date_source IS NULL FROM newsd_article a WHERE \(clause) GROUP BY 1, 2, 4
+            """
+        let arguments = translated.arguments, logger = self.logger
+        let milliseconds = max(1, timeLimit.components.seconds * 1000 + timeLimit.components.attoseconds / 1_000_000_000_000_000)
+        return try await transaction(doing: "count matches by day", retrying: false, onReplica: replica != nil) { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL statement_timeout = \(milliseconds)"), logger: logger)
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(arguments)), logger: logger).collect()
+            var days: [(day: String, outlet: String?, count: Int)] = []
+            var undated = 0
+            for row in rows {
+                let (day, outlet, count, fileDated) = try row.decode((String, String?, Int, Bool).self)
+                if fileDated { undated += count } else { days.append((day, outlet, count)) }
+            }
+            return (days, undated)
+        }
+    }
+
+    /// The translated query's arguments as bindings.
+    static func bindings(_ arguments: [SQLArgument]) -> PostgresBindings {
+        var bindings = PostgresBindings()
+        for argument in arguments {
+            switch argument {
+            case .text(let text): bindings.append(text)
+            case .double(let number): bindings.append(number)
+            }
+        }
+        return bindings
+    }
+
+    /// When the latest article arrived (Unix seconds); nil in an empty archive.
+    public func latestArrival() async throws(ArchiveError) -> Double? {
+        let logger = self.logger
+        return try await connected(doing: "read the latest arrival") { connection in
+            try await connection.query("SELECT max(ingested_at) FROM newsd_article", logger: logger).collect().first?.decode(Double?.self) ?? nil
+        }
+    }
+
+    /// Up to when Unix user `uid` of this host has seen what arrived; nil before their first look.
+    public func readerCursor(uid: UInt32) async throws(ArchiveError) -> Double? {
+        let logger = self.logger, host = self.host
+        return try await connected(doing: "read what user \(uid) has seen") { connection in
+            try await connection.query("SELECT seen_up_to FROM newsd_reader WHERE host_id = \(host) AND uid = \(Int64(uid))", logger: logger)
+                .collect().first?.decode(Double.self)
+        }
+    }
+
+    /// Records that `uid` of this host has seen everything up to `moment`; never moves back.
+    public func advanceReaderCursor(uid: UInt32, to moment: Double) async throws(ArchiveError) {
+        let logger = self.logger, host = self.host
+        try await connected(doing: "record what user \(uid) has seen") { connection in
+            try await connection.query("""
+                INSERT INTO newsd_reader (host_id, uid, seen_up_to) VALUES (\(host), \(Int64(uid)), \(moment))
+                ON CONFLICT (host_id, uid) DO UPDATE SET seen_up_to = greatest(newsd_reader.seen_up_to, EXCLUDED.seen_up_to)
+                """, logger: logger)
+        }
+    }
+
     /// PostgreSQL's SQLSTATE for a statement stopped by `statement_timeout`.
     public static let statementTimeoutState = "57014"
 
@@ -129,13 +190,7 @@ extension PostgresArchive {
     private static func count(_ connection: PostgresConnection, _ translated: PostgresTranslatedQuery, logger: Logger) async throws -> Int {
         var conditions = translated.conditions
         if let text = translated.textQuery { conditions.insert("a.document @@ \(text)", at: 0) }
-        var own = PostgresBindings()
-        for argument in translated.arguments {
-            switch argument {
-            case .text(let text): own.append(text)
-            case .double(let number): own.append(number)
-            }
-        }
+        let own = bindings(translated.arguments)
         let sql = "SELECT count(*) FROM newsd_article a WHERE \(conditions.isEmpty ? "true" : conditions.joined(separator: " AND "))"
         return try await connection.query(PostgresQuery(unsafeSQL: sql, binds: own), logger: logger).collect().first?.decode(Int.self) ?? 0
     }

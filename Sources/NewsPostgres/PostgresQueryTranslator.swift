@@ -19,7 +19,7 @@ struct PostgresTranslatedQuery: Sendable, Equatable {
 
 /// Translates the parsed query tree. User text never becomes SQL or tsquery syntax: each term is
 /// quoted into a tsquery text (`'word':AB`) that is bound as a value and stemmed by `newsd_term`
-/// in every language, and the tree's operators become SQL's tsquery operators (`&&`, `||`, `!!`).
+/// in every language (a prefix folded by `newsd_prefix`), and the tree's operators become SQL's tsquery operators (`&&`, `||`, `!!`).
 /// Pure, so that it is tested without a database.
 enum PostgresQueryTranslator {
     static func translate(_ query: SearchQuery, firstPlaceholder: Int = 1) -> PostgresTranslatedQuery {
@@ -142,6 +142,9 @@ enum PostgresQueryTranslator {
 
         mutating func term(_ text: String) -> String { "newsd_term(\(bind(.text(text))))" }
 
+        /// A prefix is folded (case, diacritics), not stemmed, as in the embedded index.
+        mutating func prefix(_ text: String) -> String { "newsd_prefix(\(bind(.text(text))))" }
+
         /// The tsquery expression of a subtree, or nil when tsquery cannot express it (a filter,
         /// or a group whose every part is negated).
         mutating func tsquery(_ node: QueryNode) -> String? {
@@ -151,6 +154,8 @@ enum PostgresQueryTranslator {
                 let own = term(PostgresQueryTranslator.termText(match))
                 guard let name = OutletNames.known(match.text), name.lowercased() != match.text.lowercased() else { return own }
                 return "(\(own) || \(term(PostgresQueryTranslator.termText(TextMatch(.phrase, name, field: .outlet)))))"
+            case .text(let match) where match.kind == .prefix:
+                return prefix(PostgresQueryTranslator.termText(match))
             case .text(let match):
                 return term(PostgresQueryTranslator.termText(match))
             case .near(let terms, let distance, let field):

@@ -22,7 +22,38 @@ enum PostgresSchema {
     static var searchConfigurations: [String] { Stemmer.languages.map { searchConfiguration(language: $0) } }
 
     /// Migration `n` takes the schema from version `n` to `n + 1`.
-    static let migrations: [[String]] = [version1]
+    static let migrations: [[String]] = [version1, version2]
+
+    /// Version 2: what each Unix user of each host has seen (`newsctl new`; uids are a host's
+    /// own); a query term's stemmed forms once each (the same stem from several languages made
+    /// every lookup test it several times); prefixes folded, not stemmed (a stemmed `compan*`
+    /// was `comp*` in some languages).
+    private static var version2: [String] { [
+        "CREATE TEXT SEARCH CONFIGURATION newsd_simple (COPY = simple)",
+        "ALTER TEXT SEARCH CONFIGURATION newsd_simple ALTER MAPPING FOR asciiword, word, hword, hword_part, asciihword, hword_asciipart WITH unaccent, simple",
+        """
+        CREATE OR REPLACE FUNCTION newsd_term(term text) RETURNS tsquery
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+        AS $$
+            SELECT coalesce(string_agg(DISTINCT '(' || form::text || ')', ' | ')::tsquery, ''::tsquery)
+            FROM unnest(ARRAY[\(searchConfigurations.map { "to_tsquery('\($0)', term)" }.joined(separator: ", "))]) AS form
+            WHERE form::text <> ''
+        $$
+        """,
+        """
+        CREATE FUNCTION newsd_prefix(term text) RETURNS tsquery
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+        AS $$ SELECT to_tsquery('newsd_simple', term) $$
+        """,
+        """
+        CREATE TABLE newsd_reader (
+            host_id text NOT NULL REFERENCES newsd_host,
+            uid bigint NOT NULL,
+            seen_up_to double precision NOT NULL,
+            PRIMARY KEY (host_id, uid)
+        )
+        """,
+    ] }
 
     private static var version1: [String] {
         var statements = [

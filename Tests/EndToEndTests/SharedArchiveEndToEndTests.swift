@@ -54,6 +54,10 @@ import TestSupport
         #expect(try reader.client.article(path: "beta:saved/valley.md").title == "Pipeline burst floods valley farms")
         try FileManager.default.removeItem(atPath: beta.inbox + "/saved/valley.md")
         #expect(try await waitUntil { (try? alpha.client.search("pipeline").hits.first?.paths) == ["alpha:world/pipeline.txt"] })
+        // A timeline and `new` on the shared archive.
+        #expect(try alpha.client.timeline("pipeline OR forecasters").undated == 2)
+        #expect(try alpha.client.newArticles().total == 2)
+        #expect(try alpha.client.newArticles().total == 0)
         // What only the embedded index serves is refused with a reason, not a crash.
         let stories = try alpha.newsctl("stories")
         #expect(stories.status != 0)

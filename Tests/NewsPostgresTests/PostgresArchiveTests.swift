@@ -1,7 +1,7 @@
 import Foundation
 import NewsCore
 import NewsIndex
-import NewsPostgres
+@testable import NewsPostgres
 import Testing
 import TestSupport
 
@@ -15,8 +15,22 @@ import TestSupport
         try await withArchive(cluster, database: database) { _ in }
         // A second start (another host) finds the schema in place.
         try await withArchive(cluster, database: database, host: "beta") { _ in }
-        #expect(try cluster.sql("SELECT version FROM newsd_schema", database: database) == "1")
+        #expect(try cluster.sql("SELECT version FROM newsd_schema", database: database) == "\(PostgresSchema.version)")
         #expect(try cluster.sql("SELECT string_agg(host_id, ',' ORDER BY host_id) FROM newsd_host", database: database) == "alpha,beta")
+    }
+
+    @Test func migratesAnOlderSchemaInPlace() async throws {
+        let database = try cluster.createDatabase()
+        // A database left by the first version: its statements as they were, version 1.
+        try cluster.sql("CREATE TABLE newsd_schema (version integer NOT NULL); INSERT INTO newsd_schema VALUES (1)", database: database)
+        for statement in PostgresSchema.migrations[0] { try cluster.sql(statement, database: database) }
+        try cluster.sql("INSERT INTO newsd_host VALUES ('alpha', 1, 1)", database: database)
+        try await withArchive(cluster, database: database) { archive in
+            try await archive.advanceReaderCursor(uid: 1000, to: 50)
+            try await archive.advanceReaderCursor(uid: 1000, to: 40)
+            #expect(try await archive.readerCursor(uid: 1000) == 50)
+        }
+        #expect(try cluster.sql("SELECT version FROM newsd_schema", database: database) == "\(PostgresSchema.version)")
     }
 
     @Test func refusesANewerSchema() async throws {
@@ -197,6 +211,7 @@ import TestSupport
         ("de/rohr.txt", article("Rohrleitung geplatzt", "Die alte Rohrleitung ist nach starkem Frost geplatzt. Die Bauern verloren ihre Ernte.",
                                 language: "de", date: "2026-11-03", outlet: "Talzeitung")),
         ("notes/undated.txt", article("Notes on the valley", "Interview notes: the farmers blamed the pipeline company.", date: nil)),
+        ("sport/final.txt", article("Cup final ends in a draw", "The competition ended level after extra time.", date: "2026-09-01")),
     ]
 
     func withSearchArchive(_ body: @Sendable (PostgresArchive) async throws -> Void) async throws {
@@ -219,11 +234,13 @@ import TestSupport
             #expect(try await paths(archive, "bursts").sorted() == ["world/pipeline.txt"])
             #expect(try await paths(archive, "\"the old pipeline\"") == ["world/pipeline.txt"])
             #expect(try await paths(archive, "\"pipeline old\"").isEmpty)
+            // A prefix is folded, not stemmed: compan* is not comp* ("competition").
             #expect(try await paths(archive, "compan*").sorted() == ["business/companies.html", "notes/undated.txt"])
+            #expect(try await paths(archive, "competit*") == ["sport/final.txt"])
             #expect(try await paths(archive, "frost OR profits").count == 4)
             #expect(try await paths(archive, "pipeline -frost").sorted() == ["notes/undated.txt"])
             #expect(try await paths(archive, "pipeline (frost OR farmers) -valves").sorted() == ["notes/undated.txt", "world/pipeline.txt"])
-            #expect(try await paths(archive, "-pipeline").sorted() == ["business/companies.html", "de/rohr.txt"])
+            #expect(try await paths(archive, "-pipeline").sorted() == ["business/companies.html", "de/rohr.txt", "sport/final.txt"])
         }
     }
 
@@ -257,6 +274,17 @@ import TestSupport
             #expect(try await paths(archive, "frost", sort: .newest).first == "world/frost.md")
             // The headline outweighs the body.
             #expect(try await paths(archive, "frost").first == "world/frost.md")
+        }
+    }
+
+    @Test func dayCountsAndArrivals() async throws {
+        try await withSearchArchive { archive async throws in
+            let counts = try await archive.dayCounts(try SearchQuery.parse("pipeline OR frost"))
+            #expect(counts.undated == 1)
+            #expect(counts.days.map(\.day).sorted() == ["2026-11-02", "2026-11-03", "2026-11-20"])
+            #expect(counts.days.first { $0.day == "2026-11-02" }?.outlet == "Associated Press")
+            #expect(try await archive.latestArrival() == 1_796_000_000)
+            #expect(try await archive.readerCursor(uid: 1000) == nil)
         }
     }
 
