@@ -5,7 +5,8 @@ import UnixSignals
 
 /// Reloads the configuration on SIGHUP (`systemctl reload newsd`): log level, ignore patterns
 /// and limits change at once. A bad file keeps the configuration in force and says why.
-/// The inbox, state folder and socket need a restart to change.
+/// The inbox, state folder, socket and archive (index_url, index_read_url, host_id, watch_inbox)
+/// need a restart to change.
 struct ReloadService: Service {
     let settings: SettingsStore
     let logLevel: LogLevelSetting
@@ -45,6 +46,10 @@ struct ReloadService: Service {
         if new.inbox != old.inbox { needsRestart.append("inbox"); applied.inbox = old.inbox }
         if new.stateDirectory != old.stateDirectory { needsRestart.append("state_dir"); applied.stateDirectory = old.stateDirectory }
         if new.socketPath != old.socketPath { needsRestart.append("socket"); applied.socketPath = old.socketPath }
+        if new.archive != old.archive { needsRestart.append("index_url"); applied.archive = old.archive }
+        if new.archiveReplica != old.archiveReplica { needsRestart.append("index_read_url"); applied.archiveReplica = old.archiveReplica }
+        if new.hostId != old.hostId { needsRestart.append("host_id"); applied.hostId = old.hostId }
+        if new.watchesInbox != old.watchesInbox { needsRestart.append("watch_inbox"); applied.watchesInbox = old.watchesInbox }
         settings.replace(applied)
         logLevel.value = applied.logLevel
         logger.notice("configuration reloaded", metadata: [

@@ -44,7 +44,7 @@ public enum IndexError: Error, CustomStringConvertible, Sendable {
 
 extension Duration {
     /// Seconds with up to three decimals, for messages ("2", "0.25").
-    var formattedSeconds: String {
+    public var formattedSeconds: String {
         let milliseconds = components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
         return milliseconds % 1000 == 0 ? "\(milliseconds / 1000)" : "\(Double(milliseconds) / 1000)"
     }

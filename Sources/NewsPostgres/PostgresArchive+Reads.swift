@@ -91,15 +91,18 @@ extension PostgresArchive {
         }
     }
 
+    /// The longest the status call waits for a connection.
+    static let statusWait = Duration.seconds(2)
+
     /// How far the replica is behind the primary: bytes of WAL not yet replayed, and seconds
     /// since it last replayed a transaction (0 when it is caught up); nil without a replica.
     public func replicaLag() async throws(ArchiveError) -> (bytes: Int64, seconds: Double)? {
         guard replica != nil else { return nil }
         let logger = self.logger
-        let primaryPosition = try await connected(doing: "read the primary's WAL position") { connection in
+        let primaryPosition = try await connected(doing: "read the primary's WAL position", within: Self.statusWait) { connection in
             try await connection.query("SELECT pg_current_wal_lsn()::text", logger: logger).collect().first?.decode(String.self) ?? "0/0"
         }
-        return try await connected(doing: "read the replica's lag", onReplica: true) { connection in
+        return try await connected(doing: "read the replica's lag", onReplica: true, within: Self.statusWait) { connection in
             guard let row = try await connection.query("""
                 SELECT pg_is_in_recovery(),
                        coalesce(pg_wal_lsn_diff(\(primaryPosition)::pg_lsn, pg_last_wal_replay_lsn()), 0)::int8,
@@ -336,7 +339,8 @@ extension PostgresArchive {
     /// Counts for `status`: the whole archive's articles, and each host's files and failures.
     public func overview() async throws(ArchiveError) -> ArchiveOverview {
         let logger = self.logger
-        return try await connected(doing: "count the archive") { connection in
+        // Status answers within two seconds even while the database is away.
+        return try await connected(doing: "count the archive", within: Self.statusWait) { connection in
             let articles = try await connection.query("SELECT count(*) FROM newsd_article", logger: logger).collect().first?.decode(Int.self) ?? 0
             let rows = try await connection.query("""
                 SELECT h.host_id,

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Logging
 import NewsCore
+import NewsIndex
 import PostgresNIO
 
 /// The archive in a PostgreSQL database that several newsd hosts share. Each host writes the
@@ -165,13 +166,14 @@ public final class PostgresArchive: Sendable {
     /// Runs `body` on a connection of the pool. The pool waits for a lost server indefinitely;
     /// newsd does not: with no connection within the address's `connect_timeout`, the call fails
     /// as `database unreachable` (the caller keeps its work and tries again later).
-    func connected<Result: Sendable>(doing what: String, onReplica: Bool = false,
+    /// `within`: a shorter wait for calls that must answer quickly whatever the database does (status).
+    func connected<Result: Sendable>(doing what: String, onReplica: Bool = false, within: Duration? = nil,
                                      _ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws(ArchiveError) -> Result {
         let leased = LeaseFlag()
         let useReplica = onReplica && replica != nil
         let client = useReplica ? replica!.client : self.client
         let target = useReplica ? replicaAddress! : address
-        let limit = Duration.seconds(target.connectTimeoutSeconds), display = target.display
+        let limit = min(Duration.seconds(target.connectTimeoutSeconds), within ?? .seconds(3600)), display = target.display
         let attempts = useReplica ? replica!.attempts : self.attempts
         do {
             return try await withThrowingTaskGroup(of: Result?.self) { group in
@@ -191,7 +193,7 @@ public final class PostgresArchive: Sendable {
                                                cause: refusal.sqlState.map { "SQLSTATE \($0)" }, sqlState: refusal.sqlState)
                         }
                         if ContinuousClock.now >= deadline {
-                            throw ArchiveError(message: "database unreachable: no connection to \(display) within \(limit.components.seconds) s",
+                            throw ArchiveError(message: "database unreachable: no connection to \(display) within \(limit.formattedSeconds) s",
                                                cause: attempts.lastFailureText)
                         }
                         try await Task.sleep(for: .milliseconds(50))
@@ -220,3 +222,4 @@ final class LeaseFlag: Sendable {
     func set() { value.withLock { $0 = true } }
     var isSet: Bool { value.withLock { $0 } }
 }
+
