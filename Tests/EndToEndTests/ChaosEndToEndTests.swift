@@ -49,25 +49,34 @@ struct ChaosEndToEndTests {
         return result
     }
 
-    /// What the index holds, read from its SQLite file with the sqlite3 tool.
-    static func actual(stateDir: String) throws -> Expected {
-        let database = stateDir + "/index.sqlite"
-        let files = try runProcess("/usr/bin/sqlite3", [database, "SELECT path FROM file"])
-        let failures = try runProcess("/usr/bin/sqlite3", ["-separator", "\t", database, "SELECT path, code FROM failure"])
+    /// What the index holds: read from its SQLite file with the sqlite3 tool, or from the
+    /// PostgreSQL database with psql (`database`).
+    static func actual(stateDir: String, database: String? = nil) throws -> Expected {
+        let filesText: String, failuresText: String
+        if let database {
+            let cluster = try PostgresCluster.shared()
+            filesText = try cluster.sql("SELECT path FROM newsd_file", database: database)
+            failuresText = try cluster.sql("SELECT path || E'\\t' || code FROM newsd_failure", database: database)
+        } else {
+            let file = stateDir + "/index.sqlite"
+            filesText = try runProcess("/usr/bin/sqlite3", [file, "SELECT path FROM file"]).stdout
+            failuresText = try runProcess("/usr/bin/sqlite3", ["-separator", "\t", file, "SELECT path, code FROM failure"]).stdout
+        }
         var result = Expected()
-        result.indexed = Set(files.stdout.split(separator: "\n").map(String.init))
-        for line in failures.stdout.split(separator: "\n") {
+        result.indexed = Set(filesText.split(separator: "\n").map(String.init))
+        for line in failuresText.split(separator: "\n") {
             let parts = line.split(separator: "\t", maxSplits: 1).map(String.init)
             if parts.count == 2 { result.failures[parts[0]] = parts[1] }
         }
         return result
     }
 
-    @Test("random file operations, kills and restarts: the index equals the inbox")
-    func chaos() async throws {
+    @Test("random file operations, kills and restarts: the index equals the inbox", arguments: ArchiveBackend.allCases)
+    func chaos(backend: ArchiveBackend) async throws {
         var random = SeededRandom.forTest("ChaosEndToEndTests.chaos")
         let seed = random.seed
-        let daemon = RestartableDaemon("newsd-chaos", asNobody: true)
+        let (arguments, database) = try backend.daemonSetup()
+        let daemon = RestartableDaemon("newsd-chaos", extraArguments: arguments, asNobody: true)
         let inbox = daemon.inbox
         let outside = TemporaryFolder("newsd-chaos-outside")
         chmod(outside.path, 0o755)
@@ -170,7 +179,7 @@ struct ChaosEndToEndTests {
         var got = Expected()
         let settled = try await waitUntil(timeout: .seconds(60)) {
             guard let status = try? daemon.client.status(), status.pending == 0, status.state == "idle" || status.state == "placing" else { return false }
-            got = try Self.actual(stateDir: daemon.stateDir)
+            got = try Self.actual(stateDir: daemon.stateDir, database: database)
             return got == want
         }
         #expect(settled, "seed \(seed): the index differs from the inbox.\nwant: \(want)\ngot:  \(got)\nlog:\n\(daemon.log.suffix(4000))")

@@ -7,40 +7,41 @@ import TestSupport
 /// The real newsd binary: ingest through inotify, the socket's rules, and clean shutdown.
 @Suite("End to end: daemon behaviour")
 struct DaemonEndToEndTests {
-    func hits(_ daemon: RunningDaemon, _ query: String) throws -> [String] {
-        try daemon.client.search(query).hits.map(\.path)
+    func hits(_ daemon: RunningDaemon, _ query: String, on backend: ArchiveBackend = .embedded) throws -> [String] {
+        try daemon.client.search(query).hits.map { backend.local($0.path) }
     }
 
-    @Test("written, moved-in, changed, moved-out and ignored files")
-    func inboxEvents() async throws {
-        let daemon = try await RunningDaemon()
+    @Test("written, moved-in, changed, moved-out and ignored files", arguments: ArchiveBackend.allCases)
+    func inboxEvents(backend: ArchiveBackend) async throws {
+        let daemon = try await RunningDaemon(extraArguments: try backend.daemonArguments())
+        let hits = { (query: String) throws -> [String] in try self.hits(daemon, query, on: backend) }
         let drop = TemporaryFolder("newsd-drop")
         try "Harbour reopens\n\nShips return to the harbour after the storm.".write(toFile: daemon.inbox + "/a.txt", atomically: false, encoding: .utf8)
-        #expect(try await waitUntil { try hits(daemon, "harbour") == ["a.txt"] })
+        #expect(try await waitUntil { try hits("harbour") == ["a.txt"] })
 
         try drop.write("Election night\n\nVotes were counted until dawn.", to: "b.txt")
         try FileManager.default.moveItem(atPath: drop.file("b.txt"), toPath: daemon.inbox + "/b.txt")
-        #expect(try await waitUntil { try hits(daemon, "votes") == ["b.txt"] })
+        #expect(try await waitUntil { try hits("votes") == ["b.txt"] })
 
         try "Harbour closes\n\nA second storm shuts the port.".write(toFile: daemon.inbox + "/a.txt", atomically: false, encoding: .utf8)
-        #expect(try await waitUntil { try hits(daemon, "port") == ["a.txt"] })
-        #expect(try hits(daemon, "ships").isEmpty)
+        #expect(try await waitUntil { try hits("port") == ["a.txt"] })
+        #expect(try hits("ships").isEmpty)
 
         try FileManager.default.moveItem(atPath: daemon.inbox + "/b.txt", toPath: drop.file("b-out.txt"))
-        #expect(try await waitUntil { try hits(daemon, "votes").isEmpty })
+        #expect(try await waitUntil { try hits("votes").isEmpty })
 
         // Temporary names are never read; the final rename is.
         try "Draft story\n\nStill being written.".write(toFile: daemon.inbox + "/c.txt.part", atomically: false, encoding: .utf8)
         try "Draft story\n\nStill being written.".write(toFile: daemon.inbox + "/.hidden.txt", atomically: false, encoding: .utf8)
         try FileManager.default.moveItem(atPath: daemon.inbox + "/c.txt.part", toPath: daemon.inbox + "/c.txt")
-        #expect(try await waitUntil { try hits(daemon, "draft") == ["c.txt"] })
+        #expect(try await waitUntil { try hits("draft") == ["c.txt"] })
         let status = try daemon.client.status()
         #expect(status.articles == 2 && status.files == 2 && status.failed == 0)
     }
 
-    @Test("bad files are counted as failures and do not stop ingest")
-    func badFiles() async throws {
-        let daemon = try await RunningDaemon(extraArguments: ["--max-file-bytes", "1000"])
+    @Test("bad files are counted as failures and do not stop ingest", arguments: ArchiveBackend.allCases)
+    func badFiles(backend: ArchiveBackend) async throws {
+        let daemon = try await RunningDaemon(extraArguments: ["--max-file-bytes", "1000"] + backend.daemonArguments())
         try Data().write(to: URL(fileURLWithPath: daemon.inbox + "/empty.txt"))
         try Data([0x48, 0x00, 0x49]).write(to: URL(fileURLWithPath: daemon.inbox + "/binary.txt"))
         try String(repeating: "big ", count: 500).write(toFile: daemon.inbox + "/huge.txt", atomically: false, encoding: .utf8)

@@ -54,6 +54,8 @@ public final class PostgresCluster: Sendable {
         folder = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
         port = try Self.freePort()
         if getuid() == 0 { try Self.run("/bin/chown", ["postgres:postgres", folder], asPostgres: false) }
+        // The socket lives here: a newsd under test running as nobody must reach it.
+        chmod(folder, 0o755)
         try create(self)
         try start()
         PostgresClusterRegistry.add(self)
