@@ -232,11 +232,23 @@ struct ControlRoutes: Sendable {
         guard let article = try await store.article(id: id) else {
             throw APIError(status: .notFound, code: "not-found", message: "no article with id \(id); ids are shown by `newsctl find`")
         }
+        // A shared archive's paths are `host:path`: only this host's files are on this disk.
+        let localPaths: [String]
+        if config.archive == .embedded {
+            localPaths = article.paths
+        } else {
+            let prefix = config.hostId + ":"
+            localPaths = article.paths.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+            guard !localPaths.isEmpty else {
+                throw APIError(status: .notFound, code: "file-elsewhere",
+                               message: "article \(id)'s files are on other hosts (\(article.paths.joined(separator: ", "))); run show --raw on one of them")
+            }
+        }
         // Reading the file is blocking I/O (a slow or stalled disk, a network mount): off the pool too.
         let (inbox, maxBytes) = (config.inbox, config.maxFileBytes)
         let (bytes, problems) = try await BlockingWork.run { () -> ([UInt8]?, [String]) in
             var problems: [String] = []
-            for path in article.paths {
+            for path in localPaths {
                 do {
                     return (try ArticleFileReader.read(path, in: inbox, maxBytes: maxBytes).bytes, problems)
                 } catch let error as FileReadError where error.code == "missing" {

@@ -52,6 +52,12 @@ import TestSupport
         #expect(text.stdout.contains("beta: 2 files, 0 failed"))
         // show by host:path on another host; a file removed on one host leaves the other's.
         #expect(try reader.client.article(path: "beta:saved/valley.md").title == "Pipeline burst floods valley farms")
+        // show --raw reads this host's own file; a host without one says where the files are.
+        let id = try #require(hits.first?.id)
+        #expect(String(decoding: try alpha.client.rawArticle(id: id), as: UTF8.self) == Self.pipeline)
+        let elsewhere = try reader.newsctl("show", "--raw", String(id))
+        #expect(elsewhere.status != 0)
+        #expect(elsewhere.stderr.contains("files are on other hosts (alpha:world/pipeline.txt, beta:saved/valley.md)"), "\(elsewhere.stderr)")
         try FileManager.default.removeItem(atPath: beta.inbox + "/saved/valley.md")
         #expect(try await waitUntil { (try? alpha.client.search("pipeline").hits.first?.paths) == ["alpha:world/pipeline.txt"] })
         // A timeline and `new` on the shared archive.
