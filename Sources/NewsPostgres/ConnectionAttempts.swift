@@ -4,14 +4,41 @@ import Synchronization
 /// What the connection pool's last failed attempt to connect said. The pool keeps retrying and
 /// only logs why; this log handler keeps the reason, so that a call that got no connection can
 /// tell "the server refused this role's password" from "nothing answers at that address".
+///
+/// It also writes the journal's record of an outage: one warning when connecting first fails
+/// after a success (or at the first try); `succeeded` the notice when it works again.
 final class ConnectionAttempts: Sendable {
-    private let lastFailure = Mutex<String?>(nil)
+    private let state = Mutex<(lastFailure: String?, failing: Bool)>((nil, false))
+    /// Whose connections these are, for the log (`the database`, `the read replica`).
+    let role: String
+    /// The address, as logs show it.
+    let display: String
+
+    init(role: String = "the database", display: String = "") {
+        self.role = role
+        self.display = display
+    }
 
     /// The reason of the last failed attempt since the last success, as postgres-nio described it.
-    var lastFailureText: String? { lastFailure.withLock { $0 } }
+    var lastFailureText: String? { state.withLock { $0.lastFailure } }
 
-    func failed(_ text: String) { lastFailure.withLock { $0 = text } }
-    func succeeded() { lastFailure.withLock { $0 = nil } }
+    /// Records a failed attempt; true when it starts an outage (the first failure since a success).
+    func failed(_ text: String) -> Bool {
+        state.withLock { state in
+            defer { state = (text, true) }
+            return !state.failing
+        }
+    }
+
+    /// Records that a connection was handed out (the pool does not report its successes), and
+    /// logs the end of an outage once.
+    func succeeded(logger: Logger) {
+        let ended = state.withLock { state in
+            defer { state = (nil, false) }
+            return state.failing
+        }
+        if ended { logger.notice("connected to \(role) again", metadata: ["event": "database-reachable", "database": "\(display)"]) }
+    }
 
     /// A logger for the pool: it records connection attempts here and passes on only errors.
     func poolLogger(forwardingTo logger: Logger) -> Logger {
@@ -47,9 +74,13 @@ private struct AttemptRecorder: LogHandler {
     func log(event: LogEvent) {
         let text = event.message.description
         if text == "Connection creation failed", let error = event.metadata?["psql_error"] {
-            attempts.failed("\(error)")
-        } else if text == "Connection established" {
-            attempts.succeeded()
+            if attempts.failed("\(error)") {
+                let refusal = ConnectionAttempts.serverMessage(in: "\(error)")
+                forward.warning("cannot connect to \(attempts.role); newsd keeps trying", metadata: [
+                    "event": "database-unreachable", "database": "\(attempts.display)",
+                    "error": "\(refusal?.message ?? "\(error)")",
+                ])
+            }
         }
         if event.level >= .error {
             forward.log(level: event.level, event.message, metadata: event.metadata, source: event.source, file: event.file,

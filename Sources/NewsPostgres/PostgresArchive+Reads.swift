@@ -175,7 +175,7 @@ extension PostgresArchive {
     /// Records that `uid` of this host has seen everything up to `moment`; never moves back.
     public func advanceReaderCursor(uid: UInt32, to moment: Double) async throws(ArchiveError) {
         let logger = self.logger, host = self.host
-        try await connected(doing: "record what user \(uid) has seen") { connection in
+        _ = try await connected(doing: "record what user \(uid) has seen") { connection in
             try await connection.query("""
                 INSERT INTO newsd_reader (host_id, uid, seen_up_to) VALUES (\(host), \(Int64(uid)), \(moment))
                 ON CONFLICT (host_id, uid) DO UPDATE SET seen_up_to = greatest(newsd_reader.seen_up_to, EXCLUDED.seen_up_to)

@@ -35,11 +35,11 @@ public final class PostgresArchive: Sendable {
         self.logger = logger
         // The pool retries a lost server every few seconds and logs each try; newsd logs the loss
         // and the recovery once, and keeps the last attempt's reason for its error messages.
-        attempts = ConnectionAttempts()
+        attempts = ConnectionAttempts(role: "the database", display: address.display)
         client = PostgresClient(configuration: try PostgresClientSettings.configuration(for: address, environment: environment),
                                 backgroundLogger: attempts.poolLogger(forwardingTo: logger))
         if let replicaAddress {
-            let replicaAttempts = ConnectionAttempts()
+            let replicaAttempts = ConnectionAttempts(role: "the read replica", display: replicaAddress.display)
             replica = (PostgresClient(configuration: try PostgresClientSettings.configuration(for: replicaAddress, environment: environment),
                                       backgroundLogger: replicaAttempts.poolLogger(forwardingTo: logger)), replicaAttempts)
         } else {
@@ -175,11 +175,13 @@ public final class PostgresArchive: Sendable {
         let target = useReplica ? replicaAddress! : address
         let limit = min(Duration.seconds(target.connectTimeoutSeconds), within ?? .seconds(3600)), display = target.display
         let attempts = useReplica ? replica!.attempts : self.attempts
+        let logger = self.logger
         do {
             return try await withThrowingTaskGroup(of: Result?.self) { group in
                 group.addTask {
                     try await client.withConnection { connection in
                         leased.set()
+                        attempts.succeeded(logger: logger)
                         return try await body(connection)
                     }
                 }

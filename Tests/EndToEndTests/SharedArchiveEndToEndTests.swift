@@ -119,6 +119,12 @@ import TestSupport
         }, "\(alpha.log.suffix(4000))")
         #expect(try alpha.client.search("forecasters").total == 1)
         #expect(alpha.log.contains("works again"))
+        // The outage is in the journal, and so is its end (connections that failed while the
+        // server was starting up may add a second warning, never one per attempt).
+        let outageEvents = alpha.log.split(separator: "\n").compactMap { line in
+            line.contains("event=database-unreachable") ? "down" : line.contains("event=database-reachable") ? "up" : nil
+        }
+        #expect(outageEvents.first == "down" && outageEvents.last == "up" && outageEvents.count <= 4, "\(outageEvents)")
         #expect(try await alpha.stop() == 0)
     }
 
