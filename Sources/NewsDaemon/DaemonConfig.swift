@@ -101,7 +101,7 @@ public struct DaemonConfig: Sendable, Equatable {
             throw ConfigError(key: "index_read_url", source: source, message: "a read replica needs index_url to name its primary PostgreSQL database")
         }
         let hostText = value("host_id").trimmingCharacters(in: .whitespaces)
-        let hostId = hostText.isEmpty ? (ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost") : hostText
+        let hostId = hostText.isEmpty ? machineName() : hostText
         guard !hostId.contains(":"), !hostId.contains("/"), hostId.utf8.count <= 64 else {
             throw ConfigError(key: "host_id", source: source, message: "must be a name of up to 64 bytes without ':' or '/' (files are shown as host:path), got '\(hostId)'")
         }
@@ -146,6 +146,15 @@ public struct DaemonConfig: Sendable, Equatable {
         }
         let reader = ConfigReader(providers: providers)
         return try resolve(source: configFile ?? "the configuration") { reader.string(forKey: ConfigKey([$0])) }
+    }
+
+    /// The machine's name up to its first dot (`gethostname`, no name service lookup: under
+    /// systemd newsd has no network).
+    static func machineName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        let name = String(cString: buffer).split(separator: ".").first.map(String.init) ?? ""
+        return name.isEmpty ? "localhost" : name
     }
 
     static func absolute(_ path: String) -> String {
