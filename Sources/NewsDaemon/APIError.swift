@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NewsPostgres
 import NewsCore
 
 /// An error answered to an API client as `{"error": {...}}` with a status code.
@@ -33,6 +34,13 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 status: 400, code: "client-closed",
                 message: "the request's connection was closed (or half-closed) before the answer; newsd stops a search whose client hangs up, so keep the connection open until the answer arrives"),
                 status: .badRequest)
+        } catch let error as ArchiveError {
+            // The shared archive's database is away or refused: the client may try again.
+            context.logger.warning("request failed: the shared archive did not answer", metadata: [
+                "event": "request-failed", "path": "\(request.uri.path)", "error": "\(error.description)",
+            ])
+            return JSONResponse.error(APIErrorResponse(status: 503, code: "archive-unavailable", message: error.message),
+                                      status: .serviceUnavailable)
         } catch let error as HTTPError {
             let message = error.status == .notFound
                 ? "no such endpoint: \(request.method) \(request.uri.path); see docs/api.md"

@@ -142,11 +142,15 @@ struct SharedStore: ArchiveStore {
 
     func search(_ query: SearchQuery, sort: SearchSort, group: SearchGrouping, minOutlets: Int?, limit: Int, offset: Int,
                 budget: QueryBudget) async throws -> (total: Int, hits: [SearchHit]) {
+        if group == .stories || sort == .coverage || minOutlets != nil {
+            throw APIError(status: .notImplemented, code: "not-on-shared-archive",
+                           message: "stories are not kept in a shared PostgreSQL archive yet: --stories, --sort coverage and --min-outlets work with the embedded index (no index_url)")
+        }
         do {
             return try await archive.search(query, sort: sort, group: group, minOutlets: minOutlets, limit: limit, offset: offset,
                                             timeLimit: budget.limit)
-        } catch where error.sqlState == PostgresArchive.statementTimeoutState {
-            throw IndexError.queryStopped(.overTime, limit: budget.limit)
+        } catch {
+            throw Self.stopped(error, budget: budget)
         }
     }
 
@@ -161,9 +165,14 @@ struct SharedStore: ArchiveStore {
     func dayCounts(_ query: SearchQuery, budget: QueryBudget) async throws -> (days: [(day: String, outlet: String?, count: Int)], undated: Int) {
         do {
             return try await archive.dayCounts(query, timeLimit: budget.limit)
-        } catch where error.sqlState == PostgresArchive.statementTimeoutState {
-            throw IndexError.queryStopped(.overTime, limit: budget.limit)
+        } catch {
+            throw Self.stopped(error, budget: budget)
         }
+    }
+
+    /// A search the server stopped at its time limit is `query-too-expensive`, as in the embedded index.
+    static func stopped(_ error: ArchiveError, budget: QueryBudget) -> any Error {
+        error.sqlState == PostgresArchive.statementTimeoutState ? IndexError.queryStopped(.overTime, limit: budget.limit) : error
     }
 
     func arrivals(uid: UInt32) async throws -> (seenUpTo: Double?, latest: Double?) {

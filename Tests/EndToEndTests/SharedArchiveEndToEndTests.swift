@@ -68,6 +68,9 @@ import TestSupport
         let stories = try alpha.newsctl("stories")
         #expect(stories.status != 0)
         #expect(stories.stderr.contains("not available with a shared PostgreSQL archive yet"))
+        let grouped = try alpha.newsctl("find", "--stories", "pipeline")
+        #expect(grouped.status != 0)
+        #expect(grouped.stderr.contains("stories are not kept in a shared PostgreSQL archive yet"), "\(grouped.stderr)")
         for daemon in [alpha, beta, reader] { #expect(try await daemon.stop() == 0) }
     }
 
