@@ -15,28 +15,38 @@ struct WriterIsolationEndToEndTests {
         #expect(try await daemon.waitForStatus { $0.files == 1 && $0.state == "idle" && $0.unplaced == 0 })
         // Another process takes the database's write lock and keeps it: newsd's writer then waits
         // (up to its busy timeout) inside its next batch.
-        let locker = Process()
-        locker.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        locker.arguments = [daemon.stateDir + "/index.sqlite"]
-        let input = Pipe(), output = Pipe()
-        locker.standardInput = input
-        locker.standardOutput = output
-        try locker.run()
-        defer { if locker.isRunning { locker.terminate() } }
-        input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\nSELECT 'locked';\n".utf8))
+        // sqlite3 fed through a pipe, reaped with waitpid (Foundation's Process.waitUntilExit
+        // spins a run loop on the cooperative pool and hung this suite under load).
+        var input: [Int32] = [0, 0], output: [Int32] = [0, 0]
+        #expect(pipe(&input) == 0 && pipe(&output) == 0)
+        for fd in input + output { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        let locker = try ChildProcess("/usr/bin/sqlite3", [daemon.stateDir + "/index.sqlite"], environment: ChildProcess.environment([:]),
+                                      stdinFD: input[0], stdoutFD: output[1])
+        close(input[0])
+        close(output[1])
+        var inputOpen = true
+        defer {
+            if inputOpen { close(input[1]) }
+            close(output[0])
+            if locker.isRunning { locker.terminate() }
+            locker.waitUntilExit()
+        }
+        func send(_ text: String) { _ = text.withCString { write(input[1], $0, strlen($0)) } }
+        send("BEGIN IMMEDIATE;\nSELECT 'locked';\n")
         // sqlite3 prints the line once it holds the lock.
         var answer = Data()
+        var buffer = [UInt8](repeating: 0, count: 256)
         while !String(decoding: answer, as: UTF8.self).contains("locked") {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            answer.append(chunk)
+            let count = read(output[0], &buffer, buffer.count)
+            if count <= 0 { break }
+            answer.append(contentsOf: buffer[0..<count])
         }
         #expect(String(decoding: answer, as: UTF8.self).contains("locked"))
         for n in 0..<20 {
             try "Report \(n) on the port\n\nCranes stood idle on day \(n) of the strike.\n"
                 .write(toFile: daemon.inbox + "/r\(n).txt", atomically: true, encoding: .utf8)
         }
-        #expect(try await daemon.waitForStatus { $0.state == "indexing" || $0.pending > 0 })
+        #expect(try await daemon.waitForStatus(timeout: .seconds(60)) { $0.state == "indexing" || $0.pending > 0 })
         for _ in 0..<10 {
             let started = ContinuousClock.now
             let status = try daemon.client.status()
@@ -44,8 +54,9 @@ struct WriterIsolationEndToEndTests {
             #expect(ContinuousClock.now - started < .seconds(1), "status and a search took \(ContinuousClock.now - started)")
             #expect(status.files == 1 && hits == 1)
         }
-        input.fileHandleForWriting.write(Data("COMMIT;\n".utf8))
-        try input.fileHandleForWriting.close()
+        send("COMMIT;\n")
+        close(input[1])
+        inputOpen = false
         locker.waitUntilExit()
         #expect(try await daemon.waitForStatus(timeout: .seconds(30)) { $0.files == 21 && $0.state == "idle" })
     }

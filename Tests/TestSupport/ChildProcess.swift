@@ -10,14 +10,18 @@ public final class ChildProcess: Sendable {
     public let processIdentifier: pid_t
     private let exit = Mutex<Int32?>(nil)
 
-    /// Starts `executable`. Standard input is /dev/null; standard output and error go to
-    /// `outputPath` (appended) or, when nil, to the given descriptors.
+    /// Starts `executable`. Standard input is `stdinFD` or /dev/null; standard output and error go
+    /// to `outputPath` (appended) or, when nil, to the given descriptors.
     public init(_ executable: String, _ arguments: [String], environment: [String: String],
-                outputPath: String? = nil, stdoutFD: Int32? = nil, stderrFD: Int32? = nil) throws {
+                outputPath: String? = nil, stdinFD: Int32? = nil, stdoutFD: Int32? = nil, stderrFD: Int32? = nil) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if let stdinFD {
+            posix_spawn_file_actions_adddup2(&actions, stdinFD, 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         if let outputPath {
             posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
