@@ -116,7 +116,6 @@ struct SharedStore: ArchiveStore {
 
     func status() async throws -> StoreStatus {
         let overview = try await archive.overview()
-        let own = overview.hosts.first { $0.host == archive.host }
         var replica: ReplicaInfo?
         if let address = archive.replicaAddress {
             do {
@@ -127,17 +126,23 @@ struct SharedStore: ArchiveStore {
             }
         }
         return StoreStatus(
-            overview: IndexOverview(articles: overview.articles, files: own?.files ?? 0, failed: own?.failed ?? 0, ignored: own?.ignored ?? 0,
-                                    stories: 0, unplaced: 0, outlets: overview.outlets, languages: overview.languages),
+            overview: ownOverview(overview),
             bytes: overview.databaseBytes,
             archive: SharedArchiveInfo(backend: "postgresql", database: archive.address.display, host: archive.host,
                                        hosts: overview.hosts.map { HostCount(host: $0.host, files: $0.files, failed: $0.failed, lastSeen: $0.lastSeen) },
                                        replica: replica))
     }
 
+    /// The archive's counts as this host's status shows them: every article, this host's files.
+    private func ownOverview(_ overview: ArchiveOverview) -> IndexOverview {
+        let own = overview.hosts.first { $0.host == archive.host }
+        return IndexOverview(articles: overview.articles, files: own?.files ?? 0, failed: own?.failed ?? 0, ignored: own?.ignored ?? 0,
+                             stories: 0, unplaced: 0, outlets: overview.outlets, languages: overview.languages)
+    }
+
     func counts() async throws -> (articles: Int, files: Int, failed: Int) {
-        let status = try await status()
-        return (status.overview.articles, status.overview.files, status.overview.failed)
+        let overview = ownOverview(try await archive.overview())
+        return (overview.articles, overview.files, overview.failed)
     }
 
     func search(_ query: SearchQuery, sort: SearchSort, group: SearchGrouping, minOutlets: Int?, limit: Int, offset: Int,
@@ -184,8 +189,8 @@ struct SharedStore: ArchiveStore {
     }
 
     func failures(limit: Int, ignored: Bool) async throws -> (total: Int, records: [FailureRecord]) {
-        let status = try await status()
-        return (ignored ? status.overview.ignored : status.overview.failed, try await archive.failures(limit: limit, ignored: ignored))
+        let overview = ownOverview(try await archive.overview())
+        return (ignored ? overview.ignored : overview.failed, try await archive.failures(limit: limit, ignored: ignored))
     }
 }
 

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Hummingbird
 import Logging
 import NewsCore
@@ -231,15 +230,6 @@ struct StateLock {
 enum StatusLineCounts {
     static func read(_ store: any ArchiveStore) throws -> (articles: Int, files: Int, failed: Int) {
         if let index = store.embedded { return try index.counts() }
-        let result = Mutex<Result<(articles: Int, files: Int, failed: Int), any Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            let counts: Result<(articles: Int, files: Int, failed: Int), any Error>
-            do { counts = .success(try await store.counts()) } catch { counts = .failure(error) }
-            result.withLock { $0 = counts }
-            done.signal()
-        }
-        done.wait()
-        return try result.withLock { $0 }!.get()
+        return try ThreadWait.result { try await store.counts() }.get()
     }
 }

@@ -1,9 +1,7 @@
-import Dispatch
 import Logging
 import NewsCore
 import NewsIndex
 import NewsPostgres
-import Synchronization
 
 /// What the ingest writer needs of the archive. Called only on the writer's own thread
 /// (`IndexWriterQueue`), never on Swift's cooperative pool: the embedded index does its SQLite
@@ -58,16 +56,7 @@ struct SharedInboxStore: InboxStore {
     /// Blocks the writer's thread until the database answers. Every failure is one the ingest
     /// loop retries with its work kept (the message says whether the database is unreachable).
     private func waiting<T: Sendable>(_ work: @escaping @Sendable () async throws(ArchiveError) -> T) throws(IndexError) -> T {
-        let outcome = Mutex<Result<T, ArchiveError>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            let result: Result<T, ArchiveError>
-            do throws(ArchiveError) { result = .success(try await work()) } catch { result = .failure(error) }
-            outcome.withLock { $0 = result }
-            done.signal()
-        }
-        done.wait()
-        switch outcome.withLock({ $0 })! {
+        switch ThreadWait.result(work) {
         case .success(let value): return value
         case .failure(let error): throw .archiveUnavailable(error.description)
         }

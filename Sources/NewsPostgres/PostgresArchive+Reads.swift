@@ -237,7 +237,7 @@ extension PostgresArchive {
                 """, logger: logger).collect().first else { return nil }
             let (path, code, reason, inode, size, mtime, ctime) = try row.decode((String, String, String, Int64, Int64, Int64, Int64).self)
             return FailureRecord(path: path, code: code, reason: reason,
-                                 stamp: FileStamp(inode: UInt64(bitPattern: inode), size: size, mtimeNs: mtime, ctimeNs: ctime))
+                                 stamp: Self.stamp(inode, size, mtime, ctime))
         }
     }
 
@@ -265,52 +265,46 @@ extension PostgresArchive {
     /// reconciliation: other hosts' files are never touched.
     public func knownStamps(under subtree: String = "") async throws(ArchiveError) -> [String: FileStamp] {
         let (from, before) = subtree.isEmpty ? ("", "\u{10FFFF}") : (subtree + "/", subtree + "0")
-        let logger = self.logger, host = self.host
-        return try await connected(doing: "read this host's known files") { connection in
-            var stamps: [String: FileStamp] = [:]
-            for table in ["newsd_file", "newsd_failure", "newsd_container"] {
-                let members = table == "newsd_file" ? "AND container IS NULL" : ""
-                let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-                    SELECT path, inode, size, mtime_ns, ctime_ns FROM \(table)
-                    WHERE host_id = $1 AND path COLLATE "C" >= $2 AND path COLLATE "C" < $3 \(members)
-                    """, binds: Self.bindings(host, from, before)), logger: logger)
-                for try await row in rows {
-                    let (path, inode, size, mtime, ctime) = try row.decode((String, Int64, Int64, Int64, Int64).self)
-                    stamps[path] = FileStamp(inode: UInt64(bitPattern: inode), size: size, mtimeNs: mtime, ctimeNs: ctime)
-                }
-            }
-            return stamps
-        }
+        var bindings = PostgresBindings()
+        bindings.append(host)
+        bindings.append(from)
+        bindings.append(before)
+        return try await stamps(where: "path COLLATE \"C\" >= $2 AND path COLLATE \"C\" < $3", bindings, membersToo: false)
     }
 
     /// The recorded stamps of just these paths of this host (indexed or failed).
     public func knownStamps(of paths: [String]) async throws(ArchiveError) -> [String: FileStamp] {
         guard !paths.isEmpty else { return [:] }
-        let logger = self.logger, host = self.host
+        var bindings = PostgresBindings()
+        bindings.append(host)
+        bindings.append(paths)
+        return try await stamps(where: "path = ANY($2)", bindings, membersToo: true)
+    }
+
+    /// The stamps of this host's indexed, failed and multi-article files matching `condition`
+    /// (`bindings`: the host as `$1`, then the condition's). Members of a multi-article file are
+    /// known through their file's stamp unless `membersToo`.
+    private func stamps(where condition: String, _ binds: PostgresBindings, membersToo: Bool) async throws(ArchiveError) -> [String: FileStamp] {
+        let logger = self.logger
         return try await connected(doing: "read this host's known files") { connection in
             var stamps: [String: FileStamp] = [:]
             for table in ["newsd_file", "newsd_failure", "newsd_container"] {
+                let members = table == "newsd_file" && !membersToo ? "AND container IS NULL" : ""
                 let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-                    SELECT path, inode, size, mtime_ns, ctime_ns FROM \(table) WHERE host_id = $1 AND path = ANY($2)
-                    """, binds: {
-                        var bindings = PostgresBindings()
-                        bindings.append(host)
-                        bindings.append(paths)
-                        return bindings
-                    }()), logger: logger)
+                    SELECT path, inode, size, mtime_ns, ctime_ns FROM \(table) WHERE host_id = $1 AND \(condition) \(members)
+                    """, binds: binds), logger: logger)
                 for try await row in rows {
                     let (path, inode, size, mtime, ctime) = try row.decode((String, Int64, Int64, Int64, Int64).self)
-                    stamps[path] = FileStamp(inode: UInt64(bitPattern: inode), size: size, mtimeNs: mtime, ctimeNs: ctime)
+                    stamps[path] = Self.stamp(inode, size, mtime, ctime)
                 }
             }
             return stamps
         }
     }
 
-    static func bindings(_ values: String...) -> PostgresBindings {
-        var bindings = PostgresBindings()
-        for value in values { bindings.append(value) }
-        return bindings
+    /// A stamp from its stored columns (the inode stored as a signed 64-bit integer).
+    static func stamp(_ inode: Int64, _ size: Int64, _ mtime: Int64, _ ctime: Int64) -> FileStamp {
+        FileStamp(inode: UInt64(bitPattern: inode), size: size, mtimeNs: mtime, ctimeNs: ctime)
     }
 
     /// This host's recorded failures (or, with `ignored`, files of formats newsd does not read),
@@ -331,7 +325,7 @@ extension PostgresArchive {
             return try rows.map { row in
                 let (path, code, reason, inode, size, mtime, ctime) = try row.decode((String, String, String, Int64, Int64, Int64, Int64).self)
                 return FailureRecord(path: path, code: code, reason: reason,
-                                     stamp: FileStamp(inode: UInt64(bitPattern: inode), size: size, mtimeNs: mtime, ctimeNs: ctime))
+                                     stamp: Self.stamp(inode, size, mtime, ctime))
             }
         }
     }
