@@ -77,3 +77,18 @@ struct AlertRoutes: Sendable {
         return number
     }
 }
+
+/// The alert routes of a newsd on a shared archive: alerts are matched in the embedded index's
+/// write transaction, which a shared archive does not have; each says so instead of "not found".
+enum SharedArchiveAlertRoutes {
+    static func register(on router: Router<ControlContext>) {
+        let refuse: @Sendable (Request, ControlContext) async throws -> Response = { _, _ in
+            throw APIError(status: .notImplemented, code: "not-on-shared-archive",
+                           message: "alerts are not available with a shared PostgreSQL archive yet; they work with the embedded index (no index_url)")
+        }
+        router.get("/v1/alerts", use: refuse)
+        router.post("/v1/alerts", use: refuse)
+        router.get("/v1/alerts/:name", use: refuse)
+        router.delete("/v1/alerts/:name", use: refuse)
+    }
+}

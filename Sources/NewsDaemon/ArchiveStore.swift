@@ -29,6 +29,12 @@ protocol ArchiveStore: Sendable {
     func arrivals(uid: UInt32) async throws -> (seenUpTo: Double?, latest: Double?)
     /// Records that `uid` has seen everything that arrived up to `moment` (never moves back).
     func markSeen(uid: UInt32, upTo moment: Double) async throws
+    /// A story as a timeline; nil when there is no such story.
+    func story(id: Int64) async throws -> StoryResponse?
+    /// The stories of a period (see `ArticleIndex.stories`), and how many there are.
+    func stories(since: String?, minArticles: Int, sort: StoryListSort, limit: Int) async throws -> (total: Int, stories: [StoryListEntry])
+    /// The articles most like one, whether or not they share its story; nil when there is no such article.
+    func related(id: Int64, limit: Int) async throws -> RelatedResponse?
     /// The embedded index, for what only it serves; nil for a shared archive.
     var embedded: ArticleIndex? { get }
 }
@@ -107,6 +113,21 @@ extension EmbeddedStore {
         let index = self.index
         try await BlockingWork.run { try index.advanceReaderCursor(uid: uid, to: moment) }
     }
+
+    func story(id: Int64) async throws -> StoryResponse? {
+        let index = self.index
+        return try await BlockingWork.run { try index.story(id: id) }
+    }
+
+    func related(id: Int64, limit: Int) async throws -> RelatedResponse? {
+        let index = self.index
+        return try await BlockingWork.run { try index.related(id: id, limit: limit) }
+    }
+
+    func stories(since: String?, minArticles: Int, sort: StoryListSort, limit: Int) async throws -> (total: Int, stories: [StoryListEntry]) {
+        let index = self.index
+        return try await BlockingWork.run { try index.stories(since: since, minArticles: minArticles, sort: sort, limit: limit) }
+    }
 }
 
 /// A PostgreSQL archive shared with other newsd hosts.
@@ -137,7 +158,7 @@ struct SharedStore: ArchiveStore {
     private func ownOverview(_ overview: ArchiveOverview) -> IndexOverview {
         let own = overview.hosts.first { $0.host == archive.host }
         return IndexOverview(articles: overview.articles, files: own?.files ?? 0, failed: own?.failed ?? 0, ignored: own?.ignored ?? 0,
-                             stories: 0, unplaced: 0, outlets: overview.outlets, languages: overview.languages)
+                             stories: overview.stories, unplaced: overview.unplaced, outlets: overview.outlets, languages: overview.languages)
     }
 
     func counts() async throws -> (articles: Int, files: Int, failed: Int) {
@@ -147,10 +168,6 @@ struct SharedStore: ArchiveStore {
 
     func search(_ query: SearchQuery, sort: SearchSort, group: SearchGrouping, minOutlets: Int?, limit: Int, offset: Int,
                 budget: QueryBudget) async throws -> (total: Int, hits: [SearchHit]) {
-        if group == .stories || sort == .coverage || minOutlets != nil {
-            throw APIError(status: .notImplemented, code: "not-on-shared-archive",
-                           message: "stories are not kept in a shared PostgreSQL archive yet: --stories, --sort coverage and --min-outlets work with the embedded index (no index_url)")
-        }
         do {
             return try await archive.search(query, sort: sort, group: group, minOutlets: minOutlets, limit: limit, offset: offset,
                                             timeLimit: budget.limit)
@@ -186,6 +203,14 @@ struct SharedStore: ArchiveStore {
 
     func markSeen(uid: UInt32, upTo moment: Double) async throws {
         try await archive.advanceReaderCursor(uid: uid, to: moment)
+    }
+
+    func story(id: Int64) async throws -> StoryResponse? { try await archive.story(id: id) }
+
+    func related(id: Int64, limit: Int) async throws -> RelatedResponse? { try await archive.related(id: id, limit: limit) }
+
+    func stories(since: String?, minArticles: Int, sort: StoryListSort, limit: Int) async throws -> (total: Int, stories: [StoryListEntry]) {
+        try await archive.stories(since: since, minArticles: minArticles, sort: sort, limit: limit)
     }
 
     func failures(limit: Int, ignored: Bool) async throws -> (total: Int, records: [FailureRecord]) {

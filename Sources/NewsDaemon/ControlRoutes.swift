@@ -7,7 +7,7 @@ import NewsSystem
 
 /// The `/v1` routes of the control API. Handlers only read the archive, through `ArchiveStore`
 /// (whose embedded reads run off Swift's cooperative pool); searches also pass a gate and a time
-/// budget. Stories and related articles are the embedded index's alone.
+/// budget.
 struct ControlRoutes: Sendable {
     let settings: SettingsStore
     let store: any ArchiveStore
@@ -61,16 +61,6 @@ struct ControlRoutes: Sendable {
 
     private func control(_ message: String) throws -> Response {
         try JSONResponse.make(ControlResponse(state: stateWord, message: message))
-    }
-
-    /// Runs a blocking read of the embedded index off the cooperative pool; a shared archive
-    /// does not keep what these routes read (`feature` names it in the refusal).
-    private func reading<T: Sendable>(_ feature: String, _ body: @escaping @Sendable (ArticleIndex) throws -> T) async throws -> T {
-        guard let index = store.embedded else {
-            throw APIError(status: .notImplemented, code: "not-on-shared-archive",
-                           message: "\(feature) is not available with a shared PostgreSQL archive yet; it works with the embedded index (no index_url)")
-        }
-        return try await BlockingWork.run { try body(index) }
     }
 
     func statusResponse() async throws -> Response {
@@ -275,7 +265,7 @@ struct ControlRoutes: Sendable {
     func related(_ request: Request, _ context: ControlContext) async throws -> Response {
         let id = try articleId(context)
         let limit = try integer(request.formParameters()["limit"], name: "limit", default: 10, range: 1...100)
-        guard let related = try await reading("related articles", { try $0.related(id: id, limit: limit) }) else {
+        guard let related = try await store.related(id: id, limit: limit) else {
             throw APIError(status: .notFound, code: "not-found", message: "no article with id \(id); ids are shown by `newsctl find`")
         }
         return try JSONResponse.make(related)
@@ -283,7 +273,7 @@ struct ControlRoutes: Sendable {
 
     func story(_ context: ControlContext) async throws -> Response {
         let id = try articleId(context, what: "story id")
-        guard let story = try await reading("stories", { try $0.story(id: id) }) else {
+        guard let story = try await store.story(id: id) else {
             throw APIError(status: .notFound, code: "not-found", message: "no story with id \(id); story ids are shown by `newsctl find --stories`")
         }
         return try JSONResponse.make(story)
@@ -338,7 +328,7 @@ struct ControlRoutes: Sendable {
         } catch {
             throw APIError(status: .badRequest, code: "bad-parameter", message: "since: \(error.message)")
         }
-        let (total, stories) = try await reading("stories") { try $0.stories(since: since, minArticles: minArticles, sort: sort, limit: limit) }
+        let (total, stories) = try await store.stories(since: since, minArticles: minArticles, sort: sort, limit: limit)
         return try JSONResponse.make(StoryListResponse(since: since, sort: sort, total: total, stories: stories))
     }
 

@@ -57,17 +57,19 @@ public enum Daemon {
                     "event": "archive-opened", "database": "\(address.display)", "host_id": "\(config.hostId)",
                     "replica": "\(config.archiveReplica?.display ?? "none")",
                 ])
+                let placement = SharedPlacementService(archive: archive, stateDirectory: config.stateDirectory, logger: logger)
                 try await serve(config: config, store: SharedStore(archive: archive), inbox: SharedInboxStore(archive: archive), embedded: nil,
-                                inherited: inherited, socketPath: socketPath, connections: connections, reload: reload, logLevel: logLevel,
+                                placement: placement, inherited: inherited, socketPath: socketPath, connections: connections, reload: reload, logLevel: logLevel,
                                 logger: logger)
             }
         }
     }
 
     /// Runs the services on one archive until a shutdown signal. `embedded`: the SQLite index,
-    /// when the archive is it (alerts, watches, stories and housekeeping are its alone).
+    /// when the archive is it (alerts, watches and housekeeping are its alone). `placement`: the
+    /// story placer of a shared archive (the embedded index places in its ingest writer).
     private static func serve(config: DaemonConfig, store: any ArchiveStore, inbox: any InboxStore, embedded: ArticleIndex?,
-                              inherited: Int32?, socketPath: String, connections: ConnectionCount,
+                              placement: SharedPlacementService? = nil, inherited: Int32?, socketPath: String, connections: ConnectionCount,
                               reload: @escaping @Sendable () async throws(ConfigError) -> DaemonConfig,
                               logLevel: LogLevelSetting, logger: Logger) async throws {
         let settings = SettingsStore(config)
@@ -85,7 +87,11 @@ public enum Daemon {
         router.add(middleware: JSONErrorMiddleware())
         ControlRoutes(settings: settings, store: store, status: status, queue: queue,
                       searches: AsyncGate(width: ArticleIndex.searchReaders), logger: logger).register(on: router)
-        if let embedded { AlertRoutes(index: embedded, logger: logger).register(on: router) }
+        if let embedded {
+            AlertRoutes(index: embedded, logger: logger).register(on: router)
+        } else {
+            SharedArchiveAlertRoutes.register(on: router)
+        }
         WatchRoutes(watches: watches, logger: logger).register(on: router)
         if ProcessInfo.processInfo.environment["NEWSD_DEBUG_TRIGGERS"] == "1" {
             // Only for tests of the watchdog: never enabled in a normal installation.
@@ -141,6 +147,7 @@ public enum Daemon {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let embedded { services.append(.init(service: MaintenanceService(index: embedded, status: status, logger: logger))) }
         if let alerts { services.append(.init(service: alerts)) }
+        if let placement { services.append(.init(service: placement)) }
         if config.watchesInbox {
             services.append(.init(service: ingest))
         } else {

@@ -17,40 +17,62 @@ extension PostgresArchive {
     public func search(_ query: SearchQuery, sort: SearchSort = .relevance, group: SearchGrouping = .copies,
                        minOutlets: Int? = nil, limit: Int, offset: Int,
                        timeLimit: Duration = .seconds(60)) async throws(ArchiveError) -> (total: Int, hits: [SearchHit]) {
-        if group == .stories || sort == .coverage || minOutlets != nil {
-            throw ArchiveError(message: "stories are not kept in the PostgreSQL archive yet: group=stories, sort=coverage and min_outlets work only with the embedded index")
-        }
         let translated = PostgresQueryTranslator.translate(query)
         var bindings = Self.bindings(translated.arguments)
         var conditions = translated.conditions
         if let text = translated.textQuery { conditions.insert("a.document @@ \(text)", at: 0) }
-        let score = translated.textQuery.map { "ts_rank(\(Self.rankWeights), a.document, \($0), 1)" } ?? "0::float4"
-        let order = switch sort {
-        case .relevance, .coverage: "score DESC, a.article_date DESC, a.id DESC"
-        case .newest: "a.article_date DESC, a.id DESC"
-        case .oldest: "a.article_date ASC, a.id ASC"
-        case .added: "a.ingested_at DESC, a.id DESC"
+        if let minOutlets {
+            bindings.append(minOutlets)
+            conditions.append("a.story_id IN (SELECT id FROM newsd_story WHERE outlets >= $\(bindings.count))")
         }
-        let next = translated.arguments.count + 1
+        let score = translated.textQuery.map { "ts_rank(\(Self.rankWeights), a.document, \($0), 1)" } ?? "0::float4"
+        // Without words every match ranks alike: relevance is then date order. Date orders put
+        // articles dated only by their file after every dated one, as the embedded index does.
+        let order = switch translated.textQuery == nil && sort == .relevance ? .newest : sort {
+        case .relevance: "score DESC, article_date DESC, id DESC"
+        case .newest: "undated, article_date DESC, id DESC"
+        case .oldest: "undated, article_date ASC, id ASC"
+        case .added: "ingested_at DESC, id DESC"
+        case .coverage: "coverage DESC, score DESC, article_date DESC, id DESC"
+        }
+        // Copies share their first article's id; an article not yet placed in a story stands alone.
+        let groupKey = group == .copies ? "coalesce(a.copy_of, a.id)" : "coalesce(a.story_id, -a.id)"
+        let whereClause = conditions.isEmpty ? "true" : conditions.joined(separator: " AND ")
+        let countSQL = "SELECT count(DISTINCT \(groupKey)) FROM newsd_article a WHERE \(whereClause)"
+        let countBindings = bindings
+        let next = bindings.count + 1
         bindings.append(limit)
         bindings.append(offset)
         bindings.append(Self.snippetOptions)
-        // The page first (ranks only), then snippets and paths for its rows alone.
+        // Matches ranked and grouped first (the best-ranked article stands for its group), then
+        // snippets and paths for the page's rows alone.
         let snippet = translated.textQuery.map { "ts_headline(a.search_configuration, a.body, \($0), $\(next + 2))" }
             ?? "CASE WHEN length(a.body) > 200 THEN substr(a.body, 1, 200) || '…' ELSE a.body END"
         let sql = """
-            WITH page AS (
-                SELECT a.id, \(score) AS score, count(*) OVER () AS total
+            WITH matches AS MATERIALIZED (
+                SELECT a.id, \(score) AS score, a.article_date, a.date_source IS NULL AS undated, a.ingested_at,
+                       \(groupKey) AS grp, a.story_id
                 FROM newsd_article a
-                WHERE \(conditions.isEmpty ? "true" : conditions.joined(separator: " AND "))
+                WHERE \(whereClause)
+            ),
+            best AS (
+                SELECT DISTINCT ON (grp) id, score, article_date, undated, ingested_at, story_id,
+                       count(*) OVER (PARTITION BY grp) AS group_hits
+                FROM matches ORDER BY grp, score DESC, article_date DESC, id DESC
+            ),
+            page AS (
+                SELECT b.*, coalesce(s.outlets, 0) AS coverage, count(*) OVER () AS total
+                FROM best b LEFT JOIN newsd_story s ON s.id = b.story_id
                 ORDER BY \(order)
                 LIMIT $\(next) OFFSET $\(next + 1)
             )
             SELECT a.id, a.headline, a.outlet, a.byline, a.article_date, a.date_source, a.url, a.language,
-                   page.score::float8, page.total, \(snippet) AS snip,
-                   (SELECT string_agg(f.host_id || ':' || f.path, E'\\n' ORDER BY f.host_id, f.path) FROM newsd_file f WHERE f.article_id = a.id)
-            FROM page JOIN newsd_article a ON a.id = page.id
-            ORDER BY \(order.replacingOccurrences(of: "score", with: "page.score"))
+                   page.score::float8, page.total, page.group_hits, \(snippet) AS snip,
+                   (SELECT string_agg(f.host_id || ':' || f.path, E'\\n' ORDER BY f.host_id, f.path) FROM newsd_file f WHERE f.article_id = a.id),
+                   (SELECT count(*) FROM newsd_article c WHERE c.copy_of = coalesce(a.copy_of, a.id)),
+                   s.id, s.articles, s.outlets, s.first_date, s.last_date
+            FROM page JOIN newsd_article a ON a.id = page.id LEFT JOIN newsd_story s ON s.id = a.story_id
+            ORDER BY \(order.split(separator: ",").map { "page." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
             """
         let logger = self.logger, finalBindings = bindings
         let milliseconds = max(1, timeLimit.components.seconds * 1000 + timeLimit.components.attoseconds / 1_000_000_000_000_000)
@@ -60,17 +82,27 @@ extension PostgresArchive {
             var total = 0
             var hits: [SearchHit] = []
             for (position, row) in rows.enumerated() {
-                let (id, headline, outlet, byline, date, source, url, language, rank, count, snip, joined) = try row.decode(
-                    (Int64, String, String?, String?, String, String?, String?, String?, Double, Int, String, String?).self)
+                let (id, headline, outlet, byline, date, source, url, language, rank, count, groupHits, snip, joined, copies,
+                     storyId, storyArticles, storyOutlets, storyFirst, storyLast) = try row.decode(
+                    (Int64, String, String?, String?, String, String?, String?, String?, Double, Int, Int, String, String?, Int,
+                     Int64?, Int?, Int?, String?, String?).self)
                 total = count
                 let paths = joined?.split(separator: "\n").map(String.init) ?? []
                 let (snippetText, highlights) = SnippetMarkup.decode(snip)
+                var story: StorySummary?
+                if let storyId, let storyArticles, let storyOutlets, let storyFirst, let storyLast {
+                    story = StorySummary(id: storyId, articles: storyArticles, outlets: storyOutlets, firstDate: storyFirst, lastDate: storyLast)
+                }
                 hits.append(SearchHit(rank: offset + position + 1, id: id, path: paths.first ?? "", paths: paths, title: headline,
                                       outlet: outlet, byline: byline, date: date,
                                       dateSource: source.flatMap(DateSource.init(rawValue:)) ?? .file, url: url, language: language,
-                                      score: rank, snippet: snippetText, highlights: highlights))
+                                      score: rank, snippet: snippetText, highlights: highlights,
+                                      copies: copies, story: story, storyHits: group == .stories ? groupHits : nil))
             }
-            if rows.isEmpty, offset > 0 { total = try await Self.count(connection, translated, logger: logger) }
+            if rows.isEmpty, offset > 0 {
+                total = try await connection.query(PostgresQuery(unsafeSQL: countSQL, binds: countBindings), logger: logger)
+                    .collect().first?.decode(Int.self) ?? 0
+            }
             return (total, hits)
         }
         guard replica != nil else { return try await transaction(doing: "search", retrying: false, run) }
@@ -190,14 +222,6 @@ extension PostgresArchive {
     static let snippetOptions = "StartSel=\(SnippetMarkup.open), StopSel=\(SnippetMarkup.close), MaxWords=24, MinWords=12, ShortWord=2, MaxFragments=1, FragmentDelimiter=…"
 
     /// The number of matches, for a page past the last one.
-    private static func count(_ connection: PostgresConnection, _ translated: PostgresTranslatedQuery, logger: Logger) async throws -> Int {
-        var conditions = translated.conditions
-        if let text = translated.textQuery { conditions.insert("a.document @@ \(text)", at: 0) }
-        let own = bindings(translated.arguments)
-        let sql = "SELECT count(*) FROM newsd_article a WHERE \(conditions.isEmpty ? "true" : conditions.joined(separator: " AND "))"
-        return try await connection.query(PostgresQuery(unsafeSQL: sql, binds: own), logger: logger).collect().first?.decode(Int.self) ?? 0
-    }
-
     /// One article with its text and every file (of every host) holding it.
     public func article(id: Int64) async throws(ArchiveError) -> ArticleResponse? {
         let logger = self.logger
@@ -335,7 +359,10 @@ extension PostgresArchive {
         let logger = self.logger
         // Status answers within two seconds even while the database is away.
         return try await connected(doing: "count the archive", within: Self.statusWait) { connection in
-            let articles = try await connection.query("SELECT count(*) FROM newsd_article", logger: logger).collect().first?.decode(Int.self) ?? 0
+            let (articles, unplaced, stories) = try await connection.query("""
+                SELECT (SELECT count(*) FROM newsd_article), (SELECT count(*) FROM newsd_article WHERE story_id IS NULL),
+                       (SELECT count(*) FROM newsd_story)
+                """, logger: logger).collect().first?.decode((Int, Int, Int).self) ?? (0, 0, 0)
             let rows = try await connection.query("""
                 SELECT h.host_id,
                        (SELECT count(*) FROM newsd_file f WHERE f.host_id = h.host_id),
@@ -358,10 +385,10 @@ extension PostgresArchive {
             // The archive's own tables with their indexes and TOAST, not the whole database.
             let bytes = try await connection.query("""
                 SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::int8 FROM pg_class c
-                WHERE c.relkind = 'r' AND c.relname IN ('newsd_host', 'newsd_article', 'newsd_file', 'newsd_container', 'newsd_failure')
+                WHERE c.relkind = 'r' AND c.relname = ANY(\(unescaped: PostgresSchema.tableArray))
                   AND c.relnamespace = current_schema()::regnamespace
                 """, logger: logger).collect().first?.decode(Int64.self) ?? 0
-            return ArchiveOverview(articles: articles, hosts: hosts,
+            return ArchiveOverview(articles: articles, stories: stories, unplaced: unplaced, hosts: hosts,
                                    outlets: outlets.map { OutletCount(outlet: $0.0, articles: $0.1) },
                                    languages: languages.map { LanguageCount(language: $0.0, articles: $0.1) }, databaseBytes: bytes)
         }
@@ -380,6 +407,10 @@ public struct ArchiveOverview: Sendable, Equatable {
     }
 
     public var articles: Int
+    /// Stories as the placer last published them.
+    public var stories: Int
+    /// Articles the placer has not yet published a story for.
+    public var unplaced: Int
     public var hosts: [Host]
     public var outlets: [OutletCount]
     public var languages: [LanguageCount]

@@ -14,6 +14,10 @@ extension PostgresArchive {
             var writer = BatchWriter(connection: connection, host: host, now: now, logger: logger)
             for change in changes { try await writer.apply(change) }
             try await writer.removeOrphans()
+            // Wakes the story placer (delivered at commit).
+            if !writer.applied.isEmpty || !writer.orphanCandidates.isEmpty {
+                try await connection.query("SELECT pg_notify(\(PostgresArchive.articlesChannel), '')", logger: logger)
+            }
             return writer.applied
         }
     }
@@ -119,7 +123,7 @@ private struct BatchWriter {
                     encoding = \(article.encoding), word_count = \(article.wordCount), outlet = \(article.outlet), byline = \(article.byline),
                     published_date = \(article.publishedDate), article_date = \(article.articleDate), date_source = \(article.storedDateSource),
                     url = \(article.url), language = \(article.language), search_configuration = \(configuration)::regconfig,
-                    ingested_at = \(now), story_id = NULL, copy_of = NULL
+                    ingested_at = \(now), story_id = NULL, copy_of = NULL, fingerprint = \(ByteBuffer(bytes: article.fingerprint))
                 WHERE id = \(previous)
                 """, logger: logger)
             articleId = previous
@@ -127,10 +131,10 @@ private struct BatchWriter {
         } else {
             let inserted = try await connection.query("""
                 INSERT INTO newsd_article (content_hash, headline, body, encoding, word_count, outlet, byline, published_date, date_source,
-                    article_date, url, language, search_configuration, ingested_at, first_host)
+                    article_date, url, language, search_configuration, ingested_at, first_host, fingerprint)
                 VALUES (\(article.contentHash), \(article.headline), \(article.body), \(article.encoding), \(article.wordCount),
                     \(article.outlet), \(article.byline), \(article.publishedDate), \(article.storedDateSource), \(article.articleDate),
-                    \(article.url), \(article.language), \(configuration)::regconfig, \(now), \(host))
+                    \(article.url), \(article.language), \(configuration)::regconfig, \(now), \(host), \(ByteBuffer(bytes: article.fingerprint)))
                 ON CONFLICT (content_hash) DO NOTHING
                 RETURNING id
                 """, logger: logger).collect().first?.decode(Int64.self)

@@ -123,7 +123,7 @@ public final class PostgresArchive: Sendable {
     static func checkMayWrite(_ connection: PostgresConnection, logger: Logger) async throws {
         let rows = try await connection.query("""
             SELECT current_user, t.name, p.privilege
-            FROM unnest(ARRAY['newsd_host', 'newsd_article', 'newsd_file', 'newsd_container', 'newsd_failure', 'newsd_reader']) AS t(name),
+            FROM unnest(\(unescaped: PostgresSchema.tableArray)) AS t(name),
                  unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p(privilege)
             WHERE NOT has_table_privilege(t.name, p.privilege)
             """, logger: logger).collect()
@@ -182,7 +182,7 @@ public final class PostgresArchive: Sendable {
                     try await client.withConnection { connection in
                         leased.set()
                         attempts.succeeded(logger: logger)
-                        return try await body(connection)
+                        return try await ConnectionLoss.racing(connection, display: display) { try await body(connection) }
                     }
                 }
                 group.addTask {

@@ -22,7 +22,13 @@ enum PostgresSchema {
     static var searchConfigurations: [String] { Stemmer.languages.map { searchConfiguration(language: $0) } }
 
     /// Migration `n` takes the schema from version `n` to `n + 1`.
-    static let migrations: [[String]] = [version1, version2]
+    static let migrations: [[String]] = [version1, version2, version3]
+
+    /// The tables newsd reads and writes, for the privilege check and the size in `status`.
+    static let tables = ["newsd_host", "newsd_article", "newsd_file", "newsd_container", "newsd_failure", "newsd_reader", "newsd_story"]
+
+    /// `tables` as an SQL array literal.
+    static var tableArray: String { "ARRAY[" + tables.map { "'\($0)'" }.joined(separator: ", ") + "]" }
 
     /// Version 2: what each Unix user of each host has seen (`newsctl new`; uids are a host's
     /// own); a query term's stemmed forms once each (the same stem from several languages made
@@ -53,6 +59,26 @@ enum PostgresSchema {
             PRIMARY KEY (host_id, uid)
         )
         """,
+    ] }
+
+    /// Version 3: stories, as the archive's one placer publishes them (`newsd_story`, and each
+    /// article's `story_id` and `copy_of`), looked up by story and copy group; each article's
+    /// fingerprint (`ArticleFingerprint`, encoded), for related articles.
+    private static var version3: [String] { [
+        "ALTER TABLE newsd_article ADD COLUMN fingerprint bytea",
+        """
+        CREATE TABLE newsd_story (
+            id bigint PRIMARY KEY,
+            articles integer NOT NULL,
+            outlets integer NOT NULL,
+            first_date text NOT NULL,
+            last_date text NOT NULL
+        )
+        """,
+        "CREATE INDEX newsd_story_last_date ON newsd_story (last_date)",
+        "CREATE INDEX newsd_article_story ON newsd_article (story_id, article_date)",
+        "CREATE INDEX newsd_article_copy_of ON newsd_article (copy_of) WHERE copy_of IS NOT NULL",
+        "CREATE INDEX newsd_article_unplaced ON newsd_article (id) WHERE story_id IS NULL",
     ] }
 
     private static var version1: [String] {

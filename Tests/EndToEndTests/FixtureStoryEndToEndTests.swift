@@ -21,10 +21,10 @@ struct FixtureStoryEndToEndTests {
         }
     }
 
-    @Test("one story of three outlets, the copy folded, and an uncertain date never reported first")
-    func strikeStory() async throws {
-        let daemon = try await RunningDaemon { inbox in try Self.drop(into: inbox) }
-        #expect(try await daemon.waitForStatus(timeout: .seconds(30)) { $0.files == 5 && $0.unplaced == 0 && $0.state == "idle" },
+    @Test("one story of three outlets, the copy folded, and an uncertain date never reported first", arguments: ArchiveBackend.allCases)
+    func strikeStory(backend: ArchiveBackend) async throws {
+        let daemon = try await RunningDaemon(extraArguments: try backend.daemonArguments()) { inbox in try Self.drop(into: inbox) }
+        #expect(try await daemon.waitForStatus(timeout: .seconds(30)) { $0.files == 5 && $0.unplaced == 0 && $0.stories > 0 && $0.state == "idle" },
                 "log:\n\(daemon.log)")
         let reuters = try daemon.client.article(path: "felixstowe-reuters.txt")
         #expect(reuters.dateSource == .inferred && reuters.date == "2024-03-13" && reuters.outlet == "Reuters")
@@ -42,32 +42,41 @@ struct FixtureStoryEndToEndTests {
         #expect(story.story.outlets >= 3)
         #expect(story.timeline.first?.outlet == "BBC", "the first published report, not the inferred one dated earlier")
         #expect(story.timeline.first?.dateSource == .published)
+        #expect(story.timeline.map { backend.local($0.path) }.sorted()
+                == ["felixstowe-bbc.html", "felixstowe-guardian.md", "felixstowe-reuters.txt", "felixstowe-yahoo.txt"])
         let printed = try daemon.newsctl("story", String(storyId))
         #expect(printed.stdout.contains("2024-03-13?"), "\(printed.stdout)")
 
         let hits = try daemon.client.search("felixstowe").hits
         #expect(hits.count == 3, "the copy folds into the Reuters hit")
         #expect(hits.contains { ($0.id == reuters.id || $0.id == copy.id) && $0.copies == 1 })
+        #expect(hits.allSatisfy { $0.story?.id == storyId })
         let human = try daemon.newsctl("find", "felixstowe")
         #expect(human.stdout.contains("2024-03-13 (year?)"), "\(human.stdout)")
         let grouped = try daemon.client.search("strike OR lemon", group: .stories)
         #expect(grouped.total == 2)
+        #expect(grouped.hits.first { $0.story?.id == storyId }?.storyHits == 4, "\(grouped.hits.map { ($0.title, $0.storyHits) })")
         let wide = try daemon.client.search("felixstowe", minOutlets: 3)
         #expect(wide.total >= 3)
+        #expect(try daemon.client.search("lemon", minOutlets: 2).total == 0, "the harvest report is a story of one outlet")
+        let covered = try daemon.client.search("strike OR lemon OR harvest", sort: .coverage)
+        #expect(covered.hits.first?.story?.id == storyId, "the story carried by most outlets first")
         let related = try daemon.client.related(id: reuters.id, limit: 4)
         #expect(related.related.first?.copy == true)
         // In a small collection every article is scored: the Guardian's explainer lists every
         // other report of the strike, not only those sharing its rarest keys, and not the harvest.
         let guardian = try daemon.client.article(path: "felixstowe-guardian.md")
         let fromGuardian = try daemon.client.related(id: guardian.id, limit: 10).related
-        #expect(Set(fromGuardian.map(\.path)) == ["felixstowe-bbc.html", "felixstowe-reuters.txt", "felixstowe-yahoo.txt"], "\(fromGuardian)")
+        #expect(Set(fromGuardian.map { backend.local($0.path) }) == ["felixstowe-bbc.html", "felixstowe-reuters.txt", "felixstowe-yahoo.txt"],
+                "\(fromGuardian)")
         #expect(fromGuardian.allSatisfy { $0.similarity >= Similarity.relatedFloor && $0.sameStory })
     }
 
-    @Test("stories, timeline and a story's coverage chart print exactly this (golden output, ASCII at 60 columns)")
-    func browsing() async throws {
-        let daemon = try await RunningDaemon { inbox in try Self.drop(into: inbox) }
-        #expect(try await daemon.waitForStatus(timeout: .seconds(30)) { $0.files == 5 && $0.unplaced == 0 && $0.state == "idle" },
+    @Test("stories, timeline and a story's coverage chart print exactly this (golden output, ASCII at 60 columns)",
+          arguments: ArchiveBackend.allCases)
+    func browsing(backend: ArchiveBackend) async throws {
+        let daemon = try await RunningDaemon(extraArguments: try backend.daemonArguments()) { inbox in try Self.drop(into: inbox) }
+        #expect(try await daemon.waitForStatus(timeout: .seconds(30)) { $0.files == 5 && $0.unplaced == 0 && $0.stories > 0 && $0.state == "idle" },
                 "log:\n\(daemon.log)")
         func newsctl(_ arguments: String...) throws -> ProcessResult {
             try runProcess(BuiltProducts.newsctl, arguments, environment: ["NEWSD_SOCKET": daemon.socket, "NO_COLOR": "1", "COLUMNS": "60"])

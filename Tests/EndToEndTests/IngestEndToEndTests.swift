@@ -187,8 +187,10 @@ struct IngestEndToEndTests {
         let log = first.root.file("second.log")
         let second = try RunningDaemon.launch(arguments: ["--inbox", first.inbox, "--state-dir", first.stateDir, "--socket", first.socket], logPath: log)
         defer { kill(second.processIdentifier, SIGTERM); second.waitUntilExit() }
-        #expect(try await waitUntil { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("event=index-corrupt") })
-        #expect(try await first.waitForStatus { $0.articles == 1 && $0.state == "idle" })
+        let secondLog = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        #expect(try await waitUntil { secondLog().contains("event=index-corrupt") },
+                "running: \(second.isRunning); newsd's log:\n\(secondLog())")
+        #expect(try await first.waitForStatus { $0.articles == 1 && $0.state == "idle" }, "newsd's log:\n\(secondLog())")
         #expect(try first.client.search("rebuilt").hits.map(\.path) == ["s.txt"])
         let aside = try FileManager.default.contentsOfDirectory(atPath: first.stateDir).filter { $0.contains(".corrupt-") }
         #expect(!aside.isEmpty, "the damaged file is kept for inspection")

@@ -65,13 +65,60 @@ import TestSupport
         #expect(try alpha.client.newArticles().total == 2)
         #expect(try alpha.client.newArticles().total == 0)
         // What only the embedded index serves is refused with a reason, not a crash.
-        let stories = try alpha.newsctl("stories")
-        #expect(stories.status != 0)
-        #expect(stories.stderr.contains("not available with a shared PostgreSQL archive yet"))
-        let grouped = try alpha.newsctl("find", "--stories", "pipeline")
-        #expect(grouped.status != 0)
-        #expect(grouped.stderr.contains("stories are not kept in a shared PostgreSQL archive yet"), "\(grouped.stderr)")
+        let alerts = try alpha.newsctl("alert", "list")
+        #expect(alerts.status != 0)
+        #expect(alerts.stderr.contains("alerts are not available with a shared PostgreSQL archive yet"), "\(alerts.stderr)")
         for daemon in [alpha, beta, reader] { #expect(try await daemon.stop() == 0) }
+    }
+
+    /// Copies a fixture of the stories folder into `inbox`, saved when the fixture test saves them.
+    func dropStory(_ name: String, into inbox: String, as copy: String? = nil, appending extra: String = "") throws {
+        let text = try String(contentsOfFile: FixtureStoryEndToEndTests.folder + "/" + name, encoding: .utf8) + extra
+        let path = inbox + "/" + (copy ?? name)
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_710_936_000)], ofItemAtPath: path)
+    }
+
+    @Test func storiesArePlacedOnceAcrossHostsAndAnotherHostTakesOver() async throws {
+        let cluster = try PostgresCluster.shared()
+        let url = cluster.socketURL(database: try cluster.createDatabase())
+        let alpha = try await host("alpha", url)
+        let beta = try await host("beta", url)
+        for name in ["felixstowe-reuters.txt", "felixstowe-bbc.html"] { try dropStory(name, into: alpha.inbox) }
+        for name in ["felixstowe-guardian.md", "felixstowe-yahoo.txt", "lemon-harvest.txt"] { try dropStory(name, into: beta.inbox) }
+        let placed = { (daemon: RunningDaemon, articles: Int) in
+            try await daemon.waitForStatus(timeout: .seconds(60)) { $0.articles == articles && $0.unplaced == 0 && $0.stories >= 2 }
+        }
+        #expect(try await placed(alpha, 5), "\(alpha.log)\n\(beta.log)")
+        // One placer: the other host waits.
+        let placers = [alpha, beta].filter { $0.log.contains("event=placer-elected") }
+        #expect(placers.count == 1, "\(alpha.log)\n\(beta.log)")
+        let reuters = try beta.client.article(path: "alpha:felixstowe-reuters.txt")
+        let storyId = try #require(reuters.storyId)
+        let story = try beta.client.story(id: storyId)
+        #expect(Set(story.timeline.map(\.path)) == ["alpha:felixstowe-reuters.txt", "alpha:felixstowe-bbc.html",
+                                                    "beta:felixstowe-guardian.md", "beta:felixstowe-yahoo.txt"])
+        #expect(story.timeline.first?.outlet == "BBC")
+        #expect(try alpha.client.search("felixstowe").hits.count == 3, "Yahoo's copy folds into Reuters' hit, across hosts")
+        let listed = try beta.newsctl("stories", "--since", "2023-01-01")
+        #expect(listed.status == 0 && listed.stdout.contains("4 articles  4 outlets  Felixstowe port strike"), "\(listed.stdout)")
+
+        // The placer's host dies: the other takes placement over (its own local index, so story
+        // ids may change) and places what arrives next.
+        let placer = try #require(placers.first)
+        let survivor = placer === alpha ? beta : alpha
+        kill(placer.process.processIdentifier, SIGKILL)
+        placer.process.waitUntilExit()
+        try dropStory("felixstowe-reuters.txt", into: survivor.inbox, as: "reuters-again.txt",
+                      appending: "\nThis article was corrected to give the union's full name.\n")
+        #expect(try await placed(survivor, 6), "\(survivor.log)")
+        #expect(survivor.log.contains("event=placer-elected"))
+        let again = try survivor.client.article(path: "\(survivor === alpha ? "alpha" : "beta"):reuters-again.txt")
+        let grown = try survivor.client.story(id: try #require(again.storyId))
+        #expect(grown.story.articles == 5, "\(grown.timeline.map(\.path))")
+        #expect(try survivor.client.article(path: "alpha:felixstowe-reuters.txt").storyId == again.storyId)
+        #expect(try survivor.client.search("felixstowe").hits.count == 3, "the corrected copy folds too")
+        #expect(try await survivor.stop() == 0)
     }
 
     @Test func aHostKilledMidBurstLosesAndDuplicatesNothing() async throws {
@@ -128,7 +175,7 @@ import TestSupport
             line.contains("event=database-unreachable") ? "down" : line.contains("event=database-reachable") ? "up" : nil
         }
         #expect(outageEvents.first == "down" && outageEvents.last == "up" && outageEvents.count <= 4, "\(outageEvents)")
-        #expect(try await alpha.stop() == 0)
+        #expect(try await alpha.stop() == 0, "\(alpha.log.prefix(6000))")
     }
 
     @Test func searchesAreServedByAReadReplica() async throws {
