@@ -112,10 +112,8 @@ final class SharedPlacementService: Service {
         for start in stride(from: 0, to: added.count, by: Self.batch) {
             let rows = try await session.articles(ids: Array(added[start..<min(start + Self.batch, added.count)]))
             let changes = rows.map { row in
-                IndexChange.upsert(path: String(row.id),
-                                   stamp: FileStamp(inode: UInt64(row.id), size: Int64(row.article.body.utf8.count),
-                                                    mtimeNs: Int64(row.article.fileTime * 1e9)),
-                                   article: row.article)
+                // The stamp only names the row here (the article's file time travels in the article).
+                IndexChange.upsert(path: String(row.id), stamp: FileStamp(inode: UInt64(row.id), size: 0, mtimeNs: 0), article: row.article)
             }
             _ = try await BlockingWork.run { try local.apply(changes, now: Self.now) }
             held.formUnion(rows.map(\.id))
@@ -129,7 +127,8 @@ final class SharedPlacementService: Service {
         var articles: [(id: Int64, placement: Placement)] = []
         for entry in placements {
             guard let id = Int64(entry.path) else { continue }
-            let placement = Placement(storyId: entry.storyId, copyOf: entry.copyOfPath.flatMap { Int64($0) })
+            let placement = Placement(storyId: entry.storyId, copyOf: entry.copyOfPath.flatMap { Int64($0) },
+                                      copySimilarity: entry.copyOfPath == nil ? nil : entry.copySimilarity)
             if published.articles[id] != placement { articles.append((id, placement)) }
         }
         let current = Set(stories.map(\.id))

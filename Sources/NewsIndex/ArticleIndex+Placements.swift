@@ -8,11 +8,14 @@ public struct ArticlePlacement: Sendable, Equatable {
     public var storyId: Int64?
     /// The path of the copy group's first article, when this article is a copy of it.
     public var copyOfPath: String?
+    /// How alike its text is to that first article's (`Similarity.shingles`).
+    public var copySimilarity: Double?
 
-    public init(path: String, storyId: Int64?, copyOfPath: String?) {
+    public init(path: String, storyId: Int64?, copyOfPath: String?, copySimilarity: Double?) {
         self.path = path
         self.storyId = storyId
         self.copyOfPath = copyOfPath
+        self.copySimilarity = copySimilarity
     }
 }
 
@@ -22,11 +25,13 @@ extension ArticleIndex {
     public func placements() throws -> [ArticlePlacement] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT (SELECT min(path) FROM file WHERE articleId = a.id) AS path, a.storyId,
+                SELECT (SELECT min(path) FROM file WHERE articleId = a.id) AS path, a.storyId, a.copySimilarity,
                        (SELECT min(path) FROM file WHERE articleId = a.copyOf) AS copyOfPath
                 FROM article a
                 """).compactMap { row in
-                (row["path"] as String?).map { ArticlePlacement(path: $0, storyId: row["storyId"], copyOfPath: row["copyOfPath"]) }
+                (row["path"] as String?).map {
+                    ArticlePlacement(path: $0, storyId: row["storyId"], copyOfPath: row["copyOfPath"], copySimilarity: row["copySimilarity"])
+                }
             }
         }
     }

@@ -109,9 +109,9 @@ public struct PlacementSession: Sendable {
     public func published() async throws(ArchiveError) -> PublishedPlacement {
         try await run("read the published stories") { connection, logger in
             var result = PublishedPlacement()
-            let articles = try await connection.query("SELECT id, story_id, copy_of FROM newsd_article", logger: logger)
-            for try await (id, story, copy) in articles.decode((Int64, Int64?, Int64?).self) {
-                result.articles[id] = Placement(storyId: story, copyOf: copy)
+            let articles = try await connection.query("SELECT id, story_id, copy_of, copy_similarity FROM newsd_article", logger: logger)
+            for try await (id, story, copy, similarity) in articles.decode((Int64, Int64?, Int64?, Double?).self) {
+                result.articles[id] = Placement(storyId: story, copyOf: copy, copySimilarity: similarity)
             }
             let stories = try await connection.query("SELECT id, articles, outlets, first_date, last_date FROM newsd_story", logger: logger)
             for try await (id, count, outlets, first, last) in stories.decode((Int64, Int, Int, String, String).self) {
@@ -137,13 +137,15 @@ public struct PlacementSession: Sendable {
                             first_date = EXCLUDED.first_date, last_date = EXCLUDED.last_date
                         """, logger: logger).collect()
                 }
-                // Arrays of ids cannot hold NULL here: 0 (no article or story has it) stands for none.
+                // Arrays cannot hold NULL here: 0 (no article or story has it) and -1 (no similarity) stand for none.
                 for part in stride(from: 0, to: articles.count, by: 10_000) {
                     let slice = articles[part..<min(part + 10_000, articles.count)]
                     _ = try await connection.query("""
-                        UPDATE newsd_article a SET story_id = nullif(u.story, 0), copy_of = nullif(u.copy, 0)
+                        UPDATE newsd_article a SET story_id = nullif(u.story, 0), copy_of = nullif(u.copy, 0),
+                            copy_similarity = nullif(u.similarity, -1)
                         FROM unnest(\(slice.map(\.id)), \(slice.map { $0.placement.storyId ?? 0 }),
-                                    \(slice.map { $0.placement.copyOf ?? 0 })) AS u(id, story, copy)
+                                    \(slice.map { $0.placement.copyOf ?? 0 }), \(slice.map { $0.placement.copySimilarity ?? -1 }))
+                            AS u(id, story, copy, similarity)
                         WHERE a.id = u.id
                         """, logger: logger).collect()
                 }
@@ -160,14 +162,17 @@ public struct PlacementSession: Sendable {
     }
 }
 
-/// An article's story and copy group, as published: `copyOf` is the copy group's first article.
+/// An article's story and copy group, as published: `copyOf` is the copy group's first article,
+/// `copySimilarity` how alike the two texts are.
 public struct Placement: Sendable, Hashable {
     public var storyId: Int64?
     public var copyOf: Int64?
+    public var copySimilarity: Double?
 
-    public init(storyId: Int64?, copyOf: Int64?) {
+    public init(storyId: Int64?, copyOf: Int64?, copySimilarity: Double?) {
         self.storyId = storyId
         self.copyOf = copyOf
+        self.copySimilarity = copySimilarity
     }
 }
 

@@ -228,16 +228,17 @@ extension PostgresArchive {
         return try await connected(doing: "read article \(id)") { connection in
             guard let row = try await connection.query("""
                 SELECT id, headline, outlet, byline, article_date, date_source, url, language, word_count, encoding, body, ingested_at,
-                       story_id, copy_of,
+                       story_id, copy_of, copy_similarity,
                        (SELECT string_agg(f.host_id || ':' || f.path, E'\\n' ORDER BY f.host_id, f.path) FROM newsd_file f WHERE f.article_id = a.id)
                 FROM newsd_article a WHERE id = \(id)
                 """, logger: logger).collect().first else { return nil }
-            let (articleId, headline, outlet, byline, date, source, url, language, words, encoding, body, ingested, story, copyOf, joined) = try row.decode(
-                (Int64, String, String?, String?, String, String?, String?, String?, Int, String, String, Double, Int64?, Int64?, String?).self)
+            let (articleId, headline, outlet, byline, date, source, url, language, words, encoding, body, ingested, story, copyOf, similarity,
+                 joined) = try row.decode(
+                (Int64, String, String?, String?, String, String?, String?, String?, Int, String, String, Double, Int64?, Int64?, Double?, String?).self)
             return ArticleResponse(id: articleId, title: headline, outlet: outlet, byline: byline, date: date,
                                    dateSource: source.flatMap(DateSource.init(rawValue:)) ?? .file, url: url, language: language,
                                    wordCount: words, encoding: encoding, paths: joined?.split(separator: "\n").map(String.init) ?? [],
-                                   body: body, ingestedAt: ingested, storyId: story, copyOf: copyOf, copySimilarity: nil)
+                                   body: body, ingestedAt: ingested, storyId: story, copyOf: copyOf, copySimilarity: similarity)
         }
     }
 

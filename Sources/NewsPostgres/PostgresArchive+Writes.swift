@@ -123,7 +123,7 @@ private struct BatchWriter {
                     encoding = \(article.encoding), word_count = \(article.wordCount), outlet = \(article.outlet), byline = \(article.byline),
                     published_date = \(article.publishedDate), article_date = \(article.articleDate), date_source = \(article.storedDateSource),
                     url = \(article.url), language = \(article.language), search_configuration = \(configuration)::regconfig,
-                    ingested_at = \(now), story_id = NULL, copy_of = NULL, fingerprint = \(ByteBuffer(bytes: article.fingerprint))
+                    ingested_at = \(now), story_id = NULL, copy_of = NULL, copy_similarity = NULL, fingerprint = \(ByteBuffer(bytes: article.fingerprint))
                 WHERE id = \(previous)
                 """, logger: logger)
             articleId = previous

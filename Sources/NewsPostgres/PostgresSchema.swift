@@ -66,6 +66,7 @@ enum PostgresSchema {
     /// fingerprint (`ArticleFingerprint`, encoded), for related articles.
     private static var version3: [String] { [
         "ALTER TABLE newsd_article ADD COLUMN fingerprint bytea",
+        "ALTER TABLE newsd_article ADD COLUMN copy_similarity double precision",
         """
         CREATE TABLE newsd_story (
             id bigint PRIMARY KEY,

@@ -18,10 +18,11 @@ struct StoryEndToEndTests {
         }
     }
 
-    @Test("three stories; the bounty story's timeline; related; grouping by story")
-    func seeds() async throws {
-        let daemon = try await RunningDaemon { inbox in try Self.dropSeeds(into: inbox) }
-        #expect(try await daemon.waitForStatus { $0.articles == 5 && $0.state == "idle" }, "log:\n\(daemon.log)")
+    @Test("three stories; the bounty story's timeline; related; grouping by story", arguments: ArchiveBackend.allCases)
+    func seeds(backend: ArchiveBackend) async throws {
+        let daemon = try await RunningDaemon(extraArguments: try backend.daemonArguments()) { inbox in try Self.dropSeeds(into: inbox) }
+        #expect(try await daemon.waitForStatus { $0.articles == 5 && $0.unplaced == 0 && $0.stories > 0 && $0.state == "idle" },
+                "log:\n\(daemon.log)")
         let status = try daemon.client.status()
         #expect(status.stories == 3)
         #expect(Set(status.outlets.map(\.outlet)) == ["The Independent", "Daily Mail", "CNN", "Sputnik"])
@@ -56,23 +57,23 @@ struct StoryEndToEndTests {
         #expect(grouped.total == 3)
         let wide = try daemon.newsctl("find", "russia", "--min-outlets", "3", "--json")
         let wideHits = try JSONDecoder().decode(SearchResponse.self, from: Data(wide.stdout.utf8)).hits
-        #expect(Set(wideHits.map(\.path)) == Set(["000", "001", "002"].map(SeedCorpus.name)))
+        #expect(Set(wideHits.map { backend.local($0.path) }) == Set(["000", "001", "002"].map(SeedCorpus.name)))
 
         let missing = try daemon.newsctl("story", "999")
         #expect(missing.status == 2 && missing.stderr.hasPrefix("newsctl: no story with id 999"))
         _ = try await daemon.stop()
     }
 
-    @Test("a syndicated copy dropped later shows as +1 copy and joins the story at once")
-    func syndicatedCopy() async throws {
-        let daemon = try await RunningDaemon { inbox in try Self.dropSeeds(into: inbox) }
+    @Test("a syndicated copy dropped later shows as +1 copy and joins the story at once", arguments: ArchiveBackend.allCases)
+    func syndicatedCopy(backend: ArchiveBackend) async throws {
+        let daemon = try await RunningDaemon(extraArguments: try backend.daemonArguments()) { inbox in try Self.dropSeeds(into: inbox) }
         #expect(try await daemon.waitForStatus { $0.articles == 5 && $0.state == "idle" })
         let original = try String(contentsOfFile: daemon.inbox + "/" + SeedCorpus.name("002"), encoding: .utf8)
         let copy = original.replacingOccurrences(of: "CNN has contacted the NSC", with: "CNN reached out to the NSC")
         try copy.write(toFile: daemon.inbox + "/.syndicated.tmp", atomically: false, encoding: .utf8)
         try FileManager.default.moveItem(atPath: daemon.inbox + "/.syndicated.tmp", toPath: daemon.inbox + "/syndicated.txt")
         // Searchable first, then placed (copies are found at placement), once no other file follows.
-        #expect(try await daemon.waitForStatus { $0.articles == 6 && $0.unplaced == 0 })
+        #expect(try await daemon.waitForStatus { $0.articles == 6 && $0.unplaced == 0 }, "log:\n\(daemon.log)")
         let find = try daemon.newsctl("find", "\"finalizing a decision\"")
         #expect(find.stdout.contains("(+1 copy)"), "\(find.stdout)")
         let response = try daemon.client.search("\"finalizing a decision\"")
