@@ -78,14 +78,17 @@ struct AlertRoutes: Sendable {
     }
 }
 
-/// The alert routes of a newsd on a shared archive: alerts are matched in the embedded index's
-/// write transaction, which a shared archive does not have; each says so instead of "not found".
-enum SharedArchiveAlertRoutes {
+/// The alert and watch routes of a newsd on a shared archive: both match new articles in the
+/// embedded index's write transaction, which a shared archive does not have (and a watch there
+/// would have to see every host's arrivals); each says so instead of "not found" or a silent watch.
+enum SharedArchiveRefusals {
     static func register(on router: Router<ControlContext>) {
-        let refuse: @Sendable (Request, ControlContext) async throws -> Response = { _, _ in
+        let refuse: @Sendable (Request, ControlContext) async throws -> Response = { request, _ in
+            let feature = request.uri.path.hasPrefix("/v1/watch") ? "watch is" : "alerts are"
             throw APIError(status: .notImplemented, code: "not-on-shared-archive",
-                           message: "alerts are not available with a shared PostgreSQL archive yet; they work with the embedded index (no index_url)")
+                           message: "\(feature) not available with a shared PostgreSQL archive yet; they work with the embedded index (no index_url)")
         }
+        router.get("/v1/watch", use: refuse)
         router.get("/v1/alerts", use: refuse)
         router.post("/v1/alerts", use: refuse)
         router.get("/v1/alerts/:name", use: refuse)

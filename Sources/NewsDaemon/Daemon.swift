@@ -89,10 +89,10 @@ public enum Daemon {
                       searches: AsyncGate(width: ArticleIndex.searchReaders), logger: logger).register(on: router)
         if let embedded {
             AlertRoutes(index: embedded, logger: logger).register(on: router)
+            WatchRoutes(watches: watches, logger: logger).register(on: router)
         } else {
-            SharedArchiveAlertRoutes.register(on: router)
+            SharedArchiveRefusals.register(on: router)
         }
-        WatchRoutes(watches: watches, logger: logger).register(on: router)
         if ProcessInfo.processInfo.environment["NEWSD_DEBUG_TRIGGERS"] == "1" {
             // Only for tests of the watchdog: never enabled in a normal installation.
             router.post("/v1/debug/hang") { _, _ in

@@ -68,6 +68,9 @@ import TestSupport
         let alerts = try alpha.newsctl("alert", "list")
         #expect(alerts.status != 0)
         #expect(alerts.stderr.contains("alerts are not available with a shared PostgreSQL archive yet"), "\(alerts.stderr)")
+        let watch = try alpha.newsctl("watch", "pipeline")
+        #expect(watch.status != 0)
+        #expect(watch.stderr.contains("watch is not available with a shared PostgreSQL archive yet"), "\(watch.stderr)")
         for daemon in [alpha, beta, reader] { #expect(try await daemon.stop() == 0) }
     }
 
