@@ -60,7 +60,8 @@ for label in labels:
     row("bulk ingest, MB/s", newsd["bulk_mb_per_second"], mb / raw["load_seconds"]["median"],
         mb / recoll["index_seconds"]["median"])
     if "stories_placed_seconds" in newsd:
-        row("all placed in stories, s after start", newsd["stories_placed_seconds"]["median"], None, None, "%.2f")
+        row("all placed in stories, s after start", newsd["stories_placed_seconds"]["median"], None, None, "%.2f",
+            pg_value=pg["stories_placed_seconds"]["median"] if pg and "stories_placed_seconds" in pg else None)
     row("burst into running daemon, articles/s", newsd["burst_articles_per_second"], None, None, "%.0f")
     for load_row in newsd["queries"]:
         c = int(load_row["clients"])
@@ -96,7 +97,8 @@ for label in labels:
     lines.append("newsd's query mix adds a date filter (oil date:1987-03) that the baselines cannot run")
     if pg:
         lines.append("newsd+postgresql: the same newsd with index_url on a local PostgreSQL%s cluster (Debian's defaults, "
-                     "socket); its size is its tables' with their indexes; it does not fold copies or place stories" % pg.get("server", ""))
+                     "socket); its size is its tables' with their indexes; one host places stories in a local SQLite index "
+                     "and publishes them (all placed = every article's story in the database)" % pg.get("server", ""))
     lines.append("")
 
 def growth_figures(newsd):
