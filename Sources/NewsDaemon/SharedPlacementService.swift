@@ -3,6 +3,7 @@ import Logging
 import NewsCore
 import NewsIndex
 import NewsPostgres
+import NewsSystem
 import ServiceLifecycle
 import Synchronization
 
@@ -75,7 +76,16 @@ final class SharedPlacementService: Service {
     private func lead(_ session: PlacementSession, _ wake: AsyncStream<Void>) async throws {
         let (path, logger) = (self.path, self.logger)
         let local = try await BlockingWork.run { try IndexRecovery.open(path, logger: logger) }
-        defer { try? local.close() }
+        do {
+            try await place(into: local, session, wake)
+        } catch {
+            _ = try? await BlockingWork.run { try local.close() }
+            throw error
+        }
+        _ = try? await BlockingWork.run { try local.close() }
+    }
+
+    private func place(into local: ArticleIndex, _ session: PlacementSession, _ wake: AsyncStream<Void>) async throws {
         logger.notice("this host places the shared archive's stories", metadata: ["event": "placer-elected", "path": "\(path)"])
         var published = try await session.published()
         var held = Set(try await BlockingWork.run { try local.knownStamps().keys.compactMap { Int64($0) } })
@@ -86,6 +96,12 @@ final class SharedPlacementService: Service {
                 try Task.checkCancellation()
             }
             try await publish(local, to: session, published: &published)
+            // Placement's page cache and the C heap's free pages go back before waiting, as the
+            // embedded index's maintenance does when newsd goes quiet.
+            try await BlockingWork.run {
+                local.releaseMemory()
+                HeapTrimmer.trim()
+            }
         } while await wakes.next() != nil && !Task.isCancelled
     }
 

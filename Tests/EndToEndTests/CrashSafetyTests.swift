@@ -8,8 +8,8 @@ import TestSupport
 /// holds every inbox file exactly once, none extra, none missing.
 @Suite("End to end: crash safety")
 struct CrashSafetyTests {
-    @Test("5,000 files dropped while newsd is killed at random moments at least 10 times")
-    func killLoop() async throws {
+    @Test("5,000 files dropped while newsd is killed at random moments at least 10 times", arguments: ArchiveBackend.allCases)
+    func killLoop(backend: ArchiveBackend) async throws {
         let root = TemporaryFolder("newsd-crash")
         let inbox = root.folder("inbox")
         let staging = root.folder("staging")
@@ -17,10 +17,12 @@ struct CrashSafetyTests {
         let socket = root.file("newsd.sock")
         let client = NewsClient(socketPath: socket, timeoutSeconds: 10)
         var logs: [String] = []
+        // One archive for every restart.
+        let (archiveArguments, database) = try backend.daemonSetup()
         func launch() throws -> ChildProcess {
             logs.append(root.file("newsd-\(logs.count).log"))
             // Small batches: more transactions, so more kills land in the middle of one.
-            return try RunningDaemon.launch(arguments: ["--inbox", inbox, "--state-dir", state, "--socket", socket],
+            return try RunningDaemon.launch(arguments: ["--inbox", inbox, "--state-dir", state, "--socket", socket] + archiveArguments,
                                             logPath: logs.last!, environment: ["NEWSD_BATCH_SIZE": "200"])
         }
         func waitReady(_ process: ChildProcess) async throws {
@@ -78,8 +80,12 @@ struct CrashSafetyTests {
             #expect(!text.contains("index-corrupt"), "\(log)")
         }
         // The index holds exactly the inbox's files.
-        let indexed = try runProcess("/usr/bin/sqlite3", [state + "/index.sqlite", "SELECT path FROM file ORDER BY path"]).stdout
-            .split(separator: "\n").map(String.init)
+        let listed = if let database {
+            try PostgresCluster.shared().sql("SELECT path FROM newsd_file WHERE host_id = '\(ArchiveBackend.testHost)'", database: database)
+        } else {
+            try runProcess("/usr/bin/sqlite3", [state + "/index.sqlite", "SELECT path FROM file"]).stdout
+        }
+        let indexed = listed.split(separator: "\n").map(String.init).sorted()
         let onDisk = (FileManager.default.enumerator(atPath: inbox)?.compactMap { $0 as? String } ?? [])
             .filter { $0.hasSuffix(".txt") }.sorted()
         #expect(onDisk.count == total)
