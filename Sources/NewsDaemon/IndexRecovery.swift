@@ -10,7 +10,8 @@ import NewsIndex
 /// that is not a database at all; `verify` reads every page after READY, before ingest writes.
 enum IndexRecovery {
     /// Opens the index, replacing it with an empty one if the file cannot be read as a database.
-    static func open(_ path: String, logger: Logger) throws -> ArticleIndex {
+    /// `source`: what refills it (the inbox, or for a shared archive's placer, the archive).
+    static func open(_ path: String, refilledFrom source: String = "the inbox", logger: Logger) throws -> ArticleIndex {
         do {
             return try ArticleIndex(path: path)
         } catch {
@@ -27,7 +28,7 @@ enum IndexRecovery {
             }
             do {
                 let aside = try ArticleIndex.moveAside(path)
-                logMovedAside(detail: detail, aside: aside, logger: logger)
+                logMovedAside(detail: detail, aside: aside, source: source, logger: logger)
                 return try ArticleIndex(path: path)
             } catch {
                 throw DaemonError(message: "the index \(path) is damaged (\(detail)) and cannot be replaced: \(error)")
@@ -52,15 +53,15 @@ enum IndexRecovery {
         } catch {
             guard case .corrupt(_, let detail) = error else { throw DaemonError(message: error.description) }
             do {
-                logMovedAside(detail: detail, aside: try index.replaceDamaged(), logger: logger)
+                logMovedAside(detail: detail, aside: try index.replaceDamaged(), source: "the inbox", logger: logger)
             } catch {
                 throw DaemonError(message: "the index \(index.path) is damaged (\(detail)) and cannot be replaced: \(error)")
             }
         }
     }
 
-    private static func logMovedAside(detail: String, aside: String, logger: Logger) {
-        logger.error("the index database was damaged; moved it aside and rebuilding it from the inbox", metadata: [
+    private static func logMovedAside(detail: String, aside: String, source: String, logger: Logger) {
+        logger.error("the index database was damaged; moved it aside and rebuilding it from \(source)", metadata: [
             "event": "index-corrupt", "error": "\(detail)", "moved_to": "\(aside)",
         ])
     }

@@ -40,9 +40,9 @@ final class SharedPlacementService: Service {
 
     /// Asks for the placer's lock until newsd stops; places while it holds it.
     private func takeTurns() async {
-        var lastProblem: String?
+        var lastProblem: (text: String, unreachable: Bool)?
         while !Task.isCancelled {
-            let problem = Mutex<String?>(nil)
+            let problem = Mutex<(text: String, unreachable: Bool)?>(nil)
             do {
                 _ = try await archive.leadPlacement { session, wake in
                     do {
@@ -53,17 +53,19 @@ final class SharedPlacementService: Service {
                         return
                     } catch {
                         // The local index's own trouble: said as itself, not as the database's.
-                        problem.withLock { $0 = "the local placement index \(self.path) failed: \(error)" }
+                        problem.withLock { $0 = ("the local placement index \(self.path) failed: \(error)", false) }
                     }
                 }
             } catch {
-                problem.withLock { $0 = $0 ?? error.description }
+                problem.withLock { $0 = $0 ?? (error.description, error.isUnreachable) }
             }
             let now = problem.withLock { $0 }
-            if now != lastProblem {
+            if now?.text != lastProblem?.text {
                 if let now {
-                    logger.warning("cannot place the shared archive's stories; will try again", metadata: ["event": "placement-failed", "error": "\(now)"])
-                } else if lastProblem != nil {
+                    // An outage is said once, by the archive (`database-unreachable`); here only at debug.
+                    logger.log(level: now.unreachable ? .debug : .warning, "cannot place the shared archive's stories; will try again",
+                               metadata: ["event": "placement-failed", "error": "\(now.text)"])
+                } else if let lastProblem, !lastProblem.unreachable {
                     logger.notice("placing the shared archive's stories works again", metadata: ["event": "placement-recovered"])
                 }
                 lastProblem = now
@@ -75,7 +77,7 @@ final class SharedPlacementService: Service {
     /// Places and publishes until newsd stops or the session ends.
     private func lead(_ session: PlacementSession, _ wake: AsyncStream<Void>) async throws {
         let (path, logger) = (self.path, self.logger)
-        let local = try await BlockingWork.run { try IndexRecovery.open(path, logger: logger) }
+        let local = try await BlockingWork.run { try IndexRecovery.open(path, refilledFrom: "the shared archive", logger: logger) }
         do {
             try await place(into: local, session, wake)
         } catch {
