@@ -82,7 +82,7 @@ public struct PlacementSession: Sendable {
             try await connection.query("""
                 SELECT a.id, a.content_hash, a.headline, a.body, a.encoding, a.word_count, a.outlet, a.byline, a.published_date,
                        a.date_source, a.article_date, a.url, a.language,
-                       coalesce((SELECT min(f.mtime_ns) FROM newsd_file f WHERE f.article_id = a.id), 0)
+                       \(unescaped: PostgresArchive.firstFileTime)
                 FROM newsd_article a WHERE a.id = ANY(\(ids)) ORDER BY a.id
                 """, logger: logger).collect().map { row in
                 let (id, hash, headline, body, encoding, words, outlet, byline, published, source, date, url, language, mtime) = try row.decode(

@@ -3,6 +3,11 @@ import NewsCore
 import PostgresNIO
 
 extension PostgresArchive {
+    /// Article `a`'s first file as `host:path` (the path a story or related list shows).
+    static let firstPath = "(SELECT min(f.host_id || ':' || f.path) FROM newsd_file f WHERE f.article_id = a.id)"
+    /// The modification time (ns) of article `a`'s oldest file: it orders a story's reports of one day.
+    static let firstFileTime = "coalesce((SELECT min(f.mtime_ns) FROM newsd_file f WHERE f.article_id = a.id), 0)"
+
     /// A story with its articles in story order (`StoryTimeline`), as the placer published it.
     public func story(id: Int64) async throws(ArchiveError) -> StoryResponse? {
         let logger = self.logger
@@ -13,8 +18,8 @@ extension PostgresArchive {
             let (articles, outlets, first, last) = try summary.decode((Int, Int, String, String).self)
             let rows = try await connection.query("""
                 SELECT a.id, a.article_date, a.date_source, a.outlet, a.headline, a.copy_of,
-                       (SELECT min(f.host_id || ':' || f.path) FROM newsd_file f WHERE f.article_id = a.id),
-                       coalesce((SELECT min(f.mtime_ns) FROM newsd_file f WHERE f.article_id = a.id), 0)
+                       \(unescaped: Self.firstPath),
+                       \(unescaped: Self.firstFileTime)
                 FROM newsd_article a WHERE a.story_id = \(id)
                 """, logger: logger).collect()
             let entries = try rows.map { row in
@@ -48,7 +53,7 @@ extension PostgresArchive {
                 SELECT s.id, s.articles, s.outlets, s.first_date, s.last_date,
                        (SELECT a.headline FROM newsd_article a WHERE a.story_id = s.id
                         ORDER BY a.date_source IS DISTINCT FROM 'published', a.article_date,
-                                 (SELECT min(f.mtime_ns) FROM newsd_file f WHERE f.article_id = a.id), a.copy_of IS NOT NULL, a.content_hash LIMIT 1)
+                                 \(unescaped: Self.firstFileTime), a.copy_of IS NOT NULL, a.content_hash LIMIT 1)
                 FROM newsd_story s WHERE s.articles >= \(minArticles) AND (\(since)::text IS NULL OR s.last_date >= \(since))
                 ORDER BY \(unescaped: order) LIMIT \(limit)
                 """
@@ -94,7 +99,7 @@ extension PostgresArchive {
             }
             let rows = try await connection.query("""
                 SELECT a.id, a.headline, a.outlet, a.article_date, a.story_id, a.copy_of,
-                       (SELECT min(f.host_id || ':' || f.path) FROM newsd_file f WHERE f.article_id = a.id)
+                       \(unescaped: Self.firstPath)
                 FROM newsd_article a WHERE a.id = ANY(\(Array(kept.keys)))
                 """, logger: logger).collect()
             let scored = try rows.compactMap { row -> RelatedResponse.Entry? in
