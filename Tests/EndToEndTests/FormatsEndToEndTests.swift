@@ -22,9 +22,9 @@ struct FormatsEndToEndTests {
         ("moskva.txt", "макеты", ["Date:    2024-09-05", "Lang:    ru"]),
     ]
 
-    @Test("drop one file of each format: find each by a body word, show its metadata, list the .docx as ignored")
-    func everyFormat() async throws {
-        let daemon = try await RunningDaemon()
+    @Test("drop one file of each format: find each by a body word, show its metadata, list the .docx as ignored", arguments: ArchiveBackend.allCases)
+    func everyFormat(backend: ArchiveBackend) async throws {
+        let daemon = try await RunningDaemon(extraArguments: try backend.daemonArguments())
         #expect(try await daemon.waitForStatus { $0.state == "idle" })
         for name in try FixtureFiles.articleNames() {
             try FileManager.default.copyItem(atPath: FixtureFiles.articles + "/" + name, toPath: daemon.inbox + "/" + name)
@@ -36,7 +36,7 @@ struct FormatsEndToEndTests {
         for sample in Self.samples {
             let find = try daemon.newsctl("find", "--json", sample.word)
             let response = try JSONDecoder().decode(SearchResponse.self, from: Data(find.stdout.utf8))
-            #expect(response.hits.map(\.path) == [sample.path], "\(sample.word)")
+            #expect(response.hits.map { backend.local($0.path) } == [sample.path], "\(sample.word)")
             let show = try daemon.newsctl("show", sample.path)
             #expect(show.status == 0, "\(sample.path): \(show.stderr)")
             for line in sample.shows { #expect(show.stdout.contains(line), "\(sample.path): \(line)\n\(show.stdout)") }
@@ -55,9 +55,9 @@ struct FormatsEndToEndTests {
         #expect(status.stdout.contains("ignored:   1") && status.stdout.contains("languages: en"))
     }
 
-    @Test("editing a JSON Lines file re-indexes only the entry that changed; removing a line removes its article")
-    func editedExport() async throws {
-        let daemon = try await RunningDaemon { inbox in
+    @Test("editing a JSON Lines file re-indexes only the entry that changed; removing a line removes its article", arguments: ArchiveBackend.allCases)
+    func editedExport(backend: ArchiveBackend) async throws {
+        let daemon = try await RunningDaemon(extraArguments: try backend.daemonArguments()) { inbox in
             try FileManager.default.copyItem(atPath: FixtureFiles.articles + "/scraper-export.jsonl", toPath: inbox + "/export.jsonl")
         }
         #expect(try await daemon.waitForStatus { $0.files == 3 && $0.state == "idle" })
@@ -71,7 +71,7 @@ struct FormatsEndToEndTests {
         #expect(try daemon.client.search("viviendas").total == 0)
         // Line 4 is line 3 now: its text is unchanged, so it keeps its article.
         let after = try daemon.client.search("doha").hits.first
-        #expect(after?.id == before && after?.path == "export.jsonl#3")
+        #expect(after?.id == before && after.map { backend.local($0.path) } == "export.jsonl#3")
         let show = try daemon.newsctl("show", "export.jsonl")
         #expect(show.stderr.contains("holds several articles") && show.stderr.contains("export.jsonl#1"), "\(show.stderr)")
     }

@@ -13,9 +13,9 @@ struct HostileInboxEndToEndTests {
         return utimensat(AT_FDCWD, path, &times, AT_SYMLINK_NOFOLLOW) == 0
     }
 
-    @Test("files dated 2300 and 1800 are indexed, at drop time and at every start")
-    func oddTimestamps() async throws {
-        let daemon = RestartableDaemon("newsd-mtime")
+    @Test("files dated 2300 and 1800 are indexed, at drop time and at every start", arguments: ArchiveBackend.allCases)
+    func oddTimestamps(backend: ArchiveBackend) async throws {
+        let daemon = RestartableDaemon("newsd-mtime", extraArguments: try backend.daemonArguments())
         let inbox = daemon.inbox
         try await daemon.start()
         let future = inbox + "/future.txt", ancient = inbox + "/ancient.txt"

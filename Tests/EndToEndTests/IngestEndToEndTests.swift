@@ -6,24 +6,25 @@ import TestSupport
 /// The ingest promise: whatever is in the inbox is in the index, exactly once.
 @Suite("End to end: ingest")
 struct IngestEndToEndTests {
-    func paths(_ daemon: RunningDaemon, _ query: String) throws -> [String] {
-        try daemon.client.search(query, limit: 100).hits.flatMap(\.paths).sorted()
+    /// The paths of a query's hits as the embedded index shows them (without a shared archive's host).
+    func paths(_ daemon: RunningDaemon, _ query: String, _ backend: ArchiveBackend = .embedded) throws -> [String] {
+        try daemon.client.search(query, limit: 100).hits.flatMap(\.paths).map(backend.local).sorted()
     }
 
     func article(_ headline: String, _ body: String) -> String { "\(headline)\n\n\(body)\n" }
 
-    @Test("sub-folders are watched recursively: created, moved in, moved out, deleted")
-    func subfolders() async throws {
-        let daemon = try await RunningDaemon { inbox in
+    @Test("sub-folders are watched recursively: created, moved in, moved out, deleted", arguments: ArchiveBackend.allCases)
+    func subfolders(backend: ArchiveBackend) async throws {
+        let daemon = try await RunningDaemon(extraArguments: try backend.daemonArguments()) { inbox in
             try FileManager.default.createDirectory(atPath: inbox + "/existing/deep", withIntermediateDirectories: true)
             try "Old story\n\nAlready there in a deep folder.".write(toFile: inbox + "/existing/deep/old.txt", atomically: false, encoding: .utf8)
         }
-        #expect(try await waitUntil { try paths(daemon, "deep") == ["existing/deep/old.txt"] })
+        #expect(try await waitUntil { try paths(daemon, "deep", backend) == ["existing/deep/old.txt"] })
 
         // A folder created inside the inbox, then a file written into it.
         try FileManager.default.createDirectory(atPath: daemon.inbox + "/world/2026", withIntermediateDirectories: true)
         try article("Harbour news", "Ships are back.").write(toFile: daemon.inbox + "/world/2026/h.txt", atomically: false, encoding: .utf8)
-        #expect(try await waitUntil { try paths(daemon, "ships") == ["world/2026/h.txt"] })
+        #expect(try await waitUntil { try paths(daemon, "ships", backend) == ["world/2026/h.txt"] })
 
         // A folder full of articles moved in from outside.
         let outside = TemporaryFolder("newsd-outside")
@@ -36,67 +37,67 @@ struct IngestEndToEndTests {
 
         // A file written into the moved-in folder afterwards: the new folder is watched.
         try article("Late arrival", "Written after the move.").write(toFile: daemon.inbox + "/batch/inner/late.txt", atomically: false, encoding: .utf8)
-        #expect(try await waitUntil { try paths(daemon, "arrival") == ["batch/inner/late.txt"] })
+        #expect(try await waitUntil { try paths(daemon, "arrival", backend) == ["batch/inner/late.txt"] })
 
         // Moved out: its articles go.
         try FileManager.default.moveItem(atPath: daemon.inbox + "/batch", toPath: outside.file("batch-back"))
-        #expect(try await waitUntil { try daemon.client.search("together").total == 0 && paths(daemon, "arrival").isEmpty })
+        #expect(try await waitUntil { try daemon.client.search("together").total == 0 && paths(daemon, "arrival", backend).isEmpty })
 
         // Deleted: its articles go.
         try FileManager.default.removeItem(atPath: daemon.inbox + "/world")
-        #expect(try await waitUntil { try paths(daemon, "ships").isEmpty })
+        #expect(try await waitUntil { try paths(daemon, "ships", backend).isEmpty })
 
         // A symlink to a folder outside is never followed.
         try FileManager.default.createSymbolicLink(atPath: daemon.inbox + "/elsewhere", withDestinationPath: outside.path)
         #expect(try await daemon.waitForStatus { $0.failed == 1 })
-        #expect(try daemon.client.failures().failures.map(\.path) == ["elsewhere"])
+        #expect(try daemon.client.failures().failures.map { backend.local($0.path) } == ["elsewhere"])
         #expect(try daemon.client.search("together").total == 0)
         #expect(try daemon.client.status().articles == 1)
     }
 
-    @Test("a file written through several opens ends with its final content; a rewrite replaces the old text")
-    func partialWrites() async throws {
-        let daemon = try await RunningDaemon()
+    @Test("a file written through several opens ends with its final content; a rewrite replaces the old text", arguments: ArchiveBackend.allCases)
+    func partialWrites(backend: ArchiveBackend) async throws {
+        let daemon = try await RunningDaemon(extraArguments: try backend.daemonArguments())
         let path = daemon.inbox + "/growing.txt"
         #expect(FileManager.default.createFile(atPath: path, contents: nil))
         let handle = try #require(FileHandle(forWritingAtPath: path))
         try handle.write(contentsOf: Data("Growing story\n\nfirstpart ".utf8))
         try handle.close()
-        #expect(try await waitUntil { try paths(daemon, "firstpart") == ["growing.txt"] })
+        #expect(try await waitUntil { try paths(daemon, "firstpart", backend) == ["growing.txt"] })
         let append = try #require(FileHandle(forWritingAtPath: path))
         try append.seekToEnd()
         try append.write(contentsOf: Data("secondpart".utf8))
         try append.close()
-        #expect(try await waitUntil { try paths(daemon, "firstpart secondpart") == ["growing.txt"] })
+        #expect(try await waitUntil { try paths(daemon, "firstpart secondpart", backend) == ["growing.txt"] })
 
         try article("Rewritten", "only thirdpart now").write(toFile: path, atomically: false, encoding: .utf8)
-        #expect(try await waitUntil { try paths(daemon, "thirdpart") == ["growing.txt"] })
-        #expect(try paths(daemon, "firstpart").isEmpty)
+        #expect(try await waitUntil { try paths(daemon, "thirdpart", backend) == ["growing.txt"] })
+        #expect(try paths(daemon, "firstpart", backend).isEmpty)
         #expect(try daemon.client.status().articles == 1)
     }
 
-    @Test("the same text under two names is one article; a renamed file keeps its id")
-    func duplicatesAndRenames() async throws {
-        let daemon = try await RunningDaemon()
+    @Test("the same text under two names is one article; a renamed file keeps its id", arguments: ArchiveBackend.allCases)
+    func duplicatesAndRenames(backend: ArchiveBackend) async throws {
+        let daemon = try await RunningDaemon(extraArguments: try backend.daemonArguments())
         let text = article("Syndicated report", "Word for word the same in two files.")
         try text.write(toFile: daemon.inbox + "/one.txt", atomically: false, encoding: .utf8)
         try text.write(toFile: daemon.inbox + "/two.txt", atomically: false, encoding: .utf8)
         #expect(try await daemon.waitForStatus { $0.files == 2 })
         let found = try daemon.client.search("syndicated")
-        #expect(found.total == 1 && found.hits[0].paths == ["one.txt", "two.txt"])
+        #expect(found.total == 1 && found.hits[0].paths.map(backend.local) == ["one.txt", "two.txt"])
 
         try article("Unique", "Renamed later.").write(toFile: daemon.inbox + "/before.txt", atomically: false, encoding: .utf8)
-        #expect(try await waitUntil { try paths(daemon, "renamed") == ["before.txt"] })
+        #expect(try await waitUntil { try paths(daemon, "renamed", backend) == ["before.txt"] })
         let id = try daemon.client.search("renamed").hits[0].id
         daemon.root.folder("inbox/moved")
         try FileManager.default.moveItem(atPath: daemon.inbox + "/before.txt", toPath: daemon.inbox + "/moved/after.txt")
-        #expect(try await waitUntil { try paths(daemon, "renamed") == ["moved/after.txt"] })
+        #expect(try await waitUntil { try paths(daemon, "renamed", backend) == ["moved/after.txt"] })
         #expect(try daemon.client.search("renamed").hits[0].id == id)
     }
 
-    @Test("a burst of files is indexed in batches while queries keep being answered")
-    func burst() async throws {
-        let daemon = try await RunningDaemon()
+    @Test("a burst of files is indexed in batches while queries keep being answered", arguments: ArchiveBackend.allCases)
+    func burst(backend: ArchiveBackend) async throws {
+        let daemon = try await RunningDaemon(extraArguments: try backend.daemonArguments())
         let staging = daemon.root.folder("staging")
         let count = 3000
         for n in 0..<count {
@@ -130,9 +131,9 @@ struct IngestEndToEndTests {
         #expect(batchSizes.count < count / 2)
     }
 
-    @Test("pause queues new files; resume indexes them; reindex reads every file again")
-    func controls() async throws {
-        let daemon = try await RunningDaemon()
+    @Test("pause queues new files; resume indexes them; reindex reads every file again", arguments: ArchiveBackend.allCases)
+    func controls(backend: ArchiveBackend) async throws {
+        let daemon = try await RunningDaemon(extraArguments: try backend.daemonArguments())
         let paused = try daemon.newsctl("pause")
         #expect(paused.status == 0 && paused.stdout.contains("paused"))
         for n in 0..<5 {

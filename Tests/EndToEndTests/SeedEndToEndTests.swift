@@ -17,20 +17,20 @@ struct SeedEndToEndTests {
         return (result, try? JSONDecoder().decode(FindOutput.self, from: Data(result.stdout.utf8)))
     }
 
-    @Test("drop the seeds, find them, delete one")
-    func seeds() async throws {
-        let daemon = try await RunningDaemon()
+    @Test("drop the seeds, find them, delete one", arguments: ArchiveBackend.allCases)
+    func seeds(backend: ArchiveBackend) async throws {
+        let daemon = try await RunningDaemon(extraArguments: try backend.daemonArguments())
         try SeedCorpus.copy(into: daemon.inbox)
         #expect(try await daemon.waitForStatus { $0.articles == 5 && $0.pending == 0 }, "status never showed 5 articles; log:\n\(daemon.log)")
 
         let (bountyRun, bounty) = try find(daemon, "bounty")
         #expect(bountyRun.status == 0)
-        #expect(Set(bounty?.hits.map(\.path) ?? []) == [SeedCorpus.name("000"), SeedCorpus.name("001")])
+        #expect(Set(bounty?.hits.map { backend.local($0.path) } ?? []) == [SeedCorpus.name("000"), SeedCorpus.name("001")])
         #expect(bounty?.total == 2)
 
         let (rewardRun, reward) = try find(daemon, "reward")
         #expect(rewardRun.status == 0)
-        #expect(Set(reward?.hits.map(\.path) ?? []) == [SeedCorpus.name("000"), SeedCorpus.name("002")])
+        #expect(Set(reward?.hits.map { backend.local($0.path) } ?? []) == [SeedCorpus.name("000"), SeedCorpus.name("002")])
 
         let (noneRun, none) = try find(daemon, "xylophonequartet")
         #expect(noneRun.status == 1, "no hits exits 1, like grep")
