@@ -104,20 +104,25 @@ public struct NewsClient: Sendable {
     /// arrives, until newsd ends the stream or `onMatch` returns false. `onStart` runs once
     /// the watch is live (articles indexed from then on are sent).
     public func watch(_ query: String, onStart: () -> Void = {}, onMatch: (SearchHit) -> Bool) throws(ClientError) {
+        var stoppedByCaller = false
         let reply = try http.stream("/v1/watch?q=\(Self.percentEncoded(query))") { line throws(ClientError) in
-            let message: WatchMessage
-            do {
-                message = try JSONDecoder().decode(WatchMessage.self, from: Data(line.utf8))
-            } catch {
-                if let failure = try? JSONDecoder().decode(APIErrorResponse.self, from: Data(line.utf8)) {
-                    throw .api(status: failure.error.status, failure)
-                }
+            // An error line (the watch fell behind, newsd is stopping) ends the watch with its reason.
+            if let failure = try? JSONDecoder().decode(APIErrorResponse.self, from: Data(line.utf8)) {
+                throw .api(status: failure.error.status, failure)
+            }
+            guard let message = try? JSONDecoder().decode(WatchMessage.self, from: Data(line.utf8)) else {
                 throw .badResponse("a watch line is not JSON: \(line.prefix(200))")
             }
             if message.watching != nil { onStart() }
-            return message.hit.map(onMatch) ?? true
+            let more = message.hit.map(onMatch) ?? true
+            if !more { stoppedByCaller = true }
+            return more
         }
-        if let reply { _ = try decode(WatchMessage.self, from: reply) }
+        if let reply {
+            _ = try decode(WatchMessage.self, from: reply)
+        } else if !stoppedByCaller {
+            throw .badResponse("newsd ended the watch without saying why")
+        }
     }
 
     /// `GET /v1/alerts`.

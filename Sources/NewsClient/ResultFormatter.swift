@@ -131,7 +131,9 @@ public enum ResultFormatter {
         return response.alerts.map { alert in
             let matches = alert.matches == 1 ? "1 match" : "\(alert.matches) matches"
             let last = alert.lastMatchAt.map { ", last \(LocalTimeText.minute($0))" } ?? ""
-            return "\(alert.name): \(alert.query)  (\(matches)\(last))\n"
+            // On a shared archive: which host announces it.
+            let host = alert.host.map { ", announced by \($0)" } ?? ""
+            return "\(alert.name): \(alert.query)  (\(matches)\(last)\(host))\n"
         }.joined()
     }
 

@@ -8,13 +8,17 @@ public struct AlertInfo: Codable, Sendable, Equatable {
     public var matches: Int
     /// When it last matched (Unix seconds); nil before its first match.
     public var lastMatchAt: Double?
+    /// On a shared archive, the host that keeps the alert and announces its matches; nil with
+    /// the embedded index.
+    public var host: String?
 
-    public init(name: String, query: String, createdAt: Double, matches: Int, lastMatchAt: Double?) {
+    public init(name: String, query: String, createdAt: Double, matches: Int, lastMatchAt: Double?, host: String? = nil) {
         self.name = name
         self.query = query
         self.createdAt = createdAt
         self.matches = matches
         self.lastMatchAt = lastMatchAt
+        self.host = host
     }
 }
 

@@ -51,13 +51,13 @@ final class AlertsOwed: Sendable {
 /// files keeps both busy parsing and writing, and the announcements of its matches then wait
 /// for a free moment instead of slowing the burst; a single drop's are announced at once.
 final class AlertService: Service {
-    private let index: ArticleIndex
+    private let index: any AlertAnnouncementStore
     private let settings: SettingsStore
     private let logger: Logger
     private let wake: AsyncStream<Void>
     private let wakeContinuation: AsyncStream<Void>.Continuation
 
-    init(index: ArticleIndex, settings: SettingsStore, logger: Logger) {
+    init(index: any AlertAnnouncementStore, settings: SettingsStore, logger: Logger) {
         self.index = index
         self.settings = settings
         self.logger = logger
@@ -107,7 +107,7 @@ final class AlertService: Service {
 
     /// One round of announcements, blocking, on its own thread.
     struct Round: Sendable {
-        let index: ArticleIndex
+        let index: any AlertAnnouncementStore
         let logger: Logger
         let command: String?
         let timeout: Duration
@@ -151,7 +151,7 @@ final class AlertService: Service {
                     runCommand(command, for: AlertEvent(alert: match.alert, query: match.query, matchedAt: match.matchedAt, article: hit))
                 }
             }
-            try index.markAlertsNotified(done, at: Date().timeIntervalSince1970)
+            try index.markAlertsAnnounced(done, at: Date().timeIntervalSince1970)
             return done.count
         }
 

@@ -5,8 +5,7 @@ import NewsPostgres
 
 /// What the control API reads of the archive, whichever backend holds it: the embedded SQLite
 /// index (its blocking reads run off the cooperative pool) or a shared PostgreSQL archive (whose
-/// client is asynchronous). Stories, related articles, timelines, `new`, alerts and watches are
-/// served by the embedded index only (`embedded`).
+/// client is asynchronous).
 protocol ArchiveStore: Sendable {
     /// The status call's counts.
     func status() async throws -> StoreStatus
@@ -35,8 +34,14 @@ protocol ArchiveStore: Sendable {
     func stories(since: String?, minArticles: Int, sort: StoryListSort, limit: Int) async throws -> (total: Int, stories: [StoryListEntry])
     /// The articles most like one, whether or not they share its story; nil when there is no such article.
     func related(id: Int64, limit: Int) async throws -> RelatedResponse?
-    /// The embedded index, for what only it serves; nil for a shared archive.
-    var embedded: ArticleIndex? { get }
+    /// Every alert, by name.
+    func alerts() async throws -> [AlertInfo]
+    /// Stores a new alert; throws `AlertStoreError` when the name is taken or `limit` alerts exist.
+    func addAlert(name: String, query: String, now: Double, limit: Int) async throws -> AlertInfo
+    /// Removes an alert and its matches; false when there is none of that name.
+    func removeAlert(name: String) async throws -> Bool
+    /// One alert and its latest `limit` matches; nil when there is none of that name.
+    func alert(name: String, limit: Int, clock: QueryClock) async throws -> AlertResponse?
 }
 
 /// The status call's counts from one backend.
@@ -56,7 +61,6 @@ struct PathLookup: Sendable {
 /// The embedded SQLite index.
 struct EmbeddedStore: ArchiveStore {
     let index: ArticleIndex
-    var embedded: ArticleIndex? { index }
 
     func status() async throws -> StoreStatus {
         let index = self.index
@@ -128,12 +132,31 @@ extension EmbeddedStore {
         let index = self.index
         return try await BlockingWork.run { try index.stories(since: since, minArticles: minArticles, sort: sort, limit: limit) }
     }
+
+    func alerts() async throws -> [AlertInfo] {
+        let index = self.index
+        return try await BlockingWork.run { try index.alerts() }
+    }
+
+    func addAlert(name: String, query: String, now: Double, limit: Int) async throws -> AlertInfo {
+        let index = self.index
+        return try await BlockingWork.run { try index.addAlert(name: name, query: query, now: now, limit: limit) }
+    }
+
+    func removeAlert(name: String) async throws -> Bool {
+        let index = self.index
+        return try await BlockingWork.run { try index.removeAlert(name: name) }
+    }
+
+    func alert(name: String, limit: Int, clock: QueryClock) async throws -> AlertResponse? {
+        let index = self.index
+        return try await BlockingWork.run { try index.alert(name: name, limit: limit, clock: clock) }
+    }
 }
 
 /// A PostgreSQL archive shared with other newsd hosts.
 struct SharedStore: ArchiveStore {
     let archive: PostgresArchive
-    var embedded: ArticleIndex? { nil }
 
     func status() async throws -> StoreStatus {
         let overview = try await archive.overview()
@@ -216,6 +239,18 @@ struct SharedStore: ArchiveStore {
     func failures(limit: Int, ignored: Bool) async throws -> (total: Int, records: [FailureRecord]) {
         let overview = ownOverview(try await archive.overview())
         return (ignored ? overview.ignored : overview.failed, try await archive.failures(limit: limit, ignored: ignored))
+    }
+
+    func alerts() async throws -> [AlertInfo] { try await archive.alerts() }
+
+    func addAlert(name: String, query: String, now: Double, limit: Int) async throws -> AlertInfo {
+        try await archive.addAlert(name: name, query: query, now: now, limit: limit)
+    }
+
+    func removeAlert(name: String) async throws -> Bool { try await archive.removeAlert(name: name) }
+
+    func alert(name: String, limit: Int, clock: QueryClock) async throws -> AlertResponse? {
+        try await archive.alert(name: name, limit: limit, clock: clock)
     }
 }
 

@@ -57,19 +57,19 @@ public enum Daemon {
                     "event": "archive-opened", "database": "\(address.display)", "host_id": "\(config.hostId)",
                     "replica": "\(config.archiveReplica?.display ?? "none")",
                 ])
-                let placement = SharedPlacementService(archive: archive, stateDirectory: config.stateDirectory, logger: logger)
                 try await serve(config: config, store: SharedStore(archive: archive), inbox: SharedInboxStore(archive: archive), embedded: nil,
-                                placement: placement, inherited: inherited, socketPath: socketPath, connections: connections, reload: reload, logLevel: logLevel,
+                                shared: archive, inherited: inherited, socketPath: socketPath, connections: connections, reload: reload, logLevel: logLevel,
                                 logger: logger)
             }
         }
     }
 
     /// Runs the services on one archive until a shutdown signal. `embedded`: the SQLite index,
-    /// when the archive is it (alerts, watches and housekeeping are its alone). `placement`: the
-    /// story placer of a shared archive (the embedded index places in its ingest writer).
+    /// when the archive is it (its housekeeping; it places stories and matches watches in its
+    /// ingest writer). `shared`: a shared archive, whose story placer and listener for other
+    /// hosts' new articles (watches, alerts) run as services of their own.
     private static func serve(config: DaemonConfig, store: any ArchiveStore, inbox: any InboxStore, embedded: ArticleIndex?,
-                              placement: SharedPlacementService? = nil, inherited: Int32?, socketPath: String, connections: ConnectionCount,
+                              shared: PostgresArchive? = nil, inherited: Int32?, socketPath: String, connections: ConnectionCount,
                               reload: @escaping @Sendable () async throws(ConfigError) -> DaemonConfig,
                               logLevel: LogLevelSetting, logger: Logger) async throws {
         let settings = SettingsStore(config)
@@ -79,7 +79,8 @@ public enum Daemon {
         let queue = IngestQueue()
         let notifier = SystemdNotifier()
         let watches = WatchHub()
-        let alerts = embedded.map { AlertService(index: $0, settings: settings, logger: logger) }
+        let announcements: any AlertAnnouncementStore = embedded ?? SharedAlertAnnouncements(archive: shared!)
+        let alerts = AlertService(index: announcements, settings: settings, logger: logger)
         let ingest = IngestService(settings: settings, index: inbox, status: status, queue: queue, watches: watches,
                                    alerts: alerts, logger: logger)
 
@@ -87,12 +88,8 @@ public enum Daemon {
         router.add(middleware: JSONErrorMiddleware())
         ControlRoutes(settings: settings, store: store, status: status, queue: queue,
                       searches: AsyncGate(width: ArticleIndex.searchReaders), logger: logger).register(on: router)
-        if let embedded {
-            AlertRoutes(index: embedded, logger: logger).register(on: router)
-            WatchRoutes(watches: watches, logger: logger).register(on: router)
-        } else {
-            SharedArchiveRefusals.register(on: router)
-        }
+        AlertRoutes(store: store, logger: logger).register(on: router)
+        WatchRoutes(watches: watches, logger: logger).register(on: router)
         if ProcessInfo.processInfo.environment["NEWSD_DEBUG_TRIGGERS"] == "1" {
             // Only for tests of the watchdog: never enabled in a normal installation.
             router.post("/v1/debug/hang") { _, _ in
@@ -146,14 +143,18 @@ public enum Daemon {
         // then maintenance (the index is closed after the group, with a last checkpoint).
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let embedded { services.append(.init(service: MaintenanceService(index: embedded, status: status, logger: logger))) }
-        if let alerts { services.append(.init(service: alerts)) }
-        if let placement { services.append(.init(service: placement)) }
+        services.append(.init(service: alerts))
+        if let shared {
+            services.append(.init(service: SharedPlacementService(archive: shared, stateDirectory: config.stateDirectory, logger: logger)))
+            services.append(.init(service: SharedArrivalsService(archive: shared, watches: watches, alerts: alerts, logger: logger)))
+        }
         if config.watchesInbox {
             services.append(.init(service: ingest))
         } else {
             logger.notice("watching no inbox: answering queries only", metadata: ["event": "no-inbox"])
         }
-        services += [.init(service: server), .init(service: reloader), .init(service: systemd)]
+        // Watches end before the server stops: it would wait for their endless responses.
+        services += [.init(service: server), .init(service: watches), .init(service: reloader), .init(service: systemd)]
         var groupConfiguration = ServiceGroupConfiguration(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
@@ -236,7 +237,6 @@ struct StateLock {
 /// The counts of the systemd status line, read from a blocking thread.
 enum StatusLineCounts {
     static func read(_ store: any ArchiveStore) throws -> (articles: Int, files: Int, failed: Int) {
-        if let index = store.embedded { return try index.counts() }
-        return try ThreadWait.result { try await store.counts() }.get()
+        try ThreadWait.result { try await store.counts() }.get()
     }
 }

@@ -30,8 +30,9 @@ extension ArticleIndex: InboxStore {
     var watchIndex: ArticleIndex? { self }
 }
 
-/// The shared PostgreSQL archive as the ingest writer sees it. Stories, full-text merges and
-/// watches are the embedded index's; PostgreSQL keeps its own indexes.
+/// The shared PostgreSQL archive as the ingest writer sees it. Stories are placed by the
+/// archive's one placer (`SharedPlacementService`) and full-text merges are the embedded index's;
+/// PostgreSQL keeps its own indexes.
 struct SharedInboxStore: InboxStore {
     let archive: PostgresArchive
 
@@ -44,7 +45,10 @@ struct SharedInboxStore: InboxStore {
     }
 
     func apply(_ changes: [IndexChange], now: Double, clock: QueryClock, watches: [StandingQuery]) throws(IndexError) -> AppliedBatch {
-        AppliedBatch(changes: try waiting { () async throws(ArchiveError) in try await archive.apply(changes, now: now) })
+        // Watches are matched by every host when the batch's notification arrives
+        // (`SharedArrivalsService`); alerts in the batch's transaction.
+        let (applied, alertMatches) = try waiting { () async throws(ArchiveError) in try await archive.applyBatch(changes, now: now, clock: clock) }
+        return AppliedBatch(changes: applied, alertMatches: alertMatches)
     }
 
     var hasUnplacedArticles: Bool { false }

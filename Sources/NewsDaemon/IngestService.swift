@@ -18,7 +18,7 @@ final class IngestService: Service {
     /// Running watches: matched against each transaction's new articles.
     private let watches: WatchHub
     /// Told when a transaction recorded alert matches.
-    private let alerts: AlertService?
+    private let alerts: AlertService
     /// Alert matches recorded but not yet handed to the announcer.
     private let alertsOwed = AlertsOwed()
     /// Attempts so far for work that failed for a transient reason.
@@ -27,7 +27,7 @@ final class IngestService: Service {
     private let writer = IndexWriterQueue()
 
     init(settings: SettingsStore, index: any InboxStore, status: DaemonStatus, queue: IngestQueue, watches: WatchHub,
-         alerts: AlertService?, logger: Logger) {
+         alerts: AlertService, logger: Logger) {
         self.watches = watches
         self.alerts = alerts
         self.settings = settings
@@ -210,7 +210,7 @@ final class IngestService: Service {
             status.endProgress()
             if queue.pendingCount == 0 {
                 status.endBurst()
-                if let alerts { alertsOwed.queueEmptied(alerts) }
+                alertsOwed.queueEmptied(alerts)
             }
             await placeStoriesWhileIdle()
             status.set(.idle)
@@ -445,7 +445,7 @@ final class IngestService: Service {
         let clock = LocalClock.queryClock()
         let batch = try index.apply(changes, now: clock.now, clock: clock, watches: watches.standingQueries)
         if !batch.watchMatches.isEmpty, let watchIndex = index.watchIndex { watches.publish(batch.watchMatches, index: watchIndex) }
-        if batch.alertMatches > 0, let alerts { alertsOwed.recorded(queueEmpty: !moreFollows, alerts) }
+        if batch.alertMatches > 0 { alertsOwed.recorded(queueEmpty: !moreFollows, alerts) }
         return batch.changes
     }
 

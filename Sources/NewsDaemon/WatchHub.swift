@@ -1,10 +1,14 @@
 import NewsCore
 import NewsIndex
+import ServiceLifecycle
 import Synchronization
 
 /// The running `newsctl watch` requests: their queries go with every write transaction, and the
 /// new articles each one matches are handed to its stream right after the commit.
-final class WatchHub: Sendable {
+///
+/// As a service it ends every watch when newsd begins to stop (each client is told why), so that
+/// the server, stopped after it, has no endless response to wait for.
+final class WatchHub: Service {
     /// One watcher's id and its stream of matches (see `overflowed` for why a stream ended).
     struct Subscription: Sendable {
         let id: Int
@@ -20,6 +24,7 @@ final class WatchHub: Sendable {
         var next = 1
         var watchers: [Int: Watcher] = [:]
         var overflowed = Set<Int>()
+        var stopping = false
     }
 
     private let state = Mutex(State())
@@ -29,11 +34,24 @@ final class WatchHub: Sendable {
     /// Matches one watcher may have waiting; a client that reads slower than this is cut off.
     static let backlog = 10_000
 
-    /// Starts a watch; nil when `maxWatchers` run already.
+    /// Waits for newsd to begin stopping, then ends every watch and refuses new ones.
+    func run() async throws {
+        try? await gracefulShutdown()
+        let ending = state.withLock { state in
+            state.stopping = true
+            return Array(state.watchers.values)
+        }
+        for watcher in ending { watcher.continuation.finish() }
+    }
+
+    /// Whether newsd is stopping: watches end, and no new one starts.
+    var isStopping: Bool { state.withLock { $0.stopping } }
+
+    /// Starts a watch; nil when `maxWatchers` run already or newsd is stopping.
     func subscribe(_ query: SearchQuery) -> Subscription? {
         let (stream, continuation) = AsyncStream<SearchHit>.makeStream(bufferingPolicy: .bufferingOldest(Self.backlog))
         let id: Int? = state.withLock { state in
-            guard state.watchers.count < Self.maxWatchers else { return nil }
+            guard state.watchers.count < Self.maxWatchers, !state.stopping else { return nil }
             defer { state.next += 1 }
             state.watchers[state.next] = Watcher(query: query, continuation: continuation)
             return state.next
@@ -65,16 +83,26 @@ final class WatchHub: Sendable {
     /// Hands each watcher the articles it matched. Reads the hits from the index: blocking,
     /// called on the writer's thread right after the commit.
     func publish(_ matches: [StandingMatch], index: ArticleIndex) {
-        let byWatcher = Dictionary(grouping: matches, by: \.key)
-        for (key, matches) in byWatcher {
-            guard let id = Int(key), let watcher = state.withLock({ $0.watchers[id] }) else { continue }
-            guard let hits = try? index.hits(ids: matches.map(\.articleId), matching: watcher.query) else { continue }
-            for hit in hits {
-                if case .dropped = watcher.continuation.yield(hit) {
-                    state.withLock { _ = $0.overflowed.insert(id) }
-                    watcher.continuation.finish()
-                    break
-                }
+        for (key, matches) in Dictionary(grouping: matches, by: \.key) {
+            guard let query = query(of: key), let hits = try? index.hits(ids: matches.map(\.articleId), matching: query) else { continue }
+            deliver(hits, to: key)
+        }
+    }
+
+    /// The query of the watch `key` (a `StandingQuery`'s key); nil when it has ended.
+    func query(of key: String) -> SearchQuery? {
+        guard let id = Int(key) else { return nil }
+        return state.withLock { $0.watchers[id]?.query }
+    }
+
+    /// Hands the watch `key` new articles it matched; a watcher too far behind is ended.
+    func deliver(_ hits: [SearchHit], to key: String) {
+        guard let id = Int(key), let watcher = state.withLock({ $0.watchers[id] }) else { return }
+        for hit in hits {
+            if case .dropped = watcher.continuation.yield(hit) {
+                state.withLock { _ = $0.overflowed.insert(id) }
+                watcher.continuation.finish()
+                return
             }
         }
     }

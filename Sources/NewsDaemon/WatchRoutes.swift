@@ -19,6 +19,7 @@ struct WatchRoutes: Sendable {
     private func watch(_ request: Request, _ context: ControlContext) throws -> Response {
         let (text, query) = try request.formParameters().query(purpose: "watch for")
         guard let subscription = watches.subscribe(query) else {
+            if watches.isStopping { throw Self.stopping }
             throw APIError(status: .serviceUnavailable, code: "too-many-watches",
                            message: "\(WatchHub.maxWatchers) watches run already, the most newsd keeps; end some first")
         }
@@ -38,11 +39,17 @@ struct WatchRoutes: Sendable {
                 logger.warning("a watch fell too far behind and was ended", metadata: ["event": "watch-overflow", "query": "\(text)"])
                 try await writer.write(Self.line(APIErrorResponse(
                     status: 503, code: "watch-overflow", message: "this watch read matches slower than they arrived and was ended; start it again")))
+            } else if watches.isStopping {
+                try await writer.write(Self.line(Self.stopping.body))
             }
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: "application/jsonl", .cacheControl: "no-store"], body: body)
     }
+
+    /// Why a watch ends, or is refused, while newsd stops.
+    static let stopping = APIError(status: .serviceUnavailable, code: "newsd-stopping",
+                                   message: "newsd is stopping, which ends every watch; start the watch again once newsd is back")
 
     private static func line(_ value: some Encodable) -> ByteBuffer {
         var buffer = ByteBuffer()

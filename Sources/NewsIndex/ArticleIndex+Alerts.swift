@@ -8,6 +8,13 @@ public struct PendingAlertMatch: Sendable, Equatable {
     public let query: String
     public let articleId: Int64
     public let matchedAt: Double
+
+    public init(alert: String, query: String, articleId: Int64, matchedAt: Double) {
+        self.alert = alert
+        self.query = query
+        self.articleId = articleId
+        self.matchedAt = matchedAt
+    }
 }
 
 extension ArticleIndex {

@@ -17,6 +17,11 @@ public struct StandingQuery: Sendable {
 public struct StandingMatch: Sendable, Equatable {
     public let key: String
     public let articleId: Int64
+
+    public init(key: String, articleId: Int64) {
+        self.key = key
+        self.articleId = articleId
+    }
 }
 
 /// What one write transaction did: each file's outcome, the watches its new articles match, and

@@ -66,11 +66,7 @@ extension PostgresArchive {
                 ORDER BY \(order)
                 LIMIT $\(next) OFFSET $\(next + 1)
             )
-            SELECT a.id, a.headline, a.outlet, a.byline, a.article_date, a.date_source, a.url, a.language,
-                   page.score::float8, page.total, page.group_hits, \(snippet) AS snip,
-                   (SELECT string_agg(f.host_id || ':' || f.path, E'\\n' ORDER BY f.host_id, f.path) FROM newsd_file f WHERE f.article_id = a.id),
-                   (SELECT count(*) FROM newsd_article c WHERE c.copy_of = coalesce(a.copy_of, a.id)),
-                   s.id, s.articles, s.outlets, s.first_date, s.last_date
+            SELECT \(Self.hitColumns(score: "page.score::float8", total: "page.total", groupHits: "page.group_hits", snippet: snippet))
             FROM page JOIN newsd_article a ON a.id = page.id LEFT JOIN newsd_story s ON s.id = a.story_id
             ORDER BY \(order.split(separator: ",").map { "page." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
             """
@@ -82,22 +78,9 @@ extension PostgresArchive {
             var total = 0
             var hits: [SearchHit] = []
             for (position, row) in rows.enumerated() {
-                let (id, headline, outlet, byline, date, source, url, language, rank, count, groupHits, snip, joined, copies,
-                     storyId, storyArticles, storyOutlets, storyFirst, storyLast) = try row.decode(
-                    (Int64, String, String?, String?, String, String?, String?, String?, Double, Int, Int, String, String?, Int,
-                     Int64?, Int?, Int?, String?, String?).self)
+                let (count, hit) = try Self.hit(row, rank: offset + position + 1, group: group)
                 total = count
-                let paths = joined?.split(separator: "\n").map(String.init) ?? []
-                let (snippetText, highlights) = SnippetMarkup.decode(snip)
-                var story: StorySummary?
-                if let storyId, let storyArticles, let storyOutlets, let storyFirst, let storyLast {
-                    story = StorySummary(id: storyId, articles: storyArticles, outlets: storyOutlets, firstDate: storyFirst, lastDate: storyLast)
-                }
-                hits.append(SearchHit(rank: offset + position + 1, id: id, path: paths.first ?? "", paths: paths, title: headline,
-                                      outlet: outlet, byline: byline, date: date,
-                                      dateSource: source.flatMap(DateSource.init(rawValue:)) ?? .file, url: url, language: language,
-                                      score: rank, snippet: snippetText, highlights: highlights,
-                                      copies: copies, story: story, storyHits: group == .stories ? groupHits : nil))
+                hits.append(hit)
             }
             if rows.isEmpty, offset > 0 {
                 total = try await connection.query(PostgresQuery(unsafeSQL: countSQL, binds: countBindings), logger: logger)
@@ -108,7 +91,7 @@ extension PostgresArchive {
         guard replica != nil else { return try await transaction(doing: "search", retrying: false, run) }
         // Searches go to the replica; while it cannot be reached, to the primary (said once).
         do {
-            let result = try await transaction(doing: "search the replica", retrying: false, onReplica: true, run)
+            let result = try await transaction(doing: "search the replica", retrying: false, onReplica: true, untilAFailedAttempt: true, run)
             if replicaDown.withLock({ down in defer { down = false }; return down }) {
                 logger.notice("the read replica answers again", metadata: ["event": "replica-recovered", "database": "\(replicaAddress!.display)"])
             }
@@ -185,6 +168,37 @@ extension PostgresArchive {
             }
         }
         return bindings
+    }
+
+    /// The columns a hit is read from, in `hit(_:rank:group:)`'s order, on `a` (the article) and
+    /// `s` (its story); `score`, `total`, `group_hits` and `snippet` are the caller's expressions.
+    static func hitColumns(score: String, total: String, groupHits: String, snippet: String) -> String {
+        """
+        a.id, a.headline, a.outlet, a.byline, a.article_date, a.date_source, a.url, a.language,
+        \(score), \(total), \(groupHits), \(snippet) AS snip,
+        (SELECT string_agg(f.host_id || ':' || f.path, E'\\n' ORDER BY f.host_id, f.path) FROM newsd_file f WHERE f.article_id = a.id),
+        (SELECT count(*) FROM newsd_article c WHERE c.copy_of = coalesce(a.copy_of, a.id)),
+        s.id, s.articles, s.outlets, s.first_date, s.last_date
+        """
+    }
+
+    /// One row of `hitColumns` as a hit at `rank`, and the total it carries.
+    static func hit(_ row: PostgresRow, rank: Int, group: SearchGrouping) throws -> (total: Int, hit: SearchHit) {
+        let (id, headline, outlet, byline, date, source, url, language, score, total, groupHits, snip, joined, copies,
+             storyId, storyArticles, storyOutlets, storyFirst, storyLast) = try row.decode(
+            (Int64, String, String?, String?, String, String?, String?, String?, Double, Int, Int, String, String?, Int,
+             Int64?, Int?, Int?, String?, String?).self)
+        let paths = joined?.split(separator: "\n").map(String.init) ?? []
+        let (snippetText, highlights) = SnippetMarkup.decode(snip)
+        var story: StorySummary?
+        if let storyId, let storyArticles, let storyOutlets, let storyFirst, let storyLast {
+            story = StorySummary(id: storyId, articles: storyArticles, outlets: storyOutlets, firstDate: storyFirst, lastDate: storyLast)
+        }
+        return (total, SearchHit(rank: rank, id: id, path: paths.first ?? "", paths: paths, title: headline,
+                                 outlet: outlet, byline: byline, date: date,
+                                 dateSource: source.flatMap(DateSource.init(rawValue:)) ?? .file, url: url, language: language,
+                                 score: score, snippet: snippetText, highlights: highlights,
+                                 copies: copies, story: story, storyHits: group == .stories ? groupHits : nil))
     }
 
     /// When the latest article arrived (Unix seconds); nil in an empty archive.

@@ -9,16 +9,28 @@ extension PostgresArchive {
     /// by every file (on any host) holding its text, keeps its id when its only file is edited,
     /// and goes when its last file goes.
     public func apply(_ changes: [IndexChange], now: Double) async throws(ArchiveError) -> [AppliedChange] {
+        try await applyBatch(changes, now: now, clock: QueryClock(now: now, utcOffset: 0)).changes
+    }
+
+    /// `apply`, and every alert of the archive (whichever host keeps it) matched against the
+    /// batch's new articles in the same transaction, each match recorded once; `clock` reads the
+    /// alerts' relative dates. Returns the outcomes and how many matches were recorded.
+    public func applyBatch(_ changes: [IndexChange], now: Double, clock: QueryClock) async throws(ArchiveError)
+        -> (changes: [AppliedChange], alertMatches: Int) {
         let host = self.host, logger = self.logger
         return try await transaction(doing: "write \(changes.count) inbox changes") { connection in
             var writer = BatchWriter(connection: connection, host: host, now: now, logger: logger)
             for change in changes { try await writer.apply(change) }
             try await writer.removeOrphans()
-            // Wakes the story placer (delivered at commit).
+            let fresh = Array(Set(writer.applied.lazy.filter { $0.outcome == .indexed }.compactMap(\.articleId)))
+            let alertMatches = try await Self.recordAlertMatches(of: fresh, connection, clock: clock, now: now, logger: logger)
+            // Wakes the story placer and every host's watches and alerts (delivered at commit).
             if !writer.applied.isEmpty || !writer.orphanCandidates.isEmpty {
-                try await connection.query("SELECT pg_notify(\(PostgresArchive.articlesChannel), '')", logger: logger)
+                try await connection.query("""
+                    SELECT pg_notify(\(PostgresArchive.articlesChannel), payload) FROM unnest(\(Self.payloads(fresh))::text[]) AS payload
+                    """, logger: logger)
             }
-            return writer.applied
+            return (writer.applied, alertMatches)
         }
     }
 }

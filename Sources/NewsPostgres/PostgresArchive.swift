@@ -144,14 +144,14 @@ public final class PostgresArchive: Sendable {
 
     /// Runs `body` in one transaction, again (up to three times) when another host's concurrent
     /// transaction made it fail in a way that a second try resolves.
-    func transaction<Result: Sendable>(doing what: String, retrying: Bool = true, onReplica: Bool = false,
+    func transaction<Result: Sendable>(doing what: String, retrying: Bool = true, onReplica: Bool = false, untilAFailedAttempt: Bool = false,
                                        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws(ArchiveError) -> Result {
         var attempt = 0
         let logger = self.logger
         while true {
             attempt += 1
             do {
-                return try await connected(doing: what, onReplica: onReplica) { connection in
+                return try await connected(doing: what, onReplica: onReplica, untilAFailedAttempt: untilAFailedAttempt) { connection in
                     try await connection.withTransaction(logger: logger) { connection in try await body(connection) }
                 }
             } catch {
@@ -167,7 +167,9 @@ public final class PostgresArchive: Sendable {
     /// newsd does not: with no connection within the address's `connect_timeout`, the call fails
     /// as `database unreachable` (the caller keeps its work and tries again later).
     /// `within`: a shorter wait for calls that must answer quickly whatever the database does (status).
-    func connected<Result: Sendable>(doing what: String, onReplica: Bool = false, within: Duration? = nil,
+    /// `untilAFailedAttempt`: fail as soon as the pool's latest attempt to connect has failed, for
+    /// calls that have somewhere else to go (a search the primary can answer instead of the replica).
+    func connected<Result: Sendable>(doing what: String, onReplica: Bool = false, within: Duration? = nil, untilAFailedAttempt: Bool = false,
                                      _ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws(ArchiveError) -> Result {
         let leased = LeaseFlag()
         let useReplica = onReplica && replica != nil
@@ -193,6 +195,9 @@ public final class PostgresArchive: Sendable {
                         if let last = attempts.lastFailureText, let refusal = ConnectionAttempts.serverMessage(in: last) {
                             throw ArchiveError(message: "PostgreSQL at \(display) refused the connection: \(refusal.message)",
                                                cause: refusal.sqlState.map { "SQLSTATE \($0)" }, sqlState: refusal.sqlState)
+                        }
+                        if untilAFailedAttempt, let last = attempts.lastFailureText {
+                            throw ArchiveError(message: "database unreachable: the last attempt to connect to \(display) failed", cause: last)
                         }
                         if ContinuousClock.now >= deadline {
                             throw ArchiveError(message: "database unreachable: no connection to \(display) within \(limit.formattedSeconds) s",

@@ -22,10 +22,11 @@ enum PostgresSchema {
     static var searchConfigurations: [String] { Stemmer.languages.map { searchConfiguration(language: $0) } }
 
     /// Migration `n` takes the schema from version `n` to `n + 1`.
-    static let migrations: [[String]] = [version1, version2, version3]
+    static let migrations: [[String]] = [version1, version2, version3, version4]
 
     /// The tables newsd reads and writes, for the privilege check and the size in `status`.
-    static let tables = ["newsd_host", "newsd_article", "newsd_file", "newsd_container", "newsd_failure", "newsd_reader", "newsd_story"]
+    static let tables = ["newsd_host", "newsd_article", "newsd_file", "newsd_container", "newsd_failure", "newsd_reader", "newsd_story",
+                         "newsd_alert", "newsd_alert_match"]
 
     /// `tables` as an SQL array literal.
     static var tableArray: String { "ARRAY[" + tables.map { "'\($0)'" }.joined(separator: ", ") + "]" }
@@ -80,6 +81,30 @@ enum PostgresSchema {
         "CREATE INDEX newsd_article_story ON newsd_article (story_id, article_date)",
         "CREATE INDEX newsd_article_copy_of ON newsd_article (copy_of) WHERE copy_of IS NOT NULL",
         "CREATE INDEX newsd_article_unplaced ON newsd_article (id) WHERE story_id IS NULL",
+    ] }
+
+    /// Version 4: alerts, archive-wide, each kept by the host it was added on (which announces
+    /// its matches); a match recorded once per alert and article by the transaction that adds
+    /// the article, on whichever host, and marked when its host has announced it.
+    private static var version4: [String] { [
+        """
+        CREATE TABLE newsd_alert (
+            name text PRIMARY KEY,
+            query text NOT NULL,
+            host_id text NOT NULL REFERENCES newsd_host,
+            created_at double precision NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE newsd_alert_match (
+            alert text NOT NULL REFERENCES newsd_alert ON DELETE CASCADE,
+            article_id bigint NOT NULL,
+            matched_at double precision NOT NULL,
+            announced_at double precision,
+            PRIMARY KEY (alert, article_id)
+        )
+        """,
+        "CREATE INDEX newsd_alert_match_pending ON newsd_alert_match (matched_at, article_id) WHERE announced_at IS NULL",
     ] }
 
     private static var version1: [String] {

@@ -64,14 +64,61 @@ import TestSupport
         #expect(try alpha.client.timeline("pipeline OR forecasters").undated == 2)
         #expect(try alpha.client.newArticles().total == 2)
         #expect(try alpha.client.newArticles().total == 0)
-        // What only the embedded index serves is refused with a reason, not a crash.
-        let alerts = try alpha.newsctl("alert", "list")
-        #expect(alerts.status != 0)
-        #expect(alerts.stderr.contains("alerts are not available with a shared PostgreSQL archive yet"), "\(alerts.stderr)")
-        let watch = try alpha.newsctl("watch", "pipeline")
-        #expect(watch.status != 0)
-        #expect(watch.stderr.contains("watch is not available with a shared PostgreSQL archive yet"), "\(watch.stderr)")
         for daemon in [alpha, beta, reader] { #expect(try await daemon.stop() == 0) }
+    }
+
+    @Test("a watch and an alert on a query-only host see what another host's inbox receives; the alert's host announces it, once")
+    func watchesAndAlertsAcrossHosts() async throws {
+        let cluster = try PostgresCluster.shared()
+        let url = cluster.socketURL(database: try cluster.createDatabase())
+        let root = TemporaryFolder("newsd-shared-alerts")
+        let announced = root.folder("announced")
+        let script = root.file("record.sh")
+        try "#!/bin/sh\ncat >> '\(announced)'/\"$NEWSD_ALERT-$NEWSD_ARTICLE_ID.jsonl\"\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let alpha = try await host("alpha", url)
+        let reader = try await RunningDaemon(extraArguments: ["--index-url", url, "--host-id", "reader", "--no-inbox"],
+                                             environment: ["NEWSD_ALERT_COMMAND": "sh '\(script)'"])
+        let added = try reader.newsctl("alert", "add", "burst", "pipeline", "-rumour")
+        #expect(added.status == 0, "\(added.stderr)")
+        // Alerts belong to the archive: every host lists them, with the host that announces them.
+        let listed = try alpha.client.alerts().alerts
+        #expect(listed.map(\.name) == ["burst"] && listed.first?.host == "reader")
+        #expect(try alpha.newsctl("alert", "add", "burst", "frost").stderr.contains("an alert named 'burst' exists already"))
+
+        let output = reader.root.file("watch.out")
+        let watch = try ChildProcess(BuiltProducts.newsctl, ["watch", "forecasters"],
+                                     environment: ChildProcess.environment(["NEWSD_SOCKET": reader.socket, "NO_COLOR": "1"]), outputPath: output)
+        defer { watch.terminate(); watch.waitUntilExit() }
+        func printed() -> String { (try? String(contentsOfFile: output, encoding: .utf8)) ?? "" }
+        #expect(try await waitUntil { printed().contains("watching for") || !watch.isRunning }, "\(printed())")
+
+        try write(Self.pipeline, to: alpha.inbox + "/world/pipeline.txt")
+        try write("Frost warning for the north\n\nForecasters expect frost across the north tonight.", to: alpha.inbox + "/frost.txt")
+        try write("Pipeline rumour denied\n\nThe operator denied a rumour about the pipeline.", to: alpha.inbox + "/rumour.txt")
+        #expect(try await waitUntil { printed().contains("Frost warning for the north") }, "\(printed())\n\(reader.log)")
+        #expect(printed().contains("alpha:frost.txt"), "\(printed())")
+        #expect(!printed().contains("Pipeline"), "\(printed())")
+        let pipelineId = try alpha.client.article(path: "world/pipeline.txt").id
+        func recorded() -> [String] { (try? FileManager.default.contentsOfDirectory(atPath: announced)) ?? [] }
+        #expect(try await waitUntil { recorded() == ["burst-\(pipelineId).jsonl"] }, "\(recorded())\n\(reader.log)")
+        let event = try JSONDecoder().decode(AlertEvent.self, from: Data(try FixtureFiles.read(announced + "/burst-\(pipelineId).jsonl")))
+        #expect(event.article.path == "alpha:world/pipeline.txt" && event.article.title == "Pipeline burst floods valley farms")
+        #expect(reader.log.contains("event=alert "), "the keeping host logs the match")
+        #expect(!alpha.log.contains("event=alert "), "the ingesting host does not announce another host's alert")
+        let shown = try alpha.client.alert(name: "burst")
+        #expect(shown.alert.matches == 1 && shown.hits.map(\.id) == [pipelineId])
+
+        // The keeping host restarts: the next match is announced, the first not again.
+        #expect(try await reader.stop() == 0)
+        let again = try await RunningDaemon(extraArguments: ["--index-url", url, "--host-id", "reader", "--no-inbox"],
+                                            environment: ["NEWSD_ALERT_COMMAND": "sh '\(script)'"])
+        try write("Pipeline repairs begin\n\nCrews began repairing the pipeline at dawn.", to: alpha.inbox + "/repairs.txt")
+        #expect(try await waitUntil { recorded().count == 2 }, "\(recorded())\n\(again.log)")
+        let lines = String(decoding: try FixtureFiles.read(announced + "/burst-\(pipelineId).jsonl"), as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 1, "announced once: \(lines)")
+        #expect(try again.newsctl("alert", "remove", "burst").status == 0)
+        #expect(try alpha.client.alerts().alerts.isEmpty)
+        for daemon in [alpha, again] { #expect(try await daemon.stop() == 0) }
     }
 
     /// Copies a fixture of the stories folder into `inbox`, saved when the fixture test saves them.
@@ -211,6 +258,12 @@ import TestSupport
         #expect(try alpha.client.search("forecasters OR pipeline").total == 2)
         #expect(alpha.log.contains("event=replica-unreachable"))
         #expect(try alpha.client.status().archive?.replica?.error?.contains("database unreachable") == true)
+        // Back again: searches return to it.
+        try replica.start()
+        #expect(try await waitUntil(timeout: .seconds(60)) {
+            _ = try? alpha.client.search("forecasters")
+            return alpha.log.contains("event=replica-recovered")
+        }, "\(alpha.log.suffix(3000))")
         #expect(try await alpha.stop() == 0)
     }
 }

@@ -6,9 +6,9 @@ import TestSupport
 /// `newsctl watch` and alerts against the real binaries (#14).
 @Suite("End to end: watch and alerts")
 struct StandingQueryEndToEndTests {
-    @Test("watch prints an article dropped after it started, not one dropped before, nor one that does not match")
-    func watchSeesOnlyNewMatches() async throws {
-        let daemon = try await RunningDaemon()
+    @Test("watch prints an article dropped after it started, not one dropped before, nor one that does not match", arguments: ArchiveBackend.allCases)
+    func watchSeesOnlyNewMatches(backend: ArchiveBackend) async throws {
+        let daemon = try await RunningDaemon(extraArguments: try backend.daemonArguments())
         try "Harbour pilots strike\n\nPilots at the harbour stopped work on Monday."
             .write(toFile: daemon.inbox + "/before.txt", atomically: false, encoding: .utf8)
         #expect(try await waitUntil { try daemon.client.search("pilots").total == 1 })
@@ -30,14 +30,14 @@ struct StandingQueryEndToEndTests {
         #expect(try await waitUntil { printed().contains("Harbour pilots return") }, "\(printed())\n\(daemon.log)")
         #expect(try await waitUntil { try daemon.client.search("wheat OR tugboat").total == 2 })
         let text = printed()
-        #expect(text.contains("after.txt · id "), "\(text)")
+        #expect(text.contains("after.txt · id "), "\(text)")  // `test:after.txt` on a shared archive
         #expect(!text.contains("Harbour pilots strike") && !text.contains("Harbour pilots and the tugboat") && !text.contains("Wheat"), "\(text)")
         #expect(watch.isRunning)
     }
 
-    @Test("watch --json prints one hit per line; a bad query is refused at once")
-    func watchJSONAndBadQuery() async throws {
-        let daemon = try await RunningDaemon()
+    @Test("watch --json prints one hit per line; a bad query is refused at once", arguments: ArchiveBackend.allCases)
+    func watchJSONAndBadQuery(backend: ArchiveBackend) async throws {
+        let daemon = try await RunningDaemon(extraArguments: try backend.daemonArguments())
         let bad = try daemon.newsctl("watch", "title:(")
         #expect(bad.status == 2 && bad.stderr.contains("unclosed parenthesis"), "\(bad.stderr)")
 
@@ -60,8 +60,24 @@ struct StandingQueryEndToEndTests {
             return lines.count >= 3
         })
         let hits = try lines.map { try JSONDecoder().decode(SearchHit.self, from: Data($0.utf8)) }
-        #expect(Set(hits.map(\.path)) == ["ferry1.txt", "ferry2.txt", "ferry3.txt"])
+        #expect(Set(hits.map { backend.local($0.path) }) == ["ferry1.txt", "ferry2.txt", "ferry3.txt"])
         #expect(hits.allSatisfy { !$0.highlights.isEmpty }, "the snippet marks where the query matched")
+    }
+
+    @Test("stopping newsd ends a running watch at once, and newsctl says why and exits 3", arguments: ArchiveBackend.allCases)
+    func stopEndsWatch(backend: ArchiveBackend) async throws {
+        let daemon = try await RunningDaemon(extraArguments: try backend.daemonArguments())
+        let output = daemon.root.file("watch.out")
+        let watch = try ChildProcess(BuiltProducts.newsctl, ["watch", "gale"],
+                                     environment: ChildProcess.environment(["NEWSD_SOCKET": daemon.socket, "NO_COLOR": "1"]), outputPath: output)
+        defer { if watch.isRunning { watch.terminate(); watch.waitUntilExit() } }
+        func printed() -> String { (try? String(contentsOfFile: output, encoding: .utf8)) ?? "" }
+        #expect(try await waitUntil { printed().contains("watching for") || !watch.isRunning }, "\(printed())")
+        #expect(try await daemon.stop() == 0)
+        #expect(try await waitUntil { !watch.isRunning })
+        #expect(watch.terminationStatus == 3)
+        #expect(printed().contains("newsd is stopping, which ends every watch"), "\(printed())")
+        #expect(daemon.log.contains("event=stopped"))
     }
 
     /// An alert command that appends its input to a file per alert and article: a repeat shows
@@ -82,11 +98,11 @@ struct StandingQueryEndToEndTests {
         })
     }
 
-    @Test("an alert fires exactly once per matching article across a restart; files dropped while newsd was down fire it at start")
-    func alertsExactlyOnceAcrossRestart() async throws {
+    @Test("an alert fires exactly once per matching article across a restart; files dropped while newsd was down fire it at start", arguments: ArchiveBackend.allCases)
+    func alertsExactlyOnceAcrossRestart(backend: ArchiveBackend) async throws {
         let root = TemporaryFolder("newsd-alert-restart")
         let (command, folder) = try Self.recordingCommand(in: root)
-        let daemon = RestartableDaemon("newsd-alert-restart-daemon", environment: ["NEWSD_ALERT_COMMAND": command])
+        let daemon = RestartableDaemon("newsd-alert-restart-daemon", extraArguments: try backend.daemonArguments(), environment: ["NEWSD_ALERT_COMMAND": command])
         try await daemon.start()
         let added = try runProcess(BuiltProducts.newsctl, ["alert", "add", "port-strike", "port", "strike", "-rumour"],
                                    environment: ["NEWSD_SOCKET": daemon.socket])
@@ -101,7 +117,7 @@ struct StandingQueryEndToEndTests {
         let oneId = try #require(try client.article(path: "one.txt").id)
         let first = try #require(Self.recorded(folder)["port-strike-\(oneId).jsonl"])
         let event = try JSONDecoder().decode(AlertEvent.self, from: Data(first[0].utf8))
-        #expect(event.alert == "port-strike" && event.query == "port strike -rumour" && event.article.path == "one.txt"
+        #expect(event.alert == "port-strike" && event.query == "port strike -rumour" && backend.local(event.article.path) == "one.txt"
                 && event.article.title == "Port strike begins")
 
         #expect(try await daemon.stop() == 0)
@@ -129,14 +145,15 @@ struct StandingQueryEndToEndTests {
         let list = try runProcess(BuiltProducts.newsctl, ["alert", "list"], environment: ["NEWSD_SOCKET": daemon.socket])
         #expect(list.stdout.hasPrefix("port-strike: port strike -rumour  (3 matches, last "), "\(list.stdout)")
         let shown = try client.alert(name: "port-strike")
-        #expect(shown.hits.map(\.path) == ["three.txt", "two-copy.txt", "one.txt"] || shown.hits.map(\.path) == ["three.txt", "two.txt", "one.txt"])
+        let shownPaths = shown.hits.map { backend.local($0.path) }
+        #expect(shownPaths == ["three.txt", "two-copy.txt", "one.txt"] || shownPaths == ["three.txt", "two.txt", "one.txt"])
         #expect(Self.recorded(folder).values.allSatisfy { $0.count == 1 }, "a restart announced nothing again")
         _ = try await daemon.stop()
     }
 
-    @Test("a failing or hanging alert command is logged and stopped; indexing goes on")
-    func failingAlertCommand() async throws {
-        let daemon = try await RunningDaemon(environment: ["NEWSD_ALERT_COMMAND": "echo refusing >&2; sleep 30", "NEWSD_ALERT_TIMEOUT": "1"])
+    @Test("a failing or hanging alert command is logged and stopped; indexing goes on", arguments: ArchiveBackend.allCases)
+    func failingAlertCommand(backend: ArchiveBackend) async throws {
+        let daemon = try await RunningDaemon(extraArguments: try backend.daemonArguments(), environment: ["NEWSD_ALERT_COMMAND": "echo refusing >&2; sleep 30", "NEWSD_ALERT_TIMEOUT": "1"])
         #expect(try daemon.newsctl("alert", "add", "gale", "gale").status == 0)
         try "Gale warning\n\nA gale is expected tonight.".write(toFile: daemon.inbox + "/gale.txt", atomically: false, encoding: .utf8)
         #expect(try await waitUntil { daemon.log.contains("event=alert-command-failed") })

@@ -12,6 +12,15 @@ struct ResultFormatterTests {
                   snippet: "the bounty\n\nmoney", highlights: [Highlight(start: 4, length: 6)]),
     ])
 
+    @Test("alert list: one line per alert; on a shared archive each says which host announces it")
+    func alertList() {
+        let alerts = AlertListResponse(alerts: [
+            AlertInfo(name: "gale", query: "gale -drill", createdAt: 1, matches: 1, lastMatchAt: nil),
+            AlertInfo(name: "strike", query: "port strike", createdAt: 1, matches: 0, lastMatchAt: nil, host: "reader"),
+        ])
+        #expect(ResultFormatter.alertList(alerts) == "gale: gale -drill  (1 match)\nstrike: port strike  (0 matches, announced by reader)\n")
+    }
+
     @Test("plain output, as when piped: rank, headline, outlet, published date, path, id, one-line snippet")
     func plain() {
         #expect(ResultFormatter.search(response, style: .plain) == """

@@ -61,10 +61,12 @@ public final class PostgresCluster: Sendable {
         PostgresClusterRegistry.add(self)
     }
 
-    /// Starts the server (again, after `stop()`), on the same port and folder.
+    /// Starts the server (again, after `stop()`), on the same port and folder. The suite runs
+    /// dozens of newsd processes on it at once, each with a pool, a placer and a listener: more
+    /// connections than the default 100.
     public func start() throws {
         try Self.run(binaries + "/pg_ctl", ["-D", folder + "/data", "-l", folder + "/server.log", "-w", "-t", "60", "-o",
-                                            "-p \(port) -k \(folder) -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off",
+                                            "-p \(port) -k \(folder) -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=400",
                                             "start"])
     }
 
