@@ -88,21 +88,27 @@ extension PostgresArchive {
             }
             return (total, hits)
         }
-        guard replica != nil else { return try await transaction(doing: "search", retrying: false, run) }
-        // Searches go to the replica; while it cannot be reached, to the primary (said once).
+        return try await readingReplica(doing: "search", run)
+    }
+
+    /// Runs a read-only `body` in a transaction on the replica when there is one, and on the
+    /// primary while the replica cannot be reached (said once per outage).
+    func readingReplica<Result: Sendable>(doing what: String,
+                                          _ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws(ArchiveError) -> Result {
+        guard replica != nil else { return try await transaction(doing: what, retrying: false, body) }
         do {
-            let result = try await transaction(doing: "search the replica", retrying: false, onReplica: true, untilAFailedAttempt: true, run)
+            let result = try await transaction(doing: what + " on the replica", retrying: false, onReplica: true, untilAFailedAttempt: true, body)
             if replicaDown.withLock({ down in defer { down = false }; return down }) {
                 logger.notice("the read replica answers again", metadata: ["event": "replica-recovered", "database": "\(replicaAddress!.display)"])
             }
             return result
         } catch where error.isUnreachable || error.sqlState == nil {
             if !replicaDown.withLock({ down in defer { down = true }; return down }) {
-                logger.warning("the read replica cannot be reached; searching the primary meanwhile", metadata: [
+                logger.warning("the read replica cannot be reached; reading the primary meanwhile", metadata: [
                     "event": "replica-unreachable", "database": "\(replicaAddress!.display)", "error": "\(error.description)",
                 ])
             }
-            return try await transaction(doing: "search", retrying: false, run)
+            return try await transaction(doing: what, retrying: false, body)
         }
     }
 
@@ -145,7 +151,7 @@ extension PostgresArchive {
             """
         let arguments = translated.arguments, logger = self.logger
         let milliseconds = max(1, timeLimit.components.seconds * 1000 + timeLimit.components.attoseconds / 1_000_000_000_000_000)
-        return try await transaction(doing: "count matches by day", retrying: false, onReplica: replica != nil) { connection in
+        return try await readingReplica(doing: "count matches by day") { connection in
             try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL statement_timeout = \(milliseconds)"), logger: logger)
             let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(arguments)), logger: logger).collect()
             var days: [(day: String, outlet: String?, count: Int)] = []

@@ -256,6 +256,7 @@ import TestSupport
         // The replica goes away: searches fall back to the primary, and status says why the lag is unknown.
         try replica.stop()
         #expect(try alpha.client.search("forecasters OR pipeline").total == 2)
+        #expect(try alpha.client.timeline("forecasters OR pipeline").undated == 2, "a timeline falls back too")
         #expect(alpha.log.contains("event=replica-unreachable"))
         #expect(try alpha.client.status().archive?.replica?.error?.contains("database unreachable") == true)
         // Back again: searches return to it.
