@@ -113,7 +113,12 @@ extension ArticleIndex {
 
     /// How sure a stored row's date is: its `dateSource` column (NULL: the file's day).
     static func dateSource(_ row: Row) -> DateSource {
-        (row["dateSource"] as String?).flatMap(DateSource.init(rawValue:)) ?? .file
+        dateSource(stored: row["dateSource"])
+    }
+
+    /// The date source as the `dateSource` column stores it (NULL: the file's date).
+    static func dateSource(stored: String?) -> DateSource {
+        stored.flatMap(DateSource.init(rawValue:)) ?? .file
     }
 
     /// The id of the article an inbox path holds.

@@ -239,8 +239,12 @@ struct StoryBook {
     /// (the year inferred, so possibly wrong); nil for a file's day, which says nothing about
     /// when its story happened.
     static func when(_ row: Row) -> (day: CalendarDay, inferred: Bool)? {
-        let source = ArticleIndex.dateSource(row)
-        guard source != .file, let day = CalendarDay(iso: row["articleDate"]) else { return nil }
+        when(source: ArticleIndex.dateSource(row), date: row["articleDate"])
+    }
+
+    /// `when` of an article dated `date` from `source`.
+    static func when(source: DateSource, date: String) -> (day: CalendarDay, inferred: Bool)? {
+        guard source != .file, let day = CalendarDay(iso: date) else { return nil }
         return (day, source == .inferred)
     }
 
@@ -270,14 +274,16 @@ struct StoryBook {
     /// old ids; each copy group's first article is its earliest report.
     private mutating func regroup(stories: Set<Int64>, adding: [Int64]) throws {
         // Two lookups by index (an OR of the two would scan the table).
-        let rows = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT \(Self.memberColumns) FROM article a WHERE a.storyId IN (SELECT value FROM json_each(?1))
-            UNION SELECT \(Self.memberColumns) FROM article a WHERE a.id IN (SELECT value FROM json_each(?2))
+        let byId = try Member.fetch(db.cachedStatement(sql: """
+            SELECT \(Member.columns) FROM article a WHERE a.storyId IN (SELECT value FROM json_each(?1))
+            UNION SELECT \(Member.columns) FROM article a WHERE a.id IN (SELECT value FROM json_each(?2))
             """), arguments: [StoryCandidates.jsonArray(stories), StoryCandidates.jsonArray(adding)])
-        let members = Set(rows.map { $0["id"] as Int64 })
-        let edges = try Row.fetchAll(db.cachedStatement(sql: """
+        let members = Set(byId.keys)
+        var edges: [(id: Int64, other: Int64, score: Double, copy: Bool)] = []
+        let edgeRows = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT id, other, score, copy FROM story_link WHERE id IN (SELECT value FROM json_each(?))
             """), arguments: [StoryCandidates.jsonArray(members)])
+        while let edge = try edgeRows.next() { edges.append((edge[0], edge[1], edge[2] ?? 0, edge[3] ?? false)) }
         var stories = UnionFind(), copies = UnionFind()
         var copyScore: [Int64: Double] = [:]
         for id in members {
@@ -288,68 +294,86 @@ struct StoryBook {
         // a story only when each counts the other among the ones it is most like: an undated
         // article that many others are like (a template, a busy topic) does not pull them all
         // into one story.
-        let held = Set(edges.map { Pair(id: $0["id"], other: $0["other"]) })
-        let undated = Set(rows.filter { $0["undated"] as Bool }.map { $0["id"] as Int64 })
-        for edge in edges {
-            let (id, other): (Int64, Int64) = (edge["id"], edge["other"])
+        let held = Set(edges.map { Pair(id: $0.id, other: $0.other) })
+        let undated = Set(byId.values.filter(\.undated).map(\.id))
+        for (id, other, score, copy) in edges {
             guard members.contains(other) else { continue }
-            let copy = edge["copy"] as Bool? == true
             if copy || Self.counts(undated.contains(id), undated.contains(other), mutual: held.contains(Pair(id: other, other: id))) {
                 stories.union(id, other)
             }
             if copy {
                 copies.union(id, other)
-                let score: Double = edge["score"] ?? 0
                 copyScore[id] = max(copyScore[id] ?? 0, score)
                 copyScore[other] = max(copyScore[other] ?? 0, score)
             }
         }
-        let byId = Dictionary(uniqueKeysWithValues: rows.map { ($0["id"] as Int64, $0) })
         // Each group keeps the old story id most of its members had (then the smallest); the
         // others get new ones.
         var used = Set<Int64>()
         for group in stories.groups().sorted(by: { $0.min()! < $1.min()! }) {
             var counts: [Int64: Int] = [:]
-            for id in group { if let old: Int64 = byId[id]?["storyId"] { counts[old, default: 0] += 1 } }
+            for id in group { if let old = byId[id]?.storyId { counts[old, default: 0] += 1 } }
             let keep = counts.filter { !used.contains($0.key) }.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key
             let story: Int64
             if let keep {
                 story = keep
             } else {
-                story = try newStory(date: byId[group.min()!]?["articleDate"] ?? "")
+                story = try newStory(date: byId[group.min()!]?.articleDate ?? "")
             }
             used.insert(story)
             // Only the rows whose story changes are written.
-            let moved = group.filter { byId[$0]?["storyId"] as Int64? != story }
+            let moved = group.filter { byId[$0]?.storyId != story }
             if !moved.isEmpty {
                 try db.cachedStatement(sql: "UPDATE article SET storyId = ? WHERE id IN (SELECT value FROM json_each(?))")
                     .execute(arguments: [story, StoryCandidates.jsonArray(moved)])
             }
         }
         touched.formUnion(used)
-        for old in rows.compactMap({ $0["storyId"] as Int64? }) { touched.insert(old) }
+        for old in byId.values.compactMap(\.storyId) { touched.insert(old) }
         try settleCopyGroups(copies.groups(), byId: byId, copyScore: copyScore)
     }
 
-    /// What regrouping and copy groups read of each member article `a`.
-    private static let memberColumns = """
-        a.id, a.storyId, a.copyOf, a.copySimilarity, a.dateSource IS NOT 'published' AS uncertain, a.dateSource IS NULL AS undated,
-        a.articleDate, a.fileTime, a.contentHash
-        """
+    /// What regrouping and copy groups read of each member article.
+    struct Member {
+        var id: Int64, storyId: Int64?, copyOf: Int64?, copySimilarity: Double?
+        /// Dated other than by its published date, or not at all.
+        var uncertain: Bool
+        /// Dated only by its file.
+        var undated: Bool
+        var articleDate: String, fileTime: Double, contentHash: String
+
+        /// The columns of `a` (an article) a member is read from, in order.
+        static let columns = """
+            a.id, a.storyId, a.copyOf, a.copySimilarity, a.dateSource IS NOT 'published', a.dateSource IS NULL,
+            a.articleDate, a.fileTime, a.contentHash
+            """
+
+        /// The members `statement` (selecting `columns`) finds, by id; read by position, as in `load`.
+        static func fetch(_ statement: Statement, arguments: StatementArguments) throws -> [Int64: Member] {
+            var members: [Int64: Member] = [:]
+            let rows = try Row.fetchCursor(statement, arguments: arguments)
+            while let row = try rows.next() {
+                let member = Member(id: row[0], storyId: row[1], copyOf: row[2], copySimilarity: row[3], uncertain: row[4], undated: row[5],
+                                    articleDate: row[6], fileTime: row[7] ?? 0, contentHash: row[8])
+                members[member.id] = member
+            }
+            return members
+        }
+    }
 
     /// Gives each copy group its earliest report as first article, and each other member the
-    /// score of its closest copy link (`copyScore`); `byId` holds every member's `memberColumns`.
+    /// score of its closest copy link (`copyScore`); `byId` holds every member.
     /// Only rows that change are written.
-    private func settleCopyGroups(_ groups: [[Int64]], byId: [Int64: Row], copyScore: [Int64: Double]) throws {
+    private func settleCopyGroups(_ groups: [[Int64]], byId: [Int64: Member], copyScore: [Int64: Double]) throws {
         func key(_ id: Int64) -> (Int, String, Double, String) {
-            let row = byId[id]!
-            return (row["uncertain"], row["articleDate"], row["fileTime"] ?? 0, row["contentHash"])
+            let member = byId[id]!
+            return (member.uncertain ? 1 : 0, member.articleDate, member.fileTime, member.contentHash)
         }
         for group in groups {
             let first = group.min { key($0) < key($1) }!
             for id in group {
                 let (copyOf, similarity) = id == first ? (nil, nil) : (first, copyScore[id])
-                guard byId[id]?["copyOf"] as Int64? != copyOf || byId[id]?["copySimilarity"] as Double? != similarity else { continue }
+                guard byId[id]?.copyOf != copyOf || byId[id]?.copySimilarity != similarity else { continue }
                 try db.cachedStatement(sql: "UPDATE article SET copyOf = ?, copySimilarity = ? WHERE id = ?")
                     .execute(arguments: [copyOf, similarity, id])
             }
@@ -367,21 +391,20 @@ struct StoryBook {
             """), arguments: [StoryCandidates.jsonArray(articles.union([articleId]))])
         let groupIds = StoryCandidates.jsonArray(Set(firsts).union([articleId]))
         // Articles waiting to be placed (again) are in no copy group yet, as in `regroup`.
-        let rows = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT \(Self.memberColumns) FROM article a WHERE a.id IN (SELECT value FROM json_each(?1)) AND (a.storyId IS NOT NULL OR a.id = ?2)
-            UNION SELECT \(Self.memberColumns) FROM article a WHERE a.copyOf IN (SELECT value FROM json_each(?1)) AND a.storyId IS NOT NULL
+        let byId = try Member.fetch(db.cachedStatement(sql: """
+            SELECT \(Member.columns) FROM article a WHERE a.id IN (SELECT value FROM json_each(?1)) AND (a.storyId IS NOT NULL OR a.id = ?2)
+            UNION SELECT \(Member.columns) FROM article a WHERE a.copyOf IN (SELECT value FROM json_each(?1)) AND a.storyId IS NOT NULL
             """), arguments: [groupIds, articleId])
-        let byId = Dictionary(uniqueKeysWithValues: rows.map { ($0["id"] as Int64, $0) })
         var copyScore: [Int64: Double] = [:]
         var groups = UnionFind()
         for id in byId.keys { groups.add(id) }
-        for edge in try Row.fetchAll(db.cachedStatement(sql: """
+        let edges = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT id, other, score FROM story_link WHERE copy AND id IN (SELECT value FROM json_each(?))
-            """), arguments: [StoryCandidates.jsonArray(byId.keys)]) {
-            let (id, other): (Int64, Int64) = (edge["id"], edge["other"])
+            """), arguments: [StoryCandidates.jsonArray(byId.keys)])
+        while let edge = try edges.next() {
+            let (id, other, score): (Int64, Int64, Double) = (edge[0], edge[1], edge[2] ?? 0)
             guard byId[other] != nil else { continue }
             groups.union(id, other)
-            let score: Double = edge["score"] ?? 0
             copyScore[id] = max(copyScore[id] ?? 0, score)
             copyScore[other] = max(copyScore[other] ?? 0, score)
         }
@@ -419,25 +442,31 @@ struct StoryBook {
     static func load(_ db: Database, _ ids: [Int64]) throws -> [Candidate] {
         guard !ids.isEmpty else { return [] }
         let list = StoryCandidates.jsonArray(ids)
-        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+        // Read by position from cursors: by name, every value cost a lowercased copy of its
+        // column's name, and rows copied out of the statement a slower decoding.
+        var copyLinks: [Int64: Link] = [:], storyLinks: [Int64: [Link]] = [:]
+        let links = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT l.id, l.other, l.score, l.copy, b.contentHash FROM story_link l JOIN article b ON b.id = l.other
+            WHERE l.id IN (SELECT value FROM json_each(?))
+            """), arguments: [list])
+        while let row = try links.next() {
+            let link = Link(id: row[1], score: row[2] ?? 0, copy: row[3] ?? false, hash: row[4])
+            if link.copy { copyLinks[row[0]] = link } else { storyLinks[row[0], default: []].append(link) }
+        }
+        var byId: [Int64: Candidate] = [:]
+        byId.reserveCapacity(ids.count)
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT a.id, f.bytes, a.storyId, a.contentHash, a.articleDate, a.dateSource
             FROM article a JOIN article_fingerprint f ON f.id = a.id
             WHERE a.id IN (SELECT value FROM json_each(?)) AND a.storyId IS NOT NULL
             """), arguments: [list])
-        var copyLinks: [Int64: Link] = [:], storyLinks: [Int64: [Link]] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT l.id, l.other, l.score, l.copy, b.contentHash FROM story_link l JOIN article b ON b.id = l.other
-            WHERE l.id IN (SELECT value FROM json_each(?))
-            """), arguments: [list]) {
-            let link = Link(id: row["other"], score: row["score"] ?? 0, copy: row["copy"] ?? false, hash: row["contentHash"])
-            if link.copy { copyLinks[row["id"]] = link } else { storyLinks[row["id"], default: []].append(link) }
+        while let row = try rows.next() {
+            let id: Int64 = row[0]
+            let source = ArticleIndex.dateSource(stored: row[5])
+            byId[id] = Candidate(id: id, fingerprint: [UInt8]((row[1] as Data?) ?? Data()), storyId: row[2], hash: row[3],
+                                 when: when(source: source, date: row[4]), undated: source == .file, copyLink: copyLinks[id],
+                                 storyLinks: (storyLinks[id] ?? []).sorted { $0.beats($1) })
         }
-        let byId = Dictionary(uniqueKeysWithValues: rows.map { row in
-            let id: Int64 = row["id"]
-            return (id, Candidate(id: id, fingerprint: [UInt8]((row["bytes"] as Data?) ?? Data()), storyId: row["storyId"],
-                                  hash: row["contentHash"], when: when(row), undated: ArticleIndex.dateSource(row) == .file, copyLink: copyLinks[id],
-                                  storyLinks: (storyLinks[id] ?? []).sorted { $0.beats($1) }))
-        })
         return ids.compactMap { byId[$0] }
     }
 

@@ -57,7 +57,7 @@ struct SystemdEndToEndTests {
     func watchdogDuringPlacement() async throws {
         let root = TemporaryFolder("newsd-placing")
         let notify = try NotifySocket(path: root.file("notify.sock"))
-        let count = 2400
+        let count = 3200
         // A stall limit of 2 s (half the interval): short enough to be crossed by a placement run
         // left without heartbeats, long enough for one busy transaction of a debug build.
         let daemon = try await RunningDaemon(environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "4000000"]) { inbox in
