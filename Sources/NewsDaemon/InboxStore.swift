@@ -15,8 +15,9 @@ protocol InboxStore: Sendable {
     func apply(_ changes: [IndexChange], now: Double, clock: QueryClock, watches: [StandingQuery]) throws(IndexError) -> AppliedBatch
     /// Whether story placement has work.
     var hasUnplacedArticles: Bool { get }
-    /// Places up to `limit` articles in stories within `budget`; returns how many.
-    func placeStories(limit: Int, budget: Duration) throws -> Int
+    /// Places up to `limit` articles in stories within `budget`, stopping early once `yield`
+    /// says other work waits; returns how many.
+    func placeStories(limit: Int, budget: Duration, yield: () -> Bool) throws -> Int
     /// One step of merging full-text segments; false when there is nothing to merge.
     func mergeFullText(pages: Int) throws -> Bool
     /// The check before the first write (the embedded index's page check).
@@ -52,7 +53,7 @@ struct SharedInboxStore: InboxStore {
     }
 
     var hasUnplacedArticles: Bool { false }
-    func placeStories(limit: Int, budget: Duration) throws -> Int { 0 }
+    func placeStories(limit: Int, budget: Duration, yield: () -> Bool) throws -> Int { 0 }
     func mergeFullText(pages: Int) throws -> Bool { false }
     func verifyAtStart(logger: Logger) throws {}
     var watchIndex: ArticleIndex? { nil }

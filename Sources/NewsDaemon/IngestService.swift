@@ -229,10 +229,11 @@ final class IngestService: Service {
     }
 
     /// Places new articles in stories while no file waits: bulk ingest never waits for stories,
-    /// and a single new article is placed milliseconds after it became searchable. Transactions
-    /// of at most `placementBudget`, so a file that arrives meanwhile waits at most about that
-    /// long; fewer, larger ones than the 16 articles each of before, because every transaction
-    /// writes the B-tree pages its articles' keys touch, and larger ones share more of them.
+    /// and a single new article is placed milliseconds after it became searchable. A file that
+    /// arrives meanwhile ends the running transaction after its current article, so it waits
+    /// about one article's placement; otherwise transactions run up to `placementBudget`, because
+    /// every transaction writes the B-tree pages its articles' keys touch, and larger ones share
+    /// more of them.
     private func placeStoriesWhileIdle() async {
         // A file that follows closely (drops one after another, a copy saved twice) goes first:
         // it would otherwise wait for a placement transaction that is already running.
@@ -245,7 +246,12 @@ final class IngestService: Service {
         while queue.pendingCount == 0 && !queue.isPaused && !queue.isClosed {
             status.set(.placing)
             do {
-                let count = try await writer.run { try index.placeStories(limit: 512, budget: Self.placementBudget) }
+                let queue = self.queue
+                let count = try await writer.run {
+                    try index.placeStories(limit: Self.placementBatch, budget: Self.placementBudget) {
+                        queue.pendingCount > 0 || queue.isPaused || queue.isClosed
+                    }
+                }
                 status.beat()
                 if count == 0 { break }
                 placed += count
@@ -285,8 +291,12 @@ final class IngestService: Service {
 
     /// Quiet time after ingest before stories are placed.
     static let placementDelay = Duration.milliseconds(30)
-    /// The longest one placement transaction runs.
-    static let placementBudget = Duration.milliseconds(25)
+    /// The longest one placement transaction runs, and the most articles it places. A file that
+    /// arrives meanwhile ends it after the article being placed (see `placeStories`), so the
+    /// budget bounds only how long the watchdog's heartbeat and `status` see one transaction;
+    /// larger transactions write the pages their articles' keys and links share once.
+    static let placementBudget = Duration.milliseconds(500)
+    static let placementBatch = 2048
 
     private func process(_ batch: IngestQueue.Batch) throws {
         // While the inbox is gone, what stands at its path (nothing, or an empty mount point) is

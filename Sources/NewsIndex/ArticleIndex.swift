@@ -331,16 +331,17 @@ public final class ArticleIndex: Sendable {
     }
 
     /// Places articles that have no story yet (new, edited, or indexed by an older newsd) in one
-    /// write transaction, oldest first: up to `limit`, and no more once `budget` has passed, so
-    /// that a file arriving meanwhile waits at most about that long. Returns how many it placed:
-    /// 0 when none wait.
+    /// write transaction, oldest first: up to `limit`, no more once `budget` has passed, and none
+    /// after `yield` (asked between articles) says that other work waits, so that a file
+    /// arriving meanwhile waits about one article's placement. Returns how many it placed: 0
+    /// when none wait.
     ///
     /// While articles wait, the writer's page cache is `placementCacheKiB`: placement reads the
     /// story keys, fingerprints and article rows of candidates all over the file, and with
     /// SQLite's default 2 MB most of those reads were system calls. When none wait, the cache
     /// goes back to the default and its memory is returned.
     @discardableResult
-    public func placeStories(limit: Int, budget: Duration = .seconds(3600)) throws -> Int {
+    public func placeStories(limit: Int, budget: Duration = .seconds(3600), yield: () -> Bool = { false }) throws -> Int {
         let deadline = ContinuousClock.now + budget
         return try pool.write { db in try heartbeat.watching(db) {
             let ids = try Int64.fetchAll(db, sql: "SELECT id FROM article INDEXED BY article_unplaced WHERE storyId IS NULL ORDER BY id LIMIT ?",
@@ -355,7 +356,7 @@ public final class ArticleIndex: Sendable {
             for id in ids {
                 try stories.place(articleId: id)
                 placed += 1
-                if ContinuousClock.now >= deadline { break }
+                if ContinuousClock.now >= deadline || yield() { break }
             }
             try stories.refreshTouched()
             return placed
