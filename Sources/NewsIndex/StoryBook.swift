@@ -94,9 +94,11 @@ struct StoryBook {
         var linkedFrom: [Int64: (story: Int64, undated: Bool)] = [:]
         var undatedOf: [Int64: Bool] = [:]
         let undated = ArticleIndex.dateSource(row) == .file
-        for candidate in try Self.load(db, ids) {
+        // Emptied before the lookup, never during it: the fingerprints it does not read are these.
+        if decoded.count + ids.count > Self.decodedLimit { decoded.removeAll(keepingCapacity: true) }
+        let known = Set(ids.filter { decoded[$0] != nil })
+        for candidate in try Self.load(db, ids, fingerprintKnown: known.contains) {
             guard let other = decoded[candidate.id] ?? ArticleFingerprint(encoded: candidate.fingerprint) else { continue }
-            if decoded.count >= Self.decodedLimit { decoded.removeAll(keepingCapacity: true) }
             decoded[candidate.id] = other
             let copy = Similarity.shingles(fingerprint, other) >= Similarity.copyThreshold
             let withinWindow = Self.withinWindow(when, candidate.when)
@@ -439,7 +441,9 @@ struct StoryBook {
     }
 
     /// The placed articles among `ids`, in the order given, with their links.
-    static func load(_ db: Database, _ ids: [Int64]) throws -> [Candidate] {
+    /// `fingerprintKnown`: the ids whose fingerprint the caller holds decoded already; their
+    /// stored bytes are not read (a candidate's `fingerprint` is then empty).
+    static func load(_ db: Database, _ ids: [Int64], fingerprintKnown: (Int64) -> Bool = { _ in false }) throws -> [Candidate] {
         guard !ids.isEmpty else { return [] }
         let list = StoryCandidates.jsonArray(ids)
         // Read by position from cursors: by name, every value cost a lowercased copy of its
@@ -456,18 +460,31 @@ struct StoryBook {
         var byId: [Int64: Candidate] = [:]
         byId.reserveCapacity(ids.count)
         let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT a.id, f.bytes, a.storyId, a.contentHash, a.articleDate, a.dateSource
-            FROM article a JOIN article_fingerprint f ON f.id = a.id
-            WHERE a.id IN (SELECT value FROM json_each(?)) AND a.storyId IS NOT NULL
+            SELECT a.id, a.storyId, a.contentHash, a.articleDate, a.dateSource
+            FROM article a WHERE a.id IN (SELECT value FROM json_each(?)) AND a.storyId IS NOT NULL
             """), arguments: [list])
+        var unknown: [Int64] = []
         while let row = try rows.next() {
             let id: Int64 = row[0]
-            let source = ArticleIndex.dateSource(stored: row[5])
-            byId[id] = Candidate(id: id, fingerprint: [UInt8]((row[1] as Data?) ?? Data()), storyId: row[2], hash: row[3],
-                                 when: when(source: source, date: row[4]), undated: source == .file, copyLink: copyLinks[id],
+            let source = ArticleIndex.dateSource(stored: row[4])
+            byId[id] = Candidate(id: id, fingerprint: [], storyId: row[1], hash: row[2],
+                                 when: when(source: source, date: row[3]), undated: source == .file, copyLink: copyLinks[id],
                                  storyLinks: (storyLinks[id] ?? []).sorted { $0.beats($1) })
+            if !fingerprintKnown(id) { unknown.append(id) }
         }
-        return ids.compactMap { byId[$0] }
+        // The others' stored fingerprints; a candidate with none is left out.
+        var missing = Set(unknown)
+        if !unknown.isEmpty {
+            let fingerprints = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT id, bytes FROM article_fingerprint WHERE id IN (SELECT value FROM json_each(?))
+                """), arguments: [StoryCandidates.jsonArray(unknown)])
+            while let row = try fingerprints.next() {
+                let id: Int64 = row[0]
+                byId[id]?.fingerprint = [UInt8]((row[1] as Data?) ?? Data())
+                missing.remove(id)
+            }
+        }
+        return ids.compactMap { missing.contains($0) ? nil : byId[$0] }
     }
 
     /// Takes an article out of its story before its text changes or it goes: its keys and its
