@@ -47,12 +47,17 @@ public enum Journald {
         }
     }
 
-    /// The entries of one process, as `journalctl -o json` prints them.
-    public static func entries(pid: Int32, matching: [String] = []) throws -> [[String: String]] {
+    /// The entries of one process, as `journalctl -o json` prints them: those of `pid` written
+    /// at `since` or later. (The journal outlives processes, and a pid is used again: an earlier
+    /// process with this pid, in this run or a run before, has entries of its own.)
+    public static func entries(pid: Int32, since: Date, matching: [String] = []) throws -> [[String: String]] {
         let result = try runProcess("/usr/bin/journalctl", ["-o", "json", "--no-pager", "_PID=\(pid)"] + matching)
+        let sinceMicroseconds = UInt64(since.timeIntervalSince1970 * 1_000_000)
         return result.stdout.split(separator: "\n").compactMap { line in
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
-            return object.compactMapValues { $0 as? String }
+            let entry = object.compactMapValues { $0 as? String }
+            guard let written = entry["__REALTIME_TIMESTAMP"].flatMap(UInt64.init), written >= sinceMicroseconds else { return nil }
+            return entry
         }
     }
 }
