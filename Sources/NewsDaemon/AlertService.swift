@@ -83,7 +83,8 @@ final class AlertService: Service {
     static let niceness: Int32 = 10
 
     private func announcePending() async {
-        let stopping = StopFlag()
+        // Set when newsd stops: a round ends after the match it is on.
+        let stopping = SharedFlag()
         while !Task.isCancelled {
             let round = Round(index: index, logger: logger, command: settings.current.alertCommand,
                               timeout: settings.current.alertTimeout, stopping: stopping)
@@ -98,20 +99,13 @@ final class AlertService: Service {
         }
     }
 
-    /// Set when newsd stops: a round ends after the match it is on.
-    final class StopFlag: Sendable {
-        private let flag = Atomic<Bool>(false)
-        func set() { flag.store(true, ordering: .relaxed) }
-        var isSet: Bool { flag.load(ordering: .relaxed) }
-    }
-
     /// One round of announcements, blocking, on its own thread.
     struct Round: Sendable {
         let index: any AlertAnnouncementStore
         let logger: Logger
         let command: String?
         let timeout: Duration
-        let stopping: StopFlag
+        let stopping: SharedFlag
 
         /// Announces up to `AlertService.round` pending matches in the order they were recorded,
         /// marks those it is done with, and returns how many that was.

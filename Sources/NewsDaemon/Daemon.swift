@@ -99,7 +99,7 @@ public enum Daemon {
         }
         // Blocking (it waits for the archive): called through BlockingWork.
         let statusLine: @Sendable () -> String = {
-            let counts = (try? StatusLineCounts.read(store)) ?? (articles: 0, files: 0, failed: 0)
+            let counts = (try? StatusLineCounts.read(store, embedded: embedded)) ?? (articles: 0, files: 0, failed: 0)
             let state = status.state(paused: queue.isPaused, pending: queue.pendingCount)
             var line = "\(state): \(counts.articles) articles, \(queue.pendingCount) pending, \(counts.failed) failed"
             if let problem = status.problem { line += " (\(problem))" }
@@ -236,7 +236,9 @@ struct StateLock {
 
 /// The counts of the systemd status line, read from a blocking thread.
 enum StatusLineCounts {
-    static func read(_ store: any ArchiveStore) throws -> (articles: Int, files: Int, failed: Int) {
-        try ThreadWait.result { try await store.counts() }.get()
+    /// `embedded`: the embedded index, read right here; otherwise the shared archive is waited for.
+    static func read(_ store: any ArchiveStore, embedded: ArticleIndex?) throws -> (articles: Int, files: Int, failed: Int) {
+        if let embedded { return try embedded.counts() }
+        return try ThreadWait.result { try await store.counts() }.get()
     }
 }

@@ -3,7 +3,6 @@ import NewsCore
 import NewsIndex
 import NewsPostgres
 import ServiceLifecycle
-import Synchronization
 
 /// On a shared archive, what every host does when any host adds articles: matches this host's
 /// running watches against the new articles alone and hands each watch its hits, and wakes the
@@ -34,7 +33,7 @@ final class SharedArrivalsService: Service {
     private func listen() async {
         var interrupted = false
         while !Task.isCancelled {
-            let began = Began()
+            let began = SharedFlag()  // whether this session got as far as listening
             let resuming = interrupted
             var failure: ArchiveError?
             do {
@@ -66,13 +65,6 @@ final class SharedArrivalsService: Service {
             interrupted = true
             try? await Task.sleep(for: Self.retry)
         }
-    }
-
-    /// Whether one listening session got as far as listening.
-    private final class Began: Sendable {
-        private let flag = Atomic<Bool>(false)
-        func set() { flag.store(true, ordering: .relaxed) }
-        var isSet: Bool { flag.load(ordering: .relaxed) }
     }
 
     /// Matches the running watches against `ids` and hands each its hits.

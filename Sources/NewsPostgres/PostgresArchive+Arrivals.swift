@@ -84,12 +84,7 @@ extension PostgresArchive {
                 bindings.append(query.key)
                 let key = bindings.count
                 let translated = PostgresQueryTranslator.translate(query.query, firstPlaceholder: bindings.count + 1)
-                for argument in translated.arguments {
-                    switch argument {
-                    case .text(let text): bindings.append(text)
-                    case .double(let number): bindings.append(number)
-                    }
-                }
+                bindings.append(translated.arguments)
                 var conditions = ["a.id = ANY($1)"] + translated.conditions
                 if let text = translated.textQuery { conditions.append("a.document @@ \(text)") }
                 selects.append("SELECT $\(key)::text, a.id FROM newsd_article a WHERE \(conditions.joined(separator: " AND "))")
@@ -112,12 +107,7 @@ extension PostgresArchive {
         var bindings = PostgresBindings()
         bindings.append(ids)
         bindings.append(Self.snippetOptions)
-        for argument in translated.arguments {
-            switch argument {
-            case .text(let text): bindings.append(text)
-            case .double(let number): bindings.append(number)
-            }
-        }
+        bindings.append(translated.arguments)
         let snippet = translated.textQuery.map { "ts_headline(a.search_configuration, a.body, \($0), $2)" }
             ?? "CASE WHEN length(a.body) > 200 THEN substr(a.body, 1, 200) || '…' ELSE a.body END"
         let sql = """

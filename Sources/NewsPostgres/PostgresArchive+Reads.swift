@@ -167,12 +167,7 @@ extension PostgresArchive {
     /// The translated query's arguments as bindings.
     static func bindings(_ arguments: [SQLArgument]) -> PostgresBindings {
         var bindings = PostgresBindings()
-        for argument in arguments {
-            switch argument {
-            case .text(let text): bindings.append(text)
-            case .double(let number): bindings.append(number)
-            }
-        }
+        bindings.append(arguments)
         return bindings
     }
 
@@ -437,4 +432,16 @@ public struct ArchiveOverview: Sendable, Equatable {
     public var languages: [LanguageCount]
     /// Bytes of the archive's tables, their indexes and TOAST.
     public var databaseBytes: Int64
+}
+
+extension PostgresBindings {
+    /// Appends a translated query's arguments, in order (the next `$n` placeholders).
+    mutating func append(_ arguments: [SQLArgument]) {
+        for argument in arguments {
+            switch argument {
+            case .text(let text): append(text)
+            case .double(let number): append(number)
+            }
+        }
+    }
 }
