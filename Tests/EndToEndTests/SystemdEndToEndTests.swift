@@ -118,7 +118,16 @@ struct SystemdEndToEndTests {
         try big.write(toFile: daemon.inbox + "/a.txt", atomically: false, encoding: .utf8)
         #expect(try await daemon.waitForStatus { $0.failed == 0 && $0.articles == 1 })
         // The control routes follow the reloaded limit too: show --raw reads the 250-byte file.
-        let id = try daemon.client.search("enough").hits[0].id
+        // A failure here once ended the test with only "incomplete response header" (ci-local, not
+        // reproduced): it now says whether newsd still ran, and what it logged.
+        let found: SearchResponse
+        do {
+            found = try daemon.client.search("enough")
+        } catch {
+            Issue.record("search after the reload failed: \(error); newsd running: \(daemon.process.isRunning); log:\n\(daemon.log.suffix(6000))")
+            return
+        }
+        let id = try #require(found.hits.first).id
         #expect(try daemon.client.rawArticle(id: id) == Array(big.utf8))
 
         try "max_file_bytes: lots\n".write(toFile: config, atomically: false, encoding: .utf8)
