@@ -333,6 +333,13 @@ enum IndexSchema {
                 CREATE INDEX article_unplaced ON article(id) WHERE storyId IS NULL;
                 """)
         }
+        migrator.registerMigration("v15-common-story-keys-unfiled") { db in
+            // #13: a key filed for more than `StoryCandidates.commonKey` articles is never looked
+            // up, so its entries are dropped and no more are filed (see `StoryCandidates.file`).
+            try db.execute(sql: """
+                DELETE FROM story_key WHERE key IN (SELECT key FROM story_key_count WHERE articles > ?)
+                """, arguments: [StoryCandidates.commonKey])
+        }
         return migrator
     }
 

@@ -65,19 +65,33 @@ struct StoryCandidates {
             .prefix(complete ? Int.max : Self.candidateCount).map(\.key)
     }
 
-    /// Files a placed article under its keys.
+    /// Files a placed article under its keys. A key filed for more than `commonKey` articles
+    /// is never looked up again, so its entries are dropped as it passes that count and none
+    /// are filed after: its count stays where it passed, and the key stays common even if
+    /// articles filed under it go.
     func file(_ fingerprint: ArticleFingerprint, articleId: Int64, day: Int?) throws {
+        let keys = fingerprint.storyKeys
+        guard !keys.isEmpty else { return }
+        let common = Set(try Int64.fetchAll(db.cachedStatement(sql: """
+            SELECT key FROM story_key_count WHERE key IN (SELECT value FROM json_each(?)) AND articles > ?
+            """), arguments: [Self.jsonArray(keys), Self.commonKey]))
         let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO story_key(key, day, articleId) VALUES (?, ?, ?)")
         let count = try db.cachedStatement(sql: """
             INSERT INTO story_key_count(key, articles) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET articles = articles + 1
+            RETURNING articles
             """)
-        for key in fingerprint.storyKeys {
+        let unfileAll = try db.cachedStatement(sql: "DELETE FROM story_key WHERE key = ?")
+        for key in keys where !common.contains(key) {
             try insert.execute(arguments: [key, Self.filingDay(day), articleId])
-            if db.changesCount > 0 { try count.execute(arguments: [key]) }
+            guard db.changesCount > 0 else { continue }
+            if let articles = try Int.fetchOne(count, arguments: [key]), articles > Self.commonKey {
+                try unfileAll.execute(arguments: [key])
+            }
         }
     }
 
-    /// Takes an article out of its keys (whatever day it was filed under).
+    /// Takes an article out of its keys (whatever day it was filed under). Common keys hold no
+    /// entries, so their counts stay.
     func unfile(_ fingerprint: ArticleFingerprint, articleId: Int64) throws {
         let delete = try db.cachedStatement(sql: "DELETE FROM story_key WHERE key = ? AND articleId = ?")
         for key in fingerprint.storyKeys {

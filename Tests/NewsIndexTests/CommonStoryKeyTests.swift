@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+import NewsCore
+@testable import NewsIndex
+import Testing
+import TestSupport
+
+/// Story keys filed for more than `StoryCandidates.commonKey` articles are never looked up, so
+/// they keep no entries (real SQLite file, the index's own schema).
+@Suite("Common story keys (real SQLite file)")
+struct CommonStoryKeyTests {
+    let folder = TemporaryFolder("newsd-story-keys")
+
+    static let template = ArticleFingerprint.of(
+        headline: "Harbour board approves Kestrelmouth quay extension",
+        body: "The Kestrelmouth harbour board voted on Tuesday to extend the north quay by 140 metres. "
+            + "Chair Imelda Vargstrom said the work would start in spring and let larger ferries berth.")
+    static let rare = ArticleFingerprint.of(
+        headline: "Orchard growers in Tallowby count frost losses",
+        body: "Growers around Tallowby said a late frost had cost them most of this year's plum blossom. "
+            + "Ansgar Peltonen, who farms forty hectares, complained that insurers had been slow to visit.")
+
+    func queue(upTo migration: String? = nil) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            db.add(tokenizer: LanguageTokenizer.self)
+            db.add(function: TextCompression.sqlInflate)
+            db.add(function: TextCompression.sqlSnippetText)
+        }
+        let queue = try DatabaseQueue(path: folder.file("index.sqlite"), configuration: configuration)
+        if let migration { try IndexSchema.migrator.migrate(queue, upTo: migration) } else { try IndexSchema.migrator.migrate(queue) }
+        return queue
+    }
+
+    static func entries(_ db: Database) throws -> Int { try Int.fetchOne(db, sql: "SELECT count(*) FROM story_key") ?? 0 }
+    static func counts(_ db: Database, _ keys: [Int64]) throws -> [Int] {
+        try keys.map { try Int.fetchOne(db, sql: "SELECT articles FROM story_key_count WHERE key = ?", arguments: [$0]) ?? 0 }
+    }
+
+    @Test("a key passing the common count loses its entries, files no more, and its count stays")
+    func commonKeysKeepNoEntries() throws {
+        let keys = Self.template.storyKeys
+        try #require(!keys.isEmpty)
+        try #require(Set(keys).isDisjoint(with: Self.rare.storyKeys), "the two fingerprints share no key")
+        try queue().write { (db: Database) throws in
+            let finder = StoryCandidates(db: db)
+            for id in 1...Int64(StoryCandidates.commonKey) {
+                try finder.file(Self.template, articleId: id, day: 20_000)
+            }
+            #expect(try Self.entries(db) == keys.count * StoryCandidates.commonKey, "below the limit every entry is kept")
+            let found = try finder.candidates(for: Self.template, excluding: 0, day: 20_000, windowDays: 5)
+            #expect(found.count == StoryCandidates.candidateCount, "the keys are still looked up")
+
+            try finder.file(Self.template, articleId: 401, day: 20_000)
+            #expect(try Self.entries(db) == 0, "passing the limit drops the key's entries")
+            #expect(try Self.counts(db, keys).allSatisfy { $0 == StoryCandidates.commonKey + 1 })
+            try finder.file(Self.template, articleId: 402, day: 20_001)
+            #expect(try Self.entries(db) == 0, "a common key files no more entries")
+            #expect(try Self.counts(db, keys).allSatisfy { $0 == StoryCandidates.commonKey + 1 }, "nor counts them")
+            try finder.unfile(Self.template, articleId: 7)
+            #expect(try Self.counts(db, keys).allSatisfy { $0 == StoryCandidates.commonKey + 1 },
+                    "a common key stays common when an article filed under it goes")
+            #expect(try finder.candidates(for: Self.template, excluding: 0, day: 20_000, windowDays: 5).isEmpty)
+
+            // Other keys are untouched.
+            try finder.file(Self.rare, articleId: 1_000, day: 20_000)
+            try finder.file(Self.rare, articleId: 1_001, day: 20_002)
+            #expect(try finder.candidates(for: Self.rare, excluding: 1_001, day: 20_002, windowDays: 5) == [1_000])
+            try finder.unfile(Self.rare, articleId: 1_000)
+            #expect(try finder.candidates(for: Self.rare, excluding: 1_001, day: 20_002, windowDays: 5).isEmpty)
+            #expect(try Self.counts(db, Self.rare.storyKeys).allSatisfy { $0 == 1 })
+        }
+    }
+
+    @Test("migration v15 drops the entries of keys already common and keeps the rest")
+    func migrationDropsCommonEntries() throws {
+        let before = try queue(upTo: "v14-story-members-index")
+        try before.write { db in
+            // As v14 filed them: every entry kept, whatever the count.
+            for id in 1...Int64(StoryCandidates.commonKey + 3) {
+                for key in Self.template.storyKeys {
+                    try db.execute(sql: "INSERT INTO story_key(key, day, articleId) VALUES (?, 20000, ?)", arguments: [key, id])
+                }
+            }
+            for key in Self.template.storyKeys {
+                try db.execute(sql: "INSERT INTO story_key_count(key, articles) VALUES (?, ?)", arguments: [key, StoryCandidates.commonKey + 3])
+            }
+            try StoryCandidates(db: db).file(Self.rare, articleId: 1_000, day: 20_000)
+        }
+        try before.close()
+        try queue().read { (db: Database) throws in
+            #expect(try Self.entries(db) == Self.rare.storyKeys.count)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM story_key WHERE articleId = 1000") == Self.rare.storyKeys.count)
+        }
+    }
+}
