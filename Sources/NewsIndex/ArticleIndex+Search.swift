@@ -13,9 +13,14 @@ extension ArticleIndex {
                        minOutlets: Int? = nil, limit: Int, offset: Int,
                        budget: QueryBudget? = nil) throws -> (total: Int, hits: [SearchHit]) {
         let translated = QueryTranslator.translate(query)
+        let lengths = self.lengths
         do {
             return try pool.read { db in
-                let run = { try Self.searchPage(db, translated, sort: sort, group: group, minOutlets: minOutlets, limit: limit, offset: offset) }
+                let run = {
+                    let key = translated.match == nil ? nil : try lengths.key(db)
+                    return try Self.searchPage(db, translated, sort: sort, group: group, minOutlets: minOutlets, lengths: key,
+                                               limit: limit, offset: offset)
+                }
                 return try budget.map { try $0.enforce(on: db, run) } ?? run()
             }
         } catch let error as DatabaseError {
@@ -24,8 +29,8 @@ extension ArticleIndex {
     }
 
     private static func searchPage(_ db: Database, _ translated: TranslatedQuery, sort: SearchSort, group: SearchGrouping,
-                                   minOutlets: Int?, limit: Int, offset: Int) throws -> (total: Int, hits: [SearchHit]) {
-        switch SearchPlan(translated, sort: sort, group: group, minOutlets: minOutlets) {
+                                   minOutlets: Int?, lengths: DocumentLengths.Key?, limit: Int, offset: Int) throws -> (total: Int, hits: [SearchHit]) {
+        switch SearchPlan(translated, sort: sort, group: group, minOutlets: minOutlets, lengths: lengths) {
         case .windowed(let search):
             let (total, page) = try search.page(db, limit: limit, offset: offset)
             guard !page.isEmpty else { return (total, []) }
@@ -61,11 +66,13 @@ extension ArticleIndex {
     public func searchPlan(_ query: SearchQuery, sort: SearchSort = .relevance, group: SearchGrouping = .copies,
                            minOutlets: Int? = nil) throws -> [String] {
         let translated = QueryTranslator.translate(query)
+        let lengths = self.lengths
         return try pool.read { db in
+            let key = translated.match == nil ? nil : try lengths.key(db)
             func explain(_ sql: String, _ arguments: StatementArguments) throws -> [String] {
                 try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
             }
-            switch SearchPlan(translated, sort: sort, group: group, minOutlets: minOutlets) {
+            switch SearchPlan(translated, sort: sort, group: group, minOutlets: minOutlets, lengths: key) {
             case .windowed(let search):
                 let (_, page) = try search.page(db, limit: 10, offset: 0)
                 let sample = page.isEmpty ? [WindowedSearch.Ranked(id: 0, rank: 0, group: 0)] : page

@@ -340,6 +340,16 @@ enum IndexSchema {
                 DELETE FROM story_key WHERE key IN (SELECT key FROM story_key_count WHERE articles > ?)
                 """, arguments: [StoryCandidates.commonKey])
         }
+        migrator.registerMigration("v16-fulltext-removals") { db in
+            // #13: searches rank with every full-text row's length held in memory
+            // (`DocumentLengths`), valid while no row is removed: removals are counted.
+            try db.execute(sql: """
+                CREATE TABLE fulltext_removals (removals INTEGER NOT NULL);
+                INSERT INTO fulltext_removals VALUES (0);
+                DROP TRIGGER article_fts_delete;
+                """)
+            try createFullTextDeleteTrigger(db, counting: true)
+        }
         return migrator
     }
 
@@ -352,7 +362,6 @@ enum IndexSchema {
     /// `PendingFullText`; the trigger removes an article's entry (and its text and fingerprint)
     /// when the article goes.
     static func createCompressedFullTextIndex(_ db: Database) throws {
-        let body = "\(TextCompression.inflateFunction)((SELECT body FROM article_text WHERE id = old.id))"
         try db.execute(sql: """
             CREATE VIEW article_content(id, headline, body, outlet, byline) AS
                 SELECT a.id, a.headline, \(TextCompression.snippetFunction)(t.body), a.outlet, a.byline
@@ -362,15 +371,28 @@ enum IndexSchema {
                 content='article_content', content_rowid='id',
                 tokenize='\(LanguageTokenizer.name)'
             );
+            """)
+        try createFullTextDeleteTrigger(db, counting: false)
+    }
+
+    /// The trigger that removes an article's full-text entry, text and fingerprint when the
+    /// article goes; from v16 on (`counting`) it also counts the removal (see `DocumentLengths`).
+    static func createFullTextDeleteTrigger(_ db: Database, counting: Bool) throws {
+        let body = "\(TextCompression.inflateFunction)((SELECT body FROM article_text WHERE id = old.id))"
+        try db.execute(sql: """
             CREATE TRIGGER article_fts_delete AFTER DELETE ON article BEGIN
                 INSERT INTO article_fts(article_fts, rowid, headline, body, outlet, byline)
                 VALUES ('delete', old.id, \(LanguageTokenizer.markedExpression(language: "old.language", value: "old.headline")),
                         \(LanguageTokenizer.markedExpression(language: "old.language", value: body)), old.outlet, old.byline);
                 DELETE FROM article_text WHERE id = old.id;
                 DELETE FROM article_fingerprint WHERE id = old.id;
+                \(counting ? countFullTextRemoval + ";" : "")
             END;
             """)
     }
+
+    /// Counts one removal from the full-text index.
+    static let countFullTextRemoval = "UPDATE fulltext_removals SET removals = removals + 1"
 
     /// The covering index searches join matches through (see `SearchFilter`).
     static let searchCoverIndex = "article_search_cover"

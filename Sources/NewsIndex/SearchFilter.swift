@@ -9,8 +9,11 @@ struct SearchFilter {
     let arguments: [DatabaseValueConvertible]
     /// Whether the MATCH holds a prefix (see `TranslatedQuery.hasPrefix`).
     let hasPrefix: Bool
+    /// The read snapshot's full-text rows, for ranking with their lengths in memory (nil: bm25 alone).
+    let lengths: DocumentLengths.Key?
 
-    init(_ translated: TranslatedQuery, minOutlets: Int?) {
+    init(_ translated: TranslatedQuery, minOutlets: Int?, lengths: DocumentLengths.Key? = nil) {
+        self.lengths = lengths
         match = translated.match
         hasPrefix = translated.hasPrefix
         conditions = translated.conditions + (minOutlets == nil ? [] : ["a.storyId IN (SELECT id FROM story WHERE outlets >= ?)"])
@@ -39,8 +42,11 @@ struct SearchFilter {
     /// The arguments of `whereClause`, in order.
     var whereArguments: [DatabaseValueConvertible] { (match.map { [$0] } ?? []) + arguments }
 
-    /// bm25 over `source` (0 without a MATCH: then every row ranks alike).
+    /// bm25 over `source` (0 without a MATCH: then every row ranks alike), computed by
+    /// `RankFunction` when the snapshot's lengths are known.
     var rankExpression: String {
-        match == nil ? "0.0" : "bm25(article_fts, \(ArticleIndex.bm25Weights))"
+        guard match != nil else { return "0.0" }
+        return lengths.map { RankFunction.expression(key: $0, weights: ArticleIndex.bm25Weights) }
+            ?? "bm25(article_fts, \(ArticleIndex.bm25Weights))"
     }
 }

@@ -9,8 +9,8 @@ enum SearchPlan {
     /// One hit per story, or stories by coverage: every match is grouped first (see `GroupedSearch`).
     case grouped(GroupedSearch)
 
-    init(_ translated: TranslatedQuery, sort: SearchSort, group: SearchGrouping, minOutlets: Int?) {
-        let filter = SearchFilter(translated, minOutlets: minOutlets)
+    init(_ translated: TranslatedQuery, sort: SearchSort, group: SearchGrouping, minOutlets: Int?, lengths: DocumentLengths.Key? = nil) {
+        let filter = SearchFilter(translated, minOutlets: minOutlets, lengths: lengths)
         if group == .copies, let windowed = WindowedSearch(filter, sort: sort) {
             self = .windowed(windowed)
         } else {

@@ -1,0 +1,132 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// `newsd_rank(article_fts, removals, lastId, weight…)`: the value FTS5's `bm25(article_fts,
+/// weight…)` gives each match, computed the same way step by step (k1 1.2, b 0.75, the same IDF
+/// floor, the same order of floating-point operations), but with each match's length taken from
+/// `DocumentLengths` when its table is valid for the query's snapshot (`removals` and `lastId`,
+/// from `DocumentLengths.key`), instead of from FTS5's per-row lookup in `article_fts_docsize`.
+/// That lookup is most of what bm25 costs per match. A row the table does not hold is looked up
+/// as bm25 does, so the result never depends on how fresh the table is.
+enum RankFunction {
+    static let name = "newsd_rank"
+
+    /// Registers the function on `db`'s connection, reading lengths from `lengths`.
+    static func register(_ db: Database, lengths: DocumentLengths) {
+        let api = FTS5.api(db)
+        let userData = Unmanaged.passRetained(lengths).toOpaque()
+        let code = api.pointee.xCreateFunction(UnsafeMutablePointer(mutating: api), name, userData, rankMatch) { pointer in
+            guard let pointer else { return }
+            Unmanaged<DocumentLengths>.fromOpaque(pointer).release()
+        }
+        precondition(code == SQLITE_OK, "FTS5 refused the ranking function (\(code))")
+    }
+
+    /// The call for `source`'s MATCH with `key`'s snapshot and the column weights.
+    static func expression(key: DocumentLengths.Key, weights: String) -> String {
+        "\(name)(article_fts, \(key.removals), \(key.lastId), \(weights))"
+    }
+}
+
+/// What one query's ranking needs besides each row: read at its first row, as bm25 does.
+private final class QueryRanking {
+    let idf: [Double]
+    let averageLength: Double
+    let weights: [Double]
+    let table: DocumentLengths.Table?
+    /// Each phrase's weighted count in the current row (a buffer: an array property would be
+    /// checked for exclusive access at every write).
+    let frequencies: UnsafeMutableBufferPointer<Double>
+
+    init(idf: [Double], averageLength: Double, weights: [Double], table: DocumentLengths.Table?) {
+        self.idf = idf
+        self.averageLength = averageLength
+        self.weights = weights
+        self.table = table
+        frequencies = .allocate(capacity: idf.count)
+        frequencies.initialize(repeating: 0)
+    }
+
+    deinit { frequencies.deallocate() }
+
+    /// bm25's per-query data: the average row length and each phrase's IDF (rows matching it,
+    /// counted through `xQueryPhrase`), floored at 1e-6 as FTS5 does.
+    static func make(_ api: UnsafePointer<Fts5ExtensionApi>, _ context: OpaquePointer?, _ values: [OpaquePointer?]) -> (QueryRanking?, Int32) {
+        let phrases = Int(api.pointee.xPhraseCount(context))
+        var rows: sqlite3_int64 = 0
+        var tokens: sqlite3_int64 = 0
+        var code = api.pointee.xRowCount(context, &rows)
+        if code == SQLITE_OK { code = api.pointee.xColumnTotalSize(context, -1, &tokens) }
+        guard code == SQLITE_OK else { return (nil, code) }
+        let averageLength = Double(tokens) / Double(rows)
+        var idf: [Double] = []
+        for phrase in 0..<phrases {
+            var hits: sqlite3_int64 = 0
+            code = api.pointee.xQueryPhrase(context, Int32(phrase), &hits) { _, _, counter in
+                counter?.assumingMemoryBound(to: sqlite3_int64.self).pointee += 1
+                return SQLITE_OK
+            }
+            guard code == SQLITE_OK else { return (nil, code) }
+            var value = log((Double(rows) - Double(hits) + 0.5) / (Double(hits) + 0.5))
+            if value <= 0.0 { value = 1e-6 }
+            idf.append(value)
+        }
+        let key = DocumentLengths.Key(removals: sqlite3_value_int64(values[0]), lastId: sqlite3_value_int64(values[1]))
+        let lengths = api.pointee.xUserData(context).map { Unmanaged<DocumentLengths>.fromOpaque($0).takeUnretainedValue() }
+        let weights = values.dropFirst(2).map { sqlite3_value_double($0) }
+        return (QueryRanking(idf: idf, averageLength: averageLength, weights: weights, table: lengths?.table(for: key)), SQLITE_OK)
+    }
+}
+
+private func rankMatch(_ api: UnsafePointer<Fts5ExtensionApi>?, _ context: OpaquePointer?, _ result: OpaquePointer?,
+                       _ count: Int32, _ arguments: UnsafeMutablePointer<OpaquePointer?>?) {
+    guard let api, count >= 2, let arguments else {
+        sqlite3_result_error(result, "\(RankFunction.name) needs the snapshot's removals and last id", -1)
+        return
+    }
+    let ranking: QueryRanking
+    if let stored = api.pointee.xGetAuxdata(context, 0) {
+        ranking = Unmanaged<QueryRanking>.fromOpaque(stored).takeUnretainedValue()
+    } else {
+        let (made, code) = QueryRanking.make(api, context, Array(UnsafeBufferPointer(start: arguments, count: Int(count))))
+        guard let made else { return sqlite3_result_error_code(result, code) }
+        let code2 = api.pointee.xSetAuxdata(context, Unmanaged.passRetained(made).toOpaque()) { pointer in
+            guard let pointer else { return }
+            Unmanaged<QueryRanking>.fromOpaque(pointer).release()
+        }
+        guard code2 == SQLITE_OK else { return sqlite3_result_error_code(result, code2) }
+        ranking = made
+    }
+    let k1 = 1.2
+    let b = 0.75
+    let frequencies = ranking.frequencies
+    for index in frequencies.indices { frequencies[index] = 0 }
+    var instances: Int32 = 0
+    var code = api.pointee.xInstCount(context, &instances)
+    guard code == SQLITE_OK else { return sqlite3_result_error_code(result, code) }
+    for instance in 0..<instances {
+        var phrase: Int32 = 0
+        var column: Int32 = 0
+        var offset: Int32 = 0
+        code = api.pointee.xInst(context, instance, &phrase, &column, &offset)
+        guard code == SQLITE_OK else { return sqlite3_result_error_code(result, code) }
+        let weight = Int(column) < ranking.weights.count ? ranking.weights[Int(column)] : 1.0
+        frequencies[Int(phrase)] += weight
+    }
+    let length: Double
+    if let known = ranking.table?.length(of: api.pointee.xRowid(context)) {
+        length = Double(known)
+    } else {
+        var tokens: Int32 = 0
+        code = api.pointee.xColumnSize(context, -1, &tokens)
+        guard code == SQLITE_OK else { return sqlite3_result_error_code(result, code) }
+        length = Double(tokens)
+    }
+    var score = 0.0
+    for phrase in ranking.idf.indices {
+        let frequency = frequencies[phrase]
+        score += ranking.idf[phrase] * ((frequency * (k1 + 1.0)) / (frequency + k1 * (1 - b + b * length / ranking.averageLength)))
+    }
+    sqlite3_result_double(result, -1.0 * score)
+}
