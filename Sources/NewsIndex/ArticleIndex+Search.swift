@@ -13,13 +13,12 @@ extension ArticleIndex {
                        minOutlets: Int? = nil, limit: Int, offset: Int,
                        budget: QueryBudget? = nil) throws -> (total: Int, hits: [SearchHit]) {
         let translated = QueryTranslator.translate(query)
-        let lengths = self.lengths
+        let tables = self.tables
         do {
             return try pool.read { db in
                 let run = {
-                    let key = translated.match == nil ? nil : try lengths.key(db)
-                    return try Self.searchPage(db, translated, sort: sort, group: group, minOutlets: minOutlets, lengths: key,
-                                               limit: limit, offset: offset)
+                    try Self.searchPage(db, translated, sort: sort, group: group, minOutlets: minOutlets,
+                                        snapshot: tables.snapshot(db, matching: translated.match != nil), limit: limit, offset: offset)
                 }
                 return try budget.map { try $0.enforce(on: db, run) } ?? run()
             }
@@ -29,8 +28,8 @@ extension ArticleIndex {
     }
 
     private static func searchPage(_ db: Database, _ translated: TranslatedQuery, sort: SearchSort, group: SearchGrouping,
-                                   minOutlets: Int?, lengths: DocumentLengths.Key?, limit: Int, offset: Int) throws -> (total: Int, hits: [SearchHit]) {
-        switch SearchPlan(translated, sort: sort, group: group, minOutlets: minOutlets, lengths: lengths) {
+                                   minOutlets: Int?, snapshot: SearchSnapshot, limit: Int, offset: Int) throws -> (total: Int, hits: [SearchHit]) {
+        switch SearchPlan(translated, sort: sort, group: group, minOutlets: minOutlets, snapshot: snapshot) {
         case .windowed(let search):
             let (total, page) = try search.page(db, limit: limit, offset: offset)
             guard !page.isEmpty else { return (total, []) }
@@ -66,13 +65,13 @@ extension ArticleIndex {
     public func searchPlan(_ query: SearchQuery, sort: SearchSort = .relevance, group: SearchGrouping = .copies,
                            minOutlets: Int? = nil) throws -> [String] {
         let translated = QueryTranslator.translate(query)
-        let lengths = self.lengths
+        let tables = self.tables
         return try pool.read { db in
-            let key = translated.match == nil ? nil : try lengths.key(db)
+            let snapshot = try tables.snapshot(db, matching: translated.match != nil)
             func explain(_ sql: String, _ arguments: StatementArguments) throws -> [String] {
                 try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
             }
-            switch SearchPlan(translated, sort: sort, group: group, minOutlets: minOutlets, lengths: key) {
+            switch SearchPlan(translated, sort: sort, group: group, minOutlets: minOutlets, snapshot: snapshot) {
             case .windowed(let search):
                 let (_, page) = try search.page(db, limit: 10, offset: 0)
                 let sample = page.isEmpty ? [WindowedSearch.Ranked(id: 0, rank: 0, group: 0)] : page

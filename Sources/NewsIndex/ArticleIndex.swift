@@ -14,10 +14,10 @@ public final class ArticleIndex: Sendable {
     public let path: String
     /// The open database: a pool (one writer, concurrent readers) and a connection of its own
     /// for checkpoints. Replaced only by `replaceDamaged()`, before ingest writes anything.
-    private let database: Mutex<(pool: DatabasePool, checkpointer: DatabaseQueue, lengths: DocumentLengths)>
+    private let database: Mutex<(pool: DatabasePool, checkpointer: DatabaseQueue, tables: SearchTables)>
     var pool: DatabasePool { database.withLock { $0.pool } }
-    /// The full-text rows' lengths searches rank with (one table per open database).
-    var lengths: DocumentLengths { database.withLock { $0.lengths } }
+    /// What searches hold in memory about the open database.
+    var tables: SearchTables { database.withLock { $0.tables } }
     /// Beats while the writer's transactions run (see `WriterHeartbeat`).
     let heartbeat = WriterHeartbeat()
 
@@ -45,8 +45,8 @@ public final class ArticleIndex: Sendable {
         database = Mutex(try Self.open(path))
     }
 
-    private static func open(_ path: String) throws(IndexError) -> (pool: DatabasePool, checkpointer: DatabaseQueue, lengths: DocumentLengths) {
-        let lengths = DocumentLengths()
+    private static func open(_ path: String) throws(IndexError) -> (pool: DatabasePool, checkpointer: DatabaseQueue, tables: SearchTables) {
+        let tables = SearchTables()
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         // Searches may hold `searchReaders` of them (up to their time budget each); the rest
@@ -58,7 +58,7 @@ public final class ArticleIndex: Sendable {
             // … and so do the content view and statements that read stored text.
             db.add(function: TextCompression.sqlInflate)
             db.add(function: TextCompression.sqlSnippetText)
-            RankFunction.register(db, lengths: lengths)
+            RankFunction.register(db, lengths: tables.lengths)
             // NORMAL is crash-safe in WAL mode: a power loss may drop the last commits, never corrupt.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // A bulk transaction grows the write-ahead log to tens of megabytes; without a limit
@@ -89,7 +89,7 @@ public final class ArticleIndex: Sendable {
             // A connection learns that the database is in WAL mode on its first read; until then a
             // checkpoint on it silently does nothing.
             _ = try checkpointer.read { try Int.fetchOne($0, sql: "PRAGMA schema_version") }
-            return (pool, checkpointer, lengths)
+            return (pool, checkpointer, tables)
         }
     }
 

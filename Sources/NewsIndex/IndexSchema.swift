@@ -350,6 +350,24 @@ enum IndexSchema {
                 """)
             try createFullTextDeleteTrigger(db, counting: true)
         }
+        migrator.registerMigration("v17-copy-group-changes") { db in
+            // #13: searches count the copy groups among their matches from each article's group
+            // held in memory (`CopyGroups`), valid while no group already read changes: such
+            // changes are counted.
+            try db.execute(sql: """
+                CREATE TABLE copy_group_changes (changes INTEGER NOT NULL);
+                INSERT INTO copy_group_changes VALUES (0);
+                CREATE TRIGGER copy_group_set AFTER UPDATE OF copyOf ON article WHEN old.copyOf IS NOT new.copyOf BEGIN
+                    UPDATE copy_group_changes SET changes = changes + 1;
+                END;
+                CREATE TRIGGER copy_group_inserted AFTER INSERT ON article WHEN new.copyOf IS NOT NULL BEGIN
+                    UPDATE copy_group_changes SET changes = changes + 1;
+                END;
+                CREATE TRIGGER copy_group_removed AFTER DELETE ON article WHEN old.copyOf IS NOT NULL BEGIN
+                    UPDATE copy_group_changes SET changes = changes + 1;
+                END;
+                """)
+        }
         return migrator
     }
 

@@ -24,8 +24,8 @@ enum RankFunction {
     }
 
     /// The call for `source`'s MATCH with `key`'s snapshot and the column weights.
-    static func expression(key: DocumentLengths.Key, weights: String) -> String {
-        "\(name)(article_fts, \(key.removals), \(key.lastId), \(weights))"
+    static func expression(key: SnapshotKey, weights: String) -> String {
+        "\(name)(article_fts, \(key.changes), \(key.lastId), \(weights))"
     }
 }
 
@@ -34,16 +34,18 @@ private final class QueryRanking {
     let idf: [Double]
     let averageLength: Double
     let weights: [Double]
-    let table: DocumentLengths.Table?
+    /// Row lengths by id (`DocumentLengths.unknown` where not held), empty without a valid table:
+    /// a concrete array, since each read through the generic table cost a metadata lookup.
+    let lengths: [UInt32]
     /// Each phrase's weighted count in the current row (a buffer: an array property would be
     /// checked for exclusive access at every write).
     let frequencies: UnsafeMutableBufferPointer<Double>
 
-    init(idf: [Double], averageLength: Double, weights: [Double], table: DocumentLengths.Table?) {
+    init(idf: [Double], averageLength: Double, weights: [Double], lengths: [UInt32]) {
         self.idf = idf
         self.averageLength = averageLength
         self.weights = weights
-        self.table = table
+        self.lengths = lengths
         frequencies = .allocate(capacity: idf.count)
         frequencies.initialize(repeating: 0)
     }
@@ -72,10 +74,10 @@ private final class QueryRanking {
             if value <= 0.0 { value = 1e-6 }
             idf.append(value)
         }
-        let key = DocumentLengths.Key(removals: sqlite3_value_int64(values[0]), lastId: sqlite3_value_int64(values[1]))
+        let key = SnapshotKey(changes: sqlite3_value_int64(values[0]), lastId: sqlite3_value_int64(values[1]))
         let lengths = api.pointee.xUserData(context).map { Unmanaged<DocumentLengths>.fromOpaque($0).takeUnretainedValue() }
         let weights = values.dropFirst(2).map { sqlite3_value_double($0) }
-        return (QueryRanking(idf: idf, averageLength: averageLength, weights: weights, table: lengths?.table(for: key)), SQLITE_OK)
+        return (QueryRanking(idf: idf, averageLength: averageLength, weights: weights, lengths: lengths?.table(for: key)?.values ?? []), SQLITE_OK)
     }
 }
 
@@ -115,8 +117,9 @@ private func rankMatch(_ api: UnsafePointer<Fts5ExtensionApi>?, _ context: Opaqu
         frequencies[Int(phrase)] += weight
     }
     let length: Double
-    if let known = ranking.table?.length(of: api.pointee.xRowid(context)) {
-        length = Double(known)
+    let id = api.pointee.xRowid(context)
+    if id >= 0, id < ranking.lengths.count, ranking.lengths[Int(id)] != DocumentLengths.unknown {
+        length = Double(ranking.lengths[Int(id)])
     } else {
         var tokens: Int32 = 0
         code = api.pointee.xColumnSize(context, -1, &tokens)

@@ -10,9 +10,9 @@ struct SearchFilter {
     /// Whether the MATCH holds a prefix (see `TranslatedQuery.hasPrefix`).
     let hasPrefix: Bool
     /// The read snapshot's full-text rows, for ranking with their lengths in memory (nil: bm25 alone).
-    let lengths: DocumentLengths.Key?
+    let lengths: SnapshotKey?
 
-    init(_ translated: TranslatedQuery, minOutlets: Int?, lengths: DocumentLengths.Key? = nil) {
+    init(_ translated: TranslatedQuery, minOutlets: Int?, lengths: SnapshotKey? = nil) {
         self.lengths = lengths
         match = translated.match
         hasPrefix = translated.hasPrefix

@@ -9,9 +9,11 @@ enum SearchPlan {
     /// One hit per story, or stories by coverage: every match is grouped first (see `GroupedSearch`).
     case grouped(GroupedSearch)
 
-    init(_ translated: TranslatedQuery, sort: SearchSort, group: SearchGrouping, minOutlets: Int?, lengths: DocumentLengths.Key? = nil) {
-        let filter = SearchFilter(translated, minOutlets: minOutlets, lengths: lengths)
-        if group == .copies, let windowed = WindowedSearch(filter, sort: sort) {
+    /// `snapshot`: the tables in memory the search may read (without, it reads SQLite alone).
+    init(_ translated: TranslatedQuery, sort: SearchSort, group: SearchGrouping, minOutlets: Int?, snapshot: SearchSnapshot? = nil) {
+        let filter = SearchFilter(translated, minOutlets: minOutlets, lengths: snapshot?.lengths)
+        if group == .copies, var windowed = WindowedSearch(filter, sort: sort) {
+            windowed.groups = snapshot?.groups
             self = .windowed(windowed)
         } else {
             self = .grouped(GroupedSearch(filter, sort: sort, group: group))

@@ -24,6 +24,9 @@ struct WindowedSearch {
 
     let filter: SearchFilter
     let order: Order
+    /// The copy groups in memory, for counting the groups among all matches without reading
+    /// each match's group from SQLite (nil: counted in SQL).
+    var groups: ((Database) throws -> CopyGroups.Table)?
 
     /// nil for the orders that need every match grouped first (`coverage`).
     init?(_ filter: SearchFilter, sort: SearchSort) {
@@ -138,6 +141,30 @@ struct WindowedSearch {
 
     var countArguments: StatementArguments { StatementArguments(filter.whereArguments) }
 
+    /// The number of copy groups among all matches, when nothing but the MATCH decides what
+    /// matches: the matches' ids come from FTS5 alone and their groups from `groups`. Reading
+    /// each match's group through the covering index cost several times the matching itself.
+    /// nil when another way must count (conditions, no MATCH, or an id the table lacks).
+    func countFromMemory(_ db: Database) throws -> Int? {
+        guard let match = filter.match, !filter.hasConditions, let groups else { return nil }
+        // The values as a concrete array: through the generic table each read cost a metadata lookup.
+        let firsts: [Int64] = try groups(db).values
+        var seen = [UInt64](repeating: 0, count: firsts.count / 64 + 1)
+        var count = 0
+        let ids = try Int64.fetchCursor(db, sql: "SELECT rowid FROM article_fts WHERE article_fts MATCH ?", arguments: [match])
+        while let id = try ids.next() {
+            guard id >= 0, id < firsts.count else { return nil }
+            let group = firsts[Int(id)] == 0 ? id : firsts[Int(id)]
+            guard group >= 0, group < firsts.count else { return nil }
+            let (word, bit) = (Int(group) >> 6, UInt64(1) << UInt64(group & 63))
+            if seen[word] & bit == 0 {
+                seen[word] |= bit
+                count += 1
+            }
+        }
+        return count
+    }
+
     /// The page's articles with snippet, paths, copies and story, in page order. `count` rows of
     /// (id, rank, place) are bound first.
     func detailSQL(count: Int) -> String {
@@ -203,7 +230,8 @@ struct WindowedSearch {
             // The window is a prefix of the full order, so its first `needed` groups are the
             // first `needed` groups of all matches.
             if complete || leaders.count >= needed {
-                let total = complete ? leaders.count : try Int.fetchOne(db, sql: countSQL, arguments: countArguments) ?? 0
+                let total = try complete ? leaders.count
+                    : countFromMemory(db) ?? Int.fetchOne(db, sql: countSQL, arguments: countArguments) ?? 0
                 return (total, Array(leaders.dropFirst(offset).prefix(limit)))
             }
             window *= 4

@@ -25,7 +25,7 @@ struct RankFunctionTests {
         let index = try ArticleIndex(path: folder.file("index.sqlite"))
         var documents = try QueryPropertyTests.corpus(&random, count: 300, twins: true, in: index)
         let weights = ArticleIndex.bm25Weights
-        var previous: DocumentLengths.Key?
+        var previous: SnapshotKey?
         var compared = 0
         for round in 0..<5 {
             if round > 0 {
@@ -43,14 +43,14 @@ struct RankFunctionTests {
                 try index.apply(changes, now: Double(round + 1))
             }
             try index.pool.read { (db: Database) throws in
-                let key = try index.lengths.key(db)
-                #expect(index.lengths.table(for: key) != nil, "seed \(random.seed), round \(round): the table covers its own snapshot")
+                let key = try index.tables.lengths.read(db).key
+                #expect(index.tables.lengths.table(for: key) != nil, "seed \(random.seed), round \(round): the table covers its own snapshot")
                 if let previous, round > 0 {
-                    #expect(previous.removals < key.removals, "seed \(random.seed), round \(round): edits and removals are counted")
+                    #expect(previous.changes < key.changes, "seed \(random.seed), round \(round): edits and removals are counted")
                 }
                 previous = key
-                let uncovered = DocumentLengths.Key(removals: key.removals + 1, lastId: key.lastId)
-                #expect(index.lengths.table(for: uncovered) == nil)
+                let uncovered = SnapshotKey(changes: key.changes + 1, lastId: key.lastId)
+                #expect(index.tables.lengths.table(for: uncovered) == nil)
                 for query in 0..<60 {
                     let tree = QueryPropertyTests.tree(&random, depth: 0)
                     guard !tree.overLimits, let match = QueryTranslator.translate(try SearchQuery.parse(tree.text)).match else { continue }

@@ -1,0 +1,23 @@
+import GRDB
+
+/// What searches hold in memory about one open database (see `SnapshotValues`): a new database
+/// gets new tables, so nothing read from another can be taken for its own.
+struct SearchTables: Sendable {
+    let lengths = DocumentLengths.documentLengths()
+    let groups = CopyGroups.copyGroups()
+
+    /// For a search in `db`'s snapshot: the key ranking reads lengths by, and where its copy
+    /// groups can be read (only if needed: counting them is the one use).
+    func snapshot(_ db: Database, matching: Bool) throws -> SearchSnapshot {
+        let groups = self.groups
+        return SearchSnapshot(lengths: matching ? try lengths.read(db).key : nil, groups: { try groups.read($0).table })
+    }
+}
+
+/// The in-memory tables one search reads, valid for its snapshot.
+struct SearchSnapshot {
+    /// The snapshot's key for `RankFunction`, nil without a MATCH.
+    let lengths: SnapshotKey?
+    /// The copy groups, read when first needed.
+    let groups: (Database) throws -> CopyGroups.Table
+}

@@ -1,0 +1,156 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// What a read snapshot holds, for tables of `SnapshotValues`: a count of the changes that can
+/// alter a value already read (kept by the schema), and the highest id.
+struct SnapshotKey: Equatable, Sendable {
+    let changes: Int64
+    let lastId: Int64
+}
+
+/// One value per article id held in memory for searches, so that they do not look it up per
+/// match: each full-text row's length (`DocumentLengths`) and each article's copy group
+/// (`CopyGroups`).
+///
+/// A table read at one snapshot is valid for another when the change count is the same (no
+/// value it holds was altered in between) and it holds every id the other does; rows only ever
+/// added keep it valid for later snapshots too. `key(_:)` reads a snapshot's key and brings the
+/// newest table up to date with it: rows added since are read, after a change every row.
+final class SnapshotValues<Value: Sendable>: Sendable {
+    /// One immutable table: `values[id]`, `absent` where the id had no row when it was read.
+    final class Table: Sendable {
+        let key: SnapshotKey
+        let values: [Value]
+
+        init(key: SnapshotKey, values: [Value]) {
+            self.key = key
+            self.values = values
+        }
+
+        /// The value read for `id` (`absent` for an id that had no row), nil past the table.
+        subscript(id: Int64) -> Value? {
+            id >= 0 && id < values.count ? values[Int(id)] : nil
+        }
+    }
+
+    private let newest = Mutex<Table?>(nil)
+    /// Selects the change count and the highest id.
+    private let keySQL: String
+    /// Selects id and value of the rows past an id (bound), in id order.
+    private let rowsSQL: String
+    private let absent: Value
+    private let value: @Sendable (Row) throws -> Value
+
+    init(keySQL: String, rowsSQL: String, absent: Value, value: @escaping @Sendable (Row) throws -> Value) {
+        self.keySQL = keySQL
+        self.rowsSQL = rowsSQL
+        self.absent = absent
+        self.value = value
+    }
+
+    /// The table valid for `key`'s snapshot, or nil.
+    func table(for key: SnapshotKey) -> Table? {
+        newest.withLock { table in
+            guard let table, Self.covers(table.key, key) else { return nil }
+            return table
+        }
+    }
+
+    private static func covers(_ held: SnapshotKey, _ wanted: SnapshotKey) -> Bool {
+        held.changes == wanted.changes && held.lastId >= wanted.lastId
+    }
+
+    /// `db`'s snapshot key and a table valid for it, after bringing the newest table up to date
+    /// with that snapshot.
+    func read(_ db: Database) throws -> (key: SnapshotKey, table: Table) {
+        let row = try Row.fetchOne(db.cachedStatement(sql: keySQL))
+        let key = SnapshotKey(changes: row?[0] ?? 0, lastId: row?[1] ?? 0)
+        let current = newest.withLock { $0 }
+        if let current, Self.covers(current.key, key) { return (key, current) }
+        // Read outside the lock: other searches keep the table they have meanwhile.
+        var values: [Value] = []
+        var from = Int64.min
+        if let current, current.key.changes == key.changes {
+            values = current.values
+            from = current.key.lastId
+        }
+        values.reserveCapacity(Int(max(0, key.lastId)) + 1)
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: rowsSQL), arguments: [from])
+        while let row = try rows.next() {
+            let id: Int64 = row[0]
+            guard id >= 0, id <= key.lastId else { continue }
+            if values.count <= Int(id) { values.append(contentsOf: repeatElement(absent, count: Int(id) + 1 - values.count)) }
+            values[Int(id)] = try value(row)
+        }
+        let table = Table(key: key, values: values)
+        newest.withLock { newest in
+            // Another search may have published a newer table meanwhile: the newer stays.
+            if let other = newest, other.key.changes > key.changes || (other.key.changes == key.changes && other.key.lastId > key.lastId) {
+                return
+            }
+            newest = table
+        }
+        return (key, table)
+    }
+}
+
+/// Each full-text row's length in tokens, all columns together, as FTS5 keeps it in
+/// `article_fts_docsize`: ranking reads it here instead of per match (see `RankFunction`).
+/// Changes: rows removed from the full-text index (an edit removes a row and adds it again under
+/// the same id, with a new length), counted in `fulltext_removals`.
+typealias DocumentLengths = SnapshotValues<UInt32>
+
+extension SnapshotValues where Value == UInt32 {
+    /// An id without a row.
+    static let unknown = UInt32.max
+
+    static func documentLengths() -> DocumentLengths {
+        DocumentLengths(
+            keySQL: "SELECT (SELECT removals FROM fulltext_removals), (SELECT max(id) FROM article_fts_docsize)",
+            rowsSQL: "SELECT id, sz FROM article_fts_docsize WHERE id > ? ORDER BY id",
+            absent: unknown,
+            value: { row in try row.withUnsafeData(atIndex: 1) { data in data.map(totalLength) } ?? unknown })
+    }
+
+    /// The sum of a docsize record's column lengths: one SQLite varint per column.
+    static func totalLength(_ record: Data) -> UInt32 {
+        var total: UInt64 = 0
+        record.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            var index = 0
+            while index < bytes.count {
+                var value: UInt64 = 0
+                var used = 0
+                while index < bytes.count {
+                    let byte = bytes[index]
+                    index += 1
+                    used += 1
+                    if used == 9 {
+                        value = (value << 8) | UInt64(byte)
+                        break
+                    }
+                    value = (value << 7) | UInt64(byte & 0x7F)
+                    if byte & 0x80 == 0 { break }
+                }
+                total &+= value
+            }
+        }
+        return UInt32(clamping: total)
+    }
+}
+
+/// Each article's copy group: the first copy's id, or 0 for an article that is no copy (its
+/// group is its own id). Counting the copy groups among a query's matches reads it here instead
+/// of the covering index per match. Changes: `copyOf` set, altered or cleared, and copies
+/// removed, counted in `copy_group_changes`.
+typealias CopyGroups = SnapshotValues<Int64>
+
+extension SnapshotValues where Value == Int64 {
+    static func copyGroups() -> CopyGroups {
+        CopyGroups(
+            keySQL: "SELECT (SELECT changes FROM copy_group_changes), (SELECT max(id) FROM article)",
+            rowsSQL: "SELECT id, coalesce(copyOf, 0) FROM article INDEXED BY \(IndexSchema.searchCoverIndex) WHERE id > ? ORDER BY id",
+            absent: 0,
+            value: { $0[1] })
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+import NewsCore
+@testable import NewsIndex
+import Testing
+import TestSupport
+
+/// The number of copy groups among a query's matches, counted from the groups held in memory
+/// (`CopyGroups`), against the count SQLite makes from the covering index, as groups are formed,
+/// changed and broken up and articles come and go (real SQLite file).
+@Suite("Copy groups counted in memory (real SQLite file)")
+struct CopyGroupCountTests {
+    @Test("the count from memory equals SQLite's count after every kind of group change")
+    func countsFollowGroupChanges() throws {
+        var random = SeededRandom.forTest("CopyGroupCountTests.countsFollowGroupChanges")
+        let folder = TemporaryFolder("newsd-copy-groups")
+        let index = try ArticleIndex(path: folder.file("index.sqlite"))
+        var documents = try QueryPropertyTests.corpus(&random, count: 240, twins: true, in: index)
+        var fromMemory = 0
+        for round in 0..<6 {
+            try index.pool.write { db in
+                for _ in 0..<40 {
+                    let id = Int64.random(in: 6...Int64(documents.count), using: &random)
+                    if Bool.random(using: &random) {
+                        let first = id - Int64.random(in: 1...5, using: &random)
+                        try db.execute(sql: "UPDATE article SET copyOf = coalesce((SELECT copyOf FROM article WHERE id = ?), ?) WHERE id = ?",
+                                       arguments: [first, first, id])
+                    } else {
+                        try db.execute(sql: "UPDATE article SET copyOf = NULL WHERE id = ?", arguments: [id])
+                    }
+                }
+            }
+            // Every other round changes groups alone: the highest id stays, only the change count tells.
+            var changes: [IndexChange] = []
+            for _ in 0..<(round % 2 == 0 ? 0 : 4) { changes.append(.remove(path: documents[Int.random(in: 0..<documents.count, using: &random)].path)) }
+            for _ in 0..<(round % 2 == 0 ? 0 : 10) {
+                documents.append(QueryPropertyTests.document(&random, path: "d\(documents.count).txt"))
+                changes.append(QueryPropertyTests.upsert(documents[documents.count - 1], number: documents.count - 1))
+            }
+            try index.apply(changes, now: Double(round + 2))
+            try index.pool.read { (db: Database) throws in
+                for query in 0..<40 {
+                    let tree = QueryPropertyTests.tree(&random, depth: 0)
+                    guard !tree.overLimits else { continue }
+                    let translated = QueryTranslator.translate(try SearchQuery.parse(tree.text))
+                    guard translated.match != nil, translated.conditions.isEmpty,
+                          var search = WindowedSearch(SearchFilter(translated, minOutlets: nil), sort: .relevance) else { continue }
+                    search.groups = { try index.tables.groups.read($0).table }
+                    let memory = try search.countFromMemory(db)
+                    let counted = try Int.fetchOne(db, sql: search.countSQL, arguments: search.countArguments)
+                    #expect(memory == counted, "seed \(random.seed), round \(round), query \(query): \(tree.text)")
+                    if memory != nil { fromMemory += 1 }
+                }
+            }
+        }
+        #expect(fromMemory > 100, "seed \(random.seed): counted from memory \(fromMemory) times")
+    }
+}
