@@ -61,10 +61,11 @@ final class LanguageTokenizer: FTS5CustomTokenizer {
             skip = space + 1
         }
         let isQuery = tokenization.contains(.query)
-        let state = TokenizeState(
-            context: context, callback: tokenCallback, offset: CInt(skip),
-            stemmers: isQuery ? (tokenization.contains(.prefix) ? [] : queryStemmers) : (stemmer(for: language).map { [$0] } ?? []),
-            synonyms: isQuery)
+        // Snippets and highlights (`.aux`) place marks by token position alone and never read a
+        // token's text, so their tokens are not stemmed: the positions are the same either way.
+        let stemmers = isQuery ? (tokenization.contains(.prefix) ? [] : queryStemmers)
+            : tokenization.contains(.aux) ? [] : (stemmer(for: language).map { [$0] } ?? [])
+        let state = TokenizeState(context: context, callback: tokenCallback, offset: CInt(skip), stemmers: stemmers, synonyms: isQuery)
         return withExtendedLifetime(state) {
             wrapped.tokenize(context: Unmanaged.passUnretained(state).toOpaque(), tokenization: tokenization,
                              pText: pText + skip, nText: nText - CInt(skip)) { context, flags, pToken, nToken, iStart, iEnd in
