@@ -27,7 +27,17 @@ protocol InboxStore: Sendable {
 }
 
 extension ArticleIndex: InboxStore {
-    func verifyAtStart(logger: Logger) throws { try IndexRecovery.verify(self, logger: logger) }
+    func verifyAtStart(logger: Logger) throws {
+        try IndexRecovery.verify(self, logger: logger)
+        // Read now, the tables searches keep in memory do not slow the first search.
+        do {
+            try prepareSearches()
+        } catch {
+            logger.warning("could not read the tables searches keep in memory at start; the first search reads them instead", metadata: [
+                "event": "search-tables-unread", "error": "\(error)",
+            ])
+        }
+    }
     var watchIndex: ArticleIndex? { self }
 }
 

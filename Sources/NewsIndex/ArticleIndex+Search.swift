@@ -61,6 +61,20 @@ extension ArticleIndex {
                          copies: row["copies"], story: story, storyHits: group == .stories ? row["groupHits"] : nil)
     }
 
+    /// Reads the tables searches keep in memory (see `SearchTables`), so that the first search
+    /// after a start does not wait for them.
+    public func prepareSearches() throws(IndexError) {
+        let tables = self.tables
+        do {
+            try pool.read { db in
+                _ = try tables.lengths.read(db)
+                _ = try tables.groups.read(db)
+            }
+        } catch {
+            throw .queryFailed("reading what searches keep in memory: \(error)")
+        }
+    }
+
     /// The query plans SQLite chooses for a search's statements, one line per step (for tests).
     public func searchPlan(_ query: SearchQuery, sort: SearchSort = .relevance, group: SearchGrouping = .copies,
                            minOutlets: Int? = nil) throws -> [String] {

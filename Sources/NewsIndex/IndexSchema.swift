@@ -342,29 +342,23 @@ enum IndexSchema {
         }
         migrator.registerMigration("v16-fulltext-removals") { db in
             // #13: searches rank with every full-text row's length held in memory
-            // (`DocumentLengths`), valid while no row is removed: removals are counted.
-            try db.execute(sql: """
-                CREATE TABLE fulltext_removals (removals INTEGER NOT NULL);
-                INSERT INTO fulltext_removals VALUES (0);
-                DROP TRIGGER article_fts_delete;
-                """)
-            try createFullTextDeleteTrigger(db, counting: true)
+            // (`DocumentLengths`): rows removed from the full-text index (an edit removes one
+            // and adds it again under the same id) are logged, so the table can follow them.
+            try db.execute(sql: changeLog("fulltext_removal") + "DROP TRIGGER article_fts_delete;")
+            try createFullTextDeleteTrigger(db, logging: true)
         }
         migrator.registerMigration("v17-copy-group-changes") { db in
             // #13: searches count the copy groups among their matches from each article's group
-            // held in memory (`CopyGroups`), valid while no group already read changes: such
-            // changes are counted.
-            try db.execute(sql: """
-                CREATE TABLE copy_group_changes (changes INTEGER NOT NULL);
-                INSERT INTO copy_group_changes VALUES (0);
+            // held in memory (`CopyGroups`): every article whose group changes is logged.
+            try db.execute(sql: changeLog("copy_group_change") + """
                 CREATE TRIGGER copy_group_set AFTER UPDATE OF copyOf ON article WHEN old.copyOf IS NOT new.copyOf BEGIN
-                    UPDATE copy_group_changes SET changes = changes + 1;
+                    INSERT INTO copy_group_change(id) VALUES (new.id);
                 END;
                 CREATE TRIGGER copy_group_inserted AFTER INSERT ON article WHEN new.copyOf IS NOT NULL BEGIN
-                    UPDATE copy_group_changes SET changes = changes + 1;
+                    INSERT INTO copy_group_change(id) VALUES (new.id);
                 END;
                 CREATE TRIGGER copy_group_removed AFTER DELETE ON article WHEN old.copyOf IS NOT NULL BEGIN
-                    UPDATE copy_group_changes SET changes = changes + 1;
+                    INSERT INTO copy_group_change(id) VALUES (old.id);
                 END;
                 """)
         }
@@ -390,12 +384,12 @@ enum IndexSchema {
                 tokenize='\(LanguageTokenizer.name)'
             );
             """)
-        try createFullTextDeleteTrigger(db, counting: false)
+        try createFullTextDeleteTrigger(db, logging: false)
     }
 
     /// The trigger that removes an article's full-text entry, text and fingerprint when the
-    /// article goes; from v16 on (`counting`) it also counts the removal (see `DocumentLengths`).
-    static func createFullTextDeleteTrigger(_ db: Database, counting: Bool) throws {
+    /// article goes; from v16 on (`logging`) it also logs the removal (see `DocumentLengths`).
+    static func createFullTextDeleteTrigger(_ db: Database, logging: Bool) throws {
         let body = "\(TextCompression.inflateFunction)((SELECT body FROM article_text WHERE id = old.id))"
         try db.execute(sql: """
             CREATE TRIGGER article_fts_delete AFTER DELETE ON article BEGIN
@@ -404,13 +398,29 @@ enum IndexSchema {
                         \(LanguageTokenizer.markedExpression(language: "old.language", value: body)), old.outlet, old.byline);
                 DELETE FROM article_text WHERE id = old.id;
                 DELETE FROM article_fingerprint WHERE id = old.id;
-                \(counting ? countFullTextRemoval + ";" : "")
+                \(logging ? "INSERT INTO fulltext_removal(id) VALUES (old.id);" : "")
             END;
             """)
     }
 
-    /// Counts one removal from the full-text index.
-    static let countFullTextRemoval = "UPDATE fulltext_removals SET removals = removals + 1"
+    /// Logs the removal of an article's row from the full-text index (`?`: its id).
+    static let logFullTextRemoval = "INSERT INTO fulltext_removal(id) VALUES (?)"
+
+    /// Entries a change log keeps: a table of `SnapshotValues` that many changes behind reads
+    /// every row again.
+    static let changeLogLength = 100_000
+
+    /// A log of the articles whose value in a `SnapshotValues` table changed, in the order of
+    /// the changes (`seq` never reused), that drops its oldest entries as it grows.
+    static func changeLog(_ name: String) -> String {
+        """
+        CREATE TABLE \(name) (seq INTEGER PRIMARY KEY AUTOINCREMENT, id INTEGER NOT NULL);
+        CREATE TRIGGER \(name)_trim AFTER INSERT ON \(name) WHEN new.seq % 10000 = 0 BEGIN
+            DELETE FROM \(name) WHERE seq <= new.seq - \(changeLogLength);
+        END;
+
+        """
+    }
 
     /// The covering index searches join matches through (see `SearchFilter`).
     static let searchCoverIndex = "article_search_cover"

@@ -25,7 +25,7 @@ struct PendingFullText {
             SELECT 'delete', a.id, \(Self.marked("a.headline")), \(Self.marked("\(TextCompression.inflateFunction)(t.body)")), a.outlet, a.byline
             FROM article a JOIN article_text t ON t.id = a.id WHERE a.id = ?
             """).execute(arguments: [id])
-        try db.cachedStatement(sql: IndexSchema.countFullTextRemoval).execute()
+        try db.cachedStatement(sql: IndexSchema.logFullTextRemoval).execute(arguments: [id])
     }
 
     private static func marked(_ value: String) -> String {

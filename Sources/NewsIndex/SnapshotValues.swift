@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import Synchronization
 
-/// What a read snapshot holds, for tables of `SnapshotValues`: a count of the changes that can
-/// alter a value already read (kept by the schema), and the highest id.
+/// What a read snapshot holds, for tables of `SnapshotValues`: the last entry of the change log
+/// (0 when empty) and the highest id.
 struct SnapshotKey: Equatable, Sendable {
     let changes: Int64
     let lastId: Int64
@@ -13,10 +13,12 @@ struct SnapshotKey: Equatable, Sendable {
 /// match: each full-text row's length (`DocumentLengths`) and each article's copy group
 /// (`CopyGroups`).
 ///
-/// A table read at one snapshot is valid for another when the change count is the same (no
-/// value it holds was altered in between) and it holds every id the other does; rows only ever
-/// added keep it valid for later snapshots too. `key(_:)` reads a snapshot's key and brings the
-/// newest table up to date with it: rows added since are read, after a change every row.
+/// The schema logs every article whose value changes once read (`IndexSchema.changeLog`). A
+/// table read at one snapshot is valid for another whose log ends at the same entry, as long as
+/// it holds every id the other does (rows only ever added keep it valid for later snapshots).
+/// `read(_:)` brings the newest table up to date with a snapshot: rows added since and the
+/// articles logged since are read again; a table further behind than the log reaches is read
+/// whole.
 final class SnapshotValues<Value: Sendable>: Sendable {
     /// One immutable table: `values[id]`, `absent` where the id had no row when it was read.
     final class Table: Sendable {
@@ -27,24 +29,25 @@ final class SnapshotValues<Value: Sendable>: Sendable {
             self.key = key
             self.values = values
         }
-
-        /// The value read for `id` (`absent` for an id that had no row), nil past the table.
-        subscript(id: Int64) -> Value? {
-            id >= 0 && id < values.count ? values[Int(id)] : nil
-        }
     }
 
     private let newest = Mutex<Table?>(nil)
-    /// Selects the change count and the highest id.
-    private let keySQL: String
+    private let log: String
     /// Selects id and value of the rows past an id (bound), in id order.
     private let rowsSQL: String
+    /// Selects id and value of the rows whose ids are in a JSON array (bound).
+    private let chosenRowsSQL: String
+    /// Selects the highest id.
+    private let lastIdSQL: String
     private let absent: Value
     private let value: @Sendable (Row) throws -> Value
 
-    init(keySQL: String, rowsSQL: String, absent: Value, value: @escaping @Sendable (Row) throws -> Value) {
-        self.keySQL = keySQL
+    init(log: String, lastIdSQL: String, rowsSQL: String, chosenRowsSQL: String, absent: Value,
+         value: @escaping @Sendable (Row) throws -> Value) {
+        self.log = log
+        self.lastIdSQL = lastIdSQL
         self.rowsSQL = rowsSQL
+        self.chosenRowsSQL = chosenRowsSQL
         self.absent = absent
         self.value = value
     }
@@ -64,24 +67,32 @@ final class SnapshotValues<Value: Sendable>: Sendable {
     /// `db`'s snapshot key and a table valid for it, after bringing the newest table up to date
     /// with that snapshot.
     func read(_ db: Database) throws -> (key: SnapshotKey, table: Table) {
-        let row = try Row.fetchOne(db.cachedStatement(sql: keySQL))
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT (SELECT max(seq) FROM \(log)), (\(lastIdSQL)), (SELECT min(seq) FROM \(log))"))
         let key = SnapshotKey(changes: row?[0] ?? 0, lastId: row?[1] ?? 0)
+        let oldestLogged: Int64 = row?[2] ?? 0
         let current = newest.withLock { $0 }
         if let current, Self.covers(current.key, key) { return (key, current) }
-        // Read outside the lock: other searches keep the table they have meanwhile.
+        // Read outside the lock: other searches keep the table they have meanwhile. A table
+        // from an older snapshot, with every change since still logged, is brought forward;
+        // anything else is read whole.
         var values: [Value] = []
         var from = Int64.min
-        if let current, current.key.changes == key.changes {
+        var changed: [Int64] = []
+        if let current, current.key.changes <= key.changes, current.key.changes >= oldestLogged - 1 {
             values = current.values
             from = current.key.lastId
+            if current.key.changes < key.changes {
+                changed = try Int64.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT id FROM \(log) WHERE seq > ? AND id <= ?"),
+                                             arguments: [current.key.changes, from])
+            }
         }
         values.reserveCapacity(Int(max(0, key.lastId)) + 1)
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: rowsSQL), arguments: [from])
-        while let row = try rows.next() {
-            let id: Int64 = row[0]
-            guard id >= 0, id <= key.lastId else { continue }
-            if values.count <= Int(id) { values.append(contentsOf: repeatElement(absent, count: Int(id) + 1 - values.count)) }
-            values[Int(id)] = try value(row)
+        try store(try Row.fetchCursor(db.cachedStatement(sql: rowsSQL), arguments: [from]), in: &values, upTo: key.lastId)
+        if !changed.isEmpty {
+            // Articles logged and gone have no row: absent again.
+            for id in changed where id >= 0 && id < values.count { values[Int(id)] = absent }
+            try store(try Row.fetchCursor(db.cachedStatement(sql: chosenRowsSQL), arguments: [StoryCandidates.jsonArray(changed)]),
+                      in: &values, upTo: key.lastId)
         }
         let table = Table(key: key, values: values)
         newest.withLock { newest in
@@ -93,12 +104,21 @@ final class SnapshotValues<Value: Sendable>: Sendable {
         }
         return (key, table)
     }
+
+    private func store(_ rows: RowCursor, in values: inout [Value], upTo lastId: Int64) throws {
+        while let row = try rows.next() {
+            let id: Int64 = row[0]
+            guard id >= 0, id <= lastId else { continue }
+            if values.count <= Int(id) { values.append(contentsOf: repeatElement(absent, count: Int(id) + 1 - values.count)) }
+            values[Int(id)] = try value(row)
+        }
+    }
 }
 
 /// Each full-text row's length in tokens, all columns together, as FTS5 keeps it in
 /// `article_fts_docsize`: ranking reads it here instead of per match (see `RankFunction`).
-/// Changes: rows removed from the full-text index (an edit removes a row and adds it again under
-/// the same id, with a new length), counted in `fulltext_removals`.
+/// Logged: rows removed from the full-text index (an edit removes a row and adds it again under
+/// the same id, with a new length), in `fulltext_removal`.
 typealias DocumentLengths = SnapshotValues<UInt32>
 
 extension SnapshotValues where Value == UInt32 {
@@ -107,8 +127,9 @@ extension SnapshotValues where Value == UInt32 {
 
     static func documentLengths() -> DocumentLengths {
         DocumentLengths(
-            keySQL: "SELECT (SELECT removals FROM fulltext_removals), (SELECT max(id) FROM article_fts_docsize)",
+            log: "fulltext_removal", lastIdSQL: "SELECT max(id) FROM article_fts_docsize",
             rowsSQL: "SELECT id, sz FROM article_fts_docsize WHERE id > ? ORDER BY id",
+            chosenRowsSQL: "SELECT id, sz FROM article_fts_docsize WHERE id IN (SELECT value FROM json_each(?))",
             absent: unknown,
             value: { row in try row.withUnsafeData(atIndex: 1) { data in data.map(totalLength) } ?? unknown })
     }
@@ -141,15 +162,16 @@ extension SnapshotValues where Value == UInt32 {
 
 /// Each article's copy group: the first copy's id, or 0 for an article that is no copy (its
 /// group is its own id). Counting the copy groups among a query's matches reads it here instead
-/// of the covering index per match. Changes: `copyOf` set, altered or cleared, and copies
-/// removed, counted in `copy_group_changes`.
+/// of the covering index per match. Logged: articles whose `copyOf` is set, altered or cleared,
+/// and copies removed, in `copy_group_change`.
 typealias CopyGroups = SnapshotValues<Int64>
 
 extension SnapshotValues where Value == Int64 {
     static func copyGroups() -> CopyGroups {
         CopyGroups(
-            keySQL: "SELECT (SELECT changes FROM copy_group_changes), (SELECT max(id) FROM article)",
+            log: "copy_group_change", lastIdSQL: "SELECT max(id) FROM article",
             rowsSQL: "SELECT id, coalesce(copyOf, 0) FROM article INDEXED BY \(IndexSchema.searchCoverIndex) WHERE id > ? ORDER BY id",
+            chosenRowsSQL: "SELECT id, coalesce(copyOf, 0) FROM article WHERE id IN (SELECT value FROM json_each(?))",
             absent: 0,
             value: { $0[1] })
     }

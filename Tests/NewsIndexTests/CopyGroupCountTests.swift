@@ -29,6 +29,8 @@ struct CopyGroupCountTests {
                         try db.execute(sql: "UPDATE article SET copyOf = NULL WHERE id = ?", arguments: [id])
                     }
                 }
+                // As if the log had dropped its oldest entries: a table further behind must be read whole.
+                if round == 3 { try db.execute(sql: "DELETE FROM copy_group_change WHERE seq < (SELECT max(seq) FROM copy_group_change)") }
             }
             // Every other round changes groups alone: the highest id stays, only the change count tells.
             var changes: [IndexChange] = []
@@ -54,5 +56,25 @@ struct CopyGroupCountTests {
             }
         }
         #expect(fromMemory > 100, "seed \(random.seed): counted from memory \(fromMemory) times")
+    }
+
+    @Test("the change logs drop their oldest entries as they grow")
+    func logsStayBounded() throws {
+        let folder = TemporaryFolder("newsd-change-log")
+        let index = try ArticleIndex(path: folder.file("index.sqlite"))
+        let total = IndexSchema.changeLogLength + 25_000
+        for log in ["copy_group_change", "fulltext_removal"] {
+            try index.pool.write { db in
+                try db.execute(sql: """
+                    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+                    INSERT INTO \(log)(id) SELECT i FROM n
+                    """, arguments: [total])
+            }
+            let (kept, last) = try index.pool.read { db in
+                (try Int.fetchOne(db, sql: "SELECT count(*) FROM \(log)") ?? 0, try Int.fetchOne(db, sql: "SELECT max(seq) FROM \(log)") ?? 0)
+            }
+            #expect(last == total, "\(log): entries keep their order numbers")
+            #expect(kept <= IndexSchema.changeLogLength + 10_000 && kept >= IndexSchema.changeLogLength, "\(log): \(kept) entries kept")
+        }
     }
 }
