@@ -58,7 +58,7 @@ public final class ArticleIndex: Sendable {
             // … and so do the content view and statements that read stored text.
             db.add(function: TextCompression.sqlInflate)
             db.add(function: TextCompression.sqlSnippetText)
-            RankFunction.register(db, lengths: tables.lengths)
+            RankFunction.register(db, tables: tables)
             // NORMAL is crash-safe in WAL mode: a power loss may drop the last commits, never corrupt.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // A bulk transaction grows the write-ahead log to tens of megabytes; without a limit

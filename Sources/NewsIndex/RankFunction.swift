@@ -2,31 +2,36 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// `newsd_rank(article_fts, removals, lastId, weight…)`: the value FTS5's `bm25(article_fts,
+/// `newsd_rank(article_fts, changes, lastId, tally, weight…)`: the value FTS5's `bm25(article_fts,
 /// weight…)` gives each match, computed the same way step by step (k1 1.2, b 0.75, the same IDF
 /// floor, the same order of floating-point operations), but with each match's length taken from
-/// `DocumentLengths` when its table is valid for the query's snapshot (`removals` and `lastId`,
-/// from `DocumentLengths.key`), instead of from FTS5's per-row lookup in `article_fts_docsize`.
+/// `DocumentLengths` when its table is valid for the query's snapshot (`changes` and `lastId`,
+/// from `SnapshotValues.read`), instead of from FTS5's per-row lookup in `article_fts_docsize`.
 /// That lookup is most of what bm25 costs per match. A row the table does not hold is looked up
-/// as bm25 does, so the result never depends on how fresh the table is.
+/// as bm25 does, so the result never depends on how fresh the table is. With a `tally`, every
+/// row scored is also counted in that `GroupTally`.
 enum RankFunction {
     static let name = "newsd_rank"
 
-    /// Registers the function on `db`'s connection, reading lengths from `lengths`.
-    static func register(_ db: Database, lengths: DocumentLengths) {
+    /// Registers the function on `db`'s connection, reading lengths from `tables`.
+    static func register(_ db: Database, tables: SearchTables) {
         let api = FTS5.api(db)
-        let userData = Unmanaged.passRetained(lengths).toOpaque()
+        let userData = Unmanaged.passRetained(tables).toOpaque()
         let code = api.pointee.xCreateFunction(UnsafeMutablePointer(mutating: api), name, userData, rankMatch) { pointer in
             guard let pointer else { return }
-            Unmanaged<DocumentLengths>.fromOpaque(pointer).release()
+            Unmanaged<SearchTables>.fromOpaque(pointer).release()
         }
         precondition(code == SQLITE_OK, "FTS5 refused the ranking function (\(code))")
     }
 
-    /// The call for `source`'s MATCH with `key`'s snapshot and the column weights.
-    static func expression(key: SnapshotKey, weights: String) -> String {
-        "\(name)(article_fts, \(key.changes), \(key.lastId), \(weights))"
+    /// The call for `source`'s MATCH with `key`'s snapshot and the column weights; `tally`: the
+    /// number of a registered `GroupTally` to add every scored row to (0: none).
+    static func expression(key: SnapshotKey, weights: String, tally: Int64 = 0) -> String {
+        "\(name)(article_fts, \(key.changes), \(key.lastId), \(tally), \(weights))"
     }
+
+    /// Arguments before the column weights.
+    static let leadingArguments = 3
 }
 
 /// What one query's ranking needs besides each row: read at its first row, as bm25 does.
@@ -37,11 +42,14 @@ private final class QueryRanking {
     /// Row lengths by id (`DocumentLengths.unknown` where not held), empty without a valid table:
     /// a concrete array, since each read through the generic table cost a metadata lookup.
     let lengths: [UInt32]
+    /// Where every scored row's copy group is counted, if anywhere.
+    let tally: GroupTally?
     /// Each phrase's weighted count in the current row (a buffer: an array property would be
     /// checked for exclusive access at every write).
     let frequencies: UnsafeMutableBufferPointer<Double>
 
-    init(idf: [Double], averageLength: Double, weights: [Double], lengths: [UInt32]) {
+    init(idf: [Double], averageLength: Double, weights: [Double], lengths: [UInt32], tally: GroupTally?) {
+        self.tally = tally
         self.idf = idf
         self.averageLength = averageLength
         self.weights = weights
@@ -75,16 +83,18 @@ private final class QueryRanking {
             idf.append(value)
         }
         let key = SnapshotKey(changes: sqlite3_value_int64(values[0]), lastId: sqlite3_value_int64(values[1]))
-        let lengths = api.pointee.xUserData(context).map { Unmanaged<DocumentLengths>.fromOpaque($0).takeUnretainedValue() }
-        let weights = values.dropFirst(2).map { sqlite3_value_double($0) }
-        return (QueryRanking(idf: idf, averageLength: averageLength, weights: weights, lengths: lengths?.table(for: key)?.values ?? []), SQLITE_OK)
+        let tables = api.pointee.xUserData(context).map { Unmanaged<SearchTables>.fromOpaque($0).takeUnretainedValue() }
+        let tallyNumber = sqlite3_value_int64(values[2])
+        let weights = values.dropFirst(RankFunction.leadingArguments).map { sqlite3_value_double($0) }
+        return (QueryRanking(idf: idf, averageLength: averageLength, weights: weights, lengths: tables?.lengths.table(for: key)?.values ?? [],
+                             tally: tallyNumber == 0 ? nil : tables?.tallies.tally(tallyNumber)), SQLITE_OK)
     }
 }
 
 private func rankMatch(_ api: UnsafePointer<Fts5ExtensionApi>?, _ context: OpaquePointer?, _ result: OpaquePointer?,
                        _ count: Int32, _ arguments: UnsafeMutablePointer<OpaquePointer?>?) {
-    guard let api, count >= 2, let arguments else {
-        sqlite3_result_error(result, "\(RankFunction.name) needs the snapshot's removals and last id", -1)
+    guard let api, count >= Int32(RankFunction.leadingArguments), let arguments else {
+        sqlite3_result_error(result, "\(RankFunction.name) needs the snapshot's change and last id, and a tally number", -1)
         return
     }
     let ranking: QueryRanking
@@ -122,6 +132,7 @@ private func rankMatch(_ api: UnsafePointer<Fts5ExtensionApi>?, _ context: Opaqu
     }
     let length: Double
     let id = api.pointee.xRowid(context)
+    ranking.tally?.add(id)
     if id >= 0, id < ranking.lengths.count, ranking.lengths[Int(id)] != DocumentLengths.unknown {
         length = Double(ranking.lengths[Int(id)])
     } else {

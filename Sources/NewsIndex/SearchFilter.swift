@@ -44,9 +44,13 @@ struct SearchFilter {
 
     /// bm25 over `source` (0 without a MATCH: then every row ranks alike), computed by
     /// `RankFunction` when the snapshot's lengths are known.
-    var rankExpression: String {
+    var rankExpression: String { rankExpression(tally: 0) }
+
+    /// `rankExpression`, adding every scored row to the registered `GroupTally` numbered `tally`
+    /// (0: none; no tally without the lengths' key, since only `RankFunction` keeps one).
+    func rankExpression(tally: Int64) -> String {
         guard match != nil else { return "0.0" }
-        return lengths.map { RankFunction.expression(key: $0, weights: ArticleIndex.bm25Weights) }
+        return lengths.map { RankFunction.expression(key: $0, weights: ArticleIndex.bm25Weights, tally: tally) }
             ?? "bm25(article_fts, \(ArticleIndex.bm25Weights))"
     }
 }

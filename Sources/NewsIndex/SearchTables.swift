@@ -1,16 +1,18 @@
 import GRDB
 
 /// What searches hold in memory about one open database (see `SnapshotValues`): a new database
-/// gets new tables, so nothing read from another can be taken for its own.
-struct SearchTables: Sendable {
+/// gets new tables, so nothing read from another can be taken for its own. `RankFunction`
+/// reads the lengths and fills the tallies of the connections' searches.
+final class SearchTables: Sendable {
     let lengths = DocumentLengths.documentLengths()
     let groups = CopyGroups.copyGroups()
+    let tallies = GroupTallies()
 
     /// For a search in `db`'s snapshot: the key ranking reads lengths by, and where its copy
     /// groups can be read (only if needed: counting them is the one use).
     func snapshot(_ db: Database, matching: Bool) throws -> SearchSnapshot {
         let groups = self.groups
-        return SearchSnapshot(lengths: matching ? try lengths.read(db).key : nil, groups: { try groups.read($0).table })
+        return SearchSnapshot(lengths: matching ? try lengths.read(db).key : nil, groups: { try groups.read($0).table }, tallies: tallies)
     }
 }
 
@@ -20,4 +22,6 @@ struct SearchSnapshot {
     let lengths: SnapshotKey?
     /// The copy groups, read when first needed.
     let groups: (Database) throws -> CopyGroups.Table
+    /// Where a ranking statement's group tally is found.
+    let tallies: GroupTallies
 }

@@ -27,6 +27,8 @@ struct WindowedSearch {
     /// The copy groups in memory, for counting the groups among all matches without reading
     /// each match's group from SQLite (nil: counted in SQL).
     var groups: ((Database) throws -> CopyGroups.Table)?
+    /// Where the ranking statement finds the tally it counts copy groups in (see `GroupTally`).
+    var tallies: GroupTallies?
 
     /// nil for the orders that need every match grouped first (`coverage`).
     init?(_ filter: SearchFilter, sort: SearchSort) {
@@ -87,36 +89,48 @@ struct WindowedSearch {
             """
     }
 
-    /// The best `window` matches by score alone (FTS5 keeps a bounded sorter).
-    var scoreWindowSQL: String {
-        "SELECT rowid AS id, \(filter.rankExpression) AS score FROM article_fts WHERE article_fts MATCH ? ORDER BY score LIMIT ?"
+    /// The best `window` matches by score alone (FTS5 keeps a bounded sorter). Every match is
+    /// scored, so a `tally` (see `GroupTally`) counts their copy groups on the way.
+    func scoreWindowSQL(tally: Int64 = 0) -> String {
+        "SELECT rowid AS id, \(filter.rankExpression(tally: tally)) AS score FROM article_fts WHERE article_fts MATCH ? ORDER BY score LIMIT ?"
     }
 
     /// The statement that reads the first window (for query plans).
     func windowStatement(size: Int) -> (sql: String, arguments: StatementArguments) {
-        scoresAlone ? (scoreWindowSQL, [filter.match, size])
+        scoresAlone ? (scoreWindowSQL(), [filter.match, size])
             : (windowSQL(dated: splitByDating ? true : nil), StatementArguments(filter.whereArguments + [size]))
     }
 
     /// The window in the full order, and whether it holds every match. Read by score alone,
     /// only its rows scored strictly better than its last are certain to be all such rows
     /// (others with the last score may lie outside), so it is cut there and dated afterwards.
-    private func window(_ db: Database, size: Int) throws -> (rows: [Ranked], complete: Bool) {
+    /// `groups`: the number of copy groups among all matches, when the window's statement
+    /// counted them as it ranked every match.
+    private func window(_ db: Database, size: Int) throws -> (rows: [Ranked], complete: Bool, groups: Int?) {
         let statement = windowStatement(size: size)
         guard scoresAlone else {
             let rows = try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments)
                 .map { Ranked(id: $0["id"], rank: $0["rank"], group: $0["grp"]) }
-            guard splitByDating, rows.count < size else { return (rows, rows.count < size) }
+            guard splitByDating, rows.count < size else { return (rows, rows.count < size, nil) }
             let rest = size - rows.count
             let undated = try Row.fetchAll(db, sql: windowSQL(dated: false), arguments: StatementArguments(filter.whereArguments + [rest]))
                 .map { Ranked(id: $0["id"], rank: $0["rank"], group: $0["grp"]) }
-            return (rows + undated, undated.count < rest)
+            return (rows + undated, undated.count < rest, nil)
         }
-        let scored = try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments)
+        var tally: GroupTally?
+        var number: Int64 = 0
+        if let groups, let tallies, filter.lengths != nil {
+            let made = GroupTally(groups: try groups(db))
+            tally = made
+            number = tallies.register(made)
+        }
+        defer { if number != 0 { tallies?.close(number) } }
+        let scored = try Row.fetchAll(db, sql: scoreWindowSQL(tally: number), arguments: statement.arguments)
             .map { (id: $0["id"] as Int64, score: $0["score"] as Double) }
+        let counted = tally.flatMap { $0.complete ? $0.count : nil }
         let complete = scored.count < size
         let kept = complete ? scored : scored.filter { $0.score < scored[scored.count - 1].score }
-        guard !kept.isEmpty else { return ([], complete) }
+        guard !kept.isEmpty else { return ([], complete, counted) }
         let list = "[" + kept.map { String($0.id) }.joined(separator: ",") + "]"
         var facts: [Int64: (group: Int64, date: String)] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT id, coalesce(copyOf, id) AS grp, articleDate FROM article WHERE id IN (SELECT value FROM json_each(?))",
@@ -129,7 +143,7 @@ struct WindowedSearch {
             if dateA != dateB { return dateA > dateB }
             return a.id > b.id
         }
-        return (ordered.map { Ranked(id: $0.id, rank: $0.score, group: facts[$0.id]?.group ?? $0.id) }, complete)
+        return (ordered.map { Ranked(id: $0.id, rank: $0.score, group: facts[$0.id]?.group ?? $0.id) }, complete, counted)
     }
 
     /// The number of copy groups among all matches, each match's group read from the covering
@@ -224,14 +238,14 @@ struct WindowedSearch {
         let needed = offset + limit
         var window = max(64, needed * 2 + 16)
         while true {
-            let (rows, complete) = try self.window(db, size: window)
+            let (rows, complete, groups) = try self.window(db, size: window)
             var seen = Set<Int64>()
             let leaders = rows.filter { seen.insert($0.group).inserted }
             // The window is a prefix of the full order, so its first `needed` groups are the
             // first `needed` groups of all matches.
             if complete || leaders.count >= needed {
                 let total = try complete ? leaders.count
-                    : countFromMemory(db) ?? Int.fetchOne(db, sql: countSQL, arguments: countArguments) ?? 0
+                    : groups ?? countFromMemory(db) ?? Int.fetchOne(db, sql: countSQL, arguments: countArguments) ?? 0
                 return (total, Array(leaders.dropFirst(offset).prefix(limit)))
             }
             window *= 4

@@ -10,7 +10,7 @@ import TestSupport
 /// changed and broken up and articles come and go (real SQLite file).
 @Suite("Copy groups counted in memory (real SQLite file)")
 struct CopyGroupCountTests {
-    @Test("the count from memory equals SQLite's count after every kind of group change")
+    @Test("the counts from memory and from the ranking equal SQLite's count after every kind of group change")
     func countsFollowGroupChanges() throws {
         var random = SeededRandom.forTest("CopyGroupCountTests.countsFollowGroupChanges")
         let folder = TemporaryFolder("newsd-copy-groups")
@@ -52,6 +52,14 @@ struct CopyGroupCountTests {
                     let counted = try Int.fetchOne(db, sql: search.countSQL, arguments: search.countArguments)
                     #expect(memory == counted, "seed \(random.seed), round \(round), query \(query): \(tree.text)")
                     if memory != nil { fromMemory += 1 }
+                    // The ranking statement's own count, taken as it scores every match.
+                    let tables = index.tables
+                    let tally = GroupTally(groups: try tables.groups.read(db).table)
+                    let number = tables.tallies.register(tally)
+                    defer { tables.tallies.close(number) }
+                    let ranked = WindowedSearch(SearchFilter(translated, minOutlets: nil, lengths: try tables.lengths.read(db).key), sort: .relevance)!
+                    _ = try Row.fetchAll(db, sql: ranked.scoreWindowSQL(tally: number), arguments: [translated.match, 5])
+                    #expect(tally.complete && tally.count == counted, "seed \(random.seed), round \(round), query \(query): \(tree.text) (ranking's tally)")
                 }
             }
         }

@@ -1,0 +1,63 @@
+import Synchronization
+
+/// The copy groups among the rows one ranking scores: `RankFunction` adds every row it scores,
+/// so the statement that ranks every match for a page's window counts the page's total in the
+/// same pass over the matches, instead of a second one.
+///
+/// One search uses a tally, on the thread that steps its statement: made before the
+/// statement, filled while it steps, read after it.
+final class GroupTally: @unchecked Sendable {
+    private let firsts: [Int64]
+    private var seen: [UInt64]
+    /// Copy groups seen so far.
+    private(set) var count = 0
+    /// False once a row was not in the groups table: then the count is not to be used.
+    private(set) var complete = true
+
+    init(groups: CopyGroups.Table) {
+        firsts = groups.values
+        seen = Array(repeating: 0, count: groups.values.count / 64 + 1)
+    }
+
+    /// Counts `id`'s copy group, if not seen yet.
+    func add(_ id: Int64) {
+        guard complete, id >= 0, id < firsts.count else {
+            complete = false
+            return
+        }
+        let group = firsts[Int(id)] == 0 ? id : firsts[Int(id)]
+        guard group >= 0, group < firsts.count else {
+            complete = false
+            return
+        }
+        let (word, bit) = (Int(group) >> 6, UInt64(1) << UInt64(group & 63))
+        if seen[word] & bit == 0 {
+            seen[word] |= bit
+            count += 1
+        }
+    }
+}
+
+/// The tallies of the searches running now, by the number their ranking call names them with
+/// (0: none).
+final class GroupTallies: Sendable {
+    private let open = Mutex<(next: Int64, tallies: [Int64: GroupTally])>((1, [:]))
+
+    /// Makes `tally` findable by the number returned, until `close`.
+    func register(_ tally: GroupTally) -> Int64 {
+        open.withLock { state in
+            let number = state.next
+            state.next += 1
+            state.tallies[number] = tally
+            return number
+        }
+    }
+
+    func close(_ number: Int64) {
+        _ = open.withLock { $0.tallies.removeValue(forKey: number) }
+    }
+
+    func tally(_ number: Int64) -> GroupTally? {
+        open.withLock { $0.tallies[number] }
+    }
+}
