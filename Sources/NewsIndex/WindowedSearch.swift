@@ -161,22 +161,10 @@ struct WindowedSearch {
     /// nil when another way must count (conditions, no MATCH, or an id the table lacks).
     func countFromMemory(_ db: Database) throws -> Int? {
         guard let match = filter.match, !filter.hasConditions, let groups else { return nil }
-        // The values as a concrete array: through the generic table each read cost a metadata lookup.
-        let firsts: [Int64] = try groups(db).values
-        var seen = [UInt64](repeating: 0, count: firsts.count / 64 + 1)
-        var count = 0
+        let tally = GroupTally(groups: try groups(db))
         let ids = try Int64.fetchCursor(db, sql: "SELECT rowid FROM article_fts WHERE article_fts MATCH ?", arguments: [match])
-        while let id = try ids.next() {
-            guard id >= 0, id < firsts.count else { return nil }
-            let group = firsts[Int(id)] == 0 ? id : firsts[Int(id)]
-            guard group >= 0, group < firsts.count else { return nil }
-            let (word, bit) = (Int(group) >> 6, UInt64(1) << UInt64(group & 63))
-            if seen[word] & bit == 0 {
-                seen[word] |= bit
-                count += 1
-            }
-        }
-        return count
+        while let id = try ids.next() { tally.add(id) }
+        return tally.complete ? tally.count : nil
     }
 
     /// The page's articles with snippet, paths, copies and story, in page order. `count` rows of
