@@ -31,7 +31,9 @@ final class SnapshotValues<Value: Sendable>: Sendable {
         }
     }
 
-    private let newest = Mutex<Table?>(nil)
+    /// The newest table, and the one it replaced: a search whose snapshot began just before
+    /// another search's (ingest commits in between) still finds a table for it.
+    private let kept = Mutex<(newest: Table?, previous: Table?)>((nil, nil))
     private let log: String
     /// Selects id and value of the rows past an id (bound), in id order.
     private let rowsSQL: String
@@ -54,14 +56,17 @@ final class SnapshotValues<Value: Sendable>: Sendable {
 
     /// The table valid for `key`'s snapshot, or nil.
     func table(for key: SnapshotKey) -> Table? {
-        newest.withLock { table in
-            guard let table, Self.covers(table.key, key) else { return nil }
-            return table
+        kept.withLock { kept in
+            [kept.newest, kept.previous].lazy.compactMap { $0 }.first { Self.covers($0.key, key) }
         }
     }
 
     private static func covers(_ held: SnapshotKey, _ wanted: SnapshotKey) -> Bool {
         held.changes == wanted.changes && held.lastId >= wanted.lastId
+    }
+
+    private static func isNewer(_ one: SnapshotKey, than other: SnapshotKey) -> Bool {
+        one.changes != other.changes ? one.changes > other.changes : one.lastId > other.lastId
     }
 
     /// `db`'s snapshot key and a table valid for it, after bringing the newest table up to date
@@ -70,8 +75,8 @@ final class SnapshotValues<Value: Sendable>: Sendable {
         let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT (SELECT max(seq) FROM \(log)), (\(lastIdSQL)), (SELECT min(seq) FROM \(log))"))
         let key = SnapshotKey(changes: row?[0] ?? 0, lastId: row?[1] ?? 0)
         let oldestLogged: Int64 = row?[2] ?? 0
-        let current = newest.withLock { $0 }
-        if let current, Self.covers(current.key, key) { return (key, current) }
+        if let held = table(for: key) { return (key, held) }
+        let current = kept.withLock { $0.newest }
         // Read outside the lock: other searches keep the table they have meanwhile. A table
         // from an older snapshot, with every change since still logged, is brought forward;
         // anything else is read whole.
@@ -95,12 +100,15 @@ final class SnapshotValues<Value: Sendable>: Sendable {
                       in: &values, upTo: key.lastId)
         }
         let table = Table(key: key, values: values)
-        newest.withLock { newest in
-            // Another search may have published a newer table meanwhile: the newer stays.
-            if let other = newest, other.key.changes > key.changes || (other.key.changes == key.changes && other.key.lastId > key.lastId) {
+        kept.withLock { kept in
+            // Another search may have published a newer table meanwhile: the newer stays newest.
+            if let newest = kept.newest, !Self.isNewer(key, than: newest.key) {
+                guard key != newest.key else { return }
+                if kept.previous.map({ Self.isNewer(key, than: $0.key) }) ?? true { kept.previous = table }
                 return
             }
-            newest = table
+            kept.previous = kept.newest
+            kept.newest = table
         }
         return (key, table)
     }

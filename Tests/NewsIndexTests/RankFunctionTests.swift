@@ -73,4 +73,25 @@ struct RankFunctionTests {
         #expect(DocumentLengths.totalLength(Data([0x82, 0x2C, 1])) == 301)
         #expect(DocumentLengths.totalLength(Data()) == 0)
     }
+
+    @Test("the table of the snapshot before the newest stays available; the one before that does not")
+    func previousTableKept() throws {
+        var random = SeededRandom.forTest("RankFunctionTests.previousTableKept")
+        let folder = TemporaryFolder("newsd-rank-tables")
+        let index = try ArticleIndex(path: folder.file("index.sqlite"))
+        var documents = try QueryPropertyTests.corpus(&random, count: 40, in: index)
+        var keys: [SnapshotKey] = []
+        for round in 0..<3 {
+            if round > 0 {
+                // An edit: its row is removed and added again, so the change log moves on.
+                documents[round] = QueryPropertyTests.document(&random, path: documents[round].path)
+                try index.apply([QueryPropertyTests.upsert(documents[round], number: round)], now: Double(round + 1))
+            }
+            keys.append(try index.pool.read { try index.tables.lengths.read($0).key })
+        }
+        let lengths = index.tables.lengths
+        #expect(Set(keys.map(\.changes)).count == 3, "seed \(random.seed): every edit is logged")
+        #expect(lengths.table(for: keys[2]) != nil && lengths.table(for: keys[1]) != nil)
+        #expect(lengths.table(for: keys[0]) == nil)
+    }
 }
