@@ -115,6 +115,7 @@ final class IngestService: Service {
                 logger.error("cannot watch a folder; it will be rescanned periodically",
                              metadata: ["event": "unwatched", "article_path": "\(path)", "error": "\(reason)"])
             }
+            if logger.logLevel <= .debug { Self.logNoticed(events, logger) }
             queue.push(events)
             for case .inboxGone(let reason) in events {
                 endedContinuation.yield(reason)
@@ -156,6 +157,25 @@ final class IngestService: Service {
                 await waitForInbox(mountPoint: false)
             }
         }
+    }
+
+    /// Says at debug level what inotify reported, so that a file that never reached the index
+    /// can be told apart from an event that never came.
+    private static func logNoticed(_ events: [InboxEvent], _ logger: Logger) {
+        let shown = 20
+        let paths = events.prefix(shown).map { event -> String in
+            switch event {
+            case .changed(let path): path
+            case .badName(let path, _, _): path
+            case .directoryAppeared(let path), .directoryGone(let path), .unwatched(let path, _): path + "/"
+            case .overflow: "(overflow)"
+            case .inboxGone: "(inbox gone)"
+            }
+        }
+        logger.debug("inotify reported changes", metadata: [
+            "event": "noticed", "count": "\(events.count)",
+            "paths": "\(paths.joined(separator: ", "))\(events.count > shown ? ", …" : "")",
+        ])
     }
 
     /// Returns once the inbox folder exists again (and is a mount point, if it was one), or on cancellation.

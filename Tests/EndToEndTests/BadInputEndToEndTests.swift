@@ -17,7 +17,7 @@ struct BadInputEndToEndTests {
         let daemon = try await RunningDaemon(extraArguments: ["--max-file-bytes", "4000000"] + backend.daemonArguments())
         let inbox = daemon.inbox
         try "Good article\n\nIt stays searchable.".write(toFile: inbox + "/good.txt", atomically: false, encoding: .utf8)
-        #expect(try await daemon.waitForStatus { $0.articles == 1 })
+        #expect(try await daemon.waitForStatus { $0.articles == 1 }, "log:\n\(daemon.log)")
 
         try Data().write(to: URL(fileURLWithPath: inbox + "/empty.txt"))
         try " \n\t\n  ".write(toFile: inbox + "/blank.txt", atomically: false, encoding: .utf8)

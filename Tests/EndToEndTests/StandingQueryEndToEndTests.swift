@@ -91,10 +91,14 @@ struct StandingQueryEndToEndTests {
         return ("sh '\(script)'", folder)
     }
 
+    /// The complete lines recorded per file; a file the command has created but not yet
+    /// written a whole line to is not there yet.
     private static func recorded(_ folder: String) -> [String: [String]] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return Dictionary(uniqueKeysWithValues: names.map { name in
-            (name, ((try? String(contentsOfFile: folder + "/" + name, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init))
+        return Dictionary(uniqueKeysWithValues: names.compactMap { name in
+            let text = (try? String(contentsOfFile: folder + "/" + name, encoding: .utf8)) ?? ""
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+            return lines.isEmpty ? nil : (name, lines)
         })
     }
 
