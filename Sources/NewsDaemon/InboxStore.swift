@@ -20,6 +20,10 @@ protocol InboxStore: Sendable {
     func placeStories(limit: Int, budget: Duration, yield: () -> Bool) throws -> Int
     /// One step of merging full-text segments; false when there is nothing to merge.
     func mergeFullText(pages: Int) throws -> Bool
+    /// Trains a dictionary for stored text if one is due (after a batch).
+    func trainTextDictionaryIfDue() throws -> TextCompaction
+    /// One step of recompressing stored text or training a dictionary (while idle).
+    func compactText() throws -> TextCompaction
     /// The check before the first write (the embedded index's page check).
     func verifyAtStart(logger: Logger) throws
     /// The index running watches read their hits from; nil where watches are not served.
@@ -39,11 +43,13 @@ extension ArticleIndex: InboxStore {
         }
     }
     var watchIndex: ArticleIndex? { self }
+    func trainTextDictionaryIfDue() throws -> TextCompaction { try trainTextDictionaryIfDue(policy: .standard) }
+    func compactText() throws -> TextCompaction { try compactText(policy: .standard) }
 }
 
 /// The shared PostgreSQL archive as the ingest writer sees it. Stories are placed by the
-/// archive's one placer (`SharedPlacementService`) and full-text merges are the embedded index's;
-/// PostgreSQL keeps its own indexes.
+/// archive's one placer (`SharedPlacementService`); full-text merges and text dictionaries are the
+/// embedded index's, while PostgreSQL keeps its own indexes and compresses its own text.
 struct SharedInboxStore: InboxStore {
     let archive: PostgresArchive
 
@@ -65,6 +71,8 @@ struct SharedInboxStore: InboxStore {
     var hasUnplacedArticles: Bool { false }
     func placeStories(limit: Int, budget: Duration, yield: () -> Bool) throws -> Int { 0 }
     func mergeFullText(pages: Int) throws -> Bool { false }
+    func trainTextDictionaryIfDue() throws -> TextCompaction { .none }
+    func compactText() throws -> TextCompaction { .none }
     func verifyAtStart(logger: Logger) throws {}
     var watchIndex: ArticleIndex? { nil }
 

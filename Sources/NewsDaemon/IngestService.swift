@@ -235,6 +235,7 @@ final class IngestService: Service {
             await placeStoriesWhileIdle()
             status.set(.idle)
             await mergeFullTextWhileIdle()
+            await compactTextWhileIdle()
         }
     }
 
@@ -306,6 +307,70 @@ final class IngestService: Service {
         if steps > 0 { logger.debug("merged full-text segments", metadata: ["event": "fulltext-merged", "steps": "\(steps)"]) }
     }
 
+    /// Trains the archive's first (or next) dictionary for stored text as soon as it is due, on
+    /// the writer's thread after each write, even in the middle of a bulk load: text stored after
+    /// it needs no recompressing.
+    private func trainTextDictionaryIfDue() {
+        do {
+            log(try index.trainTextDictionaryIfDue())
+        } catch {
+            logger.error("cannot train a compression dictionary for stored text; will try again after the next change",
+                         metadata: ["event": "text-dictionary-failed", "error": "\(error)"])
+        }
+    }
+
+    /// Recompresses text stored before the newest dictionary, in small steps, while no file waits.
+    private func compactTextWhileIdle() async {
+        guard status.writeProblem == nil else { return }
+        var rewritten = 0
+        var unreadable = 0
+        while queue.pendingCount == 0 && !queue.isPaused && !queue.isClosed {
+            do {
+                let index = self.index
+                let step = try await writer.run { try index.compactText() }
+                status.beat()
+                switch step {
+                case .none: return
+                case .recompressed(let texts, let skipped, let finished):
+                    rewritten += texts
+                    unreadable += skipped
+                    if finished {
+                        logger.info("recompressed stored text with the newest dictionary", metadata: [
+                            "event": "text-recompressed", "texts": "\(rewritten)", "unreadable": "\(unreadable)",
+                        ])
+                        if unreadable > 0 {
+                            logger.warning("some stored texts could not be read while recompressing; they and the dictionaries they may need are kept", metadata: [
+                                "event": "text-unreadable", "count": "\(unreadable)",
+                                "hint": "to store them again, stop newsd, move the index file aside and start newsd: it rebuilds the index from the inbox",
+                            ])
+                        }
+                        rewritten = 0
+                        unreadable = 0
+                    }
+                default: log(step)
+                }
+            } catch {
+                logger.error("cannot recompress stored text; will try again after the next change",
+                             metadata: ["event": "text-recompress-failed", "error": "\(error)"])
+                return
+            }
+        }
+    }
+
+    private func log(_ step: TextCompaction) {
+        switch step {
+        case .trained(let bytes, let samples, let articles):
+            logger.info("trained a compression dictionary on the archive's own articles; new text is stored with it", metadata: [
+                "event": "text-dictionary-trained", "dictionary_bytes": "\(bytes)", "samples": "\(samples)", "articles": "\(articles)",
+            ])
+        case .declined(let articles):
+            logger.notice("the archive's text gave no compression dictionary yet; trying again when it has doubled", metadata: [
+                "event": "text-dictionary-declined", "articles": "\(articles)",
+            ])
+        case .none, .recompressed: break
+        }
+    }
+
     /// Leaf pages per merge step: about 2–4 ms of writing on 2 cores.
     static let mergePages = 16
 
@@ -346,6 +411,7 @@ final class IngestService: Service {
             }
         }
         if !paths.isEmpty || !nameChanges.isEmpty { try handle(paths: paths, extra: nameChanges) }
+        trainTextDictionaryIfDue()
     }
 
     /// Compares a subtree of the inbox (`""`: all of it) with the index: new and changed files
@@ -390,6 +456,7 @@ final class IngestService: Service {
                 log(change, quietly: true)
             }
             pending.removeAll(keepingCapacity: true)
+            trainTextDictionaryIfDue()
         }
         // Read one chunk ahead of the writer, on every core (see ParallelReader).
         let status = self.status

@@ -103,7 +103,7 @@ extension ArticleIndex {
     public func article(id: Int64) throws -> ArticleResponse? {
         try pool.read { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT a.*, \(TextCompression.inflateFunction)(t.body) AS body FROM article a LEFT JOIN article_text t ON t.id = a.id WHERE a.id = ?
+                SELECT a.*, \(TextCodec.inflateFunction)(t.body) AS body FROM article a LEFT JOIN article_text t ON t.id = a.id WHERE a.id = ?
                 """, arguments: [id]) else { return nil }
             let paths = try String.fetchAll(db, sql: "SELECT path FROM file WHERE articleId = ? ORDER BY path", arguments: [id])
             return ArticleResponse(id: row["id"], title: row["headline"], outlet: row["outlet"], byline: row["byline"],

@@ -14,10 +14,12 @@ public final class ArticleIndex: Sendable {
     public let path: String
     /// The open database: a pool (one writer, concurrent readers) and a connection of its own
     /// for checkpoints. Replaced only by `replaceDamaged()`, before ingest writes anything.
-    private let database: Mutex<(pool: DatabasePool, checkpointer: DatabaseQueue, tables: SearchTables)>
+    private let database: Mutex<(pool: DatabasePool, checkpointer: DatabaseQueue, tables: SearchTables, texts: TextCodec)>
     var pool: DatabasePool { database.withLock { $0.pool } }
     /// What searches hold in memory about the open database.
     var tables: SearchTables { database.withLock { $0.tables } }
+    /// How the open database's article text is compressed.
+    var texts: TextCodec { database.withLock { $0.texts } }
     /// Beats while the writer's transactions run (see `WriterHeartbeat`).
     let heartbeat = WriterHeartbeat()
 
@@ -45,8 +47,9 @@ public final class ArticleIndex: Sendable {
         database = Mutex(try Self.open(path))
     }
 
-    private static func open(_ path: String) throws(IndexError) -> (pool: DatabasePool, checkpointer: DatabaseQueue, tables: SearchTables) {
+    private static func open(_ path: String) throws(IndexError) -> (pool: DatabasePool, checkpointer: DatabaseQueue, tables: SearchTables, texts: TextCodec) {
         let tables = SearchTables()
+        let texts = TextCodec()
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         // Searches may hold `searchReaders` of them (up to their time budget each); the rest
@@ -56,8 +59,7 @@ public final class ArticleIndex: Sendable {
             // The full-text index's tokenizer lives in newsd: every connection needs it.
             db.add(tokenizer: LanguageTokenizer.self)
             // … and so do the content view and statements that read stored text.
-            db.add(function: TextCompression.sqlInflate)
-            db.add(function: TextCompression.sqlSnippetText)
+            texts.register(db)
             RankFunction.register(db, tables: tables)
             // NORMAL is crash-safe in WAL mode: a power loss may drop the last commits, never corrupt.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -85,11 +87,12 @@ public final class ArticleIndex: Sendable {
             }
             // Moving the text out of the article rows left most of the file's pages free.
             if compacting { try pool.vacuum() }
+            try pool.read { try texts.load($0) }
             let checkpointer = try DatabaseQueue(path: path)
             // A connection learns that the database is in WAL mode on its first read; until then a
             // checkpoint on it silently does nothing.
             _ = try checkpointer.read { try Int.fetchOne($0, sql: "PRAGMA schema_version") }
-            return (pool, checkpointer, tables)
+            return (pool, checkpointer, tables, texts)
         }
     }
 
@@ -309,7 +312,7 @@ public final class ArticleIndex: Sendable {
     /// Stores (or replaces) an article's compressed text and its fingerprint.
     private func storeText(_ db: Database, _ article: IndexableArticle, id: Int64) throws {
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO article_text(id, body) VALUES (?, ?)")
-            .execute(arguments: [id, Data(article.storedBody)])
+            .execute(arguments: [id, Data(texts.encode(article.body))])
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO article_fingerprint(id, bytes) VALUES (?, ?)")
             .execute(arguments: [id, Data(article.fingerprint)])
     }

@@ -50,15 +50,13 @@ public enum IndexChange: Sendable, Equatable {
     }
 }
 
-/// The parts of an analysed article the index stores. The stored forms of its text (compressed)
-/// and of its fingerprint are made when it is created, by the thread that read the file, so that
-/// the index's single writer only copies bytes.
+/// The parts of an analysed article the index stores. The stored form of its fingerprint is made
+/// when it is created, by the thread that read the file, so that the index's single writer only
+/// copies bytes; its text is compressed by the writer, which knows the archive's dictionary.
 public struct IndexableArticle: Sendable, Equatable {
     public var contentHash: String
     public var headline: String { didSet { prepare() } }
     public var body: String { didSet { prepare() } }
-    /// `body` as the index stores it (`TextCompression`).
-    public private(set) var storedBody: [UInt8] = []
     /// `ArticleFingerprint.of(headline, body)`, encoded.
     public private(set) var fingerprint: [UInt8] = []
     public var encoding: String
@@ -98,7 +96,6 @@ public struct IndexableArticle: Sendable, Equatable {
     }
 
     private mutating func prepare() {
-        storedBody = TextCompression.compress(body)
         fingerprint = ArticleFingerprint.of(headline: headline, body: body).encoded
     }
 

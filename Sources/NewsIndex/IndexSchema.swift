@@ -362,6 +362,23 @@ enum IndexSchema {
                 END;
                 """)
         }
+        migrator.registerMigration("v18-text-dictionaries") { db in
+            // #13: article text compressed with zstd dictionaries trained on the archive
+            // (`TextCodec`, `ArticleIndex.compactText`). `throughId` is the highest article id
+            // when it was trained; texts up to it are recompressed with it, up to `recompressedThrough`;
+            // `unreadable` counts those the pass could not read (older dictionaries are then kept).
+            try db.execute(sql: """
+                CREATE TABLE text_dictionary (
+                    id INTEGER PRIMARY KEY,
+                    bytes BLOB NOT NULL,
+                    trainedAt REAL NOT NULL,
+                    articles INTEGER NOT NULL,
+                    throughId INTEGER NOT NULL,
+                    recompressedThrough INTEGER NOT NULL,
+                    unreadable INTEGER NOT NULL DEFAULT 0
+                );
+                """)
+        }
         return migrator
     }
 
@@ -376,7 +393,7 @@ enum IndexSchema {
     static func createCompressedFullTextIndex(_ db: Database) throws {
         try db.execute(sql: """
             CREATE VIEW article_content(id, headline, body, outlet, byline) AS
-                SELECT a.id, a.headline, \(TextCompression.snippetFunction)(t.body), a.outlet, a.byline
+                SELECT a.id, a.headline, \(TextCodec.snippetFunction)(t.body), a.outlet, a.byline
                 FROM article a JOIN article_text t ON t.id = a.id;
             CREATE VIRTUAL TABLE article_fts USING fts5(
                 headline, body, outlet, byline,
@@ -390,7 +407,7 @@ enum IndexSchema {
     /// The trigger that removes an article's full-text entry, text and fingerprint when the
     /// article goes; from v16 on (`logging`) it also logs the removal (see `DocumentLengths`).
     static func createFullTextDeleteTrigger(_ db: Database, logging: Bool) throws {
-        let body = "\(TextCompression.inflateFunction)((SELECT body FROM article_text WHERE id = old.id))"
+        let body = "\(TextCodec.inflateFunction)((SELECT body FROM article_text WHERE id = old.id))"
         try db.execute(sql: """
             CREATE TRIGGER article_fts_delete AFTER DELETE ON article BEGIN
                 INSERT INTO article_fts(article_fts, rowid, headline, body, outlet, byline)

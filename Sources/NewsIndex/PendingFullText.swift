@@ -22,7 +22,7 @@ struct PendingFullText {
         if ids.remove(id) != nil { return }
         try db.cachedStatement(sql: """
             INSERT INTO article_fts(article_fts, rowid, headline, body, outlet, byline)
-            SELECT 'delete', a.id, \(Self.marked("a.headline")), \(Self.marked("\(TextCompression.inflateFunction)(t.body)")), a.outlet, a.byline
+            SELECT 'delete', a.id, \(Self.marked("a.headline")), \(Self.marked("\(TextCodec.inflateFunction)(t.body)")), a.outlet, a.byline
             FROM article a JOIN article_text t ON t.id = a.id WHERE a.id = ?
             """).execute(arguments: [id])
         try db.cachedStatement(sql: IndexSchema.logFullTextRemoval).execute(arguments: [id])
@@ -42,7 +42,7 @@ struct PendingFullText {
         let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
         try db.cachedStatement(sql: """
             INSERT INTO article_fts(rowid, headline, body, outlet, byline)
-            SELECT a.id, \(Self.marked("a.headline")), \(Self.marked("\(TextCompression.inflateFunction)(t.body)")), a.outlet, a.byline
+            SELECT a.id, \(Self.marked("a.headline")), \(Self.marked("\(TextCodec.inflateFunction)(t.body)")), a.outlet, a.byline
             FROM article a JOIN article_text t ON t.id = a.id WHERE a.id IN (SELECT value FROM json_each(?)) ORDER BY a.id
             """).execute(arguments: [list])
         ids.removeAll(keepingCapacity: true)

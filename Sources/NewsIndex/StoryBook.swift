@@ -422,7 +422,7 @@ struct StoryBook {
     /// fingerprinted elsewhere, or whose stored one it cannot read).
     private func fingerprintFromText(_ articleId: Int64) throws -> ArticleFingerprint {
         let row = try Row.fetchOne(db, sql: """
-            SELECT a.headline, \(TextCompression.inflateFunction)(t.body) AS body FROM article a JOIN article_text t ON t.id = a.id WHERE a.id = ?
+            SELECT a.headline, \(TextCodec.inflateFunction)(t.body) AS body FROM article a JOIN article_text t ON t.id = a.id WHERE a.id = ?
             """, arguments: [articleId])
         let fingerprint = ArticleFingerprint.of(headline: row?["headline"] ?? "", body: row?["body"] ?? "")
         try db.execute(sql: "INSERT OR REPLACE INTO article_fingerprint(id, bytes) VALUES (?, ?)", arguments: [articleId, Data(fingerprint.encoded)])

@@ -2,15 +2,18 @@ import CZlib
 import Foundation
 
 /// How the index stores article text: one format byte, the text's length in UTF-8 bytes as a
-/// LEB128 number, then the bytes — raw DEFLATE (zlib, no header or checksum: SQLite's pages
-/// carry their own integrity) or, when deflating does not pay, the UTF-8 itself.
+/// LEB128 number, then the bytes — a zstd frame compressed with one of the archive's own
+/// dictionaries (its number, LEB128, first), raw DEFLATE (zlib, no header or checksum: SQLite's
+/// pages carry their own integrity; written before the archive had a dictionary), or, when
+/// compressing does not pay, the UTF-8 itself.
 ///
-/// Pure apart from zlib; the full-text index reads the text back through `newsd_inflate`
-/// (see `TextCompression.register`) only for the snippets of the page it shows.
+/// Pure apart from zlib and zstd; the full-text index reads the text back through
+/// `newsd_inflate` (see `TextCodec`) only for the snippets of the page it shows.
 public enum TextCompression {
     enum Format: UInt8 {
         case plain = 0
         case deflate = 1
+        case dictionary = 2
     }
 
     /// What a stored text could not be read as.
@@ -18,24 +21,45 @@ public enum TextCompression {
         public let description: String
     }
 
-    /// Texts shorter than this are stored as they are: deflate's block header and Huffman
-    /// tables cost more than a few words save.
+    /// Texts shorter than this are stored as they are: a compressed block's header and tables
+    /// cost more than a few words save. With a dictionary, shorter ones compress too (a
+    /// dateline and a stock phrase are a few bytes of reference), down to `smallestWithDictionary`.
     static let smallestDeflated = 96
+    static let smallestWithDictionary = 24
 
-    /// `text` in the stored form.
-    public static func compress(_ text: String) -> [UInt8] {
+    /// `text` in the stored form: with `dictionary` when one is given, else deflated.
+    public static func compress(_ text: String, dictionary: TextDictionary? = nil) -> [UInt8] {
         var utf8 = Array(text.utf8)
         var header: [UInt8] = []
         appendLength(UInt64(utf8.count), to: &header)
-        if utf8.count >= smallestDeflated, let deflated = deflate(&utf8), deflated.count < utf8.count {
+        guard utf8.count >= (dictionary == nil ? smallestDeflated : smallestWithDictionary) else {
+            return [Format.plain.rawValue] + header + utf8
+        }
+        if let dictionary, let frame = dictionary.compress(utf8) {
+            appendLength(UInt64(dictionary.id), to: &header)
+            if frame.count + header.count < utf8.count { return [Format.dictionary.rawValue] + header + frame }
+        } else if let deflated = deflate(&utf8), deflated.count < utf8.count {
             return [Format.deflate.rawValue] + header + deflated
         }
-        return [Format.plain.rawValue] + header + utf8
+        var plainHeader: [UInt8] = []
+        appendLength(UInt64(utf8.count), to: &plainHeader)
+        return [Format.plain.rawValue] + plainHeader + utf8
+    }
+
+    /// The dictionary a stored text was compressed with; nil for deflated or plain text.
+    static func dictionaryID(of stored: some Collection<UInt8>) -> Int64? {
+        let bytes = Array(stored.prefix(16))
+        guard bytes.first == Format.dictionary.rawValue else { return nil }
+        var offset = 1
+        guard readLength(bytes, &offset) != nil, let id = readLength(bytes, &offset), id <= UInt64(Int64.max) else { return nil }
+        return Int64(id)
     }
 
     /// The text of a stored form, or its first `prefix` bytes (a character cut in two at the end
-    /// becomes U+FFFD); throws `Damaged` for bytes `compress` did not write.
-    public static func decompress(_ stored: some Collection<UInt8>, prefix: Int = .max) throws -> String {
+    /// becomes U+FFFD); throws `Damaged` for bytes `compress` did not write, or when
+    /// `dictionaries` does not know the dictionary the text needs.
+    public static func decompress(_ stored: some Collection<UInt8>, prefix: Int = .max,
+                                  dictionaries: (Int64) -> TextDictionary? = { _ in nil }) throws -> String {
         let bytes = Array(stored)
         guard let first = bytes.first, let format = Format(rawValue: first) else {
             throw Damaged(description: "unknown stored text format \(bytes.first.map(String.init) ?? "(empty)")")
@@ -48,6 +72,17 @@ public enum TextCompression {
             return String(decoding: bytes[offset...].prefix(prefix), as: UTF8.self)
         case .deflate:
             let text = try inflate(bytes[offset...], length: Int(length), prefix: prefix)
+            return String(decoding: text, as: UTF8.self)
+        case .dictionary:
+            guard let id = readLength(bytes, &offset), id <= UInt64(Int64.max) else {
+                throw Damaged(description: "stored text names no valid compression dictionary")
+            }
+            guard let dictionary = dictionaries(Int64(id)) else {
+                throw Damaged(description: "stored text needs compression dictionary \(id), which the index does not hold")
+            }
+            guard let text = dictionary.decompress(bytes[offset...], length: Int(length), prefix: prefix) else {
+                throw Damaged(description: "stored text does not decompress to its \(length) bytes with dictionary \(id)")
+            }
             return String(decoding: text, as: UTF8.self)
         }
     }

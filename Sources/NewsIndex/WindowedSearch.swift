@@ -208,7 +208,7 @@ struct WindowedSearch {
         matching
             ? "snippet(article_fts, 1, ?, ?, '…', 24)"
             : "(SELECT CASE WHEN length(body) > 200 THEN substr(body, 1, 200) || '…' ELSE body END "
-                + "FROM (SELECT \(TextCompression.inflateFunction)(body) AS body FROM article_text WHERE id = a.id))"
+                + "FROM (SELECT \(TextCodec.inflateFunction)(body) AS body FROM article_text WHERE id = a.id))"
     }
 
     /// What a hit shows beside its text, for an article `a` joined with its story `s`: its

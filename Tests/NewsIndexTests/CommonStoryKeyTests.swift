@@ -24,8 +24,7 @@ struct CommonStoryKeyTests {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             db.add(tokenizer: LanguageTokenizer.self)
-            db.add(function: TextCompression.sqlInflate)
-            db.add(function: TextCompression.sqlSnippetText)
+            TextCodec().register(db)
         }
         let queue = try DatabaseQueue(path: folder.file("index.sqlite"), configuration: configuration)
         if let migration { try IndexSchema.migrator.migrate(queue, upTo: migration) } else { try IndexSchema.migrator.migrate(queue) }

@@ -1,0 +1,159 @@
+import Foundation
+import GRDB
+
+/// When the archive gets a compression dictionary for its text, and how big it is.
+public struct TextDictionaryPolicy: Sendable {
+    /// The first dictionary is trained once the archive holds this many articles: fewer give
+    /// too little to learn from, and until then the text is deflated.
+    public var minimumArticles = 1_000
+    /// A new dictionary is trained once the archive holds this many times the articles the
+    /// newest was trained at (1,000, 8,000, 64,000…), so it follows what the archive became.
+    public var growth = 8
+    /// At most this many bytes of dictionary: on Reuters, 64 KB kept 40% of the text and 32 KB 42%.
+    public var capacity = 64 * 1024
+    /// Samples read for training, spread over the archive, and the bytes kept of each.
+    public var maximumSamples = 10_000
+    public var sampleBytes = 16 * 1024
+    /// Texts recompressed per transaction.
+    public var recompressBatch = 500
+
+    public init() {}
+
+    public static let standard = TextDictionaryPolicy()
+}
+
+/// What one step of `ArticleIndex.compactText` did.
+public enum TextCompaction: Sendable, Equatable {
+    /// Nothing was due.
+    case none
+    /// A dictionary was trained on `samples` texts of an archive of `articles`.
+    case trained(dictionaryBytes: Int, samples: Int, articles: Int)
+    /// No dictionary could be trained from the archive's text as it is (too little, or too
+    /// uniform); tried again once the archive has doubled.
+    case declined(articles: Int)
+    /// Texts stored before the newest dictionary were rewritten with it: `texts` of them in
+    /// this step, `unreadable` could not be read and were left as they were; `finished` once
+    /// every older text is done.
+    case recompressed(texts: Int, unreadable: Int, finished: Bool)
+}
+
+extension ArticleIndex {
+    /// One step of keeping stored text small, for the writer while newsd is idle: recompresses
+    /// a batch of texts stored before the newest dictionary, else trains a dictionary when one is
+    /// due (`policy`). Returns `.none` when there is nothing to do; call it again otherwise.
+    ///
+    /// Only the stored form changes: the full-text index reads text through `newsd_inflate`,
+    /// which reads every form, so no search result or snippet changes.
+    @discardableResult
+    public func compactText(policy: TextDictionaryPolicy) throws -> TextCompaction {
+        let newest = try newestDictionary()
+        if let newest, newest.recompressedThrough < newest.throughId, let current = texts.current, current.id == newest.id {
+            return try recompress(with: current, from: newest.recompressedThrough, through: newest.throughId, batch: policy.recompressBatch)
+        }
+        return try trainTextDictionaryIfDue(policy: policy, newest: newest)
+    }
+
+    /// Trains a dictionary if one is due, and compresses new text with it from then on; for the
+    /// writer after each batch, so that a bulk load stores most of its text with a dictionary
+    /// rather than leaving it all to be recompressed. Returns `.none` when none is due.
+    @discardableResult
+    public func trainTextDictionaryIfDue(policy: TextDictionaryPolicy) throws -> TextCompaction {
+        try trainTextDictionaryIfDue(policy: policy, newest: try newestDictionary())
+    }
+
+    private struct StoredDictionary {
+        var id: Int64
+        var articles: Int
+        var throughId: Int64
+        var recompressedThrough: Int64
+    }
+
+    private func newestDictionary() throws -> StoredDictionary? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT id, articles, throughId, recompressedThrough FROM text_dictionary ORDER BY trainedAt DESC, id DESC LIMIT 1
+                """).map { StoredDictionary(id: $0[0], articles: $0[1], throughId: $0[2], recompressedThrough: $0[3]) }
+        }
+    }
+
+    private func trainTextDictionaryIfDue(policy: TextDictionaryPolicy, newest: StoredDictionary?) throws -> TextCompaction {
+        let articles = try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT articles FROM tally WHERE kind = 'articles' AND value = ''") ?? 0
+        }
+        let due = newest.map { articles >= $0.articles * policy.growth } ?? (articles >= policy.minimumArticles)
+        guard due, texts.mayTrain(articles: articles) else { return .none }
+        return try train(articles: articles, policy: policy)
+    }
+
+    private func train(articles: Int, policy: TextDictionaryPolicy) throws -> TextCompaction {
+        let texts = self.texts
+        let samples = try pool.read { db -> [[UInt8]] in
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM article_text") ?? 0
+            let step = max(1, count / policy.maximumSamples)
+            let rows = try Data.fetchCursor(db, sql: "SELECT body FROM article_text WHERE id % ? = 0 ORDER BY id LIMIT ?",
+                                            arguments: [step, policy.maximumSamples])
+            var samples: [[UInt8]] = []
+            while let body = try rows.next() {
+                // A text that cannot be read teaches nothing; reading it elsewhere reports the damage.
+                if let text = try? texts.decode(body, prefix: policy.sampleBytes) { samples.append(Array(text.utf8)) }
+            }
+            return samples
+        }
+        guard let dictionary = TextDictionary.train(samples: samples, capacity: policy.capacity) else {
+            texts.declined(articles: articles)
+            return .declined(articles: articles)
+        }
+        let stored = try pool.write { db in try heartbeat.watching(db) { () -> Bool in
+            if let existing = try Data.fetchOne(db, sql: "SELECT bytes FROM text_dictionary WHERE id = ?", arguments: [dictionary.id]) {
+                // The same number for other bytes (one chance in two million): keep the one stored.
+                return [UInt8](existing) == dictionary.bytes
+            }
+            let through = try Int64.fetchOne(db, sql: "SELECT max(id) FROM article_text") ?? 0
+            try db.execute(sql: """
+                INSERT INTO text_dictionary(id, bytes, trainedAt, articles, throughId, recompressedThrough) VALUES (?, ?, ?, ?, ?, 0)
+                """, arguments: [dictionary.id, Data(dictionary.bytes), Date().timeIntervalSince1970, articles, through])
+            // Known before the commit: a reader whose snapshot holds the dictionary finds it.
+            texts.know(dictionary)
+            return true
+        } }
+        guard stored else {
+            texts.declined(articles: articles)
+            return .declined(articles: articles)
+        }
+        texts.use(dictionary)
+        return .trained(dictionaryBytes: dictionary.bytes.count, samples: samples.count, articles: articles)
+    }
+
+    private func recompress(with dictionary: TextDictionary, from start: Int64, through end: Int64, batch: Int) throws -> TextCompaction {
+        let texts = self.texts
+        return try pool.write { db in try heartbeat.watching(db) {
+            let rows = try Row.fetchAll(db, sql: "SELECT id, body FROM article_text WHERE id > ? AND id <= ? ORDER BY id LIMIT ?",
+                                        arguments: [start, end, batch])
+            var rewritten = 0
+            var unreadable = 0
+            for row in rows {
+                let (id, body): (Int64, Data) = (row[0], row[1])
+                guard TextCompression.dictionaryID(of: body) != dictionary.id else { continue }
+                guard let text = try? texts.decode(body) else {
+                    unreadable += 1
+                    continue
+                }
+                try db.cachedStatement(sql: "UPDATE article_text SET body = ? WHERE id = ?")
+                    .execute(arguments: [Data(TextCompression.compress(text, dictionary: dictionary)), id])
+                rewritten += 1
+            }
+            let reached: Int64 = rows.count < batch ? end : rows.last?[0] ?? end
+            let finished = reached >= end
+            try db.execute(sql: "UPDATE text_dictionary SET recompressedThrough = ?, unreadable = unreadable + ? WHERE id = ?",
+                           arguments: [reached, unreadable, dictionary.id])
+            if finished {
+                // Every older text now uses the newest dictionary, unless some could not be read:
+                // then the older ones stay, for whatever still needs them.
+                try db.execute(sql: """
+                    DELETE FROM text_dictionary WHERE id != ?1 AND (SELECT unreadable FROM text_dictionary WHERE id = ?1) = 0
+                    """, arguments: [dictionary.id])
+            }
+            return .recompressed(texts: rewritten, unreadable: unreadable, finished: finished)
+        } }
+    }
+}
