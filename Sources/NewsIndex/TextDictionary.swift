@@ -57,52 +57,53 @@ public final class TextDictionary: @unchecked Sendable {
     /// stored form carries the length and the dictionary, and SQLite's pages their integrity);
     /// nil if zstd fails.
     func compress(_ input: [UInt8]) -> [UInt8]? {
-        guard let context = ZSTD_createCCtx() else { return nil }
-        defer { ZSTD_freeCCtx(context) }
-        for (parameter, value) in [(ZSTD_c_contentSizeFlag, Int32(0)), (ZSTD_c_checksumFlag, 0), (ZSTD_c_dictIDFlag, 0)] {
-            guard ZSTD_isError(ZSTD_CCtx_setParameter(context, parameter, value)) == 0 else { return nil }
-        }
-        guard let prepared = preparedForCompression(), ZSTD_isError(ZSTD_CCtx_refCDict(context, prepared)) == 0 else { return nil }
-        var output = [UInt8](repeating: 0, count: ZSTD_compressBound(input.count))
-        let written = output.withUnsafeMutableBytes { target in
-            input.withUnsafeBytes { source in
-                ZSTD_compress2(context, target.baseAddress, target.count, source.baseAddress, source.count)
+        guard let prepared = preparedForCompression() else { return nil }
+        return ZstdContexts.shared.compressing { context -> [UInt8]? in
+            for (parameter, value) in [(ZSTD_c_contentSizeFlag, Int32(0)), (ZSTD_c_checksumFlag, 0), (ZSTD_c_dictIDFlag, 0)] {
+                guard ZSTD_isError(ZSTD_CCtx_setParameter(context, parameter, value)) == 0 else { return nil }
             }
+            guard ZSTD_isError(ZSTD_CCtx_refCDict(context, prepared)) == 0 else { return nil }
+            var output = [UInt8](repeating: 0, count: ZSTD_compressBound(input.count))
+            let written = output.withUnsafeMutableBytes { target in
+                input.withUnsafeBytes { source in
+                    ZSTD_compress2(context, target.baseAddress, target.count, source.baseAddress, source.count)
+                }
+            }
+            guard ZSTD_isError(written) == 0 else { return nil }
+            output.removeSubrange(written...)
+            return output
         }
-        guard ZSTD_isError(written) == 0 else { return nil }
-        output.removeSubrange(written...)
-        return output
     }
 
     /// What a frame of `compress` decompresses to: exactly `length` bytes, or with `prefix`
     /// below that, its first `prefix` bytes; nil when the frame is damaged or does not agree.
     func decompress(_ frame: ArraySlice<UInt8>, length: Int, prefix: Int) -> [UInt8]? {
-        guard let context = ZSTD_createDCtx() else { return nil }
-        defer { ZSTD_freeDCtx(context) }
-        guard ZSTD_isError(ZSTD_DCtx_refDDict(context, decompression)) == 0 else { return nil }
-        let wanted = min(length, prefix)
-        var output = [UInt8](repeating: 0, count: wanted)
-        let produced = output.withUnsafeMutableBytes { target in
-            frame.withUnsafeBytes { source -> Int? in
-                if wanted == length {
-                    // The whole text: the frame must hold exactly it, and nothing may follow.
-                    let size = ZSTD_decompressDCtx(context, target.baseAddress, target.count, source.baseAddress, source.count)
-                    return ZSTD_isError(size) == 0 ? size : nil
+        ZstdContexts.shared.decompressing { context -> [UInt8]? in
+            guard ZSTD_isError(ZSTD_DCtx_refDDict(context, decompression)) == 0 else { return nil }
+            let wanted = min(length, prefix)
+            var output = [UInt8](repeating: 0, count: wanted)
+            let produced = output.withUnsafeMutableBytes { target in
+                frame.withUnsafeBytes { source -> Int? in
+                    if wanted == length {
+                        // The whole text: the frame must hold exactly it, and nothing may follow.
+                        let size = ZSTD_decompressDCtx(context, target.baseAddress, target.count, source.baseAddress, source.count)
+                        return ZSTD_isError(size) == 0 ? size : nil
+                    }
+                    // A prefix: decompress until the buffer is full.
+                    var outBuffer = ZSTD_outBuffer(dst: target.baseAddress, size: target.count, pos: 0)
+                    var inBuffer = ZSTD_inBuffer(src: source.baseAddress, size: source.count, pos: 0)
+                    while outBuffer.pos < outBuffer.size {
+                        let before = (outBuffer.pos, inBuffer.pos)
+                        let status = ZSTD_decompressStream(context, &outBuffer, &inBuffer)
+                        if ZSTD_isError(status) != 0 { return nil }
+                        // The frame ended, or a truncated one has nothing more to give.
+                        if status == 0 || (outBuffer.pos, inBuffer.pos) == before { break }
+                    }
+                    return outBuffer.pos
                 }
-                // A prefix: decompress until the buffer is full.
-                var outBuffer = ZSTD_outBuffer(dst: target.baseAddress, size: target.count, pos: 0)
-                var inBuffer = ZSTD_inBuffer(src: source.baseAddress, size: source.count, pos: 0)
-                while outBuffer.pos < outBuffer.size {
-                    let before = (outBuffer.pos, inBuffer.pos)
-                    let status = ZSTD_decompressStream(context, &outBuffer, &inBuffer)
-                    if ZSTD_isError(status) != 0 { return nil }
-                    // The frame ended, or a truncated one has nothing more to give.
-                    if status == 0 || (outBuffer.pos, inBuffer.pos) == before { break }
-                }
-                return outBuffer.pos
             }
+            return produced == wanted ? output : nil
         }
-        return produced == wanted ? output : nil
     }
 
     /// Trains a dictionary of at most `capacity` bytes on `samples` (zstd's fast COVER builder);
