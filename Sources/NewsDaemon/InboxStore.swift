@@ -24,6 +24,8 @@ protocol InboxStore: Sendable {
     func trainTextDictionaryIfDue() throws -> TextCompaction
     /// One step of recompressing stored text or training a dictionary (while idle).
     func compactText() throws -> TextCompaction
+    /// Whether `compactText` has work (true when that cannot be read: the step then reports the error).
+    var hasTextToCompact: Bool { get }
     /// The check before the first write (the embedded index's page check).
     func verifyAtStart(logger: Logger) throws
     /// The index running watches read their hits from; nil where watches are not served.
@@ -45,6 +47,7 @@ extension ArticleIndex: InboxStore {
     var watchIndex: ArticleIndex? { self }
     func trainTextDictionaryIfDue() throws -> TextCompaction { try trainTextDictionaryIfDue(policy: .standard) }
     func compactText() throws -> TextCompaction { try compactText(policy: .standard) }
+    var hasTextToCompact: Bool { hasTextToCompact(policy: .standard) }
 }
 
 /// The shared PostgreSQL archive as the ingest writer sees it. Stories are placed by the
@@ -73,6 +76,7 @@ struct SharedInboxStore: InboxStore {
     func mergeFullText(pages: Int) throws -> Bool { false }
     func trainTextDictionaryIfDue() throws -> TextCompaction { .none }
     func compactText() throws -> TextCompaction { .none }
+    var hasTextToCompact: Bool { false }
     func verifyAtStart(logger: Logger) throws {}
     var watchIndex: ArticleIndex? { nil }
 

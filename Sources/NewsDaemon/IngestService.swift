@@ -235,6 +235,8 @@ final class IngestService: Service {
             await placeStoriesWhileIdle()
             status.set(.idle)
             await mergeFullTextWhileIdle()
+            // Not busy while compaction waits for its quiet spell: the heap is handed back meanwhile.
+            status.setBusy(false)
             await compactTextWhileIdle()
         }
     }
@@ -320,13 +322,22 @@ final class IngestService: Service {
     }
 
     /// Recompresses text stored before the newest dictionary, in small steps, while no file waits.
+    /// Nothing is urgent about it, so it waits for a quiet spell longer than the one after which
+    /// `MaintenanceService` checkpoints and hands memory back: a bulk load's heap is returned
+    /// first, instead of being held until the pass ends.
     private func compactTextWhileIdle() async {
         guard status.writeProblem == nil else { return }
+        let index = self.index
+        guard await writer.run({ index.hasTextToCompact }) else { return }
+        if await queue.waitForWork(timeout: Self.compactionDelay) { return }
         var rewritten = 0
         var unreadable = 0
         while queue.pendingCount == 0 && !queue.isPaused && !queue.isClosed {
             do {
                 let index = self.index
+                // Busy for the step alone, so that the watchdog watches it and nothing else waits on it.
+                status.setBusy(true)
+                defer { status.setBusy(false) }
                 let step = try await writer.run { try index.compactText() }
                 status.beat()
                 switch step {
@@ -373,6 +384,9 @@ final class IngestService: Service {
 
     /// Leaf pages per merge step: about 2–4 ms of writing on 2 cores.
     static let mergePages = 16
+
+    /// Quiet time before stored text is recompressed: past `MaintenanceService.quietTime` and its tick.
+    static let compactionDelay = MaintenanceService.quietTime * 2
 
     /// Quiet time after ingest before stories are placed.
     static let placementDelay = Duration.milliseconds(30)

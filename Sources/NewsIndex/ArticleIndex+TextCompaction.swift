@@ -55,6 +55,18 @@ extension ArticleIndex {
         return try trainTextDictionaryIfDue(policy: policy, newest: newest)
     }
 
+    /// Whether text stored before the newest dictionary waits to be recompressed, or a
+    /// dictionary is due (true when that cannot be read: `compactText` then reports the error).
+    public func hasTextToCompact(policy: TextDictionaryPolicy) -> Bool {
+        do {
+            let newest = try newestDictionary()
+            if let newest, newest.recompressedThrough < newest.throughId, texts.current?.id == newest.id { return true }
+            return try dictionaryDue(policy: policy, newest: newest) != nil
+        } catch {
+            return true
+        }
+    }
+
     /// Trains a dictionary if one is due, and compresses new text with it from then on; for the
     /// writer after each batch, so that a bulk load stores most of its text with a dictionary
     /// rather than leaving it all to be recompressed. Returns `.none` when none is due.
@@ -79,12 +91,17 @@ extension ArticleIndex {
     }
 
     private func trainTextDictionaryIfDue(policy: TextDictionaryPolicy, newest: StoredDictionary?) throws -> TextCompaction {
+        guard let articles = try dictionaryDue(policy: policy, newest: newest) else { return .none }
+        return try train(articles: articles, policy: policy)
+    }
+
+    /// The archive's article count when a dictionary is due, else nil.
+    private func dictionaryDue(policy: TextDictionaryPolicy, newest: StoredDictionary?) throws -> Int? {
         let articles = try pool.read { db in
             try Int.fetchOne(db, sql: "SELECT articles FROM tally WHERE kind = 'articles' AND value = ''") ?? 0
         }
         let due = newest.map { articles >= $0.articles * policy.growth } ?? (articles >= policy.minimumArticles)
-        guard due, texts.mayTrain(articles: articles) else { return .none }
-        return try train(articles: articles, policy: policy)
+        return due && texts.mayTrain(articles: articles) ? articles : nil
     }
 
     private func train(articles: Int, policy: TextDictionaryPolicy) throws -> TextCompaction {

@@ -495,6 +495,7 @@ public final class ArticleIndex: Sendable {
     public func releaseMemory() {
         pool.releaseMemoryEventually()
         database.withLock { $0.checkpointer }.releaseMemory()
+        ZstdContexts.shared.releaseIdle()
     }
 
     /// Closes the database; later calls fail. Called once at shutdown.

@@ -28,10 +28,12 @@ final class TextCodec: Sendable {
 
     /// Compresses new text with `dictionary` from now on (it must be stored in the index).
     func use(_ dictionary: TextDictionary) {
-        state.withLock { state in
+        let previous = state.withLock { state -> TextDictionary? in
             state.dictionaries[dictionary.id] = state.dictionaries[dictionary.id] ?? dictionary
-            state.current = state.dictionaries[dictionary.id]
+            defer { state.current = state.dictionaries[dictionary.id] }
+            return state.current
         }
+        if let previous, previous.id != dictionary.id { previous.releaseCompression() }
     }
 
     /// Whether training is worth trying at `articles`: not again until the archive has doubled

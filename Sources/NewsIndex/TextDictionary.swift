@@ -15,7 +15,7 @@ public final class TextDictionary: @unchecked Sendable {
     public let id: Int64
     /// The dictionary as zstd wrote it.
     public let bytes: [UInt8]
-    /// Made when first compressed with: older dictionaries only decompress.
+    /// Made when first compressed with, freed when a newer dictionary takes over: older ones only decompress.
     private let compression = Mutex<OpaquePointer?>(nil)
     private let decompression: OpaquePointer
 
@@ -40,11 +40,12 @@ public final class TextDictionary: @unchecked Sendable {
         ZSTD_freeDDict(decompression)
     }
 
-    /// The dictionary prepared for compressing, made on first use.
-    private func preparedForCompression() -> OpaquePointer? {
+    /// Frees the tables made for compressing (they are made again if it is used again): a
+    /// dictionary no longer used for new text only decompresses.
+    func releaseCompression() {
         compression.withLock { prepared in
-            if prepared == nil { prepared = bytes.withUnsafeBytes { ZSTD_createCDict($0.baseAddress, $0.count, Self.level) } }
-            return prepared
+            if let made = prepared { ZSTD_freeCDict(made) }
+            prepared = nil
         }
     }
 
@@ -55,23 +56,27 @@ public final class TextDictionary: @unchecked Sendable {
 
     /// `input` compressed as a bare zstd frame (no content size, checksum or dictionary ID: the
     /// stored form carries the length and the dictionary, and SQLite's pages their integrity);
-    /// nil if zstd fails.
+    /// nil if zstd fails. The tables for compressing are made on first use, and held (locked)
+    /// while they are used, so that `releaseCompression` never frees them under a compression.
     func compress(_ input: [UInt8]) -> [UInt8]? {
-        guard let prepared = preparedForCompression() else { return nil }
-        return ZstdContexts.shared.compressing { context -> [UInt8]? in
-            for (parameter, value) in [(ZSTD_c_contentSizeFlag, Int32(0)), (ZSTD_c_checksumFlag, 0), (ZSTD_c_dictIDFlag, 0)] {
-                guard ZSTD_isError(ZSTD_CCtx_setParameter(context, parameter, value)) == 0 else { return nil }
-            }
-            guard ZSTD_isError(ZSTD_CCtx_refCDict(context, prepared)) == 0 else { return nil }
-            var output = [UInt8](repeating: 0, count: ZSTD_compressBound(input.count))
-            let written = output.withUnsafeMutableBytes { target in
-                input.withUnsafeBytes { source in
-                    ZSTD_compress2(context, target.baseAddress, target.count, source.baseAddress, source.count)
+        compression.withLock { prepared -> [UInt8]? in
+            if prepared == nil { prepared = bytes.withUnsafeBytes { ZSTD_createCDict($0.baseAddress, $0.count, Self.level) } }
+            guard let tables = prepared else { return nil }
+            return ZstdContexts.shared.compressing { context -> [UInt8]? in
+                for (parameter, value) in [(ZSTD_c_contentSizeFlag, Int32(0)), (ZSTD_c_checksumFlag, 0), (ZSTD_c_dictIDFlag, 0)] {
+                    guard ZSTD_isError(ZSTD_CCtx_setParameter(context, parameter, value)) == 0 else { return nil }
                 }
+                guard ZSTD_isError(ZSTD_CCtx_refCDict(context, tables)) == 0 else { return nil }
+                var output = [UInt8](repeating: 0, count: ZSTD_compressBound(input.count))
+                let written = output.withUnsafeMutableBytes { target in
+                    input.withUnsafeBytes { source in
+                        ZSTD_compress2(context, target.baseAddress, target.count, source.baseAddress, source.count)
+                    }
+                }
+                guard ZSTD_isError(written) == 0 else { return nil }
+                output.removeSubrange(written...)
+                return output
             }
-            guard ZSTD_isError(written) == 0 else { return nil }
-            output.removeSubrange(written...)
-            return output
         }
     }
 

@@ -36,6 +36,16 @@ final class ZstdContexts: Sendable {
         return body(context)
     }
 
+    /// Frees the contexts no call is using (newsd going idle hands their tables back).
+    func releaseIdle() {
+        for context in compression.withLock({ contexts in defer { contexts.removeAll() }; return contexts }) {
+            ZSTD_freeCCtx(context.pointer)
+        }
+        for context in decompression.withLock({ contexts in defer { contexts.removeAll() }; return contexts }) {
+            ZSTD_freeDCtx(context.pointer)
+        }
+    }
+
     private func give(_ context: OpaquePointer, to pool: borrowing Mutex<[Context]>, free: (OpaquePointer) -> Int) {
         let handed = Context(pointer: context)
         let kept = pool.withLock { contexts -> Bool in
