@@ -118,7 +118,9 @@ extension ArticleIndex {
             }
             return samples
         }
-        guard let dictionary = TextDictionary.train(samples: samples, capacity: policy.capacity) else {
+        // One C call of up to a second on a loaded machine: the writer's heartbeat goes on meanwhile.
+        let capacity = policy.capacity
+        guard let dictionary = heartbeat.beating({ TextDictionary.train(samples: samples, capacity: capacity) }) else {
             texts.declined(articles: articles)
             return .declined(articles: articles)
         }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 import Synchronization
@@ -17,6 +18,24 @@ final class WriterHeartbeat: Sendable {
 
     /// Sets what is called while the writer works (nil: nothing).
     func set(_ beat: (@Sendable () -> Void)?) { box.withLock { $0 = beat.map(Box.init) } }
+
+    /// Runs `work` on a thread of its own and beats every `interval` until it is done: for
+    /// one long computation in a single C call (training a dictionary), which no progress
+    /// handler sees. Its result is returned on the calling thread (the writer's).
+    func beating<T: Sendable>(every interval: Duration = .milliseconds(100), _ work: @escaping @Sendable () -> T) -> T {
+        let result = Mutex<T?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            let value = work()
+            result.withLock { $0 = value }
+            done.signal()
+        }
+        let wait = DispatchTimeInterval.nanoseconds(Int(interval.components.seconds * 1_000_000_000 + interval.components.attoseconds / 1_000_000_000))
+        while done.wait(timeout: .now() + wait) == .timedOut {
+            box.withLock { $0 }?.beat()
+        }
+        return result.withLock { $0! }
+    }
 
     /// Runs `body` with the heartbeat watching every statement on `db`.
     func watching<T>(_ db: Database, _ body: () throws -> T) rethrows -> T {
