@@ -327,9 +327,10 @@ final class IngestService: Service {
     /// first, instead of being held until the pass ends.
     private func compactTextWhileIdle() async {
         guard status.writeProblem == nil else { return }
+        // Waiting first keeps the check off the path of every batch: a burst never reaches it.
+        if await queue.waitForWork(timeout: Self.compactionDelay) { return }
         let index = self.index
         guard await writer.run({ index.hasTextToCompact }) else { return }
-        if await queue.waitForWork(timeout: Self.compactionDelay) { return }
         var rewritten = 0
         var unreadable = 0
         while queue.pendingCount == 0 && !queue.isPaused && !queue.isClosed {

@@ -9,11 +9,10 @@ public struct TextDictionaryPolicy: Sendable {
     /// A new dictionary is trained once the archive holds this many times the articles the
     /// newest was trained at (1,000, 8,000, 64,000…), so it follows what the archive became.
     public var growth = 8
-    /// At most this many bytes of dictionary: on Reuters, 64 KB kept 40% of the text and 32 KB 42%.
+    /// At most this many bytes of dictionary (what `Benchmarks/text-compression` trains).
     public var capacity = 64 * 1024
     /// Samples read for training, spread over the archive, and the bytes kept of each. Training
-    /// takes the writer's thread for about 0.1 s per 1,000 Reuters articles on 2 cores (zstd's
-    /// fast COVER with its default search), so the sample is bounded.
+    /// time grows with the sample (zstd's fast COVER with its default search), so it is bounded.
     public var maximumSamples = 4_000
     public var sampleBytes = 8 * 1024
     /// Texts recompressed per transaction.
@@ -48,23 +47,18 @@ extension ArticleIndex {
     /// which reads every form, so no search result or snippet changes.
     @discardableResult
     public func compactText(policy: TextDictionaryPolicy) throws -> TextCompaction {
-        let newest = try newestDictionary()
-        if let newest, newest.recompressedThrough < newest.throughId, let current = texts.current, current.id == newest.id {
-            return try recompress(with: current, from: newest.recompressedThrough, through: newest.throughId, batch: policy.recompressBatch)
+        let state = try compactionState()
+        if let (dictionary, newest) = unfinishedPass(state) {
+            return try recompress(with: dictionary, from: newest.recompressedThrough, through: newest.throughId, batch: policy.recompressBatch)
         }
-        return try trainTextDictionaryIfDue(policy: policy, newest: newest)
+        return try train(ifDue: state, policy: policy)
     }
 
     /// Whether text stored before the newest dictionary waits to be recompressed, or a
     /// dictionary is due (true when that cannot be read: `compactText` then reports the error).
     public func hasTextToCompact(policy: TextDictionaryPolicy) -> Bool {
-        do {
-            let newest = try newestDictionary()
-            if let newest, newest.recompressedThrough < newest.throughId, texts.current?.id == newest.id { return true }
-            return try dictionaryDue(policy: policy, newest: newest) != nil
-        } catch {
-            return true
-        }
+        guard let state = try? compactionState() else { return true }
+        return unfinishedPass(state) != nil || dueArticles(state, policy: policy) != nil
     }
 
     /// Trains a dictionary if one is due, and compresses new text with it from then on; for the
@@ -72,7 +66,7 @@ extension ArticleIndex {
     /// rather than leaving it all to be recompressed. Returns `.none` when none is due.
     @discardableResult
     public func trainTextDictionaryIfDue(policy: TextDictionaryPolicy) throws -> TextCompaction {
-        try trainTextDictionaryIfDue(policy: policy, newest: try newestDictionary())
+        try train(ifDue: try compactionState(), policy: policy)
     }
 
     private struct StoredDictionary {
@@ -82,26 +76,38 @@ extension ArticleIndex {
         var recompressedThrough: Int64
     }
 
-    private func newestDictionary() throws -> StoredDictionary? {
+    /// The newest stored dictionary and the archive's article count, read together.
+    private struct CompactionState {
+        var newest: StoredDictionary?
+        var articles: Int
+    }
+
+    private func compactionState() throws -> CompactionState {
         try pool.read { db in
-            try Row.fetchOne(db, sql: """
+            let newest = try Row.fetchOne(db, sql: """
                 SELECT id, articles, throughId, recompressedThrough FROM text_dictionary ORDER BY trainedAt DESC, id DESC LIMIT 1
                 """).map { StoredDictionary(id: $0[0], articles: $0[1], throughId: $0[2], recompressedThrough: $0[3]) }
+            let articles = try Int.fetchOne(db, sql: "SELECT articles FROM tally WHERE kind = 'articles' AND value = ''") ?? 0
+            return CompactionState(newest: newest, articles: articles)
         }
     }
 
-    private func trainTextDictionaryIfDue(policy: TextDictionaryPolicy, newest: StoredDictionary?) throws -> TextCompaction {
-        guard let articles = try dictionaryDue(policy: policy, newest: newest) else { return .none }
-        return try train(articles: articles, policy: policy)
+    /// The newest dictionary, when texts stored before it wait and it is the one in use.
+    private func unfinishedPass(_ state: CompactionState) -> (TextDictionary, StoredDictionary)? {
+        guard let newest = state.newest, newest.recompressedThrough < newest.throughId,
+              let current = texts.current, current.id == newest.id else { return nil }
+        return (current, newest)
     }
 
     /// The archive's article count when a dictionary is due, else nil.
-    private func dictionaryDue(policy: TextDictionaryPolicy, newest: StoredDictionary?) throws -> Int? {
-        let articles = try pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT articles FROM tally WHERE kind = 'articles' AND value = ''") ?? 0
-        }
-        let due = newest.map { articles >= $0.articles * policy.growth } ?? (articles >= policy.minimumArticles)
-        return due && texts.mayTrain(articles: articles) ? articles : nil
+    private func dueArticles(_ state: CompactionState, policy: TextDictionaryPolicy) -> Int? {
+        let due = state.newest.map { state.articles >= $0.articles * policy.growth } ?? (state.articles >= policy.minimumArticles)
+        return due && texts.mayTrain(articles: state.articles) ? state.articles : nil
+    }
+
+    private func train(ifDue state: CompactionState, policy: TextDictionaryPolicy) throws -> TextCompaction {
+        guard let articles = dueArticles(state, policy: policy) else { return .none }
+        return try train(articles: articles, policy: policy)
     }
 
     private func train(articles: Int, policy: TextDictionaryPolicy) throws -> TextCompaction {

@@ -30,20 +30,18 @@ public enum TextCompression {
     /// `text` in the stored form: with `dictionary` when one is given, else deflated.
     public static func compress(_ text: String, dictionary: TextDictionary? = nil) -> [UInt8] {
         var utf8 = Array(text.utf8)
-        var header: [UInt8] = []
-        appendLength(UInt64(utf8.count), to: &header)
-        guard utf8.count >= (dictionary == nil ? smallestDeflated : smallestWithDictionary) else {
-            return [Format.plain.rawValue] + header + utf8
+        var length: [UInt8] = []
+        appendLength(UInt64(utf8.count), to: &length)
+        if utf8.count >= (dictionary == nil ? smallestDeflated : smallestWithDictionary) {
+            if let dictionary, let frame = dictionary.compress(utf8) {
+                var number: [UInt8] = []
+                appendLength(UInt64(dictionary.id), to: &number)
+                if number.count + frame.count < utf8.count { return [Format.dictionary.rawValue] + length + number + frame }
+            } else if let deflated = deflate(&utf8), deflated.count < utf8.count {
+                return [Format.deflate.rawValue] + length + deflated
+            }
         }
-        if let dictionary, let frame = dictionary.compress(utf8) {
-            appendLength(UInt64(dictionary.id), to: &header)
-            if frame.count + header.count < utf8.count { return [Format.dictionary.rawValue] + header + frame }
-        } else if let deflated = deflate(&utf8), deflated.count < utf8.count {
-            return [Format.deflate.rawValue] + header + deflated
-        }
-        var plainHeader: [UInt8] = []
-        appendLength(UInt64(utf8.count), to: &plainHeader)
-        return [Format.plain.rawValue] + plainHeader + utf8
+        return [Format.plain.rawValue] + length + utf8
     }
 
     /// The dictionary a stored text was compressed with; nil for deflated or plain text.

@@ -19,9 +19,9 @@ public final class TextDictionary: @unchecked Sendable {
     private let compression = Mutex<OpaquePointer?>(nil)
     private let decompression: OpaquePointer
 
-    /// The compression level used with a dictionary: on Reuters articles, level 3 keeps 40% of
-    /// the bytes at about 145 MB/s and level 9 38% at about 22 MB/s (zstd's own benchmark, 64 KB
-    /// dictionary, 2 cores); text is compressed on the ingest writer's thread.
+    /// The compression level used with a dictionary: text is compressed on the ingest writer's
+    /// thread, where level 3 is several times faster than level 9 for a few points of size
+    /// (`Benchmarks/text-compression` prints both).
     static let level: Int32 = 3
 
     /// Prepares `bytes`; nil when zstd does not accept them as a dictionary.

@@ -3,8 +3,7 @@ import Synchronization
 
 /// zstd's compression and decompression contexts, kept for reuse. A context owns hundreds of
 /// kilobytes of tables that zstd allocates and clears when it is made; made anew for each
-/// article, that cost more than compressing the article (a bulk load's profile showed
-/// `ZSTD_createDCtx` alone at 2% of all CPU). One context serves one call at a time.
+/// article, that cost more than compressing the article. One context serves one call at a time.
 final class ZstdContexts: Sendable {
     /// A context, handed from thread to thread but used by one at a time.
     private struct Context: @unchecked Sendable {
