@@ -89,7 +89,7 @@ struct SystemdEndToEndTests {
         guard let span = placementSpan() else { return }
         print("placement of \(count) articles reported for \(span.to - span.from)")
         // Placement must outlast the stall limit (2 s) for this to prove anything.
-        #expect(span.to - span.from > .seconds(3), "placement was too short to test the watchdog")
+        #expect(span.to - span.from > .seconds(3), "placement was too short to test the watchdog; STATUS lines: \(notify.messages.filter { $0.contains("STATUS=") }); log:\n\(daemon.log.suffix(4000))")
         let pings = notify.timedMessages.filter { $0.text.contains("WATCHDOG=1") && $0.at > span.from && $0.at < span.to }
         #expect(!pings.isEmpty, "no watchdog ping while placing")
         #expect(!daemon.log.contains("event=watchdog-stall"), "log:\n\(daemon.log.suffix(2000))")
