@@ -90,13 +90,6 @@ public enum Daemon {
                       searches: AsyncGate(width: ArticleIndex.searchReaders), logger: logger).register(on: router)
         AlertRoutes(store: store, logger: logger).register(on: router)
         WatchRoutes(watches: watches, logger: logger).register(on: router)
-        if ProcessInfo.processInfo.environment["NEWSD_DEBUG_TRIGGERS"] == "1" {
-            // Only for tests of the watchdog: never enabled in a normal installation.
-            router.post("/v1/debug/hang") { _, _ in
-                queue.add([.hang])
-                return try JSONResponse.make(ControlResponse(state: "hanging", message: "the ingest loop will hang"))
-            }
-        }
         // Blocking (it waits for the archive): called through BlockingWork.
         let statusLine: @Sendable () -> String = {
             let counts = (try? StatusLineCounts.read(store, embedded: embedded)) ?? (articles: 0, files: 0, failed: 0)

@@ -17,8 +17,6 @@ final class IngestQueue: Sendable {
         case scan(String, reread: Bool)
         /// An entry whose name cannot be stored (escaped path).
         case badName(String)
-        /// Test-only: makes the ingest loop hang, to prove the watchdog works.
-        case hang
     }
 
     /// A unit of work for the ingest loop.

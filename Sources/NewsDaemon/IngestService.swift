@@ -212,7 +212,7 @@ final class IngestService: Service {
                 backoff = .seconds(1)
             } catch let error as IndexError {
                 switch error {
-                case .diskFull, .writeFailed, .archiveUnavailable:
+                case .diskFull, .lockedByAnother, .writeFailed, .archiveUnavailable:
                     if status.writeProblem != error.description {
                         logger.error("cannot write to the index; retrying", metadata: ["event": "write-failed", "error": "\(error.description)"])
                     }
@@ -414,10 +414,6 @@ final class IngestService: Service {
                 try scan(subtree, reread: reread)
             case .path(let path):
                 paths.append(path)
-            case .hang:
-                // A test-only trigger (NEWSD_DEBUG_TRIGGERS=1): block like a stuck loop, so the watchdog fires.
-                logger.warning("debug trigger: the ingest loop hangs now", metadata: ["event": "debug-hang"])
-                while true { sleep(3600) }
             case .badName(let path):
                 guard let (problem, present) = batch.badNames[path] else { continue }
                 nameChanges.append(present

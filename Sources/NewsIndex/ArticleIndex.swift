@@ -167,6 +167,8 @@ public final class ArticleIndex: Sendable {
             return try write(changes, now: now, clock: clock, watches: watches)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
             throw .diskFull(path: path)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+            throw .lockedByAnother(path: path)
         } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) {
             throw .corrupt(path: path, detail: error.message ?? "\(error.resultCode)")
         } catch let error as IndexError {

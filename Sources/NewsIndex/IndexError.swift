@@ -10,6 +10,9 @@ public enum IndexError: Error, CustomStringConvertible, Sendable {
     case corrupt(path: String, detail: String)
     /// A write failed because the disk (or quota) is full; the transaction was rolled back.
     case diskFull(path: String)
+    /// Another program held a write lock on the database longer than newsd waits for one (an
+    /// `sqlite3` shell inside a transaction, a backup tool); the transaction was rolled back.
+    case lockedByAnother(path: String)
     /// A write failed for another reason; the transaction was rolled back.
     case writeFailed(String)
     /// A query was stopped by its `QueryBudget`: over its time limit, or cancelled.
@@ -30,6 +33,8 @@ public enum IndexError: Error, CustomStringConvertible, Sendable {
             "the index database \(path) is damaged (\(detail))"
         case .diskFull(let path):
             "disk full: cannot write to the index \(path); free space on its file system (newsd retries by itself)"
+        case .lockedByAnother(let path):
+            "another program holds a write lock on the index \(path) (an sqlite3 shell in a transaction, a backup tool?); end that program's transaction — newsd retries by itself"
         case .writeFailed(let message):
             "cannot write to the index: \(message)"
         case .queryStopped(.overTime, let limit):

@@ -86,23 +86,6 @@ extension Newsctl {
     }
 }
 
-extension Newsctl {
-    /// Test-only: asks a daemon started with NEWSD_DEBUG_TRIGGERS=1 to hang its ingest loop,
-    /// so the system test can watch systemd's watchdog restart it. Hidden from help.
-    struct DebugHang: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "debug-hang", shouldDisplay: false)
-        @OptionGroup var connection: ConnectionOptions
-        func run() throws {
-            do {
-                let reply = try connection.client.http.post("/v1/debug/hang")
-                _ = try connection.client.decode(ControlResponse.self, from: reply)
-            } catch {
-                throw fail(error)
-            }
-        }
-    }
-}
-
 private func runControl(_ action: ControlAction, _ connection: ConnectionOptions) throws {
     let answer: ControlResponse
     do { answer = try connection.client.control(action) } catch { throw fail(error) }

@@ -21,7 +21,7 @@ struct Newsctl: ParsableCommand {
             3 newsd unreachable or failing.
             """,
         version: NewsdVersion.current,
-        subcommands: [Status.self, Find.self, New.self, Watch.self, Alert.self, Stories.self, Timeline.self, Show.self, Story.self, Related.self, Failures.self, Pause.self, Resume.self, Reconcile.self, Reindex.self, DebugHang.self]
+        subcommands: [Status.self, Find.self, New.self, Watch.self, Alert.self, Stories.self, Timeline.self, Show.self, Story.self, Related.self, Failures.self, Pause.self, Resume.self, Reconcile.self, Reindex.self]
     )
 
     /// Like `ParsableCommand.main()`, but usage errors exit with 2 (as grep does) instead of 64.
