@@ -74,6 +74,12 @@ for label in labels:
             pg_value=on_pg.get("p99_ms"))
         row("queries/s, %d client(s)" % c, load_row["queries_per_second"], None, None, "%.0f",
             pg_value=on_pg.get("queries_per_second"))
+    for page in newsd.get("pages", []):
+        name = "page: %s, limit %d, offset %d, ms" % (page["query"], page["limit"], page["offset"])
+        if "error" in page:
+            lines.append("%-40s %s" % (name, "failed: " + page["error"]))
+        else:
+            row(name + " (max %.2f)" % page["max_ms"], page["median_ms"], None, None)
     drop = newsd["drop_to_searchable_ms"]
     row("drop-to-searchable p50 ms", drop["p50"], None, None)
     row("drop-to-searchable p99 ms", drop["p99"], None, None)
@@ -113,6 +119,9 @@ def growth_figures(newsd):
         "index bytes / corpus bytes": newsd["index_to_corpus_ratio"],
         "RSS idle, MB": newsd["idle_rss_bytes"] / 1048576,
     }
+    for page in newsd.get("pages", []):
+        if "median_ms" in page:
+            figures["page %s (limit %d, offset %d) ms" % (page["query"], page["limit"], page["offset"])] = page["median_ms"]
     if "loaded_ingest" in newsd:
         figures["under load: status p99 ms"] = newsd["loaded_ingest"]["status_p99_ms"]
     return figures

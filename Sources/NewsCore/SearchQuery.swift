@@ -17,9 +17,6 @@ public struct SearchQuery: Sendable, Equatable {
     public static let maximumTerms = 100
     /// Deepest nesting of parentheses: enough for any real query, and it bounds the recursion.
     public static let maximumDepth = 20
-    /// Fewest characters before a `*`: `u*` expands to a large part of the vocabulary and costs
-    /// as much as searching for all of it.
-    public static let minimumPrefixLength = 2
     /// Most `prefix*` terms in one query: each one is a scan of the full-text index's vocabulary.
     public static let maximumPrefixes = 10
     /// Most `NEAR(…)` groups in one query: each is a positional comparison over every match.
@@ -261,11 +258,8 @@ struct QueryParser {
     private mutating func wordNode(_ text: String, at column: Int) throws(QuerySyntaxError) -> QueryNode? {
         if text.hasSuffix("*") {
             let stem = String(text.unicodeScalars.reversed().drop { $0 == "*" }.reversed().map(Character.init))
-            let letters = stem.unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }.count
-            if letters > 0 && letters < SearchQuery.minimumPrefixLength {
-                throw QuerySyntaxError(message: "'\(text)' is too short a prefix: it would match most of the archive; give at least \(SearchQuery.minimumPrefixLength) letters before '*'",
-                                       column: column)
-            }
+            // Even a one-letter prefix is answered: what it costs is bounded by the query's time
+            // limit, whose error says to lengthen the prefix.
             prefixes += 1
             guard prefixes <= SearchQuery.maximumPrefixes else {
                 throw QuerySyntaxError(message: "the query has more than \(SearchQuery.maximumPrefixes) prefix* terms; use whole words for some of them",

@@ -107,7 +107,7 @@ struct QueryPropertyTests {
         let choice = depth >= 2 ? Int.random(in: 0..<4, using: &random) : Int.random(in: 0..<7, using: &random)
         switch choice {
         case 0: return .word(word(&random), field)
-        case 1: return .prefix(String(word(&random).prefix(2)), field)
+        case 1: return .prefix(String(word(&random).prefix(Int.random(in: 1...2, using: &random))), field)
         case 2: return .phrase([word(&random), word(&random)], field)
         case 3:
             let a = word(&random)

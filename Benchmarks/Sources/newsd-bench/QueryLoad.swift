@@ -42,6 +42,23 @@ enum QueryLoad {
                       queriesPerSecond: Double(samples.values.count) / elapsed)
     }
 
+    /// A deep or broad page: the same request `times` times in a row, one client; the latencies
+    /// in milliseconds, or why it failed (a refusal or a time-limit answer is not a latency).
+    static func page(socket: String, query: String, limit: Int, offset: Int, times: Int) -> Swift.Result<Samples, ClientError> {
+        let client = NewsClient(socketPath: socket, timeoutSeconds: 30)
+        var samples = Samples()
+        for _ in 0..<times {
+            let t0 = now()
+            do throws(ClientError) {
+                _ = try client.search(query, limit: limit, offset: offset)
+            } catch {
+                return .failure(error)
+            }
+            samples.add((now() - t0) * 1000)
+        }
+        return .success(samples)
+    }
+
     /// Drop-to-searchable: write a file with a unique token, poll until a search finds it.
     static func drops(socket: String, folder: String, count: Int) -> Samples {
         let client = NewsClient(socketPath: socket, timeoutSeconds: 30)

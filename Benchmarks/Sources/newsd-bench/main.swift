@@ -74,6 +74,17 @@ for clients in shared ? [1, 8] : [1, 8, 32] {
                  "p99_ms": result.p99Ms, "queries_per_second": result.queriesPerSecond])
 }
 report["queries"] = load
+// Deep and broad pages (#13): a one-letter prefix's first 1,000 hits, and page 51 of a broad OR.
+var pages: [[String: Any]] = []
+for (query, limit, offset) in [("a*", 1000, 0), ("compan* OR said", 10, 500)] {
+    var row: [String: Any] = ["query": query, "limit": limit, "offset": offset]
+    switch QueryLoad.page(socket: daemon.socket, query: query, limit: limit, offset: offset, times: 5) {
+    case .success(let samples): row["median_ms"] = samples.median; row["max_ms"] = samples.quantile(1)
+    case .failure(let error): row["error"] = error.description
+    }
+    pages.append(row)
+}
+report["pages"] = pages
 if shared {
     daemon.stop()
     let json = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
