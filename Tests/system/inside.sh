@@ -58,7 +58,7 @@ check "the index is intact after the restart" eventually 60 has_articles "$count
 
 echo "== watchdog"
 mkdir -p /run/systemd/system/newsd.service.d
-printf '[Service]\nWatchdogSec=4s\n' > /run/systemd/system/newsd.service.d/watchdog-test.conf
+printf '[Service]\nWatchdogSec=4s\nTimeoutAbortSec=5s\n' > /run/systemd/system/newsd.service.d/watchdog-test.conf
 systemctl daemon-reload
 systemctl restart newsd.service
 eventually 30 newsctl status >/dev/null
