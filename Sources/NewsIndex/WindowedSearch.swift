@@ -221,10 +221,24 @@ struct WindowedSearch {
         s.firstDate AS storyFirst, s.lastDate AS storyLast
         """
 
+    /// Matches to read for `needed` copy groups: twice as many, or for a deep page as many as the
+    /// archive's articles per copy group say, with a quarter to spare. The page is exact whatever
+    /// the size (a window too small grows and is read again); the estimate spares a deep page
+    /// over an archive of many copies the second pass over every match.
+    private func firstWindow(_ db: Database, needed: Int) throws -> Int {
+        let plain = max(64, needed * 2 + 16)
+        guard plain > 64, scoresAlone, let groups else { return plain }
+        let copies = try groups(db).values.reduce(0) { $0 + ($1 == 0 ? 0 : 1) }
+        let articles = try Int.fetchOne(db, sql: "SELECT articles FROM tally WHERE kind = 'articles' AND value = ''") ?? 0
+        guard articles > copies else { return plain }
+        let perGroup = Double(articles) / Double(articles - copies)
+        return max(plain, Int(Double(needed) * perGroup * 1.25) + 16)
+    }
+
     /// The page (`offset`, `limit`) of group leaders in order, and the number of groups.
     func page(_ db: Database, limit: Int, offset: Int) throws -> (total: Int, page: [Ranked]) {
         let needed = offset + limit
-        var window = max(64, needed * 2 + 16)
+        var window = try firstWindow(db, needed: needed)
         while true {
             let (rows, complete, groups) = try self.window(db, size: window)
             var seen = Set<Int64>()
