@@ -242,12 +242,13 @@ final class IngestService: Service {
     }
 
     /// Waits before a retry: ends early when newsd stops, and beats the watchdog's heart
-    /// meanwhile (waiting out a full disk is the loop's work, not a stall).
+    /// meanwhile (waiting out a full disk is the loop's work, not a stall), four times a second,
+    /// so that even a stall limit under a second never falls between two beats.
     private func pause(for duration: Duration) async {
         let until = ContinuousClock.now + duration
         while ContinuousClock.now < until && !queue.isClosed && !Task.isCancelled && !Task.isShuttingDownGracefully {
             status.beat()
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: min(.seconds(1), until - .now)) }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: min(MaintenanceService.tick, until - .now)) }
         }
     }
 
