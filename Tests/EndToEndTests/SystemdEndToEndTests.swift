@@ -117,13 +117,16 @@ struct SystemdEndToEndTests {
         let daemon = try await RunningDaemon(extraArguments: ["--config", config])
         let big = "Big enough\n\n" + String(repeating: "words ", count: 40)
         try big.write(toFile: daemon.inbox + "/a.txt", atomically: false, encoding: .utf8)
-        #expect(try await daemon.waitForStatus { $0.failed == 1 })
+        // Generous limits (each wait ends as soon as its condition holds): this test starts with
+        // the whole suite, when two cores run dozens of daemons at once.
+        #expect(try await daemon.waitForStatus(timeout: .seconds(60)) { $0.failed == 1 }, "log:\n\(daemon.log.suffix(4000))")
 
         try "max_file_bytes: 100000\n".write(toFile: config, atomically: false, encoding: .utf8)
         kill(daemon.process.processIdentifier, SIGHUP)
-        #expect(try await waitUntil { daemon.log.contains("event=reloaded") })
+        #expect(try await waitUntil(timeout: .seconds(60)) { daemon.log.contains("event=reloaded") })
         try big.write(toFile: daemon.inbox + "/a.txt", atomically: false, encoding: .utf8)
-        #expect(try await daemon.waitForStatus { $0.failed == 0 && $0.articles == 1 })
+        #expect(try await daemon.waitForStatus(timeout: .seconds(60)) { $0.failed == 0 && $0.articles == 1 },
+                "status: \(String(describing: try? daemon.client.status())); log:\n\(daemon.log.suffix(6000))")
         // The control routes follow the reloaded limit too: show --raw reads the 250-byte file.
         // A failure here once ended the test with only "incomplete response header" (ci-local, not
         // reproduced): it now says whether newsd still ran, and what it logged.
