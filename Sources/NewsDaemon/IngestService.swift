@@ -241,14 +241,17 @@ final class IngestService: Service {
         }
     }
 
+    /// How often a retry's pause beats the watchdog's heart: often enough that even a stall
+    /// limit under a second never falls between two beats.
+    static let pauseBeat = Duration.milliseconds(250)
+
     /// Waits before a retry: ends early when newsd stops, and beats the watchdog's heart
-    /// meanwhile (waiting out a full disk is the loop's work, not a stall), four times a second,
-    /// so that even a stall limit under a second never falls between two beats.
+    /// meanwhile (waiting out a full disk is the loop's work, not a stall).
     private func pause(for duration: Duration) async {
         let until = ContinuousClock.now + duration
         while ContinuousClock.now < until && !queue.isClosed && !Task.isCancelled && !Task.isShuttingDownGracefully {
             status.beat()
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: min(MaintenanceService.tick, until - .now)) }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: min(Self.pauseBeat, until - .now)) }
         }
     }
 

@@ -43,7 +43,7 @@ extension ArticleIndex {
             let languages = try tallies("language", limit: 20).map { LanguageCount(language: $0.value, articles: $0.articles) }
             let ignoredCode = ArticleIndex.ignoredCode
             return IndexOverview(
-                articles: try count("SELECT coalesce((SELECT articles FROM tally WHERE kind = 'articles' AND value = ''), 0)"),
+                articles: try ArticleCount.read(db),
                 files: try count("SELECT count(*) FROM file"),
                 failed: try count("SELECT count(*) FROM failure WHERE code <> '\(ignoredCode)'")
                     + count("SELECT count(*) FROM container WHERE skipped > 0"),

@@ -426,7 +426,7 @@ public final class ArticleIndex: Sendable {
     /// Counts for the status call.
     public func counts() throws -> (articles: Int, files: Int, failed: Int) {
         try pool.read { db in
-            let articles = try Int.fetchOne(db, sql: "SELECT articles FROM tally WHERE kind = 'articles' AND value = ''") ?? 0
+            let articles = try ArticleCount.read(db)
             let files = try Int.fetchOne(db, sql: "SELECT count(*) FROM file") ?? 0
             let failed = try Int.fetchOne(db, sql: """
                 SELECT (SELECT count(*) FROM failure WHERE code <> '\(Self.ignoredCode)') + (SELECT count(*) FROM container WHERE skipped > 0)
