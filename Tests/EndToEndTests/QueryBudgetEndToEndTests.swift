@@ -21,7 +21,10 @@ struct QueryBudgetEndToEndTests {
         }
     }
 
-    static let expensive = "ab* OR ac* OR ad* OR ae* OR af* OR ag* OR ah* OR ai* OR aj* OR ak*"
+    /// Ten one-letter prefixes, each merging a large part of the vocabulary: a deep page of them
+    /// must still be running when the tests hang up or check the time limit (two-letter ones
+    /// finished first once deep pages were ranked in one pass).
+    static let expensive = "a* OR b* OR c* OR d* OR e* OR f* OR g* OR h* OR i* OR k*"
 
     @Test("an over-budget search is stopped with query-too-expensive; status and cheap searches answer meanwhile")
     func overBudget() async throws {
