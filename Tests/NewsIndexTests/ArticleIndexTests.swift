@@ -168,6 +168,29 @@ struct ArticleIndexTests {
         #expect(try ids(index, "checkpointed") == ["a.txt"])
     }
 
+    @Test("single-file writes leave full-text merging to the idle steps, which merge without changing a result")
+    func fullTextMergedWhenIdle() throws {
+        let index = try ArticleIndex(path: databasePath)
+        #expect(try index.pool.read { try Int.fetchOne($0, sql: "SELECT v FROM article_fts_config WHERE k = 'automerge'") } == 0,
+                "FTS5's automerge is off: it merges in lumps inside whichever write crosses its mark")
+        func segments() throws -> Int {
+            try index.pool.read { try Int.fetchOne($0, sql: "SELECT count(DISTINCT segid) FROM article_fts_idx") ?? 0 }
+        }
+        let before = try segments()
+        for n in 1...12 {
+            try index.apply([.upsert(path: "\(n).txt", stamp: stamp(n), article: article("Harbour report \(n)", "Ships and cranes, day \(n)."))],
+                            now: Double(n))
+        }
+        #expect(try segments() == before + 12, "each write adds a segment and merges none")
+        let results = try ids(index, "harbour OR cranes")
+        var steps = 0
+        while try index.mergeFullText(pages: 16) { steps += 1 }
+        #expect(steps > 0)
+        #expect(try segments() < 4, "the idle steps merge every level of four segments or more")
+        #expect(try ids(index, "harbour OR cranes") == results)
+        #expect(try index.mergeFullText(pages: 16) == false, "nothing is left to merge")
+    }
+
     @Test("damage below the schema opens, is found by verify, and is replaced by an empty index")
     func damagedPage() throws {
         do {
