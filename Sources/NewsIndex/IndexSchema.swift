@@ -380,11 +380,8 @@ enum IndexSchema {
                 """)
         }
         migrator.registerMigration("v19-fulltext-merged-when-idle") { db in
-            // #13: FTS5's automerge does its merging in lumps (every 64 leaf pages written, up to
-            // 64 pages per level) inside whichever write crosses the mark: after a bulk load,
-            // every 64th single-file drop carried a merge of a few hundred pages. Merging is
-            // left to the idle steps (`ArticleIndex.mergeFullText`), and between idle spells to
-            // FTS5's crisis merge of a level that reaches `crisismerge` segments.
+            // #13: small writes leave FTS5's segment merging to the idle steps (see
+            // `PendingFullText.mergingBatch`, which turns automerge on again for bulk transactions).
             try db.execute(sql: "INSERT INTO article_fts(article_fts, rank) VALUES ('automerge', 0)")
         }
         return migrator

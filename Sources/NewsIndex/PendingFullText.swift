@@ -39,6 +39,7 @@ struct PendingFullText {
 
     mutating func flush(_ db: Database) throws {
         guard !ids.isEmpty else { return }
+        try Self.setAutomerge(db, ids.count >= Self.mergingBatch ? Self.bulkAutomerge : 0)
         let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
         try db.cachedStatement(sql: """
             INSERT INTO article_fts(rowid, headline, body, outlet, byline)
@@ -46,5 +47,27 @@ struct PendingFullText {
             FROM article a JOIN article_text t ON t.id = a.id WHERE a.id IN (SELECT value FROM json_each(?)) ORDER BY a.id
             """).execute(arguments: [list])
         ids.removeAll(keepingCapacity: true)
+    }
+
+    /// Articles from which one flush merges segments as it writes them (FTS5's `automerge`).
+    ///
+    /// Automerge works in lumps: each time 64 more leaf pages have been written, the write that
+    /// crosses the mark merges up to 64 pages per level. A bulk transaction writes many pages and
+    /// takes that in its stride; a single-file drop that crosses the mark waits for a merge of
+    /// hundreds of pages once an archive is large. Smaller writes therefore leave merging to the idle steps
+    /// (`ArticleIndex.mergeFullText`), and between idle spells to FTS5's crisis merge of a level
+    /// that reaches `crisismerge` segments; bulk transactions merge as before, so that no large
+    /// merge is left for after the load.
+    static let mergingBatch = 64
+
+    /// FTS5's default `automerge`: a level is merged once it holds this many segments.
+    static let bulkAutomerge = 4
+
+    /// Sets FTS5's `automerge` (a setting stored in the index, in the same transaction) when it
+    /// differs from `value`.
+    private static func setAutomerge(_ db: Database, _ value: Int) throws {
+        let stored = try Int.fetchOne(db.cachedStatement(sql: "SELECT v FROM article_fts_config WHERE k = 'automerge'")) ?? bulkAutomerge
+        guard stored != value else { return }
+        try db.cachedStatement(sql: "INSERT INTO article_fts(article_fts, rank) VALUES ('automerge', ?)").execute(arguments: [value])
     }
 }

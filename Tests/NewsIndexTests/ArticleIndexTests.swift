@@ -168,14 +168,16 @@ struct ArticleIndexTests {
         #expect(try ids(index, "checkpointed") == ["a.txt"])
     }
 
-    @Test("single-file writes leave full-text merging to the idle steps, which merge without changing a result")
+    @Test("small writes leave full-text merging to the idle steps, which merge without changing a result; bulk writes merge as they go")
     func fullTextMergedWhenIdle() throws {
         let index = try ArticleIndex(path: databasePath)
-        #expect(try index.pool.read { try Int.fetchOne($0, sql: "SELECT v FROM article_fts_config WHERE k = 'automerge'") } == 0,
-                "FTS5's automerge is off: it merges in lumps inside whichever write crosses its mark")
+        func automerge() throws -> Int? {
+            try index.pool.read { try Int.fetchOne($0, sql: "SELECT v FROM article_fts_config WHERE k = 'automerge'") }
+        }
         func segments() throws -> Int {
             try index.pool.read { try Int.fetchOne($0, sql: "SELECT count(DISTINCT segid) FROM article_fts_idx") ?? 0 }
         }
+        #expect(try automerge() == 0, "a new index starts with FTS5's automerge off")
         let before = try segments()
         for n in 1...12 {
             try index.apply([.upsert(path: "\(n).txt", stamp: stamp(n), article: article("Harbour report \(n)", "Ships and cranes, day \(n)."))],
@@ -189,6 +191,15 @@ struct ArticleIndexTests {
         #expect(try segments() < 4, "the idle steps merge every level of four segments or more")
         #expect(try ids(index, "harbour OR cranes") == results)
         #expect(try index.mergeFullText(pages: 16) == false, "nothing is left to merge")
+
+        let bulk = (100..<(100 + PendingFullText.mergingBatch)).map { n in
+            IndexChange.upsert(path: "\(n).txt", stamp: stamp(n), article: article("Port log \(n)", "Cargo entry \(n)."))
+        }
+        try index.apply(bulk, now: 100)
+        #expect(try automerge() == PendingFullText.bulkAutomerge, "a bulk transaction merges as it writes")
+        try index.apply([.upsert(path: "last.txt", stamp: stamp(999), article: article("Harbour closes", "Fog."))], now: 101)
+        #expect(try automerge() == 0, "the next small write turns it off again")
+        #expect(try ids(index, "harbour").count == 13)
     }
 
     @Test("damage below the schema opens, is found by verify, and is replaced by an empty index")
