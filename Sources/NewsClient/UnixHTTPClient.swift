@@ -8,12 +8,17 @@ public enum ClientError: Error, Sendable, CustomStringConvertible {
     case api(status: Int, APIErrorResponse)
     /// The answer could not be understood.
     case badResponse(String)
+    /// The connection ended before a single byte of answer: newsd stopped, restarted or broke
+    /// off while handling the request.
+    case closedWithoutAnswer(socket: String)
 
     public var description: String {
         switch self {
         case .unreachable(let socket, let reason): "newsd is not reachable at \(socket): \(reason)"
         case .api(_, let body): body.error.message
         case .badResponse(let reason): "newsd sent a response newsctl cannot read: \(reason)"
+        case .closedWithoutAnswer(let socket):
+            "newsd at \(socket) closed the connection without answering; it may have stopped or restarted (its log says why: journalctl -u newsd)"
         }
     }
 }
@@ -75,6 +80,7 @@ public struct UnixHTTPClient: Sendable {
             response.append(contentsOf: chunk[0..<count])
             if let reply = try HTTPResponseParser.complete(response) { return reply }
         }
+        if response.isEmpty { throw .closedWithoutAnswer(socket: socketPath) }
         guard let reply = try HTTPResponseParser.complete(response, atEOF: true) else {
             throw .badResponse("the connection closed before a full response arrived")
         }
@@ -102,6 +108,7 @@ public struct UnixHTTPClient: Sendable {
             }
             if count == 0 {
                 if lines != nil { return nil }
+                if head.isEmpty { throw .closedWithoutAnswer(socket: socketPath) }
                 return try HTTPResponseParser.complete(head, atEOF: true)
             }
             if var decoder = lines {
