@@ -74,6 +74,9 @@ let package = Package(
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // glibc's malloc.h (malloc_trim), part of libc6-dev.
         .systemLibrary(name: "CMalloc"),
+        // jemalloc (Debian's libjemalloc-dev), the daemon's allocator: glibc's arenas keep the pages
+        // a bulk load scattered its long-lived objects over (README, "Memory after a bulk load").
+        .systemLibrary(name: "CJemalloc", pkgConfig: "jemalloc", providers: [.apt(["libjemalloc-dev"])]),
         // glibc's memfd_create and pipe2 (declared only under _GNU_SOURCE), for the PDF converter.
         .systemLibrary(name: "CLinux"),
         // Linux edges: inotify, file reading, Unix socket probing, log output, systemd.
@@ -103,7 +106,7 @@ let package = Package(
         .executableTarget(
             name: "newsd",
             dependencies: [
-                "NewsDaemon",
+                "NewsDaemon", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -103,7 +103,7 @@ public enum Daemon {
             status.markReady()
             logger.info("newsd is ready", metadata: [
                 "event": "ready", "socket": "\(socketPath)", "inbox": "\(config.inbox)", "state_dir": "\(config.stateDirectory)",
-                "socket_activated": "\(inherited != nil)",
+                "socket_activated": "\(inherited != nil)", "allocator": "\(HeapTrimmer.allocator)",
             ])
         }
         // Who may connect may query: owner and group only. The socket's mode comes from the umask

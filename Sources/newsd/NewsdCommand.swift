@@ -1,5 +1,7 @@
 import ArgumentParser
 import NewsCore
+// Linked for its malloc, which replaces glibc's in the whole process (see HeapTrimmer).
+import CJemalloc
 import Glibc
 import Logging
 import NewsDaemon

@@ -68,7 +68,13 @@ struct JournalEndToEndTests {
             logPath: logPath, environment: ["JOURNAL_STREAM": "\(info.st_dev):\(info.st_ino)"])
         defer { process.terminate(); process.waitUntilExit() }
         #expect(try await waitUntil { (try? NewsClient(socketPath: socket).status()) != nil })
-        #expect(try await waitUntil { try !Journald.entries(pid: process.processIdentifier, since: started, matching: ["NEWSD_EVENT=ready"]).isEmpty })
+        var ready: [[String: String]] = []
+        #expect(try await waitUntil {
+            ready = try Journald.entries(pid: process.processIdentifier, since: started, matching: ["NEWSD_EVENT=ready"])
+            return !ready.isEmpty
+        })
+        // The binary runs on jemalloc, linked in (glibc's malloc would leave it "glibc").
+        #expect(ready.first?["ALLOCATOR"]?.hasPrefix("jemalloc ") == true, "\(ready.first?["ALLOCATOR"] ?? "no ALLOCATOR field")")
         #expect(try String(contentsOfFile: logPath, encoding: .utf8).isEmpty, "nothing on stderr")
     }
 }
