@@ -5,14 +5,13 @@ import NewsSystem
 import ServiceLifecycle
 
 /// Housekeeping done once newsd has gone quiet, off the ingest path: it checkpoints the
-/// write-ahead log into the database on a connection of its own and empties the log file, then
-/// hands memory back (SQLite's
-/// page caches, and the C heap's free pages, which glibc otherwise keeps after a bulk ingest).
+/// write-ahead log into the database on a connection of its own and empties the log file, brings
+/// what searches keep in memory up to date with the articles that arrived, then hands memory
+/// back (SQLite's page caches, and the allocator's free pages).
 ///
 /// Why only when quiet: a checkpoint ends in an fsync, and while the file system commits it,
-/// other writes wait, the next drop's among them. Measured with `Benchmarks/drop-latency` (200
-/// drops on the 19k Reuters index, 2 cores): a checkpoint every second gave slowest drops of
-/// 30–257 ms; none during the drops, 7–8 ms. Under back-to-back writes the writer checkpoints by
+/// other writes wait, the next drop's among them (`Benchmarks/drop-latency` with a checkpoint
+/// every second: README, "Benchmarks"). Under back-to-back writes the writer checkpoints by
 /// itself past `ArticleIndex.writerCheckpointFrames`.
 struct MaintenanceService: Service {
     let index: ArticleIndex
@@ -39,6 +38,9 @@ struct MaintenanceService: Service {
             doneAfter = idleSince
             let error = await offCooperativePool { [index] () -> String? in
                 defer {
+                    // Otherwise the first search after a burst reads every row it added (all
+                    // of them after a bulk load). A failure here is a search's to report.
+                    try? index.prepareSearches()
                     index.releaseMemory()
                     HeapTrimmer.trim()
                 }

@@ -61,8 +61,9 @@ extension ArticleIndex {
                          copies: row["copies"], story: story, storyHits: group == .stories ? row["groupHits"] : nil)
     }
 
-    /// Reads the tables searches keep in memory (see `SearchTables`), so that the first search
-    /// after a start does not wait for them.
+    /// Reads the tables searches keep in memory (see `SearchTables`), or the rows added since
+    /// they were last read, so that the first search after a start or a burst of arrivals does
+    /// not wait for them.
     public func prepareSearches() throws(IndexError) {
         let tables = self.tables
         do {
