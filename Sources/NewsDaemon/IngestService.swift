@@ -556,7 +556,13 @@ final class IngestService: Service {
     private func applyAndAnnounce(_ changes: [IndexChange], moreFollows: Bool) throws(IndexError) -> [AppliedChange] {
         let clock = LocalClock.queryClock()
         let batch = try index.apply(changes, now: clock.now, clock: clock, watches: watches.standingQueries)
-        if !batch.watchMatches.isEmpty, let watchIndex = index.watchIndex { watches.publish(batch.watchMatches, index: watchIndex) }
+        if !batch.watchMatches.isEmpty, let watchIndex = index.watchIndex {
+            for failure in watches.publish(batch.watchMatches, index: watchIndex) {
+                logger.warning("cannot read the new articles a watch matched; it misses them", metadata: [
+                    "event": "watch-failed", "articles": "\(failure.articles)", "error": "\(failure.error)",
+                ])
+            }
+        }
         if batch.alertMatches > 0 { alertsOwed.recorded(queueEmpty: !moreFollows, alerts) }
         return batch.changes
     }

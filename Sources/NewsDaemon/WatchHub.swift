@@ -81,12 +81,19 @@ final class WatchHub: Service {
     }
 
     /// Hands each watcher the articles it matched. Reads the hits from the index: blocking,
-    /// called on the writer's thread right after the commit.
-    func publish(_ matches: [StandingMatch], index: ArticleIndex) {
+    /// called on the writer's thread right after the commit. Returns, per watch whose hits could
+    /// not be read (it misses these articles), the error, for the caller to log.
+    func publish(_ matches: [StandingMatch], index: ArticleIndex) -> [(articles: Int, error: any Error)] {
+        var failures: [(articles: Int, error: any Error)] = []
         for (key, matches) in Dictionary(grouping: matches, by: \.key) {
-            guard let query = query(of: key), let hits = try? index.hits(ids: matches.map(\.articleId), matching: query) else { continue }
-            deliver(hits, to: key)
+            guard let query = query(of: key) else { continue }
+            do {
+                deliver(try index.hits(ids: matches.map(\.articleId), matching: query), to: key)
+            } catch {
+                failures.append((matches.count, error))
+            }
         }
+        return failures
     }
 
     /// The query of the watch `key` (a `StandingQuery`'s key); nil when it has ended.

@@ -55,10 +55,11 @@ struct StandingQueryEndToEndTests {
                 .write(toFile: daemon.inbox + "/ferry\(n).txt", atomically: false, encoding: .utf8)
         }
         var lines: [String] = []
-        #expect(try await waitUntil {
+        // Generous: beside the whole suite, a debug build on 2 cores can take seconds per batch.
+        #expect(try await waitUntil(timeout: .seconds(90)) {
             lines = ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
             return lines.count >= 3
-        })
+        }, "\(lines)\n\(daemon.log)")
         let hits = try lines.map { try JSONDecoder().decode(SearchHit.self, from: Data($0.utf8)) }
         #expect(Set(hits.map { backend.local($0.path) }) == ["ferry1.txt", "ferry2.txt", "ferry3.txt"])
         #expect(hits.allSatisfy { !$0.highlights.isEmpty }, "the snippet marks where the query matched")
