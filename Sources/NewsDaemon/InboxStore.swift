@@ -20,6 +20,10 @@ protocol InboxStore: Sendable {
     func placeStories(limit: Int, budget: Duration, yield: () -> Bool) throws -> Int
     /// One step of merging full-text segments; false when there is nothing to merge.
     func mergeFullText(pages: Int) throws -> Bool
+    /// Whether the full-text index has grown enough to be rewritten as one segment.
+    func fullTextWantsConsolidating() throws -> Bool
+    /// One step of rewriting the full-text index as one segment; false when it is one.
+    func consolidateFullText(pages: Int) throws -> Bool
     /// Trains a dictionary for stored text if one is due (after a batch).
     func trainTextDictionaryIfDue() throws -> TextCompaction
     /// One step of recompressing stored text or training a dictionary (while idle).
@@ -74,6 +78,8 @@ struct SharedInboxStore: InboxStore {
     var hasUnplacedArticles: Bool { false }
     func placeStories(limit: Int, budget: Duration, yield: () -> Bool) throws -> Int { 0 }
     func mergeFullText(pages: Int) throws -> Bool { false }
+    func fullTextWantsConsolidating() throws -> Bool { false }
+    func consolidateFullText(pages: Int) throws -> Bool { false }
     func trainTextDictionaryIfDue() throws -> TextCompaction { .none }
     func compactText() throws -> TextCompaction { .none }
     var hasTextToCompact: Bool { false }

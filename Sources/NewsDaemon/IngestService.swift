@@ -311,6 +311,34 @@ final class IngestService: Service {
             }
         }
         if steps > 0 { logger.debug("merged full-text segments", metadata: ["event": "fulltext-merged", "steps": "\(steps)"]) }
+        await consolidateFullTextWhileIdle()
+    }
+
+    /// Rewrites the full-text index as one segment while no file waits, when it has grown enough
+    /// since it last was one (`ArticleIndex.fullTextWantsConsolidating`): after a bulk load,
+    /// searches read each term from one segment instead of from each of several.
+    private func consolidateFullTextWhileIdle() async {
+        let index = self.index
+        var steps = 0
+        let started = ContinuousClock.now
+        var idle: Bool { queue.pendingCount == 0 && !queue.isPaused && !queue.isClosed }
+        do {
+            guard idle, try await writer.run({ try index.fullTextWantsConsolidating() }) else { return }
+            while idle {
+                guard try await writer.run({ try index.consolidateFullText(pages: Self.consolidationPages) }) else { break }
+                status.beat()
+                steps += 1
+            }
+        } catch {
+            logger.error("cannot rewrite the full-text index as one segment; will try again after the next change",
+                         metadata: ["event": "consolidate-failed", "error": "\(error)"])
+            return
+        }
+        guard steps > 0 else { return }
+        let finished = idle
+        logger.info(finished ? "rewrote the full-text index as one segment" : "paused rewriting the full-text index as one segment for new files",
+                    metadata: ["event": "fulltext-consolidated", "steps": "\(steps)", "finished": "\(finished)",
+                               "seconds": "\(DaemonStatus.seconds(ContinuousClock.now - started))"])
     }
 
     /// Trains the archive's first (or next) dictionary for stored text as soon as it is due, on
@@ -389,6 +417,9 @@ final class IngestService: Service {
 
     /// Leaf pages per merge step: about 2–4 ms of writing on 2 cores.
     static let mergePages = 16
+    /// Leaf pages per step of `consolidateFullTextWhileIdle`: as small as a merge step, so that a
+    /// file dropped meanwhile waits no longer.
+    static let consolidationPages = 16
 
     /// Quiet time before stored text is recompressed: past `MaintenanceService.quietTime` and its tick.
     static let compactionDelay = MaintenanceService.quietTime * 2

@@ -395,6 +395,39 @@ public final class ArticleIndex: Sendable {
         } }
     }
 
+    /// Whether the full-text index should be rewritten as one segment (`consolidateFullText`):
+    /// when its segments other than the largest hold at least a quarter as much as the largest.
+    /// Every lookup of a term by article (the page's snippets) and every match list is read
+    /// from each segment in turn, so after a bulk load, whose segments merging by levels leaves
+    /// side by side, searches pay for each of them. The quarter bounds the cost: the index is
+    /// rewritten only after it has grown by a quarter since it was last one segment.
+    /// Segments are weighed by their entries in FTS5's `_idx` table (one per leaf page that
+    /// starts with a new term): read from a table of a few thousand rows, not the segments.
+    public func fullTextWantsConsolidating() throws -> Bool {
+        try pool.read { db in
+            let sizes = try Int.fetchAll(db, sql: "SELECT count(*) FROM article_fts_idx GROUP BY segid")
+            guard sizes.count > 1, let largest = sizes.max() else { return false }
+            return (sizes.reduce(0, +) - largest) * Self.consolidationShare >= largest
+        }
+    }
+
+    /// `fullTextWantsConsolidating` is true once the other segments hold 1/this of the largest.
+    static let consolidationShare = 4
+
+    /// Does up to `pages` leaf pages of rewriting the full-text index into a single segment in
+    /// one write transaction (FTS5's `merge` with a negative page count: an incremental
+    /// `optimize`), and returns whether there was any to do. Run while idle, in small steps,
+    /// until it returns false; a step left unfinished is taken up by the next, or by the level
+    /// merges of `mergeFullText`. Changes no search result.
+    @discardableResult
+    public func consolidateFullText(pages: Int) throws -> Bool {
+        try pool.write { db in try heartbeat.watching(db) {
+            let before = db.totalChangesCount
+            try db.execute(sql: "INSERT INTO article_fts(article_fts, rank) VALUES ('merge', ?)", arguments: [-max(pages, 1)])
+            return db.totalChangesCount - before >= 2
+        } }
+    }
+
     /// Whether any article waits to be placed (true when that cannot be read: then placement
     /// itself runs and reports the error).
     public var hasUnplacedArticles: Bool {

@@ -131,6 +131,37 @@ struct IngestEndToEndTests {
         #expect(batchSizes.count < count / 2)
     }
 
+    @Test("after a second load as large as the first, the idle daemon rewrites its full-text index as one segment; searches find both loads")
+    func fullTextConsolidatedWhenIdle() async throws {
+        let daemon = try await RunningDaemon()
+        let staging = daemon.root.folder("staging")
+        let database = daemon.stateDir + "/index.sqlite"
+        func segments() throws -> Int {
+            Int(try runProcess("/usr/bin/sqlite3", [database, "SELECT count(DISTINCT segid) FROM article_fts_idx"]).stdout
+                .trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        }
+        func consolidations() -> Int { daemon.log.components(separatedBy: "event=fulltext-consolidated finished=true").count - 1 }
+        func load(_ range: Range<Int>) async throws {
+            for n in range {
+                try article("Load \(n)", "Load article number \(n) mark\(n) quay\(n).").write(toFile: staging + "/\(n).txt", atomically: false, encoding: .utf8)
+                rename(staging + "/\(n).txt", daemon.inbox + "/\(n).txt")
+            }
+            #expect(try await daemon.waitForStatus(timeout: .seconds(120)) { $0.articles == range.upperBound && $0.state == "idle" && $0.unplaced == 0 })
+        }
+        try await load(0..<500)
+        let before = consolidations()
+        try await load(500..<1000)
+        let consolidated = try await waitUntil(timeout: .seconds(120)) {
+            guard consolidations() > before else { return false }
+            return try segments() == 1
+        }
+        let left = try segments()
+        #expect(consolidated, "segments: \(left)\n\(daemon.log)")
+        #expect(try daemon.client.search("mark7").total == 1)
+        #expect(try daemon.client.search("quay999").total == 1)
+        #expect(try daemon.client.search("mark250 OR quay750").total == 2)
+    }
+
     @Test("pause queues new files; resume indexes them; reindex reads every file again", arguments: ArchiveBackend.allCases)
     func controls(backend: ArchiveBackend) async throws {
         let daemon = try await RunningDaemon(extraArguments: try backend.daemonArguments())

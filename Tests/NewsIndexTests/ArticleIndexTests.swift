@@ -202,6 +202,52 @@ struct ArticleIndexTests {
         #expect(try ids(index, "harbour").count == 13)
     }
 
+    @Test("the full-text index is rewritten as one segment once its other segments hold a quarter of the largest, without changing a result")
+    func fullTextConsolidated() throws {
+        let index = try ArticleIndex(path: databasePath)
+        func segments() throws -> [Int] {
+            try index.pool.read { try Int.fetchAll($0, sql: "SELECT count(*) FROM article_fts_idx GROUP BY segid ORDER BY 1 DESC") }
+        }
+        #expect(try index.fullTextWantsConsolidating() == false, "an empty index has nothing to rewrite")
+        // Distinct words, so that the bulk segment spans many leaf pages.
+        let bulk = (0..<600).map { n in
+            IndexChange.upsert(path: "\(n).txt", stamp: stamp(n), article: article("Port log \(n)", "Cargo entry manifest\(n) berth\(n) crane\(n)."))
+        }
+        try index.apply(bulk, now: 1)
+        // Three segments: fewer than a level's merge needs (four), so only consolidation merges them.
+        for n in 1...2 {
+            try index.apply([.upsert(path: "small\(n).txt", stamp: stamp(1000 + n), article: article("Harbour report \(n)", "Ships and cranes, day \(n)."))],
+                            now: Double(1 + n))
+        }
+        let before = try segments()
+        #expect(before.count == 3)
+        #expect(try index.mergeFullText(pages: 16) == false, "no level holds four segments")
+        let query = "harbour OR cargo OR manifest12*"
+        let results = try ids(index, query)
+        #expect(try index.fullTextWantsConsolidating() == (before.dropFirst().reduce(0, +) * 4 >= before[0]))
+        // Forced here whatever the share, to see that the steps end with one segment.
+        var steps = 0
+        while try index.consolidateFullText(pages: 16) { steps += 1 }
+        #expect(steps > 0)
+        let after = try segments()
+        #expect(after.count == 1, "\(after)")
+        #expect(try ids(index, query) == results)
+        #expect(try index.consolidateFullText(pages: 16) == false, "one segment has nothing to rewrite")
+        #expect(try index.fullTextWantsConsolidating() == false)
+
+        let largest = try segments()[0]
+        #expect(largest >= 8, "the bulk segment has \(largest) leaf-page entries")
+        try index.apply([.upsert(path: "late.txt", stamp: stamp(5000), article: article("Harbour late", "Fog delayed a ship."))], now: 100)
+        #expect(try segments().count == 2)
+        #expect(try index.fullTextWantsConsolidating() == false, "one small write is far from a quarter of the index")
+        let second = (0..<300).map { n in
+            IndexChange.upsert(path: "more\(n).txt", stamp: stamp(6000 + n), article: article("Tide note \(n)", "Tide table\(n) pilot\(n) buoy\(n)."))
+        }
+        try index.apply(second, now: 200)
+        let grown = try segments()
+        #expect(try index.fullTextWantsConsolidating(), "a second load of half the size: \(grown)")
+    }
+
     @Test("damage below the schema opens, is found by verify, and is replaced by an empty index")
     func damagedPage() throws {
         do {
