@@ -297,20 +297,15 @@ final class IngestService: Service {
     private func mergeFullTextWhileIdle() async {
         // While writes fail (disk full), the ingest loop's retries say so; merging would only fail again.
         guard status.writeProblem == nil else { return }
-        var steps = 0
-        while queue.pendingCount == 0 && !queue.isPaused && !queue.isClosed {
-            do {
-                let index = self.index
-                guard try await writer.run({ try index.mergeFullText(pages: Self.mergePages) }) else { break }
-                status.beat()
-                steps += 1
-            } catch {
-                logger.error("cannot merge the full-text index's segments; will try again after the next change",
-                             metadata: ["event": "merge-failed", "error": "\(error)"])
-                break
-            }
+        let index = self.index
+        do {
+            let steps = try await stepWhileNothingWaits { try index.mergeFullText(pages: Self.mergePages) }
+            if steps > 0 { logger.debug("merged full-text segments", metadata: ["event": "fulltext-merged", "steps": "\(steps)"]) }
+        } catch {
+            logger.error("cannot merge the full-text index's segments; will try again after the next change",
+                         metadata: ["event": "merge-failed", "error": "\(error)"])
+            return
         }
-        if steps > 0 { logger.debug("merged full-text segments", metadata: ["event": "fulltext-merged", "steps": "\(steps)"]) }
         await consolidateFullTextWhileIdle()
     }
 
@@ -319,26 +314,36 @@ final class IngestService: Service {
     /// searches read each term from one segment instead of from each of several.
     private func consolidateFullTextWhileIdle() async {
         let index = self.index
-        var steps = 0
         let started = ContinuousClock.now
-        var idle: Bool { queue.pendingCount == 0 && !queue.isPaused && !queue.isClosed }
+        let steps: Int
         do {
-            guard idle, try await writer.run({ try index.fullTextWantsConsolidating() }) else { return }
-            while idle {
-                guard try await writer.run({ try index.consolidateFullText(pages: Self.consolidationPages) }) else { break }
-                status.beat()
-                steps += 1
-            }
+            guard nothingWaits, try await writer.run({ try index.fullTextWantsConsolidating() }) else { return }
+            steps = try await stepWhileNothingWaits { try index.consolidateFullText(pages: Self.consolidationPages) }
         } catch {
             logger.error("cannot rewrite the full-text index as one segment; will try again after the next change",
                          metadata: ["event": "consolidate-failed", "error": "\(error)"])
             return
         }
         guard steps > 0 else { return }
-        let finished = idle
+        let finished = nothingWaits
         logger.info(finished ? "rewrote the full-text index as one segment" : "paused rewriting the full-text index as one segment for new files",
                     metadata: ["event": "fulltext-consolidated", "steps": "\(steps)", "finished": "\(finished)",
                                "seconds": "\(DaemonStatus.seconds(ContinuousClock.now - started))"])
+    }
+
+    /// Whether idle work may go on: no file waits, and ingest is neither paused nor closing.
+    private var nothingWaits: Bool { queue.pendingCount == 0 && !queue.isPaused && !queue.isClosed }
+
+    /// Runs `step` on the writer, one transaction at a time, while nothing waits and until it
+    /// returns false; returns how many steps did work. Each step feeds the watchdog.
+    private func stepWhileNothingWaits(_ step: @escaping @Sendable () throws -> Bool) async throws -> Int {
+        var steps = 0
+        while nothingWaits {
+            guard try await writer.run(step) else { break }
+            status.beat()
+            steps += 1
+        }
+        return steps
     }
 
     /// Trains the archive's first (or next) dictionary for stored text as soon as it is due, on
