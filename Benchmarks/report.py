@@ -62,6 +62,8 @@ for label in labels:
     if "stories_placed_seconds" in newsd:
         row("all placed in stories, s after start", newsd["stories_placed_seconds"]["median"], None, None, "%.2f",
             pg_value=pg["stories_placed_seconds"]["median"] if pg and "stories_placed_seconds" in pg else None)
+    if "quiet_seconds" in newsd:
+        row("idle work done (3 s quiet), s after start", newsd["quiet_seconds"]["median"], None, None, "%.2f")
     row("burst into running daemon, articles/s", newsd["burst_articles_per_second"], None, None, "%.0f")
     for load_row in newsd["queries"]:
         c = int(load_row["clients"])
@@ -113,6 +115,7 @@ def growth_figures(newsd):
     figures = {
         "bulk ingest, s": newsd["bulk_seconds"]["median"],
         "all placed in stories, s": newsd.get("stories_placed_seconds", {}).get("median"),
+        "idle work done, s": newsd.get("quiet_seconds", {}).get("median"),
         "query p50 ms, 1 client": one["p50_ms"],
         "query p99 ms, 1 client": one["p99_ms"],
         "queries/s, 8 clients": eight["queries_per_second"],

@@ -63,6 +63,36 @@ final class NewsdRunner {
         return nil
     }
 
+    /// Waits until the daemon has used no more than 1% of a core for `quiet` seconds: the idle
+    /// work after placement (full-text merging and rewriting, checkpoint, recompressing text)
+    /// is done. Returns the seconds from `start` to the beginning of that quiet spell.
+    func waitUntilQuiet(since start: Double, quiet: Double = 3, timeout: Double = 600) -> Double? {
+        let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+        var samples: [(time: Double, cpu: Double)] = []
+        while now() - start < timeout {
+            guard let cpu = cpuSeconds(ticksPerSecond) else { return nil }
+            let time = now()
+            samples.append((time, cpu))
+            if let first = samples.first(where: { time - $0.time <= quiet }), let oldest = samples.first,
+               time - oldest.time >= quiet, cpu - first.cpu <= 0.01 * (time - first.time) {
+                return first.time - start
+            }
+            samples.removeAll { time - $0.time > quiet + 0.5 }
+            usleep(100_000)
+        }
+        return nil
+    }
+
+    /// User and system CPU seconds the daemon has used, from /proc.
+    private func cpuSeconds(_ ticksPerSecond: Double) -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        // After the command's closing parenthesis: state is field 3, utime 14 and stime 15.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / ticksPerSecond
+    }
+
     func stop() {
         process.terminate()
         process.waitUntilExit()
