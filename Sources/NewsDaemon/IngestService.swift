@@ -269,6 +269,8 @@ final class IngestService: Service {
         // A file arriving meanwhile ends the wait at once and is taken first.
         if await queue.waitForWork(timeout: Self.placementDelay) { return }
         var placed = 0
+        let started = ContinuousClock.now
+        var reported = started
         // Stops at once on shutdown: unplaced articles are placed after the next start.
         while queue.pendingCount == 0 && !queue.isPaused && !queue.isClosed {
             status.set(.placing)
@@ -282,13 +284,25 @@ final class IngestService: Service {
                 status.beat()
                 if count == 0 { break }
                 placed += count
+                // A long placement (after a bulk load) says it is moving, so that a log read
+                // while it runs tells a slow placement from a stalled one.
+                if ContinuousClock.now - reported >= Self.placementProgressEvery {
+                    reported = .now
+                    logger.debug("placing articles in stories", metadata: [
+                        "event": "stories-placing", "count": "\(placed)", "seconds": "\(DaemonStatus.seconds(reported - started))",
+                    ])
+                }
             } catch {
                 logger.error("cannot place articles in stories; will try again after the next change",
                              metadata: ["event": "story-failed", "error": "\(error)"])
                 break
             }
         }
-        if placed > 0 { logger.debug("placed articles in stories", metadata: ["event": "stories-placed", "count": "\(placed)"]) }
+        if placed > 0 {
+            logger.debug("placed articles in stories", metadata: [
+                "event": "stories-placed", "count": "\(placed)", "seconds": "\(DaemonStatus.seconds(ContinuousClock.now - started))",
+            ])
+        }
     }
 
     /// Merges the full-text index's small segments while no file waits, a few milliseconds per
@@ -425,6 +439,8 @@ final class IngestService: Service {
     /// Leaf pages per step of `consolidateFullTextWhileIdle`: as small as a merge step, so that a
     /// file dropped meanwhile waits no longer.
     static let consolidationPages = 16
+    /// How often a running placement logs its progress (at debug level).
+    static let placementProgressEvery = Duration.seconds(5)
 
     /// Quiet time before stored text is recompressed: past `MaintenanceService.quietTime` and its tick.
     static let compactionDelay = MaintenanceService.quietTime * 2

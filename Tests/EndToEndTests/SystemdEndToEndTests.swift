@@ -107,6 +107,15 @@ struct SystemdEndToEndTests {
         #expect(!pings.isEmpty, "no watchdog ping while placing")
         #expect(!daemon.log.contains("event=watchdog-stall"), "log:\n\(daemon.log.suffix(2000))")
         #expect(notify.saw("WATCHDOG=1"))
+        // A placement of over 5 s says it is moving while it runs, and how far it got.
+        if span.to - span.from > .seconds(7) {
+            #expect(daemon.log.contains("event=stories-placing"), "log:\n\(daemon.log.suffix(2000))")
+        }
+        // Every run of placement ends with how many it placed: together, every article.
+        let placedCounts = daemon.log.split(separator: "\n").filter { $0.contains("event=stories-placed") }.compactMap { line in
+            line.split(separator: " ").first { $0.hasPrefix("count=") }.flatMap { Int($0.dropFirst(6)) }
+        }
+        #expect(placedCounts.reduce(0, +) == count, "\(placedCounts)")
     }
 
     @Test("SIGHUP reloads limits and log level; a bad file keeps the old configuration")
