@@ -79,8 +79,6 @@ final class AlertService: Service {
     /// Matches read, announced and marked per round: a crash during a round announces its
     /// matches again at the next start, never loses one.
     static let round = 500
-    /// How much lower than newsd's other threads an announcing thread runs (nice(1) steps).
-    static let niceness: Int32 = 10
 
     private func announcePending() async {
         // Set when newsd stops: a round ends after the match it is on.
@@ -110,7 +108,7 @@ final class AlertService: Service {
         /// Announces up to `AlertService.round` pending matches in the order they were recorded,
         /// marks those it is done with, and returns how many that was.
         func run() throws -> Int {
-            setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(gettid()), AlertService.niceness)
+            BackgroundPriority.lowerCurrentThread()
             let pending = try index.pendingAlertMatches(limit: AlertService.round)
             guard !pending.isEmpty else { return 0 }
             // The journal entry names the article; only a command gets the whole hit, with a

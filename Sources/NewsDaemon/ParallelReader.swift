@@ -19,7 +19,7 @@ struct ParallelReader: Sendable {
     /// The changes for `entries`, in their order (nil where nothing is to be done).
     func changes(for entries: [Entry], reread: Bool) -> [ChangeReader.Reading?] {
         let results = ResultSlots(count: entries.count)
-        DispatchQueue.concurrentPerform(iterations: entries.count) { position in
+        BackgroundThreads.shared.concurrentPerform(iterations: entries.count) { position in
             let entry = entries[position]
             results.set(position, reader.change(for: entry.path, known: entry.known, reread: reread))
             onEach()

@@ -43,13 +43,13 @@ extension ArticleIndex {
             let languages = try tallies("language", limit: 20).map { LanguageCount(language: $0.value, articles: $0.articles) }
             let ignoredCode = ArticleIndex.ignoredCode
             return IndexOverview(
-                articles: try ArticleCount.read(db),
-                files: try count("SELECT count(*) FROM file"),
+                articles: try RowTally.read(db, .articles),
+                files: try RowTally.read(db, .files),
                 failed: try count("SELECT count(*) FROM failure WHERE code <> '\(ignoredCode)'")
                     + count("SELECT count(*) FROM container WHERE skipped > 0"),
                 ignored: try count("SELECT count(*) FROM failure WHERE code = '\(ignoredCode)'"),
-                stories: try count("SELECT count(*) FROM story"),
-                unplaced: try count("SELECT count(*) FROM article WHERE storyId IS NULL"), outlets: outlets, languages: languages)
+                stories: try RowTally.read(db, .stories),
+                unplaced: try RowTally.read(db, .unplaced), outlets: outlets, languages: languages)
         }
     }
 }

@@ -42,7 +42,7 @@ extension ArticleIndex {
             }
             let ownStory: Int64? = row["storyId"]
             let ownGroup: Int64 = row["copyOf"] ?? id
-            let articles = try ArticleCount.read(db)
+            let articles = try RowTally.read(db, .articles)
             // Scored first, from the fingerprints alone; the rows are read for those kept.
             let fingerprints = articles <= Self.relatedExhaustiveLimit
                 ? try Row.fetchAll(db, sql: """

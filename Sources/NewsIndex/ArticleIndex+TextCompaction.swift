@@ -87,7 +87,7 @@ extension ArticleIndex {
             let newest = try Row.fetchOne(db, sql: """
                 SELECT id, articles, throughId, recompressedThrough FROM text_dictionary ORDER BY trainedAt DESC, id DESC LIMIT 1
                 """).map { StoredDictionary(id: $0[0], articles: $0[1], throughId: $0[2], recompressedThrough: $0[3]) }
-            let articles = try ArticleCount.read(db)
+            let articles = try RowTally.read(db, .articles)
             return CompactionState(newest: newest, articles: articles)
         }
     }

@@ -305,7 +305,9 @@ public final class ArticleIndex: Sendable {
         }
         if let previous, previous != articleId { orphans.insert(previous) }
         try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO file(path, articleId, inode, size, mtimeNs, ctimeNs, container) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO file(path, articleId, inode, size, mtimeNs, ctimeNs, container) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(path) DO UPDATE SET articleId = excluded.articleId, inode = excluded.inode, size = excluded.size,
+                mtimeNs = excluded.mtimeNs, ctimeNs = excluded.ctimeNs, container = excluded.container
             """).execute(arguments: [path, articleId, Int64(bitPattern: stamp.inode), stamp.size, stamp.mtimeNs, stamp.ctimeNs, container])
         try db.cachedStatement(sql: "DELETE FROM failure WHERE path = ?").execute(arguments: [path])
         return AppliedChange(path: path, outcome: outcome, articleId: articleId, encoding: article.encoding)
@@ -459,8 +461,8 @@ public final class ArticleIndex: Sendable {
     /// Counts for the status call.
     public func counts() throws -> (articles: Int, files: Int, failed: Int) {
         try pool.read { db in
-            let articles = try ArticleCount.read(db)
-            let files = try Int.fetchOne(db, sql: "SELECT count(*) FROM file") ?? 0
+            let articles = try RowTally.read(db, .articles)
+            let files = try RowTally.read(db, .files)
             let failed = try Int.fetchOne(db, sql: """
                 SELECT (SELECT count(*) FROM failure WHERE code <> '\(Self.ignoredCode)') + (SELECT count(*) FROM container WHERE skipped > 0)
                 """) ?? 0

@@ -79,7 +79,7 @@ struct StoryBook {
         let day = Self.day(row)
         let when = Self.when(row)
         let finder = StoryCandidates(db: db)
-        let articles = try ArticleCount.read(db)
+        let articles = try RowTally.read(db, .articles)
         let ids = try finder.candidates(for: fingerprint, excluding: articleId, day: day, windowDays: Self.windowDays,
                                         complete: articles <= Self.completeLimit)
         var copyLink: Link?

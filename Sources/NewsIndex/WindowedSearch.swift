@@ -229,7 +229,7 @@ struct WindowedSearch {
         let plain = max(64, needed * 2 + 16)
         guard plain > 64, scoresAlone, let groups else { return plain }
         let copies = try groups(db).values.reduce(0) { $0 + ($1 == 0 ? 0 : 1) }
-        let articles = try ArticleCount.read(db)
+        let articles = try RowTally.read(db, .articles)
         guard articles > copies else { return plain }
         let perGroup = Double(articles) / Double(articles - copies)
         return max(plain, Int(Double(needed) * perGroup * 1.25) + 16)

@@ -60,4 +60,34 @@ struct WriterIsolationEndToEndTests {
         locker.waitUntilExit()
         #expect(try await daemon.waitForStatus(timeout: .seconds(30)) { $0.files == 21 && $0.state == "idle" })
     }
+
+    @Test("the writer and the file readers run at a lower CPU priority than the threads that answer")
+    func backgroundThreadsRunNiced() async throws {
+        let daemon = try await RunningDaemon { inbox in
+            for n in 0..<4 {
+                try "Harbour report \(n)\n\nDockers voted on day \(n) of the strike.\n".write(toFile: inbox + "/a\(n).txt", atomically: true, encoding: .utf8)
+            }
+        }
+        #expect(try await daemon.waitForStatus { $0.files == 4 && $0.state == "idle" })
+        // Each thread's name and nice value, from /proc (field 19 of stat, after the name's parenthesis).
+        let pid = daemon.process.processIdentifier
+        var nice: [String: [Int]] = [:], main: Int?
+        for task in try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") {
+            guard let name = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/comm", encoding: .utf8),
+                  let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            // fields[0] is the state (stat's third field): nice, the 19th, is fields[16].
+            guard let value = Int(fields[16]) else { continue }
+            nice[name.trimmingCharacters(in: .whitespacesAndNewlines), default: []].append(value)
+            if task == "\(pid)" { main = value }
+        }
+        let background = min(19, try #require(main, "threads: \(nice)") + 10)
+        let writer = try #require(nice["newsd-writer"], "threads: \(nice)")
+        #expect(!writer.isEmpty && writer.allSatisfy { $0 == background }, "threads: \(nice)")
+        let readers = nice.filter { $0.key.hasPrefix("newsd-reader-") }.flatMap(\.value)
+        #expect(!readers.isEmpty && readers.allSatisfy { $0 == background }, "threads: \(nice) \(readers)")
+        // The threads that answer stay where they were: a search after the load answers.
+        #expect(try daemon.client.search("dockers").total == 4)
+    }
 }

@@ -5,8 +5,9 @@ import NewsCore
 import Testing
 import TestSupport
 
-/// The status call's counts of articles, languages and outlets are kept by triggers: after
-/// every kind of change they must equal what counting the articles gives.
+/// The status call's counts of articles, languages, outlets, files, stories and unplaced
+/// articles are kept by triggers: after every kind of change they must equal what counting
+/// the rows gives.
 @Suite("Status counts kept by triggers (real SQLite file)")
 struct TallyTests {
     let folder = TemporaryFolder("newsd-tally")
@@ -19,6 +20,14 @@ struct TallyTests {
 
     func expectCountsMatch(_ index: ArticleIndex, _ context: String) throws {
         let overview = try index.overview(outletLimit: 100)
+        let (files, stories, unplaced) = try index.pool.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM file") ?? 0, try Int.fetchOne(db, sql: "SELECT count(*) FROM story") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM article WHERE storyId IS NULL") ?? 0)
+        }
+        #expect(overview.files == files, "\(context)")
+        #expect(try index.counts().files == files, "\(context)")
+        #expect(overview.stories == stories, "\(context)")
+        #expect(overview.unplaced == unplaced, "\(context)")
         let (articles, languages, outlets) = try index.pool.read { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM article") ?? 0,
              try Row.fetchAll(db, sql: "SELECT language, count(*) AS n FROM article WHERE language IS NOT NULL GROUP BY language ORDER BY n DESC, language")
@@ -55,5 +64,62 @@ struct TallyTests {
                          .remove(path: "a.txt")], now: 5)
         try expectCountsMatch(index, "after a rename")
         #expect(try index.overview().articles == 1)
+    }
+
+    @Test("multi-article files, placement in stories, edits of placed articles and removals")
+    func rowCountsFollowFilesAndStories() throws {
+        let index = try ArticleIndex(path: folder.file("index.sqlite"))
+        func stamp(_ n: Int) -> FileStamp { FileStamp(inode: UInt64(n), size: 1, mtimeNs: Int64(n)) }
+        func member(_ key: String, _ text: String) -> IndexChange.Member {
+            IndexChange.Member(key: key, article: article(text, outlet: "Wire", language: "en"))
+        }
+        try index.apply([
+            .upsert(path: "a.txt", stamp: stamp(1), article: article("harbour strike", outlet: "CNN", language: "en")),
+            .upsert(path: "b.txt", stamp: stamp(2), article: article("harbour strike", outlet: "CNN", language: "en")),
+            .upsertMembers(path: "export.jsonl", stamp: stamp(3), members: [member("1", "ferry fares"), member("2", "rail fares"), member("3", "bus fares")], skipped: 0),
+        ], now: 1)
+        try expectCountsMatch(index, "after adding files and a multi-article file")
+        while try index.placeStories(limit: 2) > 0 {}
+        try expectCountsMatch(index, "after placement")
+        #expect(try index.overview().unplaced == 0)
+        #expect(try index.overview().stories > 0)
+        // Written again: the same path, so no new file row; one member gone, one new text.
+        try index.apply([
+            .upsert(path: "a.txt", stamp: stamp(4), article: article("harbour strike", outlet: "CNN", language: "en")),
+            .upsertMembers(path: "export.jsonl", stamp: stamp(5), members: [member("1", "ferry fares"), member("2", "tram fares")], skipped: 0),
+        ], now: 2)
+        try expectCountsMatch(index, "after rewriting files (one member gone, one new text)")
+        while try index.placeStories(limit: 1) > 0 {}
+        try expectCountsMatch(index, "after placing again")
+        try index.apply([.remove(path: "export.jsonl"), .remove(path: "b.txt")], now: 3)
+        try expectCountsMatch(index, "after removing a multi-article file and a copy")
+        try index.apply([.remove(path: "a.txt")], now: 4)
+        try expectCountsMatch(index, "after removing everything")
+        #expect(try index.overview().files == 0 && index.overview().stories == 0)
+    }
+
+    @Test("an index written before the row tallies (v19) starts with them counted from its rows")
+    func rowTalliesSeededByMigration() throws {
+        let path = folder.file("index.sqlite")
+        func stamp(_ n: Int) -> FileStamp { FileStamp(inode: UInt64(n), size: 1, mtimeNs: Int64(n)) }
+        do {
+            let index = try ArticleIndex(path: path)
+            try index.apply((1...5).map { .upsert(path: "f\($0).txt", stamp: stamp($0), article: article("story \($0)", outlet: nil, language: "en")) }, now: 1)
+            _ = try index.placeStories(limit: 2)
+        }
+        // Back to v19: the triggers and counts of v20 gone, its migration not recorded.
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            for trigger in ["file_insert", "file_delete", "story_insert", "story_delete", "unplaced_insert", "unplaced_delete", "unplaced_update"] {
+                try db.execute(sql: "DROP TRIGGER tally_\(trigger)")
+            }
+            try db.execute(sql: "DELETE FROM tally WHERE kind IN ('files', 'stories', 'unplaced')")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v20-status-row-tallies'")
+        }
+        try queue.close()
+        let index = try ArticleIndex(path: path)
+        try expectCountsMatch(index, "after the migration")
+        let overview = try index.overview()
+        #expect(overview.files == 5 && overview.unplaced == 3 && overview.stories > 0, "\(overview)")
     }
 }

@@ -49,6 +49,11 @@ check "newsctl find bounty finds hits" newsctl find bounty
 check "journal has NEWSD_EVENT=indexed with ARTICLE_PATH" \
   eventually 10 bash -c 'journalctl -u newsd NEWSD_EVENT=indexed -o json | grep -q "\"ARTICLE_PATH\""'
 check "STATUS= line is shown by systemctl" bash -c 'systemctl show -p StatusText --value newsd.service | grep -q "articles"'
+# The nice values of newsd's threads named $1 (field 19 of each task's stat).
+thread_nice() { local t; for t in /proc/"$(main_pid)"/task/*; do [ "$(cat "$t/comm")" = "$1" ] && awk '{ print $19 }' "$t/stat"; done | sort -u; }
+writer_nice=$(thread_nice newsd-writer); main_nice=$(awk '{ print $19 }' /proc/"$(main_pid)"/stat)
+check "the index writer runs 10 nice steps below newsd under the unit's filter (writer $writer_nice, newsd $main_nice)" \
+  test "$writer_nice" = "$(( main_nice + 10 ))"
 
 echo "== restart after SIGKILL"
 old=$(main_pid)

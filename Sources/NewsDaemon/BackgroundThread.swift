@@ -1,0 +1,90 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// A thread of its own, at background priority (`BackgroundPriority`), that runs the jobs
+/// given to it one after another. Not a dispatch queue: a queue's jobs run on threads shared
+/// with other work, whose priority newsd could lower but never raise again.
+final class BackgroundThread: Sendable {
+    private let jobs = JobList()
+
+    /// Starts the thread; `name` shows in `top -H` and `ps -L`.
+    init(name: String) {
+        let jobs = self.jobs
+        Thread.detachNewThread {
+            Thread.current.name = name
+            BackgroundPriority.lowerCurrentThread()
+            while let job = jobs.next() { job() }
+        }
+    }
+
+    deinit { jobs.close() }
+
+    /// Runs `job` on the thread after the jobs given before it.
+    func submit(_ job: @escaping @Sendable () -> Void) { jobs.append(job) }
+
+    /// Jobs waiting for the thread; closed, it ends once they are done.
+    private final class JobList: Sendable {
+        private let state = Mutex<(jobs: [@Sendable () -> Void], closed: Bool)>(([], false))
+        private let available = DispatchSemaphore(value: 0)
+
+        func append(_ job: @escaping @Sendable () -> Void) {
+            state.withLock { $0.jobs.append(job) }
+            available.signal()
+        }
+
+        func close() {
+            state.withLock { $0.closed = true }
+            available.signal()
+        }
+
+        /// The next job, waiting for one; nil once closed and empty.
+        func next() -> (@Sendable () -> Void)? {
+            while true {
+                available.wait()
+                let next: (@Sendable () -> Void)?? = state.withLock { state in
+                    if !state.jobs.isEmpty { return .some(state.jobs.removeFirst()) }
+                    return state.closed ? .some(nil) : .none
+                }
+                if let next { return next }
+            }
+        }
+    }
+}
+
+/// One background thread per core, shared by the whole process: file reading and parsing
+/// spread over every core at background priority.
+final class BackgroundThreads: Sendable {
+    static let shared = BackgroundThreads(count: max(1, ProcessInfo.processInfo.activeProcessorCount))
+
+    private let threads: [BackgroundThread]
+
+    private init(count: Int) {
+        threads = (0..<count).map { BackgroundThread(name: "newsd-reader-\($0)") }
+    }
+
+    /// Calls `body` once for each of `0..<iterations`, spread over the threads, and returns when
+    /// all calls are done. Never call it from one of these threads.
+    func concurrentPerform(iterations: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        guard iterations > 0 else { return }
+        let counter = IterationCounter()
+        let done = DispatchGroup()
+        for thread in threads.prefix(iterations) {
+            done.enter()
+            thread.submit {
+                while true {
+                    let position = counter.next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard position < iterations else { break }
+                    body(position)
+                }
+                done.leave()
+            }
+        }
+        done.wait()
+    }
+
+    /// The next iteration to hand out, shared by the threads of one `concurrentPerform`.
+    private final class IterationCounter: Sendable {
+        let next = Atomic<Int>(0)
+    }
+}

@@ -1,0 +1,18 @@
+import GRDB
+
+/// Counts of rows the `tally` triggers keep (schema v10 and v20): one row read, never a count
+/// over every article, file or story.
+enum RowTally: String {
+    /// Articles in the index.
+    case articles
+    /// Inbox files indexed, members of multi-article files included.
+    case files
+    /// Stories.
+    case stories
+    /// Articles not yet placed in a story.
+    case unplaced
+
+    static func read(_ db: Database, _ kind: RowTally) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT articles FROM tally WHERE kind = ? AND value = ''"), arguments: [kind.rawValue]) ?? 0
+    }
+}
