@@ -10,6 +10,9 @@ extern int pipe2(int pipefd[2], int flags);
 extern int pidfd_open(int pid, unsigned int flags);
 // gettid(2) (glibc 2.30): the calling thread's id, for setpriority(2) on one thread.
 extern int gettid(void);
+// pthread_setname_np(3) (glibc 2.12): names a thread (at most 15 bytes) for top -H and ps -L.
+#include <pthread.h>
+extern int pthread_setname_np(pthread_t thread, const char *name);
 // getsockopt(SO_PEERCRED)'s `struct ucred` (socket(7)), likewise declared only under _GNU_SOURCE.
 struct newsd_ucred {
     int pid;

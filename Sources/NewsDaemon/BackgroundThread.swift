@@ -1,3 +1,4 @@
+import CLinux
 import Dispatch
 import Foundation
 import Synchronization
@@ -12,7 +13,9 @@ final class BackgroundThread: Sendable {
     init(name: String) {
         let jobs = self.jobs
         Thread.detachNewThread {
-            Thread.current.name = name
+            // Named from the thread itself: Foundation's `Thread.name` names the OS thread only
+            // once the creating thread has recorded it, which the new thread can run ahead of.
+            _ = pthread_setname_np(pthread_self(), name)
             BackgroundPriority.lowerCurrentThread()
             while let job = jobs.next() { job() }
         }

@@ -272,7 +272,7 @@ final class IngestService: Service {
         let started = ContinuousClock.now
         var reported = started
         // Stops at once on shutdown: unplaced articles are placed after the next start.
-        while queue.pendingCount == 0 && !queue.isPaused && !queue.isClosed {
+        while nothingWaits {
             status.set(.placing)
             do {
                 let queue = self.queue
@@ -384,7 +384,7 @@ final class IngestService: Service {
         guard await writer.run({ index.hasTextToCompact }) else { return }
         var rewritten = 0
         var unreadable = 0
-        while queue.pendingCount == 0 && !queue.isPaused && !queue.isClosed {
+        while nothingWaits {
             do {
                 let index = self.index
                 // Busy for the step alone, so that the watchdog watches it and nothing else waits on it.

@@ -27,13 +27,20 @@ extension ArticleIndex {
         }
     }
 
+    /// Pages of up to this many hits read their details through a cached statement.
+    static let cachedDetailRows = 20
+
     private static func searchPage(_ db: Database, _ translated: TranslatedQuery, sort: SearchSort, group: SearchGrouping,
                                    minOutlets: Int?, snapshot: SearchSnapshot, limit: Int, offset: Int) throws -> (total: Int, hits: [SearchHit]) {
         switch SearchPlan(translated, sort: sort, group: group, minOutlets: minOutlets, snapshot: snapshot) {
         case .windowed(let search):
             let (total, page) = try search.page(db, limit: limit, offset: offset)
             guard !page.isEmpty else { return (total, []) }
-            let rows = try Row.fetchAll(db, sql: search.detailSQL(count: page.count), arguments: search.detailArguments(page))
+            let sql = search.detailSQL(count: page.count)
+            // A statement per page size: kept for the usual sizes only, since a connection's
+            // cache keeps every statement it is given.
+            let statement = page.count <= Self.cachedDetailRows ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+            let rows = try Row.fetchAll(statement, arguments: search.detailArguments(page))
             return (total, rows.enumerated().map { hit($0.element, rank: offset + $0.offset + 1, group: group) })
         case .grouped(let search):
             let rows = try Row.fetchAll(db, sql: search.pageSQL, arguments: search.pageArguments(limit: limit, offset: offset))

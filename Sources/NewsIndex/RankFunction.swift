@@ -30,6 +30,13 @@ enum RankFunction {
         "\(name)(article_fts, \(key.changes), \(key.lastId), \(tally), \(weights))"
     }
 
+    /// `expression` with the snapshot's numbers and the tally as parameters, bound in that order
+    /// before the statement's others: the same text for every snapshot, so one prepared
+    /// statement serves every search (each new text is compiled again).
+    static func boundExpression(weights: String) -> String {
+        "\(name)(article_fts, ?, ?, ?, \(weights))"
+    }
+
     /// Arguments before the column weights.
     static let leadingArguments = 3
 }

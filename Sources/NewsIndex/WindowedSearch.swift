@@ -95,6 +95,15 @@ struct WindowedSearch {
         "SELECT rowid AS id, \(filter.rankExpression(tally: tally)) AS score FROM article_fts WHERE article_fts MATCH ? ORDER BY score LIMIT ?"
     }
 
+    /// `scoreWindowSQL` as the search runs it: with the ranking function's numbers bound, so
+    /// that the connection's cached statement serves every snapshot.
+    private func boundScoreWindow(tally: Int64, size: Int) -> (sql: String, arguments: StatementArguments) {
+        guard let key = filter.lengths, let match = filter.match else { return (scoreWindowSQL(tally: tally), [filter.match, size]) }
+        let rank = RankFunction.boundExpression(weights: ArticleIndex.bm25Weights)
+        return ("SELECT rowid AS id, \(rank) AS score FROM article_fts WHERE article_fts MATCH ? ORDER BY score LIMIT ?",
+                [key.changes, key.lastId, tally, match, size])
+    }
+
     /// The statement that reads the first window (for query plans).
     func windowStatement(size: Int) -> (sql: String, arguments: StatementArguments) {
         scoresAlone ? (scoreWindowSQL(), [filter.match, size])
@@ -125,7 +134,8 @@ struct WindowedSearch {
             number = tallies.register(made)
         }
         defer { if number != 0 { tallies?.close(number) } }
-        let scored = try Row.fetchAll(db, sql: scoreWindowSQL(tally: number), arguments: statement.arguments)
+        let scoring = boundScoreWindow(tally: number, size: size)
+        let scored = try Row.fetchAll(db.cachedStatement(sql: scoring.sql), arguments: scoring.arguments)
             .map { (id: $0["id"] as Int64, score: $0["score"] as Double) }
         let counted = tally.flatMap { $0.complete ? $0.count : nil }
         let complete = scored.count < size
@@ -133,7 +143,7 @@ struct WindowedSearch {
         guard !kept.isEmpty else { return ([], complete, counted) }
         let list = "[" + kept.map { String($0.id) }.joined(separator: ",") + "]"
         var facts: [Int64: (group: Int64, date: String)] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, coalesce(copyOf, id) AS grp, articleDate FROM article WHERE id IN (SELECT value FROM json_each(?))",
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT id, coalesce(copyOf, id) AS grp, articleDate FROM article WHERE id IN (SELECT value FROM json_each(?))"),
                                     arguments: [list]) {
             facts[row["id"]] = (row["grp"], row["articleDate"])
         }
