@@ -90,7 +90,10 @@ struct BadInputEndToEndTests {
         text += "needleattheend"
         try text.write(toFile: daemon.inbox + "/long.txt", atomically: false, encoding: .utf8)
         #expect(text.utf8.count > 3_000_000)
-        #expect(try await waitUntil(timeout: .seconds(60)) { try daemon.client.search("needleattheend").total == 1 }, "log:\n\(daemon.log)")
+        // The point is that such a line is indexed at all, not how fast: newsd reads files at a
+        // lower priority than everything else the whole suite runs beside it (3 s alone, over a
+        // minute on a fresh machine with every other test running).
+        #expect(try await waitUntil(timeout: .seconds(300)) { try daemon.client.search("needleattheend").total == 1 }, "log:\n\(daemon.log)")
     }
 
     @Test("a file newsd may not read is a failure, and is indexed once it is made readable")
