@@ -69,21 +69,45 @@ final class BackgroundThreads: Sendable {
     /// Calls `body` once for each of `0..<iterations`, spread over the threads, and returns when
     /// all calls are done. Never call it from one of these threads.
     func concurrentPerform(iterations: Int, _ body: @escaping @Sendable (Int) -> Void) {
-        guard iterations > 0 else { return }
+        let done = DispatchSemaphore(value: 0)
+        perform(iterations: iterations, body) { done.signal() }
+        done.wait()
+    }
+
+    /// Calls `body` once for each of `0..<iterations`, spread over the threads, and then
+    /// `completion` once, on the thread that finished last. Returns at once: nothing waits
+    /// for the work but what `completion` wakes.
+    func perform(iterations: Int, _ body: @escaping @Sendable (Int) -> Void, then completion: @escaping @Sendable () -> Void) {
+        guard iterations > 0 else { return completion() }
         let counter = IterationCounter()
-        let done = DispatchGroup()
-        for thread in threads.prefix(iterations) {
-            done.enter()
+        let workers = min(iterations, threads.count)
+        let shared = Completion(running: workers, completion)
+        for thread in threads.prefix(workers) {
             thread.submit {
                 while true {
                     let position = counter.next.wrappingAdd(1, ordering: .relaxed).oldValue
                     guard position < iterations else { break }
                     body(position)
                 }
-                done.leave()
+                shared.workerFinished()
             }
         }
-        done.wait()
+    }
+
+    /// Calls its closure when the last of a perform's workers is done.
+    private final class Completion: Sendable {
+        private let running: Atomic<Int>
+        private let completion: @Sendable () -> Void
+
+        init(running: Int, _ completion: @escaping @Sendable () -> Void) {
+            self.running = Atomic(running)
+            self.completion = completion
+        }
+
+        func workerFinished() {
+            // acquiringAndReleasing: the last worker sees every other worker's writes.
+            if running.wrappingSubtract(1, ordering: .acquiringAndReleasing).newValue == 0 { completion() }
+        }
     }
 
     /// The next iteration to hand out, shared by the threads of one `concurrentPerform`.

@@ -14,6 +14,8 @@ public enum Daemon {
     /// `reload` reads the configuration again (on SIGHUP); `logLevel` is shared with the log handlers.
     public static func run(config: DaemonConfig, reload: @escaping @Sendable () async throws(ConfigError) -> DaemonConfig,
                            logLevel: LogLevelSetting, logger: Logger) async throws {
+        // Before any background thread starts: each lowers itself once, when it starts.
+        BackgroundPriority.configure(niceness: config.backgroundNiceness)
         try prepareFolders(config, logger: logger)
         let descriptors = DescriptorLimit.raiseToHard()
         let connections = ConnectionCount(limit: DescriptorLimit.connectionCap(for: descriptors))

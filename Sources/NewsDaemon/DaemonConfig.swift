@@ -31,6 +31,11 @@ public struct DaemonConfig: Sendable, Equatable {
     public var hostId: String = ""
     /// Whether newsd watches and indexes its inbox; false serves only queries (`--no-inbox`).
     public var watchesInbox: Bool = true
+    /// How many nice steps below newsd's own priority its background work runs (0–19).
+    public var backgroundNiceness: Int32 = DaemonConfig.standardBackgroundNiceness
+
+    /// `background_nice` by default: far enough below that answers come first under load.
+    public static let standardBackgroundNiceness: Int32 = 10
 
     /// The database file inside the state folder.
     public var databasePath: String { stateDirectory + "/index.sqlite" }
@@ -52,6 +57,7 @@ public struct DaemonConfig: Sendable, Equatable {
         "index_read_url": "",
         "host_id": "",
         "watch_inbox": "true",
+        "background_nice": "10",
     ]
 
     /// The default config file, read when it exists and `--config` is not given.
@@ -109,6 +115,11 @@ public struct DaemonConfig: Sendable, Equatable {
         guard ["true", "false", "yes", "no", "1", "0"].contains(watchText) else {
             throw ConfigError(key: "watch_inbox", source: source, message: "expected true or false, got '\(watchText)'")
         }
+        let niceText = value("background_nice").trimmingCharacters(in: .whitespaces)
+        guard let niceness = Int32(niceText), (0...19).contains(niceness) else {
+            throw ConfigError(key: "background_nice", source: source,
+                              message: "expected a whole number from 0 (indexing as urgent as answers) to 19, got '\(niceText)'")
+        }
         var config = DaemonConfig(
             inbox: try path("inbox"),
             stateDirectory: try path("state_dir"),
@@ -126,6 +137,7 @@ public struct DaemonConfig: Sendable, Equatable {
         config.archiveReplica = replica
         config.hostId = hostId
         config.watchesInbox = ["true", "yes", "1"].contains(watchText)
+        config.backgroundNiceness = niceness
         return config
     }
 

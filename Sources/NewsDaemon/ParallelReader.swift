@@ -27,12 +27,16 @@ struct ParallelReader: Sendable {
         return results.values
     }
 
-    /// Starts reading `entries` in the background; `wait()` returns the changes.
+    /// Starts reading `entries` on the background threads and returns at once; `wait()`
+    /// returns the changes. No thread waits meanwhile: the last reader to finish delivers them.
     func prefetch(_ entries: [Entry], reread: Bool) -> Prefetch {
         let prefetch = Prefetch()
-        DispatchQueue.global(qos: .utility).async {
-            prefetch.fulfil(changes(for: entries, reread: reread))
-        }
+        let results = ResultSlots(count: entries.count)
+        BackgroundThreads.shared.perform(iterations: entries.count, { position in
+            let entry = entries[position]
+            results.set(position, reader.change(for: entry.path, known: entry.known, reread: reread))
+            onEach()
+        }, then: { prefetch.fulfil(results.values) })
         return prefetch
     }
 

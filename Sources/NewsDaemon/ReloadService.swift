@@ -50,6 +50,11 @@ struct ReloadService: Service {
         if new.archiveReplica != old.archiveReplica { needsRestart.append("index_read_url"); applied.archiveReplica = old.archiveReplica }
         if new.hostId != old.hostId { needsRestart.append("host_id"); applied.hostId = old.hostId }
         if new.watchesInbox != old.watchesInbox { needsRestart.append("watch_inbox"); applied.watchesInbox = old.watchesInbox }
+        // Threads already lowered cannot be raised again without a privilege newsd lacks.
+        if new.backgroundNiceness != old.backgroundNiceness {
+            needsRestart.append("background_nice")
+            applied.backgroundNiceness = old.backgroundNiceness
+        }
         settings.replace(applied)
         logLevel.value = applied.logLevel
         logger.notice("configuration reloaded", metadata: [

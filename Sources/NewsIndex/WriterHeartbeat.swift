@@ -21,7 +21,9 @@ final class WriterHeartbeat: Sendable {
 
     /// Runs `work` on a thread of its own and beats every `interval` until it is done: for
     /// one long computation in a single C call (training a dictionary), which no progress
-    /// handler sees. Its result is returned on the calling thread (the writer's).
+    /// handler sees. Its result is returned on the calling thread (the writer's). The new thread
+    /// starts with the writer's CPU priority (Linux gives a thread its creator's nice value), so
+    /// training runs at background priority as the writer does.
     func beating<T: Sendable>(every interval: Duration = .milliseconds(100), _ work: @escaping @Sendable () -> T) -> T {
         let result = Mutex<T?>(nil)
         let done = DispatchSemaphore(value: 0)

@@ -61,9 +61,11 @@ struct WriterIsolationEndToEndTests {
         #expect(try await daemon.waitForStatus(timeout: .seconds(30)) { $0.files == 21 && $0.state == "idle" })
     }
 
-    @Test("the writer and the file readers run at a lower CPU priority than the threads that answer")
-    func backgroundThreadsRunNiced() async throws {
-        let daemon = try await RunningDaemon { inbox in
+    @Test("the writer and the file readers run at a lower CPU priority than the threads that answer; background_nice sets how much lower",
+          arguments: [nil, 3] as [Int?])
+    func backgroundThreadsRunNiced(setting: Int?) async throws {
+        let environment = setting.map { ["NEWSD_BACKGROUND_NICE": "\($0)"] } ?? [:]
+        let daemon = try await RunningDaemon(environment: environment) { inbox in
             for n in 0..<4 {
                 try "Harbour report \(n)\n\nDockers voted on day \(n) of the strike.\n".write(toFile: inbox + "/a\(n).txt", atomically: true, encoding: .utf8)
             }
@@ -82,7 +84,7 @@ struct WriterIsolationEndToEndTests {
             nice[name.trimmingCharacters(in: .whitespacesAndNewlines), default: []].append(value)
             if task == "\(pid)" { main = value }
         }
-        let background = min(19, try #require(main, "threads: \(nice)") + 10)
+        let background = min(19, try #require(main, "threads: \(nice)") + (setting ?? 10))
         let writer = try #require(nice["newsd-writer"], "threads: \(nice)")
         #expect(!writer.isEmpty && writer.allSatisfy { $0 == background }, "threads: \(nice)")
         let readers = nice.filter { $0.key.hasPrefix("newsd-reader-") }.flatMap(\.value)

@@ -19,6 +19,14 @@ struct DaemonConfigTests {
         #expect(config.archive == .embedded)
         #expect(!config.hostId.isEmpty)
         #expect(config.watchesInbox)
+        #expect(config.backgroundNiceness == 10)
+    }
+
+    @Test("background work can run at newsd's own priority, or up to 19 steps below it")
+    func backgroundNiceness() throws {
+        for (text, niceness) in [("0", 0), (" 19 ", 19), ("5", 5)] as [(String, Int32)] {
+            #expect(try DaemonConfig.resolve(source: "test") { $0 == "background_nice" ? text : nil }.backgroundNiceness == niceness)
+        }
     }
 
     @Test("a shared archive, a host name and no inbox")
@@ -44,6 +52,9 @@ struct DaemonConfigTests {
         ("host_id", "alpha:1", "invalid configuration: host_id (from test): must be a name of up to 64 bytes without ':' or '/' (files are shown as host:path), got 'alpha:1'"),
         ("index_read_url", "postgresql://db-replica/news", "invalid configuration: index_read_url (from test): a read replica needs index_url to name its primary PostgreSQL database"),
         ("watch_inbox", "sometimes", "invalid configuration: watch_inbox (from test): expected true or false, got 'sometimes'"),
+        ("background_nice", "20", "invalid configuration: background_nice (from test): expected a whole number from 0 (indexing as urgent as answers) to 19, got '20'"),
+        ("background_nice", "-1", "invalid configuration: background_nice (from test): expected a whole number from 0 (indexing as urgent as answers) to 19, got '-1'"),
+        ("background_nice", "low", "invalid configuration: background_nice (from test): expected a whole number from 0 (indexing as urgent as answers) to 19, got 'low'"),
     ])
     func badValues(key: String, value: String, message: String) {
         #expect {
