@@ -384,6 +384,14 @@ final class IngestService: Service {
         guard await writer.run({ index.hasTextToCompact }) else { return }
         var rewritten = 0
         var unreadable = 0
+        var copies = (examined: 0, stored: 0)
+        defer {
+            if copies.examined > 0 {
+                logger.info("stored copies as their differences from the texts they copy", metadata: [
+                    "event": "copies-stored", "examined": "\(copies.examined)", "stored": "\(copies.stored)",
+                ])
+            }
+        }
         while nothingWaits {
             do {
                 let index = self.index
@@ -410,6 +418,9 @@ final class IngestService: Service {
                         rewritten = 0
                         unreadable = 0
                     }
+                case .copiesStored(let examined, let stored):
+                    copies.examined += examined
+                    copies.stored += stored
                 default: log(step)
                 }
             } catch {
@@ -430,7 +441,7 @@ final class IngestService: Service {
             logger.notice("the archive's text gave no compression dictionary yet; trying again when it has doubled", metadata: [
                 "event": "text-dictionary-declined", "articles": "\(articles)",
             ])
-        case .none, .recompressed: break
+        case .none, .recompressed, .copiesStored: break
         }
     }
 

@@ -36,6 +36,9 @@ public enum TextCompaction: Sendable, Equatable {
     /// this step, `unreadable` could not be read and were left as they were; `finished` once
     /// every older text is done.
     case recompressed(texts: Int, unreadable: Int, finished: Bool)
+    /// Articles whose copy group changed were looked at (`examined`), and `stored` of them are
+    /// now stored as their difference from the text they copy.
+    case copiesStored(examined: Int, stored: Int)
 }
 
 extension ArticleIndex {
@@ -45,20 +48,42 @@ extension ArticleIndex {
     ///
     /// Only the stored form changes: the full-text index reads text through `newsd_inflate`,
     /// which reads every form, so no search result or snippet changes.
+    /// Then copies not yet stored as differences (see `IndexSchema.copyTextsSQL`), in batches.
     @discardableResult
     public func compactText(policy: TextDictionaryPolicy) throws -> TextCompaction {
         let state = try compactionState()
         if let (dictionary, newest) = unfinishedPass(state) {
             return try recompress(with: dictionary, from: newest.recompressedThrough, through: newest.throughId, batch: policy.recompressBatch)
         }
-        return try train(ifDue: state, policy: policy)
+        let trained = try train(ifDue: state, policy: policy)
+        guard trained == .none, state.copiesWaiting else { return trained }
+        return try storeCopies(after: state.copyCursor, batch: policy.recompressBatch)
     }
 
-    /// Whether text stored before the newest dictionary waits to be recompressed, or a
-    /// dictionary is due (true when that cannot be read: `compactText` then reports the error).
+    /// Whether text stored before the newest dictionary waits to be recompressed, a dictionary
+    /// is due, or copies wait to be looked at (true when that cannot be read: `compactText`
+    /// then reports the error).
     public func hasTextToCompact(policy: TextDictionaryPolicy) -> Bool {
         guard let state = try? compactionState() else { return true }
-        return unfinishedPass(state) != nil || dueArticles(state, policy: policy) != nil
+        return unfinishedPass(state) != nil || dueArticles(state, policy: policy) != nil || state.copiesWaiting
+    }
+
+    /// Stores as differences the copies among the next `batch` articles of the copy-group log.
+    /// A log that dropped entries before they were looked at leaves those copies whole: that
+    /// costs room, never a text.
+    private func storeCopies(after cursor: Int64, batch: Int) throws -> TextCompaction {
+        try pool.write { db in try heartbeat.watching(db) {
+            let entries = try Row.fetchAll(db, sql: "SELECT seq, id FROM copy_group_change WHERE seq > ? ORDER BY seq LIMIT ?",
+                                           arguments: [cursor, batch])
+            var stored = 0
+            for id in Set(entries.map { $0[1] as Int64 }) {
+                guard let copyOf = try Int64.fetchOne(db, sql: "SELECT copyOf FROM article WHERE id = ?", arguments: [id]) else { continue }
+                try db.execute(sql: IndexSchema.storeAsCopySQL(article: "\(id)", of: "\(copyOf)"))
+                stored += db.changesCount
+            }
+            try db.execute(sql: "UPDATE copy_text_cursor SET seq = ?", arguments: [entries.last?[0] ?? cursor])
+            return .copiesStored(examined: entries.count, stored: stored)
+        } }
     }
 
     /// Trains a dictionary if one is due, and compresses new text with it from then on; for the
@@ -80,6 +105,10 @@ extension ArticleIndex {
     private struct CompactionState {
         var newest: StoredDictionary?
         var articles: Int
+        /// The copy-group log's entry last looked at for copies to store as differences, and
+        /// whether newer ones wait.
+        var copyCursor: Int64
+        var copiesWaiting: Bool
     }
 
     private func compactionState() throws -> CompactionState {
@@ -88,7 +117,9 @@ extension ArticleIndex {
                 SELECT id, articles, throughId, recompressedThrough FROM text_dictionary ORDER BY trainedAt DESC, id DESC LIMIT 1
                 """).map { StoredDictionary(id: $0[0], articles: $0[1], throughId: $0[2], recompressedThrough: $0[3]) }
             let articles = try RowTally.read(db, .articles)
-            return CompactionState(newest: newest, articles: articles)
+            let cursor = try Int64.fetchOne(db, sql: "SELECT seq FROM copy_text_cursor") ?? 0
+            let waiting = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM copy_group_change WHERE seq > ?)", arguments: [cursor]) ?? false
+            return CompactionState(newest: newest, articles: articles, copyCursor: cursor, copiesWaiting: waiting)
         }
     }
 
@@ -115,7 +146,8 @@ extension ArticleIndex {
         let samples = try pool.read { db -> [[UInt8]] in
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM article_text") ?? 0
             let step = max(1, count / policy.maximumSamples)
-            let rows = try Data.fetchCursor(db, sql: "SELECT body FROM article_text WHERE id % ? = 0 ORDER BY id LIMIT ?",
+            // Copies are left out: their text is another's, and stored as a difference.
+            let rows = try Data.fetchCursor(db, sql: "SELECT body FROM article_text WHERE id % ? = 0 AND base IS NULL ORDER BY id LIMIT ?",
                                             arguments: [step, policy.maximumSamples])
             var samples: [[UInt8]] = []
             while let body = try rows.next() {
@@ -154,13 +186,14 @@ extension ArticleIndex {
     private func recompress(with dictionary: TextDictionary, from start: Int64, through end: Int64, batch: Int) throws -> TextCompaction {
         let texts = self.texts
         return try pool.write { db in try heartbeat.watching(db) {
-            let rows = try Row.fetchAll(db, sql: "SELECT id, body FROM article_text WHERE id > ? AND id <= ? ORDER BY id LIMIT ?",
+            // A copy stored as a difference uses no dictionary, so it stays as it is.
+            let rows = try Row.fetchAll(db, sql: "SELECT id, body, base IS NOT NULL FROM article_text WHERE id > ? AND id <= ? ORDER BY id LIMIT ?",
                                         arguments: [start, end, batch])
             var rewritten = 0
             var unreadable = 0
             for row in rows {
-                let (id, body): (Int64, Data) = (row[0], row[1])
-                guard TextCompression.dictionaryID(of: body) != dictionary.id else { continue }
+                let (id, body, isCopy): (Int64, Data, Bool) = (row[0], row[1], row[2])
+                guard !isCopy, TextCompression.dictionaryID(of: body) != dictionary.id else { continue }
                 guard let text = try? texts.decode(body) else {
                     unreadable += 1
                     continue

@@ -81,13 +81,14 @@ public final class ArticleIndex: Sendable {
             let compacting = hasArticles && !applied.contains(IndexSchema.compactingMigration)
             // One migration at a time, the write-ahead log emptied after each: run in one go, a
             // new index's nine migrations left 370 KB of log before the first article.
+            // The dictionaries first: a migration may read stored text (v21 stores copies anew).
+            try pool.read { try texts.load($0) }
             for migration in migrator.migrations where !applied.contains(migration) {
                 try migrator.migrate(pool, upTo: migration)
                 try pool.writeWithoutTransaction { _ = try $0.checkpoint(.truncate) }
             }
             // Moving the text out of the article rows left most of the file's pages free.
             if compacting { try pool.vacuum() }
-            try pool.read { try texts.load($0) }
             let checkpointer = try DatabaseQueue(path: path)
             // A connection learns that the database is in WAL mode on its first read; until then a
             // checkpoint on it silently does nothing.
@@ -315,8 +316,10 @@ public final class ArticleIndex: Sendable {
 
     /// Stores (or replaces) an article's compressed text and its fingerprint.
     private func storeText(_ db: Database, _ article: IndexableArticle, id: Int64) throws {
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO article_text(id, body) VALUES (?, ?)")
-            .execute(arguments: [id, Data(texts.encode(article.body))])
+        // An upsert: the copies stored against the old text are stored whole first (see `IndexSchema.copyTextsSQL`).
+        try db.cachedStatement(sql: """
+            INSERT INTO article_text(id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body, base = NULL
+            """).execute(arguments: [id, Data(texts.encode(article.body))])
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO article_fingerprint(id, bytes) VALUES (?, ?)")
             .execute(arguments: [id, Data(article.fingerprint)])
     }

@@ -414,7 +414,60 @@ enum IndexSchema {
                     """)
             }
         }
+        migrator.registerMigration("v21-copies-stored-as-differences") { db in
+            try db.execute(sql: copyTextsSQL)
+            // The copies already placed: each against its group's first article, which is no
+            // copy (`copyOf` always names the first), so no text stored here is another's base.
+            try db.execute(sql: """
+                UPDATE article_text SET body = \(TextCodec.copyFunction)(article_text.body, a.copyOf, b.body)
+                FROM article a JOIN article_text b ON b.id = a.copyOf
+                WHERE a.id = article_text.id AND a.copyOf IS NOT NULL;
+                UPDATE article_text SET base = \(TextCodec.baseFunction)(body) WHERE \(TextCodec.baseFunction)(body) IS NOT NULL;
+                """)
+        }
         return migrator
+    }
+
+    /// #13: a copy's text (an article with `copyOf`) is stored as its difference from the text of
+    /// the article it copies, when that is smaller (`TextCompression.compressAsCopy`); `base`
+    /// names that article. Done when `copyOf` is set; a copy whose original was then stored as a
+    /// difference itself (groups regroup as articles arrive) is tried again when newsd is idle,
+    /// from the copy-group log after `copy_text_cursor` (`ArticleIndex.compactText`). That text is never itself a difference (a text others depend on is
+    /// never made one), so a copy reads in one step. Before the text of a base changes or goes,
+    /// the texts stored against it are stored whole again; a text rewritten with a new dictionary
+    /// reads the same, so its copies stay as they are. Text rows are written with an upsert, never
+    /// `INSERT OR REPLACE`, whose implied delete fires no trigger.
+    static let copyTextsSQL = """
+        ALTER TABLE article_text ADD COLUMN base INTEGER;
+        CREATE INDEX article_text_base ON article_text(base) WHERE base IS NOT NULL;
+        CREATE TRIGGER article_text_base_rewritten BEFORE UPDATE OF body ON article_text
+        WHEN EXISTS (SELECT 1 FROM article_text WHERE base = old.id)
+             AND \(TextCodec.inflateFunction)(old.body) IS NOT \(TextCodec.inflateFunction)(new.body) BEGIN
+            UPDATE article_text SET body = \(TextCodec.wholeFunction)(body), base = NULL WHERE base = old.id;
+        END;
+        CREATE TRIGGER article_text_base_removed BEFORE DELETE ON article_text
+        WHEN EXISTS (SELECT 1 FROM article_text WHERE base = old.id) BEGIN
+            UPDATE article_text SET body = \(TextCodec.wholeFunction)(body), base = NULL WHERE base = old.id;
+        END;
+        CREATE TRIGGER article_text_stored_as_copy AFTER UPDATE OF copyOf ON article
+        WHEN new.copyOf IS NOT NULL AND new.copyOf IS NOT old.copyOf BEGIN
+            \(storeAsCopySQL(article: "new.id", of: "new.copyOf"))
+        END;
+        CREATE TABLE copy_text_cursor (seq INTEGER NOT NULL);
+        INSERT INTO copy_text_cursor SELECT coalesce(max(seq), 0) FROM copy_group_change;
+        """
+
+    /// Stores the text of `article` as its difference from the text of `of` (SQL expressions),
+    /// when that text is stored whole, `article`'s text is no other's base and is stored whole,
+    /// and the difference is smaller. Two statements: the text, then the `base` it names.
+    static func storeAsCopySQL(article: String, of base: String) -> String {
+        """
+        UPDATE article_text
+        SET body = \(TextCodec.copyFunction)(body, \(base), (SELECT b.body FROM article_text b WHERE b.id = \(base) AND b.base IS NULL))
+        WHERE id = \(article) AND base IS NULL AND NOT EXISTS (SELECT 1 FROM article_text d WHERE d.base = \(article));
+        UPDATE article_text SET base = \(base)
+        WHERE id = \(article) AND base IS NULL AND \(TextCodec.baseFunction)(body) = \(base);
+        """
     }
 
     /// The migration after which the file holds free pages worth a `VACUUM` (the text moved out

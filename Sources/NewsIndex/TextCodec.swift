@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Synchronization
 
 /// Stores and reads article text for one open index: knows the archive's compression
@@ -49,9 +50,14 @@ final class TextCodec: Sendable {
     /// `text` in its stored form, with the current dictionary if there is one.
     func encode(_ text: String) -> [UInt8] { TextCompression.compress(text, dictionary: current) }
 
-    /// A stored text, or its first `prefix` bytes.
-    func decode(_ stored: some Collection<UInt8>, prefix: Int = .max) throws -> String {
-        try TextCompression.decompress(stored, prefix: prefix) { self.dictionary($0) }
+    /// A stored text, or its first `prefix` bytes. A copy stored as its difference from another
+    /// article's text reads that text from `database` (the connection the caller runs on).
+    func decode(_ stored: some Collection<UInt8>, prefix: Int = .max, database: StoredTexts? = nil) throws -> String {
+        try TextCompression.decompress(stored, prefix: prefix, dictionaries: { self.dictionary($0) }, bases: { id in
+            guard let database else { throw TextCompression.Damaged(description: "stored text is a copy of article \(id), read without the index") }
+            // The text a copy is stored against is never itself a copy (see `copySQL`): one step.
+            return try TextCompression.decompress(try database.stored(id), dictionaries: { self.dictionary($0) })
+        })
     }
 
     /// Reads every dictionary the index holds; the newest becomes the one new text is compressed
@@ -80,16 +86,69 @@ final class TextCodec: Sendable {
     static let snippetFunction = "newsd_snippet_text"
     static let snippetBytes = 256 * 1024
 
-    /// Registers `newsd_inflate(blob)` and `newsd_snippet_text(blob)` on a connection. NULL stays
-    /// NULL; a damaged text is an SQL error naming the damage (the statement fails, nothing is guessed).
+    /// `newsd_copy_text(blob, base, baseBlob)`: the text `blob` stored as its difference from
+    /// `baseBlob`, the stored text of article `base`, when that is smaller; else `blob` as it is.
+    static let copyFunction = "newsd_copy_text"
+    /// `newsd_text_base(blob)`: the article a stored copy was stored against, else NULL.
+    static let baseFunction = "newsd_text_base"
+    /// `newsd_text_whole(blob)`: a stored copy stored again on its own; any other form as it is.
+    static let wholeFunction = "newsd_text_whole"
+
+    /// Registers the functions above on a connection. NULL stays NULL; a damaged text is an SQL
+    /// error naming the damage (the statement fails, nothing is guessed). A copy's text is read
+    /// with the text it was stored against, looked up on the same connection, so in the same
+    /// transaction as the statement that asks.
     func register(_ db: Database) {
+        let texts = StoredTexts(db)
         db.add(function: DatabaseFunction(Self.inflateFunction, argumentCount: 1, pure: true) { [self] values in
             guard let data = Data.fromDatabaseValue(values[0]) else { return nil }
-            return try decode(data)
+            return try decode(data, database: texts)
         })
         db.add(function: DatabaseFunction(Self.snippetFunction, argumentCount: 1, pure: true) { [self] values in
             guard let data = Data.fromDatabaseValue(values[0]) else { return nil }
-            return try decode(data, prefix: Self.snippetBytes)
+            return try decode(data, prefix: Self.snippetBytes, database: texts)
         })
+        db.add(function: DatabaseFunction(Self.copyFunction, argumentCount: 3, pure: true) { [self] values in
+            guard let data = Data.fromDatabaseValue(values[0]) else { return nil }
+            guard let base = Int64.fromDatabaseValue(values[1]), let baseData = Data.fromDatabaseValue(values[2]),
+                  TextCompression.baseID(of: data) == nil, TextCompression.baseID(of: baseData) == nil else { return data }
+            let text = try decode(data), baseText = try decode(baseData)
+            guard let stored = TextCompression.compressAsCopy(text, base: base, baseText: baseText, below: data.count) else { return data }
+            return Data(stored)
+        })
+        db.add(function: DatabaseFunction(Self.baseFunction, argumentCount: 1, pure: true) { values in
+            Data.fromDatabaseValue(values[0]).flatMap { TextCompression.baseID(of: $0) }
+        })
+        db.add(function: DatabaseFunction(Self.wholeFunction, argumentCount: 1, pure: false) { [self] values in
+            guard let data = Data.fromDatabaseValue(values[0]) else { return nil }
+            guard TextCompression.baseID(of: data) != nil else { return data }
+            return Data(encode(try decode(data, database: texts)))
+        })
+    }
+}
+
+/// Reads stored texts by article id on one connection, from inside the SQL functions that run on
+/// it (SQLite lets a function run statements on its own connection). Used only on that
+/// connection's thread, while a statement of it runs.
+final class StoredTexts: @unchecked Sendable {
+    private let connection: OpaquePointer?
+
+    init(_ db: Database) { connection = db.sqliteConnection }
+
+    /// The stored form of article `id`'s text; throws when it has none.
+    func stored(_ id: Int64) throws -> [UInt8] {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(connection, "SELECT body FROM article_text WHERE id = ?", -1, &statement, nil) == SQLITE_OK,
+              let statement else {
+            throw TextCompression.Damaged(description: "cannot read the text of article \(id): \(String(cString: sqlite3_errmsg(connection)))")
+        }
+        defer { sqlite3_finalize(statement) }
+        sqlite3_bind_int64(statement, 1, id)
+        guard sqlite3_step(statement) == SQLITE_ROW else {
+            throw TextCompression.Damaged(description: "a copy is stored against the text of article \(id), which the index does not hold")
+        }
+        let count = Int(sqlite3_column_bytes(statement, 0))
+        guard count > 0, let bytes = sqlite3_column_blob(statement, 0) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: bytes, count: count))
     }
 }

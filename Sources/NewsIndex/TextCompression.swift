@@ -1,11 +1,13 @@
 import CZlib
+import CZstd
 import Foundation
 
 /// How the index stores article text: one format byte, the text's length in UTF-8 bytes as a
 /// LEB128 number, then the bytes — a zstd frame compressed with one of the archive's own
 /// dictionaries (its number, LEB128, first), raw DEFLATE (zlib, no header or checksum: SQLite's
-/// pages carry their own integrity; written before the archive had a dictionary), or, when
-/// compressing does not pay, the UTF-8 itself.
+/// pages carry their own integrity; written before the archive had a dictionary), a copy's
+/// difference from the text of the article it copies (that article's id, LEB128, then a zstd
+/// frame made with that text as its prefix), or, when compressing does not pay, the UTF-8 itself.
 ///
 /// Pure apart from zlib and zstd; the full-text index reads the text back through
 /// `newsd_inflate` (see `TextCodec`) only for the snippets of the page it shows.
@@ -14,11 +16,14 @@ public enum TextCompression {
         case plain = 0
         case deflate = 1
         case dictionary = 2
+        case copy = 3
     }
 
     /// What a stored text could not be read as.
     public struct Damaged: Error, CustomStringConvertible {
         public let description: String
+
+        public init(description: String) { self.description = description }
     }
 
     /// Texts shorter than this are stored as they are: a compressed block's header and tables
@@ -44,6 +49,47 @@ public enum TextCompression {
         return [Format.plain.rawValue] + length + utf8
     }
 
+    /// `text` stored as its difference from `baseText`, the text of article `base` (a syndicated
+    /// copy differs from its original by a dateline or a credit line: tens of bytes where the
+    /// whole text takes kilobytes); nil when that is not smaller than `limit` bytes. The frame
+    /// carries a checksum: read against any other text, it fails instead of giving a wrong one.
+    public static func compressAsCopy(_ text: String, base: Int64, baseText: String, below limit: Int) -> [UInt8]? {
+        let utf8 = Array(text.utf8), prefix = Array(baseText.utf8)
+        var header: [UInt8] = [Format.copy.rawValue]
+        appendLength(UInt64(utf8.count), to: &header)
+        appendLength(UInt64(base), to: &header)
+        let frame = ZstdContexts.shared.compressing { context -> [UInt8]? in
+            for (parameter, value) in [(ZSTD_c_compressionLevel, TextDictionary.level), (ZSTD_c_contentSizeFlag, 0),
+                                       (ZSTD_c_checksumFlag, 1), (ZSTD_c_dictIDFlag, 0)] {
+                guard ZSTD_isError(ZSTD_CCtx_setParameter(context, parameter, value)) == 0 else { return nil }
+            }
+            var output = [UInt8](repeating: 0, count: ZSTD_compressBound(utf8.count))
+            // The prefix is referenced, not copied: it must stay in place for the one frame it serves.
+            let written = prefix.withUnsafeBytes { base -> Int in
+                guard ZSTD_isError(ZSTD_CCtx_refPrefix(context, base.baseAddress, base.count)) == 0 else { return -1 }
+                return output.withUnsafeMutableBytes { target in
+                    utf8.withUnsafeBytes { source in
+                        ZSTD_compress2(context, target.baseAddress, target.count, source.baseAddress, source.count)
+                    }
+                }
+            }
+            guard written >= 0, ZSTD_isError(written) == 0 else { return nil }
+            output.removeSubrange(written...)
+            return output
+        }
+        guard let frame, header.count + frame.count < limit else { return nil }
+        return header + frame
+    }
+
+    /// The article whose text a stored copy is the difference from; nil for any other form.
+    public static func baseID(of stored: some Collection<UInt8>) -> Int64? {
+        let bytes = Array(stored.prefix(24))
+        guard bytes.first == Format.copy.rawValue else { return nil }
+        var offset = 1
+        guard readLength(bytes, &offset) != nil, let id = readLength(bytes, &offset), id <= UInt64(Int64.max) else { return nil }
+        return Int64(id)
+    }
+
     /// The dictionary a stored text was compressed with; nil for deflated or plain text.
     static func dictionaryID(of stored: some Collection<UInt8>) -> Int64? {
         let bytes = Array(stored.prefix(16))
@@ -55,9 +101,11 @@ public enum TextCompression {
 
     /// The text of a stored form, or its first `prefix` bytes (a character cut in two at the end
     /// becomes U+FFFD); throws `Damaged` for bytes `compress` did not write, or when
-    /// `dictionaries` does not know the dictionary the text needs.
+    /// `dictionaries` does not know the dictionary the text needs. A copy's text needs the text
+    /// it was stored against, which `bases` gives (by article id) or throws for.
     public static func decompress(_ stored: some Collection<UInt8>, prefix: Int = .max,
-                                  dictionaries: (Int64) -> TextDictionary? = { _ in nil }) throws -> String {
+                                  dictionaries: (Int64) -> TextDictionary? = { _ in nil },
+                                  bases: (Int64) throws -> String = { throw Damaged(description: "stored text is a copy of article \($0), whose text is not at hand") }) throws -> String {
         let bytes = Array(stored)
         guard let first = bytes.first, let format = Format(rawValue: first) else {
             throw Damaged(description: "unknown stored text format \(bytes.first.map(String.init) ?? "(empty)")")
@@ -82,6 +130,32 @@ public enum TextCompression {
                 throw Damaged(description: "stored text does not decompress to its \(length) bytes with dictionary \(id)")
             }
             return String(decoding: text, as: UTF8.self)
+        case .copy:
+            guard let id = readLength(bytes, &offset), id <= UInt64(Int64.max) else {
+                throw Damaged(description: "stored copy names no valid article it was stored against")
+            }
+            let base = Array(try bases(Int64(id)).utf8)
+            guard let text = copy(bytes[offset...], length: Int(length), base: base) else {
+                throw Damaged(description: "stored copy does not decompress to its \(length) bytes against the text of article \(id)")
+            }
+            return String(decoding: text.prefix(prefix), as: UTF8.self)
+        }
+    }
+
+    /// What a copy's frame decompresses to against `base`: exactly `length` bytes whose checksum
+    /// agrees, or nil.
+    private static func copy(_ frame: ArraySlice<UInt8>, length: Int, base: [UInt8]) -> [UInt8]? {
+        ZstdContexts.shared.decompressing { context -> [UInt8]? in
+            var output = [UInt8](repeating: 0, count: length)
+            let size = base.withUnsafeBytes { prefix -> Int in
+                guard ZSTD_isError(ZSTD_DCtx_refPrefix(context, prefix.baseAddress, prefix.count)) == 0 else { return -1 }
+                return output.withUnsafeMutableBytes { target in
+                    frame.withUnsafeBytes { source in
+                        ZSTD_decompressDCtx(context, target.baseAddress, target.count, source.baseAddress, source.count)
+                    }
+                }
+            }
+            return size >= 0 && ZSTD_isError(size) == 0 && size == length ? output : nil
         }
     }
 

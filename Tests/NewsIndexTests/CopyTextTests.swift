@@ -1,0 +1,233 @@
+import Foundation
+import GRDB
+import NewsCore
+@testable import NewsIndex
+import Testing
+import TestSupport
+
+/// Copies' texts stored as their differences from the texts they copy (schema v21), on real
+/// SQLite files: every text reads back as it was written, whatever happens to the text a copy
+/// depends on, and the full-text index stays in step with the texts.
+@Suite("Copies stored as differences (real SQLite file)")
+struct CopyTextTests {
+    let folder = TemporaryFolder("newsd-copy-text")
+
+    /// A wire story long enough that compressing it alone takes hundreds of bytes.
+    static let wire = """
+        The harbour authority said on Tuesday that dock workers at the eastern terminal would \
+        return to work after a three-day stoppage over night-shift pay, ending a dispute that had \
+        left forty container ships waiting at anchor. Under the agreement reached late on Monday, \
+        night-shift rates rise by six percent from next month and a joint committee will review \
+        staffing levels before the end of the year. Shipping agents said it would take about a \
+        week to clear the backlog, and that perishable cargo had been diverted to the northern \
+        port during the stoppage. The union's regional secretary said members had voted by a \
+        large majority to accept the offer.
+        """
+
+    static func story(_ credit: String) -> IndexableArticle {
+        TestArticles.article(headline: "Dock workers end three-day strike", body: wire + " " + credit, published: "2026-03-10")
+    }
+
+    /// Stored text rows: base and stored size, by article id.
+    static func stored(_ index: ArticleIndex) throws -> [Int64: (base: Int64?, bytes: Int)] {
+        try index.pool.read { db in
+            var rows: [Int64: (base: Int64?, bytes: Int)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, base, length(body) FROM article_text") { rows[row[0]] = (row[1], row[2]) }
+            return rows
+        }
+    }
+
+    static func id(_ index: ArticleIndex, path: String) throws -> Int64? {
+        try index.pool.read { try Int64.fetchOne($0, sql: "SELECT articleId FROM file WHERE path = ?", arguments: [path]) }
+    }
+
+    /// The full-text index holds exactly what its content (the texts, read through the copies'
+    /// bases) tokenizes to: FTS5's integrity check with its content compared.
+    static func expectFullTextConsistent(_ index: ArticleIndex, _ comment: Comment) throws {
+        #expect(throws: Never.self, comment) {
+            try index.pool.write { try $0.execute(sql: "INSERT INTO article_fts(article_fts, rank) VALUES ('integrity-check', 1)") }
+        }
+    }
+
+    /// Takes an index back to before v21: every text stored whole, the migration unrecorded.
+    static func undoCopyTexts(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP TRIGGER article_text_stored_as_copy;
+            DROP TRIGGER article_text_base_rewritten;
+            DROP TRIGGER article_text_base_removed;
+            UPDATE article_text SET body = \(TextCodec.wholeFunction)(body) WHERE base IS NOT NULL;
+            DROP INDEX article_text_base;
+            ALTER TABLE article_text DROP COLUMN base;
+            DROP TABLE copy_text_cursor;
+            DELETE FROM grdb_migrations WHERE identifier = 'v21-copies-stored-as-differences';
+            """)
+    }
+
+    @Test("a syndicated copy is stored as tens of bytes, and reads, searches and shows a snippet as the whole text does")
+    func copyStoredSmall() throws {
+        let index = try ArticleIndex(path: folder.file("index.sqlite"))
+        try index.apply(TestArticles.upserts([
+            ("wire.txt", Self.story("(Reporting by the wire desk)")),
+            ("paper.txt", Self.story("(Reprinted by the Evening Courier)")),
+        ]), now: 1)
+        while try index.placeStories(limit: 2) > 0 {}
+        let (wire, paper) = (try #require(try Self.id(index, path: "wire.txt")), try #require(try Self.id(index, path: "paper.txt")))
+        // Which of the two is the group's first follows from their hashes; the other is the copy.
+        let (copy, original) = try index.article(id: wire)?.copyOf == paper ? (wire, paper) : (paper, wire)
+        let article = try #require(try index.article(id: copy))
+        #expect(article.copyOf == original, "the reprint was not found to be a copy")
+        let credit = copy == paper ? "Evening Courier" : "wire desk"
+        let rows = try Self.stored(index)
+        #expect(rows[copy]?.base == original && rows[original]?.base == nil, "\(rows)")
+        #expect((rows[copy]?.bytes ?? .max) < 80 && (rows[original]?.bytes ?? 0) > 300, "\(rows)")
+        #expect(article.body == Self.story(copy == paper ? "(Reprinted by the Evening Courier)" : "(Reporting by the wire desk)").body)
+        let found = try index.search(SearchQuery.parse("\"\(credit)\""), limit: 10, offset: 0)
+        #expect(found.hits.map(\.id) == [copy])
+        #expect(found.hits.first?.snippet.contains(credit.split(separator: " ").last!) == true, "\(found.hits.first?.snippet ?? "")")
+        try Self.expectFullTextConsistent(index, "after placement")
+    }
+
+    @Test("before the text a copy depends on changes or goes, the copy is stored whole; a new dictionary changes nothing")
+    func baseChangesAndGoes() throws {
+        let index = try ArticleIndex(path: folder.file("index.sqlite"))
+        let credits = ["(Reporting by the wire desk)", "(Reprinted by the Evening Courier)", "(From the Morning Ledger)", "(Harbour Gazette)"]
+        try index.apply(TestArticles.upserts(credits.enumerated().map { ("f\($0.offset).txt", Self.story($0.element)) }), now: 1)
+        while try index.placeStories(limit: 2) > 0 {}
+        let ids = try (0..<4).map { try #require(try Self.id(index, path: "f\($0).txt")) }
+        let copies = try Self.stored(index).filter { $0.value.base != nil }
+        #expect(copies.count == 3, "\(copies)")
+        let base = try #require(copies.first?.value.base)
+
+        // A dictionary trained and every text recompressed with it: the texts read the same, so
+        // the copies stay stored against theirs.
+        var policy = TextDictionaryPolicy()
+        policy.minimumArticles = 1
+        while try index.compactText(policy: policy) != .none {}
+        #expect(try Self.stored(index).filter { $0.value.base != nil }.count == 3)
+
+        // The text the copies depend on rewritten: they are stored whole first and read as before.
+        let rewritten = try #require(credits.indices.first { ids[$0] == base })
+        try index.apply([.upsert(path: "f\(rewritten).txt", stamp: FileStamp(inode: 99, size: 2, mtimeNs: 2),
+                                 article: TestArticles.article(headline: "Port reopens", body: "Ships moved again on Wednesday.", published: "2026-03-11"))], now: 2)
+        #expect(try Self.stored(index)[base]?.base == nil)
+        for (n, credit) in credits.enumerated() where n != rewritten {
+            #expect(try index.article(id: ids[n])?.body == Self.story(credit).body, "article \(ids[n])")
+        }
+        try Self.expectFullTextConsistent(index, "after the base was rewritten")
+
+        // Placed again, the group has a new first article; once idle, its copies are stored
+        // against it. Then that one's file goes.
+        while try index.placeStories(limit: 2) > 0 {}
+        while try index.compactText(policy: policy) != .none {}
+        let again = try Self.stored(index).filter { $0.value.base != nil }
+        let second = try #require(again.first?.value.base, "no copy stored against a text after placing again: \(again)")
+        let secondIndex = try #require(ids.firstIndex(of: second))
+        try index.apply([.remove(path: "f\(secondIndex).txt")], now: 3)
+        #expect(try Self.stored(index).values.allSatisfy { $0.base != second })
+        for (n, credit) in credits.enumerated() where n != rewritten && n != secondIndex {
+            #expect(try index.article(id: ids[n])?.body == Self.story(credit).body, "article \(ids[n])")
+        }
+        #expect(try index.search(SearchQuery.parse("dock workers"), limit: 10, offset: 0).total >= 1)
+        try Self.expectFullTextConsistent(index, "after the base was removed")
+    }
+
+    @Test("an index written before v21 stores its placed copies as differences when it opens")
+    func migrationStoresCopies() throws {
+        let path = folder.file("index.sqlite")
+        let credits = ["(Reporting by the wire desk)", "(Reprinted by the Evening Courier)", "(From the Morning Ledger)"]
+        do {
+            let index = try ArticleIndex(path: path)
+            try index.apply(TestArticles.upserts(credits.enumerated().map { ("f\($0.offset).txt", Self.story($0.element)) }), now: 1)
+            while try index.placeStories(limit: 2) > 0 {}
+            try index.pool.write { try Self.undoCopyTexts($0) }
+        }
+        let index = try ArticleIndex(path: path)
+        #expect(try Self.stored(index).filter { $0.value.base != nil }.count == 2)
+        for (n, credit) in credits.enumerated() {
+            #expect(try index.article(id: try #require(try Self.id(index, path: "f\(n).txt")))?.body == Self.story(credit).body)
+        }
+        try Self.expectFullTextConsistent(index, "after the migration")
+    }
+
+    @Test("random copies, regroupings, rewrites, removals and dictionaries: every text reads as written, the full-text index agrees")
+    func randomHistory() throws {
+        var random = SeededRandom.forTest("CopyTextTests.randomHistory")
+        let index = try ArticleIndex(path: folder.file("index.sqlite"))
+        let words = QueryPropertyTests.vocabulary
+        func text() -> String { (0..<Int.random(in: 60...120, using: &random)).map { _ in words.randomElement(using: &random)! }.joined(separator: " ") }
+        var bodies: [String: String] = [:]
+        var stamp: UInt64 = 0
+        func upsert(_ path: String, _ body: String) -> IndexChange {
+            stamp += 1
+            let article = TestArticles.article(headline: "Report \(path)", body: body)
+            bodies[path] = article.body
+            return .upsert(path: path, stamp: FileStamp(inode: stamp, size: 1, mtimeNs: Int64(stamp)), article: article)
+        }
+        /// A new text, or (one time in two) a near-copy of a text already there.
+        func fresh(_ path: String) -> IndexChange {
+            guard Bool.random(using: &random), let (_, body) = bodies.randomElement(using: &random) else { return upsert(path, text()) }
+            var copied = body.split(separator: " ").map(String.init)
+            copied[Int.random(in: 0..<copied.count, using: &random)] = "zq\(stamp)"
+            return upsert(path, copied.joined(separator: " "))
+        }
+        var next = 0
+        try index.apply((0..<60).map { _ in next += 1; return fresh("d\(next).txt") }, now: 1)
+        var encoded = 0
+        var policy = TextDictionaryPolicy()
+        policy.minimumArticles = 20
+        policy.growth = 2
+        for round in 0..<12 {
+            let comment: Comment = "seed \(random.seed), round \(round)"
+            switch round % 4 {
+            case 0: _ = try index.placeStories(limit: 1000)
+            case 1:
+                // Groups changed by hand, as regrouping does: some copies join another group, some leave theirs.
+                try index.pool.write { db in
+                    let ids = try Int64.fetchAll(db, sql: "SELECT id FROM article ORDER BY id")
+                    for _ in 0..<20 {
+                        let id = ids.randomElement(using: &random)!
+                        if Bool.random(using: &random) {
+                            let first = ids.randomElement(using: &random)!
+                            guard first != id else { continue }
+                            try db.execute(sql: """
+                                UPDATE article SET copyOf = coalesce((SELECT copyOf FROM article WHERE id = ?1), ?1) WHERE id = ?2
+                                  AND coalesce((SELECT copyOf FROM article WHERE id = ?1), ?1) != ?2
+                                """, arguments: [first, id])
+                        } else {
+                            try db.execute(sql: "UPDATE article SET copyOf = NULL WHERE id = ?", arguments: [id])
+                        }
+                    }
+                }
+            case 2:
+                var changes: [IndexChange] = []
+                for _ in 0..<6 {
+                    guard let path = bodies.keys.randomElement(using: &random) else { break }
+                    if Bool.random(using: &random) {
+                        changes.append(.remove(path: path))
+                        bodies[path] = nil
+                    } else {
+                        changes.append(upsert(path, text()))
+                    }
+                }
+                for _ in 0..<8 { next += 1; changes.append(fresh("d\(next).txt")) }
+                try index.apply(changes, now: Double(round + 2))
+            default:
+                while try index.compactText(policy: policy) != .none {}
+            }
+            let rows = try Self.stored(index)
+            encoded = max(encoded, rows.values.filter { $0.base != nil }.count)
+            for (path, body) in bodies {
+                let id = try #require(try Self.id(index, path: path), comment)
+                #expect(try index.article(id: id)?.body == body, "\(comment): \(path), article \(id)")
+            }
+            // Depth one, and the column agrees with the stored form.
+            #expect(rows.values.allSatisfy { row in row.base.map { rows[$0] != nil && rows[$0]?.base == nil } ?? true }, comment)
+            let disagreeing = try index.pool.read {
+                try Int.fetchOne($0, sql: "SELECT count(*) FROM article_text WHERE base IS NOT \(TextCodec.baseFunction)(body)")
+            }
+            #expect(disagreeing == 0, comment)
+            try Self.expectFullTextConsistent(index, comment)
+        }
+        #expect(encoded > 5, "seed \(random.seed): at most \(encoded) texts were stored as differences")
+    }
+}
