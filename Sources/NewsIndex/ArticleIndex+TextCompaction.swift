@@ -17,6 +17,10 @@ public struct TextDictionaryPolicy: Sendable {
     public var sampleBytes = 8 * 1024
     /// Texts recompressed per transaction.
     public var recompressBatch = 500
+    /// The file is rewritten once copies stored as differences freed this many bytes and this
+    /// share of it: below that, the room is left for the archive to grow into.
+    public var rewriteAfterFreedBytes: Int64 = 4 << 20
+    public var rewriteAfterFreedPercent = 5
 
     public init() {}
 
@@ -39,6 +43,9 @@ public enum TextCompaction: Sendable, Equatable {
     /// Articles whose copy group changed were looked at (`examined`), and `stored` of them are
     /// now stored as their difference from the text they copy.
     case copiesStored(examined: Int, stored: Int)
+    /// The file was rewritten (`VACUUM`) to give back the room copies stored as differences
+    /// freed: it went from `bytesBefore` to `bytesAfter` on disk.
+    case rewritten(bytesBefore: Int64, bytesAfter: Int64)
 }
 
 extension ArticleIndex {
@@ -56,8 +63,30 @@ extension ArticleIndex {
             return try recompress(with: dictionary, from: newest.recompressedThrough, through: newest.throughId, batch: policy.recompressBatch)
         }
         let trained = try train(ifDue: state, policy: policy)
-        guard trained == .none, state.copiesWaiting else { return trained }
-        return try storeCopies(after: state.copyCursor, batch: policy.recompressBatch)
+        guard trained == .none else { return trained }
+        if state.copiesWaiting { return try storeCopies(after: state.copyCursor, batch: policy.recompressBatch) }
+        guard rewriteDue(state, policy: policy) else { return .none }
+        return try rewriteFile()
+    }
+
+    /// Whether copies stored as differences freed enough room to rewrite the file for: a row
+    /// shrunk in place leaves its page part empty, and SQLite joins pages only once they are
+    /// two-thirds empty, so the room comes back only when the file is rewritten.
+    private func rewriteDue(_ state: CompactionState, policy: TextDictionaryPolicy) -> Bool {
+        state.freedBytes >= policy.rewriteAfterFreedBytes && state.freedBytes * 100 >= sizeOnDisk() * Int64(policy.rewriteAfterFreedPercent)
+    }
+
+    /// Rewrites the file (`VACUUM`: the writer waits for it, about a second per 200 MB here),
+    /// then empties the write-ahead log, which held the whole file meanwhile.
+    private func rewriteFile() throws -> TextCompaction {
+        let before = sizeOnDisk()
+        try pool.writeWithoutTransaction { db in
+            try heartbeat.watching(db) { try db.execute(sql: "VACUUM") }
+            try db.execute(sql: "UPDATE copy_text_cursor SET freedBytes = 0")
+        }
+        // Readers in the way leave the log for the idle checkpoint to empty.
+        _ = try? checkpoint(truncating: true)
+        return .rewritten(bytesBefore: before, bytesAfter: sizeOnDisk())
     }
 
     /// Whether text stored before the newest dictionary waits to be recompressed, a dictionary
@@ -66,6 +95,7 @@ extension ArticleIndex {
     public func hasTextToCompact(policy: TextDictionaryPolicy) -> Bool {
         guard let state = try? compactionState() else { return true }
         return unfinishedPass(state) != nil || dueArticles(state, policy: policy) != nil || state.copiesWaiting
+            || rewriteDue(state, policy: policy)
     }
 
     /// Stores as differences the copies among the next `batch` articles of the copy-group log.
@@ -109,6 +139,8 @@ extension ArticleIndex {
         /// whether newer ones wait.
         var copyCursor: Int64
         var copiesWaiting: Bool
+        /// Bytes copies stored as differences saved since the file was last rewritten.
+        var freedBytes: Int64
     }
 
     private func compactionState() throws -> CompactionState {
@@ -117,9 +149,10 @@ extension ArticleIndex {
                 SELECT id, articles, throughId, recompressedThrough FROM text_dictionary ORDER BY trainedAt DESC, id DESC LIMIT 1
                 """).map { StoredDictionary(id: $0[0], articles: $0[1], throughId: $0[2], recompressedThrough: $0[3]) }
             let articles = try RowTally.read(db, .articles)
-            let cursor = try Int64.fetchOne(db, sql: "SELECT seq FROM copy_text_cursor") ?? 0
+            let row = try Row.fetchOne(db, sql: "SELECT seq, freedBytes FROM copy_text_cursor")
+            let cursor: Int64 = row?[0] ?? 0
             let waiting = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM copy_group_change WHERE seq > ?)", arguments: [cursor]) ?? false
-            return CompactionState(newest: newest, articles: articles, copyCursor: cursor, copiesWaiting: waiting)
+            return CompactionState(newest: newest, articles: articles, copyCursor: cursor, copiesWaiting: waiting, freedBytes: row?[1] ?? 0)
         }
     }
 

@@ -419,10 +419,12 @@ enum IndexSchema {
             // The copies already placed: each against its group's first article, which is no
             // copy (`copyOf` always names the first), so no text stored here is another's base.
             try db.execute(sql: """
+                UPDATE copy_text_cursor SET freedBytes = (SELECT coalesce(sum(length(body)), 0) FROM article_text);
                 UPDATE article_text SET body = \(TextCodec.copyFunction)(article_text.body, a.copyOf, b.body)
                 FROM article a JOIN article_text b ON b.id = a.copyOf
                 WHERE a.id = article_text.id AND a.copyOf IS NOT NULL;
                 UPDATE article_text SET base = \(TextCodec.baseFunction)(body) WHERE \(TextCodec.baseFunction)(body) IS NOT NULL;
+                UPDATE copy_text_cursor SET freedBytes = freedBytes - (SELECT coalesce(sum(length(body)), 0) FROM article_text);
                 """)
         }
         return migrator
@@ -453,20 +455,24 @@ enum IndexSchema {
         WHEN new.copyOf IS NOT NULL AND new.copyOf IS NOT old.copyOf BEGIN
             \(storeAsCopySQL(article: "new.id", of: "new.copyOf"))
         END;
-        CREATE TABLE copy_text_cursor (seq INTEGER NOT NULL);
-        INSERT INTO copy_text_cursor SELECT coalesce(max(seq), 0) FROM copy_group_change;
+        CREATE TABLE copy_text_cursor (seq INTEGER NOT NULL, freedBytes INTEGER NOT NULL DEFAULT 0);
+        INSERT INTO copy_text_cursor(seq) SELECT coalesce(max(seq), 0) FROM copy_group_change;
         """
 
     /// Stores the text of `article` as its difference from the text of `of` (SQL expressions),
     /// when that text is stored whole, `article`'s text is no other's base and is stored whole,
-    /// and the difference is smaller. Two statements: the text, then the `base` it names.
+    /// and the difference is smaller: the text, then the `base` it names; the bytes it saves are
+    /// added to `copy_text_cursor.freedBytes` (rows shrunk in place leave their pages part empty
+    /// until the file is rewritten: see `ArticleIndex.compactText`).
     static func storeAsCopySQL(article: String, of base: String) -> String {
         """
+        UPDATE copy_text_cursor SET freedBytes = freedBytes + coalesce((SELECT length(body) FROM article_text WHERE id = \(article)), 0);
         UPDATE article_text
         SET body = \(TextCodec.copyFunction)(body, \(base), (SELECT b.body FROM article_text b WHERE b.id = \(base) AND b.base IS NULL))
         WHERE id = \(article) AND base IS NULL AND NOT EXISTS (SELECT 1 FROM article_text d WHERE d.base = \(article));
         UPDATE article_text SET base = \(base)
         WHERE id = \(article) AND base IS NULL AND \(TextCodec.baseFunction)(body) = \(base);
+        UPDATE copy_text_cursor SET freedBytes = freedBytes - coalesce((SELECT length(body) FROM article_text WHERE id = \(article)), 0);
         """
     }
 

@@ -131,6 +131,35 @@ struct CopyTextTests {
         try Self.expectFullTextConsistent(index, "after the base was removed")
     }
 
+    @Test("once copies stored as differences freed enough room, the idle step rewrites the file smaller; nothing reads differently")
+    func fileRewrittenSmaller() throws {
+        let index = try ArticleIndex(path: folder.file("index.sqlite"))
+        let outlets = (0..<300).map { "(Reprinted by the County Herald edition \($0))" }
+        try index.apply(TestArticles.upserts(outlets.enumerated().map { ("f\($0.offset).txt", Self.story($0.element)) }), now: 1)
+        while try index.placeStories(limit: 50) > 0 {}
+        var policy = TextDictionaryPolicy()
+        policy.minimumArticles = 1_000_000
+        policy.rewriteAfterFreedBytes = 64 * 1024
+        var steps: [TextCompaction] = []
+        while true {
+            let step = try index.compactText(policy: policy)
+            if step == .none { break }
+            steps.append(step)
+        }
+        let rewrites = steps.compactMap { step -> (Int64, Int64)? in
+            if case .rewritten(let before, let after) = step { return (before, after) } else { return nil }
+        }
+        #expect(rewrites.count == 1, "\(steps)")
+        if let (before, after) = rewrites.first { #expect(after < before * 3 / 4, "\(before) → \(after) bytes") }
+        #expect(index.hasTextToCompact(policy: policy) == false)
+        let copies = try Self.stored(index).filter { $0.value.base != nil }.count
+        #expect(copies >= outlets.count * 9 / 10, "\(copies) of \(outlets.count) stored as differences")
+        for (n, credit) in outlets.enumerated() {
+            #expect(try index.article(id: try #require(try Self.id(index, path: "f\(n).txt")))?.body == Self.story(credit).body)
+        }
+        try Self.expectFullTextConsistent(index, "after the rewrite")
+    }
+
     @Test("an index written before v21 stores its placed copies as differences when it opens")
     func migrationStoresCopies() throws {
         let path = folder.file("index.sqlite")
