@@ -98,19 +98,23 @@ extension ArticleIndex {
             || rewriteDue(state, policy: policy)
     }
 
-    /// Stores as differences the copies among the next `batch` articles of the copy-group log.
+    /// Stores as differences the copies among the next `batch` articles of the copy-group log;
+    /// a group's first article stored as a difference from a former first is stored whole
+    /// for it (see `IndexSchema.storeWholeSQL`).
     /// A log that dropped entries before they were looked at leaves those copies whole: that
     /// costs room, never a text.
     private func storeCopies(after cursor: Int64, batch: Int) throws -> TextCompaction {
         try pool.write { db in try heartbeat.watching(db) {
             let entries = try Row.fetchAll(db, sql: "SELECT seq, id FROM copy_group_change WHERE seq > ? ORDER BY seq LIMIT ?",
                                            arguments: [cursor, batch])
-            var stored = 0
+            let differences = "SELECT count(*) FROM article_text WHERE base IS NOT NULL"
+            let before = try Int.fetchOne(db, sql: differences) ?? 0
             for id in Set(entries.map { $0[1] as Int64 }) {
                 guard let copyOf = try Int64.fetchOne(db, sql: "SELECT copyOf FROM article WHERE id = ?", arguments: [id]) else { continue }
+                try db.execute(sql: IndexSchema.storeWholeSQL(first: "\(copyOf)", for: "\(id)"))
                 try db.execute(sql: IndexSchema.storeAsCopySQL(article: "\(id)", of: "\(copyOf)"))
-                stored += db.changesCount
             }
+            let stored = try (Int.fetchOne(db, sql: differences) ?? 0) - before
             try db.execute(sql: "UPDATE copy_text_cursor SET seq = ?", arguments: [entries.last?[0] ?? cursor])
             return .copiesStored(examined: entries.count, stored: stored)
         } }

@@ -459,6 +459,21 @@ enum IndexSchema {
         INSERT INTO copy_text_cursor(seq) SELECT coalesce(max(seq), 0) FROM copy_group_change;
         """
 
+    /// Stores the text of `first`, the first of a copy group, whole again when it is a difference
+    /// (from when another article was the group's first) and `copy`, one of its copies, could be
+    /// stored against it: whole and no other text's base. Groups regroup as articles arrive, and
+    /// without this a copy placed before its group's first stayed whole for good.
+    static func storeWholeSQL(first: String, for copy: String) -> String {
+        """
+        UPDATE copy_text_cursor SET freedBytes = freedBytes + coalesce((SELECT length(body) FROM article_text WHERE id = \(first)), 0);
+        UPDATE article_text SET body = \(TextCodec.wholeFunction)(body), base = NULL
+        WHERE id = \(first) AND base IS NOT NULL AND (SELECT copyOf FROM article WHERE id = \(first)) IS NULL
+          AND EXISTS (SELECT 1 FROM article_text c WHERE c.id = \(copy) AND c.base IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM article_text d WHERE d.base = \(copy));
+        UPDATE copy_text_cursor SET freedBytes = freedBytes - coalesce((SELECT length(body) FROM article_text WHERE id = \(first)), 0);
+        """
+    }
+
     /// Stores the text of `article` as its difference from the text of `of` (SQL expressions),
     /// when that text is stored whole, `article`'s text is no other's base and is stored whole,
     /// and the difference is smaller: the text, then the `base` it names; the bytes it saves are
