@@ -105,18 +105,25 @@ extension ArticleIndex {
     /// costs room, never a text.
     private func storeCopies(after cursor: Int64, batch: Int) throws -> TextCompaction {
         try pool.write { db in try heartbeat.watching(db) {
-            let entries = try Row.fetchAll(db, sql: "SELECT seq, id FROM copy_group_change WHERE seq > ? ORDER BY seq LIMIT ?",
-                                           arguments: [cursor, batch])
+            let entries = "SELECT seq, id FROM copy_group_change WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+            let (examined, reached) = try Row.fetchOne(db, sql: "SELECT count(*), max(seq) FROM (\(entries))", arguments: [cursor, batch])
+                .map { ($0[0] as Int, $0[1] as Int64? ?? cursor) } ?? (0, cursor)
+            // Only copies still stored whole: most were stored as differences when placed.
+            let whole = try Row.fetchAll(db, sql: """
+                SELECT DISTINCT e.id, a.copyOf FROM (\(entries)) e
+                JOIN article a ON a.id = e.id AND a.copyOf IS NOT NULL
+                JOIN article_text t ON t.id = e.id AND t.base IS NULL
+                """, arguments: [cursor, batch])
             let differences = "SELECT count(*) FROM article_text WHERE base IS NOT NULL"
             let before = try Int.fetchOne(db, sql: differences) ?? 0
-            for id in Set(entries.map { $0[1] as Int64 }) {
-                guard let copyOf = try Int64.fetchOne(db, sql: "SELECT copyOf FROM article WHERE id = ?", arguments: [id]) else { continue }
+            for row in whole {
+                let (id, copyOf): (Int64, Int64) = (row[0], row[1])
                 try db.execute(sql: IndexSchema.storeWholeSQL(first: "\(copyOf)", for: "\(id)"))
                 try db.execute(sql: IndexSchema.storeAsCopySQL(article: "\(id)", of: "\(copyOf)"))
             }
             let stored = try (Int.fetchOne(db, sql: differences) ?? 0) - before
-            try db.execute(sql: "UPDATE copy_text_cursor SET seq = ?", arguments: [entries.last?[0] ?? cursor])
-            return .copiesStored(examined: entries.count, stored: stored)
+            try db.execute(sql: "UPDATE copy_text_cursor SET seq = ?", arguments: [reached])
+            return .copiesStored(examined: examined, stored: stored)
         } }
     }
 
