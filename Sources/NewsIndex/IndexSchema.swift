@@ -434,8 +434,9 @@ enum IndexSchema {
     /// the article it copies, when that is smaller (`TextCompression.compressAsCopy`); `base`
     /// names that article. Done when `copyOf` is set; a copy whose original was then stored as a
     /// difference itself (groups regroup as articles arrive) is tried again when newsd is idle,
-    /// from the copy-group log after `copy_text_cursor` (`ArticleIndex.compactText`). That text is never itself a difference (a text others depend on is
-    /// never made one), so a copy reads in one step. Before the text of a base changes or goes,
+    /// from the copy-group log after `copy_text_cursor` (`ArticleIndex.compactText`). A text a
+    /// copy is stored against is never itself a difference (a text others depend on is never
+    /// made one), so a copy reads in one step. Before the text of a base changes or goes,
     /// the texts stored against it are stored whole again; a text rewritten with a new dictionary
     /// reads the same, so its copies stay as they are. Text rows are written with an upsert, never
     /// `INSERT OR REPLACE`, whose implied delete fires no trigger.
