@@ -424,7 +424,7 @@ final class IngestService: Service {
                 default: log(step)
                 }
             } catch {
-                logger.error("cannot recompress stored text; will try again after the next change",
+                logger.error("cannot compact stored text (recompressing it, storing copies as differences, or rewriting the file); will try again after the next change",
                              metadata: ["event": "text-recompress-failed", "error": "\(error)"])
                 return
             }

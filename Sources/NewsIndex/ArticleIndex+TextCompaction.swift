@@ -66,7 +66,7 @@ extension ArticleIndex {
         guard trained == .none else { return trained }
         if state.copiesWaiting { return try storeCopies(after: state.copyCursor, batch: policy.recompressBatch) }
         guard rewriteDue(state, policy: policy) else { return .none }
-        return try rewriteFile()
+        return try rewriteFile(freedBytes: state.freedBytes)
     }
 
     /// Whether copies stored as differences freed enough room to rewrite the file for: a row
@@ -74,15 +74,25 @@ extension ArticleIndex {
     /// two-thirds empty, so the room comes back only when the file is rewritten.
     private func rewriteDue(_ state: CompactionState, policy: TextDictionaryPolicy) -> Bool {
         state.freedBytes >= policy.rewriteAfterFreedBytes && state.freedBytes * 100 >= sizeOnDisk() * Int64(policy.rewriteAfterFreedPercent)
+            && texts.mayRewrite(freedBytes: state.freedBytes)
     }
 
     /// Rewrites the file (`VACUUM`: the writer waits for it, about a second per 200 MB here),
-    /// then empties the write-ahead log, which held the whole file meanwhile.
-    private func rewriteFile() throws -> TextCompaction {
+    /// then empties the write-ahead log, which held the whole file meanwhile. A rewrite needs
+    /// room for a second copy of the file; when it fails it is not tried again until more is freed.
+    private func rewriteFile(freedBytes: Int64) throws -> TextCompaction {
         let before = sizeOnDisk()
-        try pool.writeWithoutTransaction { db in
-            try heartbeat.watching(db) { try db.execute(sql: "VACUUM") }
-            try db.execute(sql: "UPDATE copy_text_cursor SET freedBytes = 0")
+        do {
+            try pool.writeWithoutTransaction { db in
+                try heartbeat.watching(db) { try db.execute(sql: "VACUUM") }
+                try db.execute(sql: "UPDATE copy_text_cursor SET freedBytes = 0")
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            texts.rewriteFailed(freedBytes: freedBytes)
+            throw IndexError.diskFull(path: path)
+        } catch {
+            texts.rewriteFailed(freedBytes: freedBytes)
+            throw error
         }
         // Readers in the way leave the log for the idle checkpoint to empty.
         _ = try? checkpoint(truncating: true)

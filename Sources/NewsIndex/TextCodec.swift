@@ -15,6 +15,8 @@ final class TextCodec: Sendable {
         var current: TextDictionary?
         /// The archive's size when training last found nothing to learn (not stored: a restart tries again).
         var declinedAt: Int?
+        /// The bytes freed when rewriting the file last failed (not stored: a restart tries again).
+        var rewriteFailedAt: Int64?
     }
 
     private let state = Mutex(State())
@@ -44,6 +46,14 @@ final class TextCodec: Sendable {
     }
 
     func declined(articles: Int) { state.withLock { $0.declinedAt = articles } }
+
+    /// Whether rewriting the file is worth trying at `freedBytes`: after a failure (a disk too
+    /// full for the copy a rewrite makes), not again until half as much again was freed.
+    func mayRewrite(freedBytes: Int64) -> Bool {
+        state.withLock { state in state.rewriteFailedAt.map { freedBytes * 2 >= $0 * 3 } ?? true }
+    }
+
+    func rewriteFailed(freedBytes: Int64) { state.withLock { $0.rewriteFailedAt = freedBytes } }
 
     func dictionary(_ id: Int64) -> TextDictionary? { state.withLock { $0.dictionaries[id] } }
 
