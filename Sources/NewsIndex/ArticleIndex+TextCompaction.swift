@@ -53,9 +53,11 @@ extension ArticleIndex {
     /// a batch of texts stored before the newest dictionary, else trains a dictionary when one is
     /// due (`policy`). Returns `.none` when there is nothing to do; call it again otherwise.
     ///
+    /// With no dictionary work left: copies that regrouping left whole (see
+    /// `IndexSchema.copyTextsSQL`), in batches, then the file's rewrite once they freed enough.
+    ///
     /// Only the stored form changes: the full-text index reads text through `newsd_inflate`,
     /// which reads every form, so no search result or snippet changes.
-    /// Then copies not yet stored as differences (see `IndexSchema.copyTextsSQL`), in batches.
     @discardableResult
     public func compactText(policy: TextDictionaryPolicy) throws -> TextCompaction {
         let state = try compactionState()
@@ -77,8 +79,7 @@ extension ArticleIndex {
             && texts.mayRewrite(freedBytes: state.freedBytes)
     }
 
-    /// Rewrites the file (`VACUUM`: the writer waits for it, about a second per 200 MB here),
-    /// then empties the write-ahead log, which held the whole file meanwhile. A rewrite needs
+    /// Rewrites the file (`VACUUM`: the writer waits for it), then empties the write-ahead log, which held the whole file meanwhile. A rewrite needs
     /// room for a second copy of the file; when it fails it is not tried again until more is freed.
     private func rewriteFile(freedBytes: Int64) throws -> TextCompaction {
         let before = sizeOnDisk()

@@ -65,7 +65,7 @@ final class TextCodec: Sendable {
     func decode(_ stored: some Collection<UInt8>, prefix: Int = .max, database: StoredTexts? = nil) throws -> String {
         try TextCompression.decompress(stored, prefix: prefix, dictionaries: { self.dictionary($0) }, bases: { id in
             guard let database else { throw TextCompression.Damaged(description: "stored text is a copy of article \(id), read without the index") }
-            // The text a copy is stored against is never itself a copy (see `copySQL`): one step.
+            // The text a copy is stored against is never itself one (`IndexSchema.copyTextsSQL`): one step.
             return try TextCompression.decompress(try database.stored(id), dictionaries: { self.dictionary($0) })
         })
     }

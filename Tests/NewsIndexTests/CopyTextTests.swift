@@ -28,6 +28,21 @@ struct CopyTextTests {
         TestArticles.article(headline: "Dock workers end three-day strike", body: wire + " " + credit, published: "2026-03-10")
     }
 
+    /// Indexes one reprint of the story per credit, as `f0.txt`, `f1.txt`…, and places them all.
+    static func indexReprints(_ credits: [String], in index: ArticleIndex) throws {
+        try index.apply(TestArticles.upserts(credits.enumerated().map { ("f\($0.offset).txt", story($0.element)) }), now: 1)
+        while try index.placeStories(limit: 50) > 0 {}
+    }
+
+    /// Every reprint of `indexReprints` still there reads as it was written.
+    static func expectReprintsRead(_ credits: [String], in index: ArticleIndex, except gone: Set<Int> = [],
+                                   sourceLocation: SourceLocation = #_sourceLocation) throws {
+        for (n, credit) in credits.enumerated() where !gone.contains(n) {
+            let id = try #require(try Self.id(index, path: "f\(n).txt"), sourceLocation: sourceLocation)
+            #expect(try index.article(id: id)?.body == story(credit).body, "article \(id)", sourceLocation: sourceLocation)
+        }
+    }
+
     /// Stored text rows: base and stored size, by article id.
     static func stored(_ index: ArticleIndex) throws -> [Int64: (base: Int64?, bytes: Int)] {
         try index.pool.read { db in
@@ -91,8 +106,7 @@ struct CopyTextTests {
     func baseChangesAndGoes() throws {
         let index = try ArticleIndex(path: folder.file("index.sqlite"))
         let credits = ["(Reporting by the wire desk)", "(Reprinted by the Evening Courier)", "(From the Morning Ledger)", "(Harbour Gazette)"]
-        try index.apply(TestArticles.upserts(credits.enumerated().map { ("f\($0.offset).txt", Self.story($0.element)) }), now: 1)
-        while try index.placeStories(limit: 2) > 0 {}
+        try Self.indexReprints(credits, in: index)
         let ids = try (0..<4).map { try #require(try Self.id(index, path: "f\($0).txt")) }
         let copies = try Self.stored(index).filter { $0.value.base != nil }
         #expect(copies.count == 3, "\(copies)")
@@ -110,9 +124,7 @@ struct CopyTextTests {
         try index.apply([.upsert(path: "f\(rewritten).txt", stamp: FileStamp(inode: 99, size: 2, mtimeNs: 2),
                                  article: TestArticles.article(headline: "Port reopens", body: "Ships moved again on Wednesday.", published: "2026-03-11"))], now: 2)
         #expect(try Self.stored(index)[base]?.base == nil)
-        for (n, credit) in credits.enumerated() where n != rewritten {
-            #expect(try index.article(id: ids[n])?.body == Self.story(credit).body, "article \(ids[n])")
-        }
+        try Self.expectReprintsRead(credits, in: index, except: [rewritten])
         try Self.expectFullTextConsistent(index, "after the base was rewritten")
 
         // Placed again, the group has a new first article; once idle, its copies are stored
@@ -124,9 +136,7 @@ struct CopyTextTests {
         let secondIndex = try #require(ids.firstIndex(of: second))
         try index.apply([.remove(path: "f\(secondIndex).txt")], now: 3)
         #expect(try Self.stored(index).values.allSatisfy { $0.base != second })
-        for (n, credit) in credits.enumerated() where n != rewritten && n != secondIndex {
-            #expect(try index.article(id: ids[n])?.body == Self.story(credit).body, "article \(ids[n])")
-        }
+        try Self.expectReprintsRead(credits, in: index, except: [rewritten, secondIndex])
         #expect(try index.search(SearchQuery.parse("dock workers"), limit: 10, offset: 0).total >= 1)
         try Self.expectFullTextConsistent(index, "after the base was removed")
     }
@@ -135,8 +145,7 @@ struct CopyTextTests {
     func fileRewrittenSmaller() throws {
         let index = try ArticleIndex(path: folder.file("index.sqlite"))
         let outlets = (0..<300).map { "(Reprinted by the County Herald edition \($0))" }
-        try index.apply(TestArticles.upserts(outlets.enumerated().map { ("f\($0.offset).txt", Self.story($0.element)) }), now: 1)
-        while try index.placeStories(limit: 50) > 0 {}
+        try Self.indexReprints(outlets, in: index)
         var policy = TextDictionaryPolicy()
         policy.minimumArticles = 1_000_000
         policy.rewriteAfterFreedBytes = 64 * 1024
@@ -154,9 +163,7 @@ struct CopyTextTests {
         #expect(index.hasTextToCompact(policy: policy) == false)
         let copies = try Self.stored(index).filter { $0.value.base != nil }.count
         #expect(copies >= outlets.count * 9 / 10, "\(copies) of \(outlets.count) stored as differences")
-        for (n, credit) in outlets.enumerated() {
-            #expect(try index.article(id: try #require(try Self.id(index, path: "f\(n).txt")))?.body == Self.story(credit).body)
-        }
+        try Self.expectReprintsRead(outlets, in: index)
         try Self.expectFullTextConsistent(index, "after the rewrite")
     }
 
@@ -166,15 +173,12 @@ struct CopyTextTests {
         let credits = ["(Reporting by the wire desk)", "(Reprinted by the Evening Courier)", "(From the Morning Ledger)"]
         do {
             let index = try ArticleIndex(path: path)
-            try index.apply(TestArticles.upserts(credits.enumerated().map { ("f\($0.offset).txt", Self.story($0.element)) }), now: 1)
-            while try index.placeStories(limit: 2) > 0 {}
+            try Self.indexReprints(credits, in: index)
             try index.pool.write { try Self.undoCopyTexts($0) }
         }
         let index = try ArticleIndex(path: path)
         #expect(try Self.stored(index).filter { $0.value.base != nil }.count == 2)
-        for (n, credit) in credits.enumerated() {
-            #expect(try index.article(id: try #require(try Self.id(index, path: "f\(n).txt")))?.body == Self.story(credit).body)
-        }
+        try Self.expectReprintsRead(credits, in: index)
         try Self.expectFullTextConsistent(index, "after the migration")
     }
 
