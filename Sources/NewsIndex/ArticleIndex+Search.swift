@@ -34,14 +34,22 @@ extension ArticleIndex {
                                    minOutlets: Int?, snapshot: SearchSnapshot, limit: Int, offset: Int) throws -> (total: Int, hits: [SearchHit]) {
         switch SearchPlan(translated, sort: sort, group: group, minOutlets: minOutlets, snapshot: snapshot) {
         case .windowed(let search):
-            let (total, page) = try search.page(db, limit: limit, offset: offset)
+            let (total, page, positions) = try search.page(db, limit: limit, offset: offset)
             guard !page.isEmpty else { return (total, []) }
-            let sql = search.detailSQL(count: page.count)
+            // The ranking kept every page row's instances: snippets are built from them, and the
+            // page's text is read without a second MATCH.
+            let snippets = positions.flatMap { positions in
+                page.allSatisfy { positions.row($0.id) != nil } ? try? PageSnippets(db, positions: positions) : nil
+            }
+            let sql = search.detailSQL(count: page.count, textForSnippets: snippets != nil)
             // A statement per page size: kept for the usual sizes only, since a connection's
             // cache keeps every statement it is given.
             let statement = page.count <= Self.cachedDetailRows ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
-            let rows = try Row.fetchAll(statement, arguments: search.detailArguments(page))
-            return (total, rows.enumerated().map { hit($0.element, rank: offset + $0.offset + 1, group: group) })
+            let rows = try Row.fetchAll(statement, arguments: search.detailArguments(page, textForSnippets: snippets != nil))
+            return try (total, rows.enumerated().map { place, row in
+                let marked = try snippets.map { try $0.snippet(id: row["id"], text: row["snipText"]) }
+                return hit(row, rank: offset + place + 1, group: group, markedSnippet: marked)
+            })
         case .grouped(let search):
             let rows = try Row.fetchAll(db, sql: search.pageSQL, arguments: search.pageArguments(limit: limit, offset: offset))
             // The page query counts the groups of its own (materialised) matches: one pass over
@@ -53,9 +61,10 @@ extension ArticleIndex {
     }
 
     /// One result row of a search's page as a hit.
-    static func hit(_ row: Row, rank: Int, group: SearchGrouping) -> SearchHit {
+    /// `markedSnippet`: the snippet, marked, when not read from the row's `snip`.
+    static func hit(_ row: Row, rank: Int, group: SearchGrouping, markedSnippet: String? = nil) -> SearchHit {
         let paths = (row["paths"] as String?)?.split(separator: "\n").map(String.init) ?? []
-        let (snippet, highlights) = SnippetMarkup.decode(row["snip"] ?? "")
+        let (snippet, highlights) = SnippetMarkup.decode(markedSnippet ?? row["snip"] ?? "")
         var story: StorySummary?
         if let id: Int64 = row["storyId"] {
             story = StorySummary(id: id, articles: row["storyArticles"], outlets: row["storyOutlets"],
@@ -95,7 +104,7 @@ extension ArticleIndex {
             }
             switch SearchPlan(translated, sort: sort, group: group, minOutlets: minOutlets, snapshot: snapshot) {
             case .windowed(let search):
-                let (_, page) = try search.page(db, limit: 10, offset: 0)
+                let (_, page, _) = try search.page(db, limit: 10, offset: 0)
                 let sample = page.isEmpty ? [WindowedSearch.Ranked(id: 0, rank: 0, group: 0)] : page
                 let window = search.windowStatement(size: 10)
                 return try explain(window.sql, window.arguments)

@@ -38,26 +38,30 @@ final class GroupTally: @unchecked Sendable {
     }
 }
 
-/// The tallies of the searches running now, by the number their ranking call names them with
-/// (0: none).
-final class GroupTallies: Sendable {
-    private let open = Mutex<(next: Int64, tallies: [Int64: GroupTally])>((1, [:]))
+/// What the searches running now record as they rank — a `GroupTally`, a `MatchPositions` or
+/// both — by the number their ranking call names them with (0: none).
+final class RankingRecorders: Sendable {
+    private let open = Mutex<(next: Int64, recorders: [Int64: (tally: GroupTally?, positions: MatchPositions?)])>((1, [:]))
 
-    /// Makes `tally` findable by the number returned, until `close`.
-    func register(_ tally: GroupTally) -> Int64 {
+    /// Makes `tally` and `positions` findable by the number returned, until `close`.
+    func register(_ tally: GroupTally?, positions: MatchPositions? = nil) -> Int64 {
         open.withLock { state in
             let number = state.next
             state.next += 1
-            state.tallies[number] = tally
+            state.recorders[number] = (tally, positions)
             return number
         }
     }
 
     func close(_ number: Int64) {
-        _ = open.withLock { $0.tallies.removeValue(forKey: number) }
+        _ = open.withLock { $0.recorders.removeValue(forKey: number) }
     }
 
     func tally(_ number: Int64) -> GroupTally? {
-        open.withLock { $0.tallies[number] }
+        open.withLock { $0.recorders[number]?.tally }
+    }
+
+    func positions(_ number: Int64) -> MatchPositions? {
+        open.withLock { $0.recorders[number]?.positions }
     }
 }

@@ -9,7 +9,8 @@ import GRDBSQLite
 /// from `SnapshotValues.read`), instead of from FTS5's per-row lookup in `article_fts_docsize`.
 /// That lookup is most of what bm25 costs per match. A row the table does not hold is looked up
 /// as bm25 does, so the result never depends on how fresh the table is. With a `tally`, every
-/// row scored is also counted in that `GroupTally`.
+/// row scored is also counted in that `GroupTally`, and the best rows' body instances kept in
+/// that `MatchPositions`.
 enum RankFunction {
     static let name = "newsd_rank"
 
@@ -25,7 +26,7 @@ enum RankFunction {
     }
 
     /// The call for `source`'s MATCH with `key`'s snapshot and the column weights; `tally`: the
-    /// number of a registered `GroupTally` to add every scored row to (0: none).
+    /// number of the registered `RankingRecorders` entry that records what it scores (0: none).
     static func expression(key: SnapshotKey, weights: String, tally: Int64 = 0) -> String {
         "\(name)(article_fts, \(key.changes), \(key.lastId), \(tally), \(weights))"
     }
@@ -51,12 +52,15 @@ private final class QueryRanking {
     let lengths: [UInt32]
     /// Where every scored row's copy group is counted, if anywhere.
     let tally: GroupTally?
+    /// Where the best rows' body instances are kept, if anywhere.
+    let positions: MatchPositions?
     /// Each phrase's weighted count in the current row (a buffer: an array property would be
     /// checked for exclusive access at every write).
     let frequencies: UnsafeMutableBufferPointer<Double>
 
-    init(idf: [Double], averageLength: Double, weights: [Double], lengths: [UInt32], tally: GroupTally?) {
+    init(idf: [Double], averageLength: Double, weights: [Double], lengths: [UInt32], tally: GroupTally?, positions: MatchPositions?) {
         self.tally = tally
+        self.positions = positions
         self.idf = idf
         self.averageLength = averageLength
         self.weights = weights
@@ -91,10 +95,14 @@ private final class QueryRanking {
         }
         let key = SnapshotKey(changes: sqlite3_value_int64(values[0]), lastId: sqlite3_value_int64(values[1]))
         let tables = api.pointee.xUserData(context).map { Unmanaged<SearchTables>.fromOpaque($0).takeUnretainedValue() }
-        let tallyNumber = sqlite3_value_int64(values[2])
+        let recorder = sqlite3_value_int64(values[2])
         let weights = values.dropFirst(RankFunction.leadingArguments).map { sqlite3_value_double($0) }
+        let positions = recorder == 0 ? nil : tables?.recorders.positions(recorder)
+        if let positions, !positions.knowsPhrases {
+            positions.notePhraseSizes((0..<Int32(phrases)).map { Int(api.pointee.xPhraseSize(context, $0)) })
+        }
         return (QueryRanking(idf: idf, averageLength: averageLength, weights: weights, lengths: tables?.lengths.table(for: key)?.values ?? [],
-                             tally: tallyNumber == 0 ? nil : tables?.tallies.tally(tallyNumber)), SQLITE_OK)
+                             tally: recorder == 0 ? nil : tables?.recorders.tally(recorder), positions: positions), SQLITE_OK)
     }
 }
 
@@ -120,6 +128,8 @@ private func rankMatch(_ api: UnsafePointer<Fts5ExtensionApi>?, _ context: Opaqu
     let k1 = 1.2
     let b = 0.75
     let frequencies = ranking.frequencies
+    let positions = ranking.positions
+    positions?.beginRow()
     // Each phrase's positions, read phrase by phrase: the same positions bm25 reads through
     // xInst, without FTS5 first merging every phrase's into one sorted list. The sums are of
     // weights alone, so their order does not change them.
@@ -133,6 +143,7 @@ private func rankMatch(_ api: UnsafePointer<Fts5ExtensionApi>?, _ context: Opaqu
         var sum = 0.0
         while column >= 0 {
             sum += Int(column) < ranking.weights.count ? ranking.weights[Int(column)] : 1.0
+            if column == MatchPositions.bodyColumn { positions?.note(phrase: phrase, position: offset) }
             api.pointee.xPhraseNext(context, &iterator, &column, &offset)
         }
         frequencies[Int(phrase)] = sum
@@ -152,6 +163,12 @@ private func rankMatch(_ api: UnsafePointer<Fts5ExtensionApi>?, _ context: Opaqu
     for phrase in ranking.idf.indices {
         let frequency = frequencies[phrase]
         score += ranking.idf[phrase] * ((frequency * (k1 + 1.0)) / (frequency + k1 * (1 - b + b * length / ranking.averageLength)))
+    }
+    if let positions, positions.wants(-1.0 * score) {
+        var bodyTokens: Int32 = 0
+        code = api.pointee.xColumnSize(context, MatchPositions.bodyColumn, &bodyTokens)
+        guard code == SQLITE_OK else { return sqlite3_result_error_code(result, code) }
+        positions.keep(id: id, score: -1.0 * score, bodyTokens: Int(bodyTokens))
     }
     sqlite3_result_double(result, -1.0 * score)
 }

@@ -14,7 +14,7 @@ enum SearchPlan {
         let filter = SearchFilter(translated, minOutlets: minOutlets, lengths: snapshot?.lengths)
         if group == .copies, var windowed = WindowedSearch(filter, sort: sort) {
             windowed.groups = snapshot?.groups
-            windowed.tallies = snapshot?.tallies
+            windowed.recorders = snapshot?.recorders
             self = .windowed(windowed)
         } else {
             self = .grouped(GroupedSearch(filter, sort: sort, group: group))

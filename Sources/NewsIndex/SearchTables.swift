@@ -6,13 +6,13 @@ import GRDB
 final class SearchTables: Sendable {
     let lengths = DocumentLengths.documentLengths()
     let groups = CopyGroups.copyGroups()
-    let tallies = GroupTallies()
+    let recorders = RankingRecorders()
 
     /// For a search in `db`'s snapshot: the key ranking reads lengths by, and where its copy
     /// groups can be read (only if needed: counting them is the one use).
     func snapshot(_ db: Database, matching: Bool) throws -> SearchSnapshot {
         let groups = self.groups
-        return SearchSnapshot(lengths: matching ? try lengths.read(db).key : nil, groups: { try groups.read($0).table }, tallies: tallies)
+        return SearchSnapshot(lengths: matching ? try lengths.read(db).key : nil, groups: { try groups.read($0).table }, recorders: recorders)
     }
 }
 
@@ -23,5 +23,5 @@ struct SearchSnapshot {
     /// The copy groups, read when first needed.
     let groups: (Database) throws -> CopyGroups.Table
     /// Where a ranking statement's group tally is found.
-    let tallies: GroupTallies
+    let recorders: RankingRecorders
 }

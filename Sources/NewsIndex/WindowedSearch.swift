@@ -27,8 +27,9 @@ struct WindowedSearch {
     /// The copy groups in memory, for counting the groups among all matches without reading
     /// each match's group from SQLite (nil: counted in SQL).
     var groups: ((Database) throws -> CopyGroups.Table)?
-    /// Where the ranking statement finds the tally it counts copy groups in (see `GroupTally`).
-    var tallies: GroupTallies?
+    /// Where the ranking statement finds what it records as it ranks (see `GroupTally`,
+    /// `MatchPositions`).
+    var recorders: RankingRecorders?
 
     /// nil for the orders that need every match grouped first (`coverage`).
     init?(_ filter: SearchFilter, sort: SearchSort) {
@@ -114,33 +115,35 @@ struct WindowedSearch {
     /// only its rows scored strictly better than its last are certain to be all such rows
     /// (others with the last score may lie outside), so it is cut there and dated afterwards.
     /// `groups`: the number of copy groups among all matches, when the window's statement
-    /// counted them as it ranked every match.
-    private func window(_ db: Database, size: Int) throws -> (rows: [Ranked], complete: Bool, groups: Int?) {
+    /// counted them as it ranked every match; `positions`: the best rows' body instances, when
+    /// the ranking kept them.
+    private func window(_ db: Database, size: Int) throws -> (rows: [Ranked], complete: Bool, groups: Int?, positions: MatchPositions?) {
         let statement = windowStatement(size: size)
         guard scoresAlone else {
             let rows = try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments)
                 .map { Ranked(id: $0["id"], rank: $0["rank"], group: $0["grp"]) }
-            guard splitByDating, rows.count < size else { return (rows, rows.count < size, nil) }
+            guard splitByDating, rows.count < size else { return (rows, rows.count < size, nil, nil) }
             let rest = size - rows.count
             let undated = try Row.fetchAll(db, sql: windowSQL(dated: false), arguments: StatementArguments(filter.whereArguments + [rest]))
                 .map { Ranked(id: $0["id"], rank: $0["rank"], group: $0["grp"]) }
-            return (rows + undated, undated.count < rest, nil)
+            return (rows + undated, undated.count < rest, nil, nil)
         }
         var tally: GroupTally?
+        var positions: MatchPositions?
         var number: Int64 = 0
-        if let groups, let tallies, filter.lengths != nil {
-            let made = GroupTally(groups: try groups(db))
-            tally = made
-            number = tallies.register(made)
+        if let recorders, filter.lengths != nil {
+            tally = try groups.map { GroupTally(groups: try $0(db)) }
+            positions = MatchPositions(capacity: size)
+            number = recorders.register(tally, positions: positions)
         }
-        defer { if number != 0 { tallies?.close(number) } }
+        defer { if number != 0 { recorders?.close(number) } }
         let scoring = boundScoreWindow(tally: number, size: size)
         let scored = try Row.fetchAll(db.cachedStatement(sql: scoring.sql), arguments: scoring.arguments)
             .map { (id: $0["id"] as Int64, score: $0["score"] as Double) }
         let counted = tally.flatMap { $0.complete ? $0.count : nil }
         let complete = scored.count < size
         let kept = complete ? scored : scored.filter { $0.score < scored[scored.count - 1].score }
-        guard !kept.isEmpty else { return ([], complete, counted) }
+        guard !kept.isEmpty else { return ([], complete, counted, positions) }
         let list = "[" + kept.map { String($0.id) }.joined(separator: ",") + "]"
         var facts: [Int64: (group: Int64, date: String)] = [:]
         for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT id, coalesce(copyOf, id) AS grp, articleDate FROM article WHERE id IN (SELECT value FROM json_each(?))"),
@@ -153,7 +156,7 @@ struct WindowedSearch {
             if dateA != dateB { return dateA > dateB }
             return a.id > b.id
         }
-        return (ordered.map { Ranked(id: $0.id, rank: $0.score, group: facts[$0.id]?.group ?? $0.id) }, complete, counted)
+        return (ordered.map { Ranked(id: $0.id, rank: $0.score, group: facts[$0.id]?.group ?? $0.id) }, complete, counted, positions)
     }
 
     /// The number of copy groups among all matches, each match's group read from the covering
@@ -178,9 +181,20 @@ struct WindowedSearch {
     }
 
     /// The page's articles with snippet, paths, copies and story, in page order. `count` rows of
-    /// (id, rank, place) are bound first.
-    func detailSQL(count: Int) -> String {
+    /// (id, rank, place) are bound first. `textForSnippets`: instead of FTS5's snippet, the text
+    /// snippets are made from (`snipText`), for a page whose instances the ranking kept: no MATCH.
+    func detailSQL(count: Int, textForSnippets: Bool = false) -> String {
         let rows = Array(repeating: "(?, ?, ?)", count: count).joined(separator: ", ")
+        guard !textForSnippets else {
+            return """
+                WITH page(id, rank, place) AS MATERIALIZED (VALUES \(rows))
+                SELECT page.rank, (SELECT \(TextCodec.snippetFunction)(body) FROM article_text WHERE id = a.id) AS snipText,
+                       \(Self.hitColumns)
+                FROM page CROSS JOIN article a ON a.id = page.id
+                LEFT JOIN story s ON s.id = a.storyId
+                ORDER BY page.place
+                """
+        }
         // The snippet needs the MATCH positioned on each page row. Looked up row by row, unless
         // the query holds a prefix: then one pass over the matches, the page's rows picked out
         // through an index of their ids (`+rowid`: FTS5 must not take it for a lookup), merges
@@ -204,10 +218,10 @@ struct WindowedSearch {
             """
     }
 
-    func detailArguments(_ page: [Ranked]) -> StatementArguments {
+    func detailArguments(_ page: [Ranked], textForSnippets: Bool = false) -> StatementArguments {
         var values: [DatabaseValueConvertible] = []
         for (place, hit) in page.enumerated() { values += [hit.id, hit.rank, place] }
-        if let match = filter.match { values += [String(SnippetMarkup.open), String(SnippetMarkup.close), match] }
+        if let match = filter.match, !textForSnippets { values += [String(SnippetMarkup.open), String(SnippetMarkup.close), match] }
         return StatementArguments(values)
     }
 
@@ -216,7 +230,7 @@ struct WindowedSearch {
     /// here and `article_fts` must be joined for the row.
     static func snippet(matching: Bool) -> String {
         matching
-            ? "snippet(article_fts, 1, ?, ?, '…', 24)"
+            ? "snippet(article_fts, \(MatchPositions.bodyColumn), ?, ?, '\(snippetEllipsis)', \(snippetTokens))"
             : "(SELECT CASE WHEN length(body) > 200 THEN substr(body, 1, 200) || '…' ELSE body END "
                 + "FROM (SELECT \(TextCodec.inflateFunction)(body) AS body FROM article_text WHERE id = a.id))"
     }
@@ -245,12 +259,17 @@ struct WindowedSearch {
         return max(plain, Int(Double(needed) * perGroup * 1.25) + 16)
     }
 
-    /// The page (`offset`, `limit`) of group leaders in order, and the number of groups.
-    func page(_ db: Database, limit: Int, offset: Int) throws -> (total: Int, page: [Ranked]) {
+    /// The number of tokens a snippet shows, and what marks text left out.
+    static let snippetTokens = 24
+    static let snippetEllipsis = "…"
+
+    /// The page (`offset`, `limit`) of group leaders in order, the number of groups, and the
+    /// best rows' body instances when the ranking kept them.
+    func page(_ db: Database, limit: Int, offset: Int) throws -> (total: Int, page: [Ranked], positions: MatchPositions?) {
         let needed = offset + limit
         var window = try firstWindow(db, needed: needed)
         while true {
-            let (rows, complete, groups) = try self.window(db, size: window)
+            let (rows, complete, groups, positions) = try self.window(db, size: window)
             var seen = Set<Int64>()
             let leaders = rows.filter { seen.insert($0.group).inserted }
             // The window is a prefix of the full order, so its first `needed` groups are the
@@ -258,7 +277,7 @@ struct WindowedSearch {
             if complete || leaders.count >= needed {
                 let total = try complete ? leaders.count
                     : groups ?? countFromMemory(db) ?? Int.fetchOne(db, sql: countSQL, arguments: countArguments) ?? 0
-                return (total, Array(leaders.dropFirst(offset).prefix(limit)))
+                return (total, Array(leaders.dropFirst(offset).prefix(limit)), positions)
             }
             window *= 4
         }

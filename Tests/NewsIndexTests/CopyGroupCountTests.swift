@@ -55,8 +55,8 @@ struct CopyGroupCountTests {
                     // The ranking statement's own count, taken as it scores every match.
                     let tables = index.tables
                     let tally = GroupTally(groups: try tables.groups.read(db).table)
-                    let number = tables.tallies.register(tally)
-                    defer { tables.tallies.close(number) }
+                    let number = tables.recorders.register(tally)
+                    defer { tables.recorders.close(number) }
                     let ranked = WindowedSearch(SearchFilter(translated, minOutlets: nil, lengths: try tables.lengths.read(db).key), sort: .relevance)!
                     _ = try Row.fetchAll(db, sql: ranked.scoreWindowSQL(tally: number), arguments: [translated.match, 5])
                     #expect(tally.complete && tally.count == counted, "seed \(random.seed), round \(round), query \(query): \(tree.text) (ranking's tally)")
