@@ -2,15 +2,15 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// `newsd_rank(article_fts, changes, lastId, tally, weight…)`: the value FTS5's `bm25(article_fts,
+/// `newsd_rank(article_fts, changes, lastId, recorder, weight…)`: the value FTS5's `bm25(article_fts,
 /// weight…)` gives each match, computed the same way step by step (k1 1.2, b 0.75, the same IDF
 /// floor, the same order of floating-point operations), but with each match's length taken from
 /// `DocumentLengths` when its table is valid for the query's snapshot (`changes` and `lastId`,
 /// from `SnapshotValues.read`), instead of from FTS5's per-row lookup in `article_fts_docsize`.
 /// That lookup is most of what bm25 costs per match. A row the table does not hold is looked up
-/// as bm25 does, so the result never depends on how fresh the table is. With a `tally`, every
-/// row scored is also counted in that `GroupTally`, and the best rows' body instances kept in
-/// that `MatchPositions`.
+/// as bm25 does, so the result never depends on how fresh the table is. With a `recorder` (the
+/// number of a `RankingRecorders` entry), every row scored is also counted in its `GroupTally`,
+/// and the best rows' body instances are kept in its `MatchPositions`.
 enum RankFunction {
     static let name = "newsd_rank"
 
@@ -109,7 +109,7 @@ private final class QueryRanking {
 private func rankMatch(_ api: UnsafePointer<Fts5ExtensionApi>?, _ context: OpaquePointer?, _ result: OpaquePointer?,
                        _ count: Int32, _ arguments: UnsafeMutablePointer<OpaquePointer?>?) {
     guard let api, count >= Int32(RankFunction.leadingArguments), let arguments else {
-        sqlite3_result_error(result, "\(RankFunction.name) needs the snapshot's change and last id, and a tally number", -1)
+        sqlite3_result_error(result, "\(RankFunction.name) needs the snapshot's change and last id, and a recorder number (0: none)", -1)
         return
     }
     let ranking: QueryRanking
