@@ -39,7 +39,7 @@ extension ArticleIndex {
             // The ranking kept every page row's instances: snippets are built from them, and the
             // page's text is read without a second MATCH.
             let snippets = positions.flatMap { positions in
-                page.allSatisfy { positions.row($0.id) != nil } ? try? PageSnippets(db, positions: positions) : nil
+                page.allSatisfy { positions.holds($0.id) } ? try? PageSnippets(db, positions: positions) : nil
             }
             let sql = search.detailSQL(count: page.count, textForSnippets: snippets != nil)
             // A statement per page size: kept for the usual sizes only, since a connection's
@@ -47,7 +47,7 @@ extension ArticleIndex {
             let statement = page.count <= Self.cachedDetailRows ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
             let rows = try Row.fetchAll(statement, arguments: search.detailArguments(page, textForSnippets: snippets != nil))
             return try (total, rows.enumerated().map { place, row in
-                let marked = try snippets.map { try $0.snippet(id: row["id"], text: row["snipText"]) }
+                let marked = try snippets.map { try $0.snippet(db, id: row["id"], text: row["snipText"]) }
                 return hit(row, rank: offset + place + 1, group: group, markedSnippet: marked)
             })
         case .grouped(let search):

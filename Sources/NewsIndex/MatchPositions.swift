@@ -6,35 +6,41 @@
 /// before the statement, filled while it steps, read after it. Rows scored alike at the edge may
 /// be kept or not, as FTS5's sorter keeps them or not: a page row without instances here is
 /// shown with FTS5's own snippet.
+///
+/// A broad query keeps and drops thousands of rows on its way to the best (`compan* OR said` at
+/// offset 500 reads a window of thousands), so keeping one costs a copy into one shared buffer
+/// and a step in a heap: no allocation, no sorting and no lookup until the page asks.
 final class MatchPositions: @unchecked Sendable {
-    /// What is kept of one row.
-    struct Row {
-        let score: Double
-        /// Ordered by position, then phrase, as FTS5 lists a row's instances.
-        let instances: [SnippetBuilder.Instance]
-        /// The body's length in tokens.
-        let bodyTokens: Int
-    }
-
     /// The full-text index's column snippets show: the body.
     static let bodyColumn: Int32 = 1
 
     let capacity: Int
     /// The number of tokens each query phrase spans, noted at the first row.
     private(set) var phraseSizes: [Int] = []
-    /// The kept rows' ids in a heap, the worst score at the top.
-    private var heap: [(id: Int64, score: Double)] = []
-    private var rows: [Int64: Row] = [:]
-    /// The current row's instances as (position << 20 | phrase): sorting them orders them as FTS5 does.
+
+    /// A kept row: its instances are `count` values of `arena` from `start`.
+    private struct Kept {
+        let id: Int64
+        let score: Double
+        var start: Int
+        let count: Int
+    }
+
+    /// The kept rows in a heap, the worst score at the top.
+    private var heap: [Kept] = []
+    /// Instances as (position << 20 | phrase), so that sorting them orders them as FTS5 does.
+    private var arena: [Int64] = []
+    /// Values of `arena` no kept row uses any more.
+    private var dropped = 0
+    /// The current row's instances.
     private var pending: [Int64] = []
+    /// Kept rows by id, made when first asked (after the statement).
+    private var places: [Int64: Int]?
 
     init(capacity: Int) {
         self.capacity = max(capacity, 1)
         heap.reserveCapacity(self.capacity)
     }
-
-    /// The row with `id`, if it was among the best.
-    func row(_ id: Int64) -> Row? { rows[id] }
 
     /// Whether the phrase sizes were noted (they are asked once, at the first row).
     var knowsPhrases: Bool { !phraseSizes.isEmpty }
@@ -56,18 +62,49 @@ final class MatchPositions: @unchecked Sendable {
 
     /// Keeps the row scored `score` with the instances noted since `beginRow`, dropping the worst
     /// kept row when full. Call only after `wants` said yes.
-    func keep(id: Int64, score: Double, bodyTokens: Int) {
-        pending.sort()
-        let instances = pending.map { SnippetBuilder.Instance(phrase: Int($0 & 0xFFFFF), position: Int($0 >> 20)) }
-        rows[id] = Row(score: score, instances: instances, bodyTokens: bodyTokens)
+    func keep(id: Int64, score: Double) {
+        places = nil
+        let kept = Kept(id: id, score: score, start: arena.count, count: pending.count)
+        arena.append(contentsOf: pending)
         if heap.count < capacity {
-            heap.append((id, score))
+            heap.append(kept)
             siftUp(heap.count - 1)
         } else {
-            rows[heap[0].id] = nil
-            heap[0] = (id, score)
+            dropped += heap[0].count
+            heap[0] = kept
             siftDown(0)
+            if dropped > 4_096, dropped > arena.count / 2 { compact() }
         }
+    }
+
+    /// The instances of the row with `id`, ordered by position, then phrase (as FTS5 lists
+    /// them), if it was among the best.
+    func instances(of id: Int64) -> [SnippetBuilder.Instance]? {
+        guard let place = place(of: id) else { return nil }
+        let kept = heap[place]
+        return arena[kept.start..<(kept.start + kept.count)].sorted()
+            .map { SnippetBuilder.Instance(phrase: Int($0 & 0xFFFFF), position: Int($0 >> 20)) }
+    }
+
+    /// Whether the row with `id` was among the best.
+    func holds(_ id: Int64) -> Bool { place(of: id) != nil }
+
+    private func place(of id: Int64) -> Int? {
+        if places == nil { places = Dictionary(heap.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first }) }
+        return places?[id]
+    }
+
+    /// Moves the kept rows' instances to a new buffer, leaving the dropped ones behind.
+    private func compact() {
+        var moved: [Int64] = []
+        moved.reserveCapacity(arena.count - dropped)
+        for place in heap.indices {
+            let kept = heap[place]
+            heap[place].start = moved.count
+            moved.append(contentsOf: arena[kept.start..<(kept.start + kept.count)])
+        }
+        arena = moved
+        dropped = 0
     }
 
     private func siftUp(_ start: Int) {
@@ -83,10 +120,10 @@ final class MatchPositions: @unchecked Sendable {
     private func siftDown(_ start: Int) {
         var parent = start
         while true {
+            let left = 2 * parent + 1, right = left + 1
             var largest = parent
-            for child in [2 * parent + 1, 2 * parent + 2] where child < heap.count && heap[child].score > heap[largest].score {
-                largest = child
-            }
+            if left < heap.count, heap[left].score > heap[largest].score { largest = left }
+            if right < heap.count, heap[right].score > heap[largest].score { largest = right }
             guard largest != parent else { return }
             heap.swapAt(parent, largest)
             parent = largest

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import NewsCore
 
@@ -18,10 +19,34 @@ struct PageSnippets {
     }
 
     /// The marked snippet of article `id`, whose text for snippets is `text` (nil: none).
-    func snippet(id: Int64, text: String?) throws -> String {
-        guard let row = positions.row(id) else { return "" }
+    func snippet(_ db: Database, id: Int64, text: String?) throws -> String {
+        guard let instances = positions.instances(of: id) else { return "" }
         let bytes = Array((text ?? "").utf8)
         let spans = try TokenSpans.spans(of: bytes, tokenizer: tokenizer)
-        return builder.snippet(of: bytes, spans: spans, instances: row.instances, bodyTokens: row.bodyTokens)
+        // A whole text has as many tokens as the index counted in the body (stemming neither adds
+        // nor drops one); one cut to its first part for snippets does not, so its count is read.
+        let bodyTokens = bytes.count < TextCodec.snippetBytes ? spans.count : try Self.bodyTokens(db, id: id) ?? spans.count
+        return builder.snippet(of: bytes, spans: spans, instances: instances, bodyTokens: bodyTokens)
+    }
+
+    /// The body's length in tokens as the full-text index keeps it: the second of the varints
+    /// (one per column) in `article_fts_docsize.sz`.
+    static func bodyTokens(_ db: Database, id: Int64) throws -> Int? {
+        guard let sizes = try Data.fetchOne(db, sql: "SELECT sz FROM article_fts_docsize WHERE id = ?", arguments: [id]) else { return nil }
+        var values: [Int] = []
+        var value = 0, length = 0
+        for byte in sizes where values.count <= Int(MatchPositions.bodyColumn) {
+            length += 1
+            if length == 9 {
+                values.append(value << 8 | Int(byte))
+                (value, length) = (0, 0)
+            } else if byte & 0x80 != 0 {
+                value = value << 7 | Int(byte & 0x7F)
+            } else {
+                values.append(value << 7 | Int(byte))
+                (value, length) = (0, 0)
+            }
+        }
+        return values.count > Int(MatchPositions.bodyColumn) ? values[Int(MatchPositions.bodyColumn)] : nil
     }
 }

@@ -164,11 +164,6 @@ private func rankMatch(_ api: UnsafePointer<Fts5ExtensionApi>?, _ context: Opaqu
         let frequency = frequencies[phrase]
         score += ranking.idf[phrase] * ((frequency * (k1 + 1.0)) / (frequency + k1 * (1 - b + b * length / ranking.averageLength)))
     }
-    if let positions, positions.wants(-1.0 * score) {
-        var bodyTokens: Int32 = 0
-        code = api.pointee.xColumnSize(context, MatchPositions.bodyColumn, &bodyTokens)
-        guard code == SQLITE_OK else { return sqlite3_result_error_code(result, code) }
-        positions.keep(id: id, score: -1.0 * score, bodyTokens: Int(bodyTokens))
-    }
+    if let positions, positions.wants(-1.0 * score) { positions.keep(id: id, score: -1.0 * score) }
     sqlite3_result_double(result, -1.0 * score)
 }

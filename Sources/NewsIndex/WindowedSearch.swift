@@ -79,12 +79,13 @@ struct WindowedSearch {
 
     /// The first `window` matches in the full order, with rank and group; `dated`: only the
     /// dated (true) or undated (false) ones, in date order.
-    func windowSQL(dated: Bool? = nil) -> String {
+    /// `recorder`: the `RankingRecorders` entry the ranking records in (0: none).
+    func windowSQL(dated: Bool? = nil, recorder: Int64 = 0) -> String {
         let clause = filter.whereClause
         let part = dated.map { "\($0 ? "NOT " : "")\(Self.undatedKey)" }
         let condition = part.map { clause.isEmpty ? "WHERE \($0)" : clause + " AND \($0)" } ?? clause
         return """
-            SELECT a.id AS id, \(filter.rankExpression) AS rank, coalesce(a.copyOf, a.id) AS grp
+            SELECT a.id AS id, \(filter.rankExpression(tally: recorder)) AS rank, coalesce(a.copyOf, a.id) AS grp
             FROM \(filter.source) \(condition)
             ORDER BY \(orderKey(splitByDating: dated != nil)) LIMIT ?
             """
@@ -118,11 +119,19 @@ struct WindowedSearch {
     /// counted them as it ranked every match; `positions`: the best rows' body instances, when
     /// the ranking kept them.
     private func window(_ db: Database, size: Int) throws -> (rows: [Ranked], complete: Bool, groups: Int?, positions: MatchPositions?) {
-        let statement = windowStatement(size: size)
         guard scoresAlone else {
-            let rows = try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments)
+            // Ranked with conditions: the rows that meet them are scored, and the best kept.
+            var positions: MatchPositions?
+            var number: Int64 = 0
+            if order == .relevance, filter.match != nil, filter.lengths != nil, let recorders {
+                positions = MatchPositions(capacity: size)
+                number = recorders.register(nil, positions: positions)
+            }
+            defer { if number != 0 { recorders?.close(number) } }
+            let sql = number == 0 ? windowStatement(size: size).sql : windowSQL(recorder: number)
+            let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(filter.whereArguments + [size]))
                 .map { Ranked(id: $0["id"], rank: $0["rank"], group: $0["grp"]) }
-            guard splitByDating, rows.count < size else { return (rows, rows.count < size, nil, nil) }
+            guard splitByDating, rows.count < size else { return (rows, rows.count < size, nil, positions) }
             let rest = size - rows.count
             let undated = try Row.fetchAll(db, sql: windowSQL(dated: false), arguments: StatementArguments(filter.whereArguments + [rest]))
                 .map { Ranked(id: $0["id"], rank: $0["rank"], group: $0["grp"]) }

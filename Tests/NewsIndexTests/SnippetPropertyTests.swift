@@ -97,7 +97,7 @@ struct SnippetPropertyTests {
                 let snippets = try PageSnippets(db, positions: positions)
                 for id in rows.map(\.id) {
                     let text = try String.fetchOne(db, sql: "SELECT \(TextCodec.snippetFunction)(body) FROM article_text WHERE id = ?", arguments: [id])
-                    let built = try snippets.snippet(id: id, text: text)
+                    let built = try snippets.snippet(db, id: id, text: text)
                     let expected = try Self.fts5Snippet(db, match: match, id: id)
                     #expect(built == expected, "\(context), article \(id)")
                     if built != expected { return }
@@ -122,12 +122,12 @@ struct SnippetPropertyTests {
                 guard let (text, match, search) = try Self.rankedQuery(&random, db, tables: tables) else { continue }
                 let capacity = Int.random(in: 1...12, using: &random)
                 let (scored, positions) = try Self.rank(db, search, match: match, tables: tables, capacity: capacity, limit: 100_000)
-                let kept = scored.filter { positions.row($0.id) != nil }
+                let kept = scored.filter { positions.holds($0.id) }
                 let context = "seed \(random.seed), round \(round): \(text), room for \(capacity)"
                 #expect(kept.count == min(capacity, scored.count), "\(context)")
                 if scored.count > capacity {
                     let edge = scored[capacity - 1].score
-                    #expect(scored.filter { $0.score < edge }.allSatisfy { positions.row($0.id) != nil }, "\(context)")
+                    #expect(scored.filter { $0.score < edge }.allSatisfy { positions.holds($0.id) }, "\(context)")
                     #expect(kept.allSatisfy { $0.score <= edge }, "\(context)")
                 }
             }
@@ -141,7 +141,9 @@ struct SnippetPropertyTests {
         let index = try Self.index(&random, count: 240, in: folder)
         var compared = 0
         for round in 0..<120 {
-            guard let text = Self.query(&random) else { continue }
+            guard let generated = Self.query(&random) else { continue }
+            // Now and then a condition beside the MATCH: the ranking then scores only the rows that meet it.
+            let text = round % 4 == 3 ? generated + " since:2023-01-05" : generated
             let query = try SearchQuery.parse(text)
             guard let match = QueryTranslator.translate(query).match else { continue }
             let limit = Int.random(in: 1...40, using: &random), offset = [0, 0, Int.random(in: 0...50, using: &random)].randomElement(using: &random)!
@@ -156,5 +158,61 @@ struct SnippetPropertyTests {
             }
         }
         #expect(compared > 500, "seed \(random.seed): \(compared) hits compared")
+    }
+
+    @Test("rows kept and dropped by the thousand: the best keep exactly their own instances")
+    func keptInstances() {
+        var random = SeededRandom.forTest("SnippetPropertyTests.keptInstances")
+        for round in 0..<20 {
+            let capacity = Int.random(in: 1...400, using: &random)
+            let positions = MatchPositions(capacity: capacity)
+            var rows: [(id: Int64, score: Double, instances: [SnippetBuilder.Instance])] = []
+            for id in 1...Int64(Int.random(in: 1...6_000, using: &random)) {
+                let score = -Double(Int.random(in: 0...100_000, using: &random))
+                // Noted phrase by phrase, each phrase's positions ascending, as the ranking reads them.
+                var instances: [SnippetBuilder.Instance] = []
+                positions.beginRow()
+                for phrase in 0..<Int.random(in: 1...3, using: &random) {
+                    var position = 0
+                    for _ in 0..<Int.random(in: 0...12, using: &random) {
+                        position += Int.random(in: 1...30, using: &random)
+                        positions.note(phrase: Int32(phrase), position: Int32(position))
+                        instances.append(.init(phrase: phrase, position: position))
+                    }
+                }
+                if positions.wants(score) { positions.keep(id: id, score: score) }
+                rows.append((id, score, instances.sorted { ($0.position, $0.phrase) < ($1.position, $1.phrase) }))
+            }
+            let context = "seed \(random.seed), round \(round), room for \(capacity), \(rows.count) rows"
+            let sorted = rows.sorted { $0.score < $1.score }
+            let edge = sorted[min(capacity, sorted.count) - 1].score
+            #expect(rows.filter { positions.holds($0.id) }.count == min(capacity, rows.count), "\(context)")
+            for row in rows where row.score < edge || positions.holds(row.id) {
+                #expect(row.score <= edge && positions.instances(of: row.id) == row.instances, "\(context), row \(row.id)")
+            }
+        }
+    }
+
+    @Test("an article longer than snippets read: the snippet of its opening, ended as FTS5 ends it")
+    func longArticle() throws {
+        let folder = TemporaryFolder("newsd-snippet-long")
+        let index = try ArticleIndex(path: folder.file("index.sqlite"))
+        let sentence = "The harbour board met on Tuesday: cranes stood idle while the dockers waited for news. "
+        let body = "Felixstowe dockers agree a pay deal. " + String(repeating: sentence, count: TextCodec.snippetBytes / sentence.utf8.count + 50)
+        let parsed = ParsedArticle(headline: "Dockers settle", paragraphs: [body], encoding: .utf8)
+        try index.apply([.upsert(path: "long.txt", stamp: FileStamp(inode: 1, size: 1, mtimeNs: 1), article: IndexableArticle(
+            contentHash: parsed.contentHash, headline: parsed.headline, body: parsed.body, encoding: "utf-8",
+            wordCount: parsed.wordCount, outlet: nil, byline: nil, publishedDate: "2023-01-02", fileDate: "2024-01-01"))], now: 1)
+        for text in ["felixstowe", "cranes", "dock*"] {
+            let query = try SearchQuery.parse(text)
+            let (_, hits) = try index.search(query, limit: 5, offset: 0)
+            let match = try #require(QueryTranslator.translate(query).match)
+            let expected = try index.pool.read { SnippetMarkup.decode(try Self.fts5Snippet($0, match: match, id: hits[0].id) ?? "") }
+            #expect(hits.count == 1 && hits[0].snippet == expected.text && hits[0].highlights == expected.highlights, "\(text): \(hits.first?.snippet ?? "")")
+            #expect(hits[0].snippet.hasSuffix(WindowedSearch.snippetEllipsis), "the body goes on past the snippet")
+        }
+        let id = try #require(try index.articleId(path: "long.txt"))
+        let counted = try index.pool.read { try PageSnippets.bodyTokens($0, id: id) }
+        #expect(counted == 6 + (TextCodec.snippetBytes / sentence.utf8.count + 50) * 15, "the body's length as the index counted it")
     }
 }
