@@ -37,7 +37,8 @@ extension ArticleIndex {
             let (total, page, positions) = try search.page(db, limit: limit, offset: offset)
             guard !page.isEmpty else { return (total, []) }
             // The ranking kept every page row's instances: snippets are built from them, and the
-            // page's text is read without a second MATCH.
+            // page's text is read without a second MATCH. Otherwise (or without a tokenizer to
+            // build them with) FTS5 makes them.
             let snippets = positions.flatMap { positions in
                 page.allSatisfy { positions.holds($0.id) } ? try? PageSnippets(db, positions: positions) : nil
             }
