@@ -25,15 +25,15 @@ enum RankFunction {
         precondition(code == SQLITE_OK, "FTS5 refused the ranking function (\(code))")
     }
 
-    /// The call for `source`'s MATCH with `key`'s snapshot and the column weights; `tally`: the
+    /// The call for `source`'s MATCH with `key`'s snapshot and the column weights; `recorder`: the
     /// number of the registered `RankingRecorders` entry that records what it scores (0: none).
-    static func expression(key: SnapshotKey, weights: String, tally: Int64 = 0) -> String {
-        "\(name)(article_fts, \(key.changes), \(key.lastId), \(tally), \(weights))"
+    static func expression(key: SnapshotKey, weights: String, recorder: Int64 = 0) -> String {
+        "\(name)(article_fts, \(key.changes), \(key.lastId), \(recorder), \(weights))"
     }
 
-    /// `expression` with the snapshot's numbers and the tally as parameters, bound in that order
-    /// before the statement's others: the same text for every snapshot, so one prepared
-    /// statement serves every search (each new text is compiled again).
+    /// `expression` with the snapshot's numbers and the recorder number as parameters, bound in
+    /// that order before the statement's others: the same text for every snapshot, so one
+    /// prepared statement serves every search (each new text is compiled again).
     static func boundExpression(weights: String) -> String {
         "\(name)(article_fts, ?, ?, ?, \(weights))"
     }

@@ -44,13 +44,14 @@ struct SearchFilter {
 
     /// bm25 over `source` (0 without a MATCH: then every row ranks alike), computed by
     /// `RankFunction` when the snapshot's lengths are known.
-    var rankExpression: String { rankExpression(tally: 0) }
+    var rankExpression: String { rankExpression(recorder: 0) }
 
-    /// `rankExpression`, adding every scored row to the registered `GroupTally` numbered `tally`
-    /// (0: none; no tally without the lengths' key, since only `RankFunction` keeps one).
-    func rankExpression(tally: Int64) -> String {
+    /// `rankExpression`, recording what it scores in the `RankingRecorders` entry numbered
+    /// `recorder` (0: none; nothing is recorded without the lengths' key, since only
+    /// `RankFunction` records).
+    func rankExpression(recorder: Int64) -> String {
         guard match != nil else { return "0.0" }
-        return lengths.map { RankFunction.expression(key: $0, weights: ArticleIndex.bm25Weights, tally: tally) }
+        return lengths.map { RankFunction.expression(key: $0, weights: ArticleIndex.bm25Weights, recorder: recorder) }
             ?? "bm25(article_fts, \(ArticleIndex.bm25Weights))"
     }
 }

@@ -85,25 +85,26 @@ struct WindowedSearch {
         let part = dated.map { "\($0 ? "NOT " : "")\(Self.undatedKey)" }
         let condition = part.map { clause.isEmpty ? "WHERE \($0)" : clause + " AND \($0)" } ?? clause
         return """
-            SELECT a.id AS id, \(filter.rankExpression(tally: recorder)) AS rank, coalesce(a.copyOf, a.id) AS grp
+            SELECT a.id AS id, \(filter.rankExpression(recorder: recorder)) AS rank, coalesce(a.copyOf, a.id) AS grp
             FROM \(filter.source) \(condition)
             ORDER BY \(orderKey(splitByDating: dated != nil)) LIMIT ?
             """
     }
 
     /// The best `window` matches by score alone (FTS5 keeps a bounded sorter). Every match is
-    /// scored, so a `tally` (see `GroupTally`) counts their copy groups on the way.
-    func scoreWindowSQL(tally: Int64 = 0) -> String {
-        "SELECT rowid AS id, \(filter.rankExpression(tally: tally)) AS score FROM article_fts WHERE article_fts MATCH ? ORDER BY score LIMIT ?"
+    /// scored, so a `recorder` counts their copy groups on the way (`GroupTally`) and keeps the
+    /// best rows' instances (`MatchPositions`).
+    func scoreWindowSQL(recorder: Int64 = 0) -> String {
+        "SELECT rowid AS id, \(filter.rankExpression(recorder: recorder)) AS score FROM article_fts WHERE article_fts MATCH ? ORDER BY score LIMIT ?"
     }
 
     /// `scoreWindowSQL` as the search runs it: with the ranking function's numbers bound, so
     /// that the connection's cached statement serves every snapshot.
-    private func boundScoreWindow(tally: Int64, size: Int) -> (sql: String, arguments: StatementArguments) {
-        guard let key = filter.lengths, let match = filter.match else { return (scoreWindowSQL(tally: tally), [filter.match, size]) }
+    private func boundScoreWindow(recorder: Int64, size: Int) -> (sql: String, arguments: StatementArguments) {
+        guard let key = filter.lengths, let match = filter.match else { return (scoreWindowSQL(recorder: recorder), [filter.match, size]) }
         let rank = RankFunction.boundExpression(weights: ArticleIndex.bm25Weights)
         return ("SELECT rowid AS id, \(rank) AS score FROM article_fts WHERE article_fts MATCH ? ORDER BY score LIMIT ?",
-                [key.changes, key.lastId, tally, match, size])
+                [key.changes, key.lastId, recorder, match, size])
     }
 
     /// The statement that reads the first window (for query plans).
@@ -146,7 +147,7 @@ struct WindowedSearch {
             number = recorders.register(tally, positions: positions)
         }
         defer { if number != 0 { recorders?.close(number) } }
-        let scoring = boundScoreWindow(tally: number, size: size)
+        let scoring = boundScoreWindow(recorder: number, size: size)
         let scored = try Row.fetchAll(db.cachedStatement(sql: scoring.sql), arguments: scoring.arguments)
             .map { (id: $0["id"] as Int64, score: $0["score"] as Double) }
         let counted = tally.flatMap { $0.complete ? $0.count : nil }

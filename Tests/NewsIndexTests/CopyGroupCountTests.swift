@@ -58,7 +58,7 @@ struct CopyGroupCountTests {
                     let number = tables.recorders.register(tally)
                     defer { tables.recorders.close(number) }
                     let ranked = WindowedSearch(SearchFilter(translated, minOutlets: nil, lengths: try tables.lengths.read(db).key), sort: .relevance)!
-                    _ = try Row.fetchAll(db, sql: ranked.scoreWindowSQL(tally: number), arguments: [translated.match, 5])
+                    _ = try Row.fetchAll(db, sql: ranked.scoreWindowSQL(recorder: number), arguments: [translated.match, 5])
                     #expect(tally.complete && tally.count == counted, "seed \(random.seed), round \(round), query \(query): \(tree.text) (ranking's tally)")
                 }
             }

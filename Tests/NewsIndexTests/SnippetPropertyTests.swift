@@ -77,7 +77,7 @@ struct SnippetPropertyTests {
         let positions = MatchPositions(capacity: capacity)
         let number = tables.recorders.register(nil, positions: positions)
         defer { tables.recorders.close(number) }
-        let rows = try Row.fetchAll(db, sql: search.scoreWindowSQL(tally: number), arguments: [match, limit])
+        let rows = try Row.fetchAll(db, sql: search.scoreWindowSQL(recorder: number), arguments: [match, limit])
             .map { (id: $0["id"] as Int64, score: $0["score"] as Double) }
         return (rows, positions)
     }
