@@ -79,8 +79,9 @@ extension ArticleIndex {
             && texts.mayRewrite(freedBytes: state.freedBytes)
     }
 
-    /// Rewrites the file (`VACUUM`: the writer waits for it), then empties the write-ahead log, which held the whole file meanwhile. A rewrite needs
-    /// room for a second copy of the file; when it fails it is not tried again until more is freed.
+    /// Rewrites the file (`VACUUM`: the writer waits for it), then empties the write-ahead log,
+    /// which held the whole file meanwhile. A rewrite needs room for a second copy of the file;
+    /// when it fails it is not tried again until more is freed.
     private func rewriteFile(freedBytes: Int64) throws -> TextCompaction {
         let before = sizeOnDisk()
         do {
