@@ -2,9 +2,10 @@ import GRDB
 import NewsCore
 
 extension ArticleIndex {
-    /// bm25 column weights (headline, body, outlet, byline). Outlet and byline take part only
-    /// when a query names them (`outlet:`, `byline:`), so their weight does not rank anything.
-    static var bm25Weights: String { "\(headlineWeight), \(bodyWeight), 0, 0" }
+    /// bm25 column weights in the full-text index's column order (body, headline, outlet, byline).
+    /// Outlet and byline take part only when a query names them (`outlet:`, `byline:`), so their
+    /// weight does not rank anything.
+    static var bm25Weights: String { "\(bodyWeight), \(headlineWeight), 0, 0" }
 
     /// Runs a search: one page of hits in the requested order and grouping, and the total number of hits.
     /// Blocks its thread while SQLite works: call it off Swift's cooperative pool. With a `budget`,

@@ -78,7 +78,7 @@ public final class ArticleIndex: Sendable {
             let migrator = IndexSchema.migrator
             if try pool.read({ try migrator.hasBeenSuperseded($0) }) { throw IndexError.newerSchema(path: path) }
             let (hasArticles, applied) = try pool.read { db in (try db.tableExists("article"), try migrator.appliedIdentifiers(db)) }
-            let compacting = hasArticles && !applied.contains(IndexSchema.compactingMigration)
+            let compacting = hasArticles && !IndexSchema.compactingMigrations.isSubset(of: applied)
             // One migration at a time, the write-ahead log emptied after each: run in one go, a
             // new index's nine migrations left 370 KB of log before the first article.
             // The dictionaries first: a migration may read stored text (v21 stores copies anew).
@@ -87,7 +87,8 @@ public final class ArticleIndex: Sendable {
                 try migrator.migrate(pool, upTo: migration)
                 try pool.writeWithoutTransaction { _ = try $0.checkpoint(.truncate) }
             }
-            // Moving the text out of the article rows left most of the file's pages free.
+            // Moving the text out of the article rows, or writing the full-text index again, left
+            // much of the file's pages free.
             if compacting { try pool.vacuum() }
             let checkpointer = try DatabaseQueue(path: path)
             // A connection learns that the database is in WAL mode on its first read; until then a

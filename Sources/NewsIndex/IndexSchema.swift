@@ -427,6 +427,21 @@ enum IndexSchema {
                 UPDATE copy_text_cursor SET freedBytes = freedBytes - (SELECT coalesce(sum(length(body)), 0) FROM article_text);
                 """)
         }
+        migrator.registerMigration("v22-body-first-fulltext") { db in
+            // #13: FTS5 writes a column's number before a row's positions of a term in any column
+            // but the first; with the headline first, nearly every term of every body paid two
+            // bytes for it. The index is written again, the body first (`createBodyFirstFullTextIndex`).
+            try db.execute(sql: "DROP TABLE article_fts")
+            try createBodyFirstFullTextIndex(db)
+            try db.execute(sql: """
+                INSERT INTO article_fts(rowid, body, headline, outlet, byline)
+                SELECT a.id, \(LanguageTokenizer.markedExpression(language: "a.language", value: "\(TextCodec.inflateFunction)(t.body)")),
+                       \(LanguageTokenizer.markedSQL("a", "headline")), a.outlet, a.byline
+                FROM article a JOIN article_text t ON t.id = a.id ORDER BY a.id;
+                INSERT INTO article_fts(article_fts) VALUES ('optimize');
+                INSERT INTO article_fts(article_fts, rank) VALUES ('automerge', 0);
+                """)
+        }
         return migrator
     }
 
@@ -492,9 +507,22 @@ enum IndexSchema {
         """
     }
 
-    /// The migration after which the file holds free pages worth a `VACUUM` (the text moved out
-    /// of the article rows).
-    static let compactingMigration = "v9-compressed-text-compact-fingerprints"
+    /// The migrations after which the file holds free pages worth a `VACUUM`: v9 moved the text
+    /// out of the article rows, v22 wrote the full-text index again.
+    static let compactingMigrations: Set<String> = ["v9-compressed-text-compact-fingerprints", "v22-body-first-fulltext"]
+
+    /// The full-text index of v22 on: v9's with the body as its first column, whose terms FTS5
+    /// stores without a column number (see the migration). Column numbers follow this order:
+    /// `MatchPositions.bodyColumn`, `ArticleIndex.bm25Weights`.
+    static func createBodyFirstFullTextIndex(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE VIRTUAL TABLE article_fts USING fts5(
+                body, headline, outlet, byline,
+                content='article_content', content_rowid='id',
+                tokenize='\(LanguageTokenizer.name)'
+            );
+            """)
+    }
 
     /// The full-text index of v9 on: as v8's, but its content is the view `article_content`, which
     /// inflates the stored text (its first 256 KiB: the content is read for snippets only). New rows are added, and changed ones removed first, by

@@ -11,8 +11,8 @@
 /// offset 500 reads a window of thousands), so keeping one costs a copy into one shared buffer
 /// and a step in a heap: no allocation, no sorting and no lookup until the page asks.
 final class MatchPositions: @unchecked Sendable {
-    /// The full-text index's column snippets show: the body.
-    static let bodyColumn: Int32 = 1
+    /// The full-text index's column snippets show: the body, its first (`IndexSchema.createBodyFirstFullTextIndex`).
+    static let bodyColumn: Int32 = 0
 
     let capacity: Int
     /// The number of tokens each query phrase spans, noted at the first row.

@@ -1,0 +1,111 @@
+import Foundation
+import GRDB
+import NewsCore
+@testable import NewsIndex
+import Testing
+import TestSupport
+
+/// Migration v22 on an index written by v21, whose full-text index had the headline as its first
+/// column: the index is written again with the body first, smaller, and every search, stem,
+/// column filter, weight and snippet answers as before; the file is compacted.
+@Suite("Body-first full-text migration (real SQLite file)")
+struct BodyFirstFullTextMigrationTests {
+    let folder = TemporaryFolder("newsd-body-first")
+    var path: String { folder.file("index.sqlite") }
+
+    static let places = ["Felixstowe", "Rotterdam", "Gdansk", "Valencia", "Antwerp", "Le Havre"]
+    static let subjects = ["dock workers", "crane drivers", "pilots", "customs officers"]
+
+    /// English reports long enough for the index's size to tell, and the articles in other languages
+    /// `LanguageSearchTests` searches.
+    static var articles: [(path: String, article: IndexableArticle)] {
+        let english = (0..<60).map { n in
+            let place = places[n % places.count], subject = subjects[n % subjects.count]
+            let body = (0..<8).map { sentence in
+                "\(subject.capitalized) in \(place) said on day \(n) that talks over pay (round \(sentence)) had stalled, " +
+                    "and ships waited offshore while the operator counted its losses."
+            }.joined(separator: " ")
+            return ("en\(n).txt", TestArticles.article(headline: "Strike at \(place) port, report \(n)", body: body, language: "en"))
+        }
+        let others = LanguageSearchTests.corpus.map { entry in
+            (entry.path, TestArticles.article(headline: entry.headline, body: entry.body, outlet: entry.outlet,
+                                              url: entry.url, language: entry.language))
+        }
+        return english + others
+    }
+
+    static let queries = [
+        "felixstowe", "\"dock workers\"", "strike", "title:rotterdam", "headline:port pilots", "Impfung", "Strassenarbeiter",
+        "ёлка", "vendange", "outlet:spiegel", "stall*", "NEAR(ships operator, 4)", "pay -gdansk", "run",
+    ]
+
+    /// Every query's hits in order, with their snippets.
+    static func answers(_ index: ArticleIndex) throws -> [[String]] {
+        try queries.map { query in
+            try index.search(SearchQuery.parse(query), limit: 100, offset: 0).hits.map { "\($0.path) \($0.snippet)" }
+        }
+    }
+
+    static func columns(_ db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('article_fts')")
+    }
+
+    static func indexBytes(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT sum(length(block)) FROM article_fts_data") ?? 0
+    }
+
+    /// Turns the index back into v21's: the full-text index with the headline first, written as
+    /// v21 wrote it, and v22 not applied.
+    static func writeVersion21(_ index: ArticleIndex) throws {
+        try index.pool.write { db in
+            try db.execute(sql: """
+                DROP TABLE article_fts;
+                CREATE VIRTUAL TABLE article_fts USING fts5(
+                    headline, body, outlet, byline,
+                    content='article_content', content_rowid='id',
+                    tokenize='\(LanguageTokenizer.name)'
+                );
+                INSERT INTO article_fts(rowid, headline, body, outlet, byline)
+                SELECT a.id, \(LanguageTokenizer.markedSQL("a", "headline")),
+                       \(LanguageTokenizer.markedExpression(language: "a.language", value: "\(TextCodec.inflateFunction)(t.body)")),
+                       a.outlet, a.byline
+                FROM article a JOIN article_text t ON t.id = a.id ORDER BY a.id;
+                INSERT INTO article_fts(article_fts) VALUES ('optimize');
+                INSERT INTO article_fts(article_fts, rank) VALUES ('automerge', 0);
+                DELETE FROM grdb_migrations WHERE identifier = 'v22-body-first-fulltext';
+                """)
+        }
+    }
+
+    @Test("v21 → v22 writes the full-text index with the body first: smaller, the same answers, the file compacted")
+    func migrates() throws {
+        let current = try ArticleIndex(path: path)
+        try current.apply(TestArticles.upserts(Self.articles), now: 1)
+        let expected = try Self.answers(current)
+        #expect(expected.allSatisfy { !$0.isEmpty }, "every query finds something: \(expected)")
+        try Self.writeVersion21(current)
+        let before = try current.pool.read { db in (try Self.columns(db), try Self.indexBytes(db)) }
+        #expect(before.0.first == "headline")
+        try current.close()
+
+        let index = try ArticleIndex(path: path)
+        try index.pool.read { (db: Database) throws in
+            #expect(try Self.columns(db) == ["body", "headline", "outlet", "byline"])
+            let after = try Self.indexBytes(db)
+            #expect(after < before.1 * 9 / 10, "the index shrank from \(before.1) to \(after) bytes")
+            #expect(try Int.fetchOne(db, sql: "SELECT v FROM article_fts_config WHERE k = 'automerge'") == 0,
+                    "small writes still leave merging to the idle steps")
+            #expect(try Int.fetchOne(db, sql: "SELECT count(DISTINCT segid) FROM article_fts_idx") == 1)
+            #expect(try Int.fetchOne(db, sql: "PRAGMA freelist_count") == 0, "the file was compacted")
+        }
+        try index.pool.write { db in try db.execute(sql: "INSERT INTO article_fts(article_fts) VALUES ('integrity-check')") }
+        #expect(try Self.answers(index) == expected)
+
+        // Writes after the migration keep the index consistent.
+        try index.apply([.remove(path: "en0.txt")], now: 2)
+        try index.apply(TestArticles.upserts([("late.txt", TestArticles.article(headline: "Late arrival", body: "Pilots at Felixstowe returned.", language: "en"))]), now: 3)
+        try index.pool.write { db in try db.execute(sql: "INSERT INTO article_fts(article_fts) VALUES ('integrity-check')") }
+        let late = try index.search(SearchQuery.parse("felixstowe pilots"), limit: 100, offset: 0).hits.map(\.path)
+        #expect(late.contains("late.txt") && !late.contains("en0.txt"))
+    }
+}
