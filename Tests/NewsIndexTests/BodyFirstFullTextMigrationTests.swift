@@ -31,18 +31,23 @@ struct BodyFirstFullTextMigrationTests {
             (entry.path, TestArticles.article(headline: entry.headline, body: entry.body, outlet: entry.outlet,
                                               url: entry.url, language: entry.language))
         }
-        return english + others
+        // The same words, the headline's in one the body's in the other.
+        let swapped = [
+            ("in-headline.txt", TestArticles.article(headline: "Quarantine lifted", body: "Officials spoke.", language: "en")),
+            ("in-body.txt", TestArticles.article(headline: "Officials spoke", body: "Quarantine lifted.", language: "en")),
+        ]
+        return english + others + swapped
     }
 
     static let queries = [
         "felixstowe", "\"dock workers\"", "strike", "title:rotterdam", "headline:port pilots", "Impfung", "Strassenarbeiter",
-        "ёлка", "vendange", "outlet:spiegel", "stall*", "NEAR(ships operator, 4)", "pay -gdansk", "run",
+        "ёлка", "vendange", "outlet:spiegel", "stall*", "NEAR(ships operator, 4)", "pay -gdansk", "run", "quarantine",
     ]
 
     /// Every query's hits in order, with their snippets.
     static func answers(_ index: ArticleIndex) throws -> [[String]] {
         try queries.map { query in
-            try index.search(SearchQuery.parse(query), limit: 100, offset: 0).hits.map { "\($0.path) \($0.snippet)" }
+            try index.search(SearchQuery.parse(query), limit: 100, offset: 0).hits.map { "\($0.path) \($0.snippet) \($0.highlights)" }
         }
     }
 
@@ -100,6 +105,13 @@ struct BodyFirstFullTextMigrationTests {
         }
         try index.pool.write { db in try db.execute(sql: "INSERT INTO article_fts(article_fts) VALUES ('integrity-check')") }
         #expect(try Self.answers(index) == expected)
+        // Column numbers follow the new order: snippets show the body, and the headline's weight
+        // lifts a headline match above the same word in a body.
+        let offshore = try #require(try index.search(SearchQuery.parse("offshore"), limit: 1, offset: 0).hits.first)
+        let marked = offshore.highlights.map { Array(offshore.snippet).dropFirst($0.start).prefix($0.length) }.map { String($0) }
+        #expect(offshore.snippet.contains("while the operator") && marked.first == "offshore", "\(offshore.snippet) \(marked)")
+        let quarantine = try index.search(SearchQuery.parse("quarantine"), limit: 2, offset: 0).hits.map(\.path)
+        #expect(quarantine == ["in-headline.txt", "in-body.txt"])
 
         // Writes after the migration keep the index consistent.
         try index.apply([.remove(path: "en0.txt")], now: 2)
