@@ -3,8 +3,8 @@ import Glibc
 #endif
 
 /// What newsd compares articles by: a term vector, the names they mention, and a MinHash
-/// signature of their word shingles. Pure, computed once when a file is read and stored (at
-/// most 356 bytes) with the article.
+/// signature of their word shingles. Pure, computed once when a file is read and stored
+/// (`encoded`) with the article.
 public struct ArticleFingerprint: Sendable, Equatable {
     /// Content words (stop words dropped, plurals folded), hashed to 20 bits, ascending.
     /// Sorted arrays rather than dictionaries: placement decodes and compares thousands of
@@ -35,7 +35,7 @@ public struct ArticleFingerprint: Sendable, Equatable {
     }
 
     /// From terms already in ascending order with their counts (capped).
-    private init(sortedTerms: [UInt32], counts: [UInt8], names: [UInt32], minHash: [UInt8]) {
+    init(sortedTerms: [UInt32], counts: [UInt8], names: [UInt32], minHash: [UInt8]) {
         termHashes = sortedTerms
         termCounts = counts
         termWeights = Self.weighted(counts)
@@ -57,7 +57,7 @@ public struct ArticleFingerprint: Sendable, Equatable {
     static let maximumTerms = 64
     static let maximumNames = 32
     static let shingleSize = 4
-    /// Term counts are kept up to this (4 bits in storage); 1 + ln(16) already outweighs a
+    /// Term counts are kept up to this; 1 + ln(16) already outweighs a
     /// single mention almost four times.
     static let maximumCount = 16
     static let termBits = 20
@@ -130,50 +130,6 @@ public struct ArticleFingerprint: Sendable, Equatable {
 
     /// Strongest terms among the story keys.
     static let keyTerms = 8
-
-    // MARK: Storage
-
-    /// The stored form's version.
-    static let encodingVersion: UInt8 = 2
-
-    /// Version 2: counts of terms, names and slots; then per term (ascending hash) 3 bytes
-    /// holding its 20-bit hash and tf − 1 in the low 4 bits; 3 bytes per name (most mentioned first); 1 byte per slot.
-    /// The weights are recomputed from the counts, so a stored fingerprint compares exactly as
-    /// the computed one.
-    public var encoded: [UInt8] {
-        var bytes: [UInt8] = [Self.encodingVersion, UInt8(termHashes.count), UInt8(strongestNames.count), UInt8(minHash.count)]
-        bytes.reserveCapacity(4 + 3 * (termHashes.count + strongestNames.count) + minHash.count)
-        func append(_ value: UInt32) { for i in 0..<3 { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * i))) } }
-        for (term, count) in zip(termHashes, termCounts) { append(term << 4 | UInt32(count - 1)) }
-        for name in strongestNames { append(name) }
-        bytes += minHash
-        return bytes
-    }
-
-    /// Reads `encoded`; nil for anything else.
-    public init?(encoded bytes: [UInt8]) {
-        guard bytes.count >= 4, bytes[0] == Self.encodingVersion else { return nil }
-        let (termCount, nameCount, slotCount) = (Int(bytes[1]), Int(bytes[2]), Int(bytes[3]))
-        guard bytes.count == 4 + 3 * (termCount + nameCount) + slotCount else { return nil }
-        var offset = 4
-        func read() -> UInt32 {
-            defer { offset += 3 }
-            return UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
-        }
-        var terms: [UInt32] = []
-        var counts: [UInt8] = []
-        terms.reserveCapacity(termCount)
-        counts.reserveCapacity(termCount)
-        for _ in 0..<termCount {
-            let packed = read()
-            // Written in ascending order; a stored form out of order is not one newsd wrote.
-            guard terms.last.map({ $0 < packed >> 4 }) ?? true else { return nil }
-            terms.append(packed >> 4)
-            counts.append(UInt8(packed & 0xF) + 1)
-        }
-        let names = (0..<nameCount).map { _ in read() }
-        self.init(sortedTerms: terms, counts: counts, names: names, minHash: Array(bytes[offset...]))
-    }
 }
 
 /// Similarities between fingerprints: symmetric, in 0…1, and stable (no corpus statistics,

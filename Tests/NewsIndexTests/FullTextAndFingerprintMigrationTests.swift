@@ -5,11 +5,12 @@ import NewsCore
 import Testing
 import TestSupport
 
-/// Migration v22 on an index written by v21, whose full-text index had the headline as its first
-/// column: the index is written again with the body first, smaller, and every search, stem,
-/// column filter, weight and snippet answers as before; the file is compacted.
-@Suite("Body-first full-text migration (real SQLite file)")
-struct BodyFirstFullTextMigrationTests {
+/// Migrations v22 and v23 on an index written by v21, whose full-text index had the headline as
+/// its first column and whose fingerprints were stored in version 2: the index is written again
+/// with the body first, smaller, and every search, stem, column filter, weight and snippet answers
+/// as before; every fingerprint is stored in version 3 and reads as before; the file is compacted.
+@Suite("Body-first full-text and fingerprint migrations (real SQLite file)")
+struct FullTextAndFingerprintMigrationTests {
     let folder = TemporaryFolder("newsd-body-first")
     var path: String { folder.file("index.sqlite") }
 
@@ -59,8 +60,8 @@ struct BodyFirstFullTextMigrationTests {
         try Int.fetchOne(db, sql: "SELECT sum(length(block)) FROM article_fts_data") ?? 0
     }
 
-    /// Turns the index back into v21's: the full-text index with the headline first, written as
-    /// v21 wrote it, and v22 not applied.
+    /// Turns the index back into v21's: the full-text index with the headline first and the
+    /// fingerprints in version 2, written as v21 wrote them, and v22 and v23 not applied.
     static func writeVersion21(_ index: ArticleIndex) throws {
         try index.pool.write { db in
             try db.execute(sql: """
@@ -77,9 +78,18 @@ struct BodyFirstFullTextMigrationTests {
                 FROM article a JOIN article_text t ON t.id = a.id ORDER BY a.id;
                 INSERT INTO article_fts(article_fts) VALUES ('optimize');
                 INSERT INTO article_fts(article_fts, rank) VALUES ('automerge', 0);
-                DELETE FROM grdb_migrations WHERE identifier = 'v22-body-first-fulltext';
+                DELETE FROM grdb_migrations WHERE identifier IN ('v22-body-first-fulltext', 'v23-fingerprints-rice-coded');
                 """)
+            for row in try Row.fetchAll(db, sql: "SELECT id, bytes FROM article_fingerprint") {
+                let fingerprint = try #require(ArticleFingerprint(encoded: [UInt8](row["bytes"] as Data)))
+                try db.execute(sql: "UPDATE article_fingerprint SET bytes = ? WHERE id = ?",
+                               arguments: [Data(FingerprintVersion2.encoded(fingerprint)), row["id"]])
+            }
         }
+    }
+
+    static func fingerprints(_ db: Database) throws -> [Int64: Data] {
+        Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, bytes FROM article_fingerprint").map { ($0["id"], $0["bytes"]) })
     }
 
     @Test("v21 → v22 writes the full-text index with the body first: smaller, the same answers, the file compacted")
@@ -87,10 +97,12 @@ struct BodyFirstFullTextMigrationTests {
         let current = try ArticleIndex(path: path)
         try current.apply(TestArticles.upserts(Self.articles), now: 1)
         let expected = try Self.answers(current)
+        let storedBefore = try current.pool.read(Self.fingerprints)
         #expect(expected.allSatisfy { !$0.isEmpty }, "every query finds something: \(expected)")
         try Self.writeVersion21(current)
         let before = try current.pool.read { db in (try Self.columns(db), try Self.indexBytes(db)) }
         #expect(before.0.first == "headline")
+        #expect(try current.pool.read(Self.fingerprints).values.allSatisfy { $0.first == 2 })
         try current.close()
 
         let index = try ArticleIndex(path: path)
@@ -102,6 +114,7 @@ struct BodyFirstFullTextMigrationTests {
                     "small writes still leave merging to the idle steps")
             #expect(try Int.fetchOne(db, sql: "SELECT count(DISTINCT segid) FROM article_fts_idx") == 1)
             #expect(try Int.fetchOne(db, sql: "PRAGMA freelist_count") == 0, "the file was compacted")
+            #expect(try Self.fingerprints(db) == storedBefore, "every fingerprint is stored in version 3 again, byte for byte")
         }
         try index.pool.write { db in try db.execute(sql: "INSERT INTO article_fts(article_fts) VALUES ('integrity-check')") }
         #expect(try Self.answers(index) == expected)
