@@ -99,7 +99,7 @@ extension ArticleIndex {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT s.id, s.articles, s.outlets, s.firstDate, s.lastDate,
                        (SELECT headline FROM article a WHERE a.storyId = s.id
-                        ORDER BY a.dateSource IS NOT 'published', a.articleDate, a.fileTime, a.copyOf IS NOT NULL, a.contentHash LIMIT 1) AS headline
+                        ORDER BY a.dateSource IS NOT 'published', a.articleDate, a.fileTime, a.copyOf IS NOT NULL, hex(a.contentHash) LIMIT 1) AS headline
                 FROM story s WHERE \(condition) ORDER BY \(order) LIMIT ?
                 """, arguments: StatementArguments(arguments + [limit]))
             return (total, rows.map { row in

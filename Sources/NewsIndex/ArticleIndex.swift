@@ -253,7 +253,8 @@ public final class ArticleIndex: Sendable {
                         now: Double, orphans: inout Set<Int64>, stories: inout StoryBook,
                         fullText: inout PendingFullText) throws -> AppliedChange {
         let previous = try Int64.fetchOne(db.cachedStatement(sql: "SELECT articleId FROM file WHERE path = ?"), arguments: [path])
-        let sameText = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM article WHERE contentHash = ?"), arguments: [article.contentHash])
+        let sameText = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM article WHERE contentHash = ?"),
+                                          arguments: [StoredContentHash.value(article.contentHash)])
         let articleId: Int64
         let outcome: AppliedChange.Outcome
         let metadata: [DatabaseValueConvertible?] = [article.outlet, article.byline, article.publishedDate, article.articleDate,
@@ -287,7 +288,7 @@ public final class ArticleIndex: Sendable {
                     outlet = ?, byline = ?, publishedDate = ?, articleDate = ?, dateSource = ?, url = ?, language = ?, fileTime = ?,
                     storyId = NULL, copyOf = NULL, copySimilarity = NULL
                 WHERE id = ?
-                """).execute(arguments: StatementArguments([article.contentHash, article.headline, article.encoding,
+                """).execute(arguments: StatementArguments([StoredContentHash.value(article.contentHash), article.headline, article.encoding,
                                                     article.wordCount, now] + metadata + [article.fileTime, previous]))
             try storeText(db, article, id: previous)
             fullText.add(previous)
@@ -298,7 +299,7 @@ public final class ArticleIndex: Sendable {
                 INSERT INTO article(contentHash, headline, encoding, wordCount, ingestedAt, outlet, byline, publishedDate,
                                     articleDate, dateSource, url, language, fileTime)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: StatementArguments([article.contentHash, article.headline, article.encoding,
+                """).execute(arguments: StatementArguments([StoredContentHash.value(article.contentHash), article.headline, article.encoding,
                                                     article.wordCount, now] + metadata + [article.fileTime]))
             articleId = db.lastInsertedRowID
             try storeText(db, article, id: articleId)

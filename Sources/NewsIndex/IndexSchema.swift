@@ -453,6 +453,16 @@ enum IndexSchema {
             try db.execute(sql: "UPDATE article_fingerprint SET bytes = newsd_fingerprint_v3(bytes)")
             db.remove(function: reencode)
         }
+        migrator.registerMigration("v24-content-hash-bytes") { db in
+            // #13: content hashes stored as their 16 bytes (`StoredContentHash`), not 32 hex digits.
+            let toBytes = DatabaseFunction("newsd_content_hash_bytes", argumentCount: 1, pure: true) { values in
+                guard let hex = String.fromDatabaseValue(values[0]), let bytes = StoredContentHash.bytes(hex: hex) else { return values[0] }
+                return Data(bytes)
+            }
+            db.add(function: toBytes)
+            try db.execute(sql: "UPDATE article SET contentHash = newsd_content_hash_bytes(contentHash) WHERE typeof(contentHash) = 'text'")
+            db.remove(function: toBytes)
+        }
         return migrator
     }
 
@@ -519,9 +529,10 @@ enum IndexSchema {
     }
 
     /// The migrations after which the file holds free pages worth a `VACUUM`: v9 moved the text
-    /// out of the article rows, v22 wrote the full-text index again, v23 shrank every fingerprint.
+    /// out of the article rows, v22 wrote the full-text index again, v23 shrank every fingerprint
+    /// and v24 every content hash.
     static let compactingMigrations: Set<String> = [
-        "v9-compressed-text-compact-fingerprints", "v22-body-first-fulltext", "v23-fingerprints-rice-coded",
+        "v9-compressed-text-compact-fingerprints", "v22-body-first-fulltext", "v23-fingerprints-rice-coded", "v24-content-hash-bytes",
     ]
 
     /// The full-text index of v22 on: v9's with the body as its first column, whose terms FTS5

@@ -69,7 +69,7 @@ struct StoryBook {
     /// placed articles it is more alike than what they link to now.
     mutating func place(articleId: Int64) throws {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT a.articleDate, a.dateSource, a.contentHash, f.bytes FROM article a
+            SELECT a.articleDate, a.dateSource, hex(a.contentHash) AS contentHash, f.bytes FROM article a
             LEFT JOIN article_fingerprint f ON f.id = a.id WHERE a.id = ?
             """), arguments: [articleId])
         else { return }
@@ -347,7 +347,7 @@ struct StoryBook {
         /// The columns of `a` (an article) a member is read from, in order.
         static let columns = """
             a.id, a.storyId, a.copyOf, a.copySimilarity, a.dateSource IS NOT 'published', a.dateSource IS NULL,
-            a.articleDate, a.fileTime, a.contentHash
+            a.articleDate, a.fileTime, hex(a.contentHash)
             """
 
         /// The members `statement` (selecting `columns`) finds, by id; read by position, as in `load`.
@@ -450,7 +450,7 @@ struct StoryBook {
         // column's name, and rows copied out of the statement a slower decoding.
         var copyLinks: [Int64: Link] = [:], storyLinks: [Int64: [Link]] = [:]
         let links = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT l.id, l.other, l.score, l.copy, b.contentHash FROM story_link l JOIN article b ON b.id = l.other
+            SELECT l.id, l.other, l.score, l.copy, hex(b.contentHash) FROM story_link l JOIN article b ON b.id = l.other
             WHERE l.id IN (SELECT value FROM json_each(?))
             """), arguments: [list])
         while let row = try links.next() {
@@ -460,7 +460,7 @@ struct StoryBook {
         var byId: [Int64: Candidate] = [:]
         byId.reserveCapacity(ids.count)
         let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT a.id, a.storyId, a.contentHash, a.articleDate, a.dateSource
+            SELECT a.id, a.storyId, hex(a.contentHash), a.articleDate, a.dateSource
             FROM article a WHERE a.id IN (SELECT value FROM json_each(?)) AND a.storyId IS NOT NULL
             """), arguments: [list])
         var unknown: [Int64] = []

@@ -5,11 +5,13 @@ import NewsCore
 import Testing
 import TestSupport
 
-/// Migrations v22 and v23 on an index written by v21, whose full-text index had the headline as
-/// its first column and whose fingerprints were stored in version 2: the index is written again
-/// with the body first, smaller, and every search, stem, column filter, weight and snippet answers
-/// as before; every fingerprint is stored in version 3 and reads as before; the file is compacted.
-@Suite("Body-first full-text and fingerprint migrations (real SQLite file)")
+/// Migrations v22 to v24 on an index written by v21, whose full-text index had the headline as
+/// its first column, whose fingerprints were stored in version 2 and content hashes as hex text:
+/// the index is written again with the body first, smaller, and every search, stem, column
+/// filter, weight and snippet answers as before; every fingerprint is stored in version 3 and
+/// reads as before; every hash is stored as its bytes and still finds the same text again; the
+/// file is compacted.
+@Suite("Full-text, fingerprint and content-hash migrations (real SQLite file)")
 struct FullTextAndFingerprintMigrationTests {
     let folder = TemporaryFolder("newsd-body-first")
     var path: String { folder.file("index.sqlite") }
@@ -60,8 +62,9 @@ struct FullTextAndFingerprintMigrationTests {
         try Int.fetchOne(db, sql: "SELECT sum(length(block)) FROM article_fts_data") ?? 0
     }
 
-    /// Turns the index back into v21's: the full-text index with the headline first and the
-    /// fingerprints in version 2, written as v21 wrote them, and v22 and v23 not applied.
+    /// Turns the index back into v21's: the full-text index with the headline first, the
+    /// fingerprints in version 2 and the content hashes in hex, written as v21 wrote them, and
+    /// v22 to v24 not applied.
     static func writeVersion21(_ index: ArticleIndex) throws {
         try index.pool.write { db in
             try db.execute(sql: """
@@ -78,7 +81,8 @@ struct FullTextAndFingerprintMigrationTests {
                 FROM article a JOIN article_text t ON t.id = a.id ORDER BY a.id;
                 INSERT INTO article_fts(article_fts) VALUES ('optimize');
                 INSERT INTO article_fts(article_fts, rank) VALUES ('automerge', 0);
-                DELETE FROM grdb_migrations WHERE identifier IN ('v22-body-first-fulltext', 'v23-fingerprints-rice-coded');
+                UPDATE article SET contentHash = lower(hex(contentHash));
+                DELETE FROM grdb_migrations WHERE identifier IN ('v22-body-first-fulltext', 'v23-fingerprints-rice-coded', 'v24-content-hash-bytes');
                 """)
             for row in try Row.fetchAll(db, sql: "SELECT id, bytes FROM article_fingerprint") {
                 let fingerprint = try #require(ArticleFingerprint(encoded: [UInt8](row["bytes"] as Data)))
@@ -102,6 +106,7 @@ struct FullTextAndFingerprintMigrationTests {
         try Self.writeVersion21(current)
         let before = try current.pool.read { db in (try Self.columns(db), try Self.indexBytes(db)) }
         #expect(before.0.first == "headline")
+        #expect(try current.pool.read { try String.fetchAll($0, sql: "SELECT DISTINCT typeof(contentHash) FROM article") } == ["text"])
         #expect(try current.pool.read(Self.fingerprints).values.allSatisfy { $0.first == 2 })
         try current.close()
 
@@ -115,6 +120,7 @@ struct FullTextAndFingerprintMigrationTests {
             #expect(try Int.fetchOne(db, sql: "SELECT count(DISTINCT segid) FROM article_fts_idx") == 1)
             #expect(try Int.fetchOne(db, sql: "PRAGMA freelist_count") == 0, "the file was compacted")
             #expect(try Self.fingerprints(db) == storedBefore, "every fingerprint is stored in version 3 again, byte for byte")
+            #expect(try String.fetchAll(db, sql: "SELECT DISTINCT typeof(contentHash) || length(contentHash) FROM article") == ["blob16"])
         }
         try index.pool.write { db in try db.execute(sql: "INSERT INTO article_fts(article_fts) VALUES ('integrity-check')") }
         #expect(try Self.answers(index) == expected)
@@ -126,11 +132,21 @@ struct FullTextAndFingerprintMigrationTests {
         let quarantine = try index.search(SearchQuery.parse("quarantine"), limit: 2, offset: 0).hits.map(\.path)
         #expect(quarantine == ["in-headline.txt", "in-body.txt"])
 
+        // The same text read again is the same article; under another name, one more path of it.
+        let again = Self.articles.first { $0.path == "en3.txt" }!.article
+        try index.apply([.upsert(path: "en3.txt", stamp: FileStamp(inode: 9, size: 9, mtimeNs: 9), article: again),
+                         .upsert(path: "saved-twice.txt", stamp: FileStamp(inode: 10, size: 9, mtimeNs: 9), article: again)], now: 2)
+        let twice = try #require(try index.search(SearchQuery.parse("\"day 3 that talks\""), limit: 5, offset: 0).hits.first)
+        #expect(Set(twice.paths) == ["en3.txt", "saved-twice.txt"])
+        #expect(try index.overview().articles == Self.articles.count)
+
         // Writes after the migration keep the index consistent.
         try index.apply([.remove(path: "en0.txt")], now: 2)
         try index.apply(TestArticles.upserts([("late.txt", TestArticles.article(headline: "Late arrival", body: "Pilots at Felixstowe returned.", language: "en"))]), now: 3)
         try index.pool.write { db in try db.execute(sql: "INSERT INTO article_fts(article_fts) VALUES ('integrity-check')") }
         let late = try index.search(SearchQuery.parse("felixstowe pilots"), limit: 100, offset: 0).hits.map(\.path)
         #expect(late.contains("late.txt") && !late.contains("en0.txt"))
+        #expect(try index.pool.read { try String.fetchAll($0, sql: "SELECT DISTINCT typeof(contentHash) || length(contentHash) FROM article") }
+                == ["blob16"], "new articles' hashes are stored as bytes too")
     }
 }
