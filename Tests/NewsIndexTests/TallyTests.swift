@@ -115,7 +115,7 @@ struct TallyTests {
                 try db.execute(sql: "DROP TRIGGER tally_\(trigger)")
             }
             try db.execute(sql: "DELETE FROM tally WHERE kind IN ('files', 'stories', 'unplaced')")
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v20-status-row-tallies'")
+            try MigrationRecords.unrecord(from: "v20-status-row-tallies", db)
         }
         try queue.close()
         let index = try ArticleIndex(path: path)
