@@ -12,9 +12,8 @@ extension ArticleFingerprint {
     /// mentioned first), 1 byte per slot.
     ///
     /// The sorted hashes of a few dozen terms spread over 2^20 values leave gaps of about
-    /// 2^20 / count, which Rice coding stores in about 2 bits less than their width, and most
-    /// counts are 1 or 2: on Reuters articles a stored fingerprint is 14% smaller than in
-    /// version 2 (3 bytes per term).
+    /// 2^20 / count, which Rice coding stores in fewer bits than a whole hash, and most counts
+    /// are 1 or 2, one or two bits in unary (version 2 gave each term 3 bytes).
     public var encoded: [UInt8] {
         var writer = BitWriter(after: [Self.encodingVersion, UInt8(termHashes.count), UInt8(strongestNames.count), UInt8(minHash.count)],
                                capacity: 3 * termHashes.count + 3 * strongestNames.count + minHash.count)

@@ -443,8 +443,8 @@ enum IndexSchema {
                 """)
         }
         migrator.registerMigration("v23-fingerprints-rice-coded") { db in
-            // #13: stored fingerprints rewritten in version 3 (`ArticleFingerprint.encoded`), 14%
-            // smaller; one that cannot be read stays as it is.
+            // #13: stored fingerprints rewritten in version 3 (`ArticleFingerprint.encoded`, smaller);
+            // one that cannot be read stays as it is.
             let reencode = DatabaseFunction("newsd_fingerprint_v3", argumentCount: 1, pure: true) { values in
                 guard let stored = Data.fromDatabaseValue(values[0]) else { return values[0] }
                 return ArticleFingerprint(encoded: [UInt8](stored)).map { Data($0.encoded) } ?? stored
