@@ -28,7 +28,9 @@ public enum Daemon {
 
         switch config.archive {
         case .embedded:
-            let index = try IndexRecovery.open(config.databasePath, logger: logger)
+            let index = try IndexUpgrade.opening(config.databasePath, logger: logger) { progress in
+                try IndexRecovery.open(config.databasePath, upgradeProgress: progress, logger: logger)
+            }
             defer {
                 do {
                     try index.close()

@@ -11,9 +11,11 @@ import NewsIndex
 enum IndexRecovery {
     /// Opens the index, replacing it with an empty one if the file cannot be read as a database.
     /// `source`: what refills it (the inbox, or for a shared archive's placer, the archive).
-    static func open(_ path: String, refilledFrom source: String = "the inbox", logger: Logger) throws -> ArticleIndex {
+    /// `upgradeProgress`: see `ArticleIndex.init(path:upgradeProgress:)`.
+    static func open(_ path: String, refilledFrom source: String = "the inbox", upgradeProgress: (@Sendable () -> Void)? = nil,
+                     logger: Logger) throws -> ArticleIndex {
         do {
-            return try ArticleIndex(path: path)
+            return try ArticleIndex(path: path, upgradeProgress: upgradeProgress)
         } catch {
             let detail: String
             switch error {

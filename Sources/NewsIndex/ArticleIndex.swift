@@ -42,12 +42,31 @@ public final class ArticleIndex: Sendable {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     /// A file that is not a database, or whose schema cannot be read, throws `.corrupt`; damage
     /// deeper in the file is found by `verify()`, which reads every page.
-    public init(path: String) throws(IndexError) {
+    ///
+    /// Bringing an older index up to date can rewrite every row (`pendingMigrations`);
+    /// `upgradeProgress` is called every few thousand SQLite steps while that runs, so that a
+    /// caller can tell a long upgrade from a stuck one.
+    public init(path: String, upgradeProgress: (@Sendable () -> Void)? = nil) throws(IndexError) {
         self.path = path
-        database = Mutex(try Self.open(path))
+        database = Mutex(try Self.open(path, upgradeProgress: upgradeProgress))
     }
 
-    private static func open(_ path: String) throws(IndexError) -> (pool: DatabasePool, checkpointer: DatabaseQueue, tables: SearchTables, texts: TextCodec) {
+    /// The schema migrations the index at `path` has not had (empty when it is current, new or
+    /// unreadable: opening it then says what is wrong). Opening it runs them first; on an
+    /// archive each may take in proportion to its size.
+    public static func pendingMigrations(path: String) -> [String] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        var configuration = Configuration()
+        configuration.readonly = true
+        guard let queue = try? DatabaseQueue(path: path, configuration: configuration) else { return [] }
+        defer { try? queue.close() }
+        let migrator = IndexSchema.migrator
+        let applied = (try? queue.read { db in try db.tableExists("grdb_migrations") ? migrator.appliedIdentifiers(db) : [] }) ?? []
+        return applied.isEmpty ? [] : migrator.migrations.filter { !applied.contains($0) }
+    }
+
+    private static func open(_ path: String, upgradeProgress: (@Sendable () -> Void)? = nil) throws(IndexError)
+        -> (pool: DatabasePool, checkpointer: DatabaseQueue, tables: SearchTables, texts: TextCodec) {
         let tables = SearchTables()
         let texts = TextCodec()
         var configuration = Configuration()
@@ -83,6 +102,10 @@ public final class ArticleIndex: Sendable {
             // new index's nine migrations left 370 KB of log before the first article.
             // The dictionaries first: a migration may read stored text (v21 stores copies anew).
             try pool.read { try texts.load($0) }
+            let progress = WriterHeartbeat()
+            progress.set(upgradeProgress)
+            pool.writeWithoutTransaction { progress.attach($0) }
+            defer { pool.writeWithoutTransaction { progress.detach($0) } }
             for migration in migrator.migrations where !applied.contains(migration) {
                 try migrator.migrate(pool, upTo: migration)
                 try pool.writeWithoutTransaction { _ = try $0.checkpoint(.truncate) }

@@ -42,12 +42,26 @@ final class WriterHeartbeat: Sendable {
     /// Runs `body` with the heartbeat watching every statement on `db`.
     func watching<T>(_ db: Database, _ body: () throws -> T) rethrows -> T {
         guard let box = box.withLock({ $0 }) else { return try body() }
+        Self.install(box, on: db)
+        defer { detach(db) }
+        return try withExtendedLifetime(box) { try body() }
+    }
+
+    /// Watches every statement on `db` from now until `detach`, across calls that each take the
+    /// connection anew (GRDB's migrator). The beat set now must stay set until then: this
+    /// heartbeat keeps it alive for SQLite.
+    func attach(_ db: Database) {
+        guard let box = box.withLock({ $0 }) else { return }
+        Self.install(box, on: db)
+    }
+
+    func detach(_ db: Database) { sqlite3_progress_handler(db.sqliteConnection, 0, nil, nil) }
+
+    private static func install(_ box: Box, on db: Database) {
         // Every 20,000 steps: tens of microseconds apart, for the cost of a clock read.
         sqlite3_progress_handler(db.sqliteConnection, 20_000, { context in
             if let context { Unmanaged<Box>.fromOpaque(context).takeUnretainedValue().beat() }
             return 0
         }, Unmanaged.passUnretained(box).toOpaque())
-        defer { sqlite3_progress_handler(db.sqliteConnection, 0, nil, nil) }
-        return try withExtendedLifetime(box) { try body() }
     }
 }

@@ -15,6 +15,12 @@ public struct SystemdNotifier: Sendable {
     /// STATUS=…: the one-line summary `systemctl status` shows.
     public func status(_ line: String) { send("STATUS=\(line)") }
 
+    /// EXTEND_TIMEOUT_USEC=…: starting takes `duration` more from now (a long step before READY).
+    public func extendStartTimeout(by duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        send("EXTEND_TIMEOUT_USEC=\(seconds * 1_000_000 + attoseconds / 1_000_000_000_000)")
+    }
+
     /// WATCHDOG=1: the daemon is healthy.
     public func watchdog() { send("WATCHDOG=1") }
 

@@ -34,6 +34,50 @@ struct SystemdEndToEndTests {
         #expect(notify.saw("STOPPING=1"))
     }
 
+    @Test("an index from an older newsd is upgraded before READY: logged, in the status line, the start timeout extended")
+    func upgradeBeforeReady() async throws {
+        let first = try await RunningDaemon { inbox in
+            for n in 1...3 {
+                try "Upgrade test \(n)\n\nA report kept across the upgrade, number \(n).\n".write(toFile: inbox + "/a\(n).txt", atomically: false, encoding: .utf8)
+            }
+        }
+        #expect(try await first.waitForStatus { $0.articles == 3 && $0.pending == 0 })
+        #expect(try await first.stop() == 0)
+        // The index as the schema before v24 left it: content hashes as hex text.
+        let database = first.stateDir + "/index.sqlite"
+        let older = try runProcess("/usr/bin/sqlite3", [database, """
+            UPDATE article SET contentHash = lower(hex(contentHash));
+            DELETE FROM grdb_migrations WHERE identifier = 'v24-content-hash-bytes';
+            """])
+        #expect(older.status == 0, "\(older.stderr)")
+
+        let notify = try NotifySocket(path: first.root.file("notify.sock"))
+        let logPath = first.root.file("upgrade.log")
+        let upgraded = try RunningDaemon.launch(arguments: ["--inbox", first.inbox, "--state-dir", first.stateDir, "--socket", first.socket],
+                                                logPath: logPath, environment: ["NOTIFY_SOCKET": notify.path])
+        defer { kill(upgraded.processIdentifier, SIGKILL); upgraded.waitUntilExit() }
+        #expect(try await waitUntil { notify.saw("READY=1") }, "\(notify.messages)")
+        let messages = notify.messages
+        let ready = try #require(messages.firstIndex { $0.contains("READY=1") })
+        let extended = try #require(messages.firstIndex { $0.contains("EXTEND_TIMEOUT_USEC=60000000") }, "\(messages)")
+        #expect(extended < ready)
+        #expect(messages[..<ready].contains { $0.contains("STATUS=upgrading the index (1 schema steps)") }, "\(messages)")
+        let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        #expect(log.contains("event=index-upgrade ") && log.contains("event=index-upgraded"), "\(log)")
+        #expect(try runProcess("/usr/bin/sqlite3", [database, "SELECT DISTINCT typeof(contentHash) FROM article"]).stdout == "blob\n")
+        #expect(try first.client.search("upgrade", limit: 10).total == 3)
+        kill(upgraded.processIdentifier, SIGTERM)
+        upgraded.waitUntilExit()
+
+        // A current index asks for no more time.
+        let again = try NotifySocket(path: first.root.file("notify-again.sock"))
+        let current = try RunningDaemon.launch(arguments: ["--inbox", first.inbox, "--state-dir", first.stateDir, "--socket", first.socket],
+                                               logPath: first.root.file("again.log"), environment: ["NOTIFY_SOCKET": again.path])
+        defer { kill(current.processIdentifier, SIGKILL); current.waitUntilExit() }
+        #expect(try await waitUntil { again.saw("READY=1") })
+        #expect(!again.saw("EXTEND_TIMEOUT_USEC") && !again.saw("upgrading"), "\(again.messages)")
+    }
+
     @Test("an ingest loop stuck on another program's lock stops the watchdog pings, and they resume when it is let go")
     func watchdogStopsWhileStuck() async throws {
         let root = TemporaryFolder("newsd-stuck")
