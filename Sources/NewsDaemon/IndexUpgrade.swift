@@ -4,7 +4,7 @@ import NewsIndex
 import NewsSystem
 
 /// Opening an index written by an older newsd: its schema is brought up to date first, which may
-/// rewrite every row (a minute or more for hundreds of thousands of articles on 2 cores). The
+/// rewrite every row, in time proportional to the archive. The
 /// upgrade is logged when it starts and ends, says so in systemd's status line, and keeps the
 /// start timeout from running out while it moves (`StartTimeoutExtension`).
 enum IndexUpgrade {

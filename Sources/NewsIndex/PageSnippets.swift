@@ -29,24 +29,9 @@ struct PageSnippets {
         return builder.snippet(of: bytes, spans: spans, instances: instances, bodyTokens: bodyTokens)
     }
 
-    /// The body's length in tokens as the full-text index keeps it: the second of the varints
-    /// (one per column) in `article_fts_docsize.sz`.
+    /// The body's length in tokens as the full-text index keeps it (`article_fts_docsize`).
     static func bodyTokens(_ db: Database, id: Int64) throws -> Int? {
         guard let sizes = try Data.fetchOne(db, sql: "SELECT sz FROM article_fts_docsize WHERE id = ?", arguments: [id]) else { return nil }
-        var values: [Int] = []
-        var value = 0, length = 0
-        for byte in sizes where values.count <= Int(MatchPositions.bodyColumn) {
-            length += 1
-            if length == 9 {
-                values.append(value << 8 | Int(byte))
-                (value, length) = (0, 0)
-            } else if byte & 0x80 != 0 {
-                value = value << 7 | Int(byte & 0x7F)
-            } else {
-                values.append(value << 7 | Int(byte))
-                (value, length) = (0, 0)
-            }
-        }
-        return values.count > Int(MatchPositions.bodyColumn) ? values[Int(MatchPositions.bodyColumn)] : nil
+        return DocsizeRecord.length(sizes, column: Int(MatchPositions.bodyColumn))
     }
 }

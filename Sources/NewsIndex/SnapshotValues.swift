@@ -139,32 +139,7 @@ extension SnapshotValues where Value == UInt32 {
             rowsSQL: "SELECT id, sz FROM article_fts_docsize WHERE id > ? ORDER BY id",
             chosenRowsSQL: "SELECT id, sz FROM article_fts_docsize WHERE id IN (SELECT value FROM json_each(?))",
             absent: unknown,
-            value: { row in try row.withUnsafeData(atIndex: 1) { data in data.map(totalLength) } ?? unknown })
-    }
-
-    /// The sum of a docsize record's column lengths: one SQLite varint per column.
-    static func totalLength(_ record: Data) -> UInt32 {
-        var total: UInt64 = 0
-        record.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
-            var index = 0
-            while index < bytes.count {
-                var value: UInt64 = 0
-                var used = 0
-                while index < bytes.count {
-                    let byte = bytes[index]
-                    index += 1
-                    used += 1
-                    if used == 9 {
-                        value = (value << 8) | UInt64(byte)
-                        break
-                    }
-                    value = (value << 7) | UInt64(byte & 0x7F)
-                    if byte & 0x80 == 0 { break }
-                }
-                total &+= value
-            }
-        }
-        return UInt32(clamping: total)
+            value: { row in try row.withUnsafeData(atIndex: 1) { data in data.map(DocsizeRecord.total) } ?? unknown })
     }
 }
 

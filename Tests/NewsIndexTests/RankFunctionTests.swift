@@ -68,10 +68,10 @@ struct RankFunctionTests {
 
     @Test("a docsize record's column lengths add up, one-byte and multi-byte varints alike")
     func docsizeRecords() {
-        #expect(DocumentLengths.totalLength(Data([3, 10, 0, 0])) == 13)
+        #expect(DocsizeRecord.total(Data([3, 10, 0, 0])) == 13)
         // 300 = 0b10_0101100: 0x82 0x2C as a SQLite varint.
-        #expect(DocumentLengths.totalLength(Data([0x82, 0x2C, 1])) == 301)
-        #expect(DocumentLengths.totalLength(Data()) == 0)
+        #expect(DocsizeRecord.total(Data([0x82, 0x2C, 1])) == 301)
+        #expect(DocsizeRecord.total(Data()) == 0)
     }
 
     @Test("the table of the snapshot before the newest stays available; the one before that does not")
