@@ -463,6 +463,14 @@ enum IndexSchema {
             try db.execute(sql: "UPDATE article SET contentHash = newsd_content_hash_bytes(contentHash) WHERE typeof(contentHash) = 'text'")
             db.remove(function: toBytes)
         }
+        migrator.registerMigration("v25-undated-story-keys-filed-at-zero") { db in
+            // #13: undated articles' story keys filed under day 0 (stored in no bytes) instead of
+            // -1,000,000 (three), published days from 1970 on one higher (`StoryCandidates.filingDay`).
+            // An article is filed under a key once, so no two rows meet on the way.
+            try db.execute(sql: """
+                UPDATE story_key SET day = CASE WHEN day = -1000000 THEN 0 WHEN day >= 0 THEN day + 1 ELSE day END
+                """)
+        }
         return migrator
     }
 
@@ -529,10 +537,11 @@ enum IndexSchema {
     }
 
     /// The migrations after which the file holds free pages worth a `VACUUM`: v9 moved the text
-    /// out of the article rows, v22 wrote the full-text index again, v23 shrank every fingerprint
-    /// and v24 every content hash.
+    /// out of the article rows, v22 wrote the full-text index again, v23 shrank every fingerprint,
+    /// v24 every content hash and v25 most story keys.
     static let compactingMigrations: Set<String> = [
         "v9-compressed-text-compact-fingerprints", "v22-body-first-fulltext", "v23-fingerprints-rice-coded", "v24-content-hash-bytes",
+        "v25-undated-story-keys-filed-at-zero",
     ]
 
     /// The full-text index of v22 on: v9's with the body as its first column, whose terms FTS5

@@ -23,12 +23,26 @@ struct StoryCandidates {
     /// Candidates returned, most shared keys first.
     static let candidateCount = 30
     /// The day stored for an article without a published date: such an article joins a story
-    /// by its text alone (see `StoryBook`), so it is looked up whatever the date. (A day some
-    /// 2,700 years before 1970, and small: SQLite stores it in 3 bytes.)
-    static let undated: Int64 = -1_000_000
+    /// by its text alone (see `StoryBook`), so it is looked up whatever the date. Zero, which
+    /// SQLite stores in no bytes at all: in an archive of undated notes and wire copy nearly
+    /// every entry is filed under it.
+    static let undated: Int64 = 0
 
-    /// The day an article is filed under: its published date's day number, or `undated`.
-    static func filingDay(_ published: Int?) -> Int64 { published.map(Int64.init) ?? undated }
+    /// The day an article is filed under: its published date's day number, one higher from
+    /// 1970-01-01 on so that no date is filed as `undated` (the order of days stays), or `undated`.
+    static func filingDay(_ published: Int?) -> Int64 {
+        guard let published else { return undated }
+        return Int64(published) + (published >= 0 ? 1 : 0)
+    }
+
+    /// The filing-day ranges to read for an article filed under `day` (nil: undated): the
+    /// window around it and the undated entries, or, for an undated article, every entry.
+    static func lookupRanges(day: Int?, windowDays: Int) -> [ClosedRange<Int64>] {
+        guard let day else { return [Int64.min...Int64.max] }
+        let window = filingDay(day - windowDays)...filingDay(day + windowDays)
+        // A window around 1970-01-01 holds the undated entries already: read once, counted once.
+        return window.contains(undated) ? [window] : [window, undated...undated]
+    }
 
     /// Article ids sharing the most of `fingerprint`'s rarest keys, best first. With a `day`,
     /// among the articles filed within `windowDays` of it and the undated ones; without, among
@@ -47,16 +61,14 @@ struct StoryCandidates {
         let shared = filed ? 2 : 1
         let telling = counts.filter { $0.1 >= shared && $0.1 <= Self.commonKey }
             .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(complete ? Int.max : Self.keyCount).map(\.0)
-        let ranges: [(Int64, Int64)] = day.map { day in
-            [(Int64(day - windowDays), Int64(day + windowDays)), (Self.undated, Self.undated)]
-        } ?? [(Self.undated, Int64.max)]
+        let ranges = Self.lookupRanges(day: day, windowDays: windowDays)
         let statement = try db.cachedStatement(sql: """
             SELECT articleId FROM story_key WHERE key = ? AND day BETWEEN ? AND ? ORDER BY day DESC, articleId DESC LIMIT ?
             """)
         var sharing: [Int64: Int] = [:]
         for key in telling {
-            for (low, high) in ranges {
-                for other in try Int64.fetchAll(statement, arguments: [key, low, high, Self.perKey]) where other != id {
+            for range in ranges {
+                for other in try Int64.fetchAll(statement, arguments: [key, range.lowerBound, range.upperBound, Self.perKey]) where other != id {
                     sharing[other, default: 0] += 1
                 }
             }

@@ -43,11 +43,13 @@ struct SystemdEndToEndTests {
         }
         #expect(try await first.waitForStatus { $0.articles == 3 && $0.pending == 0 })
         #expect(try await first.stop() == 0)
-        // The index as the schema before v24 left it: content hashes as hex text.
+        // The index as the schema before v24 left it: content hashes as hex text, undated
+        // articles' story keys at day -1,000,000.
         let database = first.stateDir + "/index.sqlite"
         let older = try runProcess("/usr/bin/sqlite3", [database, """
             UPDATE article SET contentHash = lower(hex(contentHash));
-            DELETE FROM grdb_migrations WHERE identifier = 'v24-content-hash-bytes';
+            UPDATE story_key SET day = CASE WHEN day = 0 THEN -1000000 WHEN day > 0 THEN day - 1 ELSE day END;
+            DELETE FROM grdb_migrations WHERE identifier IN ('v24-content-hash-bytes', 'v25-undated-story-keys-filed-at-zero');
             """])
         #expect(older.status == 0, "\(older.stderr)")
 
@@ -61,10 +63,11 @@ struct SystemdEndToEndTests {
         let ready = try #require(messages.firstIndex { $0.contains("READY=1") })
         let extended = try #require(messages.firstIndex { $0.contains("EXTEND_TIMEOUT_USEC=60000000") }, "\(messages)")
         #expect(extended < ready)
-        #expect(messages[..<ready].contains { $0.contains("STATUS=upgrading the index (1 schema steps)") }, "\(messages)")
+        #expect(messages[..<ready].contains { $0.contains("STATUS=upgrading the index (2 schema steps)") }, "\(messages)")
         let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         #expect(log.contains("event=index-upgrade ") && log.contains("event=index-upgraded"), "\(log)")
         #expect(try runProcess("/usr/bin/sqlite3", [database, "SELECT DISTINCT typeof(contentHash) FROM article"]).stdout == "blob\n")
+        #expect(try runProcess("/usr/bin/sqlite3", [database, "SELECT DISTINCT day FROM story_key"]).stdout == "0\n")
         #expect(try first.client.search("upgrade", limit: 10).total == 3)
         kill(upgraded.processIdentifier, SIGTERM)
         upgraded.waitUntilExit()

@@ -92,4 +92,51 @@ struct CommonStoryKeyTests {
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM story_key WHERE articleId = 1000") == Self.rare.storyKeys.count)
         }
     }
+
+    @Test("undated articles are filed under day 0, published days keep their order across 1970-01-01, a window reads the undated once")
+    func filingDays() throws {
+        #expect(StoryCandidates.filingDay(nil) == 0)
+        let days = [-20_000, -8, -1, 0, 1, 7, 20_000]
+        #expect(days.map(StoryCandidates.filingDay) == days.map(StoryCandidates.filingDay).sorted())
+        #expect(!days.map(StoryCandidates.filingDay).contains(StoryCandidates.undated))
+        try queue().write { (db: Database) throws in
+            let finder = StoryCandidates(db: db)
+            try finder.file(Self.rare, articleId: 1, day: nil)
+            try finder.file(Self.rare, articleId: 2, day: 3)
+            try finder.file(Self.rare, articleId: 3, day: -3)
+            try finder.file(Self.rare, articleId: 4, day: 9)
+            try finder.file(Self.rare, articleId: 5, day: 20_000)
+            let stored = try Row.fetchAll(db, sql: "SELECT DISTINCT articleId, day FROM story_key ORDER BY articleId").map { [$0[0], $0[1]] as [Int64] }
+            #expect(stored == [[1, 0], [2, 4], [3, -3], [4, 10], [5, 20_001]])
+            // Every candidate shares every key: the order is the ids', descending, unless one
+            // were counted twice.
+            #expect(try finder.candidates(for: Self.rare, excluding: 0, day: 0, windowDays: 7) == [3, 2, 1])
+            #expect(try finder.candidates(for: Self.rare, excluding: 0, day: 20_003, windowDays: 7) == [5, 1])
+            #expect(try finder.candidates(for: Self.rare, excluding: 1, day: nil, windowDays: 7) == [5, 4, 3, 2])
+        }
+    }
+
+    @Test("migration v25 moves undated entries to day 0 and published days from 1970 on one up")
+    func migrationFilesUndatedAtZero() throws {
+        let before = try queue(upTo: "v24-content-hash-bytes")
+        try before.write { db in
+            for (id, day) in [(1, -1_000_000), (2, 0), (3, -3), (4, 20_000)] {
+                for key in Self.rare.storyKeys {
+                    try db.execute(sql: "INSERT INTO story_key(key, day, articleId) VALUES (?, ?, ?)", arguments: [key, day, id])
+                }
+            }
+            for key in Self.rare.storyKeys {
+                try db.execute(sql: "INSERT INTO story_key_count(key, articles) VALUES (?, 4)", arguments: [key])
+            }
+        }
+        try before.close()
+        try queue().read { (db: Database) throws in
+            let stored = try Row.fetchAll(db, sql: "SELECT articleId, day, count(*) FROM story_key GROUP BY articleId, day ORDER BY articleId")
+                .map { [$0[0], $0[1], $0[2]] as [Int64] }
+            let keys = Int64(Self.rare.storyKeys.count)
+            #expect(stored == [[1, 0, keys], [2, 1, keys], [3, -3, keys], [4, 20_001, keys]])
+            let finder = StoryCandidates(db: db)
+            #expect(try finder.candidates(for: Self.rare, excluding: 0, day: 0, windowDays: 7) == [3, 2, 1])
+        }
+    }
 }
