@@ -441,9 +441,13 @@ final class IngestService: Service {
             logger.notice("the archive's text gave no compression dictionary yet; trying again when it has doubled", metadata: [
                 "event": "text-dictionary-declined", "articles": "\(articles)",
             ])
-        case .rewritten(let before, let after):
-            logger.info("rewrote the index file to give back the room copies stored as differences freed", metadata: [
-                "event": "index-rewritten", "bytes_before": "\(before)", "bytes_after": "\(after)",
+        case .rewritten(let before, let after, let reason):
+            let why = switch reason {
+            case .copiesStored: "the room copies stored as differences freed"
+            case .slack: "the room left unused in its pages"
+            }
+            logger.info("rewrote the index file to give back \(why)", metadata: [
+                "event": "index-rewritten", "reason": "\(reason.rawValue)", "bytes_before": "\(before)", "bytes_after": "\(after)",
             ])
         case .none, .recompressed, .copiesStored: break
         }

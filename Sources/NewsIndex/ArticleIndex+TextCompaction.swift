@@ -21,6 +21,12 @@ public struct TextDictionaryPolicy: Sendable {
     /// share of it: below that, the room is left for the archive to grow into.
     public var rewriteAfterFreedBytes: Int64 = 4 << 20
     public var rewriteAfterFreedPercent = 5
+    /// The file is also rewritten once its slack (`FileSlack`: free pages, room in pages for
+    /// more rows) is this share of it and this many bytes; measured once after start and again
+    /// each time the file grew by `slackMeasuredAfterGrowthPercent`.
+    public var rewriteAfterSlackPercent = 5
+    public var rewriteAfterSlackBytes: Int64 = 1 << 20
+    public var slackMeasuredAfterGrowthPercent = 10
 
     public init() {}
 
@@ -43,9 +49,17 @@ public enum TextCompaction: Sendable, Equatable {
     /// Articles whose copy group changed were looked at (`examined`), and `stored` of them are
     /// now stored as their difference from the text they copy.
     case copiesStored(examined: Int, stored: Int)
-    /// The file was rewritten (`VACUUM`) to give back the room copies stored as differences
-    /// freed: it went from `bytesBefore` to `bytesAfter` on disk.
-    case rewritten(bytesBefore: Int64, bytesAfter: Int64)
+    /// The file was rewritten (`VACUUM`) to give back room, for `reason`: it went from
+    /// `bytesBefore` to `bytesAfter` on disk.
+    case rewritten(bytesBefore: Int64, bytesAfter: Int64, reason: FileRewriteReason)
+}
+
+/// Why `ArticleIndex.compactText` rewrote the file.
+public enum FileRewriteReason: String, Sendable {
+    /// Copies stored as differences freed room (`TextDictionaryPolicy.rewriteAfterFreedBytes`).
+    case copiesStored = "copies-stored"
+    /// Free pages and unused room in pages came to a share of the file (`FileSlack`).
+    case slack
 }
 
 extension ArticleIndex {
@@ -54,7 +68,8 @@ extension ArticleIndex {
     /// due (`policy`). Returns `.none` when there is nothing to do; call it again otherwise.
     ///
     /// With no dictionary work left: copies that regrouping left whole (see
-    /// `IndexSchema.copyTextsSQL`), in batches, then the file's rewrite once they freed enough.
+    /// `IndexSchema.copyTextsSQL`), in batches, then the file's rewrite once they freed enough,
+    /// or once its slack is measured worth it (`FileSlack`).
     ///
     /// Only the stored form changes: the full-text index reads text through `newsd_inflate`,
     /// which reads every form, so no search result or snippet changes.
@@ -67,8 +82,17 @@ extension ArticleIndex {
         let trained = try train(ifDue: state, policy: policy)
         guard trained == .none else { return trained }
         if state.copiesWaiting { return try storeCopies(after: state.copyCursor, batch: policy.recompressBatch) }
-        guard rewriteDue(state, policy: policy) else { return .none }
-        return try rewriteFile(freedBytes: state.freedBytes)
+        if rewriteDue(state, policy: policy) { return try rewriteFile(freedBytes: state.freedBytes, reason: .copiesStored) }
+        guard try slackWorthRewriting(policy: policy) else { return .none }
+        return try rewriteFile(freedBytes: state.freedBytes, reason: .slack)
+    }
+
+    /// Measures the file's slack when it is due (`SlackGauge`), and whether that is worth a rewrite.
+    private func slackWorthRewriting(policy: TextDictionaryPolicy) throws -> Bool {
+        guard slackGauge.due(fileBytes: databaseFileBytes(), growthPercent: policy.slackMeasuredAfterGrowthPercent) else { return false }
+        let slack = try pool.read { try FileSlack.measure($0) }
+        slackGauge.measured(fileBytes: databaseFileBytes())
+        return slack?.worthRewriting(percent: policy.rewriteAfterSlackPercent, minimumBytes: policy.rewriteAfterSlackBytes) ?? false
     }
 
     /// Whether copies stored as differences freed enough room to rewrite the file for: a row
@@ -82,7 +106,7 @@ extension ArticleIndex {
     /// Rewrites the file (`VACUUM`: the writer waits for it), then empties the write-ahead log,
     /// which held the whole file meanwhile. A rewrite needs room for a second copy of the file;
     /// when it fails it is not tried again until more is freed.
-    private func rewriteFile(freedBytes: Int64) throws -> TextCompaction {
+    private func rewriteFile(freedBytes: Int64, reason: FileRewriteReason) throws -> TextCompaction {
         let before = sizeOnDisk()
         do {
             try pool.writeWithoutTransaction { db in
@@ -98,16 +122,18 @@ extension ArticleIndex {
         }
         // Readers in the way leave the log for the idle checkpoint to empty.
         _ = try? checkpoint(truncating: true)
-        return .rewritten(bytesBefore: before, bytesAfter: sizeOnDisk())
+        slackGauge.measured(fileBytes: databaseFileBytes())
+        return .rewritten(bytesBefore: before, bytesAfter: sizeOnDisk(), reason: reason)
     }
 
     /// Whether text stored before the newest dictionary waits to be recompressed, a dictionary
-    /// is due, or copies wait to be looked at (true when that cannot be read: `compactText`
-    /// then reports the error).
+    /// is due, copies wait to be looked at, or the file's slack to be measured (true when that
+    /// cannot be read: `compactText` then reports the error).
     public func hasTextToCompact(policy: TextDictionaryPolicy) -> Bool {
         guard let state = try? compactionState() else { return true }
         return unfinishedPass(state) != nil || dueArticles(state, policy: policy) != nil || state.copiesWaiting
             || rewriteDue(state, policy: policy)
+            || slackGauge.due(fileBytes: databaseFileBytes(), growthPercent: policy.slackMeasuredAfterGrowthPercent)
     }
 
     /// Stores as differences the copies among the next `batch` articles of the copy-group log;

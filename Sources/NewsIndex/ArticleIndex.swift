@@ -22,6 +22,8 @@ public final class ArticleIndex: Sendable {
     var texts: TextCodec { database.withLock { $0.texts } }
     /// Beats while the writer's transactions run (see `WriterHeartbeat`).
     let heartbeat = WriterHeartbeat()
+    /// When the file's slack is next measured (see `compactText`).
+    let slackGauge = SlackGauge()
 
     /// Calls `beat` every few milliseconds while an ingest, placement or merge transaction
     /// runs, so a watchdog can tell a long write from a stuck one.
@@ -521,6 +523,13 @@ public final class ArticleIndex: Sendable {
                 ORDER BY path LIMIT ?
                 """, arguments: [Self.ignoredCode, ignored, ignored, limit]).map(FailureRecord.init(row:))
         }
+    }
+
+    /// Bytes of the database file alone (not its write-ahead log, whose size says how much was
+    /// written lately, not how big the archive is).
+    func databaseFileBytes() -> Int64 {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int64(info.st_size) : 0
     }
 
     /// Bytes on disk: the database, its write-ahead log and shared-memory file.

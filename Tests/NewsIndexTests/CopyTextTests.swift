@@ -156,7 +156,7 @@ struct CopyTextTests {
             steps.append(step)
         }
         let rewrites = steps.compactMap { step -> (Int64, Int64)? in
-            if case .rewritten(let before, let after) = step { return (before, after) } else { return nil }
+            if case .rewritten(let before, let after, .copiesStored) = step { return (before, after) } else { return nil }
         }
         #expect(rewrites.count == 1, "\(steps)")
         if let (before, after) = rewrites.first { #expect(after < before * 3 / 4, "\(before) → \(after) bytes") }
