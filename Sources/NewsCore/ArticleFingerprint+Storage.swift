@@ -17,9 +17,19 @@ extension ArticleFingerprint {
     public var encoded: [UInt8] {
         var writer = BitWriter(after: [Self.encodingVersion, UInt8(termHashes.count), UInt8(strongestNames.count), UInt8(minHash.count)],
                                capacity: 3 * termHashes.count + 3 * strongestNames.count + minHash.count)
-        let k = Self.riceParameter(termCount: termHashes.count)
+        Self.writeTerms(termHashes, termCounts, to: &writer)
+        var bytes = writer.finish()
+        for name in strongestNames { for i in 0..<3 { bytes.append(UInt8(truncatingIfNeeded: name >> (8 * i))) } }
+        bytes += minHash
+        return bytes
+    }
+
+    /// Terms in ascending order with their counts, as version 3 stores them: each term's
+    /// distance from the one before Rice-coded, its count less one in unary.
+    static func writeTerms(_ terms: [UInt32], _ counts: [UInt8], to writer: inout BitWriter) {
+        let k = riceParameter(termCount: terms.count)
         var previous: Int64 = -1
-        for (term, count) in zip(termHashes, termCounts) {
+        for (term, count) in zip(terms, counts) {
             let gap = UInt32(Int64(term) - previous - 1)
             previous = Int64(term)
             writer.writeOnes(Int(gap >> UInt32(k)))
@@ -27,12 +37,30 @@ extension ArticleFingerprint {
             writer.write(gap, bits: k)
             let extra = Int(count) - 1
             writer.writeOnes(extra)
-            if extra < Self.maximumCount - 1 { writer.write(0, bits: 1) }
+            if extra < maximumCount - 1 { writer.write(0, bits: 1) }
         }
-        var bytes = writer.finish()
-        for name in strongestNames { for i in 0..<3 { bytes.append(UInt8(truncatingIfNeeded: name >> (8 * i))) } }
-        bytes += minHash
-        return bytes
+    }
+
+    /// Reads `count` terms written by `writeTerms`; nil when the stream ends first or holds a
+    /// term outside the hash range.
+    static func readTerms(_ reader: inout BitReader, count: Int) -> (terms: [UInt32], counts: [UInt8])? {
+        let k = riceParameter(termCount: count)
+        let largestQuotient = (1 << termBits) >> k
+        var terms: [UInt32] = [], counts: [UInt8] = []
+        terms.reserveCapacity(count)
+        counts.reserveCapacity(count)
+        var previous: Int64 = -1
+        for _ in 0..<count {
+            guard let quotient = reader.readOnes(limit: largestQuotient + 1), quotient <= largestQuotient,
+                  let low = reader.read(bits: k),
+                  let extra = reader.readOnes(limit: maximumCount - 1) else { return nil }
+            let term = previous + 1 + Int64(quotient << k) + Int64(low)
+            guard term < 1 << termBits else { return nil }
+            previous = term
+            terms.append(UInt32(term))
+            counts.append(UInt8(extra + 1))
+        }
+        return (terms, counts)
     }
 
     /// The Rice parameter for `termCount` terms: log2 of the mean gap between their hashes, rounded down.
@@ -61,23 +89,8 @@ extension ArticleFingerprint {
     }
 
     private static func version3Terms(_ bytes: [UInt8], count: Int) -> (terms: [UInt32], counts: [UInt8], namesAt: Int)? {
-        let k = riceParameter(termCount: count)
-        let largestQuotient = (1 << termBits) >> k
         var reader = BitReader(bytes, start: 4)
-        var terms: [UInt32] = [], counts: [UInt8] = []
-        terms.reserveCapacity(count)
-        counts.reserveCapacity(count)
-        var previous: Int64 = -1
-        for _ in 0..<count {
-            guard let quotient = reader.readOnes(limit: largestQuotient + 1), quotient <= largestQuotient,
-                  let low = reader.read(bits: k),
-                  let extra = reader.readOnes(limit: maximumCount - 1) else { return nil }
-            let term = previous + 1 + Int64(quotient << k) + Int64(low)
-            guard term < 1 << termBits else { return nil }
-            previous = term
-            terms.append(UInt32(term))
-            counts.append(UInt8(extra + 1))
-        }
+        guard let (terms, counts) = readTerms(&reader, count: count) else { return nil }
         // Padding that is not zero is not a stream newsd wrote.
         guard reader.paddingIsZero else { return nil }
         return (terms, counts, reader.nextByte)
