@@ -384,11 +384,12 @@ final class IngestService: Service {
         guard await writer.run({ index.hasTextToCompact }) else { return }
         var rewritten = 0
         var unreadable = 0
-        var copies = (examined: 0, stored: 0)
+        var copies = (examined: 0, stored: 0, fingerprints: 0)
         defer {
             if copies.examined > 0 {
-                logger.info("stored copies as their differences from the texts they copy", metadata: [
+                logger.info("stored copies as their differences from the texts and fingerprints they copy", metadata: [
                     "event": "copies-stored", "examined": "\(copies.examined)", "stored": "\(copies.stored)",
+                    "fingerprints": "\(copies.fingerprints)",
                 ])
             }
         }
@@ -418,9 +419,10 @@ final class IngestService: Service {
                         rewritten = 0
                         unreadable = 0
                     }
-                case .copiesStored(let examined, let stored):
+                case .copiesStored(let examined, let stored, let fingerprints):
                     copies.examined += examined
                     copies.stored += stored
+                    copies.fingerprints += fingerprints
                 default: log(step)
                 }
             } catch {

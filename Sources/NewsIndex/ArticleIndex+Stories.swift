@@ -31,7 +31,7 @@ extension ArticleIndex {
     public func related(id: Int64, limit: Int) throws -> RelatedResponse? {
         try pool.read { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT a.headline, a.storyId, a.copyOf, f.bytes AS fingerprint FROM article a LEFT JOIN article_fingerprint f ON f.id = a.id
+                SELECT a.headline, a.storyId, a.copyOf, f.bytes AS fingerprint FROM article a LEFT JOIN article_fingerprint_whole f ON f.id = a.id
                 WHERE a.id = ?
                 """, arguments: [id])
             else { return nil }
@@ -46,9 +46,9 @@ extension ArticleIndex {
             // Scored first, from the fingerprints alone; the rows are read for those kept.
             let fingerprints = articles <= Self.relatedExhaustiveLimit
                 ? try Row.fetchAll(db, sql: """
-                    SELECT f.id, f.bytes FROM article_fingerprint f JOIN article a ON a.id = f.id WHERE f.id != ? AND a.storyId IS NOT NULL
+                    SELECT f.id, f.bytes FROM article_fingerprint_whole f JOIN article a ON a.id = f.id WHERE f.id != ? AND a.storyId IS NOT NULL
                     """, arguments: [id])
-                : try Row.fetchAll(db, sql: "SELECT id, bytes FROM article_fingerprint WHERE id IN (SELECT value FROM json_each(?))",
+                : try Row.fetchAll(db, sql: "SELECT id, bytes FROM article_fingerprint_whole WHERE id IN (SELECT value FROM json_each(?))",
                                    arguments: [StoryCandidates.jsonArray(try StoryCandidates(db: db).candidates(
                                        for: stored, excluding: id, day: nil, windowDays: 0, filed: true))])
             var kept: [Int64: Double] = [:]

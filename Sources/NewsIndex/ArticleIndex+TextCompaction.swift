@@ -46,9 +46,10 @@ public enum TextCompaction: Sendable, Equatable {
     /// this step, `unreadable` could not be read and were left as they were; `finished` once
     /// every older text is done.
     case recompressed(texts: Int, unreadable: Int, finished: Bool)
-    /// Articles whose copy group changed were looked at (`examined`), and `stored` of them are
-    /// now stored as their difference from the text they copy.
-    case copiesStored(examined: Int, stored: Int)
+    /// Articles whose copy group changed were looked at (`examined`); the texts of `stored` of
+    /// them are now stored as their differences from the texts they copy, and the fingerprints
+    /// of `fingerprints` of them likewise.
+    case copiesStored(examined: Int, stored: Int, fingerprints: Int)
     /// The file was rewritten (`VACUUM`) to give back room, for `reason`: it went from
     /// `bytesBefore` to `bytesAfter` on disk.
     case rewritten(bytesBefore: Int64, bytesAfter: Int64, reason: FileRewriteReason)
@@ -136,9 +137,9 @@ extension ArticleIndex {
             || slackGauge.due(fileBytes: databaseFileBytes(), growthPercent: policy.slackMeasuredAfterGrowthPercent)
     }
 
-    /// Stores as differences the copies among the next `batch` articles of the copy-group log;
-    /// a group's first article stored as a difference from a former first is stored whole
-    /// for it (see `IndexSchema.storeWholeSQL`).
+    /// Stores as differences the texts and fingerprints of the copies among the next `batch`
+    /// articles of the copy-group log; a group's first article stored as a difference from a
+    /// former first is stored whole for it (see `IndexSchema.storeWholeSQL`).
     /// A log that dropped entries before they were looked at leaves those copies whole: that
     /// costs room, never a text.
     private func storeCopies(after cursor: Int64, batch: Int) throws -> TextCompaction {
@@ -146,22 +147,33 @@ extension ArticleIndex {
             let entries = "SELECT seq, id FROM copy_group_change WHERE seq > ?1 ORDER BY seq LIMIT ?2"
             let (examined, reached) = try Row.fetchOne(db, sql: "SELECT count(*), max(seq) FROM (\(entries))", arguments: [cursor, batch])
                 .map { ($0[0] as Int, $0[1] as Int64? ?? cursor) } ?? (0, cursor)
-            // Only copies still stored whole: most were stored as differences when placed.
+            // Only copies whose text or fingerprint is still stored whole: most texts were stored
+            // as differences when placed, fingerprints are here.
             let whole = try Row.fetchAll(db, sql: """
-                SELECT DISTINCT e.id, a.copyOf FROM (\(entries)) e
+                SELECT DISTINCT e.id, a.copyOf, t.base IS NULL, f.base IS NULL FROM (\(entries)) e
                 JOIN article a ON a.id = e.id AND a.copyOf IS NOT NULL
-                JOIN article_text t ON t.id = e.id AND t.base IS NULL
+                JOIN article_text t ON t.id = e.id
+                JOIN article_fingerprint f ON f.id = e.id
+                WHERE t.base IS NULL OR f.base IS NULL
                 """, arguments: [cursor, batch])
             let differences = "SELECT count(*) FROM article_text WHERE base IS NOT NULL"
             let before = try Int.fetchOne(db, sql: differences) ?? 0
+            var fingerprints = 0
             for row in whole {
-                let (id, copyOf): (Int64, Int64) = (row[0], row[1])
-                try db.execute(sql: IndexSchema.storeWholeSQL(first: "\(copyOf)", for: "\(id)"))
-                try db.execute(sql: IndexSchema.storeAsCopySQL(article: "\(id)", of: "\(copyOf)"))
+                let (id, copyOf, textWhole, fingerprintWhole): (Int64, Int64, Bool, Bool) = (row[0], row[1], row[2], row[3])
+                if textWhole {
+                    try db.execute(sql: IndexSchema.storeWholeSQL(.text, first: "\(copyOf)", for: "\(id)"))
+                    try db.execute(sql: IndexSchema.storeAsCopySQL(article: "\(id)", of: "\(copyOf)"))
+                }
+                if fingerprintWhole {
+                    try db.execute(sql: IndexSchema.storeWholeSQL(.fingerprint, first: "\(copyOf)", for: "\(id)"))
+                    try db.execute(sql: IndexSchema.storeFingerprintAsCopySQL(article: "\(id)", of: "\(copyOf)"))
+                    fingerprints += db.changesCount
+                }
             }
             let stored = try (Int.fetchOne(db, sql: differences) ?? 0) - before
             try db.execute(sql: "UPDATE copy_text_cursor SET seq = ?", arguments: [reached])
-            return .copiesStored(examined: examined, stored: stored)
+            return .copiesStored(examined: examined, stored: stored, fingerprints: fingerprints)
         } }
     }
 

@@ -81,6 +81,7 @@ public final class ArticleIndex: Sendable {
             db.add(tokenizer: LanguageTokenizer.self)
             // … and so do the content view and statements that read stored text.
             texts.register(db)
+            FingerprintCodec.register(db)
             RankFunction.register(db, tables: tables)
             // NORMAL is crash-safe in WAL mode: a power loss may drop the last commits, never corrupt.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -347,8 +348,10 @@ public final class ArticleIndex: Sendable {
         try db.cachedStatement(sql: """
             INSERT INTO article_text(id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body, base = NULL
             """).execute(arguments: [id, Data(texts.encode(article.body))])
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO article_fingerprint(id, bytes) VALUES (?, ?)")
-            .execute(arguments: [id, Data(article.fingerprint)])
+        // Also an upsert, for the fingerprints stored against the old one (`IndexSchema.copyFingerprintsSQL`).
+        try db.cachedStatement(sql: """
+            INSERT INTO article_fingerprint(id, bytes) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET bytes = excluded.bytes, base = NULL
+            """).execute(arguments: [id, Data(article.fingerprint)])
     }
 
     /// Removes the member rows of a multi-article file (all, or those not in `keeping`) and its

@@ -471,7 +471,61 @@ enum IndexSchema {
                 UPDATE story_key SET day = CASE WHEN day = -1000000 THEN 0 WHEN day >= 0 THEN day + 1 ELSE day END
                 """)
         }
+        migrator.registerMigration("v26-copies-fingerprints-as-differences") { db in
+            try db.execute(sql: copyFingerprintsSQL)
+            // The copies already placed: each against its group's first article, which is no
+            // copy (`copyOf` always names the first), so no fingerprint stored here is another's base.
+            try db.execute(sql: """
+                UPDATE article_fingerprint SET bytes = \(FingerprintCodec.copyFunction)(article_fingerprint.bytes, b.bytes)
+                FROM article a JOIN article first ON first.id = a.copyOf AND first.copyOf IS NULL
+                JOIN article_fingerprint b ON b.id = first.id
+                WHERE a.id = article_fingerprint.id;
+                UPDATE article_fingerprint SET base = (SELECT copyOf FROM article WHERE id = article_fingerprint.id)
+                WHERE \(FingerprintCodec.isDifferenceFunction)(bytes);
+                """)
+        }
         return migrator
+    }
+
+    /// #13: a copy's fingerprint (an article with `copyOf`) is stored as its difference from the
+    /// fingerprint of the article it copies, when that is smaller (`FingerprintCodec`); `base`
+    /// names that article, and `article_fingerprint_whole` reads every fingerprint whole. Done
+    /// while newsd is idle, from the copy-group log (`ArticleIndex.compactText`), with the copies'
+    /// texts. A fingerprint others are stored against is never itself a difference; before it
+    /// changes or goes, the ones stored against it are stored whole again. Rows are written with
+    /// an upsert, never `INSERT OR REPLACE`, whose implied delete fires no trigger.
+    static let copyFingerprintsSQL = """
+        ALTER TABLE article_fingerprint ADD COLUMN base INTEGER;
+        CREATE INDEX article_fingerprint_base ON article_fingerprint(base) WHERE base IS NOT NULL;
+        CREATE TRIGGER article_fingerprint_base_rewritten BEFORE UPDATE OF bytes ON article_fingerprint
+        WHEN EXISTS (SELECT 1 FROM article_fingerprint WHERE base = old.id) BEGIN
+            UPDATE article_fingerprint SET bytes = \(FingerprintCodec.wholeFunction)(bytes, old.bytes), base = NULL WHERE base = old.id;
+        END;
+        CREATE TRIGGER article_fingerprint_base_removed BEFORE DELETE ON article_fingerprint
+        WHEN EXISTS (SELECT 1 FROM article_fingerprint WHERE base = old.id) BEGIN
+            UPDATE article_fingerprint SET bytes = \(FingerprintCodec.wholeFunction)(bytes, old.bytes), base = NULL WHERE base = old.id;
+        END;
+        CREATE VIEW article_fingerprint_whole(id, bytes) AS
+            SELECT f.id, iif(f.base IS NULL, f.bytes,
+                             \(FingerprintCodec.wholeFunction)(f.bytes, (SELECT b.bytes FROM article_fingerprint b WHERE b.id = f.base)))
+            FROM article_fingerprint f;
+        """
+
+    /// Stores the fingerprint of `article` as its difference from that of `of`, when that one
+    /// is whole, `article`'s is whole and no other's base, and the difference is smaller: the
+    /// bytes, counting what they save in `copy_text_cursor.freedBytes` (as `storeAsCopySQL`
+    /// does), then the `base` they name — the last statement, whose change count says whether
+    /// the fingerprint was stored as a difference.
+    static func storeFingerprintAsCopySQL(article: String, of base: String) -> String {
+        """
+        UPDATE copy_text_cursor SET freedBytes = freedBytes + coalesce((SELECT length(bytes) FROM article_fingerprint WHERE id = \(article)), 0);
+        UPDATE article_fingerprint
+        SET bytes = \(FingerprintCodec.copyFunction)(bytes, (SELECT b.bytes FROM article_fingerprint b WHERE b.id = \(base) AND b.base IS NULL))
+        WHERE id = \(article) AND base IS NULL AND NOT EXISTS (SELECT 1 FROM article_fingerprint d WHERE d.base = \(article));
+        UPDATE copy_text_cursor SET freedBytes = freedBytes - coalesce((SELECT length(bytes) FROM article_fingerprint WHERE id = \(article)), 0);
+        UPDATE article_fingerprint SET base = \(base)
+        WHERE id = \(article) AND base IS NULL AND \(FingerprintCodec.isDifferenceFunction)(bytes);
+        """
     }
 
     /// #13: a copy's text (an article with `copyOf`) is stored as its difference from the text of
@@ -504,18 +558,37 @@ enum IndexSchema {
         INSERT INTO copy_text_cursor(seq) SELECT coalesce(max(seq), 0) FROM copy_group_change;
         """
 
-    /// Stores the text of `first`, the first of a copy group, whole again when it is a difference
-    /// (from when another article was the group's first) and `copy`, one of its copies, could be
-    /// stored against it: whole and no other text's base. Groups regroup as articles arrive, and
-    /// without this a copy placed before its group's first stayed whole for good.
-    static func storeWholeSQL(first: String, for copy: String) -> String {
-        """
-        UPDATE copy_text_cursor SET freedBytes = freedBytes + coalesce((SELECT length(body) FROM article_text WHERE id = \(first)), 0);
-        UPDATE article_text SET body = \(TextCodec.wholeFunction)(body), base = NULL
+    /// What copies store as differences: their texts (`copyTextsSQL`) and their fingerprints
+    /// (`copyFingerprintsSQL`), each in a table whose `base` names the row a difference is from.
+    enum StoredDifference {
+        case text, fingerprint
+
+        var table: String { self == .text ? "article_text" : "article_fingerprint" }
+        var column: String { self == .text ? "body" : "bytes" }
+        /// The SQL that gives the row being updated whole (its base read as the function needs it).
+        var wholeExpression: String {
+            switch self {
+            case .text: "\(TextCodec.wholeFunction)(body)"
+            case .fingerprint:
+                "\(FingerprintCodec.wholeFunction)(bytes, (SELECT b.bytes FROM article_fingerprint b WHERE b.id = article_fingerprint.base))"
+            }
+        }
+    }
+
+    /// Stores the text or fingerprint (`stored`) of `first`, the first of a copy group, whole
+    /// again when it is a difference (from when another article was the group's first) and
+    /// `copy`, one of its copies, could be stored against it: whole and no other's base. Groups
+    /// regroup as articles arrive, and without this a copy placed before its group's first
+    /// stayed whole for good. The bytes it costs are taken off `copy_text_cursor.freedBytes`.
+    static func storeWholeSQL(_ stored: StoredDifference, first: String, for copy: String) -> String {
+        let (table, column) = (stored.table, stored.column)
+        return """
+        UPDATE copy_text_cursor SET freedBytes = freedBytes + coalesce((SELECT length(\(column)) FROM \(table) WHERE id = \(first)), 0);
+        UPDATE \(table) SET \(column) = \(stored.wholeExpression), base = NULL
         WHERE id = \(first) AND base IS NOT NULL AND (SELECT copyOf FROM article WHERE id = \(first)) IS NULL
-          AND EXISTS (SELECT 1 FROM article_text c WHERE c.id = \(copy) AND c.base IS NULL)
-          AND NOT EXISTS (SELECT 1 FROM article_text d WHERE d.base = \(copy));
-        UPDATE copy_text_cursor SET freedBytes = freedBytes - coalesce((SELECT length(body) FROM article_text WHERE id = \(first)), 0);
+          AND EXISTS (SELECT 1 FROM \(table) c WHERE c.id = \(copy) AND c.base IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM \(table) d WHERE d.base = \(copy));
+        UPDATE copy_text_cursor SET freedBytes = freedBytes - coalesce((SELECT length(\(column)) FROM \(table) WHERE id = \(first)), 0);
         """
     }
 
@@ -538,10 +611,10 @@ enum IndexSchema {
 
     /// The migrations after which the file holds free pages worth a `VACUUM`: v9 moved the text
     /// out of the article rows, v22 wrote the full-text index again, v23 shrank every fingerprint,
-    /// v24 every content hash and v25 most story keys.
+    /// v24 every content hash, v25 most story keys and v26 copies' fingerprints.
     static let compactingMigrations: Set<String> = [
         "v9-compressed-text-compact-fingerprints", "v22-body-first-fulltext", "v23-fingerprints-rice-coded", "v24-content-hash-bytes",
-        "v25-undated-story-keys-filed-at-zero",
+        "v25-undated-story-keys-filed-at-zero", "v26-copies-fingerprints-as-differences",
     ]
 
     /// The full-text index of v22 on: v9's with the body as its first column, whose terms FTS5

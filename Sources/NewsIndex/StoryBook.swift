@@ -70,7 +70,7 @@ struct StoryBook {
     mutating func place(articleId: Int64) throws {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT a.articleDate, a.dateSource, hex(a.contentHash) AS contentHash, f.bytes FROM article a
-            LEFT JOIN article_fingerprint f ON f.id = a.id WHERE a.id = ?
+            LEFT JOIN article_fingerprint_whole f ON f.id = a.id WHERE a.id = ?
             """), arguments: [articleId])
         else { return }
         let date: String = row["articleDate"]
@@ -425,7 +425,9 @@ struct StoryBook {
             SELECT a.headline, \(TextCodec.inflateFunction)(t.body) AS body FROM article a JOIN article_text t ON t.id = a.id WHERE a.id = ?
             """, arguments: [articleId])
         let fingerprint = ArticleFingerprint.of(headline: row?["headline"] ?? "", body: row?["body"] ?? "")
-        try db.execute(sql: "INSERT OR REPLACE INTO article_fingerprint(id, bytes) VALUES (?, ?)", arguments: [articleId, Data(fingerprint.encoded)])
+        try db.execute(sql: """
+            INSERT INTO article_fingerprint(id, bytes) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET bytes = excluded.bytes, base = NULL
+            """, arguments: [articleId, Data(fingerprint.encoded)])
         return fingerprint
     }
 
@@ -476,7 +478,7 @@ struct StoryBook {
         var missing = Set(unknown)
         if !unknown.isEmpty {
             let fingerprints = try Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT id, bytes FROM article_fingerprint WHERE id IN (SELECT value FROM json_each(?))
+                SELECT id, bytes FROM article_fingerprint_whole WHERE id IN (SELECT value FROM json_each(?))
                 """), arguments: [StoryCandidates.jsonArray(unknown)])
             while let row = try fingerprints.next() {
                 let id: Int64 = row[0]
@@ -515,7 +517,7 @@ struct StoryBook {
     /// Takes an article out of its story, keys and link, to be placed again.
     private mutating func detach(_ articleId: Int64) throws {
         let row = try Row.fetchOne(db, sql: """
-            SELECT a.storyId, f.bytes FROM article a LEFT JOIN article_fingerprint f ON f.id = a.id WHERE a.id = ?
+            SELECT a.storyId, f.bytes FROM article a LEFT JOIN article_fingerprint_whole f ON f.id = a.id WHERE a.id = ?
             """, arguments: [articleId])
         if let story: Int64 = row?["storyId"] { touched.insert(story) }
         if let stored = Self.storedFingerprint(row?["bytes"]) {

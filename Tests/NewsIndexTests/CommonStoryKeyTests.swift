@@ -25,6 +25,7 @@ struct CommonStoryKeyTests {
         configuration.prepareDatabase { db in
             db.add(tokenizer: LanguageTokenizer.self)
             TextCodec().register(db)
+            FingerprintCodec.register(db)
         }
         let queue = try DatabaseQueue(path: folder.file("index.sqlite"), configuration: configuration)
         if let migration { try IndexSchema.migrator.migrate(queue, upTo: migration) } else { try IndexSchema.migrator.migrate(queue) }

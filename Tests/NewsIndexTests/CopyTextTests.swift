@@ -52,6 +52,23 @@ struct CopyTextTests {
         }
     }
 
+    /// Stored fingerprint rows: base and stored bytes, by article id.
+    static func storedFingerprints(_ index: ArticleIndex) throws -> [Int64: (base: Int64?, bytes: [UInt8])] {
+        try index.pool.read { db in
+            var rows: [Int64: (base: Int64?, bytes: [UInt8])] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, base, bytes FROM article_fingerprint") { rows[row[0]] = (row[1], [UInt8](row[2] as Data)) }
+            return rows
+        }
+    }
+
+    /// An article's fingerprint as placement reads it (through `article_fingerprint_whole`).
+    static func wholeFingerprint(_ index: ArticleIndex, id: Int64) throws -> ArticleFingerprint? {
+        try index.pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT bytes FROM article_fingerprint_whole WHERE id = ?", arguments: [id])
+                .flatMap { ArticleFingerprint(encoded: [UInt8]($0)) }
+        }
+    }
+
     static func id(_ index: ArticleIndex, path: String) throws -> Int64? {
         try index.pool.read { try Int64.fetchOne($0, sql: "SELECT articleId FROM file WHERE path = ?", arguments: [path]) }
     }
@@ -167,6 +184,71 @@ struct CopyTextTests {
         try Self.expectFullTextConsistent(index, "after the rewrite")
     }
 
+    @Test("once idle, a syndicated copy's fingerprint is stored as tens of bytes against its original's; related articles and stories read as before")
+    func copyFingerprintsStoredSmall() throws {
+        let index = try ArticleIndex(path: folder.file("index.sqlite"))
+        let credits = (0..<6).map { "(Reprinted by the County Herald edition \($0))" }
+        try Self.indexReprints(credits, in: index)
+        try index.apply(TestArticles.upserts([("other.txt", TestArticles.article(
+            headline: "Harbour authority counts cost of dock stoppage",
+            body: "The harbour authority said the three-day stoppage by dock workers at the eastern terminal had left forty "
+                + "container ships at anchor and cost the port its busiest week. Night-shift pay talks continue.",
+            published: "2026-03-11"))]), now: 2)
+        while try index.placeStories(limit: 50) > 0 {}
+        let ids = try index.pool.read { try Int64.fetchAll($0, sql: "SELECT id FROM article ORDER BY id") }
+        let related = try ids.map { try index.related(id: $0, limit: 10) }
+        let whole = try Self.storedFingerprints(index)
+        #expect(whole.values.allSatisfy { $0.base == nil })
+
+        var policy = TextDictionaryPolicy()
+        policy.minimumArticles = 1_000_000
+        while try index.compactText(policy: policy) != .none {}
+        let stored = try Self.storedFingerprints(index)
+        let copies = try index.pool.read { db in
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, copyOf FROM article WHERE copyOf IS NOT NULL").map { ($0[0] as Int64, $0[1] as Int64) })
+        }
+        #expect(copies.count == credits.count - 1)
+        for (id, first) in copies {
+            #expect(stored[id]?.base == first, "article \(id)")
+            #expect((stored[id]?.bytes.count ?? .max) * 4 < whole[id]!.bytes.count, "\(stored[id]?.bytes.count ?? 0) of \(whole[id]!.bytes.count) bytes")
+        }
+        for id in ids {
+            #expect(try Self.wholeFingerprint(index, id: id) == ArticleFingerprint(encoded: whole[id]!.bytes), "article \(id)")
+        }
+        #expect(try ids.map { try index.related(id: $0, limit: 10) } == related)
+        #expect(related.contains { !($0?.related.isEmpty ?? true) }, "some article has related ones")
+
+        // The original rewritten: its copies' fingerprints are stored whole first and read as before.
+        let first = try #require(copies.values.first)
+        let path = try #require(try index.pool.read { try String.fetchOne($0, sql: "SELECT path FROM file WHERE articleId = ?", arguments: [first]) })
+        try index.apply([.upsert(path: path, stamp: FileStamp(inode: 99, size: 2, mtimeNs: 2),
+                                 article: TestArticles.article(headline: "Port reopens", body: "Ships moved again on Wednesday.", published: "2026-03-11"))], now: 3)
+        let after = try Self.storedFingerprints(index)
+        #expect(after.values.allSatisfy { $0.base != first })
+        for id in copies.keys {
+            #expect(try Self.wholeFingerprint(index, id: id) == ArticleFingerprint(encoded: whole[id]!.bytes), "article \(id)")
+        }
+    }
+
+    @Test("an index written before v26 stores its copies' fingerprints as differences when it opens")
+    func migrationStoresCopyFingerprints() throws {
+        let path = folder.file("index.sqlite")
+        let credits = ["(Reporting by the wire desk)", "(Reprinted by the Evening Courier)", "(From the Morning Ledger)"]
+        var whole: [Int64: [UInt8]] = [:]
+        do {
+            let index = try ArticleIndex(path: path)
+            try Self.indexReprints(credits, in: index)
+            whole = try Self.storedFingerprints(index).mapValues(\.bytes)
+            try index.pool.write { try MigrationRecords.unrecord(from: "v26-copies-fingerprints-as-differences", $0) }
+        }
+        let index = try ArticleIndex(path: path)
+        let stored = try Self.storedFingerprints(index)
+        #expect(stored.values.filter { $0.base != nil }.count == 2)
+        for (id, bytes) in whole {
+            #expect(try Self.wholeFingerprint(index, id: id) == ArticleFingerprint(encoded: bytes), "article \(id)")
+        }
+    }
+
     @Test("an index written before v21 stores its placed copies as differences when it opens")
     func migrationStoresCopies() throws {
         let path = folder.file("index.sqlite")
@@ -182,18 +264,20 @@ struct CopyTextTests {
         try Self.expectFullTextConsistent(index, "after the migration")
     }
 
-    @Test("random copies, regroupings, rewrites, removals and dictionaries: every text reads as written, the full-text index agrees")
+    @Test("random copies, regroupings, rewrites, removals and dictionaries: every text and fingerprint reads as written, the full-text index agrees")
     func randomHistory() throws {
         var random = SeededRandom.forTest("CopyTextTests.randomHistory")
         let index = try ArticleIndex(path: folder.file("index.sqlite"))
         let words = QueryPropertyTests.vocabulary
         func text() -> String { (0..<Int.random(in: 60...120, using: &random)).map { _ in words.randomElement(using: &random)! }.joined(separator: " ") }
         var bodies: [String: String] = [:]
+        var fingerprints: [String: [UInt8]] = [:]
         var stamp: UInt64 = 0
         func upsert(_ path: String, _ body: String) -> IndexChange {
             stamp += 1
             let article = TestArticles.article(headline: "Report \(path)", body: body)
             bodies[path] = article.body
+            fingerprints[path] = [UInt8](article.fingerprint)
             return .upsert(path: path, stamp: FileStamp(inode: stamp, size: 1, mtimeNs: Int64(stamp)), article: article)
         }
         /// A new text, or (one time in two) a near-copy of a text already there.
@@ -205,7 +289,7 @@ struct CopyTextTests {
         }
         var next = 0
         try index.apply((0..<60).map { _ in next += 1; return fresh("d\(next).txt") }, now: 1)
-        var encoded = 0
+        var encoded = 0, fingerprintsEncoded = 0
         var policy = TextDictionaryPolicy()
         policy.minimumArticles = 20
         policy.growth = 2
@@ -238,6 +322,7 @@ struct CopyTextTests {
                     if Bool.random(using: &random) {
                         changes.append(.remove(path: path))
                         bodies[path] = nil
+                        fingerprints[path] = nil
                     } else {
                         changes.append(upsert(path, text()))
                     }
@@ -260,7 +345,19 @@ struct CopyTextTests {
             }
             #expect(disagreeing == 0, comment)
             try Self.expectFullTextConsistent(index, comment)
+
+            // Fingerprints likewise: each reads whole as computed, depth one, the column agrees.
+            let stored = try Self.storedFingerprints(index)
+            fingerprintsEncoded = max(fingerprintsEncoded, stored.values.filter { $0.base != nil }.count)
+            #expect(stored.values.allSatisfy { row in
+                row.base.map { stored[$0] != nil && stored[$0]?.base == nil } ?? true
+            } && stored.values.allSatisfy { ($0.base != nil) == ArticleFingerprint.isDifference($0.bytes) }, comment)
+            for (path, expected) in fingerprints {
+                let id = try #require(try Self.id(index, path: path), comment)
+                #expect(try Self.wholeFingerprint(index, id: id) == ArticleFingerprint(encoded: expected), "\(comment): \(path), article \(id)")
+            }
         }
         #expect(encoded > 5, "seed \(random.seed): at most \(encoded) texts were stored as differences")
+        #expect(fingerprintsEncoded > 5, "seed \(random.seed): at most \(fingerprintsEncoded) fingerprints were stored as differences")
     }
 }

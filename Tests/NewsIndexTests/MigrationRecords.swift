@@ -21,7 +21,21 @@ enum MigrationRecords {
     /// SQL that puts back the data of a migration that cannot run twice.
     static let undo: [String: String] = [
         "v25-undated-story-keys-filed-at-zero": undoUndatedAtZero,
+        "v26-copies-fingerprints-as-differences": undoFingerprintDifferences,
     ]
+
+    /// Every fingerprint stored whole, and what v26 added gone.
+    static let undoFingerprintDifferences = """
+        UPDATE article_fingerprint
+        SET bytes = \(FingerprintCodec.wholeFunction)(bytes, (SELECT b.bytes FROM article_fingerprint b WHERE b.id = article_fingerprint.base)),
+            base = NULL
+        WHERE base IS NOT NULL;
+        DROP VIEW article_fingerprint_whole;
+        DROP TRIGGER article_fingerprint_base_rewritten;
+        DROP TRIGGER article_fingerprint_base_removed;
+        DROP INDEX article_fingerprint_base;
+        ALTER TABLE article_fingerprint DROP COLUMN base;
+        """
 
     /// Story keys filed as before v25: undated at -1,000,000, published days as they are.
     static let undoUndatedAtZero = "UPDATE story_key SET day = CASE WHEN day = 0 THEN -1000000 WHEN day > 0 THEN day - 1 ELSE day END"
