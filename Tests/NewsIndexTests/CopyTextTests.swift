@@ -317,8 +317,12 @@ struct CopyTextTests {
                 }
             case 2:
                 var changes: [IndexChange] = []
+                // Half of the files changed or removed are ones others are stored against.
+                let bases = Set(try Self.stored(index).values.compactMap(\.base) + Self.storedFingerprints(index).values.compactMap(\.base))
+                let basePaths = try bodies.keys.sorted().filter { try Self.id(index, path: $0).map(bases.contains) ?? false }
                 for _ in 0..<6 {
-                    guard let path = bodies.keys.randomElement(using: &random) else { break }
+                    let fromBases = Bool.random(using: &random) ? basePaths.randomElement(using: &random) : nil
+                    guard let path = fromBases ?? bodies.keys.sorted().randomElement(using: &random), bodies[path] != nil else { continue }
                     if Bool.random(using: &random) {
                         changes.append(.remove(path: path))
                         bodies[path] = nil
