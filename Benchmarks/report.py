@@ -100,6 +100,12 @@ for label in labels:
         row("under load: status max ms", loaded["status_max_ms"], None, None)
         row("under load: query p50 ms", loaded["query_p50_ms"], None, None)
         row("under load: query p99 ms", loaded["query_p99_ms"], None, None)
+        # The load's clients against the idle p99 of the same number of clients, and of one; the
+        # archive grows during the load, so neither is the same work.
+        idle = {int(q["clients"]): q["p99_ms"] for q in newsd["queries"]}
+        for clients in sorted({int(loaded["clients"]), 1}, reverse=True):
+            if idle.get(clients):
+                row("under load: p99 / idle p99, %d client(s)" % clients, loaded["query_p99_ms"] / idle[clients], None, None)
         row("under load: longest watchdog gap, s (pings every %g)" % loaded["watchdog_ping_interval_s"],
             loaded["watchdog_longest_gap_s"], None, None)
     lines.append("newsd's query mix adds a date filter (oil date:1987-03) that the baselines cannot run")
