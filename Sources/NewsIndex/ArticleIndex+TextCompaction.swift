@@ -106,7 +106,8 @@ extension ArticleIndex {
 
     /// Rewrites the file (`VACUUM`: the writer waits for it), then empties the write-ahead log,
     /// which held the whole file meanwhile. A rewrite needs room for a second copy of the file;
-    /// when it fails it is not tried again until more is freed.
+    /// when it fails it is not tried again until more is freed (for copies) or the file has
+    /// grown (for slack: its gauge was set when measured).
     private func rewriteFile(freedBytes: Int64, reason: FileRewriteReason) throws -> TextCompaction {
         let before = sizeOnDisk()
         do {
@@ -115,10 +116,10 @@ extension ArticleIndex {
                 try db.execute(sql: "UPDATE copy_text_cursor SET freedBytes = 0")
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
-            texts.rewriteFailed(freedBytes: freedBytes)
+            if reason == .copiesStored { texts.rewriteFailed(freedBytes: freedBytes) }
             throw IndexError.diskFull(path: path)
         } catch {
-            texts.rewriteFailed(freedBytes: freedBytes)
+            if reason == .copiesStored { texts.rewriteFailed(freedBytes: freedBytes) }
             throw error
         }
         // Readers in the way leave the log for the idle checkpoint to empty.
