@@ -140,7 +140,7 @@ extension ArticleIndex {
 
     /// Stores as differences the texts and fingerprints of the copies among the next `batch`
     /// articles of the copy-group log; a group's first article stored as a difference from a
-    /// former first is stored whole for it (see `IndexSchema.storeWholeSQL`).
+    /// former first is stored whole for it (see `IndexSchema.storeWholeStatements`).
     /// A log that dropped entries before they were looked at leaves those copies whole: that
     /// costs room, never a text.
     private func storeCopies(after cursor: Int64, batch: Int) throws -> TextCompaction {
@@ -160,15 +160,19 @@ extension ArticleIndex {
             let differences = "SELECT count(*) FROM article_text WHERE base IS NOT NULL"
             let before = try Int.fetchOne(db, sql: differences) ?? 0
             var fingerprints = 0
+            func run(_ statements: [String], _ arguments: StatementArguments) throws {
+                for sql in statements { try db.cachedStatement(sql: sql).execute(arguments: arguments) }
+            }
             for row in whole {
                 let (id, copyOf, textWhole, fingerprintWhole): (Int64, Int64, Bool, Bool) = (row[0], row[1], row[2], row[3])
+                let pair: StatementArguments = ["first": copyOf, "copy": id]
                 if textWhole {
-                    try db.execute(sql: IndexSchema.storeWholeSQL(.text, first: "\(copyOf)", for: "\(id)"))
+                    try run(IndexSchema.storeWholeStatements(.text), pair)
                     try db.execute(sql: IndexSchema.storeAsCopySQL(article: "\(id)", of: "\(copyOf)"))
                 }
                 if fingerprintWhole {
-                    try db.execute(sql: IndexSchema.storeWholeSQL(.fingerprint, first: "\(copyOf)", for: "\(id)"))
-                    try db.execute(sql: IndexSchema.storeFingerprintAsCopySQL(article: "\(id)", of: "\(copyOf)"))
+                    try run(IndexSchema.storeWholeStatements(.fingerprint), pair)
+                    try run(IndexSchema.storeFingerprintAsCopyStatements, pair)
                     fingerprints += db.changesCount
                 }
             }

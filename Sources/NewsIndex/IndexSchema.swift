@@ -511,22 +511,24 @@ enum IndexSchema {
             FROM article_fingerprint f;
         """
 
-    /// Stores the fingerprint of `article` as its difference from that of `of`, when that one
-    /// is whole, `article`'s is whole and no other's base, and the difference is smaller: the
+    /// Stores the fingerprint of `:copy` as its difference from that of `:first`, when that one
+    /// is whole, `:copy`'s is whole and no other's base, and the difference is smaller: the
     /// bytes, counting what they save in `copy_text_cursor.freedBytes` (as `storeAsCopySQL`
     /// does), then the `base` they name — the last statement, whose change count says whether
-    /// the fingerprint was stored as a difference.
-    static func storeFingerprintAsCopySQL(article: String, of base: String) -> String {
+    /// the fingerprint was stored as a difference. Statements of their own, as `storeWholeStatements`.
+    static let storeFingerprintAsCopyStatements = [
+        "UPDATE copy_text_cursor SET freedBytes = freedBytes + coalesce((SELECT length(bytes) FROM article_fingerprint WHERE id = :copy), 0)",
         """
-        UPDATE copy_text_cursor SET freedBytes = freedBytes + coalesce((SELECT length(bytes) FROM article_fingerprint WHERE id = \(article)), 0);
         UPDATE article_fingerprint
-        SET bytes = \(FingerprintCodec.copyFunction)(bytes, (SELECT b.bytes FROM article_fingerprint b WHERE b.id = \(base) AND b.base IS NULL))
-        WHERE id = \(article) AND base IS NULL AND NOT EXISTS (SELECT 1 FROM article_fingerprint d WHERE d.base = \(article));
-        UPDATE copy_text_cursor SET freedBytes = freedBytes - coalesce((SELECT length(bytes) FROM article_fingerprint WHERE id = \(article)), 0);
-        UPDATE article_fingerprint SET base = \(base)
-        WHERE id = \(article) AND base IS NULL AND \(FingerprintCodec.isDifferenceFunction)(bytes);
+        SET bytes = \(FingerprintCodec.copyFunction)(bytes, (SELECT b.bytes FROM article_fingerprint b WHERE b.id = :first AND b.base IS NULL))
+        WHERE id = :copy AND base IS NULL AND NOT EXISTS (SELECT 1 FROM article_fingerprint d WHERE d.base = :copy)
+        """,
+        "UPDATE copy_text_cursor SET freedBytes = freedBytes - coalesce((SELECT length(bytes) FROM article_fingerprint WHERE id = :copy), 0)",
         """
-    }
+        UPDATE article_fingerprint SET base = :first
+        WHERE id = :copy AND base IS NULL AND \(FingerprintCodec.isDifferenceFunction)(bytes)
+        """,
+    ]
 
     /// #13: a copy's text (an article with `copyOf`) is stored as its difference from the text of
     /// the article it copies, when that is smaller (`TextCompression.compressAsCopy`); `base`
@@ -575,21 +577,24 @@ enum IndexSchema {
         }
     }
 
-    /// Stores the text or fingerprint (`stored`) of `first`, the first of a copy group, whole
+    /// Stores the text or fingerprint (`stored`) of `:first`, the first of a copy group, whole
     /// again when it is a difference (from when another article was the group's first) and
-    /// `copy`, one of its copies, could be stored against it: whole and no other's base. Groups
+    /// `:copy`, one of its copies, could be stored against it: whole and no other's base. Groups
     /// regroup as articles arrive, and without this a copy placed before its group's first
     /// stayed whole for good. The bytes it costs are taken off `copy_text_cursor.freedBytes`.
-    static func storeWholeSQL(_ stored: StoredDifference, first: String, for copy: String) -> String {
+    /// Statements of their own, to be prepared once and run for each copy.
+    static func storeWholeStatements(_ stored: StoredDifference) -> [String] {
         let (table, column) = (stored.table, stored.column)
-        return """
-        UPDATE copy_text_cursor SET freedBytes = freedBytes + coalesce((SELECT length(\(column)) FROM \(table) WHERE id = \(first)), 0);
-        UPDATE \(table) SET \(column) = \(stored.wholeExpression), base = NULL
-        WHERE id = \(first) AND base IS NOT NULL AND (SELECT copyOf FROM article WHERE id = \(first)) IS NULL
-          AND EXISTS (SELECT 1 FROM \(table) c WHERE c.id = \(copy) AND c.base IS NULL)
-          AND NOT EXISTS (SELECT 1 FROM \(table) d WHERE d.base = \(copy));
-        UPDATE copy_text_cursor SET freedBytes = freedBytes - coalesce((SELECT length(\(column)) FROM \(table) WHERE id = \(first)), 0);
-        """
+        return [
+            "UPDATE copy_text_cursor SET freedBytes = freedBytes + coalesce((SELECT length(\(column)) FROM \(table) WHERE id = :first), 0)",
+            """
+            UPDATE \(table) SET \(column) = \(stored.wholeExpression), base = NULL
+            WHERE id = :first AND base IS NOT NULL AND (SELECT copyOf FROM article WHERE id = :first) IS NULL
+              AND EXISTS (SELECT 1 FROM \(table) c WHERE c.id = :copy AND c.base IS NULL)
+              AND NOT EXISTS (SELECT 1 FROM \(table) d WHERE d.base = :copy)
+            """,
+            "UPDATE copy_text_cursor SET freedBytes = freedBytes - coalesce((SELECT length(\(column)) FROM \(table) WHERE id = :first), 0)",
+        ]
     }
 
     /// Stores the text of `article` as its difference from the text of `of` (SQL expressions),
