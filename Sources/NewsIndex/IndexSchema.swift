@@ -204,8 +204,9 @@ enum IndexSchema {
                 );
                 """)
             try createCompressedFullTextIndex(db)
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, headline, body, storyId, articleDate, dateSource = 'published' FROM article")
-            let finder = StoryCandidates(db: db)
+            // Placed articles are not filed under story keys here: v13 empties the keys and
+            // places every article again (and `StoryCandidates` files in v27's form).
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, headline, body FROM article")
             while let row = try rows.next() {
                 let (id, headline, body): (Int64, String, String) = (row[0], row[1], row[2])
                 let fingerprint = ArticleFingerprint.of(headline: headline, body: body)
@@ -213,10 +214,6 @@ enum IndexSchema {
                     .execute(arguments: [id, Data(TextCompression.compress(body))])
                 try db.cachedStatement(sql: "INSERT INTO article_fingerprint(id, bytes) VALUES (?, ?)")
                     .execute(arguments: [id, Data(fingerprint.encoded)])
-                if (row[3] as Int64?) != nil {
-                    let day = (row[5] as Bool? ?? false) ? CalendarDay(iso: row[4]).map(\.dayNumber) : nil
-                    try finder.file(fingerprint, articleId: id, day: day)
-                }
             }
             try db.execute(sql: """
                 INSERT INTO article_fts(rowid, headline, body, outlet, byline)
@@ -484,6 +481,39 @@ enum IndexSchema {
                 WHERE \(FingerprintCodec.isDifferenceFunction)(bytes);
                 """)
         }
+        migrator.registerMigration("v27-story-keys-packed-per-day") { db in
+            // #13: one row per key and day listing its articles (`PackedArticleIds`), where a
+            // row per key, day and article cost a dozen bytes an entry.
+            try db.execute(sql: """
+                CREATE TABLE story_key_packed (
+                    key INTEGER NOT NULL,
+                    day INTEGER NOT NULL,
+                    articles BLOB NOT NULL,
+                    PRIMARY KEY (key, day)
+                ) WITHOUT ROWID;
+                """)
+            let entries = try Row.fetchCursor(db, sql: "SELECT key, day, articleId FROM story_key ORDER BY key, day, articleId")
+            let insert = try db.makeStatement(sql: "INSERT INTO story_key_packed(key, day, articles) VALUES (?, ?, ?)")
+            var current: (key: Int64, day: Int64)?
+            var ids: [Int64] = []
+            func flush() throws {
+                if let current, !ids.isEmpty { try insert.execute(arguments: [current.key, current.day, PackedArticleIds.encode(ids)]) }
+                ids.removeAll(keepingCapacity: true)
+            }
+            while let row = try entries.next() {
+                let (key, day, id): (Int64, Int64, Int64) = (row[0], row[1], row[2])
+                if current.map({ $0.key != key || $0.day != day }) ?? true {
+                    try flush()
+                    current = (key, day)
+                }
+                ids.append(id)
+            }
+            try flush()
+            try db.execute(sql: """
+                DROP TABLE story_key;
+                ALTER TABLE story_key_packed RENAME TO story_key;
+                """)
+        }
         return migrator
     }
 
@@ -616,10 +646,10 @@ enum IndexSchema {
 
     /// The migrations after which the file holds free pages worth a `VACUUM`: v9 moved the text
     /// out of the article rows, v22 wrote the full-text index again, v23 shrank every fingerprint,
-    /// v24 every content hash, v25 most story keys and v26 copies' fingerprints.
+    /// v24 every content hash, v25 most story keys, v26 copies' fingerprints and v27 packed the story keys.
     static let compactingMigrations: Set<String> = [
         "v9-compressed-text-compact-fingerprints", "v22-body-first-fulltext", "v23-fingerprints-rice-coded", "v24-content-hash-bytes",
-        "v25-undated-story-keys-filed-at-zero", "v26-copies-fingerprints-as-differences",
+        "v25-undated-story-keys-filed-at-zero", "v26-copies-fingerprints-as-differences", "v27-story-keys-packed-per-day",
     ]
 
     /// The full-text index of v22 on: v9's with the body as its first column, whose terms FTS5

@@ -5,7 +5,8 @@ import NewsCore
 /// Finds the articles that may share a story (or copy group) with one — candidates for its story
 /// and for `related` — as Lucene's MoreLikeThis does, on keys newsd files itself: every placed
 /// article is filed in `story_key` under its `ArticleFingerprint.storyKeys` (names and strongest
-/// terms) and the day of its published date, with each key's article count in `story_key_count`.
+/// terms) and the day of its published date — one row per key and day listing its articles
+/// (`PackedArticleIds`) — with each key's article count in `story_key_count`.
 ///
 /// The article's rarest keys are looked up (a rare name is what reports of one event share), and
 /// every lookup is bounded — keys shared by more than `commonKey` articles are not telling, and
@@ -63,13 +64,19 @@ struct StoryCandidates {
             .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(complete ? Int.max : Self.keyCount).map(\.0)
         let ranges = Self.lookupRanges(day: day, windowDays: windowDays)
         let statement = try db.cachedStatement(sql: """
-            SELECT articleId FROM story_key WHERE key = ? AND day BETWEEN ? AND ? ORDER BY day DESC, articleId DESC LIMIT ?
+            SELECT articles FROM story_key WHERE key = ? AND day BETWEEN ? AND ? ORDER BY day DESC
             """)
         var sharing: [Int64: Int] = [:]
         for key in telling {
             for range in ranges {
-                for other in try Int64.fetchAll(statement, arguments: [key, range.lowerBound, range.upperBound, Self.perKey]) where other != id {
-                    sharing[other, default: 0] += 1
+                // The newest `perKey` entries: the latest day first, the highest id first.
+                var read = 0
+                let days = try Data.fetchCursor(statement, arguments: [key, range.lowerBound, range.upperBound])
+                while read < Self.perKey, let packed = try days.next() {
+                    for other in (PackedArticleIds.decode(packed) ?? []).reversed().prefix(Self.perKey - read) {
+                        read += 1
+                        if other != id { sharing[other, default: 0] += 1 }
+                    }
                 }
             }
         }
@@ -87,28 +94,47 @@ struct StoryCandidates {
         let common = Set(try Int64.fetchAll(db.cachedStatement(sql: """
             SELECT key FROM story_key_count WHERE key IN (SELECT value FROM json_each(?)) AND articles > ?
             """), arguments: [Self.jsonArray(keys), Self.commonKey]))
-        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO story_key(key, day, articleId) VALUES (?, ?, ?)")
+        let read = try db.cachedStatement(sql: "SELECT articles FROM story_key WHERE key = ? AND day = ?")
+        let write = try db.cachedStatement(sql: """
+            INSERT INTO story_key(key, day, articles) VALUES (?, ?, ?) ON CONFLICT(key, day) DO UPDATE SET articles = excluded.articles
+            """)
         let count = try db.cachedStatement(sql: """
             INSERT INTO story_key_count(key, articles) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET articles = articles + 1
             RETURNING articles
             """)
         let unfileAll = try db.cachedStatement(sql: "DELETE FROM story_key WHERE key = ?")
+        let filingDay = Self.filingDay(day)
         for key in keys where !common.contains(key) {
-            try insert.execute(arguments: [key, Self.filingDay(day), articleId])
-            guard db.changesCount > 0 else { continue }
+            // A packing that cannot be read loses its entries (candidates only) rather than the placement.
+            var ids = try Data.fetchOne(read, arguments: [key, filingDay]).flatMap(PackedArticleIds.decode) ?? []
+            let at = ids.firstIndex { $0 >= articleId } ?? ids.count
+            guard at == ids.count || ids[at] != articleId else { continue }
+            ids.insert(articleId, at: at)
+            try write.execute(arguments: [key, filingDay, PackedArticleIds.encode(ids)])
             if let articles = try Int.fetchOne(count, arguments: [key]), articles > Self.commonKey {
                 try unfileAll.execute(arguments: [key])
             }
         }
     }
 
-    /// Takes an article out of its keys (whatever day it was filed under). Common keys hold no
+    /// Takes an article out of its keys (whatever day it was filed under: a key that is not
+    /// common lists at most `commonKey` articles over all its days). Common keys hold no
     /// entries, so their counts stay.
     func unfile(_ fingerprint: ArticleFingerprint, articleId: Int64) throws {
-        let delete = try db.cachedStatement(sql: "DELETE FROM story_key WHERE key = ? AND articleId = ?")
+        let days = try db.cachedStatement(sql: "SELECT day, articles FROM story_key WHERE key = ?")
+        let update = try db.cachedStatement(sql: "UPDATE story_key SET articles = ? WHERE key = ? AND day = ?")
+        let delete = try db.cachedStatement(sql: "DELETE FROM story_key WHERE key = ? AND day = ?")
         for key in fingerprint.storyKeys {
-            try delete.execute(arguments: [key, articleId])
-            guard db.changesCount > 0 else { continue }
+            let filed = try Row.fetchAll(days, arguments: [key]).lazy.compactMap { row -> (day: Int64, ids: [Int64])? in
+                PackedArticleIds.decode(row[1]).map { (row[0], $0) }
+            }.first { $0.ids.contains(articleId) }
+            guard let filed else { continue }
+            let rest = filed.ids.filter { $0 != articleId }
+            if rest.isEmpty {
+                try delete.execute(arguments: [key, filed.day])
+            } else {
+                try update.execute(arguments: [PackedArticleIds.encode(rest), key, filed.day])
+            }
             try db.cachedStatement(sql: "UPDATE story_key_count SET articles = articles - 1 WHERE key = ?").execute(arguments: [key])
             try db.cachedStatement(sql: "DELETE FROM story_key_count WHERE key = ? AND articles <= 0").execute(arguments: [key])
         }

@@ -32,7 +32,7 @@ struct CommonStoryKeyTests {
         return queue
     }
 
-    static func entries(_ db: Database) throws -> Int { try Int.fetchOne(db, sql: "SELECT count(*) FROM story_key") ?? 0 }
+    static func entries(_ db: Database) throws -> Int { try StoryKeyEntries.all(db).count }
     static func counts(_ db: Database, _ keys: [Int64]) throws -> [Int] {
         try keys.map { try Int.fetchOne(db, sql: "SELECT articles FROM story_key_count WHERE key = ?", arguments: [$0]) ?? 0 }
     }
@@ -85,12 +85,16 @@ struct CommonStoryKeyTests {
             for key in Self.template.storyKeys {
                 try db.execute(sql: "INSERT INTO story_key_count(key, articles) VALUES (?, ?)", arguments: [key, StoryCandidates.commonKey + 3])
             }
-            try StoryCandidates(db: db).file(Self.rare, articleId: 1_000, day: 20_000)
+            // As v14 filed an article: a row per key.
+            for key in Self.rare.storyKeys {
+                try db.execute(sql: "INSERT INTO story_key(key, day, articleId) VALUES (?, 20000, 1000)", arguments: [key])
+                try db.execute(sql: "INSERT INTO story_key_count(key, articles) VALUES (?, 1)", arguments: [key])
+            }
         }
         try before.close()
         try queue().read { (db: Database) throws in
             #expect(try Self.entries(db) == Self.rare.storyKeys.count)
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM story_key WHERE articleId = 1000") == Self.rare.storyKeys.count)
+            #expect(try StoryKeyEntries.all(db).filter { $0.articleId == 1000 }.count == Self.rare.storyKeys.count)
         }
     }
 
@@ -107,7 +111,7 @@ struct CommonStoryKeyTests {
             try finder.file(Self.rare, articleId: 3, day: -3)
             try finder.file(Self.rare, articleId: 4, day: 9)
             try finder.file(Self.rare, articleId: 5, day: 20_000)
-            let stored = try Row.fetchAll(db, sql: "SELECT DISTINCT articleId, day FROM story_key ORDER BY articleId").map { [$0[0], $0[1]] as [Int64] }
+            let stored = Set(try StoryKeyEntries.all(db).map { [$0.articleId, $0.day] }).sorted { $0[0] < $1[0] }
             #expect(stored == [[1, 0], [2, 4], [3, -3], [4, 10], [5, 20_001]])
             // Every candidate shares every key: the order is the ids', descending, unless one
             // were counted twice.
@@ -132,12 +136,59 @@ struct CommonStoryKeyTests {
         }
         try before.close()
         try queue().read { (db: Database) throws in
-            let stored = try Row.fetchAll(db, sql: "SELECT articleId, day, count(*) FROM story_key GROUP BY articleId, day ORDER BY articleId")
-                .map { [$0[0], $0[1], $0[2]] as [Int64] }
+            let stored = Dictionary(grouping: try StoryKeyEntries.all(db)) { [$0.articleId, $0.day] }
+                .map { $0.key + [Int64($0.value.count)] }.sorted { $0[0] < $1[0] }
             let keys = Int64(Self.rare.storyKeys.count)
             #expect(stored == [[1, 0, keys], [2, 1, keys], [3, -3, keys], [4, 20_001, keys]])
             let finder = StoryCandidates(db: db)
             #expect(try finder.candidates(for: Self.rare, excluding: 0, day: 0, windowDays: 7) == [3, 2, 1])
+        }
+    }
+
+    @Test("migration v27 packs each key's entries of a day into one row; candidates, filing and unfiling read them as before")
+    func migrationPacksEntries() throws {
+        let before = try queue(upTo: "v26-copies-fingerprints-as-differences")
+        var expected = Set<StoryKeyEntries.Entry>()
+        try before.write { db in
+            for (id, day) in [(1, 0), (2, 0), (3, 5), (4, 5), (5, 6)] as [(Int64, Int64)] {
+                for key in Self.rare.storyKeys {
+                    try db.execute(sql: "INSERT INTO story_key(key, day, articleId) VALUES (?, ?, ?)", arguments: [key, day, id])
+                    expected.insert(StoryKeyEntries.Entry(key: key, day: day, articleId: id))
+                }
+            }
+            for key in Self.rare.storyKeys {
+                try db.execute(sql: "INSERT INTO story_key_count(key, articles) VALUES (?, 5)", arguments: [key])
+            }
+        }
+        try before.close()
+        try queue().write { (db: Database) throws in
+            #expect(Set(try StoryKeyEntries.all(db)) == expected)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM story_key") == Self.rare.storyKeys.count * 3, "a row per key and day")
+            let finder = StoryCandidates(db: db)
+            // Day 5 is filing day 5 of published day 4: the window of day 4 reads days 0 (undated) to 12.
+            #expect(try finder.candidates(for: Self.rare, excluding: 0, day: 4, windowDays: 7) == [5, 4, 3, 2, 1])
+            try finder.unfile(Self.rare, articleId: 4)
+            try finder.unfile(Self.rare, articleId: 5)
+            #expect(Set(try StoryKeyEntries.all(db).map(\.articleId)) == [1, 2, 3])
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM story_key") == Self.rare.storyKeys.count * 2, "an emptied day's row goes")
+            #expect(try Self.counts(db, Self.rare.storyKeys).allSatisfy { $0 == 3 })
+            try finder.file(Self.rare, articleId: 7, day: nil)
+            try finder.file(Self.rare, articleId: 7, day: nil)
+            #expect(try Self.counts(db, Self.rare.storyKeys).allSatisfy { $0 == 4 }, "filed once")
+            #expect(try finder.candidates(for: Self.rare, excluding: 7, day: nil, windowDays: 7) == [3, 2, 1])
+        }
+    }
+
+    @Test("at most perKey entries are read per key and range, the newest first")
+    func perKeyNewestFirst() throws {
+        try queue().write { (db: Database) throws in
+            let finder = StoryCandidates(db: db)
+            let count = Int64(StoryCandidates.perKey) + 40
+            for id in 1...count { try finder.file(Self.rare, articleId: id, day: Int(id % 3) + 20_000) }
+            let found = try finder.candidates(for: Self.rare, excluding: 0, day: 20_001, windowDays: 5, complete: true)
+            // The latest day first, the highest ids first within it, up to perKey.
+            let order = (1...count).sorted { ($0 % 3, $0) > ($1 % 3, $1) }
+            #expect(Set(found) == Set(order.prefix(StoryCandidates.perKey)))
         }
     }
 }

@@ -12,17 +12,35 @@ enum MigrationRecords {
         guard let first = all.firstIndex(of: identifier) else { preconditionFailure("no migration \(identifier)") }
         let applied = try IndexSchema.migrator.appliedIdentifiers(db)
         for migration in all[first...].reversed() where applied.contains(migration) {
-            if let sql = undo[migration] { try db.execute(sql: sql) }
+            try undo[migration]?(db)
         }
         let later = String(decoding: try JSONEncoder().encode(Array(all[first...])), as: UTF8.self)
         try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier IN (SELECT value FROM json_each(?))", arguments: [later])
     }
 
-    /// SQL that puts back the data of a migration that cannot run twice.
-    static let undo: [String: String] = [
-        "v25-undated-story-keys-filed-at-zero": undoUndatedAtZero,
-        "v26-copies-fingerprints-as-differences": undoFingerprintDifferences,
+    /// What puts back the data of a migration that cannot run twice.
+    static let undo: [String: @Sendable (Database) throws -> Void] = [
+        "v25-undated-story-keys-filed-at-zero": { try $0.execute(sql: undoUndatedAtZero) },
+        "v26-copies-fingerprints-as-differences": { try $0.execute(sql: undoFingerprintDifferences) },
+        "v27-story-keys-packed-per-day": undoPackedStoryKeys,
     ]
+
+    /// Story keys one row per entry again, as before v27.
+    static func undoPackedStoryKeys(_ db: Database) throws {
+        let entries = try StoryKeyEntries.all(db)
+        try db.execute(sql: """
+            DROP TABLE story_key;
+            CREATE TABLE story_key (
+                key INTEGER NOT NULL,
+                day INTEGER NOT NULL,
+                articleId INTEGER NOT NULL,
+                PRIMARY KEY (key, day, articleId)
+            ) WITHOUT ROWID;
+            """)
+        for entry in entries {
+            try db.execute(sql: "INSERT INTO story_key(key, day, articleId) VALUES (?, ?, ?)", arguments: [entry.key, entry.day, entry.articleId])
+        }
+    }
 
     /// Every fingerprint stored whole, and what v26 added gone.
     static let undoFingerprintDifferences = """
