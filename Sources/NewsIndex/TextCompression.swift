@@ -36,11 +36,11 @@ public enum TextCompression {
     public static func compress(_ text: String, dictionary: TextDictionary? = nil) -> [UInt8] {
         var utf8 = Array(text.utf8)
         var length: [UInt8] = []
-        appendLength(UInt64(utf8.count), to: &length)
+        LEB128.append(UInt64(utf8.count), to: &length)
         if utf8.count >= (dictionary == nil ? smallestDeflated : smallestWithDictionary) {
             if let dictionary, let frame = dictionary.compress(utf8) {
                 var number: [UInt8] = []
-                appendLength(UInt64(dictionary.id), to: &number)
+                LEB128.append(UInt64(dictionary.id), to: &number)
                 if number.count + frame.count < utf8.count { return [Format.dictionary.rawValue] + length + number + frame }
             } else if let deflated = deflate(&utf8), deflated.count < utf8.count {
                 return [Format.deflate.rawValue] + length + deflated
@@ -56,8 +56,8 @@ public enum TextCompression {
     public static func compressAsCopy(_ text: String, base: Int64, baseText: String, below limit: Int) -> [UInt8]? {
         let utf8 = Array(text.utf8), prefix = Array(baseText.utf8)
         var header: [UInt8] = [Format.copy.rawValue]
-        appendLength(UInt64(utf8.count), to: &header)
-        appendLength(UInt64(base), to: &header)
+        LEB128.append(UInt64(utf8.count), to: &header)
+        LEB128.append(UInt64(base), to: &header)
         let frame = ZstdContexts.shared.compressing { context -> [UInt8]? in
             for (parameter, value) in [(ZSTD_c_compressionLevel, TextDictionary.level), (ZSTD_c_contentSizeFlag, 0),
                                        (ZSTD_c_checksumFlag, 1), (ZSTD_c_dictIDFlag, 0)] {
@@ -86,7 +86,7 @@ public enum TextCompression {
         let bytes = Array(stored.prefix(24))
         guard bytes.first == Format.copy.rawValue else { return nil }
         var offset = 1
-        guard readLength(bytes, &offset) != nil, let id = readLength(bytes, &offset), id <= UInt64(Int64.max) else { return nil }
+        guard LEB128.read(bytes, &offset) != nil, let id = LEB128.read(bytes, &offset), id <= UInt64(Int64.max) else { return nil }
         return Int64(id)
     }
 
@@ -95,7 +95,7 @@ public enum TextCompression {
         let bytes = Array(stored.prefix(16))
         guard bytes.first == Format.dictionary.rawValue else { return nil }
         var offset = 1
-        guard readLength(bytes, &offset) != nil, let id = readLength(bytes, &offset), id <= UInt64(Int64.max) else { return nil }
+        guard LEB128.read(bytes, &offset) != nil, let id = LEB128.read(bytes, &offset), id <= UInt64(Int64.max) else { return nil }
         return Int64(id)
     }
 
@@ -111,7 +111,7 @@ public enum TextCompression {
             throw Damaged(description: "unknown stored text format \(bytes.first.map(String.init) ?? "(empty)")")
         }
         var offset = 1
-        guard let length = readLength(bytes, &offset), length <= 1 << 31 else { throw Damaged(description: "stored text has no valid length") }
+        guard let length = LEB128.read(bytes, &offset), length <= 1 << 31 else { throw Damaged(description: "stored text has no valid length") }
         switch format {
         case .plain:
             guard bytes.count - offset == Int(length) else { throw Damaged(description: "stored text is \(bytes.count - offset) bytes, not \(length)") }
@@ -120,7 +120,7 @@ public enum TextCompression {
             let text = try inflate(bytes[offset...], length: Int(length), prefix: prefix)
             return String(decoding: text, as: UTF8.self)
         case .dictionary:
-            guard let id = readLength(bytes, &offset), id <= UInt64(Int64.max) else {
+            guard let id = LEB128.read(bytes, &offset), id <= UInt64(Int64.max) else {
                 throw Damaged(description: "stored text names no valid compression dictionary")
             }
             guard let dictionary = dictionaries(Int64(id)) else {
@@ -131,7 +131,7 @@ public enum TextCompression {
             }
             return String(decoding: text, as: UTF8.self)
         case .copy:
-            guard let id = readLength(bytes, &offset), id <= UInt64(Int64.max) else {
+            guard let id = LEB128.read(bytes, &offset), id <= UInt64(Int64.max) else {
                 throw Damaged(description: "stored copy names no valid article it was stored against")
             }
             let base = Array(try bases(Int64(id)).utf8)
@@ -157,28 +157,6 @@ public enum TextCompression {
             }
             return size >= 0 && ZSTD_isError(size) == 0 && size == length ? output : nil
         }
-    }
-
-    private static func appendLength(_ value: UInt64, to bytes: inout [UInt8]) {
-        var value = value
-        repeat {
-            let low = UInt8(value & 0x7F)
-            value >>= 7
-            bytes.append(value == 0 ? low : low | 0x80)
-        } while value != 0
-    }
-
-    private static func readLength(_ bytes: [UInt8], _ offset: inout Int) -> UInt64? {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while offset < bytes.count, shift < 63 {
-            let byte = bytes[offset]
-            offset += 1
-            value |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { return value }
-            shift += 7
-        }
-        return nil
     }
 
     /// Level 6 (zlib's default): on Reuters articles it keeps 56% of the bytes where level 1 keeps 62%.
