@@ -36,8 +36,14 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
         self.init(dayNumber: Int(days))
     }
 
+    /// The day `dayNumber` days after 1970-01-01 (before it when negative), clamped to
+    /// `earliest...latest`.
+    public init(dayNumber days: Int) {
+        self.init(civilDays: min(max(days, Self.earliest.dayNumber), Self.latest.dayNumber))
+    }
+
     /// The day `dayNumber` days after 1970-01-01 (Howard Hinnant's civil-from-days algorithm).
-    private init(dayNumber days: Int) {
+    private init(civilDays days: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097

@@ -122,7 +122,8 @@ extension ArticleIndex {
     public func article(id: Int64) throws -> ArticleResponse? {
         try pool.read { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT a.*, \(TextCodec.inflateFunction)(t.body) AS body FROM article a LEFT JOIN article_text t ON t.id = a.id WHERE a.id = ?
+                SELECT a.*, \(IndexSchema.isoDay("a.articleDay")) AS articleDate, \(TextCodec.inflateFunction)(t.body) AS body
+                FROM article a LEFT JOIN article_text t ON t.id = a.id WHERE a.id = ?
                 """, arguments: [id]) else { return nil }
             let paths = try String.fetchAll(db, sql: "SELECT path FROM file WHERE articleId = ? ORDER BY path", arguments: [id])
             return ArticleResponse(id: row["id"], title: row["headline"], outlet: row["outlet"], byline: row["byline"],
@@ -150,14 +151,9 @@ extension ArticleIndex {
         }
     }
 
-    /// How sure a stored row's date is: its `dateSource` column (NULL: the file's day).
+    /// How sure a stored row's date is: its `dateKind` column (`DateKind`; NULL: the file's day).
     static func dateSource(_ row: Row) -> DateSource {
-        dateSource(stored: row["dateSource"])
-    }
-
-    /// The date source as the `dateSource` column stores it (NULL: the file's date).
-    static func dateSource(stored: String?) -> DateSource {
-        stored.flatMap(DateSource.init(rawValue:)) ?? .file
+        DateKind.source(row["dateKind"])
     }
 
     /// The id of the article an inbox path holds.

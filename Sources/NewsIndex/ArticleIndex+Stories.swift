@@ -9,9 +9,9 @@ extension ArticleIndex {
         try pool.read { db in
             guard let story = try Row.fetchOne(db, sql: "SELECT * FROM story WHERE id = ?", arguments: [id]) else { return nil }
             let entries = try Row.fetchAll(db, sql: """
-                SELECT a.id, a.articleDate, a.dateSource, a.outlet, a.headline, a.copyOf, a.fileTime,
+                SELECT a.id, \(IndexSchema.isoDay("a.articleDay")) AS articleDate, a.dateKind, a.outlet, a.headline, a.copyOf, a.fileTime,
                        (SELECT min(path) FROM file WHERE articleId = a.id) AS path
-                FROM article a WHERE a.storyId = ? ORDER BY a.articleDate, a.fileTime, a.id
+                FROM article a WHERE a.storyId = ? ORDER BY a.articleDay, a.fileTime, a.id
                 """, arguments: [id]).map { row in
                 (entry: StoryResponse.Entry(id: row["id"], date: row["articleDate"], dateSource: ArticleIndex.dateSource(row),
                                             outlet: row["outlet"], title: row["headline"], path: row["path"] ?? "", copyOf: row["copyOf"]),
@@ -58,7 +58,7 @@ extension ArticleIndex {
                 if similarity >= Similarity.relatedFloor { kept[row["id"]] = similarity }
             }
             let candidates = try Row.fetchAll(db, sql: """
-                SELECT a.id, a.headline, a.outlet, a.articleDate, a.storyId, a.copyOf,
+                SELECT a.id, a.headline, a.outlet, \(IndexSchema.isoDay("a.articleDay")) AS articleDate, a.storyId, a.copyOf,
                        (SELECT min(path) FROM file WHERE articleId = a.id) AS path
                 FROM article a WHERE a.id IN (SELECT value FROM json_each(?)) AND a.storyId IS NOT NULL
                 """, arguments: [StoryCandidates.jsonArray(kept.keys.sorted())])
@@ -99,7 +99,8 @@ extension ArticleIndex {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT s.id, s.articles, s.outlets, s.firstDate, s.lastDate,
                        (SELECT headline FROM article a WHERE a.storyId = s.id
-                        ORDER BY a.dateSource IS NOT 'published', a.articleDate, a.fileTime, a.copyOf IS NOT NULL, hex(a.contentHash) LIMIT 1) AS headline
+                        ORDER BY a.dateKind IS NOT \(DateKind.published.rawValue), a.articleDay, a.fileTime, a.copyOf IS NOT NULL, hex(a.contentHash)
+                        LIMIT 1) AS headline
                 FROM story s WHERE \(condition) ORDER BY \(order) LIMIT ?
                 """, arguments: StatementArguments(arguments + [limit]))
             return (total, rows.map { row in

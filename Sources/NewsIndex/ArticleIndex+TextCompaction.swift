@@ -9,8 +9,9 @@ public struct TextDictionaryPolicy: Sendable {
     /// A new dictionary is trained once the archive holds this many times the articles the
     /// newest was trained at (1,000, 8,000, 64,000…), so it follows what the archive became.
     public var growth = 8
-    /// At most this many bytes of dictionary (what `Benchmarks/text-compression` trains).
-    public var capacity = 64 * 1024
+    /// At most this many bytes of dictionary: zstd's own default size, which
+    /// `Benchmarks/text-compression` prints beside a smaller one.
+    public var capacity = 110 * 1024
     /// Samples read for training, spread over the archive, and the bytes kept of each. Training
     /// time grows with the sample (zstd's fast COVER with its default search), so it is bounded.
     public var maximumSamples = 4_000
@@ -65,8 +66,10 @@ public enum FileRewriteReason: String, Sendable {
 
 extension ArticleIndex {
     /// One step of keeping stored text small, for the writer while newsd is idle: recompresses
-    /// a batch of texts stored before the newest dictionary, else trains a dictionary when one is
-    /// due (`policy`). Returns `.none` when there is nothing to do; call it again otherwise.
+    /// a batch of texts stored before the newest dictionary or since the last pass (ingest
+    /// compresses quickly, this pass tightly: `TextDictionary.Effort`), else trains a dictionary
+    /// when one is due (`policy`). Returns `.none` when there is nothing to do; call it again
+    /// otherwise.
     ///
     /// With no dictionary work left: copies that regrouping left whole (see
     /// `IndexSchema.copyTextsSQL`), in batches, then the file's rewrite once they freed enough,
@@ -78,7 +81,7 @@ extension ArticleIndex {
     public func compactText(policy: TextDictionaryPolicy) throws -> TextCompaction {
         let state = try compactionState()
         if let (dictionary, newest) = unfinishedPass(state) {
-            return try recompress(with: dictionary, from: newest.recompressedThrough, through: newest.throughId, batch: policy.recompressBatch)
+            return try recompress(with: dictionary, from: newest.recompressedThrough, through: state.newestText, batch: policy.recompressBatch)
         }
         let trained = try train(ifDue: state, policy: policy)
         guard trained == .none else { return trained }
@@ -193,7 +196,7 @@ extension ArticleIndex {
     private struct StoredDictionary {
         var id: Int64
         var articles: Int
-        var throughId: Int64
+        /// Texts up to this id are stored with it, as tightly as the idle pass stores them.
         var recompressedThrough: Int64
     }
 
@@ -207,24 +210,29 @@ extension ArticleIndex {
         var copiesWaiting: Bool
         /// Bytes copies stored as differences saved since the file was last rewritten.
         var freedBytes: Int64
+        /// The highest id of a stored text.
+        var newestText: Int64
     }
 
     private func compactionState() throws -> CompactionState {
         try pool.read { db in
             let newest = try Row.fetchOne(db, sql: """
-                SELECT id, articles, throughId, recompressedThrough FROM text_dictionary ORDER BY trainedAt DESC, id DESC LIMIT 1
-                """).map { StoredDictionary(id: $0[0], articles: $0[1], throughId: $0[2], recompressedThrough: $0[3]) }
+                SELECT id, articles, recompressedThrough FROM text_dictionary ORDER BY trainedAt DESC, id DESC LIMIT 1
+                """).map { StoredDictionary(id: $0[0], articles: $0[1], recompressedThrough: $0[2]) }
             let articles = try RowTally.read(db, .articles)
             let row = try Row.fetchOne(db, sql: "SELECT seq, freedBytes FROM copy_text_cursor")
             let cursor: Int64 = row?[0] ?? 0
             let waiting = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM copy_group_change WHERE seq > ?)", arguments: [cursor]) ?? false
-            return CompactionState(newest: newest, articles: articles, copyCursor: cursor, copiesWaiting: waiting, freedBytes: row?[1] ?? 0)
+            let newestText = try Int64.fetchOne(db, sql: "SELECT max(id) FROM article_text") ?? 0
+            return CompactionState(newest: newest, articles: articles, copyCursor: cursor, copiesWaiting: waiting, freedBytes: row?[1] ?? 0,
+                                   newestText: newestText)
         }
     }
 
-    /// The newest dictionary, when texts stored before it wait and it is the one in use.
+    /// The newest dictionary, when texts stored before it or since the last pass wait and it
+    /// is the one in use.
     private func unfinishedPass(_ state: CompactionState) -> (TextDictionary, StoredDictionary)? {
-        guard let newest = state.newest, newest.recompressedThrough < newest.throughId,
+        guard let newest = state.newest, newest.recompressedThrough < state.newestText,
               let current = texts.current, current.id == newest.id else { return nil }
         return (current, newest)
     }
@@ -292,17 +300,20 @@ extension ArticleIndex {
             var unreadable = 0
             for row in rows {
                 let (id, body, isCopy): (Int64, Data, Bool) = (row[0], row[1], row[2])
-                guard !isCopy, TextCompression.dictionaryID(of: body) != dictionary.id else { continue }
+                guard !isCopy else { continue }
                 guard let text = try? texts.decode(body) else {
                     unreadable += 1
                     continue
                 }
-                try db.cachedStatement(sql: "UPDATE article_text SET body = ? WHERE id = ?")
-                    .execute(arguments: [Data(TextCompression.compress(text, dictionary: dictionary)), id])
+                let tighter = TextCompression.compress(text, dictionary: dictionary, effort: .idle)
+                // Never larger: a text already stored this tightly, or one that does not compress, stays.
+                guard tighter.count < body.count || TextCompression.dictionaryID(of: body) != dictionary.id else { continue }
+                try db.cachedStatement(sql: "UPDATE article_text SET body = ? WHERE id = ?").execute(arguments: [Data(tighter), id])
                 rewritten += 1
             }
             let reached: Int64 = rows.count < batch ? end : rows.last?[0] ?? end
             let finished = reached >= end
+            if finished { dictionary.releaseIdleCompression() }
             try db.execute(sql: "UPDATE text_dictionary SET recompressedThrough = ?, unreadable = unreadable + ? WHERE id = ?",
                            arguments: [reached, unreadable, dictionary.id])
             if finished {

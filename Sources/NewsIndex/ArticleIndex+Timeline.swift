@@ -13,10 +13,10 @@ extension ArticleIndex {
             return try pool.read { db in
                 let run = {
                     let rows = try Row.fetchAll(db, sql: """
-                        SELECT a.articleDate AS day, a.outlet AS outlet, count(*) AS n
-                        FROM \(filter.source) \(restricted("a.dateSource IS NOT NULL")) GROUP BY 1, 2
+                        SELECT \(IndexSchema.isoDay("a.articleDay")) AS day, a.outlet AS outlet, count(*) AS n
+                        FROM \(filter.source) \(restricted("a.dateKind IS NOT NULL")) GROUP BY a.articleDay, a.outlet
                         """, arguments: StatementArguments(filter.whereArguments))
-                    let undated = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(filter.source) \(restricted("a.dateSource IS NULL"))",
+                    let undated = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(filter.source) \(restricted("a.dateKind IS NULL"))",
                                                    arguments: StatementArguments(filter.whereArguments)) ?? 0
                     return (rows.map { (day: $0["day"] as String, outlet: $0["outlet"] as String?, count: $0["n"] as Int) }, undated)
                 }

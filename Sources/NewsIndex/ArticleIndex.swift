@@ -283,21 +283,21 @@ public final class ArticleIndex: Sendable {
                                           arguments: [StoredContentHash.value(article.contentHash)])
         let articleId: Int64
         let outcome: AppliedChange.Outcome
-        let metadata: [DatabaseValueConvertible?] = [article.outlet, article.byline, article.publishedDate, article.articleDate,
-                                                     article.storedDateSource, article.url, article.language]
+        let metadata: [DatabaseValueConvertible?] = [article.outlet, article.byline, article.articleDay, article.storedDateKind,
+                                                     article.url, article.language]
         if let sameText {
             articleId = sameText
             outcome = previous == sameText ? .unchanged : .duplicate
             if outcome == .unchanged {
                 // Read again (after an upgrade, say): a newer extractor may know more about the same text.
                 let differs = try Bool.fetchOne(db.cachedStatement(sql: """
-                    SELECT EXISTS (SELECT 1 FROM article WHERE id = ?8 AND (outlet IS NOT ?1 OR byline IS NOT ?2 OR publishedDate IS NOT ?3
-                                   OR articleDate IS NOT ?4 OR dateSource IS NOT ?5 OR url IS NOT ?6 OR language IS NOT ?7))
+                    SELECT EXISTS (SELECT 1 FROM article WHERE id = ?7 AND (outlet IS NOT ?1 OR byline IS NOT ?2 OR articleDay IS NOT ?3
+                                   OR dateKind IS NOT ?4 OR url IS NOT ?5 OR language IS NOT ?6))
                     """), arguments: StatementArguments(metadata + [sameText])) ?? false
                 if differs {
                     try fullText.remove(db, id: sameText)
                     try db.cachedStatement(sql: """
-                        UPDATE article SET outlet = ?, byline = ?, publishedDate = ?, articleDate = ?, dateSource = ?, url = ?, language = ?
+                        UPDATE article SET outlet = ?, byline = ?, articleDay = ?, dateKind = ?, url = ?, language = ?
                         WHERE id = ?
                         """).execute(arguments: StatementArguments(metadata + [sameText]))
                     fullText.add(sameText)
@@ -311,7 +311,7 @@ public final class ArticleIndex: Sendable {
             try stories.unplace(articleId: previous)
             try db.cachedStatement(sql: """
                 UPDATE article SET contentHash = ?, headline = ?, encoding = ?, wordCount = ?, ingestedAt = ?,
-                    outlet = ?, byline = ?, publishedDate = ?, articleDate = ?, dateSource = ?, url = ?, language = ?, fileTime = ?,
+                    outlet = ?, byline = ?, articleDay = ?, dateKind = ?, url = ?, language = ?, fileTime = ?,
                     storyId = NULL, copyOf = NULL, copySimilarity = NULL
                 WHERE id = ?
                 """).execute(arguments: StatementArguments([StoredContentHash.value(article.contentHash), article.headline, article.encoding,
@@ -322,9 +322,9 @@ public final class ArticleIndex: Sendable {
             outcome = .indexed
         } else {
             try db.cachedStatement(sql: """
-                INSERT INTO article(contentHash, headline, encoding, wordCount, ingestedAt, outlet, byline, publishedDate,
-                                    articleDate, dateSource, url, language, fileTime)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO article(contentHash, headline, encoding, wordCount, ingestedAt, outlet, byline,
+                                    articleDay, dateKind, url, language, fileTime)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: StatementArguments([StoredContentHash.value(article.contentHash), article.headline, article.encoding,
                                                     article.wordCount, now] + metadata + [article.fileTime]))
             articleId = db.lastInsertedRowID

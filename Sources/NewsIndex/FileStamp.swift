@@ -102,8 +102,14 @@ public struct IndexableArticle: Sendable, Equatable {
     /// The date articles are filtered and sorted by.
     public var articleDate: String { publishedDate ?? fileDate }
 
-    /// `dateSource` as stored: NULL for the file's date.
+    /// `articleDate` as the index stores it: days since 1970-01-01.
+    var articleDay: Int { (CalendarDay(iso: articleDate) ?? CalendarDay(iso: fileDate))?.dayNumber ?? 0 }
+
+    /// `dateSource` as the shared archive stores it: NULL for the file's date.
     public var storedDateSource: String? { dateSource == .file ? nil : dateSource.rawValue }
+
+    /// `dateSource` as the index stores it (`DateKind`): nil for the file's date.
+    var storedDateKind: Int64? { DateKind.stored(dateSource) }
 }
 
 /// What one batch did, for logging.

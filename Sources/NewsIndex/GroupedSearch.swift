@@ -26,7 +26,7 @@ struct GroupedSearch {
 
     /// The ORDER BY over the page's columns; `table` qualifies them outside the inner query.
     private func order(_ table: String = "") -> String {
-        let (rank, date, id, coverage) = (table + "rank", table + "articleDate", table + "id", table + "coverage")
+        let (rank, date, id, coverage) = (table + "rank", table + "articleDay", table + "id", table + "coverage")
         // Date orders put articles dated only by their file after every dated one.
         let undated = table + "undated"
         switch sort {
@@ -49,11 +49,11 @@ struct GroupedSearch {
         // other columns from the row holding the minimum: the best article represents its group.
         return """
             WITH matches AS MATERIALIZED (
-                SELECT a.id AS id, \(filter.rankExpression) AS rank, a.articleDate AS articleDate, \(WindowedSearch.undatedKey) AS undated, a.ingestedAt AS ingestedAt, \(groupKey) AS grp, a.storyId AS storyId
+                SELECT a.id AS id, \(filter.rankExpression) AS rank, a.articleDay AS articleDay, \(WindowedSearch.undatedKey) AS undated, a.ingestedAt AS ingestedAt, \(groupKey) AS grp, a.storyId AS storyId
                 FROM \(filter.source) \(filter.whereClause)
             ),
             top AS MATERIALIZED (
-                SELECT id, min(rank) AS rank, articleDate, undated, ingestedAt, count(*) AS groupHits,
+                SELECT id, min(rank) AS rank, articleDay, undated, ingestedAt, count(*) AS groupHits,
                        coalesce((SELECT outlets FROM story WHERE story.id = matches.storyId), 0) AS coverage
                 FROM matches
                 GROUP BY grp

@@ -364,6 +364,8 @@ enum IndexSchema {
             // (`TextCodec`, `ArticleIndex.compactText`). `throughId` is the highest article id
             // when it was trained; texts up to it are recompressed with it, up to `recompressedThrough`;
             // `unreadable` counts those the pass could not read (older dictionaries are then kept).
+            // The idle pass has since gone on past `throughId`, storing more tightly what ingest
+            // compressed quickly.
             try db.execute(sql: """
                 CREATE TABLE text_dictionary (
                     id INTEGER PRIMARY KEY,
@@ -514,7 +516,45 @@ enum IndexSchema {
                 ALTER TABLE story_key_packed RENAME TO story_key;
                 """)
         }
+        migrator.registerMigration("v28-article-days") { db in
+            // #13: an article's day as a day number (`articleDay`, days since 1970-01-01: up to
+            // three bytes) where ISO text took ten, in the row and the three indexes that hold it;
+            // how it was found as `dateKind` (`DateKind`: NULL, 0 or 1, none of which takes a
+            // byte) where 'published' took nine, in the row and two indexes; the published day,
+            // always the article's day when one was found, no longer stored again. Outlets and
+            // copies are indexed only where set: most articles have neither.
+            try db.execute(sql: """
+                DROP INDEX article_articleDate;
+                DROP INDEX \(searchCoverIndex);
+                DROP INDEX article_story_members;
+                DROP INDEX article_outlet;
+                DROP INDEX article_copyOf;
+                ALTER TABLE article ADD COLUMN articleDay INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE article ADD COLUMN dateKind INTEGER;
+                UPDATE article SET
+                    articleDay = coalesce(CAST(julianday(articleDate) - 2440587.5 AS INTEGER), CAST(ingestedAt / 86400 AS INTEGER)),
+                    dateKind = CASE dateSource WHEN 'published' THEN \(DateKind.published.rawValue) WHEN 'inferred' THEN \(DateKind.inferred.rawValue) END;
+                ALTER TABLE article DROP COLUMN articleDate;
+                ALTER TABLE article DROP COLUMN publishedDate;
+                ALTER TABLE article DROP COLUMN dateSource;
+                \(articleDayIndexesSQL)
+                """)
+        }
         return migrator
+    }
+
+    /// The indexes of v28 on that hold an article's day and how it was found.
+    static let articleDayIndexesSQL = """
+        CREATE INDEX article_articleDay ON article(articleDay);
+        CREATE INDEX \(searchCoverIndex) ON article(id, copyOf, storyId, articleDay, dateKind, ingestedAt);
+        CREATE INDEX article_story_members ON article(storyId, dateKind, articleDay, outlet);
+        CREATE INDEX article_outlet ON article(outlet) WHERE outlet IS NOT NULL;
+        CREATE INDEX article_copyOf ON article(copyOf) WHERE copyOf IS NOT NULL;
+        """
+
+    /// SQL giving the ISO day (`YYYY-MM-DD`) of the day number in `column` (see v28).
+    static func isoDay(_ column: String) -> String {
+        "date(\(column) * 86400, 'unixepoch')"
     }
 
     /// #13: a copy's fingerprint (an article with `copyOf`) is stored as its difference from the
@@ -646,10 +686,12 @@ enum IndexSchema {
 
     /// The migrations after which the file holds free pages worth a `VACUUM`: v9 moved the text
     /// out of the article rows, v22 wrote the full-text index again, v23 shrank every fingerprint,
-    /// v24 every content hash, v25 most story keys, v26 copies' fingerprints and v27 packed the story keys.
+    /// v24 every content hash, v25 most story keys, v26 copies' fingerprints, v27 packed the story
+    /// keys and v28 the article rows' days.
     static let compactingMigrations: Set<String> = [
         "v9-compressed-text-compact-fingerprints", "v22-body-first-fulltext", "v23-fingerprints-rice-coded", "v24-content-hash-bytes",
         "v25-undated-story-keys-filed-at-zero", "v26-copies-fingerprints-as-differences", "v27-story-keys-packed-per-day",
+        "v28-article-days",
     ]
 
     /// The full-text index of v22 on: v9's with the body as its first column, whose terms FTS5

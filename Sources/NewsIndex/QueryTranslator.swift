@@ -135,7 +135,8 @@ enum QueryTranslator {
             arguments.append(contentsOf: [folder, folder + "/", folder + "0", folder + "#", folder + "$"])
             return "a.id IN (SELECT articleId FROM file WHERE path = ? OR (path >= ? AND path < ?) OR (path >= ? AND path < ?))"
         case .date(let range):
-            return between("a.articleDate", range, into: &arguments)
+            return between("a.articleDay", HalfOpenRange(from: range.from.map(Self.dayNumber), before: range.before.map(Self.dayNumber)),
+                           into: &arguments)
         case .added(let range):
             return between("a.ingestedAt", range, into: &arguments)
         case .language(let code):
@@ -156,6 +157,12 @@ enum QueryTranslator {
         if let from = range.from { parts.append("\(column) >= ?"); arguments.append(from) }
         if let before = range.before { parts.append("\(column) < ?"); arguments.append(before) }
         return "(" + (parts.isEmpty ? ["1"] : parts).joined(separator: " AND ") + ")"
+    }
+
+    /// The day number (`IndexSchema` v28) of a range's bound, `YYYY-MM-DD`; a bound that is no
+    /// day (the parser gives none) falls outside every day the index holds.
+    static func dayNumber(_ iso: String) -> Int {
+        CalendarDay(iso: iso)?.dayNumber ?? Int(Int32.max)
     }
 
     /// An FTS5 string: the user's text inside double quotes, a quote doubled. FTS5 treats

@@ -69,11 +69,11 @@ struct StoryBook {
     /// placed articles it is more alike than what they link to now.
     mutating func place(articleId: Int64) throws {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT a.articleDate, a.dateSource, hex(a.contentHash) AS contentHash, f.bytes FROM article a
+            SELECT a.articleDay, a.dateKind, hex(a.contentHash) AS contentHash, f.bytes FROM article a
             LEFT JOIN article_fingerprint_whole f ON f.id = a.id WHERE a.id = ?
             """), arguments: [articleId])
         else { return }
-        let date: String = row["articleDate"]
+        let date: Int = row["articleDay"]
         let hash: String = row["contentHash"]
         let fingerprint = try Self.storedFingerprint(row["bytes"]) ?? fingerprintFromText(articleId)
         let day = Self.day(row)
@@ -143,7 +143,7 @@ struct StoryBook {
         // Articles linked to this one while it was out of its story (its text changed, or an
         // article it linked to went) join it again.
         for holder in try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT a.id, a.storyId, a.dateSource IS NULL AS undated, l.copy FROM story_link l JOIN article a ON a.id = l.id
+            SELECT a.id, a.storyId, a.dateKind IS NULL AS undated, l.copy FROM story_link l JOIN article a ON a.id = l.id
             WHERE l.other = ? AND a.storyId IS NOT NULL
             """), arguments: [articleId]) {
             affected.insert(holder["storyId"])
@@ -151,7 +151,7 @@ struct StoryBook {
             if holder["copy"] as Bool { copyNeighbours[holder["id"]] = holder["storyId"] }
         }
         if affected.isEmpty {
-            let story = try newStory(date: date)
+            let story = try newStory(day: date)
             try db.cachedStatement(sql: "UPDATE article SET storyId = ?, copyOf = NULL, copySimilarity = NULL WHERE id = ?")
                 .execute(arguments: [story, articleId])
             return
@@ -198,13 +198,13 @@ struct StoryBook {
             }
             touched.formUnion(joined)
         } else {
-            story = try newStory(date: date)
+            story = try newStory(day: date)
         }
         try db.cachedStatement(sql: "UPDATE article SET storyId = ?, copyOf = NULL, copySimilarity = NULL WHERE id = ?")
             .execute(arguments: [story, articleId])
         if let cutOff {
             let list = StoryCandidates.jsonArray(cutOff)
-            let part = try newStory(date: date)
+            let part = try newStory(day: date)
             // The part may come out of a story other than the one the newcomer joined.
             touched.formUnion(try Int64.fetchAll(db.cachedStatement(sql: """
                 SELECT DISTINCT storyId FROM article WHERE id IN (SELECT value FROM json_each(?)) AND storyId IS NOT NULL
@@ -217,8 +217,9 @@ struct StoryBook {
     }
 
     /// A new, empty story, touched: `refreshTouched` counts its articles and sets its dates
-    /// (`date` holds until then).
-    private mutating func newStory(date: String) throws -> Int64 {
+    /// (the day numbered `day` holds until then).
+    private mutating func newStory(day: Int) throws -> Int64 {
+        let date = CalendarDay(dayNumber: day).iso
         try db.cachedStatement(sql: "INSERT INTO story(articles, outlets, firstDate, lastDate) VALUES (0, 0, ?, ?)").execute(arguments: [date, date])
         let story = db.lastInsertedRowID
         touched.insert(story)
@@ -234,20 +235,20 @@ struct StoryBook {
     /// The day an article is filed and looked up under (see `StoryCandidates`): its published
     /// date's; nil for an inferred year or a file's day, which are looked up whatever the date.
     static func day(_ row: Row) -> Int? {
-        ArticleIndex.dateSource(row) == .published ? CalendarDay(iso: row["articleDate"])?.dayNumber : nil
+        ArticleIndex.dateSource(row) == .published ? row["articleDay"] : nil
     }
 
     /// When an article says it appeared: its published date, or a dateline's day and month
     /// (the year inferred, so possibly wrong); nil for a file's day, which says nothing about
     /// when its story happened.
     static func when(_ row: Row) -> (day: CalendarDay, inferred: Bool)? {
-        when(source: ArticleIndex.dateSource(row), date: row["articleDate"])
+        when(source: ArticleIndex.dateSource(row), day: row["articleDay"])
     }
 
-    /// `when` of an article dated `date` from `source`.
-    static func when(source: DateSource, date: String) -> (day: CalendarDay, inferred: Bool)? {
-        guard source != .file, let day = CalendarDay(iso: date) else { return nil }
-        return (day, source == .inferred)
+    /// `when` of an article dated on the day numbered `day` (`IndexSchema` v28) from `source`.
+    static func when(source: DateSource, day: Int) -> (day: CalendarDay, inferred: Bool)? {
+        guard source != .file else { return nil }
+        return (CalendarDay(dayNumber: day), source == .inferred)
     }
 
     /// Whether two articles are dated close enough to be linked as reports of one event (not
@@ -320,7 +321,7 @@ struct StoryBook {
             if let keep {
                 story = keep
             } else {
-                story = try newStory(date: byId[group.min()!]?.articleDate ?? "")
+                story = try newStory(day: byId[group.min()!]?.articleDay ?? 0)
             }
             used.insert(story)
             // Only the rows whose story changes are written.
@@ -342,12 +343,12 @@ struct StoryBook {
         var uncertain: Bool
         /// Dated only by its file.
         var undated: Bool
-        var articleDate: String, fileTime: Double, contentHash: String
+        var articleDay: Int, fileTime: Double, contentHash: String
 
         /// The columns of `a` (an article) a member is read from, in order.
         static let columns = """
-            a.id, a.storyId, a.copyOf, a.copySimilarity, a.dateSource IS NOT 'published', a.dateSource IS NULL,
-            a.articleDate, a.fileTime, hex(a.contentHash)
+            a.id, a.storyId, a.copyOf, a.copySimilarity, a.dateKind IS NOT \(DateKind.published.rawValue), a.dateKind IS NULL,
+            a.articleDay, a.fileTime, hex(a.contentHash)
             """
 
         /// The members `statement` (selecting `columns`) finds, by id; read by position, as in `load`.
@@ -356,7 +357,7 @@ struct StoryBook {
             let rows = try Row.fetchCursor(statement, arguments: arguments)
             while let row = try rows.next() {
                 let member = Member(id: row[0], storyId: row[1], copyOf: row[2], copySimilarity: row[3], uncertain: row[4], undated: row[5],
-                                    articleDate: row[6], fileTime: row[7] ?? 0, contentHash: row[8])
+                                    articleDay: row[6], fileTime: row[7] ?? 0, contentHash: row[8])
                 members[member.id] = member
             }
             return members
@@ -367,9 +368,9 @@ struct StoryBook {
     /// score of its closest copy link (`copyScore`); `byId` holds every member.
     /// Only rows that change are written.
     private func settleCopyGroups(_ groups: [[Int64]], byId: [Int64: Member], copyScore: [Int64: Double]) throws {
-        func key(_ id: Int64) -> (Int, String, Double, String) {
+        func key(_ id: Int64) -> (Int, Int, Double, String) {
             let member = byId[id]!
-            return (member.uncertain ? 1 : 0, member.articleDate, member.fileTime, member.contentHash)
+            return (member.uncertain ? 1 : 0, member.articleDay, member.fileTime, member.contentHash)
         }
         for group in groups {
             let first = group.min { key($0) < key($1) }!
@@ -462,15 +463,15 @@ struct StoryBook {
         var byId: [Int64: Candidate] = [:]
         byId.reserveCapacity(ids.count)
         let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT a.id, a.storyId, hex(a.contentHash), a.articleDate, a.dateSource
+            SELECT a.id, a.storyId, hex(a.contentHash), a.articleDay, a.dateKind
             FROM article a WHERE a.id IN (SELECT value FROM json_each(?)) AND a.storyId IS NOT NULL
             """), arguments: [list])
         var unknown: [Int64] = []
         while let row = try rows.next() {
             let id: Int64 = row[0]
-            let source = ArticleIndex.dateSource(stored: row[4])
+            let source = DateKind.source(row[4])
             byId[id] = Candidate(id: id, fingerprint: [], storyId: row[1], hash: row[2],
-                                 when: when(source: source, date: row[3]), undated: source == .file, copyLink: copyLinks[id],
+                                 when: when(source: source, day: row[3]), undated: source == .file, copyLink: copyLinks[id],
                                  storyLinks: (storyLinks[id] ?? []).sorted { $0.beats($1) })
             if !fingerprintKnown(id) { unknown.append(id) }
         }
@@ -542,15 +543,16 @@ struct StoryBook {
     /// Brings the counts and dates of every story touched in this transaction up to date (its
     /// span is that of its published dates when it has any); a story left without articles is deleted.
     func refreshTouched() throws {
+        let published = DateKind.published.rawValue
         for story in touched.sorted() {
             try db.cachedStatement(sql: """
                 UPDATE story SET
                     articles = (SELECT count(*) FROM article WHERE storyId = ?1),
                     outlets = (SELECT count(DISTINCT outlet) FROM article WHERE storyId = ?1 AND outlet IS NOT NULL),
-                    firstDate = coalesce((SELECT min(articleDate) FROM article WHERE storyId = ?1 AND dateSource = 'published'),
-                                         (SELECT min(articleDate) FROM article WHERE storyId = ?1), firstDate),
-                    lastDate = coalesce((SELECT max(articleDate) FROM article WHERE storyId = ?1 AND dateSource = 'published'),
-                                        (SELECT max(articleDate) FROM article WHERE storyId = ?1), lastDate)
+                    firstDate = coalesce(\(IndexSchema.isoDay("(SELECT min(articleDay) FROM article WHERE storyId = ?1 AND dateKind = \(published))")),
+                                         \(IndexSchema.isoDay("(SELECT min(articleDay) FROM article WHERE storyId = ?1)")), firstDate),
+                    lastDate = coalesce(\(IndexSchema.isoDay("(SELECT max(articleDay) FROM article WHERE storyId = ?1 AND dateKind = \(published))")),
+                                        \(IndexSchema.isoDay("(SELECT max(articleDay) FROM article WHERE storyId = ?1)")), lastDate)
                 WHERE id = ?1
                 """).execute(arguments: [story])
             try db.cachedStatement(sql: "DELETE FROM story WHERE id = ? AND articles = 0").execute(arguments: [story])

@@ -20,12 +20,12 @@ struct StoryLinkGraph {
     /// The placed articles (and the one being placed) that `id` links to or that link to it.
     func neighbours(of id: Int64) throws -> [Neighbour] {
         try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT l.other AS n, l.copy, b.dateSource IS NULL AS undated,
+            SELECT l.other AS n, l.copy, b.dateKind IS NULL AS undated,
                    EXISTS (SELECT 1 FROM story_link r WHERE r.id = l.other AND r.other = l.id) AS mutual
             FROM story_link l JOIN article b ON b.id = l.other
             WHERE l.id = ?1 AND (b.storyId IS NOT NULL OR b.id = ?2)
             UNION ALL
-            SELECT l.id, l.copy, b.dateSource IS NULL,
+            SELECT l.id, l.copy, b.dateKind IS NULL,
                    EXISTS (SELECT 1 FROM story_link r WHERE r.id = l.other AND r.other = l.id)
             FROM story_link l JOIN article b ON b.id = l.id
             WHERE l.other = ?1 AND (b.storyId IS NOT NULL OR b.id = ?2)
@@ -52,7 +52,7 @@ struct StoryLinkGraph {
         var undated: [Int64: Bool] = [:]
         for id in [a, b] {
             guard let flag = try Bool.fetchOne(db.cachedStatement(sql: """
-                SELECT dateSource IS NULL FROM article WHERE id = ? AND (storyId IS NOT NULL OR id = ?)
+                SELECT dateKind IS NULL FROM article WHERE id = ? AND (storyId IS NOT NULL OR id = ?)
                 """), arguments: [id, placing])
             else { return .unknown }
             undated[id] = flag

@@ -32,13 +32,14 @@ public enum TextCompression {
     static let smallestDeflated = 96
     static let smallestWithDictionary = 24
 
-    /// `text` in the stored form: with `dictionary` when one is given, else deflated.
-    public static func compress(_ text: String, dictionary: TextDictionary? = nil) -> [UInt8] {
+    /// `text` in the stored form: with `dictionary` when one is given (as hard as `effort` says),
+    /// else deflated.
+    public static func compress(_ text: String, dictionary: TextDictionary? = nil, effort: TextDictionary.Effort = .ingest) -> [UInt8] {
         var utf8 = Array(text.utf8)
         var length: [UInt8] = []
         LEB128.append(UInt64(utf8.count), to: &length)
         if utf8.count >= (dictionary == nil ? smallestDeflated : smallestWithDictionary) {
-            if let dictionary, let frame = dictionary.compress(utf8) {
+            if let dictionary, let frame = dictionary.compress(utf8, effort: effort) {
                 var number: [UInt8] = []
                 LEB128.append(UInt64(dictionary.id), to: &number)
                 if number.count + frame.count < utf8.count { return [Format.dictionary.rawValue] + length + number + frame }

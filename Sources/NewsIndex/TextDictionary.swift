@@ -17,12 +17,29 @@ public final class TextDictionary: @unchecked Sendable {
     public let bytes: [UInt8]
     /// Made when first compressed with, freed when a newer dictionary takes over: older ones only decompress.
     private let compression = Mutex<OpaquePointer?>(nil)
+    /// Made for the idle pass, freed when it ends: at its level they are several times larger.
+    private let idleCompression = Mutex<OpaquePointer?>(nil)
     private let decompression: OpaquePointer
 
-    /// The compression level used with a dictionary: text is compressed on the ingest writer's
-    /// thread, where level 3 is several times faster than level 9 for a few points of size
-    /// (`Benchmarks/text-compression` prints both).
-    static let level: Int32 = 3
+    /// How hard a text is compressed: quickly on the ingest writer's path, tightly when the idle
+    /// pass stores it again (`ArticleIndex.compactText`). Both read back the same way.
+    public enum Effort: Sendable {
+        case ingest
+        case idle
+
+        /// zstd's level: 3 on the writer's path, several times faster than 9 for a few points
+        /// of size; 19 while idle, where only the quiet time pays for it
+        /// (`Benchmarks/text-compression` prints each).
+        var level: Int32 {
+            switch self {
+            case .ingest: 3
+            case .idle: 19
+            }
+        }
+    }
+
+    /// The level of copies' differences and of text compressed as it arrives.
+    static let level = Effort.ingest.level
 
     /// Prepares `bytes`; nil when zstd does not accept them as a dictionary.
     public init?(bytes: [UInt8]) {
@@ -37,13 +54,24 @@ public final class TextDictionary: @unchecked Sendable {
 
     deinit {
         compression.withLock { if let prepared = $0 { ZSTD_freeCDict(prepared) } }
+        idleCompression.withLock { if let prepared = $0 { ZSTD_freeCDict(prepared) } }
         ZSTD_freeDDict(decompression)
     }
 
     /// Frees the tables made for compressing (they are made again if it is used again): a
     /// dictionary no longer used for new text only decompresses.
     func releaseCompression() {
-        compression.withLock { prepared in
+        Self.release(compression)
+        releaseIdleCompression()
+    }
+
+    /// Frees the tables made for the idle pass, once it has ended.
+    func releaseIdleCompression() {
+        Self.release(idleCompression)
+    }
+
+    private static func release(_ tables: borrowing Mutex<OpaquePointer?>) {
+        tables.withLock { prepared in
             if let made = prepared { ZSTD_freeCDict(made) }
             prepared = nil
         }
@@ -58,9 +86,17 @@ public final class TextDictionary: @unchecked Sendable {
     /// stored form carries the length and the dictionary, and SQLite's pages their integrity);
     /// nil if zstd fails. The tables for compressing are made on first use, and held (locked)
     /// while they are used, so that `releaseCompression` never frees them under a compression.
-    func compress(_ input: [UInt8]) -> [UInt8]? {
-        compression.withLock { prepared -> [UInt8]? in
-            if prepared == nil { prepared = bytes.withUnsafeBytes { ZSTD_createCDict($0.baseAddress, $0.count, Self.level) } }
+    func compress(_ input: [UInt8], effort: Effort = .ingest) -> [UInt8]? {
+        switch effort {
+        case .ingest: compress(input, tables: compression, level: effort.level)
+        case .idle: compress(input, tables: idleCompression, level: effort.level)
+        }
+    }
+
+    private func compress(_ input: [UInt8], tables: borrowing Mutex<OpaquePointer?>, level: Int32) -> [UInt8]? {
+        tables.withLock { prepared -> [UInt8]? in
+            // zstd sizes a dictionary's tables for short texts when it is prepared on its own.
+            if prepared == nil { prepared = bytes.withUnsafeBytes { ZSTD_createCDict($0.baseAddress, $0.count, level) } }
             guard let tables = prepared else { return nil }
             return ZstdContexts.shared.compressing { context -> [UInt8]? in
                 for (parameter, value) in [(ZSTD_c_contentSizeFlag, Int32(0)), (ZSTD_c_checksumFlag, 0), (ZSTD_c_dictIDFlag, 0)] {

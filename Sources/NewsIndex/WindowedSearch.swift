@@ -53,16 +53,16 @@ struct WindowedSearch {
 
     /// 1 for an article dated only by its file's time (no date in its text: its date says when
     /// it was saved, not when it appeared), else 0: such articles come last in date orders.
-    static let undatedKey = "(a.dateSource IS NULL)"
+    static let undatedKey = "(a.dateKind IS NULL)"
 
     /// The full order. `splitByDating`: without the undated key, for a window read first over
     /// dated articles, then over undated ones (see `window`).
     private func orderKey(splitByDating: Bool = false) -> String {
         let undated = splitByDating ? "" : Self.undatedKey + ", "
         switch order {
-        case .relevance: return "rank, a.articleDate DESC, a.id DESC"
-        case .newest: return undated + "a.articleDate DESC, a.id DESC"
-        case .oldest: return undated + "a.articleDate ASC, a.id ASC"
+        case .relevance: return "rank, a.articleDay DESC, a.id DESC"
+        case .newest: return undated + "a.articleDay DESC, a.id DESC"
+        case .oldest: return undated + "a.articleDay ASC, a.id ASC"
         case .added: return "a.ingestedAt DESC, a.id DESC"
         }
     }
@@ -155,14 +155,14 @@ struct WindowedSearch {
         let kept = complete ? scored : scored.filter { $0.score < scored[scored.count - 1].score }
         guard !kept.isEmpty else { return ([], complete, counted, positions) }
         let list = "[" + kept.map { String($0.id) }.joined(separator: ",") + "]"
-        var facts: [Int64: (group: Int64, date: String)] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT id, coalesce(copyOf, id) AS grp, articleDate FROM article WHERE id IN (SELECT value FROM json_each(?))"),
+        var facts: [Int64: (group: Int64, day: Int)] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT id, coalesce(copyOf, id) AS grp, articleDay FROM article WHERE id IN (SELECT value FROM json_each(?))"),
                                     arguments: [list]) {
-            facts[row["id"]] = (row["grp"], row["articleDate"])
+            facts[row["id"]] = (row["grp"], row["articleDay"])
         }
         let ordered = kept.sorted { a, b in
             if a.score != b.score { return a.score < b.score }
-            let (dateA, dateB) = (facts[a.id]?.date ?? "", facts[b.id]?.date ?? "")
+            let (dateA, dateB) = (facts[a.id]?.day ?? Int.min, facts[b.id]?.day ?? Int.min)
             if dateA != dateB { return dateA > dateB }
             return a.id > b.id
         }
@@ -248,7 +248,8 @@ struct WindowedSearch {
     /// What a hit shows beside its text, for an article `a` joined with its story `s`: its
     /// paths, its number of copies and its story.
     static let hitColumns = """
-        a.id, a.headline, a.outlet, a.byline, a.articleDate, a.publishedDate, a.dateSource, a.url, a.language,
+        a.id, a.headline, a.outlet, a.byline, \(IndexSchema.isoDay("a.articleDay")) AS articleDate,
+        iif(a.dateKind IS NULL, NULL, \(IndexSchema.isoDay("a.articleDay"))) AS publishedDate, a.dateKind, a.url, a.language,
         (SELECT group_concat(path, char(10)) FROM (SELECT path FROM file WHERE articleId = a.id ORDER BY path)) AS paths,
         (SELECT count(*) FROM article c WHERE c.copyOf = coalesce(a.copyOf, a.id)) AS copies,
         s.id AS storyId, s.articles AS storyArticles, s.outlets AS storyOutlets,

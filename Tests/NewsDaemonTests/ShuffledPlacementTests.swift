@@ -72,7 +72,7 @@ struct ShuffledPlacementTests {
     /// `StoryBook.counts`), computed from scratch: what placement keeps up incrementally.
     static func storiesFromLinks(_ index: ArticleIndex) throws -> Set<Set<Int64>> {
         try index.pool.read { db in
-            let undated = Set(try Int64.fetchAll(db, sql: "SELECT id FROM article WHERE dateSource IS NULL"))
+            let undated = Set(try Int64.fetchAll(db, sql: "SELECT id FROM article WHERE dateKind IS NULL"))
             let edges = try Row.fetchAll(db, sql: "SELECT id, other, copy FROM story_link")
             let held = Set(edges.map { "\($0["id"] as Int64) \($0["other"] as Int64)" })
             var groups = UnionFind()

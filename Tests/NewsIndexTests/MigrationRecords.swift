@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 @testable import NewsIndex
+import TestSupport
 
 /// For tests that take an index back to an older schema: the migrations that follow one are
 /// unrecorded with it (newsd runs the missing ones in order, and GRDB refuses to run one that a
@@ -23,6 +24,7 @@ enum MigrationRecords {
         "v25-undated-story-keys-filed-at-zero": { try $0.execute(sql: undoUndatedAtZero) },
         "v26-copies-fingerprints-as-differences": { try $0.execute(sql: undoFingerprintDifferences) },
         "v27-story-keys-packed-per-day": undoPackedStoryKeys,
+        "v28-article-days": { try $0.execute(sql: OlderSchemas.articleDaysAsText) },
     ]
 
     /// Story keys one row per entry again, as before v27.

@@ -136,7 +136,7 @@ struct SearchQueryIndexTests {
         // leaves FTS5 to rank alone, with no join.
         let join = plan.firstIndex { $0.hasPrefix("SEARCH a USING COVERING INDEX article_search_cover (id=?)") }
         #expect(join.map { fullText < $0 } ?? query.hasPrefix("outlet:"), "\(plan)")
-        #expect(!plan.contains { $0.hasPrefix("SCAN a ") || $0 == "SCAN a" || $0.contains("article_articleDate") || $0.hasPrefix("SCAN file") }, "\(plan)")
+        #expect(!plan.contains { $0.hasPrefix("SCAN a ") || $0 == "SCAN a" || $0.contains("article_articleDay") || $0.hasPrefix("SCAN file") }, "\(plan)")
         // The detail query then starts from the page, never from all matches again.
         let page = try #require(plan.lastIndex { $0.hasPrefix("SCAN page") }, "\(plan)")
         #expect(plan[page...].allSatisfy { !$0.hasPrefix("SCAN article_fts VIRTUAL TABLE INDEX 0:M") }, "\(plan)")
@@ -157,17 +157,17 @@ struct SearchQueryIndexTests {
     func dateOnlyPlan() throws {
         let index = try makeIndex()
         let plan = try index.searchPlan(SearchQuery.parse("date:2020-06"), sort: .newest)
-        #expect(plan.contains { $0.hasPrefix("SEARCH a USING") && $0.contains("INDEX article_articleDate") }, "\(plan)")
+        #expect(plan.contains { $0.hasPrefix("SEARCH a USING") && $0.contains("INDEX article_articleDay") }, "\(plan)")
         #expect(!plan.contains { $0.hasPrefix("SCAN a ") || $0 == "SCAN a" }, "\(plan)")
         // In date order the window's statement (the plan's first step) stops after the window:
         // the index gives the order, nothing is sorted (the page's 10 rows are, later).
-        #expect(plan.count > 1 && plan[0].contains("article_articleDate") && !plan[1].contains("FOR ORDER BY"), "\(plan)")
+        #expect(plan.count > 1 && plan[0].contains("article_articleDay") && !plan[1].contains("FOR ORDER BY"), "\(plan)")
     }
 
     @Test("the translation quotes every piece of user text")
     func translation() throws {
         let translated = QueryTranslator.translate(try SearchQuery.parse(#"title:"a b" -cd* NEAR(x y, 2) since:2020"#))
         #expect(translated.match == #"({headline} : "a b" AND {headline body} : NEAR("x" "y", 2)) NOT ({headline body} : "cd" *)"#)
-        #expect(translated.conditions == ["(a.articleDate >= ?)"])
+        #expect(translated.conditions == ["(a.articleDay >= ?)"])
     }
 }

@@ -50,7 +50,7 @@ struct WindowedSearchTests {
         }
         let matches = """
             WITH m AS MATERIALIZED (
-                SELECT a.id AS id, \(rank) AS rank, a.articleDate AS day, a.dateSource IS NULL AS undated, coalesce(a.copyOf, a.id) AS grp
+                SELECT a.id AS id, \(rank) AS rank, a.articleDay AS day, a.dateKind IS NULL AS undated, coalesce(a.copyOf, a.id) AS grp
                 FROM \(source) WHERE \(conditions)
             ),
             best AS (SELECT *, row_number() OVER (PARTITION BY grp ORDER BY \(order)) AS place FROM m)
