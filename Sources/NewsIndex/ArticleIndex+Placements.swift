@@ -39,7 +39,7 @@ extension ArticleIndex {
     /// Every story's size and span.
     public func storySummaries() throws -> [StorySummary] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, articles, outlets, firstDate, lastDate FROM story").map { row in
+            try Row.fetchAll(db, sql: "SELECT id, articles, outlets, \(IndexSchema.storySpanColumns) FROM story").map { row in
                 StorySummary(id: row["id"], articles: row["articles"], outlets: row["outlets"], firstDate: row["firstDate"], lastDate: row["lastDate"])
             }
         }

@@ -122,13 +122,14 @@ extension ArticleIndex {
     public func article(id: Int64) throws -> ArticleResponse? {
         try pool.read { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT a.*, \(IndexSchema.isoDay("a.articleDay")) AS articleDate, \(TextCodec.inflateFunction)(t.body) AS body
+                SELECT a.*, \(IndexSchema.isoDay("a.articleDay")) AS articleDate, coalesce(a.encoding, '\(IndexSchema.utf8)') AS sourceEncoding,
+                       \(TextCodec.inflateFunction)(t.body) AS body
                 FROM article a LEFT JOIN article_text t ON t.id = a.id WHERE a.id = ?
                 """, arguments: [id]) else { return nil }
             let paths = try String.fetchAll(db, sql: "SELECT path FROM file WHERE articleId = ? ORDER BY path", arguments: [id])
             return ArticleResponse(id: row["id"], title: row["headline"], outlet: row["outlet"], byline: row["byline"],
                                    date: row["articleDate"], dateSource: ArticleIndex.dateSource(row),
-                                   url: row["url"], language: row["language"], wordCount: row["wordCount"], encoding: row["encoding"], paths: paths,
+                                   url: row["url"], language: row["language"], wordCount: row["wordCount"], encoding: row["sourceEncoding"], paths: paths,
                                    body: row["body"], ingestedAt: row["ingestedAt"], storyId: row["storyId"], copyOf: row["copyOf"],
                                    copySimilarity: row["copySimilarity"])
         }

@@ -7,7 +7,8 @@ extension ArticleIndex {
     /// reports of one day when the texts give no dates), then by id, so the order is stable.
     public func story(id: Int64) throws -> StoryResponse? {
         try pool.read { db in
-            guard let story = try Row.fetchOne(db, sql: "SELECT * FROM story WHERE id = ?", arguments: [id]) else { return nil }
+            guard let story = try Row.fetchOne(db, sql: "SELECT articles, outlets, \(IndexSchema.storySpanColumns) FROM story WHERE id = ?",
+                                               arguments: [id]) else { return nil }
             let entries = try Row.fetchAll(db, sql: """
                 SELECT a.id, \(IndexSchema.isoDay("a.articleDay")) AS articleDate, a.dateKind, a.outlet, a.headline, a.copyOf, a.fileTime,
                        (SELECT min(path) FROM file WHERE articleId = a.id) AS path
@@ -87,17 +88,17 @@ extension ArticleIndex {
     /// `since` (`YYYY-MM-DD`, nil: any), in `sort` order, up to `limit`; and how many there are.
     public func stories(since: String?, minArticles: Int, sort: StoryListSort, limit: Int) throws -> (total: Int, stories: [StoryListEntry]) {
         let order = switch sort {
-        case .latest: "lastDate DESC, articles DESC, id DESC"
-        case .size: "articles DESC, lastDate DESC, id DESC"
-        case .outlets: "outlets DESC, articles DESC, lastDate DESC, id DESC"
+        case .latest: "lastDay DESC, articles DESC, id DESC"
+        case .size: "articles DESC, lastDay DESC, id DESC"
+        case .outlets: "outlets DESC, articles DESC, lastDay DESC, id DESC"
         }
-        let condition = "articles >= ?" + (since == nil ? "" : " AND lastDate >= ?")
-        let arguments: [DatabaseValueConvertible] = [minArticles] + (since.map { [$0] } ?? [])
+        let condition = "articles >= ?" + (since == nil ? "" : " AND lastDay >= ?")
+        let arguments: [DatabaseValueConvertible] = [minArticles] + (since.map { [QueryTranslator.dayNumber($0)] } ?? [])
         return try pool.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM story WHERE \(condition)", arguments: StatementArguments(arguments)) ?? 0
             // The first report as `story(id:)` orders them: published dates before uncertain ones.
             let rows = try Row.fetchAll(db, sql: """
-                SELECT s.id, s.articles, s.outlets, s.firstDate, s.lastDate,
+                SELECT s.id, s.articles, s.outlets, \(IndexSchema.isoDay("s.firstDay")) AS firstDate, \(IndexSchema.isoDay("s.lastDay")) AS lastDate,
                        (SELECT headline FROM article a WHERE a.storyId = s.id
                         ORDER BY a.dateKind IS NOT \(DateKind.published.rawValue), a.articleDay, a.fileTime, a.copyOf IS NOT NULL, hex(a.contentHash)
                         LIMIT 1) AS headline

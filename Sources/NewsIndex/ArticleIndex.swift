@@ -310,7 +310,7 @@ public final class ArticleIndex: Sendable {
             try fullText.remove(db, id: previous)
             try stories.unplace(articleId: previous)
             try db.cachedStatement(sql: """
-                UPDATE article SET contentHash = ?, headline = ?, encoding = ?, wordCount = ?, ingestedAt = ?,
+                UPDATE article SET contentHash = ?, headline = ?, encoding = NULLIF(?, '\(IndexSchema.utf8)'), wordCount = ?, ingestedAt = ?,
                     outlet = ?, byline = ?, articleDay = ?, dateKind = ?, url = ?, language = ?, fileTime = ?,
                     storyId = NULL, copyOf = NULL, copySimilarity = NULL
                 WHERE id = ?
@@ -324,7 +324,7 @@ public final class ArticleIndex: Sendable {
             try db.cachedStatement(sql: """
                 INSERT INTO article(contentHash, headline, encoding, wordCount, ingestedAt, outlet, byline,
                                     articleDay, dateKind, url, language, fileTime)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, NULLIF(?, '\(IndexSchema.utf8)'), ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: StatementArguments([StoredContentHash.value(article.contentHash), article.headline, article.encoding,
                                                     article.wordCount, now] + metadata + [article.fileTime]))
             articleId = db.lastInsertedRowID
@@ -334,7 +334,7 @@ public final class ArticleIndex: Sendable {
         }
         if let previous, previous != articleId { orphans.insert(previous) }
         try db.cachedStatement(sql: """
-            INSERT INTO file(path, articleId, inode, size, mtimeNs, ctimeNs, container) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO file(path, articleId, inode, size, mtimeNs, ctimeNs, container) VALUES (?1, ?2, ?3, ?4, ?5, NULLIF(?6, ?5), ?7)
             ON CONFLICT(path) DO UPDATE SET articleId = excluded.articleId, inode = excluded.inode, size = excluded.size,
                 mtimeNs = excluded.mtimeNs, ctimeNs = excluded.ctimeNs, container = excluded.container
             """).execute(arguments: [path, articleId, Int64(bitPattern: stamp.inode), stamp.size, stamp.mtimeNs, stamp.ctimeNs, container])
@@ -471,6 +471,10 @@ public final class ArticleIndex: Sendable {
 
     // MARK: Reading
 
+    /// A stamp's status-change time as read from a row: a file's is NULL when it equals the
+    /// modification time (schema v28), which it nearly always does.
+    static let ctime = "coalesce(ctimeNs, mtimeNs)"
+
     /// The stamp of every indexed or failed file below `subtree` (`""`: all), for reconciliation.
     public func knownStamps(under subtree: String = "") throws -> [String: FileStamp] {
         // Paths below "dir" sort between "dir/" and "dir0" ('0' follows '/'), so the primary key serves the range.
@@ -482,7 +486,8 @@ public final class ArticleIndex: Sendable {
             for table in ["file", "failure", "container"] {
                 // Members of a multi-article file are known through their container's stamp.
                 let members = table == "file" ? (filter.isEmpty ? "WHERE container IS NULL" : "AND container IS NULL") : ""
-                let rows = try Row.fetchCursor(db, sql: "SELECT path, inode, size, mtimeNs, ctimeNs FROM \(table) \(filter) \(members)", arguments: arguments)
+                let rows = try Row.fetchCursor(db, sql: "SELECT path, inode, size, mtimeNs, \(Self.ctime) FROM \(table) \(filter) \(members)",
+                                               arguments: arguments)
                 while let row = try rows.next() {
                     stamps[row[0]] = FileStamp(inode: UInt64(bitPattern: row[1]), size: row[2], mtimeNs: row[3], ctimeNs: row[4])
                 }
@@ -590,7 +595,7 @@ extension ArticleIndex {
             var stamps: [String: FileStamp] = [:]
             for path in paths {
                 for table in ["file", "failure", "container"] {
-                    if let row = try Row.fetchOne(db, sql: "SELECT inode, size, mtimeNs, ctimeNs FROM \(table) WHERE path = ?", arguments: [path]) {
+                    if let row = try Row.fetchOne(db, sql: "SELECT inode, size, mtimeNs, \(Self.ctime) FROM \(table) WHERE path = ?", arguments: [path]) {
                         stamps[path] = FileStamp(inode: UInt64(bitPattern: row[0]), size: row[1], mtimeNs: row[2], ctimeNs: row[3])
                     }
                 }

@@ -522,7 +522,9 @@ enum IndexSchema {
             // how it was found as `dateKind` (`DateKind`: NULL, 0 or 1, none of which takes a
             // byte) where 'published' took nine, in the row and two indexes; the published day,
             // always the article's day when one was found, no longer stored again. Outlets and
-            // copies are indexed only where set: most articles have neither.
+            // copies are indexed only where set: most articles have neither. A story's span
+            // likewise (`firstDay`, `lastDay`). And what is nearly always so is stored as NULL:
+            // an article's `encoding` when UTF-8, a file's `ctimeNs` when it equals `mtimeNs`.
             try db.execute(sql: """
                 DROP INDEX article_articleDate;
                 DROP INDEX \(searchCoverIndex);
@@ -538,6 +540,20 @@ enum IndexSchema {
                 ALTER TABLE article DROP COLUMN publishedDate;
                 ALTER TABLE article DROP COLUMN dateSource;
                 \(articleDayIndexesSQL)
+                ALTER TABLE story ADD COLUMN firstDay INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE story ADD COLUMN lastDay INTEGER NOT NULL DEFAULT 0;
+                UPDATE story SET firstDay = coalesce(CAST(julianday(firstDate) - 2440587.5 AS INTEGER), 0),
+                                 lastDay = coalesce(CAST(julianday(lastDate) - 2440587.5 AS INTEGER), 0);
+                ALTER TABLE story DROP COLUMN firstDate;
+                ALTER TABLE story DROP COLUMN lastDate;
+                ALTER TABLE article ADD COLUMN otherEncoding TEXT;
+                UPDATE article SET otherEncoding = NULLIF(encoding, '\(utf8)');
+                ALTER TABLE article DROP COLUMN encoding;
+                ALTER TABLE article RENAME COLUMN otherEncoding TO encoding;
+                ALTER TABLE file ADD COLUMN otherCtimeNs INTEGER;
+                UPDATE file SET otherCtimeNs = NULLIF(ctimeNs, mtimeNs);
+                ALTER TABLE file DROP COLUMN ctimeNs;
+                ALTER TABLE file RENAME COLUMN otherCtimeNs TO ctimeNs;
                 """)
         }
         return migrator
@@ -551,6 +567,12 @@ enum IndexSchema {
         CREATE INDEX article_outlet ON article(outlet) WHERE outlet IS NOT NULL;
         CREATE INDEX article_copyOf ON article(copyOf) WHERE copyOf IS NOT NULL;
         """
+
+    /// A story's first and last day as ISO text (`firstDate`, `lastDate`), for a story row.
+    static let storySpanColumns = "\(isoDay("firstDay")) AS firstDate, \(isoDay("lastDay")) AS lastDate"
+
+    /// The encoding an article's `encoding` column leaves out (v28: NULL).
+    static let utf8 = "utf-8"
 
     /// SQL giving the ISO day (`YYYY-MM-DD`) of the day number in `column` (see v28).
     static func isoDay(_ column: String) -> String {

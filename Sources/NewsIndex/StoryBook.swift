@@ -219,8 +219,7 @@ struct StoryBook {
     /// A new, empty story, touched: `refreshTouched` counts its articles and sets its dates
     /// (the day numbered `day` holds until then).
     private mutating func newStory(day: Int) throws -> Int64 {
-        let date = CalendarDay(dayNumber: day).iso
-        try db.cachedStatement(sql: "INSERT INTO story(articles, outlets, firstDate, lastDate) VALUES (0, 0, ?, ?)").execute(arguments: [date, date])
+        try db.cachedStatement(sql: "INSERT INTO story(articles, outlets, firstDay, lastDay) VALUES (0, 0, ?, ?)").execute(arguments: [day, day])
         let story = db.lastInsertedRowID
         touched.insert(story)
         return story
@@ -549,10 +548,10 @@ struct StoryBook {
                 UPDATE story SET
                     articles = (SELECT count(*) FROM article WHERE storyId = ?1),
                     outlets = (SELECT count(DISTINCT outlet) FROM article WHERE storyId = ?1 AND outlet IS NOT NULL),
-                    firstDate = coalesce(\(IndexSchema.isoDay("(SELECT min(articleDay) FROM article WHERE storyId = ?1 AND dateKind = \(published))")),
-                                         \(IndexSchema.isoDay("(SELECT min(articleDay) FROM article WHERE storyId = ?1)")), firstDate),
-                    lastDate = coalesce(\(IndexSchema.isoDay("(SELECT max(articleDay) FROM article WHERE storyId = ?1 AND dateKind = \(published))")),
-                                        \(IndexSchema.isoDay("(SELECT max(articleDay) FROM article WHERE storyId = ?1)")), lastDate)
+                    firstDay = coalesce((SELECT min(articleDay) FROM article WHERE storyId = ?1 AND dateKind = \(published)),
+                                        (SELECT min(articleDay) FROM article WHERE storyId = ?1), firstDay),
+                    lastDay = coalesce((SELECT max(articleDay) FROM article WHERE storyId = ?1 AND dateKind = \(published)),
+                                       (SELECT max(articleDay) FROM article WHERE storyId = ?1), lastDay)
                 WHERE id = ?1
                 """).execute(arguments: [story])
             try db.cachedStatement(sql: "DELETE FROM story WHERE id = ? AND articles = 0").execute(arguments: [story])

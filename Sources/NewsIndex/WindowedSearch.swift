@@ -253,7 +253,7 @@ struct WindowedSearch {
         (SELECT group_concat(path, char(10)) FROM (SELECT path FROM file WHERE articleId = a.id ORDER BY path)) AS paths,
         (SELECT count(*) FROM article c WHERE c.copyOf = coalesce(a.copyOf, a.id)) AS copies,
         s.id AS storyId, s.articles AS storyArticles, s.outlets AS storyOutlets,
-        s.firstDate AS storyFirst, s.lastDate AS storyLast
+        \(IndexSchema.isoDay("s.firstDay")) AS storyFirst, \(IndexSchema.isoDay("s.lastDay")) AS storyLast
         """
 
     /// Matches to read for `needed` copy groups: twice as many, or for a deep page as many as the

@@ -5,11 +5,12 @@ import NewsCore
 import Testing
 import TestSupport
 
-/// An article's day stored as a day number and its source as a small integer (schema v28): every
-/// answer that shows, filters or orders by date reads as it did when both were text, before
-/// 1970 and after, for each source; and an index written before v28 upgrades to the same
-/// answers (real SQLite file).
-@Suite("Article days stored as day numbers (real SQLite file)")
+/// An article's day stored as a day number and its source as a small integer, a story's span as
+/// day numbers, and the usual encoding and status-change time as NULL (schema v28): every answer
+/// that shows, filters or orders by date reads as it did when they were text, before 1970 and
+/// after, for each source; every stamp and encoding reads whole; and an index written before v28
+/// upgrades to the same answers (real SQLite file).
+@Suite("Article rows stored small: days as numbers, usual values as NULL (real SQLite file)")
 struct ArticleDayTests {
     let folder = TemporaryFolder("newsd-article-days")
 
@@ -93,5 +94,38 @@ struct ArticleDayTests {
         #expect(columns.contains("articleDay") && columns.contains("dateKind"))
         #expect(!columns.contains("articleDate") && !columns.contains("publishedDate") && !columns.contains("dateSource"))
         #expect(try index.pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
+    }
+
+    @Test("an encoding other than UTF-8 and a status-change time other than the modification time are kept; the usual ones take no bytes")
+    func usualValuesAsNull() throws {
+        let path = folder.file("index.sqlite")
+        var latin = TestArticles.article(headline: "Harbour fees", body: "Fees at the harbour rise in spring.")
+        latin.encoding = "windows-1252"
+        let changes: [IndexChange] = [
+            .upsert(path: "same.txt", stamp: FileStamp(inode: 1, size: 10, mtimeNs: 1_700_000_000_123_456_789, ctimeNs: 1_700_000_000_123_456_789),
+                    article: Self.articles[0].article),
+            .upsert(path: "later.txt", stamp: FileStamp(inode: 2, size: 11, mtimeNs: 1_700_000_000_000_000_000, ctimeNs: 1_700_000_500_000_000_000),
+                    article: Self.articles[1].article),
+            .upsert(path: "latin.txt", stamp: FileStamp(inode: 3, size: 12, mtimeNs: 5, ctimeNs: -1), article: latin),
+        ]
+        var stamps: [String: FileStamp] = [:]
+        do {
+            let index = try ArticleIndex(path: path)
+            _ = try index.apply(changes, now: 1_700_000_000)
+            stamps = try index.knownStamps()
+            #expect(stamps["same.txt"]?.ctimeNs == 1_700_000_000_123_456_789 && stamps["later.txt"]?.ctimeNs == 1_700_000_500_000_000_000
+                    && stamps["latin.txt"]?.ctimeNs == -1, "\(stamps)")
+            #expect(try index.article(id: 1)?.encoding == "utf-8" && index.article(id: 3)?.encoding == "windows-1252")
+            let stored = try index.pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT f.path, f.ctimeNs, a.encoding FROM file f JOIN article a ON a.id = f.articleId ORDER BY f.path")
+                    .map { "\($0[0] as String) \(($0[1] as Int64?).map(String.init) ?? "-") \(($0[2] as String?) ?? "-")" }
+            }
+            #expect(stored == ["later.txt 1700000500000000000 -", "latin.txt -1 windows-1252", "same.txt - -"], "\(stored)")
+            try index.pool.write { try MigrationRecords.unrecord(from: "v28-article-days", $0) }
+        }
+        let index = try ArticleIndex(path: path)
+        #expect(try index.knownStamps() == stamps, "the upgrade keeps every stamp")
+        #expect(try index.article(id: 1)?.encoding == "utf-8" && index.article(id: 3)?.encoding == "windows-1252")
+        #expect(try index.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM file WHERE ctimeNs IS NULL") } == 1)
     }
 }
