@@ -5,19 +5,25 @@ import Synchronization
 /// same pass over the matches, instead of a second one.
 ///
 /// One search uses a tally, on the thread that steps its statement: made before the
-/// statement, filled while it steps, read after it.
+/// statement, filled while it steps, read after it. So no two accesses ever overlap, and
+/// `add`, called for every match, skips Swift's run-time exclusivity checks.
 final class GroupTally: @unchecked Sendable {
     private let firsts: [Int64]
-    private var seen: [UInt64]
+    /// One bit per article id, set once its group was counted: a buffer of the tally's own,
+    /// written in place for every match without the copy-on-write check an array makes.
+    private let seen: UnsafeMutableBufferPointer<UInt64>
     /// Copy groups seen so far.
-    private(set) var count = 0
+    @exclusivity(unchecked) private(set) var count = 0
     /// False once a row was not in the groups table: then the count is not to be used.
-    private(set) var complete = true
+    @exclusivity(unchecked) private(set) var complete = true
 
     init(groups: CopyGroups.Table) {
         firsts = groups.values
-        seen = Array(repeating: 0, count: groups.values.count / 64 + 1)
+        seen = .allocate(capacity: groups.values.count / 64 + 1)
+        seen.initialize(repeating: 0)
     }
+
+    deinit { seen.deallocate() }
 
     /// Counts `id`'s copy group, if not seen yet.
     func add(_ id: Int64) {

@@ -9,7 +9,9 @@
 ///
 /// A broad query keeps and drops thousands of rows on its way to the best (`compan* OR said` at
 /// offset 500 reads a window of thousands), so keeping one costs a copy into one shared buffer
-/// and a step in a heap: no allocation, no sorting and no lookup until the page asks.
+/// and a step in a heap: no allocation, no sorting and no lookup until the page asks. The
+/// state the ranking touches for every match skips Swift's run-time exclusivity checks: one
+/// thread uses it at a time, never two accesses at once.
 final class MatchPositions: @unchecked Sendable {
     /// The full-text index's column snippets show: the body, its first (`IndexSchema.createBodyFirstFullTextIndex`).
     static let bodyColumn: Int32 = 0
@@ -27,15 +29,17 @@ final class MatchPositions: @unchecked Sendable {
     }
 
     /// The kept rows in a heap, the worst score at the top.
-    private var heap: [Kept] = []
+    @exclusivity(unchecked) private var heap: [Kept] = []
     /// Instances as (position << 20 | phrase), so that sorting them orders them as FTS5 does.
-    private var arena: [Int64] = []
+    @exclusivity(unchecked) private var arena: [Int64] = []
     /// Values of `arena` no kept row uses any more.
-    private var dropped = 0
-    /// The current row's instances.
-    private var pending: [Int64] = []
+    @exclusivity(unchecked) private var dropped = 0
+    /// The current row's instances: the first `pendingCount` values (the buffer is reused
+    /// from row to row, never emptied).
+    @exclusivity(unchecked) private var pending: [Int64] = []
+    @exclusivity(unchecked) private var pendingCount = 0
     /// Kept rows by id, made when first asked (after the statement).
-    private var places: [Int64: Int]?
+    @exclusivity(unchecked) private var places: [Int64: Int]?
 
     init(capacity: Int) {
         self.capacity = max(capacity, 1)
@@ -48,11 +52,13 @@ final class MatchPositions: @unchecked Sendable {
     func notePhraseSizes(_ sizes: [Int]) { phraseSizes = sizes }
 
     /// Starts a row's instances.
-    func beginRow() { pending.removeAll(keepingCapacity: true) }
+    func beginRow() { pendingCount = 0 }
 
     /// One instance of phrase `phrase` at token `position` of the body.
     func note(phrase: Int32, position: Int32) {
-        pending.append(Int64(position) << 20 | Int64(phrase))
+        let value = Int64(position) << 20 | Int64(phrase)
+        if pendingCount < pending.count { pending[pendingCount] = value } else { pending.append(value) }
+        pendingCount += 1
     }
 
     /// Whether a row scored `score` would be kept.
@@ -63,9 +69,9 @@ final class MatchPositions: @unchecked Sendable {
     /// Keeps the row scored `score` with the instances noted since `beginRow`, dropping the worst
     /// kept row when full. Call only after `wants` said yes.
     func keep(id: Int64, score: Double) {
-        places = nil
-        let kept = Kept(id: id, score: score, start: arena.count, count: pending.count)
-        arena.append(contentsOf: pending)
+        if places != nil { places = nil }
+        let kept = Kept(id: id, score: score, start: arena.count, count: pendingCount)
+        arena.append(contentsOf: pending[..<pendingCount])
         if heap.count < capacity {
             heap.append(kept)
             siftUp(heap.count - 1)

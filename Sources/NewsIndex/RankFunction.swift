@@ -112,58 +112,64 @@ private func rankMatch(_ api: UnsafePointer<Fts5ExtensionApi>?, _ context: Opaqu
         sqlite3_result_error(result, "\(RankFunction.name) needs the snapshot's change and last id, and a recorder number (0: none)", -1)
         return
     }
-    let ranking: QueryRanking
     if let stored = api.pointee.xGetAuxdata(context, 0) {
-        ranking = Unmanaged<QueryRanking>.fromOpaque(stored).takeUnretainedValue()
-    } else {
-        let (made, code) = QueryRanking.make(api, context, Array(UnsafeBufferPointer(start: arguments, count: Int(count))))
-        guard let made else { return sqlite3_result_error_code(result, code) }
-        let code2 = api.pointee.xSetAuxdata(context, Unmanaged.passRetained(made).toOpaque()) { pointer in
-            guard let pointer else { return }
-            Unmanaged<QueryRanking>.fromOpaque(pointer).release()
+        // Borrowed from the auxiliary data, which holds it for the statement: no retain per match.
+        Unmanaged<QueryRanking>.fromOpaque(stored)._withUnsafeGuaranteedRef { $0.rank(api, context, result) }
+        return
+    }
+    let (made, code) = QueryRanking.make(api, context, Array(UnsafeBufferPointer(start: arguments, count: Int(count))))
+    guard let made else { return sqlite3_result_error_code(result, code) }
+    let code2 = api.pointee.xSetAuxdata(context, Unmanaged.passRetained(made).toOpaque()) { pointer in
+        guard let pointer else { return }
+        Unmanaged<QueryRanking>.fromOpaque(pointer).release()
+    }
+    guard code2 == SQLITE_OK else { return sqlite3_result_error_code(result, code2) }
+    made.rank(api, context, result)
+}
+
+extension QueryRanking {
+    /// Scores the current match (bm25 with the column weights) into `result`.
+    fileprivate func rank(_ api: UnsafePointer<Fts5ExtensionApi>, _ context: OpaquePointer?, _ result: OpaquePointer?) {
+        let k1 = 1.2
+        let b = 0.75
+        let frequencies = self.frequencies
+        let positions = self.positions
+        positions?.beginRow()
+        // Each phrase's positions, read phrase by phrase: the same positions bm25 reads through
+        // xInst, without FTS5 first merging every phrase's into one sorted list. The sums are of
+        // weights alone, so their order does not change them.
+        var code = SQLITE_OK
+        for phrase in 0..<Int32(frequencies.count) {
+            var iterator = Fts5PhraseIter()
+            var column: Int32 = 0
+            var offset: Int32 = 0
+            code = api.pointee.xPhraseFirst(context, phrase, &iterator, &column, &offset)
+            guard code == SQLITE_OK else { return sqlite3_result_error_code(result, code) }
+            var sum = 0.0
+            while column >= 0 {
+                sum += Int(column) < weights.count ? weights[Int(column)] : 1.0
+                if column == MatchPositions.bodyColumn { positions?.note(phrase: phrase, position: offset) }
+                api.pointee.xPhraseNext(context, &iterator, &column, &offset)
+            }
+            frequencies[Int(phrase)] = sum
         }
-        guard code2 == SQLITE_OK else { return sqlite3_result_error_code(result, code2) }
-        ranking = made
-    }
-    let k1 = 1.2
-    let b = 0.75
-    let frequencies = ranking.frequencies
-    let positions = ranking.positions
-    positions?.beginRow()
-    // Each phrase's positions, read phrase by phrase: the same positions bm25 reads through
-    // xInst, without FTS5 first merging every phrase's into one sorted list. The sums are of
-    // weights alone, so their order does not change them.
-    var code = SQLITE_OK
-    for phrase in 0..<Int32(frequencies.count) {
-        var iterator = Fts5PhraseIter()
-        var column: Int32 = 0
-        var offset: Int32 = 0
-        code = api.pointee.xPhraseFirst(context, phrase, &iterator, &column, &offset)
-        guard code == SQLITE_OK else { return sqlite3_result_error_code(result, code) }
-        var sum = 0.0
-        while column >= 0 {
-            sum += Int(column) < ranking.weights.count ? ranking.weights[Int(column)] : 1.0
-            if column == MatchPositions.bodyColumn { positions?.note(phrase: phrase, position: offset) }
-            api.pointee.xPhraseNext(context, &iterator, &column, &offset)
+        let length: Double
+        let id = api.pointee.xRowid(context)
+        tally?.add(id)
+        if id >= 0, id < lengths.count, lengths[Int(id)] != DocumentLengths.unknown {
+            length = Double(lengths[Int(id)])
+        } else {
+            var tokens: Int32 = 0
+            code = api.pointee.xColumnSize(context, -1, &tokens)
+            guard code == SQLITE_OK else { return sqlite3_result_error_code(result, code) }
+            length = Double(tokens)
         }
-        frequencies[Int(phrase)] = sum
+        var score = 0.0
+        for phrase in idf.indices {
+            let frequency = frequencies[phrase]
+            score += idf[phrase] * ((frequency * (k1 + 1.0)) / (frequency + k1 * (1 - b + b * length / averageLength)))
+        }
+        if let positions, positions.wants(-1.0 * score) { positions.keep(id: id, score: -1.0 * score) }
+        sqlite3_result_double(result, -1.0 * score)
     }
-    let length: Double
-    let id = api.pointee.xRowid(context)
-    ranking.tally?.add(id)
-    if id >= 0, id < ranking.lengths.count, ranking.lengths[Int(id)] != DocumentLengths.unknown {
-        length = Double(ranking.lengths[Int(id)])
-    } else {
-        var tokens: Int32 = 0
-        code = api.pointee.xColumnSize(context, -1, &tokens)
-        guard code == SQLITE_OK else { return sqlite3_result_error_code(result, code) }
-        length = Double(tokens)
-    }
-    var score = 0.0
-    for phrase in ranking.idf.indices {
-        let frequency = frequencies[phrase]
-        score += ranking.idf[phrase] * ((frequency * (k1 + 1.0)) / (frequency + k1 * (1 - b + b * length / ranking.averageLength)))
-    }
-    if let positions, positions.wants(-1.0 * score) { positions.keep(id: id, score: -1.0 * score) }
-    sqlite3_result_double(result, -1.0 * score)
 }
