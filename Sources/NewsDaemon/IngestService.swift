@@ -407,7 +407,7 @@ final class IngestService: Service {
                     rewritten += texts
                     unreadable += skipped
                     if finished {
-                        logger.info("recompressed stored text with the newest dictionary", metadata: [
+                        logger.info("recompressed stored text with the newest dictionary, as tightly as idle time allows", metadata: [
                             "event": "text-recompressed", "texts": "\(rewritten)", "unreadable": "\(unreadable)",
                         ])
                         if unreadable > 0 {

@@ -53,8 +53,7 @@ public final class TextDictionary: @unchecked Sendable {
     }
 
     deinit {
-        compression.withLock { if let prepared = $0 { ZSTD_freeCDict(prepared) } }
-        idleCompression.withLock { if let prepared = $0 { ZSTD_freeCDict(prepared) } }
+        releaseCompression()
         ZSTD_freeDDict(decompression)
     }
 

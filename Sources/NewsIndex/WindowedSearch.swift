@@ -248,8 +248,7 @@ struct WindowedSearch {
     /// What a hit shows beside its text, for an article `a` joined with its story `s`: its
     /// paths, its number of copies and its story.
     static let hitColumns = """
-        a.id, a.headline, a.outlet, a.byline, \(IndexSchema.isoDay("a.articleDay")) AS articleDate,
-        iif(a.dateKind IS NULL, NULL, \(IndexSchema.isoDay("a.articleDay"))) AS publishedDate, a.dateKind, a.url, a.language,
+        a.id, a.headline, a.outlet, a.byline, \(IndexSchema.isoDay("a.articleDay")) AS articleDate, a.dateKind, a.url, a.language,
         (SELECT group_concat(path, char(10)) FROM (SELECT path FROM file WHERE articleId = a.id ORDER BY path)) AS paths,
         (SELECT count(*) FROM article c WHERE c.copyOf = coalesce(a.copyOf, a.id)) AS copies,
         s.id AS storyId, s.articles AS storyArticles, s.outlets AS storyOutlets,
