@@ -44,17 +44,24 @@ final class GroupTally: @unchecked Sendable {
     }
 }
 
-/// What the searches running now record as they rank — a `GroupTally`, a `MatchPositions` or
-/// both — by the number their ranking call names them with (0: none).
+/// What the searches running now record as they rank — a `GroupTally`, a `MatchPositions`, a
+/// `PhraseRowCount`, or some of them — by the number their ranking call names them with (0: none).
 final class RankingRecorders: Sendable {
-    private let open = Mutex<(next: Int64, recorders: [Int64: (tally: GroupTally?, positions: MatchPositions?)])>((1, [:]))
+    /// One search's recorders.
+    private struct Entry {
+        let tally: GroupTally?
+        let positions: MatchPositions?
+        let phraseRows: PhraseRowCount?
+    }
 
-    /// Makes `tally` and `positions` findable by the number returned, until `close`.
-    func register(_ tally: GroupTally?, positions: MatchPositions? = nil) -> Int64 {
+    private let open = Mutex<(next: Int64, recorders: [Int64: Entry])>((1, [:]))
+
+    /// Makes `tally`, `positions` and `phraseRows` findable by the number returned, until `close`.
+    func register(_ tally: GroupTally?, positions: MatchPositions? = nil, phraseRows: PhraseRowCount? = nil) -> Int64 {
         open.withLock { state in
             let number = state.next
             state.next += 1
-            state.recorders[number] = (tally, positions)
+            state.recorders[number] = Entry(tally: tally, positions: positions, phraseRows: phraseRows)
             return number
         }
     }
@@ -69,5 +76,9 @@ final class RankingRecorders: Sendable {
 
     func positions(_ number: Int64) -> MatchPositions? {
         open.withLock { $0.recorders[number]?.positions }
+    }
+
+    func phraseRows(_ number: Int64) -> PhraseRowCount? {
+        open.withLock { $0.recorders[number]?.phraseRows }
     }
 }

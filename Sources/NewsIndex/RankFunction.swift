@@ -54,13 +54,17 @@ private final class QueryRanking {
     let tally: GroupTally?
     /// Where the best rows' body instances are kept, if anywhere.
     let positions: MatchPositions?
+    /// Where the matches are counted when the IDF is applied after the statement (one phrase).
+    let counter: PhraseRowCount?
     /// Each phrase's weighted count in the current row (a buffer: an array property would be
     /// checked for exclusive access at every write).
     let frequencies: UnsafeMutableBufferPointer<Double>
 
-    init(idf: [Double], averageLength: Double, weights: [Double], lengths: [UInt32], tally: GroupTally?, positions: MatchPositions?) {
+    init(idf: [Double], averageLength: Double, weights: [Double], lengths: [UInt32], tally: GroupTally?, positions: MatchPositions?,
+         counter: PhraseRowCount?) {
         self.tally = tally
         self.positions = positions
+        self.counter = counter
         self.idf = idf
         self.averageLength = averageLength
         self.weights = weights
@@ -72,7 +76,8 @@ private final class QueryRanking {
     deinit { frequencies.deallocate() }
 
     /// bm25's per-query data: the average row length and each phrase's IDF (rows matching it,
-    /// counted through `xQueryPhrase`), floored at 1e-6 as FTS5 does.
+    /// counted through `xQueryPhrase`, floored as FTS5 floors it) — or, for a one-phrase query
+    /// whose statement counts its matches in a `PhraseRowCount`, an IDF of 1, applied later.
     static func make(_ api: UnsafePointer<Fts5ExtensionApi>, _ context: OpaquePointer?, _ values: [OpaquePointer?]) -> (QueryRanking?, Int32) {
         let phrases = Int(api.pointee.xPhraseCount(context))
         var rows: sqlite3_int64 = 0
@@ -81,28 +86,33 @@ private final class QueryRanking {
         if code == SQLITE_OK { code = api.pointee.xColumnTotalSize(context, -1, &tokens) }
         guard code == SQLITE_OK else { return (nil, code) }
         let averageLength = Double(tokens) / Double(rows)
-        var idf: [Double] = []
-        for phrase in 0..<phrases {
-            var hits: sqlite3_int64 = 0
-            code = api.pointee.xQueryPhrase(context, Int32(phrase), &hits) { _, _, counter in
-                counter?.assumingMemoryBound(to: sqlite3_int64.self).pointee += 1
-                return SQLITE_OK
-            }
-            guard code == SQLITE_OK else { return (nil, code) }
-            var value = log((Double(rows) - Double(hits) + 0.5) / (Double(hits) + 0.5))
-            if value <= 0.0 { value = 1e-6 }
-            idf.append(value)
-        }
-        let key = SnapshotKey(changes: sqlite3_value_int64(values[0]), lastId: sqlite3_value_int64(values[1]))
         let tables = api.pointee.xUserData(context).map { Unmanaged<SearchTables>.fromOpaque($0).takeUnretainedValue() }
         let recorder = sqlite3_value_int64(values[2])
+        let counter = recorder == 0 ? nil : tables?.recorders.phraseRows(recorder)
+        var idf: [Double] = []
+        if let counter, phrases == 1 {
+            counter.deferIDF(indexRows: rows)
+            idf = [1.0]
+        } else {
+            for phrase in 0..<phrases {
+                var hits: sqlite3_int64 = 0
+                code = api.pointee.xQueryPhrase(context, Int32(phrase), &hits) { _, _, counter in
+                    counter?.assumingMemoryBound(to: sqlite3_int64.self).pointee += 1
+                    return SQLITE_OK
+                }
+                guard code == SQLITE_OK else { return (nil, code) }
+                idf.append(PhraseRowCount.idf(rows: rows, hits: hits))
+            }
+        }
+        let key = SnapshotKey(changes: sqlite3_value_int64(values[0]), lastId: sqlite3_value_int64(values[1]))
         let weights = values.dropFirst(RankFunction.leadingArguments).map { sqlite3_value_double($0) }
         let positions = recorder == 0 ? nil : tables?.recorders.positions(recorder)
         if let positions, !positions.knowsPhrases {
             positions.notePhraseSizes((0..<Int32(phrases)).map { Int(api.pointee.xPhraseSize(context, $0)) })
         }
         return (QueryRanking(idf: idf, averageLength: averageLength, weights: weights, lengths: tables?.lengths.table(for: key)?.values ?? [],
-                             tally: recorder == 0 ? nil : tables?.recorders.tally(recorder), positions: positions), SQLITE_OK)
+                             tally: recorder == 0 ? nil : tables?.recorders.tally(recorder), positions: positions,
+                             counter: counter?.deferred == true ? counter : nil), SQLITE_OK)
     }
 }
 
@@ -156,6 +166,7 @@ extension QueryRanking {
         let length: Double
         let id = api.pointee.xRowid(context)
         tally?.add(id)
+        counter?.count(id)
         if id >= 0, id < lengths.count, lengths[Int(id)] != DocumentLengths.unknown {
             length = Double(lengths[Int(id)])
         } else {

@@ -140,16 +140,20 @@ struct WindowedSearch {
         }
         var tally: GroupTally?
         var positions: MatchPositions?
+        let phraseRows = PhraseRowCount()
         var number: Int64 = 0
         if let recorders, filter.lengths != nil {
             tally = try groups.map { GroupTally(groups: try $0(db)) }
             positions = MatchPositions(capacity: size)
-            number = recorders.register(tally, positions: positions)
+            number = recorders.register(tally, positions: positions, phraseRows: phraseRows)
         }
         defer { if number != 0 { recorders?.close(number) } }
         let scoring = boundScoreWindow(recorder: number, size: size)
+        // Every match is scored here: a one-phrase query's IDF is applied to the window's rows
+        // once the statement has counted them (`PhraseRowCount`).
         let scored = try Row.fetchAll(db.cachedStatement(sql: scoring.sql), arguments: scoring.arguments)
             .map { (id: $0["id"] as Int64, score: $0["score"] as Double) }
+            .map { (id: $0.id, score: phraseRows.score($0.score)) }
         let counted = tally.flatMap { $0.complete ? $0.count : nil }
         let complete = scored.count < size
         let kept = complete ? scored : scored.filter { $0.score < scored[scored.count - 1].score }

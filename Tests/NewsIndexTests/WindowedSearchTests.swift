@@ -64,6 +64,20 @@ struct WindowedSearchTests {
         }
     }
 
+    /// FTS5's own bm25 (with newsd's column weights) of every match of `text`, by article id;
+    /// empty without a full-text query.
+    static func bm25Scores(_ index: ArticleIndex, _ text: String) throws -> [Int64: Double] {
+        guard let match = QueryTranslator.translate(try SearchQuery.parse(text)).match else { return [:] }
+        return try index.pool.read { db in
+            var scores: [Int64: Double] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT rowid, bm25(article_fts, \(ArticleIndex.bm25Weights)) FROM article_fts WHERE article_fts MATCH ?",
+                                        arguments: [match]) {
+                scores[row[0]] = row[1]
+            }
+            return scores
+        }
+    }
+
     @Test("every page equals the reference, across window edges and ties",
           arguments: [(10, 0), (10, 60), (40, 50), (100, 0), (7, 293), (20, 290), (5, 400)])
     func pages(limit: Int, offset: Int) throws {
@@ -108,6 +122,8 @@ struct WindowedSearchTests {
             #expect(total == expectedTotal, "\(text)")
             #expect(hits.map(\.id) == expectedIds, "\(text) limit \(limit) offset \(offset)")
             #expect(hits.map(\.rank) == Array((offset + 1)...(offset + max(hits.count, 1))).prefix(hits.count).map { $0 })
+            let scores = try Self.bm25Scores(index, text)
+            #expect(hits.allSatisfy { $0.score == -(scores[$0.id] ?? .nan) }, "\(text): each hit's score is bm25's, to the bit")
         }
     }
 
