@@ -10,7 +10,9 @@ import GRDBSQLite
 /// That lookup is most of what bm25 costs per match. A row the table does not hold is looked up
 /// as bm25 does, so the result never depends on how fresh the table is. With a `recorder` (the
 /// number of a `RankingRecorders` entry), every row scored is also counted in its `GroupTally`,
-/// and the best rows' body instances are kept in its `MatchPositions`.
+/// and the best rows' body instances are kept in its `MatchPositions`; when the entry has a
+/// `PhraseRowCount` and the query is one phrase, the value leaves the IDF out and the caller
+/// applies it (`PhraseRowCount.score`) once every match was counted.
 enum RankFunction {
     static let name = "newsd_rank"
 

@@ -9,6 +9,9 @@ import TestSupport
 /// its reason: never a crash or a hang.
 @Suite("Hostile files of every format")
 struct HostileFormatTests {
+    /// Where a test's stand-in `pdftotext` lives (removed after the test).
+    let converterFolder = TemporaryFolder("newsd-pdf")
+
     private func html(_ text: String) -> Result<FileReading, ArticleRejection> {
         ArticleFormats.read(Array(text.utf8), format: .html)
     }
@@ -88,12 +91,10 @@ struct HostileFormatTests {
 
     /// A folder with a `pdftotext` that behaves as `script` says: the converter is the boundary.
     private func converter(_ script: String, timeLimit: Duration = .seconds(30)) throws -> PDFConverter {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("newsd-pdf-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let program = folder.appendingPathComponent("pdftotext")
-        try ("#!/bin/sh\n" + script + "\n").write(to: program, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: program.path)
-        return PDFConverter(searchPath: folder.path, timeLimit: timeLimit)
+        let program = converterFolder.file("pdftotext")
+        try ("#!/bin/sh\n" + script + "\n").write(toFile: program, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: program)
+        return PDFConverter(searchPath: converterFolder.path, timeLimit: timeLimit)
     }
 
     @Test("a PDF that hangs the converter is stopped at the time limit")

@@ -34,3 +34,20 @@ func memory(of pid: pid_t) -> (rss: Int, peak: Int) {
     }
     return (field("VmRSS"), field("VmHWM"))
 }
+
+/// `report` with every figure that could not be taken (NaN: a wait that timed out, no samples)
+/// as JSON null, which the report prints as "-": JSON has no NaN, and one missing figure must
+/// not lose a run's others. Each one is named on standard error.
+func jsonReady(_ value: Any, path: String = "report") -> Any {
+    switch value {
+    case let number as Double where !number.isFinite:
+        FileHandle.standardError.write(Data("newsd-bench: \(path) could not be measured (\(number))\n".utf8))
+        return NSNull()
+    case let dictionary as [String: Any]:
+        return dictionary.reduce(into: [String: Any]()) { $0[$1.key] = jsonReady($1.value, path: path + "." + $1.key) }
+    case let array as [Any]:
+        return array.enumerated().map { jsonReady($0.element, path: path + "[\($0.offset)]") }
+    default:
+        return value
+    }
+}

@@ -39,7 +39,7 @@ final class NewsdRunner {
 
     /// Waits until every one of `files` inbox files is indexed or failed and nothing is pending;
     /// returns the seconds from `start`, sampling peak memory on the way.
-    func waitUntilSettled(files: Int, since start: Double, timeout: Double = 1800) -> Double? {
+    func waitUntilSettled(files: Int, since start: Double, timeout: Double = 7200) -> Double? {
         while now() - start < timeout {
             if let status = try? client.status(), status.files + status.failed >= files,
                status.pending == 0, status.progress == nil, status.state == "idle" || status.state == "placing" {
@@ -53,7 +53,7 @@ final class NewsdRunner {
     }
 
     /// Waits until every article is placed in a story; returns the seconds from `start`.
-    func waitUntilPlaced(since start: Double, timeout: Double = 1800) -> Double? {
+    func waitUntilPlaced(since start: Double, timeout: Double = 7200) -> Double? {
         while now() - start < timeout {
             if let status = try? client.status(), status.unplaced == 0, status.state == "idle" { return now() - start }
             // A shared archive's status counts rows in the database: asked less often, so that
@@ -66,7 +66,7 @@ final class NewsdRunner {
     /// Waits until the daemon has used no more than 1% of a core for `quiet` seconds: the idle
     /// work after placement (full-text merging and rewriting, checkpoint, recompressing text)
     /// is done. Returns the seconds from `start` to the beginning of that quiet spell.
-    func waitUntilQuiet(since start: Double, quiet: Double = 3, timeout: Double = 600) -> Double? {
+    func waitUntilQuiet(since start: Double, quiet: Double = 3, timeout: Double = 7200) -> Double? {
         let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
         var samples: [(time: Double, cpu: Double)] = []
         while now() - start < timeout {

@@ -89,7 +89,7 @@ for (query, limit, offset) in [("a*", 1000, 0), ("compan* OR said", 10, 500)] {
 report["pages"] = pages
 if shared {
     daemon.stop()
-    let json = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
+    let json = try JSONSerialization.data(withJSONObject: jsonReady(report), options: [.prettyPrinted, .sortedKeys])
     FileHandle.standardOutput.write(json)
     FileHandle.standardOutput.write(Data("\n".utf8))
     exit(0)
@@ -144,6 +144,6 @@ report["loaded_ingest"] = [
     "watchdog_longest_gap_s": loaded.longestPingGap, "watchdog_ping_interval_s": loaded.pingInterval,
 ]
 
-let json = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
+let json = try JSONSerialization.data(withJSONObject: jsonReady(report), options: [.prettyPrinted, .sortedKeys])
 FileHandle.standardOutput.write(json)
 FileHandle.standardOutput.write(Data("\n".utf8))
