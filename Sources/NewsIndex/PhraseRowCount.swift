@@ -4,7 +4,7 @@ import Foundation
 ///
 /// bm25 multiplies each match's term score by the phrase's IDF, which FTS5 (and `RankFunction`
 /// when it must) finds by stepping through every row that holds the phrase once more before
-/// the first match is scored (`xQueryPhrase`): for a broad term, a fifth of the query's cost.
+/// the first match is scored (`xQueryPhrase`): for a broad term, much of the query's cost.
 /// When a query is one phrase, its matches are exactly the rows holding that phrase (with its
 /// column filter), and the IDF is one positive number for all of them: the matches order alike
 /// without it. So a statement that scores every match (the relevance window without conditions)
