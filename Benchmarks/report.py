@@ -108,6 +108,9 @@ for label in labels:
                 row("under load: p99 / idle p99, %d client(s)" % clients, loaded["query_p99_ms"] / idle[clients], None, None)
         row("under load: longest watchdog gap, s (pings every %g)" % loaded["watchdog_ping_interval_s"],
             loaded["watchdog_longest_gap_s"], None, None)
+        if "watchdog_withheld" in loaded:
+            row("under load: watchdog pings withheld (logged)", loaded["watchdog_withheld"], None, None, fmt="%d")
+            row("under load: inbox rescans after inotify overflow", loaded["inotify_overflow_rescans"], None, None, fmt="%d")
     lines.append("newsd's query mix adds a date filter (oil date:1987-03) that the baselines cannot run")
     if pg:
         lines.append("newsd+postgresql: the same newsd with index_url on a local PostgreSQL%s cluster (Debian's defaults, "

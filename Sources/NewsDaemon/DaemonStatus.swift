@@ -72,11 +72,17 @@ public final class DaemonStatus: Sendable {
         }
     }
 
-    /// True when the ingest loop has been working on something without progress for `limit`:
-    /// the watchdog then stops reassuring systemd.
-    func isStalled(limit: Duration) -> Bool {
-        state.withLock { $0.busySince != nil && ContinuousClock.now - $0.lastBeat > limit }
+    /// How long the ingest loop has been working on something without progress, when that is
+    /// longer than `limit` (nil otherwise): the watchdog then stops reassuring systemd.
+    func stall(limit: Duration) -> (since: Duration, activity: Activity)? {
+        state.withLock { state in
+            let since = ContinuousClock.now - state.lastBeat
+            return state.busySince != nil && since > limit ? (since, state.activity) : nil
+        }
     }
+
+    /// True once newsd answers on its socket (READY=1 has been sent).
+    var isReady: Bool { readiness.withLock { $0.ready } }
 
     /// Records that newsd answers on its socket (READY=1 has been sent) and wakes whoever waits for it.
     func markReady() {

@@ -7,8 +7,9 @@ import NewsPostgres
 /// (`IndexWriterQueue`), never on Swift's cooperative pool: the embedded index does its SQLite
 /// work right there; a shared archive waits there for its database.
 protocol InboxStore: Sendable {
-    /// The stamp of every file below `subtree` this host has indexed or recorded as failed.
-    func knownStamps(under subtree: String) throws -> [String: FileStamp]
+    /// The stamp of every file below `subtree` this host has indexed or recorded as failed,
+    /// calling `onProgress` every few thousand rows.
+    func knownStamps(under subtree: String, onProgress: @escaping @Sendable () -> Void) throws -> [String: FileStamp]
     /// The recorded stamps of just these paths.
     func knownStamps(for paths: [String]) throws -> [String: FileStamp]
     /// Writes one batch in one transaction; matches its new articles against `watches`.
@@ -60,8 +61,8 @@ extension ArticleIndex: InboxStore {
 struct SharedInboxStore: InboxStore {
     let archive: PostgresArchive
 
-    func knownStamps(under subtree: String) throws -> [String: FileStamp] {
-        try waiting { () async throws(ArchiveError) in try await archive.knownStamps(under: subtree) }
+    func knownStamps(under subtree: String, onProgress: @escaping @Sendable () -> Void) throws -> [String: FileStamp] {
+        try waiting { () async throws(ArchiveError) in try await archive.knownStamps(under: subtree, onProgress: onProgress) }
     }
 
     func knownStamps(for paths: [String]) throws -> [String: FileStamp] {

@@ -17,6 +17,12 @@ final class IngestQueue: Sendable {
         case scan(String, reread: Bool)
         /// An entry whose name cannot be stored (escaped path).
         case badName(String)
+
+        /// A file at or below `subtree` (`""`: the whole inbox).
+        func isPath(within subtree: String) -> Bool {
+            guard case .path(let path) = self else { return false }
+            return subtree.isEmpty || path == subtree || path.hasPrefix(subtree + "/")
+        }
     }
 
     /// A unit of work for the ingest loop.
@@ -41,6 +47,17 @@ final class IngestQueue: Sendable {
 
         mutating func add(_ item: Item) {
             if queued.insert(item).inserted { order.append(item) }
+        }
+
+        /// Forgets the files waiting below `subtree` (`""`: all): a scan about to begin reads each
+        /// of them as it is then, so an event that came before it asks for nothing more. After an
+        /// inotify overflow in a burst, hundreds of thousands of them would each be looked at again.
+        mutating func dropPaths(coveredBy subtree: String) {
+            let covered = order.filter { $0.isPath(within: subtree) }
+            guard !covered.isEmpty else { return }
+            queued.subtract(covered)
+            let gone = Set(covered)
+            order.removeAll { gone.contains($0) }
         }
     }
 
@@ -110,9 +127,13 @@ final class IngestQueue: Sendable {
             let taken = state.withLock { state -> Batch?? in
                 if state.closed || Task.isCancelled { return .some(nil) }
                 guard state.hasWork else { return nil }
-                let items = Array(state.order.prefix(limit))
+                var items = Array(state.order.prefix(limit))
                 state.order.removeFirst(items.count)
                 state.queued.subtract(items)
+                for case .scan(let subtree, _) in items {
+                    state.dropPaths(coveredBy: subtree)
+                    items.removeAll { $0.isPath(within: subtree) }
+                }
                 var badNames: [String: (problem: String, present: Bool)] = [:]
                 for case .badName(let path) in items { badNames[path] = state.badNames.removeValue(forKey: path) }
                 return Batch(items: items, badNames: badNames)

@@ -474,6 +474,8 @@ final class IngestService: Service {
     /// larger transactions write the pages their articles' keys and links share once.
     static let placementBudget = Duration.milliseconds(500)
     static let placementBatch = 2048
+    /// Paths whose recorded stamps one lookup of `handle` reads.
+    static let stampLookupSlice = 128
 
     private func process(_ batch: IngestQueue.Batch) throws {
         // While the inbox is gone, what stands at its path (nothing, or an empty mount point) is
@@ -508,8 +510,12 @@ final class IngestService: Service {
     private func scan(_ subtree: String, reread: Bool) throws {
         status.set(.reconciling)
         let started = ContinuousClock.now
-        var known = try index.knownStamps(under: subtree)
-        let listing = InboxTree.walk(root: config.inbox, subtree: subtree)
+        // Reading what the index knows and listing the inbox take seconds each for hundreds of
+        // thousands of files (a rescan after an inotify overflow); both say they are moving.
+        let status = self.status
+        let beat: @Sendable () -> Void = { status.beat() }
+        var known = try index.knownStamps(under: subtree, onProgress: beat)
+        let listing = InboxTree.walk(root: config.inbox, subtree: subtree, onProgress: beat)
         var pending: [IndexChange] = []
         // Folders that cannot be listed keep their articles, and are failures of their own.
         let folderStamp = FileStamp(inode: 0, size: 0, mtimeNs: 0)
@@ -547,11 +553,11 @@ final class IngestService: Service {
             trainTextDictionaryIfDue()
         }
         // Read one chunk ahead of the writer, on every core (see ParallelReader).
-        let status = self.status
-        let parallel = ParallelReader(reader: reader, onEach: { status.beat() })
+        let parallel = ParallelReader(reader: reader, onEach: beat)
         let chunkSize = max(1, config.batchSize)
         var chunks = stride(from: 0, to: listing.entries.count, by: chunkSize).map { start in
-            listing.entries[start..<min(start + chunkSize, listing.entries.count)].map {
+            beat()
+            return listing.entries[start..<min(start + chunkSize, listing.entries.count)].map {
                 ParallelReader.Entry(path: $0, known: known.removeValue(forKey: $0))
             }
         }.makeIterator()
@@ -597,10 +603,16 @@ final class IngestService: Service {
     /// Handles paths reported by inotify: each is looked at on disk as it is now.
     private func handle(paths: [String], extra: [IndexChange]) throws {
         status.set(.indexing)
-        let known = try index.knownStamps(for: paths)
+        let status = self.status
+        // Looked up a slice at a time, each a sign of progress: at background priority on a busy
+        // machine, a thousand lookups can outlast the watchdog's stall limit.
+        var known: [String: FileStamp] = [:]
+        for start in stride(from: 0, to: paths.count, by: Self.stampLookupSlice) {
+            known.merge(try index.knownStamps(for: Array(paths[start..<min(start + Self.stampLookupSlice, paths.count)]))) { $1 }
+            status.beat()
+        }
         var changes = extra
         // A burst of drops is read on every core, as a scan is.
-        let status = self.status
         let readings = ParallelReader(reader: reader, onEach: { status.beat() })
             .changes(for: paths.map { ParallelReader.Entry(path: $0, known: known[$0]) }, reread: true)
         for (path, reading) in zip(paths, readings) {

@@ -23,6 +23,7 @@ struct SystemdService: Service {
         let tick = min(watchdog.map { $0 / 4 } ?? .seconds(1), .seconds(1))
         var lastLine = ""
         var lastPing = ContinuousClock.now - .seconds(3600)
+        var withheld: Withheld?
         await withGracefulShutdownHandler {
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 let statusLine = self.statusLine
@@ -30,8 +31,9 @@ struct SystemdService: Service {
                     notifier.status(line)
                     lastLine = line
                 }
-                if let watchdog, ContinuousClock.now - lastPing >= watchdog / 2 - tick / 2 {
-                    if await healthy(stallLimit: watchdog / 2) {
+                // Before READY=1 systemd does not watch yet, and the server is not listening.
+                if let watchdog, status.isReady, ContinuousClock.now - lastPing >= watchdog / 2 - tick / 2 {
+                    if await healthy(stallLimit: watchdog / 2, withheld: &withheld) {
                         notifier.watchdog()
                         lastPing = .now
                     }
@@ -43,10 +45,23 @@ struct SystemdService: Service {
         }
     }
 
+    /// Why pings are being withheld, and since when: said once when it starts and once when it ends.
+    private struct Withheld {
+        let reason: String
+        let since: ContinuousClock.Instant
+    }
+
     /// The ingest loop is waiting or making progress, and the server answers a status request.
-    private func healthy(stallLimit: Duration) async -> Bool {
-        if status.isStalled(limit: stallLimit) {
-            logger.error("the ingest loop made no progress; withholding the watchdog ping", metadata: ["event": "watchdog-stall"])
+    /// A change between healthy and not is logged once each way, with what the loop was doing.
+    private func healthy(stallLimit: Duration, withheld: inout Withheld?) async -> Bool {
+        if let stall = status.stall(limit: stallLimit) {
+            if withheld?.reason != "stall" {
+                logger.error("the ingest loop made no progress; withholding the watchdog ping", metadata: [
+                    "event": "watchdog-stall", "activity": "\(stall.activity.rawValue)",
+                    "stalled_seconds": "\(DaemonStatus.seconds(stall.since))",
+                ])
+                withheld = Withheld(reason: "stall", since: .now - stall.since)
+            }
             return false
         }
         let path = socketPath
@@ -57,8 +72,19 @@ struct SystemdService: Service {
             }
         }
         if !answered {
-            logger.error("the control server did not answer; withholding the watchdog ping", metadata: ["event": "watchdog-unanswered"])
+            if withheld?.reason != "unanswered" {
+                logger.error("the control server did not answer; withholding the watchdog ping", metadata: ["event": "watchdog-unanswered"])
+                withheld = Withheld(reason: "unanswered", since: .now)
+            }
+            return false
         }
-        return answered
+        if let ended = withheld {
+            logger.notice("healthy again; pinging the watchdog", metadata: [
+                "event": "watchdog-resumed", "reason": "\(ended.reason)",
+                "withheld_seconds": "\(DaemonStatus.seconds(ContinuousClock.now - ended.since))",
+            ])
+            withheld = nil
+        }
+        return true
     }
 }

@@ -475,14 +475,17 @@ public final class ArticleIndex: Sendable {
     /// modification time (schema v28), which it nearly always does.
     static let ctime = "coalesce(ctimeNs, mtimeNs)"
 
-    /// The stamp of every indexed or failed file below `subtree` (`""`: all), for reconciliation.
-    public func knownStamps(under subtree: String = "") throws -> [String: FileStamp] {
+    /// The stamp of every indexed or failed file below `subtree` (`""`: all), for reconciliation;
+    /// `onProgress` is called every `stampsPerProgress` rows, so that reading those of a large
+    /// archive is not taken for a stall.
+    public func knownStamps(under subtree: String = "", onProgress: @escaping @Sendable () -> Void = {}) throws -> [String: FileStamp] {
         // Paths below "dir" sort between "dir/" and "dir0" ('0' follows '/'), so the primary key serves the range.
         let (filter, arguments): (String, StatementArguments) = subtree.isEmpty
             ? ("", [])
             : ("WHERE path >= ? AND path < ?", [subtree + "/", subtree + "0"])
         return try pool.read { db in
             var stamps: [String: FileStamp] = [:]
+            var rowsRead = 0
             for table in ["file", "failure", "container"] {
                 // Members of a multi-article file are known through their container's stamp.
                 let members = table == "file" ? (filter.isEmpty ? "WHERE container IS NULL" : "AND container IS NULL") : ""
@@ -490,11 +493,16 @@ public final class ArticleIndex: Sendable {
                                                arguments: arguments)
                 while let row = try rows.next() {
                     stamps[row[0]] = FileStamp(inode: UInt64(bitPattern: row[1]), size: row[2], mtimeNs: row[3], ctimeNs: row[4])
+                    rowsRead += 1
+                    if rowsRead % Self.stampsPerProgress == 0 { onProgress() }
                 }
             }
             return stamps
         }
     }
+
+    /// Rows of `knownStamps` between two calls of its `onProgress`.
+    public static let stampsPerProgress = 4096
 
     /// Counts for the status call.
     public func counts() throws -> (articles: Int, files: Int, failed: Int) {

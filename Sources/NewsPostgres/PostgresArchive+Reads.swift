@@ -302,14 +302,15 @@ extension PostgresArchive {
     }
 
     /// The stamp of every file of this host below `subtree` (`""`: all), indexed or failed, for
-    /// reconciliation: other hosts' files are never touched.
-    public func knownStamps(under subtree: String = "") async throws(ArchiveError) -> [String: FileStamp] {
+    /// reconciliation: other hosts' files are never touched. `onProgress` is called every
+    /// `ArticleIndex.stampsPerProgress` rows.
+    public func knownStamps(under subtree: String = "", onProgress: @escaping @Sendable () -> Void = {}) async throws(ArchiveError) -> [String: FileStamp] {
         let (from, before) = subtree.isEmpty ? ("", "\u{10FFFF}") : (subtree + "/", subtree + "0")
         var bindings = PostgresBindings()
         bindings.append(host)
         bindings.append(from)
         bindings.append(before)
-        return try await stamps(where: "path COLLATE \"C\" >= $2 AND path COLLATE \"C\" < $3", bindings, membersToo: false)
+        return try await stamps(where: "path COLLATE \"C\" >= $2 AND path COLLATE \"C\" < $3", bindings, membersToo: false, onProgress: onProgress)
     }
 
     /// The recorded stamps of just these paths of this host (indexed or failed).
@@ -324,10 +325,12 @@ extension PostgresArchive {
     /// The stamps of this host's indexed, failed and multi-article files matching `condition`
     /// (`bindings`: the host as `$1`, then the condition's). Members of a multi-article file are
     /// known through their file's stamp unless `membersToo`.
-    private func stamps(where condition: String, _ binds: PostgresBindings, membersToo: Bool) async throws(ArchiveError) -> [String: FileStamp] {
+    private func stamps(where condition: String, _ binds: PostgresBindings, membersToo: Bool,
+                        onProgress: @escaping @Sendable () -> Void = {}) async throws(ArchiveError) -> [String: FileStamp] {
         let logger = self.logger
         return try await connected(doing: "read this host's known files") { connection in
             var stamps: [String: FileStamp] = [:]
+            var rowsRead = 0
             for table in ["newsd_file", "newsd_failure", "newsd_container"] {
                 let members = table == "newsd_file" && !membersToo ? "AND container IS NULL" : ""
                 let rows = try await connection.query(PostgresQuery(unsafeSQL: """
@@ -336,6 +339,8 @@ extension PostgresArchive {
                 for try await row in rows {
                     let (path, inode, size, mtime, ctime) = try row.decode((String, Int64, Int64, Int64, Int64).self)
                     stamps[path] = Self.stamp(inode, size, mtime, ctime)
+                    rowsRead += 1
+                    if rowsRead % ArticleIndex.stampsPerProgress == 0 { onProgress() }
                 }
             }
             return stamps

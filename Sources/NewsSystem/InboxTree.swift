@@ -19,7 +19,6 @@ public enum InboxTree {
         public var unreadable: [String: FileReadError] = [:]
     }
 
-    /// Lists `subtree` (`""` for the whole inbox) below `root`.
     /// An entry's decoded name (or why it cannot be used) and its type, read in place. A
     /// `dirent` is only as long as its name: copying the declared 256-byte `d_name` reads past
     /// the entry, and past the end of glibc's buffer when the entry is the last one there
@@ -33,7 +32,10 @@ public enum InboxTree {
         return (decoded.name, decoded.problem, type)
     }
 
-    public static func walk(root: String, subtree: String = "") -> Listing {
+    /// Lists `subtree` (`""` for the whole inbox) below `root`, calling `onProgress` every
+    /// `progressEvery` entries: a folder of hundreds of thousands of files takes seconds to list
+    /// at background priority, and whoever waits (the watchdog) must tell that from a stall.
+    public static func walk(root: String, subtree: String = "", onProgress: () -> Void = {}) -> Listing {
         var listing = Listing()
         // A missing inbox is not an empty one: without its root nothing is listed, and nothing
         // the index holds may be taken for gone.
@@ -44,6 +46,7 @@ public enum InboxTree {
             return listing
         }
         var stack = [subtree]
+        var seen = 0
         while let relative = stack.popLast() {
             let fd: Int32
             switch ArticleFileReader.openFolder(relative, in: root) {
@@ -60,6 +63,8 @@ public enum InboxTree {
             }
             listing.directories.append(relative)
             while let entry = readdir(dir) {
+                seen += 1
+                if seen % progressEvery == 0 { onProgress() }
                 let (name, problem, type) = Self.nameAndType(of: entry)
                 if name == "." || name == ".." { continue }
                 let path = relative.isEmpty ? name : relative + "/" + name
@@ -79,4 +84,7 @@ public enum InboxTree {
         }
         return listing
     }
+
+    /// Entries listed between two calls of `walk`'s `onProgress`.
+    public static let progressEvery = 4096
 }

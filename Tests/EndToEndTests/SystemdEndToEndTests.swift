@@ -112,6 +112,8 @@ struct SystemdEndToEndTests {
         // another program really stalls the ingest loop past it.
         let daemon = try await RunningDaemon(environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "1000000"])
         #expect(try await waitUntil { notify.saw("WATCHDOG=1") })
+        // Before READY=1 the server is not listening yet: that is no reason to complain.
+        #expect(!daemon.log.contains("event=watchdog-unanswered"), "log:\n\(daemon.log)")
         let shell = try SQLiteShell(database: daemon.stateDir + "/index.sqlite")
         try shell.run("BEGIN IMMEDIATE;")
         let dropped = ContinuousClock.now
@@ -132,6 +134,11 @@ struct SystemdEndToEndTests {
         #expect(try await daemon.waitForStatus(timeout: .seconds(40)) { $0.articles == 1 }, "log:\n\(daemon.log.suffix(3000))")
         let pingsAfter = notify.messages.filter { $0.contains("WATCHDOG=1") }.count
         #expect(try await waitUntil { notify.messages.filter { $0.contains("WATCHDOG=1") }.count > pingsAfter }, "the pings did not resume")
+        // Said once when the pings stopped (with what the loop was doing), once when they resumed.
+        #expect(try await waitUntil { daemon.log.contains("event=watchdog-resumed") }, "log:\n\(daemon.log.suffix(3000))")
+        let stallLines = daemon.log.split(separator: "\n").filter { $0.contains("event=watchdog-stall") }
+        #expect(stallLines.count == 1 && stallLines[0].contains("activity=indexing"), "\(stallLines)")
+        #expect(daemon.log.split(separator: "\n").contains { $0.contains("event=watchdog-resumed") && $0.contains("reason=stall") })
         try shell.close()
         try await daemon.stop()
     }

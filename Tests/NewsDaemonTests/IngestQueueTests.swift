@@ -14,8 +14,27 @@ struct IngestQueueTests {
         queue.push([.directoryAppeared(path: "sub"), .overflow])
         #expect(queue.pendingCount == 4)
         let batch = try #require(await queue.next(limit: 100))
-        #expect(batch.items == [.path("a.txt"), .path("b.txt"), .scan("sub", reread: false), .scan("", reread: false)])
+        // The overflow's scan of the whole inbox reads a.txt and b.txt as they are then.
+        #expect(batch.items == [.scan("sub", reread: false), .scan("", reread: false)])
         #expect(queue.pendingCount == 0)
+    }
+
+    @Test("a scan takes the place of the files waiting below its folder; others, and events after it is taken, stay")
+    func scanCoversWaitingFiles() async throws {
+        let queue = IngestQueue()
+        queue.push([.changed(path: "world/a.txt"), .changed(path: "worldwide.txt"), .changed(path: "sports/b.txt")])
+        queue.push([.directoryAppeared(path: "world")])
+        queue.push((0..<5).map { .changed(path: "world/later-\($0).txt") })
+        // The first batch holds the scan; the files below "world" that wait behind it go too.
+        let first = try #require(await queue.next(limit: 4))
+        #expect(first.items == [.path("worldwide.txt"), .path("sports/b.txt"), .scan("world", reread: false)])
+        #expect(queue.pendingCount == 0)
+        // An event after the scan was taken may come after the scan read the file: it stays.
+        queue.push([.changed(path: "world/a.txt")])
+        #expect(try #require(await queue.next(limit: 10)).items == [.path("world/a.txt")])
+        // The whole inbox covers every file, bad names aside (they carry their problem).
+        queue.push([.changed(path: "x.txt"), .badName(path: "bad\\x.txt", problem: "not UTF-8", present: true), .overflow])
+        #expect(try #require(await queue.next(limit: 10)).items == [.badName("bad\\x.txt"), .scan("", reread: false)])
     }
 
     @Test("a batch is at most `limit` items; the rest waits for the next one")

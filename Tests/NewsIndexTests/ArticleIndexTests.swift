@@ -2,6 +2,7 @@ import Foundation
 import NewsCore
 @testable import NewsIndex
 import GRDB
+import Synchronization
 import Testing
 import TestSupport
 
@@ -105,6 +106,16 @@ struct ArticleIndexTests {
         #expect(try index.knownStamps() == ["a.txt": stamp(2)])
         try index.apply([.upsert(path: "a.txt", stamp: stamp(3), article: article("Good again", "Fixed."))], now: 3)
         #expect(try index.counts() == (articles: 1, files: 1, failed: 0))
+    }
+
+    @Test("reading the stamps of a large archive says it is moving every few thousand rows")
+    func knownStampsReportProgress() throws {
+        let index = try ArticleIndex(path: databasePath)
+        let count = 2 * ArticleIndex.stampsPerProgress + 1
+        try index.apply((0..<count).map { .failed(path: "f\($0).bin", stamp: stamp($0), code: "binary", reason: "binary") }, now: 1)
+        let calls = Mutex(0)
+        #expect(try index.knownStamps { calls.withLock { $0 += 1 } }.count == count)
+        #expect(calls.withLock { $0 } == 2)
     }
 
     @Test("stemming, case and diacritics do not matter; snippets highlight the match")

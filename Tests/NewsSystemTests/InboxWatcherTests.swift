@@ -146,6 +146,26 @@ struct ArticleFileReaderTests {
         #expect(InboxTree.walk(root: folder.path, subtree: "a").entries.isEmpty)
     }
 
+    @Test("listing a large inbox says it is moving every few thousand entries")
+    func walkReportsProgress() throws {
+        // Two folders, so that the count runs on across folders (".", ".." and the folder's own
+        // entry are read too, and counted).
+        let perFolder = InboxTree.progressEvery + InboxTree.progressEvery / 2
+        for name in ["a", "b"] {
+            folder.folder(name)
+            for n in 0..<perFolder {
+                let fd = creat(folder.file("\(name)/\(n).txt"), 0o644)
+                #expect(fd >= 0)
+                close(fd)
+            }
+        }
+        var calls = 0
+        let listing = InboxTree.walk(root: folder.path) { calls += 1 }
+        #expect(listing.entries.count == 2 * perFolder)
+        let read = 2 * perFolder + 3 * 2 + 2
+        #expect(calls == read / InboxTree.progressEvery, "\(calls) calls for \(read) entries read")
+    }
+
     @Test("a missing inbox is listed as unreadable, never as empty")
     func missingInbox() {
         let listing = InboxTree.walk(root: folder.file("gone"))

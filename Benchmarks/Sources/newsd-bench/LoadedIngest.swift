@@ -14,6 +14,11 @@ enum LoadedIngest {
         var longestPingGap: Double
         var pingInterval: Double
         var queries: Samples
+        /// Lines of newsd's log that explain a gap: watchdog pings withheld (with what the ingest
+        /// loop was doing and for how long), and rescans of the whole inbox after the kernel's
+        /// inotify queue overflowed (a burst of files moved faster than they were read).
+        var withheldPings: [String]
+        var overflowRescans: Int
     }
 
     static func run(binary: String, corpus: String, names: [String], work: String, queries: [String], clients: Int) throws -> Result {
@@ -24,8 +29,9 @@ enum LoadedIngest {
         }
         let pings = try PingRecorder(path: work + "/notify.sock")
         // WATCHDOG_USEC of 2 s: newsd pings every second while healthy.
+        let logPath = work + "/loaded-newsd.log"
         let daemon = try NewsdRunner(binary: binary, inbox: inbox, state: state, socket: socket,
-                                     environment: ["NOTIFY_SOCKET": pings.path, "WATCHDOG_USEC": "2000000"])
+                                     environment: ["NOTIFY_SOCKET": pings.path, "WATCHDOG_USEC": "2000000"], logPath: logPath)
         defer { daemon.stop() }
         _ = daemon.waitUntilAnswering()
         // A small archive to search from the first moment.
@@ -71,8 +77,13 @@ enum LoadedIngest {
         stop.store(true, ordering: .relaxed)
         group.wait()
         for name in names { rename(inbox + "/" + name, corpus + "/" + name) }
+        let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        let lines = log.split(separator: "\n").map(String.init)
+        let withheld = lines.filter { $0.contains("event=watchdog-stall") || $0.contains("event=watchdog-unanswered") }
+        for line in withheld { FileHandle.standardError.write(Data("newsd-bench: under load: \(line)\n".utf8)) }
         return Result(seconds: seconds, status: statusSamples.withLock { $0 }, longestPingGap: longestGap, pingInterval: 1,
-                      queries: querySamples.withLock { $0 })
+                      queries: querySamples.withLock { $0 }, withheldPings: withheld,
+                      overflowRescans: lines.filter { $0.contains("event=overflow") }.count)
     }
 }
 

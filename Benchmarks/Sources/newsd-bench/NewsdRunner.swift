@@ -7,14 +7,19 @@ final class NewsdRunner {
     let client: NewsClient
     let socket: String
 
-    init(binary: String, inbox: String, state: String, socket: String, environment: [String: String] = [:]) throws {
+    /// `logPath`: where newsd's warnings and errors go (nowhere when nil).
+    init(binary: String, inbox: String, state: String, socket: String, environment: [String: String] = [:], logPath: String? = nil) throws {
         self.socket = socket
         process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["--inbox", inbox, "--state-dir", state, "--socket", socket, "--log-level", "warning", "--log", "stderr"]
             + NewsdRunner.sharedArchiveArguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardError = FileHandle.nullDevice
+        if let logPath, FileManager.default.createFile(atPath: logPath, contents: nil), let log = FileHandle(forWritingAtPath: logPath) {
+            process.standardError = log
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         process.standardOutput = FileHandle.nullDevice
         client = NewsClient(socketPath: socket, timeoutSeconds: 60)
         try process.run()

@@ -142,6 +142,7 @@ report["loaded_ingest"] = [
     "query_p50_ms": loaded.queries.quantile(0.5), "query_p99_ms": loaded.queries.quantile(0.99),
     "queries": Double(loaded.queries.values.count),
     "watchdog_longest_gap_s": loaded.longestPingGap, "watchdog_ping_interval_s": loaded.pingInterval,
+    "watchdog_withheld": Double(loaded.withheldPings.count), "inotify_overflow_rescans": Double(loaded.overflowRescans),
 ]
 
 let json = try JSONSerialization.data(withJSONObject: jsonReady(report), options: [.prettyPrinted, .sortedKeys])
