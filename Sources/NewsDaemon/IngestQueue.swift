@@ -18,10 +18,12 @@ final class IngestQueue: Sendable {
         /// An entry whose name cannot be stored (escaped path).
         case badName(String)
 
-        /// A file at or below `subtree` (`""`: the whole inbox).
+        /// A file below `subtree` (`""`: the whole inbox). Not `subtree` itself: a scan lists what
+        /// is below a folder, and an entry at its path (a link that took the folder's place) is
+        /// its parent's.
         func isPath(within subtree: String) -> Bool {
             guard case .path(let path) = self else { return false }
-            return subtree.isEmpty || path == subtree || path.hasPrefix(subtree + "/")
+            return subtree.isEmpty || path.hasPrefix(subtree + "/")
         }
     }
 

@@ -134,11 +134,14 @@ struct SystemdEndToEndTests {
         #expect(try await daemon.waitForStatus(timeout: .seconds(40)) { $0.articles == 1 }, "log:\n\(daemon.log.suffix(3000))")
         let pingsAfter = notify.messages.filter { $0.contains("WATCHDOG=1") }.count
         #expect(try await waitUntil { notify.messages.filter { $0.contains("WATCHDOG=1") }.count > pingsAfter }, "the pings did not resume")
-        // Said once when the pings stopped (with what the loop was doing), once when they resumed.
-        #expect(try await waitUntil { daemon.log.contains("event=watchdog-resumed") }, "log:\n\(daemon.log.suffix(3000))")
-        let stallLines = daemon.log.split(separator: "\n").filter { $0.contains("event=watchdog-stall") }
-        #expect(stallLines.count == 1 && stallLines[0].contains("activity=indexing"), "\(stallLines)")
-        #expect(daemon.log.split(separator: "\n").contains { $0.contains("event=watchdog-resumed") && $0.contains("reason=stall") })
+        // Said once when the pings stop (with what the loop was doing), once when they resume: not
+        // at each of the 40 checks while the lock was held. A busy test machine can make a short
+        // stall of its own, which is said the same way.
+        let lines = daemon.log.split(separator: "\n")
+        let stallLines = lines.filter { $0.contains("event=watchdog-stall") }
+        let resumedLines = lines.filter { $0.contains("event=watchdog-resumed") && $0.contains("reason=stall") }
+        #expect(stallLines.contains { $0.contains("activity=indexing") }, "\(stallLines)")
+        #expect(stallLines.count == resumedLines.count && stallLines.count < 5, "\(stallLines)\n\(resumedLines)")
         try shell.close()
         try await daemon.stop()
     }
