@@ -74,10 +74,10 @@ public final class DaemonStatus: Sendable {
 
     /// How long the ingest loop has been working on something without progress, when that is
     /// longer than `limit` (nil otherwise): the watchdog then stops reassuring systemd.
-    func stall(limit: Duration) -> (since: Duration, activity: Activity)? {
+    func stall(limit: Duration) -> (length: Duration, activity: Activity)? {
         state.withLock { state in
-            let since = ContinuousClock.now - state.lastBeat
-            return state.busySince != nil && since > limit ? (since, state.activity) : nil
+            let length = ContinuousClock.now - state.lastBeat
+            return state.busySince != nil && length > limit ? (length, state.activity) : nil
         }
     }
 

@@ -47,7 +47,13 @@ struct SystemdService: Service {
 
     /// Why pings are being withheld, and since when: said once when it starts and once when it ends.
     private struct Withheld {
-        let reason: String
+        enum Reason: String {
+            /// The ingest loop was busy without a beat for longer than half the interval.
+            case stall
+            /// The control server did not answer a status request.
+            case unanswered
+        }
+        let reason: Reason
         let since: ContinuousClock.Instant
     }
 
@@ -55,12 +61,12 @@ struct SystemdService: Service {
     /// A change between healthy and not is logged once each way, with what the loop was doing.
     private func healthy(stallLimit: Duration, withheld: inout Withheld?) async -> Bool {
         if let stall = status.stall(limit: stallLimit) {
-            if withheld?.reason != "stall" {
+            if withheld?.reason != .stall {
                 logger.error("the ingest loop made no progress; withholding the watchdog ping", metadata: [
                     "event": "watchdog-stall", "activity": "\(stall.activity.rawValue)",
-                    "stalled_seconds": "\(DaemonStatus.seconds(stall.since))",
+                    "stalled_seconds": "\(DaemonStatus.seconds(stall.length))",
                 ])
-                withheld = Withheld(reason: "stall", since: .now - stall.since)
+                withheld = Withheld(reason: .stall, since: .now - stall.length)
             }
             return false
         }
@@ -72,15 +78,15 @@ struct SystemdService: Service {
             }
         }
         if !answered {
-            if withheld?.reason != "unanswered" {
+            if withheld?.reason != .unanswered {
                 logger.error("the control server did not answer; withholding the watchdog ping", metadata: ["event": "watchdog-unanswered"])
-                withheld = Withheld(reason: "unanswered", since: .now)
+                withheld = Withheld(reason: .unanswered, since: .now)
             }
             return false
         }
         if let ended = withheld {
             logger.notice("healthy again; pinging the watchdog", metadata: [
-                "event": "watchdog-resumed", "reason": "\(ended.reason)",
+                "event": "watchdog-resumed", "reason": "\(ended.reason.rawValue)",
                 "withheld_seconds": "\(DaemonStatus.seconds(ContinuousClock.now - ended.since))",
             ])
             withheld = nil
