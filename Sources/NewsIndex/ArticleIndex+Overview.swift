@@ -32,7 +32,6 @@ extension ArticleIndex {
     /// The status call's counts, from one snapshot of the index.
     public func overview(outletLimit: Int = 10) throws -> IndexOverview {
         try pool.read { db in
-            func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
             // Kept by triggers (`tally`): the status call must not read every article.
             func tallies(_ kind: String, limit: Int) throws -> [(value: String, articles: Int)] {
                 try Row.fetchAll(db, sql: """
@@ -41,13 +40,11 @@ extension ArticleIndex {
             }
             let outlets = try tallies("outlet", limit: outletLimit).map { OutletCount(outlet: $0.value, articles: $0.articles) }
             let languages = try tallies("language", limit: 20).map { LanguageCount(language: $0.value, articles: $0.articles) }
-            let ignoredCode = ArticleIndex.ignoredCode
             return IndexOverview(
                 articles: try RowTally.read(db, .articles),
                 files: try RowTally.read(db, .files),
-                failed: try count("SELECT count(*) FROM failure WHERE code <> '\(ignoredCode)'")
-                    + count("SELECT count(*) FROM container WHERE skipped > 0"),
-                ignored: try count("SELECT count(*) FROM failure WHERE code = '\(ignoredCode)'"),
+                failed: try RowTally.read(db, .failed),
+                ignored: try RowTally.read(db, .ignored),
                 stories: try RowTally.read(db, .stories),
                 unplaced: try RowTally.read(db, .unplaced), outlets: outlets, languages: languages)
         }

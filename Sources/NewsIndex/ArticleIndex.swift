@@ -227,10 +227,14 @@ public final class ArticleIndex: Sendable {
                                                 now: now, orphans: &orphanCandidates, stories: &stories, fullText: &fullText)
                         if change.outcome != .unchanged { applied.append(change) }
                     }
-                    try db.execute(sql: """
-                        INSERT OR REPLACE INTO container(path, inode, size, mtimeNs, ctimeNs, articles, skipped, skippedReasons)
+                    // An upsert, not `INSERT OR REPLACE`: the tally triggers see the change.
+                    try db.cachedStatement(sql: """
+                        INSERT INTO container(path, inode, size, mtimeNs, ctimeNs, articles, skipped, skippedReasons)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [path, Int64(bitPattern: stamp.inode), stamp.size, stamp.mtimeNs, stamp.ctimeNs, members.count,
+                        ON CONFLICT(path) DO UPDATE SET inode = excluded.inode, size = excluded.size, mtimeNs = excluded.mtimeNs,
+                            ctimeNs = excluded.ctimeNs, articles = excluded.articles, skipped = excluded.skipped,
+                            skippedReasons = excluded.skippedReasons
+                        """).execute(arguments: [path, Int64(bitPattern: stamp.inode), stamp.size, stamp.mtimeNs, stamp.ctimeNs, members.count,
                                          skipped, skippedReasons])
                     if skipped > 0 {
                         applied.append(AppliedChange(path: path, outcome: .failed, articleId: nil,
@@ -240,10 +244,12 @@ public final class ArticleIndex: Sendable {
                 case .failed(let path, let stamp, let code, let reason):
                     if let old = try detachFile(db, path: path) { orphanCandidates.insert(old) }
                     orphanCandidates.formUnion(try detachMembers(db, of: path))
-                    try db.execute(sql: """
-                        INSERT OR REPLACE INTO failure(path, code, reason, inode, size, mtimeNs, ctimeNs, failedAt)
+                    try db.cachedStatement(sql: """
+                        INSERT INTO failure(path, code, reason, inode, size, mtimeNs, ctimeNs, failedAt)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [path, code, reason, Int64(bitPattern: stamp.inode), stamp.size, stamp.mtimeNs, stamp.ctimeNs, now])
+                        ON CONFLICT(path) DO UPDATE SET code = excluded.code, reason = excluded.reason, inode = excluded.inode,
+                            size = excluded.size, mtimeNs = excluded.mtimeNs, ctimeNs = excluded.ctimeNs, failedAt = excluded.failedAt
+                        """).execute(arguments: [path, code, reason, Int64(bitPattern: stamp.inode), stamp.size, stamp.mtimeNs, stamp.ctimeNs, now])
                     applied.append(AppliedChange(path: path, outcome: .failed, articleId: nil, failure: (code, reason)))
                 case .remove(let path):
                     orphanCandidates.formUnion(try detachMembers(db, of: path))
@@ -509,10 +515,7 @@ public final class ArticleIndex: Sendable {
         try pool.read { db in
             let articles = try RowTally.read(db, .articles)
             let files = try RowTally.read(db, .files)
-            let failed = try Int.fetchOne(db, sql: """
-                SELECT (SELECT count(*) FROM failure WHERE code <> '\(Self.ignoredCode)') + (SELECT count(*) FROM container WHERE skipped > 0)
-                """) ?? 0
-            return (articles, files, failed)
+            return (articles, files, try RowTally.read(db, .failed))
         }
     }
 
@@ -600,15 +603,24 @@ extension ArticleIndex {
     /// The recorded stamps of just these paths (indexed or failed).
     public func knownStamps(for paths: [String]) throws -> [String: FileStamp] {
         try pool.read { db in
+            // One statement, prepared once per connection, for every path: a batch of events
+            // looks up each of its paths, and three statements compiled anew for each path
+            // were work that a prepared statement does once.
+            let lookup = try db.cachedStatement(sql: Self.stampLookup)
             var stamps: [String: FileStamp] = [:]
             for path in paths {
-                for table in ["file", "failure", "container"] {
-                    if let row = try Row.fetchOne(db, sql: "SELECT inode, size, mtimeNs, \(Self.ctime) FROM \(table) WHERE path = ?", arguments: [path]) {
-                        stamps[path] = FileStamp(inode: UInt64(bitPattern: row[0]), size: row[1], mtimeNs: row[2], ctimeNs: row[3])
-                    }
+                let rows = try Row.fetchCursor(lookup, arguments: [path])
+                // A path recorded in more than one table takes the stamp of the last, as reconciliation does.
+                while let row = try rows.next() {
+                    stamps[path] = FileStamp(inode: UInt64(bitPattern: row[0]), size: row[1], mtimeNs: row[2], ctimeNs: row[3])
                 }
             }
             return stamps
         }
     }
+
+    /// One path's recorded stamps, in `knownStamps(under:)`'s order of tables.
+    private static let stampLookup = ["file", "failure", "container"].enumerated()
+        .map { "SELECT inode, size, mtimeNs, \(ctime), \($0.offset) AS tableOrder FROM \($0.element) WHERE path = ?1" }
+        .joined(separator: " UNION ALL ") + " ORDER BY tableOrder"
 }

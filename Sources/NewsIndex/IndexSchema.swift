@@ -556,6 +556,39 @@ enum IndexSchema {
                 ALTER TABLE file RENAME COLUMN otherCtimeNs TO ctimeNs;
                 """)
         }
+        migrator.registerMigration("v29-status-failure-tallies") { db in
+            // #13: status, and the watchdog's status request every few seconds, counted failed
+            // and ignored files row by row (an inbox of a hundred thousand photos: a hundred
+            // thousand rows read per call); triggers keep those counts in `tally` too. Failure
+            // and container rows are written with an upsert from now on, since the delete that
+            // `INSERT OR REPLACE` implies fires no trigger.
+            let ignored = ArticleIndex.ignoredCode
+            try db.execute(sql: """
+                INSERT INTO tally SELECT 'failed', '', (SELECT count(*) FROM failure WHERE code <> '\(ignored)')
+                                                      + (SELECT count(*) FROM container WHERE skipped > 0);
+                INSERT INTO tally SELECT 'ignored', '', count(*) FROM failure WHERE code = '\(ignored)';
+                """)
+            func kind(_ row: String) -> String { "iif(\(row).code = '\(ignored)', 'ignored', 'failed')" }
+            // name, the event it follows, when (nil: always), and each tally's change: kind, by how much.
+            let triggers: [(name: String, event: String, when: String?, changes: [(kind: String, change: String)])] = [
+                ("failure_insert", "INSERT ON failure", nil, [(kind("new"), "+ 1")]),
+                ("failure_delete", "DELETE ON failure", nil, [(kind("old"), "- 1")]),
+                ("failure_code", "UPDATE OF code ON failure", "(old.code = '\(ignored)') <> (new.code = '\(ignored)')",
+                 [(kind("old"), "- 1"), (kind("new"), "+ 1")]),
+                ("container_insert", "INSERT ON container", "new.skipped > 0", [("'failed'", "+ 1")]),
+                ("container_delete", "DELETE ON container", "old.skipped > 0", [("'failed'", "- 1")]),
+                ("container_skipped", "UPDATE OF skipped ON container", "(old.skipped > 0) <> (new.skipped > 0)",
+                 [("'failed'", "+ iif(new.skipped > 0, 1, -1)")]),
+            ]
+            for trigger in triggers {
+                let updates = trigger.changes.map { "UPDATE tally SET articles = articles \($0.change) WHERE kind = \($0.kind) AND value = '';" }
+                try db.execute(sql: """
+                    CREATE TRIGGER tally_\(trigger.name) AFTER \(trigger.event) \(trigger.when.map { "WHEN \($0) " } ?? "")BEGIN
+                        \(updates.joined(separator: "\n    "))
+                    END
+                    """)
+            }
+        }
         return migrator
     }
 

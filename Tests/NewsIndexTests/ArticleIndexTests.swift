@@ -118,6 +118,25 @@ struct ArticleIndexTests {
         #expect(calls.withLock { $0 } == 2)
     }
 
+    @Test("the stamps of named paths: files, failures and multi-article files, each as the whole archive's list has it")
+    func knownStampsOfPaths() throws {
+        let index = try ArticleIndex(path: databasePath)
+        try index.apply([
+            .upsert(path: "a.txt", stamp: stamp(1), article: article("Harbour reopens", "Ships return to the harbour.")),
+            .failed(path: "b.bin", stamp: stamp(2), code: "binary", reason: "binary"),
+            .upsertMembers(path: "feed.jsonl", stamp: stamp(3), members: [
+                .init(key: "1", article: article("Ferry fares rise", "The ferry company raised fares.")),
+                .init(key: "2", article: article("Rail strike ends", "Trains run again on Monday.")),
+            ], skipped: 0),
+            .upsert(path: "d/e.txt", stamp: stamp(4), article: article("Bridge opens", "The new bridge carries traffic.")),
+        ], now: 1)
+        let all = try index.knownStamps()
+        let named = ["a.txt", "b.bin", "feed.jsonl", "d/e.txt", "missing.txt", "d"]
+        #expect(try index.knownStamps(for: named) == all)
+        #expect(try index.knownStamps(for: ["b.bin", "missing.txt"]) == ["b.bin": stamp(2)])
+        #expect(try index.knownStamps(for: []).isEmpty)
+    }
+
     @Test("stemming, case and diacritics do not matter; snippets highlight the match")
     func matching() throws {
         let index = try ArticleIndex(path: databasePath)

@@ -25,7 +25,16 @@ enum MigrationRecords {
         "v26-copies-fingerprints-as-differences": { try $0.execute(sql: undoFingerprintDifferences) },
         "v27-story-keys-packed-per-day": undoPackedStoryKeys,
         "v28-article-days": { try $0.execute(sql: OlderSchemas.articleDaysAsText) },
+        "v29-status-failure-tallies": undoFailureTallies,
     ]
+
+    /// The failure and ignored counts gone, with the triggers that keep them, as before v29.
+    static func undoFailureTallies(_ db: Database) throws {
+        for trigger in ["failure_insert", "failure_delete", "failure_code", "container_insert", "container_delete", "container_skipped"] {
+            try db.execute(sql: "DROP TRIGGER tally_\(trigger)")
+        }
+        try db.execute(sql: "DELETE FROM tally WHERE kind IN ('failed', 'ignored')")
+    }
 
     /// Story keys one row per entry again, as before v27.
     static func undoPackedStoryKeys(_ db: Database) throws {

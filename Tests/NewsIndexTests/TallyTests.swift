@@ -18,6 +18,8 @@ struct TallyTests {
                                 wordCount: parsed.wordCount, outlet: outlet, language: language)
     }
 
+    func stamp(_ n: Int) -> FileStamp { FileStamp(inode: UInt64(n), size: 1, mtimeNs: Int64(n)) }
+
     func expectCountsMatch(_ index: ArticleIndex, _ context: String) throws {
         let overview = try index.overview(outletLimit: 100)
         let (files, stories, unplaced) = try index.pool.read { db in
@@ -39,12 +41,21 @@ struct TallyTests {
         #expect(try index.counts().articles == articles, "\(context)")
         #expect(overview.languages == languages, "\(context)")
         #expect(overview.outlets == outlets, "\(context)")
+        let ignoredCode = ArticleIndex.ignoredCode
+        let (failed, ignored) = try index.pool.read { db in
+            (try Int.fetchOne(db, sql: """
+                SELECT (SELECT count(*) FROM failure WHERE code <> '\(ignoredCode)') + (SELECT count(*) FROM container WHERE skipped > 0)
+                """) ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM failure WHERE code = '\(ignoredCode)'") ?? 0)
+        }
+        #expect(overview.failed == failed, "\(context)")
+        #expect(try index.counts().failed == failed, "\(context)")
+        #expect(overview.ignored == ignored, "\(context)")
     }
 
     @Test("adds, edits that change language or outlet, copies under two names, renames and removals")
     func countsFollowChanges() throws {
         let index = try ArticleIndex(path: folder.file("index.sqlite"))
-        func stamp(_ n: Int) -> FileStamp { FileStamp(inode: UInt64(n), size: 1, mtimeNs: Int64(n)) }
         try index.apply([
             .upsert(path: "a.txt", stamp: stamp(1), article: article("alpha", outlet: "CNN", language: "en")),
             .upsert(path: "b.txt", stamp: stamp(2), article: article("beta", outlet: "CNN", language: "fr")),
@@ -69,7 +80,6 @@ struct TallyTests {
     @Test("multi-article files, placement in stories, edits of placed articles and removals")
     func rowCountsFollowFilesAndStories() throws {
         let index = try ArticleIndex(path: folder.file("index.sqlite"))
-        func stamp(_ n: Int) -> FileStamp { FileStamp(inode: UInt64(n), size: 1, mtimeNs: Int64(n)) }
         func member(_ key: String, _ text: String) -> IndexChange.Member {
             IndexChange.Member(key: key, article: article(text, outlet: "Wire", language: "en"))
         }
@@ -98,10 +108,76 @@ struct TallyTests {
         #expect(try index.overview().files == 0 && index.overview().stories == 0)
     }
 
+    @Test("failures that change code, are ignored, are fixed or go; multi-article files with and without skipped entries")
+    func failureCountsFollowChanges() throws {
+        let index = try ArticleIndex(path: folder.file("index.sqlite"))
+        func member(_ key: String, _ text: String) -> IndexChange.Member {
+            IndexChange.Member(key: key, article: article(text, outlet: "Wire", language: "en"))
+        }
+        let ignored = ArticleIndex.ignoredCode
+        try index.apply([
+            .failed(path: "scan.pdf", stamp: stamp(1), code: "no-text", reason: "no text layer"),
+            .failed(path: "photo.jpg", stamp: stamp(2), code: ignored, reason: "a photo"),
+            .failed(path: "notes.docx", stamp: stamp(3), code: ignored, reason: "a word-processor file"),
+            .upsertMembers(path: "feed.jsonl", stamp: stamp(4), members: [member("1", "ferry fares")], skipped: 2, skippedReasons: "line 2: not JSON"),
+            .upsert(path: "a.txt", stamp: stamp(5), article: article("harbour strike", outlet: "CNN", language: "en")),
+        ], now: 1)
+        try expectCountsMatch(index, "after adding")
+        #expect(try index.overview().failed == 2 && index.overview().ignored == 2)
+        // Failed again with another code, ignored in place of failed and the other way round,
+        // the same code again, and a file that fails after it was read.
+        try index.apply([
+            .failed(path: "scan.pdf", stamp: stamp(6), code: "unreadable", reason: "permission denied"),
+            .failed(path: "photo.jpg", stamp: stamp(7), code: "binary", reason: "binary"),
+            .failed(path: "notes.docx", stamp: stamp(8), code: ignored, reason: "a word-processor file"),
+            .failed(path: "a.txt", stamp: stamp(9), code: ignored, reason: "renamed to a photo's type"),
+        ], now: 2)
+        try expectCountsMatch(index, "after failures changed")
+        try index.apply([.failed(path: "photo.jpg", stamp: stamp(10), code: ignored, reason: "a photo")], now: 3)
+        try expectCountsMatch(index, "after a failure became ignored")
+        // A multi-article file read whole again, then with entries skipped, then failing as a whole.
+        try index.apply([.upsertMembers(path: "feed.jsonl", stamp: stamp(11), members: [member("1", "ferry fares")], skipped: 0)], now: 4)
+        try expectCountsMatch(index, "after a multi-article file was read whole")
+        try index.apply([.upsertMembers(path: "feed.jsonl", stamp: stamp(12), members: [member("1", "ferry fares")], skipped: 1)], now: 5)
+        try expectCountsMatch(index, "after it skipped an entry again")
+        try index.apply([.upsertMembers(path: "feed.jsonl", stamp: stamp(13), members: [member("1", "rail fares")], skipped: 3)], now: 6)
+        try expectCountsMatch(index, "after it skipped more entries")
+        try index.apply([.failed(path: "feed.jsonl", stamp: stamp(14), code: "binary", reason: "binary")], now: 7)
+        try expectCountsMatch(index, "after the multi-article file failed as a whole")
+        // Fixed, and gone.
+        try index.apply([.upsert(path: "scan.pdf", stamp: stamp(15), article: article("budget vote", outlet: nil, language: "en")),
+                         .remove(path: "notes.docx"), .remove(path: "feed.jsonl")], now: 8)
+        try expectCountsMatch(index, "after a fix and removals")
+        try index.apply([.remove(path: "photo.jpg"), .remove(path: "a.txt"), .remove(path: "scan.pdf")], now: 9)
+        try expectCountsMatch(index, "after removing everything")
+        #expect(try index.overview().failed == 0 && index.overview().ignored == 0)
+    }
+
+    @Test("an index written before the failure tallies (v28) starts with them counted from its rows")
+    func failureTalliesSeededByMigration() throws {
+        let path = folder.file("index.sqlite")
+        do {
+            let index = try ArticleIndex(path: path)
+            try index.apply([
+                .failed(path: "scan.pdf", stamp: stamp(1), code: "no-text", reason: "no text layer"),
+                .failed(path: "photo.jpg", stamp: stamp(2), code: ArticleIndex.ignoredCode, reason: "a photo"),
+                .upsertMembers(path: "feed.jsonl", stamp: stamp(3), members: [
+                    IndexChange.Member(key: "1", article: article("ferry fares", outlet: nil, language: "en")),
+                ], skipped: 1),
+            ], now: 1)
+        }
+        // Back to v28: the triggers and counts of v29 gone, its migration not recorded.
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in try MigrationRecords.unrecord(from: "v29-status-failure-tallies", db) }
+        try queue.close()
+        let index = try ArticleIndex(path: path)
+        try expectCountsMatch(index, "after the migration")
+        #expect(try index.overview().failed == 2 && index.overview().ignored == 1)
+    }
+
     @Test("an index written before the row tallies (v19) starts with them counted from its rows")
     func rowTalliesSeededByMigration() throws {
         let path = folder.file("index.sqlite")
-        func stamp(_ n: Int) -> FileStamp { FileStamp(inode: UInt64(n), size: 1, mtimeNs: Int64(n)) }
         do {
             let index = try ArticleIndex(path: path)
             try index.apply((1...5).map { .upsert(path: "f\($0).txt", stamp: stamp($0), article: article("story \($0)", outlet: nil, language: "en")) }, now: 1)
