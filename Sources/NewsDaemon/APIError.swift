@@ -61,6 +61,12 @@ enum JSONResponse {
     /// finite number, say) is a 500 with the reason, never an empty `200 {}`.
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws(APIError) -> Response {
         do {
+            // A page of hits, the answer given most often, is written straight into bytes.
+            if let writable = value as? any JSONTextWritable {
+                var json = JSONText()
+                try writable.write(to: &json)
+                return response(json.bytes, status: status)
+            }
             return response(try encode(value), status: status)
         } catch {
             throw APIError(status: .internalServerError, code: "encoding-failed",
@@ -80,7 +86,7 @@ enum JSONResponse {
         return try encoder.encode(value)
     }
 
-    private static func response(_ data: Data, status: HTTPResponse.Status) -> Response {
+    private static func response(_ data: some Sequence<UInt8>, status: HTTPResponse.Status) -> Response {
         var buffer = ByteBuffer()
         buffer.writeBytes(data)
         buffer.writeString("\n")

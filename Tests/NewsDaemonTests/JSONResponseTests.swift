@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NewsCore
 @testable import NewsDaemon
 import Testing
 
@@ -17,5 +18,17 @@ struct JSONResponseTests {
             return error.status == .internalServerError && error.code == "encoding-failed" && error.message.contains("could not encode")
         }
         #expect(throws: Never.self) { _ = try JSONResponse.make(Score(value: 1.5)) }
+    }
+
+    @Test("a page of hits, written without JSONEncoder, is the same error when a score is not a number")
+    func unwritablePage() {
+        let page = SearchResponse(query: "oil", total: 1, limit: 10, offset: 0,
+                                  hits: [SearchHit(id: 1, path: "a.txt", paths: ["a.txt"], title: "Oil", score: .nan, snippet: "", highlights: [])])
+        #expect {
+            _ = try JSONResponse.make(page)
+        } throws: { error in
+            guard let error = error as? APIError else { return false }
+            return error.status == .internalServerError && error.code == "encoding-failed" && error.message.contains("JSON number")
+        }
     }
 }
