@@ -69,9 +69,17 @@ struct SystemdEndToEndTests {
             -- Without newsd's tokenizer the CLI cannot check the triggers that name the table.
             PRAGMA legacy_alter_table = ON;
             ALTER TABLE article_fingerprint_v25 RENAME TO article_fingerprint;
+            -- Failure counts as before v29: counted row by row, no triggers.
+            DROP TRIGGER tally_failure_insert;
+            DROP TRIGGER tally_failure_delete;
+            DROP TRIGGER tally_failure_code;
+            DROP TRIGGER tally_container_insert;
+            DROP TRIGGER tally_container_delete;
+            DROP TRIGGER tally_container_skipped;
+            DELETE FROM tally WHERE kind IN ('failed', 'ignored');
             DELETE FROM grdb_migrations
             WHERE identifier IN ('v24-content-hash-bytes', 'v25-undated-story-keys-filed-at-zero', 'v26-copies-fingerprints-as-differences',
-                                 'v27-story-keys-packed-per-day', 'v28-article-days');
+                                 'v27-story-keys-packed-per-day', 'v28-article-days', 'v29-status-failure-tallies');
             """])
         #expect(older.status == 0, "\(older.stderr)")
 
@@ -85,7 +93,7 @@ struct SystemdEndToEndTests {
         let ready = try #require(messages.firstIndex { $0.contains("READY=1") })
         let extended = try #require(messages.firstIndex { $0.contains("EXTEND_TIMEOUT_USEC=60000000") }, "\(messages)")
         #expect(extended < ready)
-        #expect(messages[..<ready].contains { $0.contains("STATUS=upgrading the index (5 schema steps)") }, "\(messages)")
+        #expect(messages[..<ready].contains { $0.contains("STATUS=upgrading the index (6 schema steps)") }, "\(messages)")
         let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         #expect(log.contains("event=index-upgrade ") && log.contains("event=index-upgraded"), "\(log)")
         #expect(try runProcess("/usr/bin/sqlite3", [database, "SELECT DISTINCT typeof(contentHash) FROM article"]).stdout == "blob\n")
