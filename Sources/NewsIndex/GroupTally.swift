@@ -45,23 +45,28 @@ final class GroupTally: @unchecked Sendable {
 }
 
 /// What the searches running now record as they rank — a `GroupTally`, a `MatchPositions`, a
-/// `PhraseRowCount`, or some of them — by the number their ranking call names them with (0: none).
+/// `PhraseRowCount`, or some of them — and the phrases of their queries, by the number their
+/// ranking call names them with (0: none).
 final class RankingRecorders: Sendable {
     /// One search's recorders.
     private struct Entry {
         let tally: GroupTally?
         let positions: MatchPositions?
         let phraseRows: PhraseRowCount?
+        let phrases: [String]?
     }
 
     private let open = Mutex<(next: Int64, recorders: [Int64: Entry])>((1, [:]))
 
-    /// Makes `tally`, `positions` and `phraseRows` findable by the number returned, until `close`.
-    func register(_ tally: GroupTally?, positions: MatchPositions? = nil, phraseRows: PhraseRowCount? = nil) -> Int64 {
+    /// Makes `tally`, `positions` and `phraseRows` findable by the number returned, until `close`;
+    /// `phrases`: the query's phrases (`TranslatedQuery.phrases`), under which the ranking keeps
+    /// and finds their row counts (`PhraseHitCache`).
+    func register(_ tally: GroupTally?, positions: MatchPositions? = nil, phraseRows: PhraseRowCount? = nil,
+                  phrases: [String]? = nil) -> Int64 {
         open.withLock { state in
             let number = state.next
             state.next += 1
-            state.recorders[number] = Entry(tally: tally, positions: positions, phraseRows: phraseRows)
+            state.recorders[number] = Entry(tally: tally, positions: positions, phraseRows: phraseRows, phrases: phrases)
             return number
         }
     }
@@ -80,5 +85,9 @@ final class RankingRecorders: Sendable {
 
     func phraseRows(_ number: Int64) -> PhraseRowCount? {
         open.withLock { $0.recorders[number]?.phraseRows }
+    }
+
+    func phrases(_ number: Int64) -> [String]? {
+        open.withLock { $0.recorders[number]?.phrases }
     }
 }

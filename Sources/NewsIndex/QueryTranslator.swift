@@ -16,9 +16,16 @@ struct TranslatedQuery {
     /// that starts with it each time it looks the MATCH up, so a lookup per row costs as much
     /// as a pass over all matches.
     var hasPrefix = false
+    /// Each phrase of `match` as a MATCH expression of its own, with its columns (`{headline
+    /// body} : "oil"`), in the order `match` writes them — the order FTS5 numbers its phrases:
+    /// the key under which bm25's per-phrase row count is kept (`PhraseHitCache`).
+    var phrases: [String] = []
 }
 
 enum QueryTranslator {
+    /// A subtree's MATCH expression and its phrases (see `TranslatedQuery.phrases`).
+    private typealias FTSParts = (expression: String, phrases: [String])
+
     /// FTS5 columns of each field; a term without a field searches headline and body,
     /// never outlet and byline ("independent" should not match every article of The Independent).
     static func columns(_ field: TextField?) -> String {
@@ -38,12 +45,13 @@ enum QueryTranslator {
         var conjuncts: [QueryNode]
         if case .all(let children) = query.root { conjuncts = children } else { conjuncts = [query.root] }
         // Positive text conjuncts drive one MATCH; negated text is subtracted inside it with NOT.
-        var positive: [String] = [], negative: [String] = [], rest: [QueryNode] = []
+        var positive: [FTSParts] = [], negative: [FTSParts] = []
+        var rest: [QueryNode] = []
         for node in conjuncts {
-            if case .not(let inner) = node, let expression = fts(inner) {
-                negative.append(expression)
-            } else if let expression = fts(node) {
-                positive.append(expression)
+            if case .not(let inner) = node, let parts = ftsParts(inner) {
+                negative.append(parts)
+            } else if let parts = ftsParts(node) {
+                positive.append(parts)
             } else {
                 rest.append(node)
             }
@@ -52,7 +60,8 @@ enum QueryTranslator {
         if positive.isEmpty {
             rest = conjuncts
         } else {
-            result.match = negative.reduce(positive.joined(separator: " AND ")) { "(\($0)) NOT (\($1))" }
+            result.match = negative.reduce(positive.map(\.expression).joined(separator: " AND ")) { "(\($0)) NOT (\($1.expression))" }
+            result.phrases = (positive + negative).flatMap(\.phrases)
         }
         for node in rest { result.conditions.append(sql(node, into: &result.arguments, rowidScope: rowidScope)) }
         result.hasPrefix = containsPrefix(query.root)
@@ -70,42 +79,50 @@ enum QueryTranslator {
 
     /// The FTS5 expression of a subtree, or `nil` when FTS5 cannot express it
     /// (a date or path filter, or a group whose every part is negated).
-    static func fts(_ node: QueryNode) -> String? {
+    static func fts(_ node: QueryNode) -> String? { ftsParts(node)?.expression }
+
+    /// `fts`, with each phrase of the expression on its own (see `TranslatedQuery.phrases`), in
+    /// the order the expression writes them.
+    private static func ftsParts(_ node: QueryNode) -> FTSParts? {
         switch node {
         case .text(let match) where match.field == .outlet && match.kind != .prefix:
             // `outlet:ap` finds "Associated Press" as stored: a known outlet's every spelling
             // means its canonical name.
             let quoted = quote(match.text)
+            let own = "\(columns(match.field)) : \(quoted)"
             guard let name = OutletNames.known(match.text), name.lowercased() != match.text.lowercased() else {
-                return "\(columns(match.field)) : \(quoted)"
+                return (own, [own])
             }
-            return "\(columns(match.field)) : (\(quoted) OR \(quote(name)))"
+            return ("\(columns(match.field)) : (\(quoted) OR \(quote(name)))", [own, "\(columns(match.field)) : \(quote(name))"])
         case .text(let match):
             let quoted = quote(match.text)
-            return "\(columns(match.field)) : \(match.kind == .prefix ? quoted + " *" : quoted)"
+            let expression = "\(columns(match.field)) : \(match.kind == .prefix ? quoted + " *" : quoted)"
+            return (expression, [expression])
         case .near(let terms, let distance, let field):
-            return "\(columns(field)) : NEAR(\(terms.map(quote).joined(separator: " ")), \(distance))"
+            return ("\(columns(field)) : NEAR(\(terms.map(quote).joined(separator: " ")), \(distance))",
+                    terms.map { "\(columns(field)) : \(quote($0))" })
         case .all(let children):
-            var positive: [String] = [], negative: [String] = []
+            var positive: [FTSParts] = [], negative: [FTSParts] = []
             for child in children {
                 if case .not(let inner) = child {
-                    guard let expression = fts(inner) else { return nil }
-                    negative.append(expression)
+                    guard let parts = ftsParts(inner) else { return nil }
+                    negative.append(parts)
                 } else {
-                    guard let expression = fts(child) else { return nil }
-                    positive.append(expression)
+                    guard let parts = ftsParts(child) else { return nil }
+                    positive.append(parts)
                 }
             }
             guard !positive.isEmpty else { return nil }
-            let conjunction = "(" + positive.joined(separator: " AND ") + ")"
-            return negative.reduce(conjunction) { "(\($0) NOT (\($1)))" }
+            let conjunction = "(" + positive.map(\.expression).joined(separator: " AND ") + ")"
+            return (negative.reduce(conjunction) { "(\($0) NOT (\($1.expression)))" },
+                    (positive + negative).flatMap(\.phrases))
         case .any(let children):
-            var parts: [String] = []
+            var parts: [FTSParts] = []
             for child in children {
-                guard let expression = fts(child) else { return nil }
-                parts.append(expression)
+                guard let part = ftsParts(child) else { return nil }
+                parts.append(part)
             }
-            return "(" + parts.joined(separator: " OR ") + ")"
+            return ("(" + parts.map(\.expression).joined(separator: " OR ") + ")", parts.flatMap(\.phrases))
         case .not, .path, .date, .added, .language, .address:
             return nil
         }

@@ -78,7 +78,8 @@ private final class QueryRanking {
     deinit { frequencies.deallocate() }
 
     /// bm25's per-query data: the average row length and each phrase's IDF (rows matching it,
-    /// counted through `xQueryPhrase`, floored as FTS5 floors it) — or, for a one-phrase query
+    /// counted through `xQueryPhrase` unless `PhraseHitCache` holds the count for this state of
+    /// the index, floored as FTS5 floors it) — or, for a one-phrase query
     /// whose statement counts its matches in a `PhraseRowCount`, an IDF of 1, applied later.
     static func make(_ api: UnsafePointer<Fts5ExtensionApi>, _ context: OpaquePointer?, _ values: [OpaquePointer?]) -> (QueryRanking?, Int32) {
         let phrases = Int(api.pointee.xPhraseCount(context))
@@ -96,13 +97,23 @@ private final class QueryRanking {
             counter.deferIDF(indexRows: rows)
             idf = [1.0]
         } else {
+            // FTS5 numbers phrases as the expression writes them, and drops none the translator
+            // wrote unless it drops some: the same count means the same phrases in that order.
+            let names = recorder == 0 ? nil : tables?.recorders.phrases(recorder).flatMap { $0.count == phrases ? $0 : nil }
+            let state = PhraseHitCache.State(changes: sqlite3_value_int64(values[0]), lastId: sqlite3_value_int64(values[1]),
+                                             rows: rows, tokens: tokens)
             for phrase in 0..<phrases {
+                if let names, let hits = tables?.phraseHits.hits(names[phrase], in: state) {
+                    idf.append(PhraseRowCount.idf(rows: rows, hits: hits))
+                    continue
+                }
                 var hits: sqlite3_int64 = 0
                 code = api.pointee.xQueryPhrase(context, Int32(phrase), &hits) { _, _, counter in
                     counter?.assumingMemoryBound(to: sqlite3_int64.self).pointee += 1
                     return SQLITE_OK
                 }
                 guard code == SQLITE_OK else { return (nil, code) }
+                if let names { tables?.phraseHits.keep(names[phrase], hits: hits, in: state) }
                 idf.append(PhraseRowCount.idf(rows: rows, hits: hits))
             }
         }

@@ -9,6 +9,8 @@ struct SearchFilter {
     let arguments: [DatabaseValueConvertible]
     /// Whether the MATCH holds a prefix (see `TranslatedQuery.hasPrefix`).
     let hasPrefix: Bool
+    /// The MATCH's phrases, each as a MATCH of its own (see `TranslatedQuery.phrases`).
+    let phrases: [String]
     /// The read snapshot's full-text rows, for ranking with their lengths in memory (nil: bm25 alone).
     let lengths: SnapshotKey?
 
@@ -16,6 +18,7 @@ struct SearchFilter {
         self.lengths = lengths
         match = translated.match
         hasPrefix = translated.hasPrefix
+        phrases = translated.phrases
         conditions = translated.conditions + (minOutlets == nil ? [] : ["a.storyId IN (SELECT id FROM story WHERE outlets >= ?)"])
         arguments = translated.arguments + (minOutlets.map { [$0] } ?? [])
     }

@@ -2,11 +2,12 @@ import GRDB
 
 /// What searches hold in memory about one open database (see `SnapshotValues`): a new database
 /// gets new tables, so nothing read from another can be taken for its own. `RankFunction`
-/// reads the lengths and fills the tallies of the connections' searches.
+/// reads the lengths, fills the tallies of the connections' searches and keeps the phrases' row counts.
 final class SearchTables: Sendable {
     let lengths = DocumentLengths.documentLengths()
     let groups = CopyGroups.copyGroups()
     let recorders = RankingRecorders()
+    let phraseHits = PhraseHitCache()
 
     /// For a search in `db`'s snapshot: the key ranking reads lengths by, and where its copy
     /// groups can be read (only if needed: counting them is the one use).

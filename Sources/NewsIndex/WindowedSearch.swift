@@ -126,7 +126,7 @@ struct WindowedSearch {
             var number: Int64 = 0
             if order == .relevance, filter.match != nil, filter.lengths != nil, let recorders {
                 positions = MatchPositions(capacity: size)
-                number = recorders.register(nil, positions: positions)
+                number = recorders.register(nil, positions: positions, phrases: filter.phrases)
             }
             defer { if number != 0 { recorders?.close(number) } }
             let sql = number == 0 ? windowStatement(size: size).sql : windowSQL(recorder: number)
@@ -145,7 +145,7 @@ struct WindowedSearch {
         if let recorders, filter.lengths != nil {
             tally = try groups.map { GroupTally(groups: try $0(db)) }
             positions = MatchPositions(capacity: size)
-            number = recorders.register(tally, positions: positions, phraseRows: phraseRows)
+            number = recorders.register(tally, positions: positions, phraseRows: phraseRows, phrases: filter.phrases)
         }
         defer { if number != 0 { recorders?.close(number) } }
         let scoring = boundScoreWindow(recorder: number, size: size)

@@ -17,7 +17,7 @@ struct TopKPropertyTests {
             let folder = TemporaryFolder("newsd-topk-property")
             let index = try ArticleIndex(path: folder.file("index.sqlite"))
             let count = [90, 240, 400][corpusRound]
-            _ = try QueryPropertyTests.corpus(&random, count: count, twins: true, in: index)
+            var documents = try QueryPropertyTests.corpus(&random, count: count, twins: true, in: index)
             // Random copy groups: some articles copy an earlier one (groups of up to five).
             let copies = (1...count).compactMap { id -> (Int, Int)? in
                 guard id > 5, Int.random(in: 0..<4, using: &random) == 0 else { return nil }
@@ -30,6 +30,9 @@ struct TopKPropertyTests {
                 }
             }
             for round in 0..<120 {
+                // The index changes now and then between queries, so that what a search keeps
+                // for the next (each phrase's row count) is tried across states.
+                if round % 10 == 9 { try Self.change(index, &documents, &random) }
                 let tree = QueryPropertyTests.tree(&random, depth: 0)
                 guard !tree.overLimits else { continue }
                 let text = round % 7 == 6 ? tree.text + " since:2023-01-04" : tree.text
@@ -47,6 +50,29 @@ struct TopKPropertyTests {
                 }
                 if hits.map(\.id) != expectedIds { return }
             }
+        }
+    }
+
+    /// One random change: an article added, one's text edited, or one removed. Added and edited
+    /// text holds every word of the vocabulary, so that the change moves the row count of most
+    /// phrases.
+    static func change(_ index: ArticleIndex, _ documents: inout [QueryPropertyTests.Document], _ random: inout SeededRandom) throws {
+        let number = documents.count
+        func broad(_ path: String) -> QueryPropertyTests.Document {
+            var document = QueryPropertyTests.document(&random, path: path)
+            document.body += QueryPropertyTests.vocabulary.shuffled(using: &random)
+            return document
+        }
+        switch Int.random(in: 0..<3, using: &random) {
+        case 0:
+            documents.append(broad("d\(number).txt"))
+            try index.apply([QueryPropertyTests.upsert(documents[number], number: number)], now: 1)
+        case 1:
+            let edited = Int.random(in: 0..<number, using: &random)
+            documents[edited] = broad(documents[edited].path)
+            try index.apply([QueryPropertyTests.upsert(documents[edited], number: number)], now: 1)
+        default:
+            try index.apply([.remove(path: documents[Int.random(in: 0..<number, using: &random)].path)], now: 1)
         }
     }
 }
