@@ -35,7 +35,11 @@ final class IngestQueue: Sendable {
     }
 
     private struct State {
+        /// Items in arrival order; those before `head` were taken already. Taken items are cut
+        /// off only once they are half the array, so that taking a batch from a queue of
+        /// hundreds of thousands (a folder moved in) costs the batch, not the queue.
         var order: [Item] = []
+        var head = 0
         var queued: Set<Item> = []
         var badNames: [String: (problem: String, present: Bool)] = [:]
         var unwatched: [String: String] = [:]
@@ -45,28 +49,48 @@ final class IngestQueue: Sendable {
         /// Counts waits, so that a timeout resumes only the wait it was set for.
         var waitNumber = 0
 
-        var hasWork: Bool { !order.isEmpty && !paused }
+        var hasWork: Bool { head < order.count && !paused }
+
+        /// The items not taken yet, in order.
+        var waiting: ArraySlice<Item> { order[head...] }
 
         mutating func add(_ item: Item) {
             if queued.insert(item).inserted { order.append(item) }
+        }
+
+        /// Takes the first `limit` items waiting.
+        mutating func take(_ limit: Int) -> [Item] {
+            let end = head + min(limit, order.count - head)
+            let items = Array(order[head..<end])
+            head = end
+            if head == order.count {
+                order.removeAll(keepingCapacity: true)
+                head = 0
+            } else if head >= 1024, head * 2 >= order.count {
+                order.removeFirst(head)
+                head = 0
+            }
+            queued.subtract(items)
+            return items
         }
 
         /// Forgets the files waiting below `subtree` (`""`: all): a scan about to begin reads each
         /// of them as it is then, so an event that came before it asks for nothing more. After an
         /// inotify overflow in a burst, hundreds of thousands of them would each be looked at again.
         mutating func dropPaths(coveredBy subtree: String) {
-            let covered = order.filter { $0.isPath(within: subtree) }
+            let covered = waiting.filter { $0.isPath(within: subtree) }
             guard !covered.isEmpty else { return }
             queued.subtract(covered)
             let gone = Set(covered)
-            order.removeAll { gone.contains($0) }
+            order = waiting.filter { !gone.contains($0) }
+            head = 0
         }
     }
 
     private let state = Mutex(State())
 
     /// Entries noticed and not yet handled.
-    var pendingCount: Int { state.withLock { $0.order.count } }
+    var pendingCount: Int { state.withLock { $0.order.count - $0.head } }
 
     var isPaused: Bool { state.withLock { $0.paused } }
 
@@ -105,8 +129,9 @@ final class IngestQueue: Sendable {
     /// Puts back the items of a batch that could not be written (disk full), ahead of newer work.
     func requeue(_ batch: Batch) {
         wake { state in
-            let newer = state.order
+            let newer = state.waiting
             state.order = []
+            state.head = 0
             state.queued = []
             for item in batch.items + newer { state.add(item) }
             for (path, value) in batch.badNames where state.badNames[path] == nil { state.badNames[path] = value }
@@ -129,9 +154,7 @@ final class IngestQueue: Sendable {
             let taken = state.withLock { state -> Batch?? in
                 if state.closed || Task.isCancelled { return .some(nil) }
                 guard state.hasWork else { return nil }
-                var items = Array(state.order.prefix(limit))
-                state.order.removeFirst(items.count)
-                state.queued.subtract(items)
+                var items = state.take(limit)
                 for case .scan(let subtree, _) in items {
                     state.dropPaths(coveredBy: subtree)
                     items.removeAll { $0.isPath(within: subtree) }

@@ -48,6 +48,31 @@ struct IngestQueueTests {
         #expect(try #require(await queue.next(limit: 3)).items.count == 2)
     }
 
+    @Test("a long queue taken in batches between new events keeps arrival order, once each, across its compactions")
+    func longQueue() async throws {
+        var random = SeededRandom.forTest("IngestQueueTests.longQueue")
+        let queue = IngestQueue()
+        var expected: [IngestQueue.Item] = []
+        var waiting = Set<String>()
+        func push(_ names: [String]) {
+            queue.push(names.map { .changed(path: $0) })
+            for name in names where waiting.insert(name).inserted { expected.append(.path(name)) }
+        }
+        push((0..<5_000).map { "f\($0).txt" })
+        var taken: [IngestQueue.Item] = []
+        while queue.pendingCount > 0 {
+            let batch = try #require(await queue.next(limit: Int.random(in: 1...900, using: &random)))
+            for case .path(let name) in batch.items { waiting.remove(name) }
+            taken += batch.items
+            #expect(queue.pendingCount == waiting.count, "seed \(random.seed)")
+            // New files, and again some already taken (they come back) or still waiting (they do not).
+            if taken.count < 20_000 {
+                push((0..<Int.random(in: 0...400, using: &random)).map { _ in "f\(Int.random(in: 0..<8_000, using: &random)).txt" })
+            }
+        }
+        #expect(taken == expected, "seed \(random.seed)")
+    }
+
     @Test("while paused, work accumulates; resume releases it")
     func pause() async throws {
         let queue = IngestQueue()
