@@ -45,7 +45,7 @@ final class GroupTally: @unchecked Sendable {
 }
 
 /// What the searches running now record as they rank — a `GroupTally`, a `MatchPositions`, a
-/// `PhraseRowCount`, or some of them — and the phrases of their queries, by the number their
+/// `PhraseRowCount`, their phrases' `PhraseCounts`, or some of them — by the number their
 /// ranking call names them with (0: none).
 final class RankingRecorders: Sendable {
     /// One search's recorders.
@@ -53,20 +53,19 @@ final class RankingRecorders: Sendable {
         let tally: GroupTally?
         let positions: MatchPositions?
         let phraseRows: PhraseRowCount?
-        let phrases: [String]?
+        let phraseCounts: PhraseCounts?
     }
 
     private let open = Mutex<(next: Int64, recorders: [Int64: Entry])>((1, [:]))
 
-    /// Makes `tally`, `positions` and `phraseRows` findable by the number returned, until `close`;
-    /// `phrases`: the query's phrases (`TranslatedQuery.phrases`), under which the ranking keeps
-    /// and finds their row counts (`PhraseHitCache`).
+    /// Makes `tally`, `positions`, `phraseRows` and `phraseCounts` findable by the number
+    /// returned, until `close`.
     func register(_ tally: GroupTally?, positions: MatchPositions? = nil, phraseRows: PhraseRowCount? = nil,
-                  phrases: [String]? = nil) -> Int64 {
+                  phraseCounts: PhraseCounts? = nil) -> Int64 {
         open.withLock { state in
             let number = state.next
             state.next += 1
-            state.recorders[number] = Entry(tally: tally, positions: positions, phraseRows: phraseRows, phrases: phrases)
+            state.recorders[number] = Entry(tally: tally, positions: positions, phraseRows: phraseRows, phraseCounts: phraseCounts)
             return number
         }
     }
@@ -87,7 +86,7 @@ final class RankingRecorders: Sendable {
         open.withLock { $0.recorders[number]?.phraseRows }
     }
 
-    func phrases(_ number: Int64) -> [String]? {
-        open.withLock { $0.recorders[number]?.phrases }
+    func phraseCounts(_ number: Int64) -> PhraseCounts? {
+        open.withLock { $0.recorders[number]?.phraseCounts }
     }
 }

@@ -78,8 +78,8 @@ private final class QueryRanking {
     deinit { frequencies.deallocate() }
 
     /// bm25's per-query data: the average row length and each phrase's IDF (rows matching it,
-    /// counted through `xQueryPhrase` unless `PhraseHitCache` holds the count for this state of
-    /// the index, floored as FTS5 floors it) — or, for a one-phrase query
+    /// counted through `xQueryPhrase` unless the search's `PhraseCounts` knew it for this state
+    /// of the index, floored as FTS5 floors it) — or, for a one-phrase query
     /// whose statement counts its matches in a `PhraseRowCount`, an IDF of 1, applied later.
     static func make(_ api: UnsafePointer<Fts5ExtensionApi>, _ context: OpaquePointer?, _ values: [OpaquePointer?]) -> (QueryRanking?, Int32) {
         let phrases = Int(api.pointee.xPhraseCount(context))
@@ -99,11 +99,13 @@ private final class QueryRanking {
         } else {
             // FTS5 numbers phrases as the expression writes them, and drops none the translator
             // wrote unless it drops some: the same count means the same phrases in that order.
-            let names = recorder == 0 ? nil : tables?.recorders.phrases(recorder).flatMap { $0.count == phrases ? $0 : nil }
             let state = PhraseHitCache.State(changes: sqlite3_value_int64(values[0]), lastId: sqlite3_value_int64(values[1]),
                                              rows: rows, tokens: tokens)
+            let counts = recorder == 0 ? nil : tables?.recorders.phraseCounts(recorder)
+                .flatMap { $0.names.count == phrases && $0.state == state ? $0 : nil }
             for phrase in 0..<phrases {
-                if let names, let hits = tables?.phraseHits.hits(names[phrase], in: state) {
+                // A count beyond the rows would make the IDF NaN: counted again instead.
+                if let hits = counts?.known[phrase], hits <= rows {
                     idf.append(PhraseRowCount.idf(rows: rows, hits: hits))
                     continue
                 }
@@ -113,7 +115,7 @@ private final class QueryRanking {
                     return SQLITE_OK
                 }
                 guard code == SQLITE_OK else { return (nil, code) }
-                if let names { tables?.phraseHits.keep(names[phrase], hits: hits, in: state) }
+                counts?.record(hits, phrase: phrase)
                 idf.append(PhraseRowCount.idf(rows: rows, hits: hits))
             }
         }

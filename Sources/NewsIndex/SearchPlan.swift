@@ -15,6 +15,7 @@ enum SearchPlan {
         if group == .copies, var windowed = WindowedSearch(filter, sort: sort) {
             windowed.groups = snapshot?.groups
             windowed.recorders = snapshot?.recorders
+            windowed.phraseHits = snapshot?.phraseHits
             self = .windowed(windowed)
         } else {
             self = .grouped(GroupedSearch(filter, sort: sort, group: group))

@@ -30,6 +30,8 @@ struct WindowedSearch {
     /// Where the ranking statement finds what it records as it ranks (see `GroupTally`,
     /// `MatchPositions`).
     var recorders: RankingRecorders?
+    /// Where the phrases' row counts are kept between searches (nil: counted by every ranking).
+    var phraseHits: PhraseHitCache?
 
     /// nil for the orders that need every match grouped first (`coverage`).
     init?(_ filter: SearchFilter, sort: SearchSort) {
@@ -124,14 +126,17 @@ struct WindowedSearch {
             // Ranked with conditions: the rows that meet them are scored, and the best kept.
             var positions: MatchPositions?
             var number: Int64 = 0
-            if order == .relevance, filter.match != nil, filter.lengths != nil, let recorders {
+            var counts: PhraseCounts?
+            if order == .relevance, filter.match != nil, let key = filter.lengths, let recorders {
                 positions = MatchPositions(capacity: size)
-                number = recorders.register(nil, positions: positions, phrases: filter.phrases)
+                counts = try phraseCounts(db, key: key)
+                number = recorders.register(nil, positions: positions, phraseCounts: counts)
             }
             defer { if number != 0 { recorders?.close(number) } }
             let sql = number == 0 ? windowStatement(size: size).sql : windowSQL(recorder: number)
             let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(filter.whereArguments + [size]))
                 .map { Ranked(id: $0["id"], rank: $0["rank"], group: $0["grp"]) }
+            if let counts, let phraseHits { counts.keepMade(in: phraseHits) }
             guard splitByDating, rows.count < size else { return (rows, rows.count < size, nil, positions) }
             let rest = size - rows.count
             let undated = try Row.fetchAll(db, sql: windowSQL(dated: false), arguments: StatementArguments(filter.whereArguments + [rest]))
@@ -142,10 +147,12 @@ struct WindowedSearch {
         var positions: MatchPositions?
         let phraseRows = PhraseRowCount()
         var number: Int64 = 0
-        if let recorders, filter.lengths != nil {
+        var counts: PhraseCounts?
+        if let recorders, let key = filter.lengths {
             tally = try groups.map { GroupTally(groups: try $0(db)) }
             positions = MatchPositions(capacity: size)
-            number = recorders.register(tally, positions: positions, phraseRows: phraseRows, phrases: filter.phrases)
+            counts = try phraseCounts(db, key: key, lookUp: filter.phrases.count > 1)
+            number = recorders.register(tally, positions: positions, phraseRows: phraseRows, phraseCounts: counts)
         }
         defer { if number != 0 { recorders?.close(number) } }
         let scoring = boundScoreWindow(recorder: number, size: size)
@@ -154,6 +161,7 @@ struct WindowedSearch {
         let scored = try Row.fetchAll(db.cachedStatement(sql: scoring.sql), arguments: scoring.arguments)
             .map { (id: $0["id"] as Int64, score: $0["score"] as Double) }
             .map { (id: $0.id, score: phraseRows.score($0.score)) }
+        if let counts, let phraseHits { counts.keepMade(in: phraseHits, oneCounted: phraseRows) }
         let counted = tally.flatMap { $0.complete ? $0.count : nil }
         let complete = scored.count < size
         let kept = complete ? scored : scored.filter { $0.score < scored[scored.count - 1].score }
@@ -171,6 +179,14 @@ struct WindowedSearch {
             return a.id > b.id
         }
         return (ordered.map { Ranked(id: $0.id, rank: $0.score, group: facts[$0.id]?.group ?? $0.id) }, complete, counted, positions)
+    }
+
+    /// The counts of the query's phrases known for `db`'s snapshot (`lookUp`: see
+    /// `PhraseCounts.resolve`), and where its ranking records those it makes (nil without a
+    /// place to keep them).
+    private func phraseCounts(_ db: Database, key: SnapshotKey, lookUp: Bool = true) throws -> PhraseCounts? {
+        guard let phraseHits, !filter.phrases.isEmpty else { return nil }
+        return try PhraseCounts.resolve(db, names: filter.phrases, key: key, cache: phraseHits, lookUp: lookUp)
     }
 
     /// The number of copy groups among all matches, each match's group read from the covering

@@ -55,12 +55,44 @@ struct PhraseHitCacheTests {
         for query in queries { #expect(try Self.wrongScores(index, query) == []) }
     }
 
+    @Test("a count from before articles were added is brought up to date from the added rows alone")
+    func advancedOverAdditions() throws {
+        let folder = TemporaryFolder("newsd-phrase-hits")
+        let index = try ArticleIndex(path: folder.file("index.sqlite"))
+        try Self.apply(index, Self.documents(40), numbers: 0..<40)
+        #expect(try Self.wrongScores(index, "oil prices") == [])
+        let names = QueryTranslator.translate(try SearchQuery.parse("oil prices")).phrases
+        func rows(_ name: String) throws -> Int64 {
+            try index.pool.read { try Int64.fetchOne($0, sql: "SELECT count(*) FROM article_fts WHERE article_fts MATCH ?", arguments: [name]) ?? 0 }
+        }
+        // A count kept off by one: the one made next must be it plus the rows added since, not
+        // a count made from scratch.
+        let cache = index.tables.phraseHits
+        let before = try names.map { name in
+            let kept = try #require(cache.latest(name))
+            #expect(kept.hits == (try rows(name)) && kept.hits > 1, "\(name)")
+            cache.keep(name, hits: kept.hits - 1, in: kept.state)
+            return try rows(name)
+        }
+        try Self.apply(index, Self.documents(6, from: 40), numbers: 40..<46)
+        _ = try index.search(SearchQuery.parse("oil prices"), sort: .relevance, limit: 10, offset: 0)
+        for (name, count) in zip(names, before) {
+            let added = try rows(name) - count
+            #expect(added > 0, "\(name): the added articles should hold it")
+            #expect(cache.latest(name)?.hits == count - 1 + added, "\(name)")
+        }
+        // Removed: counted from scratch again.
+        try index.apply([.remove(path: "d3.txt")], now: 1)
+        _ = try index.search(SearchQuery.parse("oil prices"), sort: .relevance, limit: 10, offset: 0)
+        for name in names { #expect(cache.latest(name)?.hits == (try rows(name)), "\(name)") }
+    }
+
     @Test("the same words under other columns are counted apart")
     func columnsApart() throws {
         let folder = TemporaryFolder("newsd-phrase-hits")
         let index = try ArticleIndex(path: folder.file("index.sqlite"))
         try Self.apply(index, Self.documents(40), numbers: 0..<40)
-        for query in ["oil prices", "oil title:prices", "oil body:prices", "title:prices oil", "\"oil prices\" crude", "oil NEAR(prices crude, 3)"] {
+        for query in ["oil", "title:prices", "oil prices", "oil title:prices", "oil body:prices", "title:prices oil", "\"oil prices\" crude", "oil NEAR(prices crude, 3)"] {
             #expect(try Self.wrongScores(index, query) == [])
         }
     }
@@ -93,6 +125,16 @@ struct PhraseHitCacheTests {
             }
         }
         #expect(compared >= 100, "only \(compared) random queries matched anything")
+    }
+
+    @Test("only a later state with rows added and nothing removed or edited continues an earlier count")
+    func onlyAdditionsContinue() {
+        let earlier = PhraseHitCache.State(changes: 3, lastId: 10, rows: 9, tokens: 90)
+        #expect(PhraseHitCache.onlyAdded(from: earlier, to: .init(changes: 3, lastId: 12, rows: 11, tokens: 99)))
+        #expect(!PhraseHitCache.onlyAdded(from: earlier, to: .init(changes: 4, lastId: 12, rows: 11, tokens: 99)), "an edit or removal")
+        #expect(!PhraseHitCache.onlyAdded(from: earlier, to: .init(changes: 3, lastId: 10, rows: 10, tokens: 99)), "no id beyond the earlier")
+        #expect(!PhraseHitCache.onlyAdded(from: earlier, to: earlier), "the same state")
+        #expect(!PhraseHitCache.onlyAdded(from: .init(changes: 3, lastId: 12, rows: 11, tokens: 99), to: earlier), "an older state")
     }
 
     @Test("a count is found only under its phrase and state; past capacity, other states' counts go first")
