@@ -42,6 +42,9 @@ enum RankFunction {
 
     /// Arguments before the column weights.
     static let leadingArguments = 3
+
+    /// Why a ranking gives no score: the full-text totals say fewer rows than match.
+    static let contradiction = "the full-text index's statistics contradict its rows (a damaged index); `newsctl reindex` rebuilds it from the inbox"
 }
 
 /// What one query's ranking needs besides each row: read at its first row, as bm25 does.
@@ -194,6 +197,11 @@ extension QueryRanking {
         for phrase in idf.indices {
             let frequency = frequencies[phrase]
             score += idf[phrase] * ((frequency * (k1 + 1.0)) / (frequency + k1 * (1 - b + b * length / averageLength)))
+        }
+        // Only totals that contradict the rows (a damaged index) give no number: an error, since
+        // SQLite would store NaN as NULL and the page would be read as if it were a score.
+        guard !score.isNaN else {
+            return sqlite3_result_error(result, RankFunction.contradiction, -1)
         }
         if let positions, positions.wants(-1.0 * score) { positions.keep(id: id, score: -1.0 * score) }
         sqlite3_result_double(result, -1.0 * score)

@@ -158,7 +158,10 @@ struct WindowedSearch {
         let scoring = boundScoreWindow(recorder: number, size: size)
         // Every match is scored here: a one-phrase query's IDF is applied to the window's rows
         // once the statement has counted them (`PhraseRowCount`).
-        let scored = try Row.fetchAll(db.cachedStatement(sql: scoring.sql), arguments: scoring.arguments)
+        let fetched = try Row.fetchAll(db.cachedStatement(sql: scoring.sql), arguments: scoring.arguments)
+        // More matches than rows (a damaged index) would give the deferred IDF no number.
+        if phraseRows.deferred, phraseRows.matches > phraseRows.indexRows { throw IndexError.queryFailed(RankFunction.contradiction) }
+        let scored = fetched
             .map { (id: $0["id"] as Int64, score: $0["score"] as Double) }
             .map { (id: $0.id, score: phraseRows.score($0.score)) }
         if let counts, let phraseHits { counts.keepMade(in: phraseHits, oneCounted: phraseRows) }

@@ -87,6 +87,20 @@ struct PhraseHitCacheTests {
         for name in names { #expect(cache.latest(name)?.hits == (try rows(name)), "\(name)") }
     }
 
+    @Test("full-text totals that contradict the rows give a search error, not a crash")
+    func contradictoryTotals() throws {
+        let folder = TemporaryFolder("newsd-phrase-hits")
+        let index = try ArticleIndex(path: folder.file("index.sqlite"))
+        try Self.apply(index, Self.documents(40), numbers: 0..<40)
+        // FTS5's averages record says one row of five tokens: `oil` is in far more.
+        try index.pool.write { try $0.execute(sql: "UPDATE article_fts_data SET block = x'0105000000' WHERE id = 1") }
+        for query in ["oil prices", "oil"] {
+            #expect(throws: (any Error).self, "\(query)") {
+                _ = try index.search(SearchQuery.parse(query), sort: .relevance, limit: 10, offset: 0)
+            }
+        }
+    }
+
     @Test("the same words under other columns are counted apart")
     func columnsApart() throws {
         let folder = TemporaryFolder("newsd-phrase-hits")
