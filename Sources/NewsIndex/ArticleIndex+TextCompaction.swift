@@ -147,7 +147,7 @@ extension ArticleIndex {
     /// A log that dropped entries before they were looked at leaves those copies whole: that
     /// costs room, never a text.
     private func storeCopies(after cursor: Int64, batch: Int) throws -> TextCompaction {
-        try pool.write { db in try heartbeat.watching(db) {
+        try heartbeat.write(pool) { db in
             let entries = "SELECT seq, id FROM copy_group_change WHERE seq > ?1 ORDER BY seq LIMIT ?2"
             let (examined, reached) = try Row.fetchOne(db, sql: "SELECT count(*), max(seq) FROM (\(entries))", arguments: [cursor, batch])
                 .map { ($0[0] as Int, $0[1] as Int64? ?? cursor) } ?? (0, cursor)
@@ -182,7 +182,7 @@ extension ArticleIndex {
             let stored = try (Int.fetchOne(db, sql: differences) ?? 0) - before
             try db.execute(sql: "UPDATE copy_text_cursor SET seq = ?", arguments: [reached])
             return .copiesStored(examined: examined, stored: stored, fingerprints: fingerprints)
-        } }
+        }
     }
 
     /// Trains a dictionary if one is due, and compresses new text with it from then on; for the
@@ -269,7 +269,7 @@ extension ArticleIndex {
             texts.declined(articles: articles)
             return .declined(articles: articles)
         }
-        let stored = try pool.write { db in try heartbeat.watching(db) { () -> Bool in
+        let stored = try heartbeat.write(pool) { db -> Bool in
             if let existing = try Data.fetchOne(db, sql: "SELECT bytes FROM text_dictionary WHERE id = ?", arguments: [dictionary.id]) {
                 // The same number for other bytes (one chance in two million): keep the one stored.
                 return [UInt8](existing) == dictionary.bytes
@@ -281,7 +281,7 @@ extension ArticleIndex {
             // Known before the commit: a reader whose snapshot holds the dictionary finds it.
             texts.know(dictionary)
             return true
-        } }
+        }
         guard stored else {
             texts.declined(articles: articles)
             return .declined(articles: articles)
@@ -292,7 +292,7 @@ extension ArticleIndex {
 
     private func recompress(with dictionary: TextDictionary, from start: Int64, through end: Int64, batch: Int) throws -> TextCompaction {
         let texts = self.texts
-        return try pool.write { db in try heartbeat.watching(db) {
+        return try heartbeat.write(pool) { db in
             // A copy stored as a difference uses no dictionary, so it stays as it is.
             let rows = try Row.fetchAll(db, sql: "SELECT id, body, base IS NOT NULL FROM article_text WHERE id > ? AND id <= ? ORDER BY id LIMIT ?",
                                         arguments: [start, end, batch])
@@ -324,6 +324,6 @@ extension ArticleIndex {
                     """, arguments: [dictionary.id])
             }
             return .recompressed(texts: rewritten, unreadable: unreadable, finished: finished)
-        } }
+        }
     }
 }

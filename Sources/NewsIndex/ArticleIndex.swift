@@ -207,7 +207,7 @@ public final class ArticleIndex: Sendable {
     }
 
     private func write(_ changes: [IndexChange], now: Double, clock: QueryClock, watches: [StandingQuery]) throws -> AppliedBatch {
-        try pool.write { db in try heartbeat.watching(db) {
+        try heartbeat.write(pool) { db in
             var orphanCandidates = Set<Int64>()
             var applied: [AppliedChange] = []
             var stories = StoryBook(db)
@@ -276,7 +276,7 @@ public final class ArticleIndex: Sendable {
                 watchMatches += try percolator.matches(db, watch.query).map { StandingMatch(key: watch.key, articleId: $0) }
             }
             return AppliedBatch(changes: applied, watchMatches: watchMatches, alertMatches: alertMatches)
-        } }
+        }
     }
 
     /// Cached statements throughout: a burst runs these thousands of times, and parsing the SQL
@@ -393,7 +393,7 @@ public final class ArticleIndex: Sendable {
     @discardableResult
     public func placeStories(limit: Int, budget: Duration = .seconds(3600), yield: () -> Bool = { false }) throws -> Int {
         let deadline = ContinuousClock.now + budget
-        return try pool.write { db in try heartbeat.watching(db) {
+        return try heartbeat.write(pool) { db in
             let ids = try Int64.fetchAll(db, sql: "SELECT id FROM article INDEXED BY article_unplaced WHERE storyId IS NULL ORDER BY id LIMIT ?",
                                          arguments: [limit])
             guard !ids.isEmpty else {
@@ -410,7 +410,7 @@ public final class ArticleIndex: Sendable {
             }
             try stories.refreshTouched()
             return placed
-        } }
+        }
     }
 
     /// The writer's page cache while placing, and SQLite's default, in KiB.
@@ -426,14 +426,14 @@ public final class ArticleIndex: Sendable {
     /// until it returns false.
     @discardableResult
     public func mergeFullText(pages: Int) throws -> Bool {
-        try pool.write { db in try heartbeat.watching(db) {
+        try heartbeat.write(pool) { db in
             let before = db.totalChangesCount
             // FTS5's own rule: levels holding `usermerge` (4) segments or more are merged.
             try db.execute(sql: "INSERT INTO article_fts(article_fts, rank) VALUES ('merge', ?)", arguments: [pages])
             // The command itself counts as one change; merging work adds more (FTS5 documents
             // total_changes as the way to tell).
             return db.totalChangesCount - before >= 2
-        } }
+        }
     }
 
     /// Whether the full-text index should be rewritten as one segment (`consolidateFullText`):
@@ -462,11 +462,11 @@ public final class ArticleIndex: Sendable {
     /// merges of `mergeFullText`. Changes no search result.
     @discardableResult
     public func consolidateFullText(pages: Int) throws -> Bool {
-        try pool.write { db in try heartbeat.watching(db) {
+        try heartbeat.write(pool) { db in
             let before = db.totalChangesCount
             try db.execute(sql: "INSERT INTO article_fts(article_fts, rank) VALUES ('merge', ?)", arguments: [-max(pages, 1)])
             return db.totalChangesCount - before >= 2
-        } }
+        }
     }
 
     /// Whether any article waits to be placed (true when that cannot be read: then placement

@@ -39,6 +39,24 @@ final class WriterHeartbeat: Sendable {
         return result.withLock { $0! }
     }
 
+    /// Runs `body` in a write transaction on `pool` with the heartbeat watching every statement,
+    /// the commit included: the commit is where FTS5 writes out the terms a batch added (and
+    /// merges segments when a level fills), C work between few statements that can outlast a
+    /// stall limit at background priority. `pool.write` with `watching` inside it commits after
+    /// the handler is gone.
+    func write<T>(_ pool: DatabasePool, _ body: (Database) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction { db in
+            try watching(db) {
+                var result: T?
+                try db.inTransaction {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        }
+    }
+
     /// Runs `body` with the heartbeat watching every statement on `db`.
     func watching<T>(_ db: Database, _ body: () throws -> T) rethrows -> T {
         guard let box = box.withLock({ $0 }) else { return try body() }
@@ -58,8 +76,9 @@ final class WriterHeartbeat: Sendable {
     func detach(_ db: Database) { sqlite3_progress_handler(db.sqliteConnection, 0, nil, nil) }
 
     private static func install(_ box: Box, on db: Database) {
-        // Every 20,000 steps: tens of microseconds apart, for the cost of a clock read.
-        sqlite3_progress_handler(db.sqliteConnection, 20_000, { context in
+        // Every 1,000 steps: a few microseconds apart in plain statements, for the cost of a
+        // clock read; and often enough in the few steps of each page FTS5 writes at a commit.
+        sqlite3_progress_handler(db.sqliteConnection, 1_000, { context in
             if let context { Unmanaged<Box>.fromOpaque(context).takeUnretainedValue().beat() }
             return 0
         }, Unmanaged.passUnretained(box).toOpaque())
