@@ -14,6 +14,11 @@ struct ThreadCacheTests {
         let count = Mutex(0)
     }
 
+    /// An idle lifetime no test outlasts: in the whole suite on two cores, one test's twenty
+    /// jobs once took two minutes to be given, and a thread that ended between two of them
+    /// looked like no reuse.
+    private static let noExpiry = Duration.seconds(3600)
+
     /// Runs `body` on `cache` and waits for it, as `BlockingWork` does.
     private static func run<T: Sendable>(_ cache: ThreadCache, _ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
@@ -26,7 +31,7 @@ struct ThreadCacheTests {
 
     @Test("a job given after another has finished runs on the same thread, which is named")
     func reuse() async {
-        let cache = ThreadCache(name: "test-cache", idleLifetime: .seconds(60))
+        let cache = ThreadCache(name: "test-cache", idleLifetime: Self.noExpiry)
         var threads = Set<Int32>()
         for _ in 0..<20 {
             threads.insert(await Self.run(cache) { gettid() })
@@ -39,7 +44,7 @@ struct ThreadCacheTests {
 
     @Test("a thread is back among the idle ones before its job's result is delivered")
     func idleBeforeDelivery() async {
-        let cache = ThreadCache(name: "test-cache", idleLifetime: .seconds(60))
+        let cache = ThreadCache(name: "test-cache", idleLifetime: Self.noExpiry)
         // The second job is given at the moment the first delivers: it finds that job's thread idle.
         let (first, second) = await withCheckedContinuation { (continuation: CheckedContinuation<(Int32, Int32), Never>) in
             cache.run {
@@ -57,7 +62,7 @@ struct ThreadCacheTests {
 
     @Test("jobs that wait for each other each get a thread: none waits for another to finish")
     func growsWithoutBound() async {
-        let cache = ThreadCache(name: "test-cache", idleLifetime: .seconds(60))
+        let cache = ThreadCache(name: "test-cache", idleLifetime: Self.noExpiry)
         let jobs = 12
         let arrived = Arrivals()
         let allArrived = DispatchSemaphore(value: 0)
@@ -82,7 +87,7 @@ struct ThreadCacheTests {
 
     @Test("a thread whose priority a job lowered is not given another job")
     func loweredThreadEnds() async {
-        let cache = ThreadCache(name: "test-cache", idleLifetime: .seconds(60))
+        let cache = ThreadCache(name: "test-cache", idleLifetime: Self.noExpiry)
         let process = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(getpid()))
         let lowered = await Self.run(cache) { () -> Int32 in
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(gettid()), min(19, process + 5))
