@@ -266,7 +266,7 @@ public final class ArticleIndex: Sendable {
                 let files = try Int.fetchOne(db, sql: "SELECT count(*) FROM file WHERE articleId = ?", arguments: [id]) ?? 0
                 if files == 0 { try stories.remove(articleId: id) }
             }
-            try stories.refreshTouched()
+            try stories.finish()
             let fresh = Set(applied.lazy.filter { $0.outcome == .indexed }.compactMap(\.articleId))
             guard !fresh.isEmpty else { return AppliedBatch(changes: applied, watchMatches: [], alertMatches: 0) }
             let percolator = Percolator(fresh: fresh)
@@ -408,7 +408,7 @@ public final class ArticleIndex: Sendable {
                 placed += 1
                 if ContinuousClock.now >= deadline || yield() { break }
             }
-            try stories.refreshTouched()
+            try stories.finish()
             return placed
         }
     }

@@ -28,6 +28,8 @@ struct StoryBook {
     /// Fingerprints decoded in this transaction: the articles placed together are often one
     /// story's, and share their candidates.
     private var decoded: [Int64: ArticleFingerprint] = [:]
+    /// Story-key filings of this transaction, written by `finish`.
+    private var pendingKeys = PendingStoryKeys()
 
     /// Decoded fingerprints kept at most (some 2 MB).
     static let decodedLimit = 4096
@@ -81,7 +83,7 @@ struct StoryBook {
         let finder = StoryCandidates(db: db)
         let articles = try RowTally.read(db, .articles)
         let ids = try finder.candidates(for: fingerprint, excluding: articleId, day: day, windowDays: Self.windowDays,
-                                        complete: articles <= Self.completeLimit)
+                                        complete: articles <= Self.completeLimit, pending: &pendingKeys)
         var copyLink: Link?
         var links: [Link] = []
         var affected = Set<Int64>()
@@ -139,7 +141,7 @@ struct StoryBook {
                 if link.copy { copyNeighbours[link.id] = story }
             }
         }
-        try finder.file(fingerprint, articleId: articleId, day: day)
+        try finder.file(fingerprint, articleId: articleId, day: day, into: &pendingKeys)
         // Articles linked to this one while it was out of its story (its text changed, or an
         // article it linked to went) join it again.
         for holder in try Row.fetchAll(db.cachedStatement(sql: """
@@ -521,7 +523,10 @@ struct StoryBook {
             """, arguments: [articleId])
         if let story: Int64 = row?["storyId"] { touched.insert(story) }
         if let stored = Self.storedFingerprint(row?["bytes"]) {
-            try StoryCandidates(db: db).unfile(stored, articleId: articleId)
+            // Its filings may still be pending; the counts remembered change.
+            let keys = StoryCandidates(db: db)
+            try keys.write(&pendingKeys)
+            try keys.unfile(stored, articleId: articleId)
         }
         try db.execute(sql: "DELETE FROM story_link WHERE id = ?", arguments: [articleId])
         try db.execute(sql: "UPDATE article SET storyId = NULL, copyOf = NULL, copySimilarity = NULL WHERE id = ?", arguments: [articleId])
@@ -539,9 +544,16 @@ struct StoryBook {
         try db.execute(sql: "DELETE FROM article WHERE id = ?", arguments: [articleId])
     }
 
+    /// Ends the transaction's placing: writes its story-key filings and brings the stories it
+    /// touched up to date (`refreshTouched`).
+    mutating func finish() throws {
+        try StoryCandidates(db: db).write(&pendingKeys)
+        try refreshTouched()
+    }
+
     /// Brings the counts and dates of every story touched in this transaction up to date (its
     /// span is that of its published dates when it has any); a story left without articles is deleted.
-    func refreshTouched() throws {
+    private func refreshTouched() throws {
         let published = DateKind.published.rawValue
         for story in touched.sorted() {
             try db.cachedStatement(sql: """

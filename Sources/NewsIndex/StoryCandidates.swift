@@ -48,32 +48,42 @@ struct StoryCandidates {
     /// Article ids sharing the most of `fingerprint`'s rarest keys, best first. With a `day`,
     /// among the articles filed within `windowDays` of it and the undated ones; without, among
     /// the most recent under each key. `filed`: the article itself is filed under its keys.
+    /// `pending`: filings of this transaction not yet written, seen as if they were (and the
+    /// stored counts read here are remembered in it).
     ///
     /// `complete`: every telling key is looked up and every article found is returned, not only
     /// the best `candidateCount` under the `keyCount` rarest keys; then two articles find each
     /// other whichever is placed first, as long as their shared key stays telling.
     func candidates(for fingerprint: ArticleFingerprint, excluding id: Int64, day: Int?, windowDays: Int,
-                    filed: Bool = false, complete: Bool = false) throws -> [Int64] {
-        let keys = fingerprint.storyKeys
+                    filed: Bool = false, complete: Bool = false, pending: inout PendingStoryKeys) throws -> [Int64] {
+        var seen = Set<Int64>()
+        let keys = fingerprint.storyKeys.filter { seen.insert($0).inserted }
         guard !keys.isEmpty else { return [] }
-        let counts = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT key, articles FROM story_key_count WHERE key IN (SELECT value FROM json_each(?))
-            """), arguments: [Self.jsonArray(keys)]).map { ($0[0] as Int64, $0[1] as Int) }
+        try readCounts(of: keys, into: &pending)
+        let counts = keys.compactMap { key in pending.count(key).map { (key, $0) } }
         let shared = filed ? 2 : 1
         let telling = counts.filter { $0.1 >= shared && $0.1 <= Self.commonKey }
             .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(complete ? Int.max : Self.keyCount).map(\.0)
         let ranges = Self.lookupRanges(day: day, windowDays: windowDays)
         let statement = try db.cachedStatement(sql: """
-            SELECT articles FROM story_key WHERE key = ? AND day BETWEEN ? AND ? ORDER BY day DESC
+            SELECT day, articles FROM story_key WHERE key = ? AND day BETWEEN ? AND ?
             """)
         var sharing: [Int64: Int] = [:]
         for key in telling {
             for range in ranges {
+                // Stored and pending filings by day.
+                var days = pending.days(of: key, in: range)
+                let rows = try Row.fetchCursor(statement, arguments: [key, range.lowerBound, range.upperBound])
+                while let row = try rows.next() {
+                    // A packing that cannot be read loses its entries (candidates only).
+                    let stored = PackedArticleIds.decode(row[1]) ?? []
+                    let day: Int64 = row[0]
+                    days[day] = days[day].map { stored.mergedAscending(with: $0) } ?? stored
+                }
                 // The newest `perKey` entries: the latest day first, the highest id first.
                 var read = 0
-                let days = try Data.fetchCursor(statement, arguments: [key, range.lowerBound, range.upperBound])
-                while read < Self.perKey, let packed = try days.next() {
-                    for other in (PackedArticleIds.decode(packed) ?? []).reversed().prefix(Self.perKey - read) {
+                for day in days.keys.sorted(by: >) where read < Self.perKey {
+                    for other in days[day]!.reversed().prefix(Self.perKey - read) {
                         read += 1
                         if other != id { sharing[other, default: 0] += 1 }
                     }
@@ -84,37 +94,71 @@ struct StoryCandidates {
             .prefix(complete ? Int.max : Self.candidateCount).map(\.key)
     }
 
-    /// Files a placed article under its keys. A key filed for more than `commonKey` articles
-    /// is never looked up again, so its entries are dropped as it passes that count and none
-    /// are filed after: its count stays where it passed, and the key stays common even if
-    /// articles filed under it go.
-    func file(_ fingerprint: ArticleFingerprint, articleId: Int64, day: Int?) throws {
+    /// `candidates` outside a placement: nothing pending.
+    func candidates(for fingerprint: ArticleFingerprint, excluding id: Int64, day: Int?, windowDays: Int,
+                    filed: Bool = false, complete: Bool = false) throws -> [Int64] {
+        var pending = PendingStoryKeys()
+        return try candidates(for: fingerprint, excluding: id, day: day, windowDays: windowDays, filed: filed,
+                              complete: complete, pending: &pending)
+    }
+
+    /// Reads the stored counts of those `keys` whose count `pending` does not hold yet.
+    private func readCounts(of keys: [Int64], into pending: inout PendingStoryKeys) throws {
+        let unread = keys.filter { pending.count($0) == nil }
+        guard !unread.isEmpty else { return }
+        var found: [Int64: Int] = [:]
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT key, articles FROM story_key_count WHERE key IN (SELECT value FROM json_each(?))
+            """), arguments: [Self.jsonArray(unread)])
+        while let row = try rows.next() { found[row[0]] = row[1] }
+        for key in unread { pending.remember(key, storedCount: found[key] ?? 0) }
+    }
+
+    /// Files a placed article under its keys, in `pending` (written by `write`). A key filed for
+    /// more than `commonKey` articles is never looked up again, so its entries are dropped as it
+    /// passes that count and none are filed after: its count stays where it passed, and the key
+    /// stays common even if articles filed under it go.
+    func file(_ fingerprint: ArticleFingerprint, articleId: Int64, day: Int?, into pending: inout PendingStoryKeys) throws {
         let keys = fingerprint.storyKeys
         guard !keys.isEmpty else { return }
-        let common = Set(try Int64.fetchAll(db.cachedStatement(sql: """
-            SELECT key FROM story_key_count WHERE key IN (SELECT value FROM json_each(?)) AND articles > ?
-            """), arguments: [Self.jsonArray(keys), Self.commonKey]))
+        try readCounts(of: keys, into: &pending)
+        let filingDay = Self.filingDay(day)
+        for key in keys where pending.count(key)! <= Self.commonKey {
+            pending.add(key: key, day: filingDay, articleId: articleId)
+        }
+    }
+
+    /// Writes the filings `pending` holds, each key's row once, and empties it. A key that
+    /// passes `commonKey` loses its entries. An article found filed already (its earlier
+    /// filing never taken out) is not counted again.
+    func write(_ pending: inout PendingStoryKeys) throws {
+        guard !pending.isEmpty else { return pending.removeAll() }
         let read = try db.cachedStatement(sql: "SELECT articles FROM story_key WHERE key = ? AND day = ?")
         let write = try db.cachedStatement(sql: """
             INSERT INTO story_key(key, day, articles) VALUES (?, ?, ?) ON CONFLICT(key, day) DO UPDATE SET articles = excluded.articles
             """)
         let count = try db.cachedStatement(sql: """
-            INSERT INTO story_key_count(key, articles) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET articles = articles + 1
+            INSERT INTO story_key_count(key, articles) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET articles = articles + excluded.articles
             RETURNING articles
             """)
         let unfileAll = try db.cachedStatement(sql: "DELETE FROM story_key WHERE key = ?")
-        let filingDay = Self.filingDay(day)
-        for key in keys where !common.contains(key) {
-            // A packing that cannot be read loses its entries (candidates only) rather than the placement.
-            var ids = try Data.fetchOne(read, arguments: [key, filingDay]).flatMap(PackedArticleIds.decode) ?? []
-            let at = ids.firstIndex { $0 >= articleId } ?? ids.count
-            guard at == ids.count || ids[at] != articleId else { continue }
-            ids.insert(articleId, at: at)
-            try write.execute(arguments: [key, filingDay, PackedArticleIds.encode(ids)])
-            if let articles = try Int.fetchOne(count, arguments: [key]), articles > Self.commonKey {
+        // In key order: neighbouring keys share B-tree pages.
+        for key in pending.entries.keys.sorted() {
+            var filed = 0
+            for (day, ids) in pending.entries[key]!.sorted(by: { $0.key < $1.key }) {
+                // A packing that cannot be read loses its entries (candidates only) rather than the placement.
+                let stored = try Data.fetchOne(read, arguments: [key, day]).flatMap(PackedArticleIds.decode) ?? []
+                let merged = stored.mergedAscending(with: ids)
+                guard merged.count > stored.count else { continue }
+                filed += merged.count - stored.count
+                try write.execute(arguments: [key, day, PackedArticleIds.encode(merged)])
+            }
+            guard filed > 0 else { continue }
+            if let articles = try Int.fetchOne(count, arguments: [key, filed]), articles > Self.commonKey {
                 try unfileAll.execute(arguments: [key])
             }
         }
+        pending.removeAll()
     }
 
     /// Takes an article out of its keys (whatever day it was filed under: a key that is not

@@ -45,16 +45,16 @@ struct CommonStoryKeyTests {
         try queue().write { (db: Database) throws in
             let finder = StoryCandidates(db: db)
             for id in 1...Int64(StoryCandidates.commonKey) {
-                try finder.file(Self.template, articleId: id, day: 20_000)
+                try finder.fileNow(Self.template, articleId: id, day: 20_000)
             }
             #expect(try Self.entries(db) == keys.count * StoryCandidates.commonKey, "below the limit every entry is kept")
             let found = try finder.candidates(for: Self.template, excluding: 0, day: 20_000, windowDays: 5)
             #expect(found.count == StoryCandidates.candidateCount, "the keys are still looked up")
 
-            try finder.file(Self.template, articleId: 401, day: 20_000)
+            try finder.fileNow(Self.template, articleId: 401, day: 20_000)
             #expect(try Self.entries(db) == 0, "passing the limit drops the key's entries")
             #expect(try Self.counts(db, keys).allSatisfy { $0 == StoryCandidates.commonKey + 1 })
-            try finder.file(Self.template, articleId: 402, day: 20_001)
+            try finder.fileNow(Self.template, articleId: 402, day: 20_001)
             #expect(try Self.entries(db) == 0, "a common key files no more entries")
             #expect(try Self.counts(db, keys).allSatisfy { $0 == StoryCandidates.commonKey + 1 }, "nor counts them")
             try finder.unfile(Self.template, articleId: 7)
@@ -63,8 +63,8 @@ struct CommonStoryKeyTests {
             #expect(try finder.candidates(for: Self.template, excluding: 0, day: 20_000, windowDays: 5).isEmpty)
 
             // Other keys are untouched.
-            try finder.file(Self.rare, articleId: 1_000, day: 20_000)
-            try finder.file(Self.rare, articleId: 1_001, day: 20_002)
+            try finder.fileNow(Self.rare, articleId: 1_000, day: 20_000)
+            try finder.fileNow(Self.rare, articleId: 1_001, day: 20_002)
             #expect(try finder.candidates(for: Self.rare, excluding: 1_001, day: 20_002, windowDays: 5) == [1_000])
             try finder.unfile(Self.rare, articleId: 1_000)
             #expect(try finder.candidates(for: Self.rare, excluding: 1_001, day: 20_002, windowDays: 5).isEmpty)
@@ -106,11 +106,11 @@ struct CommonStoryKeyTests {
         #expect(!days.map(StoryCandidates.filingDay).contains(StoryCandidates.undated))
         try queue().write { (db: Database) throws in
             let finder = StoryCandidates(db: db)
-            try finder.file(Self.rare, articleId: 1, day: nil)
-            try finder.file(Self.rare, articleId: 2, day: 3)
-            try finder.file(Self.rare, articleId: 3, day: -3)
-            try finder.file(Self.rare, articleId: 4, day: 9)
-            try finder.file(Self.rare, articleId: 5, day: 20_000)
+            try finder.fileNow(Self.rare, articleId: 1, day: nil)
+            try finder.fileNow(Self.rare, articleId: 2, day: 3)
+            try finder.fileNow(Self.rare, articleId: 3, day: -3)
+            try finder.fileNow(Self.rare, articleId: 4, day: 9)
+            try finder.fileNow(Self.rare, articleId: 5, day: 20_000)
             let stored = Set(try StoryKeyEntries.all(db).map { [$0.articleId, $0.day] }).sorted { $0[0] < $1[0] }
             #expect(stored == [[1, 0], [2, 4], [3, -3], [4, 10], [5, 20_001]])
             // Every candidate shares every key: the order is the ids', descending, unless one
@@ -172,8 +172,8 @@ struct CommonStoryKeyTests {
             #expect(Set(try StoryKeyEntries.all(db).map(\.articleId)) == [1, 2, 3])
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM story_key") == Self.rare.storyKeys.count * 2, "an emptied day's row goes")
             #expect(try Self.counts(db, Self.rare.storyKeys).allSatisfy { $0 == 3 })
-            try finder.file(Self.rare, articleId: 7, day: nil)
-            try finder.file(Self.rare, articleId: 7, day: nil)
+            try finder.fileNow(Self.rare, articleId: 7, day: nil)
+            try finder.fileNow(Self.rare, articleId: 7, day: nil)
             #expect(try Self.counts(db, Self.rare.storyKeys).allSatisfy { $0 == 4 }, "filed once")
             #expect(try finder.candidates(for: Self.rare, excluding: 7, day: nil, windowDays: 7) == [3, 2, 1])
         }
@@ -184,7 +184,7 @@ struct CommonStoryKeyTests {
         try queue().write { (db: Database) throws in
             let finder = StoryCandidates(db: db)
             let count = Int64(StoryCandidates.perKey) + 40
-            for id in 1...count { try finder.file(Self.rare, articleId: id, day: Int(id % 3) + 20_000) }
+            for id in 1...count { try finder.fileNow(Self.rare, articleId: id, day: Int(id % 3) + 20_000) }
             let found = try finder.candidates(for: Self.rare, excluding: 0, day: 20_001, windowDays: 5, complete: true)
             // The latest day first, the highest ids first within it, up to perKey.
             let order = (1...count).sorted { ($0 % 3, $0) > ($1 % 3, $1) }
