@@ -65,20 +65,23 @@ struct StoryCandidates {
         let telling = counts.filter { $0.1 >= shared && $0.1 <= Self.commonKey }
             .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(complete ? Int.max : Self.keyCount).map(\.0)
         let ranges = Self.lookupRanges(day: day, windowDays: windowDays)
-        let statement = try db.cachedStatement(sql: """
-            SELECT day, articles FROM story_key WHERE key = ? AND day BETWEEN ? AND ?
-            """)
+        // Every telling key's rows within the ranges, in one statement (of one range, the same twice).
+        var stored: [Int64: [(day: Int64, packed: Data)]] = [:]
+        let (first, second) = (ranges[0], ranges.count > 1 ? ranges[1] : ranges[0])
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT key, day, articles FROM story_key
+            WHERE key IN (SELECT value FROM json_each(?)) AND (day BETWEEN ? AND ? OR day BETWEEN ? AND ?)
+            """), arguments: [Self.jsonArray(telling), first.lowerBound, first.upperBound, second.lowerBound, second.upperBound])
+        while let row = try rows.next() { stored[row[0], default: []].append((row[1], row[2])) }
         var sharing: [Int64: Int] = [:]
         for key in telling {
             for range in ranges {
                 // Stored and pending filings by day.
                 var days = pending.days(of: key, in: range)
-                let rows = try Row.fetchCursor(statement, arguments: [key, range.lowerBound, range.upperBound])
-                while let row = try rows.next() {
+                for (day, packed) in stored[key] ?? [] where range.contains(day) {
                     // A packing that cannot be read loses its entries (candidates only).
-                    let stored = PackedArticleIds.decode(row[1]) ?? []
-                    let day: Int64 = row[0]
-                    days[day] = days[day].map { stored.mergedAscending(with: $0) } ?? stored
+                    let ids = PackedArticleIds.decode(packed) ?? []
+                    days[day] = days[day].map { ids.mergedAscending(with: $0) } ?? ids
                 }
                 // The newest `perKey` entries: the latest day first, the highest id first.
                 var read = 0
@@ -132,33 +135,43 @@ struct StoryCandidates {
     /// passes `commonKey` loses its entries. An article found filed already (its earlier
     /// filing never taken out) is not counted again.
     func write(_ pending: inout PendingStoryKeys) throws {
-        guard !pending.isEmpty else { return pending.removeAll() }
-        let read = try db.cachedStatement(sql: "SELECT articles FROM story_key WHERE key = ? AND day = ?")
+        defer { pending.removeAll() }
+        guard !pending.isEmpty else { return }
+        let keys = pending.entries.keys.sorted()
+        // The stored rows of every key filed under, in one statement (a telling key has few).
+        var stored: [Int64: [Int64: Data]] = [:]
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT key, day, articles FROM story_key WHERE key IN (SELECT value FROM json_each(?))
+            """), arguments: [Self.jsonArray(keys)])
+        while let row = try rows.next() { stored[row[0], default: [:]][row[1]] = row[2] }
         let write = try db.cachedStatement(sql: """
             INSERT INTO story_key(key, day, articles) VALUES (?, ?, ?) ON CONFLICT(key, day) DO UPDATE SET articles = excluded.articles
             """)
-        let count = try db.cachedStatement(sql: """
-            INSERT INTO story_key_count(key, articles) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET articles = articles + excluded.articles
-            RETURNING articles
-            """)
-        let unfileAll = try db.cachedStatement(sql: "DELETE FROM story_key WHERE key = ?")
+        var filed: [[Int64]] = []
         // In key order: neighbouring keys share B-tree pages.
-        for key in pending.entries.keys.sorted() {
-            var filed = 0
+        for key in keys {
+            var count: Int64 = 0
             for (day, ids) in pending.entries[key]!.sorted(by: { $0.key < $1.key }) {
                 // A packing that cannot be read loses its entries (candidates only) rather than the placement.
-                let stored = try Data.fetchOne(read, arguments: [key, day]).flatMap(PackedArticleIds.decode) ?? []
-                let merged = stored.mergedAscending(with: ids)
-                guard merged.count > stored.count else { continue }
-                filed += merged.count - stored.count
+                let before = stored[key]?[day].flatMap(PackedArticleIds.decode) ?? []
+                let merged = before.mergedAscending(with: ids)
+                guard merged.count > before.count else { continue }
+                count += Int64(merged.count - before.count)
                 try write.execute(arguments: [key, day, PackedArticleIds.encode(merged)])
             }
-            guard filed > 0 else { continue }
-            if let articles = try Int.fetchOne(count, arguments: [key, filed]), articles > Self.commonKey {
-                try unfileAll.execute(arguments: [key])
-            }
+            if count > 0 { filed.append([key, count]) }
         }
-        pending.removeAll()
+        guard !filed.isEmpty else { return }
+        // Every key's count in one statement; those that pass `commonKey` lose their entries.
+        let pairs = "[" + filed.map { "[\($0[0]),\($0[1])]" }.joined(separator: ",") + "]"
+        let common = try Int64?.fetchAll(db.cachedStatement(sql: """
+            INSERT INTO story_key_count(key, articles)
+            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?) WHERE true
+            ON CONFLICT(key) DO UPDATE SET articles = articles + excluded.articles
+            RETURNING CASE WHEN articles > ? THEN key END
+            """), arguments: [pairs, Self.commonKey]).compactMap { $0 }
+        let unfileAll = try db.cachedStatement(sql: "DELETE FROM story_key WHERE key = ?")
+        for key in common { try unfileAll.execute(arguments: [key]) }
     }
 
     /// Takes an article out of its keys (whatever day it was filed under: a key that is not
