@@ -95,6 +95,8 @@ struct StoryBook {
         var copyNeighbours: [Int64: Int64] = [:]   // article → its story, for copy links either way
         var linkedFrom: [Int64: (story: Int64, undated: Bool)] = [:]
         var undatedOf: [Int64: Bool] = [:]
+        // The story of each candidate linked to, as loaded: placing changes no story before the links are chosen.
+        var storyOf: [Int64: Int64] = [:]
         let undated = ArticleIndex.dateSource(row) == .file
         // Emptied before the lookup, never during it: the fingerprints it does not read are these.
         if decoded.count + ids.count > Self.decodedLimit { decoded.removeAll(keepingCapacity: true) }
@@ -109,6 +111,7 @@ struct StoryBook {
             // (earnings, commodity figures) share their wording and nothing else.
             guard copy || (withinWindow && score >= Self.linkThreshold && Similarity.names(fingerprint, other) > 0) else { continue }
             undatedOf[candidate.id] = candidate.undated
+            storyOf[candidate.id] = candidate.storyId
             let link = Link(id: candidate.id, score: score, copy: copy, hash: candidate.hash)
             let theirs = Link(id: articleId, score: score, copy: copy, hash: hash)
             if copy {
@@ -135,7 +138,7 @@ struct StoryBook {
         var linkedTo: [Int64: Int64] = [:]   // article → its story, for the newcomer's own links
         for link in (copyLink.map { [$0] } ?? []) + links.prefix(Self.storyLinks) {
             try replaceLink(of: articleId, old: nil, with: link)
-            if let story = try Int64.fetchOne(db.cachedStatement(sql: "SELECT storyId FROM article WHERE id = ?"), arguments: [link.id]) {
+            if let story = storyOf[link.id] {
                 affected.insert(story)
                 linkedTo[link.id] = story
                 if link.copy { copyNeighbours[link.id] = story }
