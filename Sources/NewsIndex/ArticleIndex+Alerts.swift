@@ -151,7 +151,7 @@ extension ArticleIndex {
                     rows += try Row.fetchAll(db, sql: plain.detailSQL(count: missing.count), arguments: plain.detailArguments(missing))
                 }
                 let byId = Dictionary(rows.map { ($0["id"] as Int64, $0) }, uniquingKeysWith: { first, _ in first })
-                return ids.compactMap { byId[$0] }.enumerated().map { Self.hit($0.element, rank: $0.offset + 1, group: .copies) }
+                return try ids.compactMap { byId[$0] }.enumerated().map { try Self.hit($0.element, rank: $0.offset + 1, group: .copies) }
             }
         } catch let error as DatabaseError {
             throw IndexError.queryFailed(error.message ?? String(describing: error))

@@ -25,6 +25,8 @@ extension ArticleIndex {
             }
         } catch let error as DatabaseError {
             throw IndexError.queryFailed(error.message ?? String(describing: error))
+        } catch let error as RowDecodingError {
+            throw IndexError.queryFailed("the index gave a value a search cannot read (\(error)); `newsctl reindex` rebuilds it from the inbox")
         }
     }
 
@@ -50,7 +52,7 @@ extension ArticleIndex {
             let rows = try Row.fetchAll(statement, arguments: search.detailArguments(page, textForSnippets: snippets != nil))
             return try (total, rows.enumerated().map { place, row in
                 let marked = try snippets.map { try $0.snippet(db, id: row["id"], text: row["snipText"]) }
-                return hit(row, rank: offset + place + 1, group: group, markedSnippet: marked)
+                return try hit(row, rank: offset + place + 1, group: group, markedSnippet: marked)
             })
         case .grouped(let search):
             let rows = try Row.fetchAll(db, sql: search.pageSQL, arguments: search.pageArguments(limit: limit, offset: offset))
@@ -58,13 +60,14 @@ extension ArticleIndex {
             // the full-text index instead of two. Only past the last page is a count query needed.
             let total = try rows.first.map { $0["total"] as Int }
                 ?? Int.fetchOne(db, sql: search.countSQL, arguments: search.countArguments) ?? 0
-            return (total, rows.enumerated().map { hit($0.element, rank: offset + $0.offset + 1, group: group) })
+            return (total, try rows.enumerated().map { try hit($0.element, rank: offset + $0.offset + 1, group: group) })
         }
     }
 
     /// One result row of a search's page as a hit.
     /// `markedSnippet`: the snippet, marked, when not read from the row's `snip`.
-    static func hit(_ row: Row, rank: Int, group: SearchGrouping, markedSnippet: String? = nil) -> SearchHit {
+    /// A score SQLite could not give (NULL) is an error, not a crash.
+    static func hit(_ row: Row, rank: Int, group: SearchGrouping, markedSnippet: String? = nil) throws -> SearchHit {
         let paths = (row["paths"] as String?)?.split(separator: "\n").map(String.init) ?? []
         let (snippet, highlights) = SnippetMarkup.decode(markedSnippet ?? row["snip"] ?? "")
         var story: StorySummary?
@@ -75,7 +78,7 @@ extension ArticleIndex {
         return SearchHit(rank: rank, id: row["id"], path: paths.first ?? "", paths: paths,
                          title: row["headline"], outlet: row["outlet"], byline: row["byline"],
                          date: row["articleDate"], dateSource: ArticleIndex.dateSource(row),
-                         url: row["url"], language: row["language"], score: -(row["rank"] as Double), snippet: snippet, highlights: highlights,
+                         url: row["url"], language: row["language"], score: -(try row.decode(Double.self, forColumn: "rank")), snippet: snippet, highlights: highlights,
                          copies: row["copies"], story: story, storyHits: group == .stories ? row["groupHits"] : nil)
     }
 

@@ -135,12 +135,12 @@ struct WindowedSearch {
             defer { if number != 0 { recorders?.close(number) } }
             let sql = number == 0 ? windowStatement(size: size).sql : windowSQL(recorder: number)
             let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(filter.whereArguments + [size]))
-                .map { Ranked(id: $0["id"], rank: $0["rank"], group: $0["grp"]) }
+                .map { Ranked(id: $0["id"], rank: try $0.decode(forColumn: "rank"), group: $0["grp"]) }
             if let counts, let phraseHits { counts.keepMade(in: phraseHits) }
             guard splitByDating, rows.count < size else { return (rows, rows.count < size, nil, positions) }
             let rest = size - rows.count
             let undated = try Row.fetchAll(db, sql: windowSQL(dated: false), arguments: StatementArguments(filter.whereArguments + [rest]))
-                .map { Ranked(id: $0["id"], rank: $0["rank"], group: $0["grp"]) }
+                .map { Ranked(id: $0["id"], rank: try $0.decode(forColumn: "rank"), group: $0["grp"]) }
             return (rows + undated, undated.count < rest, nil, nil)
         }
         var tally: GroupTally?
@@ -161,8 +161,8 @@ struct WindowedSearch {
         let fetched = try Row.fetchAll(db.cachedStatement(sql: scoring.sql), arguments: scoring.arguments)
         // More matches than rows (a damaged index) would give the deferred IDF no number.
         if phraseRows.deferred, phraseRows.matches > phraseRows.indexRows { throw IndexError.queryFailed(RankFunction.contradiction) }
-        let scored = fetched
-            .map { (id: $0["id"] as Int64, score: $0["score"] as Double) }
+        let scored = try fetched
+            .map { (id: $0["id"] as Int64, score: try $0.decode(Double.self, forColumn: "score")) }
             .map { (id: $0.id, score: phraseRows.score($0.score)) }
         if let counts, let phraseHits { counts.keepMade(in: phraseHits, oneCounted: phraseRows) }
         let counted = tally.flatMap { $0.complete ? $0.count : nil }
