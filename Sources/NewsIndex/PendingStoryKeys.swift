@@ -9,17 +9,15 @@
 struct PendingStoryKeys {
     /// Articles filed per key and filing day, ascending and distinct.
     private(set) var entries: [Int64: [Int64: [Int64]]] = [:]
-    /// Articles filed per key (the sum over its days).
-    private(set) var added: [Int64: Int] = [:]
     /// Stored article counts (`story_key_count`) read in this transaction; 0 for a key with no row.
     private(set) var stored: [Int64: Int] = [:]
 
-    var isEmpty: Bool { added.isEmpty }
+    var isEmpty: Bool { entries.isEmpty }
 
     /// How many articles `key` counts as filed under: the stored count and those filed here.
     /// Nil when the stored count was not read yet.
     func count(_ key: Int64) -> Int? {
-        stored[key].map { $0 + added[key, default: 0] }
+        stored[key].map { stored in entries[key]?.values.reduce(stored) { $0 + $1.count } ?? stored }
     }
 
     /// Remembers `key`'s stored count.
@@ -31,11 +29,10 @@ struct PendingStoryKeys {
     @discardableResult
     mutating func add(key: Int64, day: Int64, articleId: Int64) -> Bool {
         var ids = entries[key, default: [:]][day, default: []]
-        let at = ids.partitionPoint { $0 >= articleId }
+        let at = ids.firstIndex { $0 >= articleId } ?? ids.count
         guard at == ids.count || ids[at] != articleId else { return false }
         ids.insert(articleId, at: at)
         entries[key, default: [:]][day] = ids
-        added[key, default: 0] += 1
         return true
     }
 
@@ -47,23 +44,11 @@ struct PendingStoryKeys {
     /// Forgets everything: the filings were written, or the stored counts may have changed.
     mutating func removeAll() {
         entries.removeAll()
-        added.removeAll()
         stored.removeAll()
     }
 }
 
 extension Array where Element == Int64 {
-    /// The first index whose element satisfies `belongs`, for an array partitioned by it (all
-    /// that do not come first): a binary search.
-    func partitionPoint(_ belongs: (Int64) -> Bool) -> Int {
-        var (low, high) = (0, count)
-        while low < high {
-            let middle = (low + high) / 2
-            if belongs(self[middle]) { high = middle } else { low = middle + 1 }
-        }
-        return low
-    }
-
     /// Two ascending arrays of distinct ids merged into one, ascending and distinct.
     func mergedAscending(with other: [Int64]) -> [Int64] {
         var merged: [Int64] = []
