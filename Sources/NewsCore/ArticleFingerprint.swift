@@ -14,8 +14,9 @@ public struct ArticleFingerprint: Sendable, Equatable {
     public let termCounts: [UInt8]
     /// Each term's weight 1 + ln(tf), the vector of unit length.
     public let termWeights: [Double]
-    /// Capitalised words not opening a sentence, hashed to 24 bits, ascending and distinct:
-    /// people, places, organisations.
+    /// Capitalised words of the body, hashed to 24 bits, ascending and distinct: people, places,
+    /// organisations. Not a wire dateline's, nor month names, nor a sentence's first word unless
+    /// a capitalised word follows it (see `of`).
     public let names: [UInt32]
     /// The same names, most mentioned first (ties by text).
     public let strongestNames: [UInt32]
@@ -69,14 +70,28 @@ public struct ArticleFingerprint: Sendable, Equatable {
         var counts: [UInt64: Int] = [:]
         var nameCounts: [UInt64: Int] = [:]
         var shingleHashes: [UInt64] = []
-        for (part, text) in [headline, body].enumerated() {
+        // Headlines capitalise every word, so names are taken from the body only; and not from a
+        // wire dateline ("NEW YORK, March 2 - "), which says where and when the wire filed, not
+        // whom the story is about.
+        let datelineEnd = DateExtractor.wireDatelineLength(body).map { body.unicodeScalars.index(body.unicodeScalars.startIndex, offsetBy: $0) }
+        let parts: [(text: Substring, takesNames: Bool)] = if let datelineEnd {
+            [(headline[...], false), (body[..<datelineEnd], false), (body[datelineEnd...], true)]
+        } else {
+            [(headline[...], false), (body[...], true)]
+        }
+        for (text, takesNames) in parts {
+            // A capitalised word opening a sentence is a name when the next word is capitalised
+            // too ("Nippon Life said", not "Shr 72 cts" or "Chief state prosecutor").
+            var opener: UInt64?
             WordScanner.forEachWord(in: text) { word in
                 shingleHashes.append(word.hash)
                 let isStop = StopWords.hashes.contains(word.hash)
-                // Headlines capitalise every word, so names are taken from the body only.
-                if part == 1 && word.isCapitalised && !word.startsSentence && !isStop && word.length > 1 {
+                let mayName = takesNames && word.isCapitalised && !isStop && word.length > 1 && !CalendarWords.hashes.contains(word.hash)
+                if mayName && !word.startsSentence {
+                    if let opener { nameCounts[opener, default: 0] += 1 }
                     nameCounts[word.hash, default: 0] += 1
                 }
+                opener = mayName && word.startsSentence ? word.hash : nil
                 guard !isStop, word.length > 2, !word.isNumber else { return }
                 counts[word.foldedHash(), default: 0] += 1
             }
@@ -277,6 +292,13 @@ enum MinHash {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+}
+
+/// Month names and abbreviations in the languages dates are read in ("Jan", "Okt", "März"):
+/// capitalised, but no names, and every dividend or earnings report mentions a few.
+enum CalendarWords {
+    /// The words' hashes (`MinHash.hash`), for `WordScanner`'s words.
+    static let hashes = Set(DateExtractor.months.keys.map(MinHash.hash))
 }
 
 /// English function words and the reporting words every news article uses.

@@ -215,16 +215,34 @@ enum DateExtractor {
         var outlet: String?
     }
 
+    /// Scalars of a paragraph a wire dateline may take, up to its dash.
+    private static let datelineScalars = 120
+
+    /// The dash that ends a dateline (" - ", " — ", " – " or " -- "): its offset and the offset
+    /// of the space after it.
+    private static func datelineDash(_ scalars: [Unicode.Scalar]) -> (dash: Int, space: Int)? {
+        for i in scalars.indices where i > 0 && scalars[i - 1] == " " && ["-", "—", "–"].contains(scalars[i]) {
+            let next = scalars[i] == "-" && i + 1 < scalars.count && scalars[i + 1] == "-" ? i + 2 : i + 1
+            if next < scalars.count && scalars[next] == " " { return (i, next) }
+        }
+        return nil
+    }
+
+    /// How many scalars of `text` a wire dateline opening it takes, its dash and the space after
+    /// it included ("NEW YORK, March 2 - " of "NEW YORK, March 2 - Shr 72 cts"); nil when its
+    /// first line opens with none.
+    static func wireDatelineLength(_ text: String) -> Int? {
+        let line = text.prefix { $0 != "\n" }
+        guard wireDateline(String(line)) != nil,
+              let (_, space) = datelineDash(Array(line.unicodeScalars.prefix(datelineScalars))) else { return nil }
+        return space + 1
+    }
+
     /// A wire dateline opening the first paragraph: "SALVADOR, Feb 26 - …", "LONDON, April 3
     /// (Reuters) -", "WASHINGTON, March 5, 2024 (AP) —", "MOSCOW (Sputnik) — …", "BERLIN, 12. März (dpa) -".
     static func wireDateline(_ paragraph: String) -> WireDateline? {
-        let scalars = Array(paragraph.unicodeScalars.prefix(120))
-        // The dash that ends a dateline: " - ", " — ", " – " or " -- ".
-        guard let dash = scalars.indices.first(where: { i in
-            guard i > 0, scalars[i - 1] == " ", ["-", "—", "–"].contains(scalars[i]) else { return false }
-            let next = scalars[i] == "-" && i + 1 < scalars.count && scalars[i + 1] == "-" ? i + 2 : i + 1
-            return next < scalars.count && scalars[next] == " "
-        }) else { return nil }
+        let scalars = Array(paragraph.unicodeScalars.prefix(datelineScalars))
+        guard let dash = datelineDash(scalars)?.dash else { return nil }
         var head = String(String.UnicodeScalarView(scalars[..<dash])).trimmingSpaces
         // The outlet: the last parenthesised name ("(Reuters)", "(AP)"); removed from the rest.
         var outlet: String?

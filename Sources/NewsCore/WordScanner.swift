@@ -47,7 +47,7 @@ enum WordScanner {
 
     /// Calls `body` with each word of `text`, in order. A lone `s` or `t` (after an apostrophe:
     /// "Russia’s", "don't") is not a word.
-    static func forEachWord(in text: String, _ body: (Word) -> Void) {
+    static func forEachWord(in text: some StringProtocol, _ body: (Word) -> Void) {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(32)
         var isASCII = true, capitalised = false, numeric = true

@@ -13,13 +13,13 @@ import TestSupport
 struct ShuffledPlacementTests {
     /// `Tests/Fixtures/stories` and `Tests/Fixtures/saga` (a story running for six weeks,
     /// reports under a week apart, a copy dated a day after its original, a later report on
-    /// the same company that is another story).
-    static func fixtureChanges() throws -> (root: TemporaryFolder, changes: [IndexChange]) {
+    /// the same company that is another story), or the folders of `Tests/Fixtures` named in `sets`.
+    static func fixtureChanges(sets: [String] = ["stories", "saga"]) throws -> (root: TemporaryFolder, changes: [IndexChange]) {
         let root = TemporaryFolder("newsd-shuffled-placement")
         let inbox = root.folder("inbox")
         let fixtures = (FixtureFiles.articles as NSString).deletingLastPathComponent
         var names: [String] = []
-        for set in ["stories", "saga"] {
+        for set in sets {
             try FileManager.default.createDirectory(atPath: inbox + "/" + set, withIntermediateDirectories: true)
             for name in try FileManager.default.contentsOfDirectory(atPath: fixtures + "/" + set).sorted() {
                 try FileManager.default.copyItem(atPath: "\(fixtures)/\(set)/\(name)", toPath: "\(inbox)/\(set)/\(name)")
@@ -145,5 +145,22 @@ struct ShuffledPlacementTests {
             #expect(found == expected, "seed \(random.seed), order \(order):\nexpected \(expected)\nfound    \(found)")
             if found != expected { return }
         }
+    }
+
+    @Test("templated wire reports from one city and week (earnings tables, dividends) are stories of their own")
+    func templatedReports() throws {
+        let (root, changes) = try Self.fixtureChanges(sets: ["templates", "stories"])
+        let paths = changes.compactMap { if case .upsert(let path, _, _) = $0 { path } else { nil } }
+        let index = try ArticleIndex(path: root.file("index.sqlite"))
+        try index.apply(changes, now: 1)
+        try Self.placeAll(index)
+        let found = try Self.outcome(index, paths: paths)
+        let templates = paths.filter { $0.hasPrefix("templates/") }
+        #expect(templates.count == 6)
+        for path in templates {
+            #expect(found.stories.contains([path]), "\(path) joined others: \(found)")
+        }
+        let felixstowe = Set(paths.filter { $0.hasPrefix("stories/felixstowe-") })
+        #expect(found.stories.contains(felixstowe), "the port strike's four reports stay one story: \(found)")
     }
 }

@@ -96,6 +96,12 @@ enum FuzzDates {
         if let wire = DateExtractor.wireDateline(text), wire.month > 0 {
             _ = DateExtractor.inferYear(month: wire.month, day: wire.day, fileDay: fileDay)
         }
+        if let length = DateExtractor.wireDatelineLength(text) {
+            // Within the first line, ending with the space after the dash; the fingerprint splits the text there.
+            let scalars = Array(text.unicodeScalars)
+            precondition(length <= scalars.count && scalars[length - 1] == " " && !scalars[..<length].contains("\n"))
+            _ = ArticleFingerprint.of(headline: "", body: text)
+        }
         _ = DateExtractor.inferYear(month: Int(seconds & 15), day: Int((seconds >> 4) & 31), fileDay: fileDay)
         _ = try? DateFilterParser.range(field: "date", value: text, column: 1, today: fileDay)
         // Relative dates and arrival times, from a clock and time zone anywhere in range.
