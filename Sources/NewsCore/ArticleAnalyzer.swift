@@ -36,6 +36,13 @@ public struct AnalyzedArticle: Sendable, Equatable {
 /// Reads headline, date, outlet, byline and address from an article's metadata and text, and
 /// cleans its body. Pure and table-tested; unknown stays unknown (nothing is guessed from a file name).
 public enum ArticleAnalyzer {
+    /// The date a wire dateline opening an analyzed body (`AnalyzedArticle.body`) gives an
+    /// article saved on `fileDay`, as `analyze` reads it when nothing else dates the article.
+    public static func datelineDate(body: String, fileDay: CalendarDay) -> ArticleDate? {
+        let first = body.firstRange(of: "\n\n").map { String(body[..<$0.lowerBound]) } ?? body
+        return DateExtractor.wireDateline(first)?.date(fileDay: fileDay)
+    }
+
     /// `fileDay` is the day of the file's modification time: it supplies the year of a wire
     /// dateline ("TOKYO, March 2 -") when the text names none, and the date is then `inferred`.
     public static func analyze(_ parsed: ParsedArticle, fileDay: CalendarDay) -> AnalyzedArticle {
@@ -91,13 +98,7 @@ public enum ArticleAnalyzer {
         }
         // A wire dateline opening the body.
         if let first = paragraphs.first, let wire = DateExtractor.wireDateline(first) {
-            if date == nil, wire.month > 0 {
-                if let year = wire.year, let day = CalendarDay(year: year, month: wire.month, day: wire.day) {
-                    date = ArticleDate(day: day, source: .published)
-                } else if wire.year == nil, let day = DateExtractor.inferYear(month: wire.month, day: wire.day, fileDay: fileDay) {
-                    date = ArticleDate(day: day, source: .inferred)
-                }
-            }
+            date = date ?? wire.date(fileDay: fileDay)
             if let named = wire.outlet { outlet = outlet ?? OutletNames.known(named) }
         }
         // Trailers, credits and copyright lines, read from the end.

@@ -213,6 +213,16 @@ enum DateExtractor {
         var year: Int?
         /// The outlet named in parentheses.
         var outlet: String?
+
+        /// The date it gives an article saved on `fileDay`: `published` with its year, `inferred`
+        /// with the year taken from the file (`inferYear`); nil when it gives none.
+        func date(fileDay: CalendarDay) -> ArticleDate? {
+            guard month > 0 else { return nil }
+            if let year {
+                return CalendarDay(year: year, month: month, day: day).map { ArticleDate(day: $0, source: .published) }
+            }
+            return DateExtractor.inferYear(month: month, day: day, fileDay: fileDay).map { ArticleDate(day: $0, source: .inferred) }
+        }
     }
 
     /// Scalars of a paragraph a wire dateline may take, up to its dash.
@@ -258,20 +268,40 @@ enum DateExtractor {
               place.allSatisfy({ $0.isUppercase || $0 == " " || $0 == "." || $0 == "-" || $0 == "'" || $0 == "/" }) else { return nil }
         let tokens = words(String(head[placeEnd...])).filter { !dateConnectors.contains($0) }
         if tokens.isEmpty { return outlet != nil ? WireDateline(month: 0, day: 0, year: nil, outlet: outlet) : nil }
-        guard tokens.count <= 3 else { return nil }
+        if let date = datelineDate(tokens) {
+            return WireDateline(month: date.month, day: date.day, year: date.year, outlet: outlet)
+        }
+        // A region between the place and the date: "SAN JOSE, Calif., March 3 -", "BRUNSWICK,
+        // West Germany, March 16 -".
+        guard placeEnd < head.endIndex else { return nil }
+        let afterPlace = head[head.index(after: placeEnd)...]
+        guard let regionEnd = afterPlace.firstIndex(of: ","), isRegion(afterPlace[..<regionEnd]),
+              let date = datelineDate(words(String(afterPlace[regionEnd...])).filter { !dateConnectors.contains($0) }) else { return nil }
+        return WireDateline(month: date.month, day: date.day, year: date.year, outlet: outlet)
+    }
+
+    /// The date a dateline's words after its place give: month and day either way round, and a
+    /// year after them.
+    private static func datelineDate(_ tokens: [String]) -> (month: Int, day: Int, year: Int?)? {
+        guard (2...3).contains(tokens.count) else { return nil }
         var year: Int?
         if tokens.count == 3 {
             guard tokens[2].count == 4, let given = Int(tokens[2]) else { return nil }
             year = given
         }
-        guard tokens.count >= 2 else { return nil }
-        if let month = months[tokens[0]], let day = dayNumber(tokens[1]) {
-            return WireDateline(month: month, day: day, year: year, outlet: outlet)
-        }
-        if let month = months[tokens[1]], let day = dayNumber(tokens[0]) {
-            return WireDateline(month: month, day: day, year: year, outlet: outlet)
-        }
+        if let month = months[tokens[0]], let day = dayNumber(tokens[1]) { return (month, day, year) }
+        if let month = months[tokens[1]], let day = dayNumber(tokens[0]) { return (month, day, year) }
         return nil
+    }
+
+    /// A state, province or country as datelines name it after the place: up to three
+    /// capitalised words or abbreviations ("Calif.", "N.J.", "West Germany").
+    private static func isRegion(_ text: Substring) -> Bool {
+        let region = text.trimmingSpaces
+        let words = region.split(separator: " ")
+        return !region.isEmpty && region.count <= 30 && words.count <= 3
+            && words.allSatisfy { $0.first?.isUppercase == true }
+            && region.allSatisfy { $0.isLetter || $0 == " " || $0 == "." || $0 == "-" || $0 == "'" }
     }
 
     /// Days a dateline may lie after the file's day and still be of the file's year: a dateline

@@ -594,9 +594,11 @@ enum IndexSchema {
             // word after a dateline opens a sentence (`ArticleFingerprint.of`); through "YORK",
             // "Jan", "Shr" and "Qtly" Reuters' earnings and dividend reports chained into one story
             // of 1,888 articles, and every link moving inside it cost placement a walk or a
-            // regrouping. Every fingerprint is made again from its text; if any changed, every
-            // article is placed again, after the next start, as a bulk load's are.
-            if try refingerprint(db) > 0 {
+            // regrouping. Datelines that name a region ("SAN JOSE, Calif., March 3 -") are read
+            // too: articles dated by their file alone get their dateline's date. Every fingerprint
+            // is made again from its text; if any date or fingerprint changed, every article is
+            // placed again, after the next start, as a bulk load's are.
+            if try redateFromDatelines(db) + refingerprint(db) > 0 {
                 try db.execute(sql: """
                     UPDATE article SET storyId = NULL, copyOf = NULL, copySimilarity = NULL WHERE storyId IS NOT NULL OR copyOf IS NOT NULL;
                     DELETE FROM story;
@@ -607,6 +609,27 @@ enum IndexSchema {
             }
         }
         return migrator
+    }
+
+    /// Dates the articles dated by their file alone whose text opens with a wire dateline
+    /// (`ArticleAnalyzer.datelineDate`), as the analyzer dates them now; returns how many.
+    static func redateFromDatelines(_ db: Database) throws -> Int {
+        var changed = 0, after: Int64 = .min
+        let read = try db.makeStatement(sql: """
+            SELECT a.id, a.articleDay, \(TextCodec.inflateFunction)(t.body) FROM article a JOIN article_text t ON t.id = a.id
+            WHERE a.dateKind IS NULL AND a.id > ? ORDER BY a.id LIMIT \(refingerprintBatch)
+            """)
+        let write = try db.makeStatement(sql: "UPDATE article SET articleDay = ?, dateKind = ? WHERE id = ?")
+        while true {
+            let rows = try Row.fetchAll(read, arguments: [after])
+            guard let last = rows.last else { return changed }
+            after = last[0]
+            for row in rows {
+                guard let date = ArticleAnalyzer.datelineDate(body: row[2], fileDay: CalendarDay(dayNumber: row[1])) else { continue }
+                try write.execute(arguments: [date.day.dayNumber, DateKind.stored(date.source), row[0]])
+                changed += 1
+            }
+        }
     }
 
     /// Makes every article's fingerprint again from its text (`ArticleFingerprint.of`) and
@@ -635,7 +658,7 @@ enum IndexSchema {
         }
     }
 
-    /// Articles `refingerprint` reads at a time.
+    /// Articles `refingerprint` and `redateFromDatelines` read at a time.
     static let refingerprintBatch = 1000
 
     /// The indexes of v28 on that hold an article's day and how it was found.

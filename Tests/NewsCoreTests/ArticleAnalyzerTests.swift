@@ -76,6 +76,9 @@ struct ArticleAnalyzerTests {
         ("Headline\n\nTOKYO, March 2 - Body of a wire story.", "2020-03-02", .inferred),
         ("Headline\n\nSALVADOR, Feb 26 - Output rose in 1987, the review said.", "2020-02-26", .inferred),
         ("Headline\n\nLONDON, Dec 30 - A wire story filed late in the year.", "2019-12-30", .inferred),
+        ("Headline\n\nSAN JOSE, Calif., March 3 - Shr 41 cts vs 36 cts.", "2020-03-03", .inferred),
+        ("Headline\n\nBRUNSWICK, West Germany, March 16 - Prosecutors widened the inquiry.", "2020-03-16", .inferred),
+        ("Headline\n\nNEWARK, N.J., April 3, 2023 (Reuters) - A wire story.", "2023-04-03", .published),
     ])
     func date(text: String, expected: String, source: DateSource) throws {
         let date = try analyze(text).date
@@ -96,6 +99,8 @@ struct ArticleAnalyzerTests {
         "Headline\n\nOn 11 March 2017 the ministry said many things about the talks and the region.",
         "Headline\n\nThe meeting is due in March.",
         "Headline\n\nIn Washington - a city - nothing happened.",
+        "Headline\n\nPARIS, the capital, March 3 - a region in lower case is no dateline.",
+        "Headline\n\nPARIS, A Long Region Of Four Words, March 3 - too long for a region.",
     ])
     func noDate(text: String) throws {
         #expect(try analyze(text).published == nil)

@@ -22,6 +22,7 @@ struct FingerprintNameTests {
         ("LONDON, April 3 (Reuters) — Ministers met.", 28),
         ("MOSCOW (Sputnik) -- Talks resumed.", 20),
         ("BERLIN, 12. März (dpa) - Die Regierung", 25),
+        ("SAN JOSE, Calif., March 3 - Shr 41 cts", 28),
     ])
     func datelineLength(text: String, length: Int) {
         #expect(DateExtractor.wireDatelineLength(text) == length)
@@ -43,6 +44,7 @@ struct FingerprintNameTests {
     func earningsTable() {
         let body = "NEW YORK, March 3 - Qtr ended Jan 31\n\nShr 41 cts vs 36 cts\n\nNet 2,118,000 vs 1,874,000\n\nRevs 31.2 mln vs 28.9 mln"
         #expect(Self.names(body) == [])
+        #expect(Self.names("BRUNSWICK, West Germany, March 16 - Prosecutors in Wolfsburg widened the inquiry.") == ["Wolfsburg"])
         // The same words inside a sentence are read as before.
         #expect(Self.names("Shares of Harwell rose in New York after the Qtr figures.") == ["Harwell", "York", "Qtr"])
     }

@@ -96,4 +96,35 @@ struct NameFingerprintMigrationTests {
         #expect(try index.overview().unplaced == 0)
         #expect(try Self.stories(index) == before)
     }
+
+    @Test("v30 dates articles dated by their file alone from a dateline that names a region; the others keep their dates")
+    func datelinesWithRegions() throws {
+        let path = folder.file("index.sqlite")
+        // As an older newsd stored them: the region kept it from reading the dateline.
+        let articles: [(path: String, article: IndexableArticle)] = [
+            ("calif.txt", TestArticles.article(headline: "SAN MATEO FUND SETS PAYOUT",
+                                               body: "SAN MATEO, Calif., April 13 - Mthly div 6.6 cts vs 6.6 cts prior.", fileDate: "1987-04-14")),
+            ("germany.txt", TestArticles.article(headline: "VW INQUIRY WIDENS",
+                                                 body: "BRUNSWICK, West Germany, March 16 - Prosecutors widened the inquiry.", fileDate: "1987-03-20")),
+            ("note.txt", TestArticles.article(headline: "A note", body: "No dateline opens this note.", fileDate: "1987-03-20")),
+            ("dated.txt", TestArticles.article(headline: "Dated", body: "LONDON, Calif., May 2 - A dateline after a published date.",
+                                               published: "1987-05-01", fileDate: "1987-05-03")),
+        ]
+        do {
+            let index = try ArticleIndex(path: path)
+            try index.apply(TestArticles.upserts(articles), now: 1)
+            while try index.placeStories(limit: 64) > 0 {}
+            try index.pool.write { db in try MigrationRecords.unrecord(from: "v30-names-without-datelines", db) }
+        }
+        let index = try ArticleIndex(path: path)
+        func date(_ path: String) throws -> String {
+            let article = try #require(try index.articleId(path: path).flatMap { try index.article(id: $0) })
+            return "\(article.date) \(article.dateSource)"
+        }
+        #expect(try date("calif.txt") == "1987-04-13 inferred")
+        #expect(try date("germany.txt") == "1987-03-16 inferred")
+        #expect(try date("note.txt") == "1987-03-20 file")
+        #expect(try date("dated.txt") == "1987-05-01 published")
+        #expect(try index.overview().unplaced == articles.count, "dates changed: placed again")
+    }
 }
