@@ -48,23 +48,31 @@ final class IngestService: Service {
     func run() async throws {
         // Watch first, then scan: a file dropped during the scan is seen by one or the other.
         // Adding a watch per folder walks the whole inbox: off the cooperative pool.
-        let first: WatchedInbox
+        let first: WatchedInbox?
         do {
             first = try await writer.run { try self.watchOrExplain() }
+            queue.add([.scan("", reread: false)])
         } catch {
-            throw DaemonError(message: "\(error)")
+            // Made at start if missing, the inbox can still go before it is watched (moved away,
+            // unmounted): then newsd waits for it as for one that goes later. Any other reason
+            // (the inotify limits) stops newsd with the error.
+            let inbox = config.inbox
+            guard (try? await BlockingWork.run { InboxPresence.isPresent(inbox, asMountPoint: false) }) == false else {
+                throw DaemonError(message: "\(error)")
+            }
+            first = nil
+            reportInboxGone("\(error)")
         }
-        queue.add([.scan("", reread: false)])
         // The page-by-page check reads the whole index: it waits until newsd answers, so that
         // READY never waits for it (nor shares the CPU with it), and it comes before the first
         // write, so that a damaged index is replaced by one rebuilt from the inbox.
         try? await cancelWhenGracefulShutdown { await self.status.waitUntilReady() }
-        if Task.isShuttingDownGracefully || Task.isCancelled { return first.watcher.stop() }
+        if Task.isShuttingDownGracefully || Task.isCancelled { return first?.watcher.stop() ?? () }
         do {
             let (index, logger) = (self.index, self.logger)
             try await writer.run { try index.verifyAtStart(logger: logger) }
         } catch {
-            first.watcher.stop()
+            first?.watcher.stop()
             throw error
         }
 
@@ -128,10 +136,12 @@ final class IngestService: Service {
     /// Keeps the inbox watched for as long as newsd runs. When watching ends (the inbox was
     /// deleted, moved or unmounted), status says so and the index is kept as it is: a missing
     /// inbox is not an empty one. newsd then looks for the inbox every second and, once it is
-    /// back (mounted again, if it was a mount point), watches it anew and reconciles.
-    private func superviseWatcher(_ first: WatchedInbox) async {
-        var current: WatchedInbox? = first
+    /// back (mounted again, if it was a mount point), watches it anew and reconciles. `first`:
+    /// the watch made at start, nil when the inbox went before it could be made.
+    private func superviseWatcher(_ first: WatchedInbox?) async {
+        var current = first
         defer { current?.watcher.stop() }
+        if first == nil { await waitForInbox(mountPoint: false) }
         while !Task.isCancelled {
             if let watched = current {
                 var reason: String?
@@ -139,11 +149,7 @@ final class IngestService: Service {
                 guard let reason, !Task.isCancelled else { return }
                 watched.watcher.stop()
                 current = nil
-                let problem = "inbox gone: \(reason); the index is kept, and newsd watches again once \(config.inbox) is back"
-                status.setInboxProblem(problem)
-                logger.critical("the inbox can no longer be watched; keeping the index and waiting for the inbox to come back", metadata: [
-                    "event": "inbox-gone", "inbox": "\(config.inbox)", "error": "\(reason)",
-                ])
+                reportInboxGone(reason)
                 await waitForInbox(mountPoint: watched.wasMountPoint)
                 continue
             }
@@ -157,6 +163,16 @@ final class IngestService: Service {
                 await waitForInbox(mountPoint: false)
             }
         }
+    }
+
+    /// Says in status and the log that the inbox cannot be watched (`reason`), and that the
+    /// index is kept meanwhile.
+    private func reportInboxGone(_ reason: String) {
+        let problem = "inbox gone: \(reason); the index is kept, and newsd watches again once \(config.inbox) is back"
+        status.setInboxProblem(problem)
+        logger.critical("the inbox can no longer be watched; keeping the index and waiting for the inbox to come back", metadata: [
+            "event": "inbox-gone", "inbox": "\(config.inbox)", "error": "\(reason)",
+        ])
     }
 
     /// Says at debug level what inotify reported, so that a file that never reached the index
