@@ -48,21 +48,8 @@ final class IngestService: Service {
     func run() async throws {
         // Watch first, then scan: a file dropped during the scan is seen by one or the other.
         // Adding a watch per folder walks the whole inbox: off the cooperative pool.
-        let first: WatchedInbox?
-        do {
-            first = try await writer.run { try self.watchOrExplain() }
-            queue.add([.scan("", reread: false)])
-        } catch {
-            // Made at start if missing, the inbox can still go before it is watched (moved away,
-            // unmounted): then newsd waits for it as for one that goes later. Any other reason
-            // (the inotify limits) stops newsd with the error.
-            let inbox = config.inbox
-            guard (try? await BlockingWork.run { InboxPresence.isPresent(inbox, asMountPoint: false) }) == false else {
-                throw DaemonError(message: "\(error)")
-            }
-            first = nil
-            reportInboxGone("\(error)")
-        }
+        let first = try await firstWatch()
+        if first != nil { queue.add([.scan("", reread: false)]) }
         // The page-by-page check reads the whole index: it waits until newsd answers, so that
         // READY never waits for it (nor shares the CPU with it), and it comes before the first
         // write, so that a damaged index is replaced by one rebuilt from the inbox.
@@ -87,6 +74,29 @@ final class IngestService: Service {
                 queue.close()
             }
             group.cancelAll()
+        }
+    }
+
+    /// The watch newsd starts with; nil when the inbox is missing. Made at start if missing, the
+    /// inbox can still go before it is watched (moved away, unmounted): then newsd waits for it
+    /// as for one that goes later. Any other reason (the inotify limits) stops newsd with the error.
+    private func firstWatch() async throws -> WatchedInbox? {
+        let inbox = config.inbox
+        var attempts = 0
+        while true {
+            do {
+                return try await writer.run { try self.watchOrExplain() }
+            } catch {
+                attempts += 1
+                let present = try await BlockingWork.run { InboxPresence.isPresent(inbox, asMountPoint: false) }
+                // Present again after a watch that found it missing: watched once more.
+                guard !present else {
+                    if attempts < 2 { continue }
+                    throw DaemonError(message: "\(error)")
+                }
+                reportInboxGone("\(error)")
+                return nil
+            }
         }
     }
 
