@@ -242,9 +242,9 @@ enum DateExtractor {
     /// it included ("NEW YORK, March 2 - " of "NEW YORK, March 2 - Shr 72 cts"); nil when its
     /// first line opens with none.
     static func wireDatelineLength(_ text: String) -> Int? {
-        let line = text.prefix { $0 != "\n" }
-        guard wireDateline(String(line)) != nil,
-              let (_, space) = datelineDash(Array(line.unicodeScalars.prefix(datelineScalars))) else { return nil }
+        // What `wireDateline` reads of the first line, not the whole of a long one.
+        let line = String.UnicodeScalarView(text.unicodeScalars.prefix(datelineScalars).prefix { $0 != "\n" })
+        guard let (_, space) = datelineDash(Array(line)), wireDateline(String(line)) != nil else { return nil }
         return space + 1
     }
 

@@ -82,22 +82,19 @@ final class IngestService: Service {
     /// as for one that goes later. Any other reason (the inotify limits) stops newsd with the error.
     private func firstWatch() async throws -> WatchedInbox? {
         let inbox = config.inbox
-        var attempts = 0
-        while true {
+        for attempt in 1...2 {
             do {
                 return try await writer.run { try self.watchOrExplain() }
             } catch {
-                attempts += 1
-                let present = try await BlockingWork.run { InboxPresence.isPresent(inbox, asMountPoint: false) }
-                // Present again after a watch that found it missing: watched once more.
-                guard !present else {
-                    if attempts < 2 { continue }
-                    throw DaemonError(message: "\(error)")
+                guard try await BlockingWork.run({ InboxPresence.isPresent(inbox, asMountPoint: false) }) else {
+                    reportInboxGone("\(error)")
+                    return nil
                 }
-                reportInboxGone("\(error)")
-                return nil
+                // There again after a watch that found it missing: watched once more.
+                if attempt == 2 { throw DaemonError(message: "\(error)") }
             }
         }
+        return nil
     }
 
     /// A running watcher and the stream that says when it has ended.

@@ -354,10 +354,7 @@ public final class ArticleIndex: Sendable {
         try db.cachedStatement(sql: """
             INSERT INTO article_text(id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body, base = NULL
             """).execute(arguments: [id, Data(texts.encode(article.body))])
-        // Also an upsert, for the fingerprints stored against the old one (`IndexSchema.copyFingerprintsSQL`).
-        try db.cachedStatement(sql: """
-            INSERT INTO article_fingerprint(id, bytes) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET bytes = excluded.bytes, base = NULL
-            """).execute(arguments: [id, Data(article.fingerprint)])
+        try db.cachedStatement(sql: IndexSchema.storeFingerprintSQL).execute(arguments: [id, Data(article.fingerprint)])
     }
 
     /// Removes the member rows of a multi-article file (all, or those not in `keeping`) and its

@@ -611,50 +611,53 @@ enum IndexSchema {
         return migrator
     }
 
+    /// Stores an article's fingerprint whole: an upsert, so that the fingerprints stored against
+    /// the old one are stored whole first (`copyFingerprintsSQL`'s triggers).
+    static let storeFingerprintSQL = """
+        INSERT INTO article_fingerprint(id, bytes) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET bytes = excluded.bytes, base = NULL
+        """
+
     /// Dates the articles dated by their file alone whose text opens with a wire dateline
     /// (`ArticleAnalyzer.datelineDate`), as the analyzer dates them now; returns how many.
     static func redateFromDatelines(_ db: Database) throws -> Int {
-        var changed = 0, after: Int64 = .min
-        let read = try db.makeStatement(sql: """
+        let write = try db.makeStatement(sql: "UPDATE article SET articleDay = ?, dateKind = ? WHERE id = ?")
+        return try changedInBatches(db, """
             SELECT a.id, a.articleDay, \(TextCodec.inflateFunction)(t.body) FROM article a JOIN article_text t ON t.id = a.id
             WHERE a.dateKind IS NULL AND a.id > ? ORDER BY a.id LIMIT \(refingerprintBatch)
-            """)
-        let write = try db.makeStatement(sql: "UPDATE article SET articleDay = ?, dateKind = ? WHERE id = ?")
-        while true {
-            let rows = try Row.fetchAll(read, arguments: [after])
-            guard let last = rows.last else { return changed }
-            after = last[0]
-            for row in rows {
-                guard let date = ArticleAnalyzer.datelineDate(body: row[2], fileDay: CalendarDay(dayNumber: row[1])) else { continue }
-                try write.execute(arguments: [date.day.dayNumber, DateKind.stored(date.source), row[0]])
-                changed += 1
-            }
+            """) { row in
+            guard let date = ArticleAnalyzer.datelineDate(body: row[2], fileDay: CalendarDay(dayNumber: row[1])) else { return false }
+            try write.execute(arguments: [date.day.dayNumber, DateKind.stored(date.source), row[0]])
+            return true
         }
     }
 
     /// Makes every article's fingerprint again from its text (`ArticleFingerprint.of`) and
     /// stores those that differ from the stored one, whole; returns how many did.
     static func refingerprint(_ db: Database) throws -> Int {
-        var changed = 0, after: Int64 = .min
-        let read = try db.makeStatement(sql: """
+        let write = try db.makeStatement(sql: storeFingerprintSQL)
+        return try changedInBatches(db, """
             SELECT a.id, a.headline, \(TextCodec.inflateFunction)(t.body), f.bytes
             FROM article a JOIN article_text t ON t.id = a.id LEFT JOIN article_fingerprint_whole f ON f.id = a.id
             WHERE a.id > ? ORDER BY a.id LIMIT \(refingerprintBatch)
-            """)
-        let write = try db.makeStatement(sql: """
-            INSERT INTO article_fingerprint(id, bytes) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET bytes = excluded.bytes, base = NULL
-            """)
-        // In batches read whole before any is written: no statement reads the table it writes.
+            """) { row in
+            let fingerprint = ArticleFingerprint.of(headline: row[1], body: row[2]).encoded
+            guard (row[3] as Data?).map({ [UInt8]($0) }) != fingerprint else { return false }
+            try write.execute(arguments: [row[0], Data(fingerprint)])
+            return true
+        }
+    }
+
+    /// Runs `change` on every row `sql` reads (its argument: the last id read; rows by id), a
+    /// batch at a time, each batch read whole before any is changed, so that no statement reads
+    /// a table it writes. Returns how many `change` said it changed.
+    private static func changedInBatches(_ db: Database, _ sql: String, _ change: (Row) throws -> Bool) throws -> Int {
+        var changed = 0, after: Int64 = .min
+        let read = try db.makeStatement(sql: sql)
         while true {
             let rows = try Row.fetchAll(read, arguments: [after])
             guard let last = rows.last else { return changed }
             after = last[0]
-            for row in rows {
-                let fingerprint = ArticleFingerprint.of(headline: row[1], body: row[2]).encoded
-                guard (row[3] as Data?).map({ [UInt8]($0) }) != fingerprint else { continue }
-                try write.execute(arguments: [row[0], Data(fingerprint)])
-                changed += 1
-            }
+            for row in rows where try change(row) { changed += 1 }
         }
     }
 

@@ -424,15 +424,13 @@ struct StoryBook {
     }
 
     /// Computes and stores the fingerprint of an article that has none (written by a newsd that
-    /// fingerprinted elsewhere or differently — schema v30 — or whose stored one it cannot read).
+    /// fingerprinted elsewhere, or whose stored one it cannot read).
     private func fingerprintFromText(_ articleId: Int64) throws -> ArticleFingerprint {
         let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT a.headline, \(TextCodec.inflateFunction)(t.body) AS body FROM article a JOIN article_text t ON t.id = a.id WHERE a.id = ?
             """), arguments: [articleId])
         let fingerprint = ArticleFingerprint.of(headline: row?["headline"] ?? "", body: row?["body"] ?? "")
-        try db.cachedStatement(sql: """
-            INSERT INTO article_fingerprint(id, bytes) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET bytes = excluded.bytes, base = NULL
-            """).execute(arguments: [articleId, Data(fingerprint.encoded)])
+        try db.cachedStatement(sql: IndexSchema.storeFingerprintSQL).execute(arguments: [articleId, Data(fingerprint.encoded)])
         return fingerprint
     }
 
