@@ -21,12 +21,15 @@ struct InboxGoneAtStartTests {
         let ingest = IngestService(settings: settings, index: index, status: status, queue: queue, watches: WatchHub(),
                                    alerts: AlertService(index: index, settings: settings, logger: logger), logger: logger)
         let running = Task { try await ingest.run() }
-        #expect(try await waitUntil { status.problem?.contains("inbox gone") == true })
+        // A long deadline: under the whole suite on 2 cores, the service's task waited over a
+        // minute for a cooperative thread before it first ran.
+        let deadline = Duration.seconds(300)
+        #expect(try await waitUntil(timeout: deadline) { status.problem?.contains("inbox gone") == true })
         status.markReady()
 
         try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: false)
         try "Back again\n\nThe inbox came back after newsd started.\n".write(toFile: inbox + "/back.txt", atomically: false, encoding: .utf8)
-        #expect(try await waitUntil { try index.overview().articles == 1 && status.problem == nil })
+        #expect(try await waitUntil(timeout: deadline) { try index.overview().articles == 1 && status.problem == nil })
         queue.close()
         try await running.value
     }
