@@ -115,10 +115,11 @@ public enum Daemon {
         // window with the caller's umask).
         let socketMask = SocketMask(previous: umask(0o117))
         if inherited != nil { umask(socketMask.previous) }
+        let loop = ServerLoop()
         let server: any Service
         if let inherited {
-            server = InheritedSocketServer(descriptor: inherited, responder: router.buildResponder(), connections: connections,
-                                           logger: logger, onRunning: announceReady)
+            server = InheritedSocketServer(descriptor: inherited, group: loop.group, responder: router.buildResponder(),
+                                           connections: connections, logger: logger, onRunning: announceReady)
         } else {
             server = Application(
                 router: router,
@@ -130,6 +131,7 @@ public enum Daemon {
                     umask(socketMask.previous)
                     await announceReady()
                 },
+                eventLoopGroupProvider: .shared(loop.group),
                 logger: logger
             )
         }
@@ -151,7 +153,7 @@ public enum Daemon {
             logger.notice("watching no inbox: answering queries only", metadata: ["event": "no-inbox"])
         }
         // Watches end before the server stops: it would wait for their endless responses.
-        services += [.init(service: server), .init(service: watches), .init(service: reloader), .init(service: systemd)]
+        services += [.init(service: loop.running(server)), .init(service: watches), .init(service: reloader), .init(service: systemd)]
         var groupConfiguration = ServiceGroupConfiguration(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
@@ -166,7 +168,13 @@ public enum Daemon {
         defer {
             if inherited == nil { unlink(socketPath) }
         }
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await loop.shutdown()
+            throw error
+        }
+        await loop.shutdown()
         status.set(.stopping)
         logger.info("newsd stopped", metadata: ["event": "stopped"])
     }

@@ -10,6 +10,8 @@ import ServiceLifecycle
 /// `ServerBootstrap` to the descriptor and runs Hummingbird's HTTP/1 channel on it.
 struct InheritedSocketServer<Responder: HTTPResponder>: Service where Responder.Context == ControlContext {
     let descriptor: Int32
+    /// Where its connections live.
+    let group: MultiThreadedEventLoopGroup
     let responder: Responder
     let connections: ConnectionCount
     let logger: Logger
@@ -26,7 +28,7 @@ struct InheritedSocketServer<Responder: HTTPResponder>: Service where Responder.
             try await writer.write(response: response.head, body: response.body)
         }, configuration: .init(additionalChannelHandlers: [ParserErrorJSONHandler(), ConnectionLimitHandler(count: connections)],
                                idleTimeout: .seconds(30)))
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .bind(descriptor) { channel in http.setup(channel: channel, logger: logger) }
         await onRunning()

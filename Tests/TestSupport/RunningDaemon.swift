@@ -1,5 +1,6 @@
 import Foundation
 import NewsClient
+import Synchronization
 
 /// The real `newsd` binary running on a temporary inbox, state folder and socket.
 public final class RunningDaemon: @unchecked Sendable {
@@ -10,6 +11,8 @@ public final class RunningDaemon: @unchecked Sendable {
     public let process: ChildProcess
     public let logPath: String
     public var client: NewsClient { NewsClient(socketPath: socket, timeoutSeconds: 10) }
+    /// Whether the test stopped it (`stop`): an exit it did not ask for is reported with the log.
+    private let stopAsked = Atomic(false)
 
     /// Starts newsd and waits until it answers on its socket. `prepare` runs before the start
     /// (to put files in the inbox, say).
@@ -52,6 +55,7 @@ public final class RunningDaemon: @unchecked Sendable {
     /// Sends SIGTERM and waits for the exit status.
     @discardableResult
     public func stop(signal: Int32 = SIGTERM) async throws -> Int32 {
+        stopAsked.store(true, ordering: .relaxed)
         if process.isRunning { kill(process.processIdentifier, signal) }
         let process = self.process
         _ = try await waitUntil(timeout: .seconds(20)) { !process.isRunning }
@@ -67,6 +71,11 @@ public final class RunningDaemon: @unchecked Sendable {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
+        } else if !stopAsked.load(ordering: .relaxed) {
+            // The folder and its log go with this object: what newsd said before it stopped by
+            // itself is kept in the test's output.
+            let lines = log.split(separator: "\n", omittingEmptySubsequences: false).suffix(40).joined(separator: "\n")
+            FileHandle.standardError.write(Data("newsd at \(socket) exited by itself (status \(process.terminationStatus)); the end of its log:\n\(lines)\n".utf8))
         }
     }
 }
