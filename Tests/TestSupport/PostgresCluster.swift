@@ -11,7 +11,9 @@ public final class PostgresCluster: Sendable {
     public static let adminPassword = "test-admin-secret"
 
     public let folder: String
-    public let port: Int
+    /// Its TCP port (chosen again if another process took the first choice before the server bound it).
+    public var port: Int { chosenPort.withLock { $0 } }
+    private let chosenPort = Mutex(0)
     public var socketDirectory: String { folder }
     let binaries: String
 
@@ -52,12 +54,25 @@ public final class PostgresCluster: Sendable {
             throw ClusterError("mkdtemp failed: \(String(cString: strerror(errno)))")
         }
         folder = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
-        port = try Self.freePort()
+        chosenPort.withLock { $0 = Self.freePort() }
         if getuid() == 0 { try Self.run("/bin/chown", ["postgres:postgres", folder], asPostgres: false) }
         // The socket lives here: a newsd under test running as nobody must reach it.
         chmod(folder, 0o755)
         try create(self)
-        try start()
+        // A port free when chosen may be taken before the server binds it (by another test's
+        // cluster, or a client): then the server stops at once, and another port is tried.
+        var attempts = 1
+        while true {
+            do {
+                try start()
+                break
+            } catch {
+                guard attempts < 5, serverLog.contains("could not create any TCP/IP sockets") else { throw error }
+                attempts += 1
+                try? FileManager.default.removeItem(atPath: folder + "/server.log")
+                chosenPort.withLock { $0 = Self.freePort() }
+            }
+        }
         PostgresClusterRegistry.add(self)
     }
 
@@ -107,19 +122,29 @@ public final class PostgresCluster: Sendable {
         throw ClusterError("PostgreSQL's server programs are not installed (no /usr/lib/postgresql/*/bin/initdb); run scripts/install-deps --test")
     }
 
-    static func freePort() throws -> Int {
+    /// What the server has logged (why it did not start, say).
+    var serverLog: String { (try? String(contentsOfFile: folder + "/server.log", encoding: .utf8)) ?? "" }
+
+    /// A port of 127.0.0.1 that nothing listens on, below Linux's default range of ephemeral
+    /// ports (32768 and up), which every outgoing connection (the tests' own to the server)
+    /// takes its local port from.
+    static func freePort() -> Int {
+        while true {
+            let port = Int.random(in: 20_000..<32_000)
+            if canBind(port) { return port }
+        }
+    }
+
+    private static func canBind(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
-        guard bound else { throw ClusterError("cannot find a free port: \(String(cString: strerror(errno)))") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// Runs a program to its end (as `postgres` when root and `asPostgres`); throws with its output when it fails.
