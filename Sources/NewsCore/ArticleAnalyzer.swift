@@ -36,6 +36,14 @@ public struct AnalyzedArticle: Sendable, Equatable {
 /// Reads headline, date, outlet, byline and address from an article's metadata and text, and
 /// cleans its body. Pure and table-tested; unknown stays unknown (nothing is guessed from a file name).
 public enum ArticleAnalyzer {
+    /// What reading an article makes of it (its date, its fingerprint), as a number raised when
+    /// a change gives other values for the same text. The embedded index renews what it stored
+    /// from its own copy of the text (its schema migrations); a shared archive's readings are
+    /// renewed by each host reading its files again when the archive says they were read by an
+    /// older number. 1: wire datelines that name a region date their articles, and datelines
+    /// and month names are no fingerprint names.
+    public static let version = 1
+
     /// The date a wire dateline opening an analyzed body (`AnalyzedArticle.body`) gives an
     /// article saved on `fileDay`, as `analyze` reads it when nothing else dates the article.
     public static func datelineDate(body: String, fileDay: CalendarDay) -> ArticleDate? {

@@ -35,6 +35,11 @@ protocol InboxStore: Sendable {
     func verifyAtStart(logger: Logger) throws
     /// The index running watches read their hits from; nil where watches are not served.
     var watchIndex: ArticleIndex? { get }
+    /// Whether the articles were read by an older analysis (`ArticleAnalyzer.version`) than
+    /// this build's and can only be renewed by reading every file again.
+    func readByOlderAnalysis() throws -> Bool
+    /// Records that every file has been read again by this build's analysis.
+    func recordAnalysis() throws
 }
 
 extension ArticleIndex: InboxStore {
@@ -50,6 +55,9 @@ extension ArticleIndex: InboxStore {
         }
     }
     var watchIndex: ArticleIndex? { self }
+    // The index renews its readings from the text it stores (its schema migrations).
+    func readByOlderAnalysis() throws -> Bool { false }
+    func recordAnalysis() throws {}
     func trainTextDictionaryIfDue() throws -> TextCompaction { try trainTextDictionaryIfDue(policy: .standard) }
     func compactText() throws -> TextCompaction { try compactText(policy: .standard) }
     var hasTextToCompact: Bool { hasTextToCompact(policy: .standard) }
@@ -86,6 +94,14 @@ struct SharedInboxStore: InboxStore {
     var hasTextToCompact: Bool { false }
     func verifyAtStart(logger: Logger) throws {}
     var watchIndex: ArticleIndex? { nil }
+
+    func readByOlderAnalysis() throws -> Bool {
+        try waiting { () async throws(ArchiveError) in try await archive.readByOlderAnalysis() }
+    }
+
+    func recordAnalysis() throws {
+        try waiting { () async throws(ArchiveError) in try await archive.recordAnalysis() }
+    }
 
     /// Blocks the writer's thread until the database answers. Every failure is one the ingest
     /// loop retries with its work kept (the message says whether the database is unreachable).

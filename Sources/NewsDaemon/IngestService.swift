@@ -530,8 +530,15 @@ final class IngestService: Service {
     /// Compares a subtree of the inbox (`""`: all of it) with the index: new and changed files
     /// are indexed, entries whose file is gone are removed. Unchanged files cost one lstat each;
     /// `reread` reads every file again (reindex).
-    private func scan(_ subtree: String, reread: Bool) throws {
+    private func scan(_ subtree: String, reread asked: Bool) throws {
         status.set(.reconciling)
+        // A whole-inbox scan reads every file again when the archive's readings of them are
+        // an older build's that only the files can renew (a shared archive after an upgrade).
+        let reread = try asked || (subtree.isEmpty && index.readByOlderAnalysis())
+        if reread && !asked {
+            logger.notice("this host's articles were read by an older newsd; reading every inbox file again to renew their dates and fingerprints",
+                          metadata: ["event": "reread-older-analysis", "analysis": "\(ArticleAnalyzer.version)"])
+        }
         let started = ContinuousClock.now
         // Reading what the index knows and listing the inbox take seconds each for hundreds of
         // thousands of files (a rescan after an inotify overflow); both say they are moving.
@@ -611,6 +618,7 @@ final class IngestService: Service {
             }
         }
         try flush()
+        if reread && subtree.isEmpty && !queue.isClosed { try index.recordAnalysis() }
         logger.info(reread ? "reindexed inbox" : "reconciled inbox with index", metadata: [
             "event": "\(reread ? "reindexed" : "reconciled")",
             "subtree": "\(subtree.isEmpty ? "." : subtree)",

@@ -115,15 +115,17 @@ private struct BatchWriter {
             articleId = sameText
             outcome = previous == sameText ? .unchanged : .duplicate
             if outcome == .unchanged {
-                // Read again (after an upgrade, say): a newer extractor may know more about the same text.
+                // Read again (after an upgrade, say): a newer extractor may know more about the
+                // same text, and a newer analysis make another fingerprint of it.
+                let fingerprint = ByteBuffer(bytes: article.fingerprint)
                 try await connection.query("""
                     UPDATE newsd_article SET outlet = \(article.outlet), byline = \(article.byline), published_date = \(article.publishedDate),
                         article_date = \(article.articleDate), date_source = \(article.storedDateSource), url = \(article.url),
-                        language = \(article.language), search_configuration = \(configuration)::regconfig
+                        language = \(article.language), search_configuration = \(configuration)::regconfig, fingerprint = \(fingerprint)
                     WHERE id = \(sameText) AND (outlet IS DISTINCT FROM \(article.outlet) OR byline IS DISTINCT FROM \(article.byline)
                         OR published_date IS DISTINCT FROM \(article.publishedDate) OR article_date IS DISTINCT FROM \(article.articleDate)
                         OR date_source IS DISTINCT FROM \(article.storedDateSource) OR url IS DISTINCT FROM \(article.url)
-                        OR language IS DISTINCT FROM \(article.language))
+                        OR language IS DISTINCT FROM \(article.language) OR fingerprint IS DISTINCT FROM \(fingerprint))
                     """, logger: logger)
             }
         } else if let previous,

@@ -82,7 +82,7 @@ public final class PostgresArchive: Sendable {
                 }
                 try await Self.checkMayWrite(connection, logger: logger)
                 try await connection.query("""
-                    INSERT INTO newsd_host (host_id, first_seen, last_seen) VALUES (\(host), \(now), \(now))
+                    INSERT INTO newsd_host (host_id, first_seen, last_seen, analysis) VALUES (\(host), \(now), \(now), \(ArticleAnalyzer.version))
                     ON CONFLICT (host_id) DO UPDATE SET last_seen = EXCLUDED.last_seen
                     """, logger: logger)
         }

@@ -22,7 +22,7 @@ enum PostgresSchema {
     static var searchConfigurations: [String] { Stemmer.languages.map { searchConfiguration(language: $0) } }
 
     /// Migration `n` takes the schema from version `n` to `n + 1`.
-    static let migrations: [[String]] = [version1, version2, version3, version4]
+    static let migrations: [[String]] = [version1, version2, version3, version4, version5]
 
     /// The tables newsd reads and writes, for the privilege check and the size in `status`.
     static let tables = ["newsd_host", "newsd_article", "newsd_file", "newsd_container", "newsd_failure", "newsd_reader", "newsd_story",
@@ -81,6 +81,12 @@ enum PostgresSchema {
         "CREATE INDEX newsd_article_story ON newsd_article (story_id, article_date)",
         "CREATE INDEX newsd_article_copy_of ON newsd_article (copy_of) WHERE copy_of IS NOT NULL",
         "CREATE INDEX newsd_article_unplaced ON newsd_article (id) WHERE story_id IS NULL",
+    ] }
+
+    /// Version 5: the version of the analysis (`ArticleAnalyzer.version`) each host's files were
+    /// last read with, all of them; 0 for hosts of builds before it, whose files are read again.
+    private static var version5: [String] { [
+        "ALTER TABLE newsd_host ADD COLUMN analysis integer NOT NULL DEFAULT 0",
     ] }
 
     /// Version 4: alerts, archive-wide, each kept by the host it was added on (which announces

@@ -129,6 +129,45 @@ import TestSupport
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_710_936_000)], ofItemAtPath: path)
     }
 
+    @Test("a host whose files an older analysis read reads them again at its next start: dates and fingerprints renewed, once")
+    func filesReadByAnOlderAnalysisAreReadAgain() async throws {
+        let cluster = try PostgresCluster.shared()
+        let database = try cluster.createDatabase()
+        let daemon = RestartableDaemon("newsd-reanalysis", extraArguments: ["--index-url", cluster.socketURL(database: database), "--host-id", "alpha"])
+        // A wire report whose dateline names a region, saved two days after it.
+        let path = daemon.inbox + "/chips.txt"
+        try write("""
+            Chip maker trims output
+
+            SAN JOSE, Calif., March 3 - Veloria Circuits Inc said it would trim wafer output at its
+            valley plant by a fifth until orders from computer makers recover.
+            """, to: path)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 541_944_000)], ofItemAtPath: path)
+        let readings = "SELECT article_date, coalesce(date_source, 'file'), encode(fingerprint, 'hex') FROM newsd_article"
+        try await daemon.start()
+        #expect(try await waitUntil { (try? daemon.client.search("veloria").total) == 1 })
+        let fresh = try cluster.sql(readings, database: database)
+        #expect(fresh.hasPrefix("1987-03-03|"), "\(fresh)")
+        // A new host's files are read by this build: nothing to read again.
+        #expect(!daemon.log.contains("event=reread-older-analysis"))
+        #expect(try cluster.sql("SELECT analysis FROM newsd_host", database: database) == "\(ArticleAnalyzer.version)")
+        // What a build before the analysis version stored: the file's day, another fingerprint.
+        try await daemon.stop()
+        try cluster.sql("UPDATE newsd_article SET article_date = '1987-03-05', date_source = NULL, published_date = NULL, fingerprint = '\\x00'",
+                        database: database)
+        try cluster.sql("UPDATE newsd_host SET analysis = 0", database: database)
+        try await daemon.start()
+        #expect(try await waitUntil { (try? cluster.sql(readings, database: database)) == fresh })
+        #expect(try await waitUntil { (try? cluster.sql("SELECT analysis FROM newsd_host", database: database)) == "\(ArticleAnalyzer.version)" })
+        #expect(daemon.log.contains("event=reread-older-analysis"))
+        // Read again once: the next start only reconciles.
+        try await daemon.stop()
+        try await daemon.start()
+        #expect(try await waitUntil { daemon.log.contains("event=reconciled") })
+        #expect(!daemon.log.contains("event=reread-older-analysis"))
+        #expect(try await daemon.stop() == 0)
+    }
+
     @Test func storiesArePlacedOnceAcrossHostsAndAnotherHostTakesOver() async throws {
         let cluster = try PostgresCluster.shared()
         let url = cluster.socketURL(database: try cluster.createDatabase())
