@@ -150,8 +150,9 @@ extension ArticleIndex {
                     let missing = page.filter { !found.contains($0.id) }
                     rows += try Row.fetchAll(db, sql: plain.detailSQL(count: missing.count), arguments: plain.detailArguments(missing))
                 }
-                let byId = Dictionary(rows.map { ($0["id"] as Int64, $0) }, uniquingKeysWith: { first, _ in first })
-                return try ids.compactMap { byId[$0] }.enumerated().map { try Self.hit($0.element, rank: $0.offset + 1, group: .copies) }
+                guard let columns = try rows.first.map({ try HitColumns($0.columnNames) }) else { return [] }
+                let byId = Dictionary(rows.map { ($0[columns.id] as Int64, $0) }, uniquingKeysWith: { first, _ in first })
+                return try ids.compactMap { byId[$0] }.enumerated().map { try Self.hit($0.element, columns, rank: $0.offset + 1, group: .copies) }
             }
         } catch let error as DatabaseError {
             throw IndexError.queryFailed(error.message ?? String(describing: error))

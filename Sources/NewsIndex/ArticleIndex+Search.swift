@@ -49,37 +49,43 @@ extension ArticleIndex {
             // A statement per page size: kept for the usual sizes only, since a connection's
             // cache keeps every statement it is given.
             let statement = page.count <= Self.cachedDetailRows ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
-            let rows = try Row.fetchAll(statement, arguments: search.detailArguments(page, textForSnippets: snippets != nil))
-            return try (total, rows.enumerated().map { place, row in
-                let marked = try snippets.map { try $0.snippet(db, id: row["id"], text: row["snipText"]) }
-                return try hit(row, rank: offset + place + 1, group: group, markedSnippet: marked)
-            })
+            let columns = try HitColumns(statement.columnNames)
+            let rows = try Row.fetchCursor(statement, arguments: search.detailArguments(page, textForSnippets: snippets != nil))
+            var hits: [SearchHit] = []
+            while let row = try rows.next() {
+                let marked = try snippets.map { try $0.snippet(db, id: row[columns.id], text: columns.snipText.flatMap { row[$0] }) }
+                hits.append(try hit(row, columns, rank: offset + hits.count + 1, group: group, markedSnippet: marked))
+            }
+            return (total, hits)
         case .grouped(let search):
-            let rows = try Row.fetchAll(db, sql: search.pageSQL, arguments: search.pageArguments(limit: limit, offset: offset))
+            let statement = try db.makeStatement(sql: search.pageSQL)
+            let columns = try HitColumns(statement.columnNames)
+            let rows = try Row.fetchAll(statement, arguments: search.pageArguments(limit: limit, offset: offset))
             // The page query counts the groups of its own (materialised) matches: one pass over
             // the full-text index instead of two. Only past the last page is a count query needed.
             let total = try rows.first.map { $0["total"] as Int }
                 ?? Int.fetchOne(db, sql: search.countSQL, arguments: search.countArguments) ?? 0
-            return (total, try rows.enumerated().map { try hit($0.element, rank: offset + $0.offset + 1, group: group) })
+            return (total, try rows.enumerated().map { try hit($0.element, columns, rank: offset + $0.offset + 1, group: group) })
         }
     }
 
-    /// One result row of a search's page as a hit.
+    /// One result row of a search's page as a hit, its values where `columns` says.
     /// `markedSnippet`: the snippet, marked, when not read from the row's `snip`.
     /// A score SQLite could not give (NULL) is an error, not a crash.
-    static func hit(_ row: Row, rank: Int, group: SearchGrouping, markedSnippet: String? = nil) throws -> SearchHit {
-        let paths = (row["paths"] as String?)?.split(separator: "\n").map(String.init) ?? []
-        let (snippet, highlights) = SnippetMarkup.decode(markedSnippet ?? row["snip"] ?? "")
+    static func hit(_ row: Row, _ columns: HitColumns, rank: Int, group: SearchGrouping, markedSnippet: String? = nil) throws -> SearchHit {
+        let paths = (row[columns.paths] as String?)?.split(separator: "\n").map(String.init) ?? []
+        let (snippet, highlights) = SnippetMarkup.decode(markedSnippet ?? columns.snip.flatMap { row[$0] as String? } ?? "")
         var story: StorySummary?
-        if let id: Int64 = row["storyId"] {
-            story = StorySummary(id: id, articles: row["storyArticles"], outlets: row["storyOutlets"],
-                                 firstDate: row["storyFirst"], lastDate: row["storyLast"])
+        if let id: Int64 = row[columns.storyId] {
+            story = StorySummary(id: id, articles: row[columns.storyArticles], outlets: row[columns.storyOutlets],
+                                 firstDate: row[columns.storyFirst], lastDate: row[columns.storyLast])
         }
-        return SearchHit(rank: rank, id: row["id"], path: paths.first ?? "", paths: paths,
-                         title: row["headline"], outlet: row["outlet"], byline: row["byline"],
-                         date: row["articleDate"], dateSource: ArticleIndex.dateSource(row),
-                         url: row["url"], language: row["language"], score: -(try row.decode(Double.self, forColumn: "rank")), snippet: snippet, highlights: highlights,
-                         copies: row["copies"], story: story, storyHits: group == .stories ? row["groupHits"] : nil)
+        return SearchHit(rank: rank, id: row[columns.id], path: paths.first ?? "", paths: paths,
+                         title: row[columns.headline], outlet: row[columns.outlet], byline: row[columns.byline],
+                         date: row[columns.articleDate], dateSource: DateKind.source(row[columns.dateKind]),
+                         url: row[columns.url], language: row[columns.language], score: -(try row.decode(Double.self, atIndex: columns.rank)),
+                         snippet: snippet, highlights: highlights, copies: row[columns.copies], story: story,
+                         storyHits: group == .stories ? columns.groupHits.flatMap { row[$0] as Int? } : nil)
     }
 
     /// Reads the tables searches keep in memory (see `SearchTables`), or the rows added since
