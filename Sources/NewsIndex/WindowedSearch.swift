@@ -81,13 +81,14 @@ struct WindowedSearch {
 
     /// The first `window` matches in the full order, with rank and group; `dated`: only the
     /// dated (true) or undated (false) ones, in date order.
-    /// `recorder`: the `RankingRecorders` entry the ranking records in (0: none).
-    func windowSQL(dated: Bool? = nil, recorder: Int64 = 0) -> String {
+    /// `recorder`: the `RankingRecorders` entry the ranking records in (0: none); `rank`: the
+    /// ranking expression instead of the filter's (with parameters of its own, bound first).
+    func windowSQL(dated: Bool? = nil, recorder: Int64 = 0, rank: String? = nil) -> String {
         let clause = filter.whereClause
         let part = dated.map { "\($0 ? "NOT " : "")\(Self.undatedKey)" }
         let condition = part.map { clause.isEmpty ? "WHERE \($0)" : clause + " AND \($0)" } ?? clause
         return """
-            SELECT a.id AS id, \(filter.rankExpression(recorder: recorder)) AS rank, coalesce(a.copyOf, a.id) AS grp
+            SELECT a.id AS id, \(rank ?? filter.rankExpression(recorder: recorder)) AS rank, coalesce(a.copyOf, a.id) AS grp
             FROM \(filter.source) \(condition)
             ORDER BY \(orderKey(splitByDating: dated != nil)) LIMIT ?
             """
@@ -133,9 +134,17 @@ struct WindowedSearch {
                 number = recorders.register(nil, positions: positions, phraseCounts: counts)
             }
             defer { if number != 0 { recorders?.close(number) } }
-            let sql = number == 0 ? windowStatement(size: size).sql : windowSQL(recorder: number)
-            let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(filter.whereArguments + [size]))
-                .map { Ranked(id: $0["id"], rank: try $0.decode(forColumn: "rank"), group: $0["grp"]) }
+            let found: [Row]
+            if let key = filter.lengths, filter.match != nil {
+                // The ranking function's numbers bound, so that one cached statement serves every
+                // snapshot and search of this shape instead of one compiled for each search.
+                let sql = windowSQL(rank: RankFunction.boundExpression(weights: ArticleIndex.bm25Weights))
+                found = try Row.fetchAll(db.cachedStatement(sql: sql),
+                                         arguments: StatementArguments([key.changes, key.lastId, number] + filter.whereArguments + [size]))
+            } else {
+                found = try Row.fetchAll(db, sql: windowStatement(size: size).sql, arguments: StatementArguments(filter.whereArguments + [size]))
+            }
+            let rows = try found.map { Ranked(id: $0["id"], rank: try $0.decode(forColumn: "rank"), group: $0["grp"]) }
             if let counts, let phraseHits { counts.keepMade(in: phraseHits) }
             guard splitByDating, rows.count < size else { return (rows, rows.count < size, nil, positions) }
             let rest = size - rows.count
