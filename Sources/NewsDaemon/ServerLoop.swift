@@ -3,10 +3,10 @@ import NIOPosix
 import ServiceLifecycle
 
 /// The control server's event loop, which also runs its request handlers' code between their
-/// awaits (`ServerLoop.Executor`). A request then lives on one thread except for its blocking
-/// work (`BlockingWork`): it wakes two threads, that one and the loop again, where a handler on
-/// Swift's global executor woke four (loop, cooperative thread, blocking thread, cooperative
-/// thread, loop), each a futex or eventfd round trip that cost more than a small search.
+/// awaits (`ServerLoop.Executor`). A request then lives on the loop's thread except for its
+/// blocking work (`BlockingWork`), which wakes a blocking thread and, when done, the loop; a
+/// handler on Swift's global executor also woke a cooperative thread before that work and
+/// another after it, each wake a futex round trip and a context switch.
 ///
 /// One loop: what it does per request (parsing, routing, encoding JSON) is small beside the
 /// searches that run on threads of their own, and a request's every step lands on the thread
