@@ -58,7 +58,7 @@ extension ArticleIndex {
             }
             return (total, hits)
         case .grouped(let search):
-            let statement = try db.makeStatement(sql: search.pageSQL)
+            let statement = try db.cachedStatement(sql: search.pageSQL)
             let columns = try HitColumns(statement.columnNames)
             let rows = try Row.fetchAll(statement, arguments: search.pageArguments(limit: limit, offset: offset))
             // The page query counts the groups of its own (materialised) matches: one pass over

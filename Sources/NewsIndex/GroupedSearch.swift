@@ -38,6 +38,13 @@ struct GroupedSearch {
         }
     }
 
+    /// The ranking expression of `pageSQL`: with the snapshot's numbers as parameters (bound
+    /// first, see `pageArguments`) when the ranking function ranks, so that one cached statement
+    /// serves every search of a shape instead of one compiled for each.
+    private var rankExpression: String {
+        filter.match != nil && filter.lengths != nil ? RankFunction.boundExpression(weights: ArticleIndex.bm25Weights) : filter.rankExpression
+    }
+
     /// Ranks and groups first, then builds snippets and path lists for the page only: in one flat
     /// query SQLite would compute snippet() for every match before sorting.
     var pageSQL: String {
@@ -49,7 +56,7 @@ struct GroupedSearch {
         // other columns from the row holding the minimum: the best article represents its group.
         return """
             WITH matches AS MATERIALIZED (
-                SELECT a.id AS id, \(filter.rankExpression) AS rank, a.articleDay AS articleDay, \(WindowedSearch.undatedKey) AS undated, a.ingestedAt AS ingestedAt, \(groupKey) AS grp, a.storyId AS storyId
+                SELECT a.id AS id, \(rankExpression) AS rank, a.articleDay AS articleDay, \(WindowedSearch.undatedKey) AS undated, a.ingestedAt AS ingestedAt, \(groupKey) AS grp, a.storyId AS storyId
                 FROM \(filter.source) \(filter.whereClause)
             ),
             top AS MATERIALIZED (
@@ -72,7 +79,8 @@ struct GroupedSearch {
     }
 
     func pageArguments(limit: Int, offset: Int) -> StatementArguments {
-        var values = filter.whereArguments + [limit, offset]
+        let ranking: [DatabaseValueConvertible] = filter.match == nil ? [] : filter.lengths.map { [$0.changes, $0.lastId, 0] } ?? []
+        var values = ranking + filter.whereArguments + [limit, offset]
         if let match = filter.match {
             values += [String(SnippetMarkup.open), String(SnippetMarkup.close), match]
         }
