@@ -71,9 +71,9 @@ public final class RunningDaemon: @unchecked Sendable {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-        } else if !stopAsked.load(ordering: .relaxed) {
+        } else if !stopAsked.load(ordering: .relaxed), process.terminationStatus != 128 + SIGKILL {
             // The folder and its log go with this object: what newsd said before it stopped by
-            // itself is kept in the test's output.
+            // itself is kept in the test's output. SIGKILL is what crash tests send it.
             let lines = log.split(separator: "\n", omittingEmptySubsequences: false).suffix(40).joined(separator: "\n")
             FileHandle.standardError.write(Data("newsd at \(socket) exited by itself (status \(process.terminationStatus)); the end of its log:\n\(lines)\n".utf8))
         }
