@@ -151,8 +151,8 @@ extension ArticleIndex {
             let entries = "SELECT seq, id FROM copy_group_change WHERE seq > ?1 ORDER BY seq LIMIT ?2"
             let (examined, reached) = try Row.fetchOne(db, sql: "SELECT count(*), max(seq) FROM (\(entries))", arguments: [cursor, batch])
                 .map { ($0[0] as Int, $0[1] as Int64? ?? cursor) } ?? (0, cursor)
-            // Only copies whose text or fingerprint is still stored whole: most texts were stored
-            // as differences when placed, fingerprints are here.
+            // Only copies whose text or fingerprint is still stored whole (placing stores neither
+            // as a difference: that is done here).
             let whole = try Row.fetchAll(db, sql: """
                 SELECT DISTINCT e.id, a.copyOf, t.base IS NULL, f.base IS NULL FROM (\(entries)) e
                 JOIN article a ON a.id = e.id AND a.copyOf IS NOT NULL

@@ -98,18 +98,23 @@ struct StoryBook {
         // The story of each candidate linked to, as loaded: placing changes no story before the links are chosen.
         var storyOf: [Int64: Int64] = [:]
         let undated = ArticleIndex.dateSource(row) == .file
-        // Emptied before the lookup, never during it: the fingerprints it does not read are these.
-        if decoded.count + ids.count > Self.decodedLimit { decoded.removeAll(keepingCapacity: true) }
-        let known = Set(ids.filter { decoded[$0] != nil })
-        for candidate in try Self.load(db, ids, fingerprintKnown: known.contains) {
-            guard let other = decoded[candidate.id] ?? ArticleFingerprint(encoded: candidate.fingerprint) else { continue }
-            decoded[candidate.id] = other
+        // Alike enough to link is told from the fingerprints alone; only those candidates'
+        // rows and links are read (most candidates share a key or two and nothing more).
+        var alike: [Int64: (copy: Bool, score: Double, names: Bool)] = [:]
+        for (id, other) in try fingerprints(of: ids) {
             let copy = Similarity.shingles(fingerprint, other) >= Similarity.copyThreshold
-            let withinWindow = Self.withinWindow(when, candidate.when)
             let score = Similarity.articles(fingerprint, other)
+            guard copy || score >= Self.linkThreshold else { continue }
+            alike[id] = (copy, score, Similarity.names(fingerprint, other) > 0)
+        }
+        // Articles placed after this one in the transaction often find it among their candidates.
+        decoded[articleId] = fingerprint
+        for candidate in try Self.load(db, ids.filter { alike[$0] != nil }) {
+            let (copy, score, names) = alike[candidate.id]!
+            let withinWindow = Self.withinWindow(when, candidate.when)
             // Reports of one event name someone or something in common; templated reports
             // (earnings, commodity figures) share their wording and nothing else.
-            guard copy || (withinWindow && score >= Self.linkThreshold && Similarity.names(fingerprint, other) > 0) else { continue }
+            guard copy || (withinWindow && score >= Self.linkThreshold && names) else { continue }
             undatedOf[candidate.id] = candidate.undated
             storyOf[candidate.id] = candidate.storyId
             let link = Link(id: candidate.id, score: score, copy: copy, hash: candidate.hash)
@@ -435,7 +440,7 @@ struct StoryBook {
     }
 
     struct Candidate {
-        var id: Int64, fingerprint: [UInt8], storyId: Int64, hash: String
+        var id: Int64, storyId: Int64, hash: String
         /// When it says it appeared (see `when`).
         var when: (day: CalendarDay, inferred: Bool)?
         /// Whether it is dated only by its file.
@@ -445,10 +450,27 @@ struct StoryBook {
         var storyLinks: [Link]
     }
 
+    /// The decoded fingerprints of `ids`, in the order given, from those decoded in this
+    /// transaction or else as stored; an article without one that can be read is left out.
+    private mutating func fingerprints(of ids: [Int64]) throws -> [(id: Int64, fingerprint: ArticleFingerprint)] {
+        // Emptied before the lookup, never during it: the fingerprints it does not read are these.
+        if decoded.count + ids.count > Self.decodedLimit { decoded.removeAll(keepingCapacity: true) }
+        let unknown = ids.filter { decoded[$0] == nil }
+        if !unknown.isEmpty {
+            // Read by position from a cursor, as in `load`.
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT id, bytes FROM article_fingerprint_whole WHERE id IN (SELECT value FROM json_each(?))
+                """), arguments: [StoryCandidates.jsonArray(unknown)])
+            while let row = try rows.next() {
+                let bytes: Data? = row[1]
+                if let bytes, let fingerprint = ArticleFingerprint(encoded: [UInt8](bytes)) { decoded[row[0]] = fingerprint }
+            }
+        }
+        return ids.compactMap { id in decoded[id].map { (id, $0) } }
+    }
+
     /// The placed articles among `ids`, in the order given, with their links.
-    /// `fingerprintKnown`: the ids whose fingerprint the caller holds decoded already; their
-    /// stored bytes are not read (a candidate's `fingerprint` is then empty).
-    static func load(_ db: Database, _ ids: [Int64], fingerprintKnown: (Int64) -> Bool = { _ in false }) throws -> [Candidate] {
+    static func load(_ db: Database, _ ids: [Int64]) throws -> [Candidate] {
         guard !ids.isEmpty else { return [] }
         let list = StoryCandidates.jsonArray(ids)
         // Read by position from cursors: by name, every value cost a lowercased copy of its
@@ -468,28 +490,14 @@ struct StoryBook {
             SELECT a.id, a.storyId, hex(a.contentHash), a.articleDay, a.dateKind
             FROM article a WHERE a.id IN (SELECT value FROM json_each(?)) AND a.storyId IS NOT NULL
             """), arguments: [list])
-        var unknown: [Int64] = []
         while let row = try rows.next() {
             let id: Int64 = row[0]
             let source = DateKind.source(row[4])
-            byId[id] = Candidate(id: id, fingerprint: [], storyId: row[1], hash: row[2],
+            byId[id] = Candidate(id: id, storyId: row[1], hash: row[2],
                                  when: when(source: source, day: row[3]), undated: source == .file, copyLink: copyLinks[id],
                                  storyLinks: (storyLinks[id] ?? []).sorted { $0.beats($1) })
-            if !fingerprintKnown(id) { unknown.append(id) }
         }
-        // The others' stored fingerprints; a candidate with none is left out.
-        var missing = Set(unknown)
-        if !unknown.isEmpty {
-            let fingerprints = try Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT id, bytes FROM article_fingerprint_whole WHERE id IN (SELECT value FROM json_each(?))
-                """), arguments: [StoryCandidates.jsonArray(unknown)])
-            while let row = try fingerprints.next() {
-                let id: Int64 = row[0]
-                byId[id]?.fingerprint = [UInt8]((row[1] as Data?) ?? Data())
-                missing.remove(id)
-            }
-        }
-        return ids.compactMap { missing.contains($0) ? nil : byId[$0] }
+        return ids.compactMap { byId[$0] }
     }
 
     /// Takes an article out of its story before its text changes or it goes: its keys and its

@@ -80,7 +80,7 @@ struct SystemdEndToEndTests {
             DELETE FROM grdb_migrations
             WHERE identifier IN ('v24-content-hash-bytes', 'v25-undated-story-keys-filed-at-zero', 'v26-copies-fingerprints-as-differences',
                                  'v27-story-keys-packed-per-day', 'v28-article-days', 'v29-status-failure-tallies',
-                                 'v30-names-without-datelines');
+                                 'v30-names-without-datelines', 'v31-copies-stored-when-idle');
             """])
         #expect(older.status == 0, "\(older.stderr)")
 
@@ -94,7 +94,7 @@ struct SystemdEndToEndTests {
         let ready = try #require(messages.firstIndex { $0.contains("READY=1") })
         let extended = try #require(messages.firstIndex { $0.contains("EXTEND_TIMEOUT_USEC=60000000") }, "\(messages)")
         #expect(extended < ready)
-        #expect(messages[..<ready].contains { $0.contains("STATUS=upgrading the index (7 schema steps)") }, "\(messages)")
+        #expect(messages[..<ready].contains { $0.contains("STATUS=upgrading the index (8 schema steps)") }, "\(messages)")
         let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         #expect(log.contains("event=index-upgrade ") && log.contains("event=index-upgraded"), "\(log)")
         #expect(try runProcess("/usr/bin/sqlite3", [database, "SELECT DISTINCT typeof(contentHash) FROM article"]).stdout == "blob\n")

@@ -28,10 +28,15 @@ struct CopyTextTests {
         TestArticles.article(headline: "Dock workers end three-day strike", body: wire + " " + credit, published: "2026-03-10")
     }
 
-    /// Indexes one reprint of the story per credit, as `f0.txt`, `f1.txt`…, and places them all.
-    static func indexReprints(_ credits: [String], in index: ArticleIndex) throws {
+    /// Indexes one reprint of the story per credit, as `f0.txt`, `f1.txt`…, places them all and,
+    /// when `idle`, runs the idle steps that store copies as differences.
+    static func indexReprints(_ credits: [String], in index: ArticleIndex, idle: Bool = true) throws {
         try index.apply(TestArticles.upserts(credits.enumerated().map { ("f\($0.offset).txt", story($0.element)) }), now: 1)
         while try index.placeStories(limit: 50) > 0 {}
+        guard idle else { return }
+        var policy = TextDictionaryPolicy()
+        policy.minimumArticles = 1_000_000
+        while try index.compactText(policy: policy) != .none {}
     }
 
     /// Every reprint of `indexReprints` still there reads as it was written.
@@ -84,7 +89,6 @@ struct CopyTextTests {
     /// Takes an index back to before v21: every text stored whole, the migration unrecorded.
     static func undoCopyTexts(_ db: Database) throws {
         try db.execute(sql: """
-            DROP TRIGGER article_text_stored_as_copy;
             DROP TRIGGER article_text_base_rewritten;
             DROP TRIGGER article_text_base_removed;
             UPDATE article_text SET body = \(TextCodec.wholeFunction)(body) WHERE base IS NOT NULL;
@@ -109,6 +113,9 @@ struct CopyTextTests {
         let article = try #require(try index.article(id: copy))
         #expect(article.copyOf == original, "the reprint was not found to be a copy")
         let credit = copy == paper ? "Evening Courier" : "wire desk"
+        // Placing never rewrites a text: the copy is stored as a difference once newsd is idle.
+        #expect(try Self.stored(index).values.allSatisfy { $0.base == nil })
+        #expect(try index.compactText(policy: .standard) == .copiesStored(examined: 1, stored: 1, fingerprints: 1))
         let rows = try Self.stored(index)
         #expect(rows[copy]?.base == original && rows[original]?.base == nil, "\(rows)")
         #expect((rows[copy]?.bytes ?? .max) < 80 && (rows[original]?.bytes ?? 0) > 300, "\(rows)")
@@ -188,7 +195,7 @@ struct CopyTextTests {
     func copyFingerprintsStoredSmall() throws {
         let index = try ArticleIndex(path: folder.file("index.sqlite"))
         let credits = (0..<6).map { "(Reprinted by the County Herald edition \($0))" }
-        try Self.indexReprints(credits, in: index)
+        try Self.indexReprints(credits, in: index, idle: false)
         try index.apply(TestArticles.upserts([("other.txt", TestArticles.article(
             headline: "Harbour authority counts cost of dock stoppage",
             body: "The harbour authority said the three-day stoppage by dock workers at the eastern terminal had left forty "
@@ -237,7 +244,7 @@ struct CopyTextTests {
         var whole: [Int64: [UInt8]] = [:]
         do {
             let index = try ArticleIndex(path: path)
-            try Self.indexReprints(credits, in: index)
+            try Self.indexReprints(credits, in: index, idle: false)
             whole = try Self.storedFingerprints(index).mapValues(\.bytes)
             try index.pool.write { try MigrationRecords.unrecord(from: "v26-copies-fingerprints-as-differences", $0) }
         }
@@ -296,7 +303,10 @@ struct CopyTextTests {
         for round in 0..<12 {
             let comment: Comment = "seed \(random.seed), round \(round)"
             switch round % 4 {
-            case 0: _ = try index.placeStories(limit: 1000)
+            case 0:
+                // Placed, then the idle steps: placing alone stores no copy as a difference.
+                _ = try index.placeStories(limit: 1000)
+                while try index.compactText(policy: policy) != .none {}
             case 1:
                 // Groups changed by hand, as regrouping does: some copies join another group, some leave theirs.
                 try index.pool.write { db in
