@@ -492,11 +492,12 @@ final class IngestService: Service {
     /// Quiet time after ingest before stories are placed.
     static let placementDelay = Duration.milliseconds(30)
     /// The longest one placement transaction runs, and the most articles it places. A file that
-    /// arrives meanwhile ends it after the article being placed (see `placeStories`), so the
-    /// budget bounds only how long the watchdog's heartbeat and `status` see one transaction;
-    /// larger transactions write the pages their articles' keys and links share once.
-    static let placementBudget = Duration.milliseconds(500)
-    static let placementBatch = 2048
+    /// arrives meanwhile ends it after the article being placed (and what it gathered is
+    /// written: `ArticleIndex.placementFlushEvery` bounds that), so the budget bounds only how
+    /// long the watchdog's heartbeat and `status` see one transaction; larger transactions
+    /// write the pages their articles' keys and links share once.
+    static let placementBudget = Duration.milliseconds(3000)
+    static let placementBatch = 8192
     /// Paths whose recorded stamps one lookup of `handle` reads.
     static let stampLookupSlice = 128
 

@@ -380,8 +380,9 @@ public final class ArticleIndex: Sendable {
     /// Places articles that have no story yet (new, edited, or indexed by an older newsd) in one
     /// write transaction, oldest first: up to `limit`, no more once `budget` has passed, and none
     /// after `yield` (asked between articles) says that other work waits, so that a file
-    /// arriving meanwhile waits about one article's placement. Returns how many it placed: 0
-    /// when none wait.
+    /// arriving meanwhile waits about one article's placement. What placing gathers (story-key
+    /// filings, story counts and dates) is written every `flushEvery` articles and at the end.
+    /// Returns how many it placed: 0 when none wait.
     ///
     /// While articles wait, the writer's page cache is `placementCacheKiB`: placement reads the
     /// story keys, fingerprints and article rows of candidates all over the file, and with
@@ -389,6 +390,12 @@ public final class ArticleIndex: Sendable {
     /// goes back to the default and its memory is returned.
     @discardableResult
     public func placeStories(limit: Int, budget: Duration = .seconds(3600), yield: () -> Bool = { false }) throws -> Int {
+        try placeStories(limit: limit, budget: budget, flushEvery: Self.placementFlushEvery, yield: yield)
+    }
+
+    /// `placeStories(limit:budget:yield:)`, writing what placing gathers every `flushEvery` articles.
+    @discardableResult
+    public func placeStories(limit: Int, budget: Duration = .seconds(3600), flushEvery: Int, yield: () -> Bool = { false }) throws -> Int {
         let deadline = ContinuousClock.now + budget
         return try heartbeat.write(pool) { db in
             let ids = try Int64.fetchAll(db, sql: "SELECT id FROM article INDEXED BY article_unplaced WHERE storyId IS NULL ORDER BY id LIMIT ?",
@@ -404,11 +411,18 @@ public final class ArticleIndex: Sendable {
                 try stories.place(articleId: id)
                 placed += 1
                 if ContinuousClock.now >= deadline || yield() { break }
+                // Written as it goes, so that a file arriving in a long transaction waits for
+                // little more than one article.
+                if placed % flushEvery == 0 { try stories.finish() }
             }
             try stories.finish()
             return placed
         }
     }
+
+    /// Articles placed between two writes of what a placement transaction gathers (see
+    /// `placeStories`).
+    public static let placementFlushEvery = 1024
 
     /// The writer's page cache while placing, and SQLite's default, in KiB.
     static let placementCacheKiB = 32768

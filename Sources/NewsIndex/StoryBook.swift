@@ -553,11 +553,13 @@ struct StoryBook {
         try db.execute(sql: "DELETE FROM article WHERE id = ?", arguments: [articleId])
     }
 
-    /// Ends the transaction's placing: writes its story-key filings and brings the stories it
-    /// touched up to date (`refreshTouched`).
+    /// Writes what placing gathered since the last call: its story-key filings, and the counts
+    /// and dates of the stories it touched (`refreshTouched`). Called before the transaction
+    /// ends, and may be called as often as wanted before.
     mutating func finish() throws {
         try StoryCandidates(db: db).write(&pendingKeys)
         try refreshTouched()
+        touched.removeAll()
     }
 
     /// Brings the counts and dates of every story touched in this transaction up to date (its

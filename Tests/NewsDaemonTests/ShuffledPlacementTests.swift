@@ -110,8 +110,10 @@ struct ShuffledPlacementTests {
         try placeAll(index)
     }
 
+    /// Places every article waiting; what placing gathers is written every few articles, as a
+    /// long transaction writes it.
     static func placeAll(_ index: ArticleIndex) throws {
-        while try index.placeStories(limit: 512) > 0 {}
+        while try index.placeStories(limit: 512, flushEvery: 3) > 0 {}
     }
 
     @Test("20 random arrival orders and interleavings give the same stories, copy groups and first reports")
