@@ -19,12 +19,12 @@ struct IngestEndToEndTests {
             try FileManager.default.createDirectory(atPath: inbox + "/existing/deep", withIntermediateDirectories: true)
             try "Old story\n\nAlready there in a deep folder.".write(toFile: inbox + "/existing/deep/old.txt", atomically: false, encoding: .utf8)
         }
-        #expect(try await waitUntil { try paths(daemon, "deep", backend) == ["existing/deep/old.txt"] })
+        #expect(try await daemon.waitUntil { try paths(daemon, "deep", backend) == ["existing/deep/old.txt"] })
 
         // A folder created inside the inbox, then a file written into it.
         try FileManager.default.createDirectory(atPath: daemon.inbox + "/world/2026", withIntermediateDirectories: true)
         try article("Harbour news", "Ships are back.").write(toFile: daemon.inbox + "/world/2026/h.txt", atomically: false, encoding: .utf8)
-        #expect(try await waitUntil { try paths(daemon, "ships", backend) == ["world/2026/h.txt"] })
+        #expect(try await daemon.waitUntil { try paths(daemon, "ships", backend) == ["world/2026/h.txt"] })
 
         // A folder full of articles moved in from outside.
         let outside = TemporaryFolder("newsd-outside")
@@ -33,19 +33,19 @@ struct IngestEndToEndTests {
             try article("Batch \(n)", "Moved in together, item zebra\(n).").write(toFile: outside.file("batch/inner/\(n).txt"), atomically: false, encoding: .utf8)
         }
         try FileManager.default.moveItem(atPath: outside.file("batch"), toPath: daemon.inbox + "/batch")
-        #expect(try await waitUntil { try daemon.client.search("together").total == 20 })
+        #expect(try await daemon.waitUntil { try daemon.client.search("together").total == 20 })
 
         // A file written into the moved-in folder afterwards: the new folder is watched.
         try article("Late arrival", "Written after the move.").write(toFile: daemon.inbox + "/batch/inner/late.txt", atomically: false, encoding: .utf8)
-        #expect(try await waitUntil { try paths(daemon, "arrival", backend) == ["batch/inner/late.txt"] })
+        #expect(try await daemon.waitUntil { try paths(daemon, "arrival", backend) == ["batch/inner/late.txt"] })
 
         // Moved out: its articles go.
         try FileManager.default.moveItem(atPath: daemon.inbox + "/batch", toPath: outside.file("batch-back"))
-        #expect(try await waitUntil { try daemon.client.search("together").total == 0 && paths(daemon, "arrival", backend).isEmpty })
+        #expect(try await daemon.waitUntil { try daemon.client.search("together").total == 0 && paths(daemon, "arrival", backend).isEmpty })
 
         // Deleted: its articles go.
         try FileManager.default.removeItem(atPath: daemon.inbox + "/world")
-        #expect(try await waitUntil { try paths(daemon, "ships", backend).isEmpty })
+        #expect(try await daemon.waitUntil { try paths(daemon, "ships", backend).isEmpty })
 
         // A symlink to a folder outside is never followed.
         try FileManager.default.createSymbolicLink(atPath: daemon.inbox + "/elsewhere", withDestinationPath: outside.path)
@@ -63,15 +63,15 @@ struct IngestEndToEndTests {
         let handle = try #require(FileHandle(forWritingAtPath: path))
         try handle.write(contentsOf: Data("Growing story\n\nfirstpart ".utf8))
         try handle.close()
-        #expect(try await waitUntil { try paths(daemon, "firstpart", backend) == ["growing.txt"] })
+        #expect(try await daemon.waitUntil { try paths(daemon, "firstpart", backend) == ["growing.txt"] })
         let append = try #require(FileHandle(forWritingAtPath: path))
         try append.seekToEnd()
         try append.write(contentsOf: Data("secondpart".utf8))
         try append.close()
-        #expect(try await waitUntil { try paths(daemon, "firstpart secondpart", backend) == ["growing.txt"] })
+        #expect(try await daemon.waitUntil { try paths(daemon, "firstpart secondpart", backend) == ["growing.txt"] })
 
         try article("Rewritten", "only thirdpart now").write(toFile: path, atomically: false, encoding: .utf8)
-        #expect(try await waitUntil { try paths(daemon, "thirdpart", backend) == ["growing.txt"] })
+        #expect(try await daemon.waitUntil { try paths(daemon, "thirdpart", backend) == ["growing.txt"] })
         #expect(try paths(daemon, "firstpart", backend).isEmpty)
         #expect(try daemon.client.status().articles == 1)
     }
@@ -87,11 +87,11 @@ struct IngestEndToEndTests {
         #expect(found.total == 1 && found.hits[0].paths.map(backend.local) == ["one.txt", "two.txt"])
 
         try article("Unique", "Renamed later.").write(toFile: daemon.inbox + "/before.txt", atomically: false, encoding: .utf8)
-        #expect(try await waitUntil { try paths(daemon, "renamed", backend) == ["before.txt"] })
+        #expect(try await daemon.waitUntil { try paths(daemon, "renamed", backend) == ["before.txt"] })
         let id = try daemon.client.search("renamed").hits[0].id
         daemon.root.folder("inbox/moved")
         try FileManager.default.moveItem(atPath: daemon.inbox + "/before.txt", toPath: daemon.inbox + "/moved/after.txt")
-        #expect(try await waitUntil { try paths(daemon, "renamed", backend) == ["moved/after.txt"] })
+        #expect(try await daemon.waitUntil { try paths(daemon, "renamed", backend) == ["moved/after.txt"] })
         #expect(try daemon.client.search("renamed").hits[0].id == id)
     }
 
@@ -198,12 +198,12 @@ struct IngestEndToEndTests {
 
         try "Changed behind its back\n\nReconcile finds it.".write(toFile: daemon.inbox + "/held0.txt", atomically: false, encoding: .utf8)
         #expect(try daemon.newsctl("reconcile").status == 0)
-        #expect(try await waitUntil { try daemon.client.search("behind").total == 1 })
+        #expect(try await daemon.waitUntil { try daemon.client.search("behind").total == 1 })
 
         let reindex = try daemon.newsctl("reindex")
         #expect(reindex.status == 0)
         #expect(reindex.stdout.contains("reindexed: 5 articles"))
-        #expect(try await waitUntil { daemon.log.contains("event=reindexed") })
+        #expect(try await daemon.waitUntil { daemon.log.contains("event=reindexed") })
     }
 
     @Test("a damaged database is moved aside and rebuilt from the inbox")

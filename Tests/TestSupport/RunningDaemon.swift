@@ -46,6 +46,18 @@ public final class RunningDaemon: @unchecked Sendable {
     /// What newsd has logged so far.
     public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
+    /// `waitUntil`, printing the end of newsd's log when `condition` is not met in time: the
+    /// log goes with the daemon's folder, and a test that fails while newsd runs would leave
+    /// nothing to tell why (a late event, a retried batch, one never seen).
+    public func waitUntil(timeout: Duration = .seconds(60), _ condition: () throws -> Bool) async throws -> Bool {
+        let met = try await TestSupport.waitUntil(timeout: timeout, condition)
+        if !met {
+            let lines = log.split(separator: "\n", omittingEmptySubsequences: false).suffix(80).joined(separator: "\n")
+            FileHandle.standardError.write(Data("newsd at \(socket) did not get there in \(timeout); the end of its log:\n\(lines)\n".utf8))
+        }
+        return met
+    }
+
     /// Waits until the status call satisfies `condition`.
     public func waitForStatus(timeout: Duration = .seconds(15), _ condition: @escaping (StatusResponse) -> Bool) async throws -> Bool {
         let client = self.client
