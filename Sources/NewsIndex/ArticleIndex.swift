@@ -393,7 +393,8 @@ public final class ArticleIndex: Sendable {
         try placeStories(limit: limit, budget: budget, flushEvery: Self.placementFlushEvery, yield: yield)
     }
 
-    /// `placeStories(limit:budget:yield:)`, writing what placing gathers every `flushEvery` articles.
+    /// `placeStories(limit:budget:yield:)`, writing what placing gathers every `flushEvery`
+    /// articles (0: only at the end).
     @discardableResult
     public func placeStories(limit: Int, budget: Duration = .seconds(3600), flushEvery: Int, yield: () -> Bool = { false }) throws -> Int {
         let deadline = ContinuousClock.now + budget
@@ -413,7 +414,7 @@ public final class ArticleIndex: Sendable {
                 if ContinuousClock.now >= deadline || yield() { break }
                 // Written as it goes, so that a file arriving in a long transaction waits for
                 // little more than one article.
-                if placed % flushEvery == 0 { try stories.finish() }
+                if flushEvery > 0, placed % flushEvery == 0 { try stories.finish() }
             }
             try stories.finish()
             return placed
