@@ -423,7 +423,7 @@ public final class ArticleIndex: Sendable {
 
     /// Articles placed between two writes of what a placement transaction gathers (see
     /// `placeStories`).
-    public static let placementFlushEvery = 1024
+    public static let placementFlushEvery = 256
 
     /// The writer's page cache while placing, and SQLite's default, in KiB.
     static let placementCacheKiB = 32768
