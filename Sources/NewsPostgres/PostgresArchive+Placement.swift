@@ -121,8 +121,16 @@ public struct PlacementSession: Sendable {
         }
     }
 
-    /// Writes what changed, in one transaction: articles gone meanwhile are skipped.
+    /// Writes what changed, in one transaction: articles gone meanwhile are skipped. A
+    /// transaction that met another host's (a deadlock, say) is tried again, up to three times,
+    /// rather than ending the session: placement would move to another host for nothing.
     public func publish(articles: [(id: Int64, placement: Placement)], stories: [StorySummary], removedStories: [Int64]) async throws(ArchiveError) {
+        try await PostgresArchive.retryingConflicts(logger: logger) { () async throws(ArchiveError) in
+            try await publishOnce(articles: articles, stories: stories, removedStories: removedStories)
+        }
+    }
+
+    private func publishOnce(articles: [(id: Int64, placement: Placement)], stories: [StorySummary], removedStories: [Int64]) async throws(ArchiveError) {
         try await run("publish stories") { connection, logger in
             try await connection.withTransaction(logger: logger) { connection in
                 if !removedStories.isEmpty {

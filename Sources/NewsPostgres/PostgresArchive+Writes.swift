@@ -105,8 +105,11 @@ private struct BatchWriter {
         let previous = try await connection.query(
             "SELECT article_id FROM newsd_file WHERE host_id = \(host) AND path = \(path) FOR UPDATE", logger: logger
         ).collect().first?.decode(Int64.self)
+        // KEY SHARE: enough to keep the article from being removed or given another text by
+        // another host before this batch commits, and it does not wait for (or hold up) the story
+        // placer's publish, which updates the same rows' story and copy group in its own order.
         let sameText = try await connection.query(
-            "SELECT id FROM newsd_article WHERE content_hash = \(article.contentHash) FOR SHARE", logger: logger
+            "SELECT id FROM newsd_article WHERE content_hash = \(article.contentHash) FOR KEY SHARE", logger: logger
         ).collect().first?.decode(Int64.self)
         let articleId: Int64
         let outcome: AppliedChange.Outcome
@@ -158,7 +161,7 @@ private struct BatchWriter {
             } else {
                 // Another host stored the same text since the lookup above.
                 guard let other = try await connection.query(
-                    "SELECT id FROM newsd_article WHERE content_hash = \(article.contentHash) FOR SHARE", logger: logger
+                    "SELECT id FROM newsd_article WHERE content_hash = \(article.contentHash) FOR KEY SHARE", logger: logger
                 ).collect().first?.decode(Int64.self) else {
                     throw ArchiveError(message: "an article stored by another host vanished while this one linked to it", sqlState: "40001")
                 }

@@ -146,18 +146,27 @@ public final class PostgresArchive: Sendable {
     /// transaction made it fail in a way that a second try resolves.
     func transaction<Result: Sendable>(doing what: String, retrying: Bool = true, onReplica: Bool = false, untilAFailedAttempt: Bool = false,
                                        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws(ArchiveError) -> Result {
-        var attempt = 0
         let logger = self.logger
+        return try await Self.retryingConflicts(times: retrying ? 3 : 1, logger: logger) { () async throws(ArchiveError) -> Result in
+            try await connected(doing: what, onReplica: onReplica, untilAFailedAttempt: untilAFailedAttempt) { connection in
+                try await connection.withTransaction(logger: logger) { connection in try await body(connection) }
+            }
+        }
+    }
+
+    /// Runs `attempt` up to `times` times, again when another host's concurrent transaction made
+    /// it fail in a way that a second try resolves (a deadlock, a serialization failure).
+    static func retryingConflicts<Result: Sendable>(times: Int = 3, logger: Logger,
+                                                    _ attempt: () async throws(ArchiveError) -> Result) async throws(ArchiveError) -> Result {
+        var tries = 0
         while true {
-            attempt += 1
+            tries += 1
             do {
-                return try await connected(doing: what, onReplica: onReplica, untilAFailedAttempt: untilAFailedAttempt) { connection in
-                    try await connection.withTransaction(logger: logger) { connection in try await body(connection) }
-                }
+                return try await attempt()
             } catch {
-                guard retrying, error.isRetryable, attempt < 3 else { throw error }
+                guard error.isRetryable, tries < times else { throw error }
                 logger.info("a transaction met another host's and is tried again", metadata: [
-                    "event": "archive-retry", "sqlstate": "\(error.sqlState ?? "")", "attempt": "\(attempt)",
+                    "event": "archive-retry", "sqlstate": "\(error.sqlState ?? "")", "attempt": "\(tries)",
                 ])
             }
         }

@@ -173,6 +173,10 @@ import TestSupport
         let url = cluster.socketURL(database: try cluster.createDatabase())
         let alpha = try await host("alpha", url)
         let beta = try await host("beta", url)
+        try await RunningDaemon.showingLogs(of: [alpha, beta]) { try await placeOnceThenTakeOver(alpha, beta) }
+    }
+
+    func placeOnceThenTakeOver(_ alpha: RunningDaemon, _ beta: RunningDaemon) async throws {
         for name in ["felixstowe-reuters.txt", "felixstowe-bbc.html"] { try dropStory(name, into: alpha.inbox) }
         for name in ["felixstowe-guardian.md", "felixstowe-yahoo.txt", "lemon-harvest.txt"] { try dropStory(name, into: beta.inbox) }
         let placed = { (daemon: RunningDaemon, articles: Int) in

@@ -190,6 +190,35 @@ import TestSupport
             #expect(try await archive.overview().hosts.map(\.host) == ["alpha", "beta"])
         }
     }
+
+    /// The story placer publishes by updating articles' story and copy group while hosts write
+    /// batches; a batch that reads files of those articles again (a rescan, an upgrade) locked the
+    /// rows in its own order, and the two deadlocked. A batch must not wait for such an update.
+    @Test func aBatchReadingFilesAgainDoesNotWaitForThePlacersUpdate() async throws {
+        let database = try cluster.createDatabase()
+        let cranes = article("Harbour cranes stand idle", "Dock workers walked out at dawn and the cranes of the east quay stood still.")
+        let cluster = self.cluster
+        try await withArchive(cluster, database: database, host: "beta") { archive in
+            _ = try await archive.apply([.upsert(path: "cranes.txt", stamp: stamp(1), article: cranes)], now: 1)
+            // What publishing takes: the row lock of an update to the story columns, held open.
+            let holder = Thread {
+                _ = try? cluster.sql("BEGIN; UPDATE newsd_article SET copy_similarity = 0.5; SELECT pg_sleep(60); COMMIT", database: database)
+            }
+            holder.start()
+            let sleeping = "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = '\(database)'"
+            #expect(try await waitUntil { (try? cluster.sql(sleeping)) == "1" })
+            // A batch that waited would only go on once the holder is stopped, here after 15 s.
+            let stopper = Task {
+                try? await Task.sleep(for: .seconds(15))
+                _ = try? cluster.sql("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = '\(database)'")
+            }
+            let applied = try await archive.apply([.upsert(path: "cranes.txt", stamp: stamp(1), article: cranes)], now: 2)
+            #expect(applied.map(\.outcome) == [.unchanged])
+            #expect(try cluster.sql(sleeping) == "1", "the batch waited for the update to end")
+            stopper.cancel()
+            _ = try cluster.sql("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = '\(database)'")
+        }
+    }
 }
 
 /// The query language on PostgreSQL: every form of docs/query.md finds what it finds in the

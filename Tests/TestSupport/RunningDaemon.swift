@@ -58,6 +58,20 @@ public final class RunningDaemon: @unchecked Sendable {
         return met
     }
 
+    /// Runs `body`; if it throws (a request refused, a connection closed), prints the end of
+    /// each daemon's log before passing the error on, since the logs go with the daemons' folders.
+    public static func showingLogs<T>(of daemons: [RunningDaemon], _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            for daemon in daemons {
+                let lines = daemon.log.split(separator: "\n", omittingEmptySubsequences: false).suffix(120).joined(separator: "\n")
+                FileHandle.standardError.write(Data("newsd at \(daemon.socket) (running: \(daemon.process.isRunning)) when the test failed with \(error); the end of its log:\n\(lines)\n".utf8))
+            }
+            throw error
+        }
+    }
+
     /// Waits until the status call satisfies `condition`.
     public func waitForStatus(timeout: Duration = .seconds(15), _ condition: @escaping (StatusResponse) -> Bool) async throws -> Bool {
         let client = self.client
