@@ -54,7 +54,7 @@ struct CrashSafetyTests {
         var generator = SystemRandomNumberGenerator()
         while kills < 10 || !writerFinished.isSet {
             try await Task.sleep(for: .milliseconds(Int.random(in: 20...250, using: &generator)))
-            kill(process.processIdentifier, SIGKILL)
+            process.signal(SIGKILL)
             process.waitUntilExit()
             kills += 1
             process = try launch()
@@ -70,7 +70,7 @@ struct CrashSafetyTests {
         #expect(settled, "status: \(String(describing: try? client.status()))")
         let status = try client.status()
         #expect(status.articles == total && status.failed == 0)
-        kill(process.processIdentifier, SIGTERM)
+        process.signal(SIGTERM)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
 

@@ -67,7 +67,7 @@ struct DaemonEndToEndTests {
         #expect(try await first.stop(signal: SIGKILL) != 0)
         #expect(FileManager.default.fileExists(atPath: first.socket))
         let restarted = try RunningDaemon.launch(arguments: ["--inbox", first.inbox, "--state-dir", first.stateDir, "--socket", first.socket], logPath: log)
-        defer { kill(restarted.processIdentifier, SIGTERM); restarted.waitUntilExit() }
+        defer { restarted.signal(SIGTERM); restarted.waitUntilExit() }
         let client = first.client
         #expect(try await waitUntil { (try? client.status()) != nil })
         #expect(try String(contentsOfFile: log, encoding: .utf8).contains("stale-socket"))

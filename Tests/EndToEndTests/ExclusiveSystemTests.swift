@@ -25,11 +25,11 @@ struct ExclusiveSystemTests {
         let daemon = try await withSysctl("fs.inotify.max_queued_events", "32") { try await RunningDaemon() }
         let count = 3000
         // Freeze newsd so its reader cannot drain the kernel queue, drop the files, thaw it.
-        kill(daemon.process.processIdentifier, SIGSTOP)
+        daemon.process.signal(SIGSTOP)
         for n in 0..<count {
             try "Overflow \(n)\n\nArticle overflow\(n).".write(toFile: daemon.inbox + "/\(n).txt", atomically: false, encoding: .utf8)
         }
-        kill(daemon.process.processIdentifier, SIGCONT)
+        daemon.process.signal(SIGCONT)
         #expect(try await daemon.waitForStatus(timeout: .seconds(60)) { $0.articles == count && $0.pending == 0 }, "log:\n\(daemon.log.suffix(2000))")
         #expect(daemon.log.contains("event=overflow"))
         #expect(try daemon.client.search("overflow2999").total == 1)

@@ -134,7 +134,7 @@ struct HostileInboxEndToEndTests {
 
     /// Connects to `socket` and returns the descriptor (-1 on failure).
     static func connectUnix(_ socket: String) -> Int32 {
-        let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { buffer in
@@ -193,7 +193,8 @@ struct HostileInboxEndToEndTests {
         stillOpen.forEach { close($0) }
         stillOpen = []
         // newsd sees the 400 closes (and accepts and refuses whatever was still queued) before
-        // the count is low again: on a machine busy with the other suites that took over 15 s.
+        // the count is low again. (These sockets are close-on-exec: daemons that other tests
+        // start meanwhile would otherwise hold copies, and the connections, open.)
         #expect(try await waitUntil(timeout: .seconds(90)) { (try? client.status())?.articles == 1 })
         #expect(try client.status().failed == 0)
     }

@@ -98,48 +98,51 @@ struct IngestEndToEndTests {
     @Test("a burst of files is indexed in batches while queries keep being answered", arguments: ArchiveBackend.allCases)
     func burst(backend: ArchiveBackend) async throws {
         let daemon = try await RunningDaemon(extraArguments: try backend.daemonArguments())
-        let staging = daemon.root.folder("staging")
-        let count = 3000
-        for n in 0..<count {
-            try article("Burst \(n)", "Burst article number \(n) token\(n).").write(toFile: staging + "/\(n).txt", atomically: false, encoding: .utf8)
+        // A request that throws (the connection closed, say) shows what newsd was doing.
+        try await RunningDaemon.showingLogs(of: [daemon]) {
+            let staging = daemon.root.folder("staging")
+            let count = 3000
+            for n in 0..<count {
+                try article("Burst \(n)", "Burst article number \(n) token\(n).").write(toFile: staging + "/\(n).txt", atomically: false, encoding: .utf8)
+            }
+            let client = daemon.client
+            var answered = 0
+            var sawIndexing = false
+            // Mid-burst: files wait, or some of the burst is searchable and some not yet. On a
+            // fast machine the loop takes each file as it arrives, so the queue is rarely seen
+            // non-empty; the count between 0 and the whole burst is what shows it under way.
+            func underWay(_ status: StatusResponse) -> Bool {
+                status.pending > 0 || status.state == "indexing" || (status.articles > 0 && status.articles < count)
+            }
+            // The burst arrives in chunks, a status asked after each: a test process starved by
+            // other tests (CI runs them side by side) still asks while most of the burst is to come.
+            let chunk = 250
+            for first in stride(from: 0, to: count, by: chunk) {
+                for n in first..<min(first + chunk, count) { rename(staging + "/\(n).txt", daemon.inbox + "/\(n).txt") }
+                let status = try client.status()  // throws if a query is not answered
+                answered += 1
+                sawIndexing = sawIndexing || underWay(status)
+            }
+            while true {
+                let status = try client.status()
+                answered += 1
+                sawIndexing = sawIndexing || underWay(status)
+                if status.articles == count { break }
+                try await Task.sleep(for: .milliseconds(5))
+                #expect(answered < 20_000, "burst never completed")
+                if answered >= 20_000 { break }
+            }
+            #expect(try client.search("token2999").total == 1)
+            #expect(answered > 1)
+            #expect(sawIndexing, "a status was answered while the burst was under way")
+            #expect(try client.status().files == count)
+            // Group commit: a burst is written many files per transaction.
+            let batchSizes = daemon.log.split(separator: "\n").filter { $0.contains("event=batch") }.compactMap { line in
+                line.split(separator: " ").first { $0.hasPrefix("files=") }.flatMap { Int($0.dropFirst(6)) }
+            }
+            #expect((batchSizes.max() ?? 0) > 10, "largest batch: \(batchSizes.max() ?? 0) files")
+            #expect(batchSizes.count < count / 2)
         }
-        let client = daemon.client
-        var answered = 0
-        var sawIndexing = false
-        // Mid-burst: files wait, or some of the burst is searchable and some not yet. On a
-        // fast machine the loop takes each file as it arrives, so the queue is rarely seen
-        // non-empty; the count between 0 and the whole burst is what shows it under way.
-        func underWay(_ status: StatusResponse) -> Bool {
-            status.pending > 0 || status.state == "indexing" || (status.articles > 0 && status.articles < count)
-        }
-        // The burst arrives in chunks, a status asked after each: a test process starved by
-        // other tests (CI runs them side by side) still asks while most of the burst is to come.
-        let chunk = 250
-        for first in stride(from: 0, to: count, by: chunk) {
-            for n in first..<min(first + chunk, count) { rename(staging + "/\(n).txt", daemon.inbox + "/\(n).txt") }
-            let status = try client.status()  // throws if a query is not answered
-            answered += 1
-            sawIndexing = sawIndexing || underWay(status)
-        }
-        while true {
-            let status = try client.status()
-            answered += 1
-            sawIndexing = sawIndexing || underWay(status)
-            if status.articles == count { break }
-            try await Task.sleep(for: .milliseconds(5))
-            #expect(answered < 20_000, "burst never completed")
-            if answered >= 20_000 { break }
-        }
-        #expect(try client.search("token2999").total == 1)
-        #expect(answered > 1)
-        #expect(sawIndexing, "a status was answered while the burst was under way")
-        #expect(try client.status().files == count)
-        // Group commit: a burst is written many files per transaction.
-        let batchSizes = daemon.log.split(separator: "\n").filter { $0.contains("event=batch") }.compactMap { line in
-            line.split(separator: " ").first { $0.hasPrefix("files=") }.flatMap { Int($0.dropFirst(6)) }
-        }
-        #expect((batchSizes.max() ?? 0) > 10, "largest batch: \(batchSizes.max() ?? 0) files")
-        #expect(batchSizes.count < count / 2)
     }
 
     @Test("once idle after a second load as large as the first, the full-text index is never left in segments the rewrite rule asks to join; searches find both loads")
@@ -219,7 +222,7 @@ struct IngestEndToEndTests {
 
         let log = first.root.file("second.log")
         let second = try RunningDaemon.launch(arguments: ["--inbox", first.inbox, "--state-dir", first.stateDir, "--socket", first.socket], logPath: log)
-        defer { kill(second.processIdentifier, SIGTERM); second.waitUntilExit() }
+        defer { second.signal(SIGTERM); second.waitUntilExit() }
         #expect(try await first.waitForStatus { $0.articles == 1 })
         #expect(try String(contentsOfFile: log, encoding: .utf8).contains("event=index-corrupt"))
         let aside = try FileManager.default.contentsOfDirectory(atPath: first.stateDir).filter { $0.contains(".corrupt-") }
@@ -238,7 +241,7 @@ struct IngestEndToEndTests {
 
         let log = first.root.file("second.log")
         let second = try RunningDaemon.launch(arguments: ["--inbox", first.inbox, "--state-dir", first.stateDir, "--socket", first.socket], logPath: log)
-        defer { kill(second.processIdentifier, SIGTERM); second.waitUntilExit() }
+        defer { second.signal(SIGTERM); second.waitUntilExit() }
         let secondLog = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
         #expect(try await waitUntil { secondLog().contains("event=index-corrupt") },
                 "running: \(second.isRunning); newsd's log:\n\(secondLog())")
@@ -278,7 +281,7 @@ struct IngestEndToEndTests {
         let first = try RunningDaemon.launchCommand("/usr/bin/setpriv", arguments, logPath: root.file("first.log"))
         let client = NewsClient(socketPath: root.file("newsd.sock"))
         #expect(try await waitUntil { (try? client.status()) != nil })
-        kill(first.processIdentifier, SIGTERM)
+        first.signal(SIGTERM)
         first.waitUntilExit()
         let database = state + "/index.sqlite"
         #expect(chmod(database, 0o000) == 0)

@@ -200,7 +200,7 @@ import TestSupport
         // ids may change) and places what arrives next.
         let placer = try #require(placers.first)
         let survivor = placer === alpha ? beta : alpha
-        kill(placer.process.processIdentifier, SIGKILL)
+        placer.process.signal(SIGKILL)
         placer.process.waitUntilExit()
         try dropStory("felixstowe-reuters.txt", into: survivor.inbox, as: "reuters-again.txt",
                       appending: "\nThis article was corrected to give the union's full name.\n")
@@ -224,12 +224,12 @@ import TestSupport
                       to: alpha.inbox + "/burst/report-\(number).txt")
         }
         #expect(try await waitUntil { (try? alpha.client.status().articles).map { $0 > 0 } ?? false })
-        kill(alpha.process.processIdentifier, SIGKILL)
+        alpha.process.signal(SIGKILL)
         alpha.process.waitUntilExit()
         // The same inbox and host name again: reconciliation finishes the burst.
         let again = try RunningDaemon.launch(arguments: ["--inbox", alpha.inbox, "--state-dir", alpha.stateDir + "-2", "--socket", alpha.socket + "2",
                                                          "--index-url", url, "--host-id", "alpha"], logPath: alpha.logPath)
-        defer { kill(again.processIdentifier, SIGKILL); again.waitUntilExit() }
+        defer { again.signal(SIGKILL); again.waitUntilExit() }
         let client = NewsClient(socketPath: alpha.socket + "2", timeoutSeconds: 10)
         #expect(try await waitUntil(timeout: .seconds(60)) {
             guard let status = try? client.status() else { return false }

@@ -24,7 +24,7 @@ struct SystemdEndToEndTests {
         try "Notify test\n\nOne article.".write(toFile: daemon.inbox + "/a.txt", atomically: false, encoding: .utf8)
         #expect(try await waitUntil { notify.saw("STATUS=idle: 1 articles, 0 pending, 0 failed") }, "\(notify.messages)")
 
-        kill(daemon.process.processIdentifier, SIGHUP)
+        daemon.process.signal(SIGHUP)
         #expect(try await waitUntil { notify.saw("RELOADING=1") })
         let reloading = try #require(notify.messages.first { $0.contains("RELOADING=1") })
         #expect(reloading.contains("MONOTONIC_USEC="))
@@ -88,7 +88,7 @@ struct SystemdEndToEndTests {
         let logPath = first.root.file("upgrade.log")
         let upgraded = try RunningDaemon.launch(arguments: ["--inbox", first.inbox, "--state-dir", first.stateDir, "--socket", first.socket],
                                                 logPath: logPath, environment: ["NOTIFY_SOCKET": notify.path])
-        defer { kill(upgraded.processIdentifier, SIGKILL); upgraded.waitUntilExit() }
+        defer { upgraded.signal(SIGKILL); upgraded.waitUntilExit() }
         #expect(try await waitUntil { notify.saw("READY=1") }, "\(notify.messages)")
         let messages = notify.messages
         let ready = try #require(messages.firstIndex { $0.contains("READY=1") })
@@ -101,14 +101,14 @@ struct SystemdEndToEndTests {
         #expect(try runProcess("/usr/bin/sqlite3", [database, "SELECT count(*) FROM pragma_table_info('story_key') WHERE name = 'articles'"]).stdout == "1\n")
         #expect(try first.client.search("upgrade", limit: 10).total == 3)
         #expect(try runProcess("/usr/bin/sqlite3", [database, "SELECT DISTINCT typeof(articleDay) FROM article"]).stdout == "integer\n")
-        kill(upgraded.processIdentifier, SIGTERM)
+        upgraded.signal(SIGTERM)
         upgraded.waitUntilExit()
 
         // A current index asks for no more time.
         let again = try NotifySocket(path: first.root.file("notify-again.sock"))
         let current = try RunningDaemon.launch(arguments: ["--inbox", first.inbox, "--state-dir", first.stateDir, "--socket", first.socket],
                                                logPath: first.root.file("again.log"), environment: ["NOTIFY_SOCKET": again.path])
-        defer { kill(current.processIdentifier, SIGKILL); current.waitUntilExit() }
+        defer { current.signal(SIGKILL); current.waitUntilExit() }
         #expect(try await waitUntil { again.saw("READY=1") })
         #expect(!again.saw("EXTEND_TIMEOUT_USEC") && !again.saw("upgrading"), "\(again.messages)")
     }
@@ -229,7 +229,7 @@ struct SystemdEndToEndTests {
         #expect(try await daemon.waitForStatus(timeout: .seconds(60)) { $0.failed == 1 }, "log:\n\(daemon.log.suffix(4000))")
 
         try "max_file_bytes: 100000\n".write(toFile: config, atomically: false, encoding: .utf8)
-        kill(daemon.process.processIdentifier, SIGHUP)
+        daemon.process.signal(SIGHUP)
         #expect(try await waitUntil(timeout: .seconds(60)) { daemon.log.contains("event=reloaded") })
         try big.write(toFile: daemon.inbox + "/a.txt", atomically: false, encoding: .utf8)
         #expect(try await daemon.waitForStatus(timeout: .seconds(60)) { $0.failed == 0 && $0.articles == 1 },
@@ -248,7 +248,7 @@ struct SystemdEndToEndTests {
         #expect(try daemon.client.rawArticle(id: id) == Array(big.utf8))
 
         try "max_file_bytes: lots\n".write(toFile: config, atomically: false, encoding: .utf8)
-        kill(daemon.process.processIdentifier, SIGHUP)
+        daemon.process.signal(SIGHUP)
         #expect(try await waitUntil { daemon.log.contains("event=reload-failed") })
         #expect(daemon.log.contains("'lots'"))
         // Still running on the old limit (100000 bytes), not on the default (10 MiB): a file of

@@ -12,7 +12,7 @@ struct UnixHTTPClientTests {
 
     /// Serves one connection on `path`: reads the request head, writes `reply`, closes.
     func serveOnce(at path: String, reply: [UInt8]) throws -> Thread {
-        let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         try #require(listener >= 0)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)

@@ -229,7 +229,7 @@ struct UnixSocketProbeTests {
         #expect(UnixSocketProbe.state(of: folder.file("file.sock")) == .notASocket)
 
         let path = folder.file("s.sock")
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_un()
         #expect(UnixSocketProbe.fill(&address, path: path))
         let bound = withUnsafePointer(to: &address) {

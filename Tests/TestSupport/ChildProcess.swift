@@ -90,8 +90,20 @@ public final class ChildProcess: Sendable {
     /// The exit code, or 128 + the signal that ended it (as shells report it).
     public var terminationStatus: Int32 { exit.withLock { $0 } ?? -1 }
 
-    /// Sends SIGTERM.
-    public func terminate() { kill(processIdentifier, SIGTERM) }
+    /// Sends `signal`, unless the child has already been reaped: its number may name another
+    /// process by then (with pid_max at 32,768 the numbers wrap within a run of the suite, whose
+    /// daemons start and end threads all the time), and a stray SIGTERM would stop another test's
+    /// newsd mid-request. Reaping happens under the same lock, so the check cannot go stale.
+    @discardableResult
+    public func signal(_ signal: Int32) -> Bool {
+        exit.withLock { status in
+            guard status == nil else { return false }
+            return kill(processIdentifier, signal) == 0
+        }
+    }
+
+    /// Sends SIGTERM (unless the child has been reaped).
+    public func terminate() { signal(SIGTERM) }
 
     private static func decode(_ raw: Int32) -> Int32 {
         let signal = raw & 0x7F

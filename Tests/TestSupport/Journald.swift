@@ -15,7 +15,7 @@ public enum Journald {
     /// exited (or a machine image built with one running) leaves it behind, and datagrams sent
     /// to it are refused.
     static var isListening: Bool {
-        let fd = Foundation.socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        let fd = Foundation.socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         var address = sockaddr_un()

@@ -53,7 +53,7 @@ public final class NotifySocket: @unchecked Sendable {
 
 /// Creates a Unix socket of `type` bound to `path`; returns its descriptor, or -1.
 public func bindUnixSocket(at path: String, type: Int32 = Int32(SOCK_STREAM.rawValue)) -> Int32 {
-    let fd = socket(AF_UNIX, type, 0)
+    let fd = socket(AF_UNIX, type | Int32(SOCK_CLOEXEC.rawValue), 0)
     guard fd >= 0 else { return -1 }
     var address = sockaddr_un()
     address.sun_family = sa_family_t(AF_UNIX)

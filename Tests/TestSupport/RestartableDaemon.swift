@@ -49,7 +49,7 @@ public final class RestartableDaemon: @unchecked Sendable {
     @discardableResult
     public func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(20)) async throws -> Int32? {
         guard let process else { return nil }
-        if process.isRunning { kill(process.processIdentifier, signal) }
+        if process.isRunning { process.signal(signal) }
         _ = try await waitUntil(timeout: timeout) { !process.isRunning }
         self.process = nil
         return process.isRunning ? nil : process.terminationStatus
@@ -72,7 +72,7 @@ public final class RestartableDaemon: @unchecked Sendable {
 
     deinit {
         if let process, process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
+            process.signal(SIGKILL)
             process.waitUntilExit()
         }
     }

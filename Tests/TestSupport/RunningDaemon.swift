@@ -82,7 +82,7 @@ public final class RunningDaemon: @unchecked Sendable {
     @discardableResult
     public func stop(signal: Int32 = SIGTERM) async throws -> Int32 {
         stopAsked.store(true, ordering: .relaxed)
-        if process.isRunning { kill(process.processIdentifier, signal) }
+        if process.isRunning { process.signal(signal) }
         let process = self.process
         _ = try await waitUntil(timeout: .seconds(20)) { !process.isRunning }
         return process.terminationStatus
@@ -95,7 +95,7 @@ public final class RunningDaemon: @unchecked Sendable {
 
     deinit {
         if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
+            process.signal(SIGKILL)
             process.waitUntilExit()
         } else if !stopAsked.load(ordering: .relaxed), process.terminationStatus != 128 + SIGKILL {
             // The folder and its log go with this object: what newsd said before it stopped by
