@@ -13,11 +13,23 @@ final class AsyncGate: Sendable {
         var free: Int
         var waiters: [Waiter] = []
         var nextId = 0
+        /// When the last caller left, if none has come since.
+        var emptiedAt: ContinuousClock.Instant?
     }
 
     private let state: Mutex<State>
+    private let width: Int
 
-    init(width: Int) { state = Mutex(State(free: width)) }
+    init(width: Int) {
+        self.width = width
+        state = Mutex(State(free: width))
+    }
+
+    /// When the last caller left, while none has come since; nil while one is inside (or before
+    /// the first has left).
+    var quietSince: ContinuousClock.Instant? {
+        state.withLock { $0.free == width ? $0.emptiedAt : nil }
+    }
 
     /// Waits for a place, at most until `deadline`: true when admitted (call `leave()` after),
     /// false when the deadline passed or the task was cancelled first.
@@ -50,7 +62,11 @@ final class AsyncGate: Sendable {
     /// Frees a place, handing it to the longest waiter.
     func leave() {
         let next = state.withLock { state -> Waiter? in
-            if state.waiters.isEmpty { state.free += 1; return nil }
+            if state.waiters.isEmpty {
+                state.free += 1
+                state.emptiedAt = .now
+                return nil
+            }
             return state.waiters.removeFirst()
         }
         next?.continuation.resume(returning: true)

@@ -90,8 +90,9 @@ public enum Daemon {
 
         let router = Router(context: ControlContext.self)
         router.add(middleware: JSONErrorMiddleware())
+        let searches = AsyncGate(width: ArticleIndex.searchReaders)
         ControlRoutes(settings: settings, store: store, status: status, queue: queue,
-                      searches: AsyncGate(width: ArticleIndex.searchReaders), logger: logger).register(on: router)
+                      searches: searches, logger: logger).register(on: router)
         AlertRoutes(store: store, logger: logger).register(on: router)
         WatchRoutes(watches: watches, logger: logger).register(on: router)
         // Blocking (it waits for the archive): called through BlockingWork.
@@ -141,7 +142,7 @@ public enum Daemon {
         // Started in this order, stopped in reverse: STOPPING=1 first, then the server, then ingest,
         // then maintenance (the index is closed after the group, with a last checkpoint).
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        if let embedded { services.append(.init(service: MaintenanceService(index: embedded, status: status, logger: logger))) }
+        if let embedded { services.append(.init(service: MaintenanceService(index: embedded, status: status, searches: searches, logger: logger))) }
         services.append(.init(service: alerts))
         if let shared {
             services.append(.init(service: SharedPlacementService(archive: shared, stateDirectory: config.stateDirectory, logger: logger)))

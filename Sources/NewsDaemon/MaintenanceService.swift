@@ -7,7 +7,9 @@ import ServiceLifecycle
 /// Housekeeping done once newsd has gone quiet, off the ingest path: it checkpoints the
 /// write-ahead log into the database on a connection of its own and empties the log file, brings
 /// what searches keep in memory up to date with the articles that arrived, then hands memory
-/// back (SQLite's page caches, and the allocator's free pages).
+/// back (SQLite's page caches, and the allocator's free pages). Memory that searches took (the
+/// readers' page caches, the allocator's pages) goes back too once no search has run for
+/// `searchQuietTime`, so that a daemon queried for an hour and then left alone shrinks again.
 ///
 /// Why only when quiet: a checkpoint ends in an fsync, and while the file system commits it,
 /// other writes wait, the next drop's among them (`Benchmarks/drop-latency` with a checkpoint
@@ -16,21 +18,38 @@ import ServiceLifecycle
 struct MaintenanceService: Service {
     let index: ArticleIndex
     let status: DaemonStatus
+    /// The searches' gate, which says since when none has run.
+    let searches: AsyncGate
     let logger: Logger
 
     /// How long the ingest loop must have been idle.
     static let quietTime = Duration.seconds(1)
+    /// How long no search must have run before the memory searches took goes back: longer than
+    /// a reader takes between two searches, who keeps warm readers.
+    static let searchQuietTime = Duration.seconds(10)
     static let tick = Duration.milliseconds(250)
 
     func run() async throws {
         var lastError: String?
         var doneAfter: ContinuousClock.Instant?
+        var releasedAfterSearches: ContinuousClock.Instant?
         while true {
             // A stop does not wait for the tick; the index's close checkpoints last.
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: Self.tick) }
             } catch {
                 return
+            }
+            // Once per spell without searches, named by the instant the last one ended.
+            if let quiet = searches.quietSince, quiet != releasedAfterSearches, ContinuousClock.now - quiet >= Self.searchQuietTime {
+                releasedAfterSearches = quiet
+                await offCooperativePool { [index] in
+                    index.releaseMemory()
+                    HeapTrimmer.trim()
+                }
+                logger.debug("handed back the memory searches took: none has run for a while", metadata: [
+                    "event": "search-memory-released", "quiet_seconds": "\(Self.searchQuietTime.components.seconds)",
+                ])
             }
             // Once per quiet spell: the instant the ingest loop went idle names it.
             guard let idleSince = status.idleSince, idleSince != doneAfter,

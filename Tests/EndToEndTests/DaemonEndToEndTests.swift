@@ -73,6 +73,25 @@ struct DaemonEndToEndTests {
         #expect(try String(contentsOfFile: log, encoding: .utf8).contains("stale-socket"))
     }
 
+    @Test("the memory searches took goes back once none has run for a while, once per quiet spell; searches work after it")
+    func memoryGoesBackAfterSearches() async throws {
+        let daemon = try await RunningDaemon { inbox in
+            for (name, text) in [("quay.txt", "Quay closed\n\nThe harbour quay closed for repairs."),
+                                 ("tide.txt", "Spring tide\n\nThe harbour expects a spring tide tonight.")] {
+                try text.write(toFile: inbox + "/" + name, atomically: false, encoding: .utf8)
+            }
+        }
+        #expect(try await daemon.waitForStatus(timeout: .seconds(60)) { $0.articles == 2 && $0.state == "idle" })
+        let releases = { daemon.log.components(separatedBy: "event=search-memory-released").count - 1 }
+        #expect(releases() == 0, "nothing to hand back before a search")
+        #expect(try daemon.client.search("harbour").total == 2)
+        #expect(try await daemon.waitUntil { releases() == 1 })
+        // The readers closed with their memory open again for the next search.
+        #expect(try daemon.client.search("harbour tide").total == 1)
+        #expect(try await daemon.waitUntil { releases() == 2 })
+        #expect(try daemon.client.status().articles == 2)
+    }
+
     @Test("SIGTERM and SIGINT stop cleanly and remove the socket", arguments: [SIGTERM, SIGINT])
     func cleanShutdown(signal: Int32) async throws {
         let daemon = try await RunningDaemon()
