@@ -25,7 +25,7 @@ struct MaintenanceService: Service {
     /// How long the ingest loop must have been idle.
     static let quietTime = Duration.seconds(1)
     /// How long no search must have run before the memory searches took goes back: longer than
-    /// a reader takes between two searches, who keeps warm readers.
+    /// someone reading results takes between two searches, so that they keep warm readers.
     static let searchQuietTime = Duration.seconds(10)
     static let tick = Duration.milliseconds(250)
 
