@@ -58,7 +58,7 @@ public enum AlertCommandRunner {
         let timedOut = !waitForExit(pid, seconds: seconds, status: &status)
         if timedOut {
             kill(-pid, SIGTERM)
-            _ = ends(pid, within: 2)
+            waitForEnd(of: pid, atMost: 2)
             // Whatever is left of the command's group goes, before its leader is reaped: until then
             // the number names this group alone, never one that another process took it for.
             kill(-pid, SIGKILL)
@@ -111,15 +111,17 @@ public enum AlertCommandRunner {
 
     /// Waits up to `seconds` for `pid` to end (through its pidfd, or by polling where the kernel
     /// has none); true, with its wait status, when it ended.
-    /// Whether `pid` ends within `seconds`, left unreaped (a zombie keeps its process group's
-    /// number); false too when the kernel cannot say.
-    private static func ends(_ pid: pid_t, within seconds: Double) -> Bool {
+    /// Waits until `pid` ends, at most `seconds`, leaving it unreaped (a zombie keeps its process
+    /// group's number). Without a pidfd (an older kernel) it waits the whole grace period.
+    private static func waitForEnd(of pid: pid_t, atMost seconds: Double) {
         let pidfd = pidfd_open(pid, 0)
-        guard pidfd >= 0 else { return false }
+        guard pidfd >= 0 else {
+            usleep(UInt32(seconds * 1_000_000))
+            return
+        }
         defer { close(pidfd) }
         var entry = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
         while poll(&entry, 1, Int32(seconds * 1000)) < 0 && errno == EINTR {}
-        return entry.revents & Int16(POLLIN) != 0
     }
 
     private static func waitForExit(_ pid: pid_t, seconds: Double, status: inout Int32) -> Bool {

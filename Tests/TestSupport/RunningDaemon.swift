@@ -46,13 +46,18 @@ public final class RunningDaemon: @unchecked Sendable {
     /// What newsd has logged so far.
     public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
+    /// The last `count` lines of the log, for a failure's message.
+    func logTail(_ count: Int) -> String {
+        log.split(separator: "\n", omittingEmptySubsequences: false).suffix(count).joined(separator: "\n")
+    }
+
     /// `waitUntil`, printing the end of newsd's log when `condition` is not met in time: the
     /// log goes with the daemon's folder, and a test that fails while newsd runs would leave
     /// nothing to tell why (a late event, a retried batch, one never seen).
     public func waitUntil(timeout: Duration = .seconds(60), _ condition: () throws -> Bool) async throws -> Bool {
         let met = try await TestSupport.waitUntil(timeout: timeout, condition)
         if !met {
-            let lines = log.split(separator: "\n", omittingEmptySubsequences: false).suffix(80).joined(separator: "\n")
+            let lines = logTail(80)
             FileHandle.standardError.write(Data("newsd at \(socket) did not get there in \(timeout); the end of its log:\n\(lines)\n".utf8))
         }
         return met
@@ -65,7 +70,7 @@ public final class RunningDaemon: @unchecked Sendable {
             return try await body()
         } catch {
             for daemon in daemons {
-                let lines = daemon.log.split(separator: "\n", omittingEmptySubsequences: false).suffix(120).joined(separator: "\n")
+                let lines = daemon.logTail(120)
                 FileHandle.standardError.write(Data("newsd at \(daemon.socket) (running: \(daemon.process.isRunning)) when the test failed with \(error); the end of its log:\n\(lines)\n".utf8))
             }
             throw error
@@ -100,7 +105,7 @@ public final class RunningDaemon: @unchecked Sendable {
         } else if !stopAsked.load(ordering: .relaxed), process.terminationStatus != 128 + SIGKILL {
             // The folder and its log go with this object: what newsd said before it stopped by
             // itself is kept in the test's output. SIGKILL is what crash tests send it.
-            let lines = log.split(separator: "\n", omittingEmptySubsequences: false).suffix(40).joined(separator: "\n")
+            let lines = logTail(40)
             FileHandle.standardError.write(Data("newsd at \(socket) exited by itself (status \(process.terminationStatus)); the end of its log:\n\(lines)\n".utf8))
         }
     }
