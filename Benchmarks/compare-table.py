@@ -19,6 +19,7 @@ figures = [
     ("page ms: a* limit=1000", lambda d: d["pages"][0]["median_ms"]),
     ("page ms: compan* OR said offset=500", lambda d: d["pages"][1]["median_ms"]),
     ("drop-to-searchable p99 ms", lambda d: d["drop_to_searchable_ms"]["p99"]),
+    ("drop while placing stories p99 ms", lambda d: d.get("drop_during_placement_ms", {}).get("p99")),
     ("RSS idle, MB", lambda d: d["idle_rss_bytes"] / 1048576),
     ("index bytes / corpus bytes", lambda d: d["index_to_corpus_ratio"]),
     ("under load: burst with 8 clients, s", lambda d: d["loaded_ingest"]["seconds"]),

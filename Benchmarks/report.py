@@ -85,6 +85,11 @@ for label in labels:
     drop = newsd["drop_to_searchable_ms"]
     row("drop-to-searchable p50 ms", drop["p50"], None, None)
     row("drop-to-searchable p99 ms", drop["p99"], None, None)
+    # Measured after the burst, while its articles wait for their stories (absent when none did).
+    placing = newsd.get("drop_during_placement_ms")
+    if placing:
+        row("drop while placing stories p50 ms", placing["p50"], None, None)
+        row("drop while placing stories p99 ms", placing["p99"], None, None)
     row("RSS idle, MB", newsd["idle_rss_bytes"] / 1048576, None, None, "%.1f",
         pg_value=pg["idle_rss_bytes"] / 1048576 if pg else None)
     row("RSS peak, MB", newsd["peak_rss_bytes"]["median"] / 1048576, None, recoll["peak_rss_bytes"] / 1048576, "%.1f",
@@ -134,6 +139,8 @@ def growth_figures(newsd):
     for page in newsd.get("pages", []):
         if "median_ms" in page:
             figures["page %s (limit %d, offset %d) ms" % (page["query"], page["limit"], page["offset"])] = page["median_ms"]
+    if "drop_during_placement_ms" in newsd:
+        figures["drop while placing stories p99 ms"] = newsd["drop_during_placement_ms"]["p99"]
     if "loaded_ingest" in newsd:
         figures["under load: status p99 ms"] = newsd["loaded_ingest"]["status_p99_ms"]
     return figures

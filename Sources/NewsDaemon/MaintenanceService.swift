@@ -13,8 +13,12 @@ import ServiceLifecycle
 ///
 /// Why only when quiet: a checkpoint ends in an fsync, and while the file system commits it,
 /// other writes wait, the next drop's among them (`Benchmarks/drop-latency` with a checkpoint
-/// every second: README, "Benchmarks"). Under back-to-back writes the writer checkpoints by
-/// itself past `ArticleIndex.writerCheckpointFrames`.
+/// every second: README, "Benchmarks"). Under back-to-back writes (a bulk load, stories being
+/// placed) no quiet moment comes: once the log has grown past
+/// `ArticleIndex.busyCheckpointFrames`, it is copied here beside the writer (a passive
+/// checkpoint, which the writer does not wait for). Otherwise the writer's commit past
+/// `ArticleIndex.writerCheckpointFrames` would run one itself, and a file dropped meanwhile
+/// would wait for that commit.
 struct MaintenanceService: Service {
     let index: ArticleIndex
     let status: DaemonStatus
@@ -51,24 +55,24 @@ struct MaintenanceService: Service {
                     "event": "search-memory-released", "quiet_seconds": "\(Self.searchQuietTime.components.seconds)",
                 ])
             }
-            // Once per quiet spell: the instant the ingest loop went idle names it.
-            guard let idleSince = status.idleSince, idleSince != doneAfter,
-                  ContinuousClock.now - idleSince >= Self.quietTime else { continue }
-            doneAfter = idleSince
-            let error = await offCooperativePool { [index] () -> String? in
-                defer {
-                    // Otherwise the first search after a burst reads every row it added (all
-                    // of them after a bulk load). A failure here is a search's to report.
-                    try? index.prepareSearches()
-                    index.releaseMemory()
-                    HeapTrimmer.trim()
+            let error: String?
+            if let idleSince = status.idleSince {
+                // Once per quiet spell: the instant the ingest loop went idle names it.
+                guard idleSince != doneAfter, ContinuousClock.now - idleSince >= Self.quietTime else { continue }
+                doneAfter = idleSince
+                error = await offCooperativePool { [index] () -> String? in
+                    defer {
+                        // Otherwise the first search after a burst reads every row it added (all
+                        // of them after a bulk load). A failure here is a search's to report.
+                        try? index.prepareSearches()
+                        index.releaseMemory()
+                        HeapTrimmer.trim()
+                    }
+                    return Self.checkpoint(index, truncating: true)
                 }
-                do {
-                    try index.checkpoint(truncating: true)
-                    return nil
-                } catch {
-                    return "\(error)"
-                }
+            } else {
+                guard index.writeAheadLogFrames >= ArticleIndex.busyCheckpointFrames else { continue }
+                error = await offCooperativePool { [index] in Self.checkpoint(index, truncating: false) }
             }
             // Logged once per new problem, and once when it clears.
             if error != lastError {
@@ -80,6 +84,16 @@ struct MaintenanceService: Service {
                 }
                 lastError = error
             }
+        }
+    }
+
+    /// Checkpoints `index`; the error's description when it cannot.
+    private static func checkpoint(_ index: ArticleIndex, truncating: Bool) -> String? {
+        do {
+            try index.checkpoint(truncating: truncating)
+            return nil
+        } catch {
+            return "\(error)"
         }
     }
 

@@ -22,6 +22,8 @@ public final class ArticleIndex: Sendable {
     var texts: TextCodec { database.withLock { $0.texts } }
     /// Beats while the writer's transactions run (see `WriterHeartbeat`).
     let heartbeat = WriterHeartbeat()
+    /// The write-ahead log's size after each of the writer's commits.
+    private let logWatch = WriteAheadLogWatch(writerLimit: writerCheckpointFrames)
     /// When the file's slack is next measured (see `compactText`).
     let slackGauge = SlackGauge()
 
@@ -50,7 +52,7 @@ public final class ArticleIndex: Sendable {
     /// caller can tell a long upgrade from a stuck one.
     public init(path: String, upgradeProgress: (@Sendable () -> Void)? = nil) throws(IndexError) {
         self.path = path
-        database = Mutex(try Self.open(path, upgradeProgress: upgradeProgress))
+        database = Mutex(try Self.open(path, watch: logWatch, upgradeProgress: upgradeProgress))
     }
 
     /// The schema migrations the index at `path` has not had (empty when it is current, new or
@@ -67,7 +69,7 @@ public final class ArticleIndex: Sendable {
         return applied.isEmpty ? [] : migrator.migrations.filter { !applied.contains($0) }
     }
 
-    private static func open(_ path: String, upgradeProgress: (@Sendable () -> Void)? = nil) throws(IndexError)
+    private static func open(_ path: String, watch: WriteAheadLogWatch, upgradeProgress: (@Sendable () -> Void)? = nil) throws(IndexError)
         -> (pool: DatabasePool, checkpointer: DatabaseQueue, tables: SearchTables, texts: TextCodec) {
         let tables = SearchTables()
         let texts = TextCodec()
@@ -88,15 +90,17 @@ public final class ArticleIndex: Sendable {
             // A bulk transaction grows the write-ahead log to tens of megabytes; without a limit
             // the file keeps that size for good after its pages are checkpointed.
             try db.execute(sql: "PRAGMA journal_size_limit = 4194304")
-            // Checkpoints run on a connection of their own (`checkpoint()`), when newsd is idle:
-            // one inside a commit (SQLite's default, every 1,000 pages) made an occasional
-            // single-file drop wait tens of milliseconds. Under back-to-back writes (bulk ingest,
-            // story placement) no idle moment comes, so past `writerCheckpointFrames` the writer
-            // checkpoints itself, and the log starts over at its next transaction.
+            // Checkpoints run on a connection of their own (`checkpoint()`): when newsd is idle,
+            // and beside a writer at work once the log has grown (`writeAheadLogFrames`). One
+            // inside a commit (SQLite's default, every 1,000 pages) made an occasional
+            // single-file drop wait tens of milliseconds. Past `writerCheckpointFrames` the
+            // writer still checkpoints itself (`WriteAheadLogWatch`, installed on the writer
+            // alone), and the log starts over at its next transaction.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(writerCheckpointFrames)")
         }
         return try reading(path) {
             let pool = try DatabasePool(path: path, configuration: configuration)
+            pool.writeWithoutTransaction { watch.install(on: $0) }
             let migrator = IndexSchema.migrator
             if try pool.read({ try migrator.hasBeenSuperseded($0) }) { throw IndexError.newerSchema(path: path) }
             let (hasArticles, applied) = try pool.read { db in (try db.tableExists("article"), try migrator.appliedIdentifiers(db)) }
@@ -154,7 +158,7 @@ public final class ArticleIndex: Sendable {
         // Closing waits for running reads; later reads of the old pool fail until the swap.
         try? close()
         let aside = try Self.moveAside(path)
-        let fresh = try Self.open(path)
+        let fresh = try Self.open(path, watch: logWatch)
         database.withLock { $0 = fresh }
         return aside
     }
@@ -422,8 +426,11 @@ public final class ArticleIndex: Sendable {
     }
 
     /// Articles placed between two writes of what a placement transaction gathers (see
-    /// `placeStories`).
-    public static let placementFlushEvery = 256
+    /// `placeStories`). A file that arrives while placement runs waits until what was gathered
+    /// since the last write is written (each article files a dozen story keys, few of them
+    /// shared with its neighbours), so writes come often; more articles per write would share
+    /// more keys' rows, for less placement time in all.
+    public static let placementFlushEvery = 32
 
     /// The writer's page cache while placing, and SQLite's default, in KiB.
     static let placementCacheKiB = 32768
@@ -572,8 +579,18 @@ public final class ArticleIndex: Sendable {
     }
 
     /// Log frames (pages of 4 KiB) beyond which the committing writer checkpoints: 40 MiB,
-    /// ten times SQLite's default, reached only under back-to-back writes.
+    /// ten times SQLite's default, reached only under back-to-back writes that no checkpoint
+    /// beside the writer keeps up with.
     static let writerCheckpointFrames = 10_000
+
+    /// Frames in the write-ahead log after the writer's last commit (see `WriteAheadLogWatch`):
+    /// while the writer works without pause, a checkpoint beside it (`checkpoint()`) once this
+    /// passes `busyCheckpointFrames` spares the commit that would otherwise pass
+    /// `writerCheckpointFrames` a checkpoint of its own, and the file the next commit waits for.
+    public var writeAheadLogFrames: Int { logWatch.frameCount }
+
+    /// Frames (4 KiB pages) in the log past which a working writer's log is checkpointed beside it.
+    public static let busyCheckpointFrames = 2_500
 
     /// Copies the pages committed to the write-ahead log into the database, on a connection
     /// of its own. PASSIVE (the default) never waits for, nor holds up, the writer or readers.
