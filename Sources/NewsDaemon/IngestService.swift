@@ -25,6 +25,8 @@ final class IngestService: Service {
     private let retries = Mutex<[IngestQueue.Item: Int]>([:])
     /// Where every blocking step of the loop runs.
     private let writer = IndexWriterQueue()
+    /// When a file last ended a placement transaction (it arrived while articles were placed).
+    private let placementGaveWay = Mutex<ContinuousClock.Instant?>(nil)
 
     init(settings: SettingsStore, index: any InboxStore, status: DaemonStatus, queue: IngestQueue, watches: WatchHub,
          alerts: AlertService, logger: Logger) {
@@ -299,13 +301,18 @@ final class IngestService: Service {
             status.set(.placing)
             do {
                 let queue = self.queue
+                // While files keep arriving, each waits for what the transaction gathered to be
+                // written: it is written more often then.
+                let arriving = placementGaveWay.withLock { $0.map { ContinuousClock.now - $0 < Self.arrivalSpell } ?? false }
+                let flushEvery = arriving ? ArticleIndex.placementFlushEveryWhileFilesArrive : ArticleIndex.placementFlushEvery
                 let count = try await writer.run {
-                    try index.placeStories(limit: Self.placementBatch, budget: Self.placementBudget) {
+                    try index.placeStories(limit: Self.placementBatch, budget: Self.placementBudget, flushEvery: flushEvery) {
                         queue.pendingCount > 0 || queue.isPaused || queue.isClosed
                     }
                 }
                 status.beat()
                 if count == 0 { break }
+                if queue.pendingCount > 0 { placementGaveWay.withLock { $0 = .now } }
                 placed += count
                 // A long placement (after a bulk load) says it is moving, so that a log read
                 // while it runs tells a slow placement from a stalled one.
@@ -493,11 +500,15 @@ final class IngestService: Service {
     static let placementDelay = Duration.milliseconds(30)
     /// The longest one placement transaction runs, and the most articles it places. A file that
     /// arrives meanwhile ends it after the article being placed (and what it gathered is
-    /// written: `ArticleIndex.placementFlushEvery` bounds that), so the budget bounds only how
+    /// written: `ArticleIndex.placementFlushEvery` bounds that, and
+    /// `placementFlushEveryWhileFilesArrive` while files keep coming), so the budget bounds only how
     /// long the watchdog's heartbeat and `status` see one transaction; larger transactions
     /// write the pages their articles' keys and links share once.
     static let placementBudget = Duration.milliseconds(3000)
     static let placementBatch = 8192
+    /// How long after a file ended a placement transaction placement writes what it gathers
+    /// as often as while files arrive (`ArticleIndex.placementFlushEveryWhileFilesArrive`).
+    static let arrivalSpell = Duration.seconds(30)
     /// Paths whose recorded stamps one lookup of `handle` reads.
     static let stampLookupSlice = 128
 

@@ -426,11 +426,14 @@ public final class ArticleIndex: Sendable {
     }
 
     /// Articles placed between two writes of what a placement transaction gathers (see
-    /// `placeStories`). A file that arrives while placement runs waits until what was gathered
-    /// since the last write is written (each article files a dozen story keys, few of them
-    /// shared with its neighbours), so writes come often; more articles per write would share
-    /// more keys' rows, for less placement time in all.
-    public static let placementFlushEvery = 32
+    /// `placeStories`): more articles per write share more story keys' rows, for less
+    /// placement time in all.
+    public static let placementFlushEvery = 256
+
+    /// `placementFlushEvery` while files keep arriving during placement: each such file waits
+    /// until what was gathered since the last write is written (each article files a dozen
+    /// story keys, few of them shared with its neighbours), so writes come more often.
+    public static let placementFlushEveryWhileFilesArrive = 32
 
     /// The writer's page cache while placing, and SQLite's default, in KiB.
     static let placementCacheKiB = 32768
