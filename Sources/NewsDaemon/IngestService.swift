@@ -301,10 +301,7 @@ final class IngestService: Service {
             status.set(.placing)
             do {
                 let queue = self.queue
-                // While files keep arriving, each waits for what the transaction gathered to be
-                // written: it is written more often then.
-                let arriving = placementGaveWay.withLock { $0.map { ContinuousClock.now - $0 < Self.arrivalSpell } ?? false }
-                let flushEvery = arriving ? ArticleIndex.placementFlushEveryWhileFilesArrive : ArticleIndex.placementFlushEvery
+                let flushEvery = Self.placementFlushEvery(lastGaveWay: placementGaveWay.withLock { $0 }, now: .now)
                 let count = try await writer.run {
                     try index.placeStories(limit: Self.placementBatch, budget: Self.placementBudget, flushEvery: flushEvery) {
                         queue.pendingCount > 0 || queue.isPaused || queue.isClosed
@@ -509,6 +506,14 @@ final class IngestService: Service {
     /// How long after a file ended a placement transaction placement writes what it gathers
     /// as often as while files arrive (`ArticleIndex.placementFlushEveryWhileFilesArrive`).
     static let arrivalSpell = Duration.seconds(30)
+
+    /// How many articles placement places between two writes of what it gathers, given when a
+    /// file last ended a placement transaction: while files keep arriving, each waits for that
+    /// write, so it comes more often then.
+    static func placementFlushEvery(lastGaveWay: ContinuousClock.Instant?, now: ContinuousClock.Instant) -> Int {
+        guard let lastGaveWay, now - lastGaveWay < arrivalSpell else { return ArticleIndex.placementFlushEvery }
+        return ArticleIndex.placementFlushEveryWhileFilesArrive
+    }
     /// Paths whose recorded stamps one lookup of `handle` reads.
     static let stampLookupSlice = 128
 
