@@ -109,8 +109,6 @@ public enum AlertCommandRunner {
         return pid
     }
 
-    /// Waits up to `seconds` for `pid` to end (through its pidfd, or by polling where the kernel
-    /// has none); true, with its wait status, when it ended.
     /// Waits until `pid` ends, at most `seconds`, leaving it unreaped (a zombie keeps its process
     /// group's number). Without a pidfd (an older kernel) it waits the whole grace period.
     private static func waitForEnd(of pid: pid_t, atMost seconds: Double) {
@@ -124,6 +122,8 @@ public enum AlertCommandRunner {
         while poll(&entry, 1, Int32(seconds * 1000)) < 0 && errno == EINTR {}
     }
 
+    /// Waits up to `seconds` for `pid` to end (through its pidfd, or by polling where the kernel
+    /// has none); true, with its wait status, when it ended.
     private static func waitForExit(_ pid: pid_t, seconds: Double, status: inout Int32) -> Bool {
         let deadline = DispatchTime.now().uptimeNanoseconds &+ UInt64(min(seconds, 1e9) * 1e9)
         let pidfd = pidfd_open(pid, 0)
