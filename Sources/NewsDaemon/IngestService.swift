@@ -257,9 +257,10 @@ final class IngestService: Service {
                 status.endBurst()
                 alertsOwed.queueEmptied(alerts)
             }
+            let merged = await mergeFullTextWhileNothingWaits()
             await placeStoriesWhileIdle()
             status.set(.idle)
-            await mergeFullTextWhileIdle()
+            if merged { await consolidateFullTextWhileIdle() }
             // Not busy while compaction waits for its quiet spell: the heap is handed back meanwhile.
             status.setBusy(false)
             await compactTextWhileIdle()
@@ -283,9 +284,8 @@ final class IngestService: Service {
     /// Places new articles in stories while no file waits: bulk ingest never waits for stories,
     /// and a single new article is placed milliseconds after it became searchable. A file that
     /// arrives meanwhile ends the running transaction after its current article, so it waits
-    /// about one article's placement; otherwise transactions run up to `placementBudget`, because
-    /// every transaction writes the B-tree pages its articles' keys touch, and larger ones share
-    /// more of them.
+    /// about one article's placement and the transaction's commit; how long transactions run
+    /// is `PlacementPace`'s choice.
     private func placeStoriesWhileIdle() async {
         // A file that follows closely (drops one after another, a copy saved twice) goes first:
         // it would otherwise wait for a placement transaction that is already running.
@@ -301,9 +301,9 @@ final class IngestService: Service {
             status.set(.placing)
             do {
                 let queue = self.queue
-                let flushEvery = Self.placementFlushEvery(lastGaveWay: placementGaveWay.withLock { $0 }, now: .now)
+                let pace = PlacementPace.at(.now, lastGaveWay: placementGaveWay.withLock { $0 })
                 let count = try await writer.run {
-                    try index.placeStories(limit: Self.placementBatch, budget: Self.placementBudget, flushEvery: flushEvery) {
+                    try index.placeStories(limit: pace.articles, budget: Self.placementBudget, flushEvery: pace.flushEvery) {
                         queue.pendingCount > 0 || queue.isPaused || queue.isClosed
                     }
                 }
@@ -334,10 +334,14 @@ final class IngestService: Service {
 
     /// Merges the full-text index's small segments while no file waits, a few milliseconds per
     /// step, so that later single-file writes do not pay for it (see `ArticleIndex.mergeFullText`).
-    /// Status already says idle: merging changes no search result.
-    private func mergeFullTextWhileIdle() async {
+    /// Done before stories are placed: files dropped while a bulk load's stories are placed
+    /// would otherwise add small segments to the load's last ones until FTS5 merges them all
+    /// at once, inside one of those files' writes. Status still says what the loop last did:
+    /// merging changes no search result. Returns false when it could not merge (then
+    /// consolidating would fail as well).
+    private func mergeFullTextWhileNothingWaits() async -> Bool {
         // While writes fail (disk full), the ingest loop's retries say so; merging would only fail again.
-        guard status.writeProblem == nil else { return }
+        guard status.writeProblem == nil else { return false }
         let index = self.index
         do {
             let steps = try await stepWhileNothingWaits { try index.mergeFullText(pages: Self.mergePages) }
@@ -345,9 +349,9 @@ final class IngestService: Service {
         } catch {
             logger.error("cannot merge the full-text index's segments; will try again after the next change",
                          metadata: ["event": "merge-failed", "error": "\(error)"])
-            return
+            return false
         }
-        await consolidateFullTextWhileIdle()
+        return true
     }
 
     /// Rewrites the full-text index as one segment while no file waits, when it has grown enough
@@ -495,25 +499,10 @@ final class IngestService: Service {
 
     /// Quiet time after ingest before stories are placed.
     static let placementDelay = Duration.milliseconds(30)
-    /// The longest one placement transaction runs, and the most articles it places. A file that
-    /// arrives meanwhile ends it after the article being placed (and what it gathered is
-    /// written: `ArticleIndex.placementFlushEvery` bounds that, and
-    /// `placementFlushEveryWhileFilesArrive` while files keep coming), so the budget bounds only how
-    /// long the watchdog's heartbeat and `status` see one transaction; larger transactions
-    /// write the pages their articles' keys and links share once.
+    /// The longest one placement transaction runs (see `PlacementPace` for the most articles it
+    /// places). A file that arrives meanwhile ends it after the article being placed, so the
+    /// budget bounds only how long the watchdog's heartbeat and `status` see one transaction.
     static let placementBudget = Duration.milliseconds(3000)
-    static let placementBatch = 8192
-    /// How long after a file ended a placement transaction placement writes what it gathers
-    /// as often as while files arrive (`ArticleIndex.placementFlushEveryWhileFilesArrive`).
-    static let arrivalSpell = Duration.seconds(30)
-
-    /// How many articles placement places between two writes of what it gathers, given when a
-    /// file last ended a placement transaction: while files keep arriving, each waits for that
-    /// write, so it comes more often then.
-    static func placementFlushEvery(lastGaveWay: ContinuousClock.Instant?, now: ContinuousClock.Instant) -> Int {
-        guard let lastGaveWay, now - lastGaveWay < arrivalSpell else { return ArticleIndex.placementFlushEvery }
-        return ArticleIndex.placementFlushEveryWhileFilesArrive
-    }
     /// Paths whose recorded stamps one lookup of `handle` reads.
     static let stampLookupSlice = 128
 

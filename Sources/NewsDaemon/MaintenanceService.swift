@@ -18,7 +18,8 @@ import ServiceLifecycle
 /// `ArticleIndex.busyCheckpointFrames`, it is copied here beside the writer (a passive
 /// checkpoint, which the writer does not wait for). Otherwise the writer's commit past
 /// `ArticleIndex.writerCheckpointFrames` would run one itself, and a file dropped meanwhile
-/// would wait for that commit.
+/// would wait for that commit. While the ingest loop works, what searches keep in memory is
+/// also brought up to date at every tick.
 struct MaintenanceService: Service {
     let index: ArticleIndex
     let status: DaemonStatus
@@ -71,6 +72,13 @@ struct MaintenanceService: Service {
                     return Self.checkpoint(index, truncating: true)
                 }
             } else {
+                // Not while the index is checked at start (a damaged one is replaced then) or closed.
+                guard ![.starting, .stopping].contains(status.activity) else { continue }
+                // What searches keep in memory follows the rows the ingest loop adds, a tick's
+                // worth at a time: the first search after a bulk load (a file dropped while its
+                // stories are placed) would otherwise read every one of them. A failure here is
+                // a search's to report.
+                await offCooperativePool { [index] in try? index.prepareSearches() }
                 guard index.writeAheadLogFrames >= ArticleIndex.busyCheckpointFrames else { continue }
                 error = await offCooperativePool { [index] in Self.checkpoint(index, truncating: false) }
             }

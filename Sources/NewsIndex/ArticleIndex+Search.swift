@@ -92,7 +92,7 @@ extension ArticleIndex {
     /// they were last read, so that the first search after a start or a burst of arrivals does
     /// not wait for them.
     public func prepareSearches() throws(IndexError) {
-        let tables = self.tables
+        let (pool, tables) = poolAndTables
         do {
             try pool.read { db in
                 _ = try tables.lengths.read(db)

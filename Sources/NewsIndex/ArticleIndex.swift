@@ -18,6 +18,8 @@ public final class ArticleIndex: Sendable {
     var pool: DatabasePool { database.withLock { $0.pool } }
     /// What searches hold in memory about the open database.
     var tables: SearchTables { database.withLock { $0.tables } }
+    /// The pool and its tables, read at once: a damaged database may be replaced between two reads.
+    var poolAndTables: (pool: DatabasePool, tables: SearchTables) { database.withLock { ($0.pool, $0.tables) } }
     /// How the open database's article text is compressed.
     var texts: TextCodec { database.withLock { $0.texts } }
     /// Beats while the writer's transactions run (see `WriterHeartbeat`).
@@ -429,11 +431,6 @@ public final class ArticleIndex: Sendable {
     /// `placeStories`): more articles per write share more story keys' rows, for less
     /// placement time in all.
     public static let placementFlushEvery = 256
-
-    /// `placementFlushEvery` while files keep arriving during placement: each such file waits
-    /// until what was gathered since the last write is written (each article files a dozen
-    /// story keys, few of them shared with its neighbours), so writes come more often.
-    public static let placementFlushEveryWhileFilesArrive = 32
 
     /// The writer's page cache while placing, and SQLite's default, in KiB.
     static let placementCacheKiB = 32768

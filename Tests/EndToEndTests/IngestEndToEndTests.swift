@@ -185,6 +185,26 @@ struct IngestEndToEndTests {
         #expect(try daemon.client.search("mark250 OR quay750").total == 2)
     }
 
+    @Test("a load's small full-text segments are merged before its stories are placed, so that files dropped meanwhile do not pay for it")
+    func mergedBeforePlacement() async throws {
+        // Batches of 5 leave a small segment each, and FTS5 merges none of them on its own.
+        let daemon = try await RunningDaemon(environment: ["NEWSD_BATCH_SIZE": "5"])
+        #expect(try daemon.newsctl("pause").status == 0)
+        let count = 100
+        for n in 0..<count {
+            try article("Merged \(n)", "Article \(n) of a load, tern\(n).").write(toFile: daemon.inbox + "/\(n).txt", atomically: false, encoding: .utf8)
+        }
+        #expect(try await daemon.waitForStatus { $0.state == "paused" && $0.pending == count })
+        // Resumed, the whole load waits in the queue: nothing is merged or placed before its last batch.
+        #expect(try daemon.newsctl("resume").status == 0)
+        #expect(try await daemon.waitForStatus(timeout: .seconds(60)) { $0.articles == count && $0.state == "idle" && $0.unplaced == 0 })
+        let events = daemon.log.split(separator: "\n").compactMap { line in
+            ["event=fulltext-merged", "event=stories-placed"].first { line.contains($0) }
+        }
+        #expect(events.first == "event=fulltext-merged", "merging and placing, in the order logged: \(events)\n\(daemon.log.suffix(3000))")
+        #expect(try daemon.client.search("tern99").total == 1)
+    }
+
     @Test("pause queues new files; resume indexes them; reindex reads every file again", arguments: ArchiveBackend.allCases)
     func controls(backend: ArchiveBackend) async throws {
         let daemon = try await RunningDaemon(extraArguments: try backend.daemonArguments())
