@@ -90,6 +90,9 @@ for label in labels:
     if placing:
         row("drop while placing stories p50 ms", placing["p50"], None, None)
         row("drop while placing stories p99 ms", placing["p99"], None, None)
+        if placing.get("slowest"):
+            lines.append("%-53s %s" % ("drop while placing stories, slowest (ms @ drop)",
+                                       ", ".join("%.2f @ %d" % (s["ms"], s["drop"]) for s in placing["slowest"])))
     row("RSS idle, MB", newsd["idle_rss_bytes"] / 1048576, None, None, "%.1f",
         pg_value=pg["idle_rss_bytes"] / 1048576 if pg else None)
     row("RSS peak, MB", newsd["peak_rss_bytes"]["median"] / 1048576, None, recoll["peak_rss_bytes"] / 1048576, "%.1f",

@@ -142,8 +142,12 @@ for _ in 1...runs {
 }
 report["burst_seconds"] = summary(burstSeconds)
 if !placingDrops.values.isEmpty {
+    // The slowest drops with their place in the run (0: the first, which also meets its folder's
+    // scan), so that a p99 set by two drops can be told apart from a slow run.
+    let slowest = placingDrops.values.enumerated().sorted { $0.element > $1.element }.prefix(5)
     report["drop_during_placement_ms"] = ["p50": placingDrops.quantile(0.5), "p99": placingDrops.quantile(0.99),
-                                          "count": Double(placingDrops.values.count), "unplaced_at_start": Double(unplacedAtDrops.min() ?? 0)]
+                                          "count": Double(placingDrops.values.count), "unplaced_at_start": Double(unplacedAtDrops.min() ?? 0),
+                                          "slowest": slowest.map { ["ms": $0.element, "drop": Double($0.offset)] }]
 }
 report["burst_articles_per_second"] = Double(names.count) / burstSeconds.median
 
