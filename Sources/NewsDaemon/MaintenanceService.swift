@@ -57,7 +57,8 @@ struct MaintenanceService: Service {
                 ])
             }
             let error: String?
-            if let idleSince = status.idleSince {
+            let idleSince = status.idleSince
+            if let idleSince {
                 // Once per quiet spell: the instant the ingest loop went idle names it.
                 guard idleSince != doneAfter, ContinuousClock.now - idleSince >= Self.quietTime else { continue }
                 doneAfter = idleSince
@@ -85,8 +86,10 @@ struct MaintenanceService: Service {
             // Logged once per new problem, and once when it clears.
             if error != lastError {
                 if let error {
-                    logger.warning("cannot checkpoint the index's write-ahead log; will try again when newsd is next idle",
-                                   metadata: ["event": "checkpoint-failed", "error": "\(error)"])
+                    // Tried again at the next tick while the log keeps growing, and once newsd is next idle.
+                    logger.warning("cannot checkpoint the index's write-ahead log; will try again", metadata: [
+                        "event": "checkpoint-failed", "error": "\(error)", "while": idleSince == nil ? "busy" : "idle",
+                    ])
                 } else {
                     logger.notice("checkpointing the index works again", metadata: ["event": "checkpoint-recovered"])
                 }
