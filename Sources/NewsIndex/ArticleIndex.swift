@@ -92,16 +92,16 @@ public final class ArticleIndex: Sendable {
             // A bulk transaction grows the write-ahead log to tens of megabytes; without a limit
             // the file keeps that size for good after its pages are checkpointed.
             try db.execute(sql: "PRAGMA journal_size_limit = 4194304")
-            // Checkpoints run on a connection of their own (`checkpoint()`): when newsd is idle,
-            // and beside a writer at work once the log has grown (`writeAheadLogFrames`). One
-            // inside a commit (SQLite's default, every 1,000 pages) made an occasional
-            // single-file drop wait tens of milliseconds. Past `writerCheckpointFrames` the
-            // writer still checkpoints itself (`WriteAheadLogWatch`, installed on the writer
-            // alone), and the log starts over at its next transaction.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(writerCheckpointFrames)")
         }
         return try reading(path) {
             let pool = try DatabasePool(path: path, configuration: configuration)
+            // Checkpoints run on a connection of their own (`checkpoint()`): when newsd is idle,
+            // and beside a writer at work once the log has grown (`writeAheadLogFrames`). One
+            // inside a commit (SQLite's default, every 1,000 pages) made an occasional
+            // single-file drop wait tens of milliseconds. The watch takes the place of the
+            // writer's automatic checkpoint (only the writer commits): past
+            // `writerCheckpointFrames` the writer still checkpoints itself, and the log starts
+            // over at its next transaction.
             pool.writeWithoutTransaction { watch.install(on: $0) }
             let migrator = IndexSchema.migrator
             if try pool.read({ try migrator.hasBeenSuperseded($0) }) { throw IndexError.newerSchema(path: path) }
