@@ -15,6 +15,8 @@ public final class ArticleIndex: Sendable {
     /// The open database: a pool (one writer, concurrent readers) and a connection of its own
     /// for checkpoints. Replaced only by `replaceDamaged()`, before ingest writes anything.
     private let database: Mutex<(pool: DatabasePool, checkpointer: DatabaseQueue, tables: SearchTables, texts: TextCodec)>
+    /// Databases `replaceDamaged()` replaced, closed only by `close()`.
+    private let retired = Mutex<[(pool: DatabasePool, checkpointer: DatabaseQueue)]>([])
     var pool: DatabasePool { database.withLock { $0.pool } }
     /// What searches hold in memory about the open database.
     var tables: SearchTables { database.withLock { $0.tables } }
@@ -153,15 +155,21 @@ public final class ArticleIndex: Sendable {
         }
     }
 
-    /// Closes a damaged database, moves its files aside (never deletes them) and opens a new,
-    /// empty one in its place; returns where the old one went. Meant for start-up, before ingest
-    /// writes: a query running meanwhile fails with an error rather than reading damaged pages.
+    /// Moves a damaged database's files aside (never deletes them) and opens a new, empty one in
+    /// their place; returns where the old one went. Meant for start-up, before ingest writes: a
+    /// query running meanwhile ends with an answer from the old file or an error, never a crash.
     public func replaceDamaged() throws(IndexError) -> String {
-        // Closing waits for running reads; later reads of the old pool fail until the swap.
-        try? close()
+        // The old pool stays open until `close()`: a search may hold it, and GRDB's `close()`
+        // does not wait for reads that already took a connection (it frees the connection under
+        // them). Its open connections keep reading the moved file; readers it opens later (they
+        // open read-only, so never create a file) read the new one.
         let aside = try Self.moveAside(path)
         let fresh = try Self.open(path, watch: logWatch)
-        database.withLock { $0 = fresh }
+        let old = database.withLock { current in
+            defer { current = fresh }
+            return current
+        }
+        retired.withLock { $0.append((old.pool, old.checkpointer)) }
         return aside
     }
 
@@ -623,6 +631,10 @@ public final class ArticleIndex: Sendable {
     /// Closes the database; later calls fail. Called once at shutdown.
     public func close() throws {
         let (pool, checkpointer) = database.withLock { ($0.pool, $0.checkpointer) }
+        for (oldPool, oldCheckpointer) in retired.withLock({ $0 }) {
+            try? oldCheckpointer.close()
+            try? oldPool.close()
+        }
         try checkpointer.close()
         try pool.close()
     }

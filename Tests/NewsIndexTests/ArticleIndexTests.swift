@@ -317,6 +317,38 @@ struct ArticleIndexTests {
         #expect(try ids(index, "rebuilt") == ["b.txt"])
     }
 
+    @Test("searches running while a damaged index is replaced get an answer or an error, never a crash")
+    func searchesDuringReplacement() throws {
+        let index = try ArticleIndex(path: databasePath)
+        try index.apply([.upsert(path: "a.txt", stamp: stamp(1), article: article("Harbour", "Ships return."))], now: 1)
+        let stop = Atomic(false)
+        let answered = Atomic(0)
+        let running = DispatchGroup()
+        for _ in 0..<3 {
+            running.enter()
+            let reader = Thread {
+                defer { running.leave() }
+                while !stop.load(ordering: .relaxed) {
+                    if (try? index.search(SearchQuery.parse("harbour"), limit: 10, offset: 0)) != nil {
+                        answered.add(1, ordering: .relaxed)
+                    }
+                    _ = try? index.counts()
+                }
+            }
+            reader.start()
+        }
+        for round in 0..<12 {
+            let aside = try index.replaceDamaged()
+            #expect(FileManager.default.fileExists(atPath: aside), "round \(round)")
+            try index.apply([.upsert(path: "a.txt", stamp: stamp(round + 2), article: article("Harbour", "Ships return."))], now: Double(round + 2))
+        }
+        stop.store(true, ordering: .relaxed)
+        running.wait()
+        #expect(answered.load(ordering: .relaxed) > 0, "the readers ran while the index was replaced")
+        #expect(try ids(index, "harbour") == ["a.txt"])
+        try index.close()
+    }
+
     @Test("the index survives reopening, and one from a newer newsd is refused")
     func reopen() throws {
         do {
