@@ -14,6 +14,10 @@ CONFDIR       ?= /etc/newsd
 CONFIGURATION ?= release
 DESTDIR       ?=
 
+# A release build carries the Swift runtime and Foundation inside the binary: the installed newsd
+# needs no Swift toolchain beside it, and maps only the parts of those libraries it uses.
+STATIC_STDLIB = $(if $(filter release,$(CONFIGURATION)),--static-swift-stdlib,)
+
 BUILD_DIR = $(shell swift build -c $(CONFIGURATION) --show-bin-path 2>/dev/null || echo .build/$(CONFIGURATION))
 
 .PHONY: all build install install-files uninstall
@@ -22,8 +26,8 @@ all: build
 
 build:
 	scripts/install-deps
-	swift build -c $(CONFIGURATION) --product newsd
-	swift build -c $(CONFIGURATION) --product newsctl
+	swift build -c $(CONFIGURATION) $(STATIC_STDLIB) --product newsd
+	swift build -c $(CONFIGURATION) $(STATIC_STDLIB) --product newsctl
 
 install: build install-files
 
