@@ -620,11 +620,13 @@ public final class ArticleIndex: Sendable {
         }
     }
 
-    /// Lets go of memory SQLite keeps for speed (page caches; idle readers close and reopen
-    /// when next needed). Called when newsd has gone quiet after work.
+    /// Lets go of memory kept for speed: SQLite's page caches (idle readers close and reopen
+    /// when next needed), zstd's contexts, and the current dictionary's compression tables
+    /// (made again by the next text stored). Called when newsd has gone quiet after work.
     public func releaseMemory() {
         pool.releaseMemoryEventually()
         database.withLock { $0.checkpointer }.releaseMemory()
+        texts.current?.releaseCompression()
         ZstdContexts.shared.releaseIdle()
     }
 
