@@ -18,6 +18,13 @@ public enum HeapTrimmer {
         _ = control("arena.\(allArenas).purge", nil, nil, nil, 0)
     }
 
+    /// Hands the calling thread's cache of freed blocks back to the allocator's shared arenas
+    /// (jemalloc; glibc keeps none worth it), where the next `trim` returns their pages. Only
+    /// the thread itself can do this for its cache.
+    public static func flushThreadCache() {
+        _ = jemallocControl?("thread.tcache.flush", nil, nil, nil, 0)
+    }
+
     /// The allocator in use, for the start-up log: `jemalloc 5.3.0-…` or `glibc`.
     public static var allocator: String {
         guard let control = jemallocControl else { return "glibc" }
