@@ -125,7 +125,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["NewsClient", "NewsCore"],
+            dependencies: ["NewsClient", "NewsCore", "CLinux"],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "NewsCoreTests", dependencies: ["NewsCore", "TestSupport"]),

@@ -19,4 +19,8 @@ struct newsd_ucred {
     unsigned int uid;
     unsigned int gid;
 };
+// posix_spawn_file_actions_addclosefrom_np(3) (glibc 2.34): the child closes every descriptor
+// from a number on, whatever the flags they were opened with.
+#include <spawn.h>
+extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *actions, int from);
 #endif

@@ -119,7 +119,7 @@ struct StandingQueryEndToEndTests {
             .write(toFile: daemon.inbox + "/rumour.txt", atomically: false, encoding: .utf8)
         let client = daemon.client
         #expect(try await waitUntil { Self.recorded(folder).count == 1 }, "\(daemon.log)")
-        let oneId = try #require(try client.article(path: "one.txt").id)
+        let oneId = try client.article(path: "one.txt").id
         let first = try #require(Self.recorded(folder)["port-strike-\(oneId).jsonl"])
         let event = try JSONDecoder().decode(AlertEvent.self, from: Data(first[0].utf8))
         #expect(event.alert == "port-strike" && event.query == "port strike -rumour" && backend.local(event.article.path) == "one.txt"

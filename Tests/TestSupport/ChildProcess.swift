@@ -1,3 +1,4 @@
+import CLinux
 import Foundation
 import Synchronization
 
@@ -29,6 +30,10 @@ public final class ChildProcess: Sendable {
             if let stdoutFD { posix_spawn_file_actions_adddup2(&actions, stdoutFD, 1) }
             if let stderrFD { posix_spawn_file_actions_adddup2(&actions, stderrFD, 2) }
         }
+        // Nothing but the standard three: a file another test is writing at this moment (Foundation
+        // opens without close-on-exec) would otherwise stay open in this child, and its
+        // IN_CLOSE_WRITE, which newsd waits for, would come only when the child ends.
+        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
