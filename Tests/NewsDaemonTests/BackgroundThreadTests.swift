@@ -8,7 +8,7 @@ import TestSupport
 /// The writer's and the parsers' threads: jobs in order, and memory handed back once idle.
 @Suite("Background thread")
 struct BackgroundThreadTests {
-    /// What happened on the thread, in order: "job" for a job, "back" for a hand-back.
+    /// What happened on the thread, in order: "job0", "job1"… for the jobs, "back" for a hand-back.
     private final class Events: Sendable {
         let list = Mutex<[String]>([])
         func add(_ event: String) { list.withLock { $0.append(event) } }
