@@ -1,7 +1,8 @@
 # Install newsd as a systemd service:   sudo make install
 # Remove it (the inbox and index stay): sudo make uninstall
 #
-# CONFIGURATION=debug installs the debug build (the system test does, to reuse its build).
+# CONFIGURATION=debug installs the debug build. `make binaries` builds without installing the
+# Debian packages first (the system test builds the release binaries so).
 # DESTDIR stages the files without touching the running system (no sysusers, tmpfiles, reload).
 
 PREFIX        ?= /usr/local
@@ -20,12 +21,15 @@ STATIC_STDLIB = $(if $(filter release,$(CONFIGURATION)),--static-swift-stdlib,)
 
 BUILD_DIR = $(shell swift build -c $(CONFIGURATION) --show-bin-path 2>/dev/null || echo .build/$(CONFIGURATION))
 
-.PHONY: all build install install-files uninstall
+.PHONY: all build binaries install install-files uninstall
 
 all: build
 
 build:
 	scripts/install-deps
+	$(MAKE) binaries
+
+binaries:
 	swift build -c $(CONFIGURATION) $(STATIC_STDLIB) --product newsd
 	swift build -c $(CONFIGURATION) $(STATIC_STDLIB) --product newsctl
 

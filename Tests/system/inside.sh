@@ -21,7 +21,7 @@ has_articles() { [ "$(articles)" = "$1" ]; }
 export PATH=/usr/local/bin:$PATH
 
 echo "== install"
-check "make install-files" make -C /src install-files CONFIGURATION=debug
+check "make install-files" make -C /src install-files
 check "user newsd exists" id newsd
 check "inbox is group newsd, mode 2775" test "$(stat -c '%a %G' /var/lib/newsd/inbox)" = "2775 newsd"
 verify=$(systemd-analyze verify newsd.service newsd.socket 2>&1)
