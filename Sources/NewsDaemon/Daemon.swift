@@ -125,7 +125,7 @@ public enum Daemon {
             server = Application(
                 router: router,
                 server: .http1(configuration: .init(
-                    additionalChannelHandlers: [ParserErrorJSONHandler(), ConnectionLimitHandler(count: connections)], idleTimeout: .seconds(30))),
+                    additionalChannelHandlers: controlChannelHandlers(connections: connections, logger: logger), idleTimeout: .seconds(30))),
                 configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "newsd"),
                 onServerRunning: { _ in
                     // Bound with the mask below: the socket never existed with wider permissions.

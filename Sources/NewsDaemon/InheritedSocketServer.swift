@@ -26,7 +26,7 @@ struct InheritedSocketServer<Responder: HTTPResponder>: Service where Responder.
             let context = ControlContext(source: .init(channel: channel, logger: logger))
             let response = try await responder.respond(to: request, context: context)
             try await writer.write(response: response.head, body: response.body)
-        }, configuration: .init(additionalChannelHandlers: [ParserErrorJSONHandler(), ConnectionLimitHandler(count: connections)],
+        }, configuration: .init(additionalChannelHandlers: controlChannelHandlers(connections: connections, logger: logger),
                                idleTimeout: .seconds(30)))
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
@@ -45,4 +45,11 @@ struct InheritedSocketServer<Responder: HTTPResponder>: Service where Responder.
             server.channel.close(promise: nil)
         }
     }
+}
+
+/// The handlers every control connection gets after the HTTP codec, whichever way the socket
+/// was opened: JSON bodies for parser errors, the connection limit, and the log of requests
+/// left unanswered. A new set per connection (they hold per-connection state).
+func controlChannelHandlers(connections: ConnectionCount, logger: Logger) -> [any RemovableChannelHandler] {
+    [ParserErrorJSONHandler(), ConnectionLimitHandler(count: connections), UnansweredRequestLog(logger: logger)]
 }
