@@ -5,6 +5,9 @@ import NewsClient
 /// Query latency and throughput against a running newsd, with N concurrent clients
 /// (threads, each its own connection per request, as newsctl does).
 enum QueryLoad {
+    /// The baselines' mix plus a date filter (Reuters datelines give March 1987), which only newsd can run.
+    static let mix = ["oil", "oil prices", "\"crude oil\"", "export*", "bank rate", "wheat", "\"trade deficit\"", "compan*", "oil date:1987-03"]
+
     struct Result: Codable {
         var clients: Int
         var requests: Int

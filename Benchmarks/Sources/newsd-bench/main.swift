@@ -5,12 +5,21 @@ import NewsClient
 // Benchmarks/run drives it for each corpus and prints the table beside the baselines.
 //
 // usage: newsd-bench NEWSD CORPUS_DIR WORK_DIR RUNS
+//        newsd-bench load SOCKET CLIENTS SECONDS   (the query mix against a running newsd)
 //
 // With NEWSD_BENCH_INDEX_URL, newsd keeps its archive in that PostgreSQL database, which the
 // shell command NEWSD_BENCH_RESET empties before each bulk run; then only bulk ingest, queries
 // and the archive's size are measured (what the shared archive's column of the table shows).
 
 let arguments = CommandLine.arguments
+// The harness's query mix against a newsd already running, for A/B comparisons by hand:
+// newsd-bench load SOCKET CLIENTS SECONDS
+if arguments.count == 5, arguments[1] == "load", let clients = Int(arguments[3]), let seconds = Double(arguments[4]) {
+    let result = QueryLoad.run(socket: arguments[2], queries: QueryLoad.mix, clients: clients, seconds: seconds)
+    print(String(format: "%d clients: %d queries, %.0f q/s, p50 %.2f ms, p99 %.2f ms",
+                 clients, result.requests, result.queriesPerSecond, result.p50Ms, result.p99Ms))
+    exit(0)
+}
 guard arguments.count == 5, let runs = Int(arguments[4]), runs > 0 else {
     FileHandle.standardError.write(Data("usage: newsd-bench NEWSD CORPUS_DIR WORK_DIR RUNS\n".utf8))
     exit(2)
@@ -19,8 +28,7 @@ let (binary, corpus, work) = (arguments[1], arguments[2], arguments[3])
 let fm = FileManager.default
 let names = try fm.contentsOfDirectory(atPath: corpus).filter { $0.hasSuffix(".txt") }
 let corpusBytes = names.reduce(0) { $0 + ((try? fm.attributesOfItem(atPath: corpus + "/" + $1)[.size] as? Int) ?? 0) }
-// The baselines' mix plus a date filter (Reuters datelines give March 1987), which only newsd can run.
-let queries = ["oil", "oil prices", "\"crude oil\"", "export*", "bank rate", "wheat", "\"trade deficit\"", "compan*", "oil date:1987-03"]
+let queries = QueryLoad.mix
 var report: [String: Any] = ["articles": names.count, "corpus_bytes": corpusBytes, "runs": runs,
                              "query_mix": queries]
 
