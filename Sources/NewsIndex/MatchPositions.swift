@@ -51,8 +51,14 @@ final class MatchPositions: @unchecked Sendable {
 
     func notePhraseSizes(_ sizes: [Int]) { phraseSizes = sizes }
 
+    /// Rows the ranking scored (each begun once).
+    @exclusivity(unchecked) private(set) var rows = 0
+
     /// Starts a row's instances.
-    func beginRow() { pendingCount = 0 }
+    func beginRow() {
+        pendingCount = 0
+        rows += 1
+    }
 
     /// One instance of phrase `phrase` at token `position` of the body.
     func note(phrase: Int32, position: Int32) {
@@ -90,6 +96,11 @@ final class MatchPositions: @unchecked Sendable {
         let kept = heap[place]
         return arena[kept.start..<(kept.start + kept.count)].sorted()
             .map { SnippetBuilder.Instance(phrase: Int($0 & 0xFFFFF), position: Int($0 >> 20)) }
+    }
+
+    /// The kept rows' ids and scores, best first (rows scored alike in no particular order).
+    var best: [(id: Int64, score: Double)] {
+        heap.map { (id: $0.id, score: $0.score) }.sorted { $0.score < $1.score }
     }
 
     /// Whether the row with `id` was among the best.

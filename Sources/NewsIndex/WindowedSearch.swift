@@ -94,26 +94,12 @@ struct WindowedSearch {
             """
     }
 
-    /// The best `window` matches by score alone (FTS5 keeps a bounded sorter). Every match is
-    /// scored, so a `recorder` counts their copy groups on the way (`GroupTally`) and keeps the
-    /// best rows' instances (`MatchPositions`).
-    func scoreWindowSQL(recorder: Int64 = 0) -> String {
-        "SELECT rowid AS id, \(filter.rankExpression(recorder: recorder)) AS score FROM article_fts WHERE article_fts MATCH ? ORDER BY score LIMIT ?"
-    }
-
-    /// `scoreWindowSQL` as the search runs it: with the ranking function's numbers bound, so
-    /// that the connection's cached statement serves every snapshot.
-    private func boundScoreWindow(recorder: Int64, size: Int) -> (sql: String, arguments: StatementArguments) {
-        guard let key = filter.lengths, let match = filter.match else { return (scoreWindowSQL(recorder: recorder), [filter.match, size]) }
-        let rank = RankFunction.boundExpression(weights: ArticleIndex.bm25Weights)
-        return ("SELECT rowid AS id, \(rank) AS score FROM article_fts WHERE article_fts MATCH ? ORDER BY score LIMIT ?",
-                [key.changes, key.lastId, recorder, match, size])
-    }
-
     /// The statement that reads the first window (for query plans).
     func windowStatement(size: Int) -> (sql: String, arguments: StatementArguments) {
-        scoresAlone ? (scoreWindowSQL(), [filter.match, size])
-            : (windowSQL(dated: splitByDating ? true : nil), StatementArguments(filter.whereArguments + [size]))
+        if order == .relevance, let key = filter.lengths, let match = filter.match {
+            return rankingStatement(key: key, match: match, recorder: 0)
+        }
+        return (windowSQL(dated: splitByDating ? true : nil), StatementArguments(filter.whereArguments + [size]))
     }
 
     /// The window in the full order, and whether it holds every match. Read by score alone,
@@ -123,59 +109,65 @@ struct WindowedSearch {
     /// counted them as it ranked every match; `positions`: the best rows' body instances, when
     /// the ranking kept them.
     private func window(_ db: Database, size: Int) throws -> (rows: [Ranked], complete: Bool, groups: Int?, positions: MatchPositions?) {
-        guard scoresAlone else {
-            // Ranked with conditions: the rows that meet them are scored, and the best kept.
-            var positions: MatchPositions?
-            var number: Int64 = 0
-            var counts: PhraseCounts?
-            if order == .relevance, filter.match != nil, let key = filter.lengths, let recorders {
-                positions = MatchPositions(capacity: size)
-                counts = try phraseCounts(db, key: key)
-                number = recorders.register(nil, positions: positions, phraseCounts: counts)
-            }
-            defer { if number != 0 { recorders?.close(number) } }
-            let found: [Row]
-            if let key = filter.lengths, filter.match != nil {
-                // The ranking function's numbers bound, so that one cached statement serves every
-                // snapshot and search of this shape instead of one compiled for each search.
-                let sql = windowSQL(rank: RankFunction.boundExpression(weights: ArticleIndex.bm25Weights))
-                found = try Row.fetchAll(db.cachedStatement(sql: sql),
-                                         arguments: StatementArguments([key.changes, key.lastId, number] + filter.whereArguments + [size]))
-            } else {
-                found = try Row.fetchAll(db, sql: windowStatement(size: size).sql, arguments: StatementArguments(filter.whereArguments + [size]))
-            }
-            let rows = try found.map { Ranked(id: $0["id"], rank: try $0.decode(forColumn: "rank"), group: $0["grp"]) }
-            if let counts, let phraseHits { counts.keepMade(in: phraseHits) }
-            guard splitByDating, rows.count < size else { return (rows, rows.count < size, nil, positions) }
-            let rest = size - rows.count
-            let undated = try Row.fetchAll(db, sql: windowSQL(dated: false), arguments: StatementArguments(filter.whereArguments + [rest]))
-                .map { Ranked(id: $0["id"], rank: try $0.decode(forColumn: "rank"), group: $0["grp"]) }
-            return (rows + undated, undated.count < rest, nil, nil)
+        if order == .relevance, let key = filter.lengths, let match = filter.match, let recorders {
+            return try rankedWindow(db, size: size, key: key, match: match, recorders: recorders)
         }
-        var tally: GroupTally?
-        var positions: MatchPositions?
-        let phraseRows = PhraseRowCount()
-        var number: Int64 = 0
-        var counts: PhraseCounts?
-        if let recorders, let key = filter.lengths {
-            tally = try groups.map { GroupTally(groups: try $0(db)) }
-            positions = MatchPositions(capacity: size)
-            counts = try phraseCounts(db, key: key, lookUp: filter.phrases.count > 1)
-            number = recorders.register(tally, positions: positions, phraseRows: phraseRows, phraseCounts: counts)
+        // Ranked by FTS5's bm25 (the lengths' table unknown), or in another order: SQLite sorts.
+        let found = try Row.fetchAll(db, sql: windowSQL(dated: splitByDating ? true : nil), arguments: StatementArguments(filter.whereArguments + [size]))
+        let rows = try found.map { Ranked(id: $0["id"], rank: try $0.decode(forColumn: "rank"), group: $0["grp"]) }
+        guard splitByDating, rows.count < size else { return (rows, rows.count < size, nil, nil) }
+        let rest = size - rows.count
+        let undated = try Row.fetchAll(db, sql: windowSQL(dated: false), arguments: StatementArguments(filter.whereArguments + [rest]))
+            .map { Ranked(id: $0["id"], rank: try $0.decode(forColumn: "rank"), group: $0["grp"]) }
+        return (rows + undated, undated.count < rest, nil, nil)
+    }
+
+    /// The statement that ranks every match for `rankedWindow`, the ranking function's numbers
+    /// bound (one cached statement serves every snapshot). Without conditions it counts the
+    /// matches and returns no row: FTS5 runs a ranking function in a WHERE clause, not in an
+    /// aggregate's arguments. With them, the ranking is in the select list, where it scores only
+    /// the rows that meet them (in the WHERE clause it would run before the join that checks
+    /// them), and the rows are stepped through unread.
+    func rankingStatement(key: SnapshotKey, match: String, recorder: Int64) -> (sql: String, arguments: StatementArguments) {
+        let rank = RankFunction.boundExpression(weights: ArticleIndex.bm25Weights)
+        guard filter.hasConditions else {
+            return ("SELECT count(*) FROM article_fts WHERE article_fts MATCH ? AND \(rank) IS NOT NULL",
+                    [match, key.changes, key.lastId, recorder])
         }
-        defer { if number != 0 { recorders?.close(number) } }
-        let scoring = boundScoreWindow(recorder: number, size: size)
-        // Every match is scored here: a one-phrase query's IDF is applied to the window's rows
-        // once the statement has counted them (`PhraseRowCount`).
-        let fetched = try Row.fetchAll(db.cachedStatement(sql: scoring.sql), arguments: scoring.arguments)
+        return ("SELECT \(rank) FROM \(filter.source) \(filter.whereClause)",
+                StatementArguments([key.changes, key.lastId, recorder] + filter.whereArguments))
+    }
+
+    /// The relevance window, ranked by `RankFunction`: one pass scores every match (that meets
+    /// the conditions), and the ranking itself keeps the best `size` rows with their instances
+    /// (`MatchPositions`) and counts the copy groups of all of them (`GroupTally`), so SQLite
+    /// sorts nothing and no second pass counts the total.
+    private func rankedWindow(_ db: Database, size: Int, key: SnapshotKey, match: String,
+                              recorders: RankingRecorders) throws -> (rows: [Ranked], complete: Bool, groups: Int?, positions: MatchPositions?) {
+        let tally = try groups.map { GroupTally(groups: try $0(db)) }
+        let positions = MatchPositions(capacity: size)
+        // A one-phrase query's IDF counts the phrase's rows: with conditions, fewer rows are
+        // scored than match, so the count is made apart (`PhraseCounts`), not on the way.
+        let phraseRows = filter.hasConditions ? nil : PhraseRowCount()
+        let counts = try phraseCounts(db, key: key, lookUp: filter.hasConditions || filter.phrases.count > 1)
+        let number = recorders.register(tally, positions: positions, phraseRows: phraseRows, phraseCounts: counts)
+        defer { recorders.close(number) }
+        let ranking = rankingStatement(key: key, match: match, recorder: number)
+        let matches: Int
+        if filter.hasConditions {
+            try db.cachedStatement(sql: ranking.sql).execute(arguments: ranking.arguments)
+            matches = positions.rows
+        } else {
+            matches = try Int.fetchOne(db.cachedStatement(sql: ranking.sql), arguments: ranking.arguments) ?? 0
+        }
         // More matches than rows (a damaged index) would give the deferred IDF no number.
-        if phraseRows.deferred, phraseRows.matches > phraseRows.indexRows { throw IndexError.queryFailed(RankFunction.contradiction) }
-        let scored = try fetched
-            .map { (id: $0["id"] as Int64, score: try $0.decode(Double.self, forColumn: "score")) }
-            .map { (id: $0.id, score: phraseRows.score($0.score)) }
+        if let phraseRows, phraseRows.deferred, phraseRows.matches > phraseRows.indexRows {
+            throw IndexError.queryFailed(RankFunction.contradiction)
+        }
+        let scored = positions.best.map { (id: $0.id, score: phraseRows?.score($0.score) ?? $0.score) }
         if let counts, let phraseHits { counts.keepMade(in: phraseHits, oneCounted: phraseRows) }
         let counted = tally.flatMap { $0.complete ? $0.count : nil }
-        let complete = scored.count < size
+        let complete = matches < size
         let kept = complete ? scored : scored.filter { $0.score < scored[scored.count - 1].score }
         guard !kept.isEmpty else { return ([], complete, counted, positions) }
         let list = "[" + kept.map { String($0.id) }.joined(separator: ",") + "]"
