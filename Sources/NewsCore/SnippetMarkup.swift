@@ -7,25 +7,47 @@ public enum SnippetMarkup {
     public static let close: Unicode.Scalar = "\u{E001}"
 
     /// Strips the markers and returns where they were, in scalars. Paragraph breaks
-    /// become spaces so a snippet is always one line.
+    /// become spaces so a snippet is always one line. Works on the UTF-8 bytes (a page's
+    /// snippets are decoded for every search): scalars are counted by their lead bytes.
     public static func decode(_ marked: String) -> (text: String, highlights: [Highlight]) {
-        var text = String.UnicodeScalarView()
-        var highlights: [Highlight] = []
-        var openAt: Int?
-        var count = 0
-        var lastWasSpace = false
-        for scalar in marked.unicodeScalars {
-            switch scalar {
-            case open: openAt = count
-            case close:
-                if let start = openAt, count > start { highlights.append(Highlight(start: start, length: count - start)) }
-                openAt = nil
-            case "\n", "\r", "\t":
-                if !lastWasSpace { text.append(" "); count += 1; lastWasSpace = true }
-            default:
-                text.append(scalar); count += 1; lastWasSpace = scalar == " "
+        var marked = marked
+        return marked.withUTF8 { bytes in
+            var text: [UInt8] = []
+            text.reserveCapacity(bytes.count)
+            var highlights: [Highlight] = []
+            var openAt: Int?
+            var count = 0
+            var lastWasSpace = false
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                // U+E000 and U+E001 are EE 80 80 and EE 80 81 in UTF-8.
+                if byte == 0xEE, index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] & 0xFE == 0x80 {
+                    if bytes[index + 2] == 0x80 {
+                        openAt = count
+                    } else {
+                        if let start = openAt, count > start { highlights.append(Highlight(start: start, length: count - start)) }
+                        openAt = nil
+                    }
+                    index += 3
+                    continue
+                }
+                switch byte {
+                case 0x0A, 0x0D, 0x09:
+                    if !lastWasSpace {
+                        text.append(0x20)
+                        count += 1
+                        lastWasSpace = true
+                    }
+                default:
+                    text.append(byte)
+                    // A continuation byte (10xxxxxx) is part of the scalar already counted.
+                    if byte & 0xC0 != 0x80 { count += 1 }
+                    lastWasSpace = byte == 0x20
+                }
+                index += 1
             }
+            return (String(decoding: text, as: UTF8.self), highlights)
         }
-        return (String(text), highlights)
     }
 }

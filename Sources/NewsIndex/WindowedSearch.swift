@@ -144,7 +144,8 @@ struct WindowedSearch {
     /// sorts nothing and no second pass counts the total.
     private func rankedWindow(_ db: Database, size: Int, key: SnapshotKey, match: String,
                               recorders: RankingRecorders) throws -> (rows: [Ranked], complete: Bool, groups: Int?, positions: MatchPositions?) {
-        let tally = try groups.map { GroupTally(groups: try $0(db)) }
+        let groupTable = try groups.map { try $0(db) }
+        let tally = groupTable.map { GroupTally(groups: $0) }
         let positions = MatchPositions(capacity: size)
         // A one-phrase query's IDF counts the phrase's rows: with conditions, fewer rows are
         // scored than match, so the count is made apart (`PhraseCounts`), not on the way.
@@ -170,11 +171,25 @@ struct WindowedSearch {
         let complete = matches < size
         let kept = complete ? scored : scored.filter { $0.score < scored[scored.count - 1].score }
         guard !kept.isEmpty else { return ([], complete, counted, positions) }
-        let list = "[" + kept.map { String($0.id) }.joined(separator: ",") + "]"
+        // Each row's copy group from memory where the table holds it; its date, which orders
+        // only rows scored alike, is read for those alone (and the others' groups with them).
         var facts: [Int64: (group: Int64, day: Int)] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT id, coalesce(copyOf, id) AS grp, articleDay FROM article WHERE id IN (SELECT value FROM json_each(?))"),
-                                    arguments: [list]) {
-            facts[row["id"]] = (row["grp"], row["articleDay"])
+        var toRead: [Int64] = []
+        for (place, row) in kept.enumerated() {
+            let tied = (place > 0 && kept[place - 1].score == row.score) || (place + 1 < kept.count && kept[place + 1].score == row.score)
+            if !tied, let groupTable, row.id > 0, row.id < groupTable.values.count {
+                let first = groupTable.values[Int(row.id)]
+                facts[row.id] = (first == 0 ? row.id : first, 0)
+            } else {
+                toRead.append(row.id)
+            }
+        }
+        if !toRead.isEmpty {
+            let list = "[" + toRead.map { String($0) }.joined(separator: ",") + "]"
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT id, coalesce(copyOf, id) AS grp, articleDay FROM article WHERE id IN (SELECT value FROM json_each(?))"),
+                                        arguments: [list]) {
+                facts[row["id"]] = (row["grp"], row["articleDay"])
+            }
         }
         let ordered = kept.sorted { a, b in
             if a.score != b.score { return a.score < b.score }

@@ -20,16 +20,3 @@ struct InboxNamePolicyTests {
         #expect(!policy.isIgnored("photo.jpg"))
     }
 }
-
-@Suite("Snippet markup")
-struct SnippetMarkupTests {
-    @Test("markers become highlight offsets in scalars")
-    func decode() {
-        let marked = "…paid \u{E000}bounties\u{E001} to “\u{E000}Taliban\u{E001}”\nfighters"
-        let (text, highlights) = SnippetMarkup.decode(marked)
-        #expect(text == "…paid bounties to “Taliban” fighters")
-        #expect(highlights == [Highlight(start: 6, length: 8), Highlight(start: 19, length: 7)])
-        let scalars = Array(text.unicodeScalars)
-        #expect(String(String.UnicodeScalarView(scalars[19..<26])) == "Taliban")
-    }
-}
