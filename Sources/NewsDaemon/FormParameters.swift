@@ -25,12 +25,39 @@ struct FormParameters: Sendable {
     subscript(name: String) -> String? { values[name] }
 
     private static func decode(_ text: Substring, parameter: String) throws(APIError) -> String {
-        let spaced = text.replacingOccurrences(of: "+", with: " ")
-        guard let decoded = spaced.removingPercentEncoding else {
+        guard let decoded = formDecoded(text) else {
             throw APIError(status: .badRequest, code: "bad-parameter",
                            message: "parameter '\(parameter)' is not valid percent-encoding of UTF-8 text (write a space as + or %20, a plus sign as %2B)")
         }
         return decoded
+    }
+
+    /// `text` with `+` read as a space and each `%XX` as the byte it names; nil when a `%` is not
+    /// followed by two hex digits or the bytes are not UTF-8. Byte by byte: every search request
+    /// decodes its parameters.
+    static func formDecoded(_ text: Substring) -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var input = text.utf8.makeIterator()
+        while let byte = input.next() {
+            switch byte {
+            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
+            case UInt8(ascii: "%"):
+                guard let high = input.next().flatMap(hexValue), let low = input.next().flatMap(hexValue) else { return nil }
+                bytes.append(high << 4 | low)
+            default: bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }
 
@@ -64,7 +91,8 @@ extension FormParameters {
     /// The search query in `q`, parsed with the local clock; a 400 that says what is wrong
     /// when it is missing, too long or not a query. `purpose` completes "pass the words to … as ?q=".
     func query(purpose: String) throws(APIError) -> (text: String, query: SearchQuery) {
-        guard let text = self["q"], !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+        // Blank: nothing but tabs and spaces of any width (what `CharacterSet.whitespaces` holds).
+        guard let text = self["q"], !text.unicodeScalars.allSatisfy({ $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }) else {
             throw APIError(status: .badRequest, code: "missing-query", message: "missing query: pass the words to \(purpose) as ?q=")
         }
         guard text.count <= SearchLimits.maxQueryLength else {

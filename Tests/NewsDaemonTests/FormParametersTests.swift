@@ -1,5 +1,7 @@
+import Foundation
 import Testing
 @testable import NewsDaemon
+import TestSupport
 
 @Suite("Query-string parameters")
 struct FormParametersTests {
@@ -33,5 +35,30 @@ struct FormParametersTests {
     func empty() throws {
         #expect(try FormParameters(query: nil)["q"] == nil)
         #expect(try FormParameters(query: "")["q"] == nil)
+    }
+
+    @Test("random escapes decode as Foundation's percent decoding reads them")
+    func randomEscapes() {
+        var random = SeededRandom.forTest("FormParametersTests.randomEscapes")
+        let pieces = ["a", "Z", "0", "+", "%", "%2", "%20", "%2B", "%41", "%e2%82%ac", "%E2%82", "%C3%A9", "%FF", "%zz", "%g1", "é", "€", "🙂", " "]
+        for round in 0..<3_000 {
+            let text = (0..<Int.random(in: 0...12, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            let expected = text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+            #expect(FormParameters.formDecoded(Substring(text)) == expected, "seed \(random.seed), round \(round): \(text)")
+        }
+    }
+
+    @Test("a query of spaces and tabs alone, of any width, is a missing query", arguments: ["q=+++", "q=%09+", "q=%E2%80%83", "q=%C2%A0%20"])
+    func blankQuery(query: String) throws {
+        #expect {
+            _ = try FormParameters(query: query).query(purpose: "search for")
+        } throws: { error in
+            (error as? APIError)?.code == "missing-query"
+        }
+    }
+
+    @Test("a query with a word among the spaces is parsed")
+    func wordAmongSpaces() throws {
+        #expect(try FormParameters(query: "q=%09oil+").query(purpose: "search for").text == "\toil ")
     }
 }
