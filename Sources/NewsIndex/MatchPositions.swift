@@ -3,9 +3,9 @@
 /// page's snippets are built from them (`SnippetBuilder`) without a second MATCH.
 ///
 /// Used as `GroupTally` is: by one search, on the thread that steps its ranking statement; made
-/// before the statement, filled while it steps, read after it. Rows scored alike at the edge may
-/// be kept or not, as FTS5's sorter keeps them or not: a page row without instances here is
-/// shown with FTS5's own snippet.
+/// before the statement, filled while it steps, read after it. Its rows are the relevance
+/// window itself (`WindowedSearch`); a page row without instances here (a page read another
+/// way) is shown with FTS5's own snippet.
 ///
 /// A broad query keeps and drops thousands of rows on its way to the best (`compan* OR said` at
 /// offset 500 reads a window of thousands), so keeping one costs a copy into one shared buffer

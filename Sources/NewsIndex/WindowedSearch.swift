@@ -1,14 +1,12 @@
 import GRDB
 import NewsCore
 
-/// A page of hits, one per copy group, in relevance or date order — without ranking, grouping
-/// and sorting every match in SQL. It reads the first `window` matches in the full order only
-/// (SQLite keeps a bounded sorter, or walks the date index and stops), folds copies in Swift,
-/// and widens the window until it holds enough copy groups for the page. Snippets, paths and
-/// stories are then read for the page alone.
-///
-/// Measured on Reuters-21578 (19k articles, 2 cores, sqlite3 shell, warm): `compan*` (6,132
-/// matches) took 55 ms as one grouped statement over all matches, of which ranking alone was 13 ms.
+/// A page of hits, one per copy group, in relevance or date order — without grouping and
+/// sorting every match in SQL. It reads the first `window` matches in the full order only (in
+/// relevance order the ranking keeps the best rows itself as it scores every match; a date
+/// order walks the date index and stops), folds copies in Swift, and widens the window until
+/// it holds enough copy groups for the page. Snippets, paths and stories are then read for the
+/// page alone.
 struct WindowedSearch {
     /// The full order of matches: each key ends in the id, so no two rows tie.
     enum Order {
