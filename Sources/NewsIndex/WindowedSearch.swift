@@ -79,14 +79,12 @@ struct WindowedSearch {
 
     /// The first `window` matches in the full order, with rank and group; `dated`: only the
     /// dated (true) or undated (false) ones, in date order.
-    /// `rank`: the ranking expression instead of the filter's (with parameters of its own,
-    /// bound first).
-    func windowSQL(dated: Bool? = nil, rank: String? = nil) -> String {
+    func windowSQL(dated: Bool? = nil) -> String {
         let clause = filter.whereClause
         let part = dated.map { "\($0 ? "NOT " : "")\(Self.undatedKey)" }
         let condition = part.map { clause.isEmpty ? "WHERE \($0)" : clause + " AND \($0)" } ?? clause
         return """
-            SELECT a.id AS id, \(rank ?? filter.rankExpression) AS rank, coalesce(a.copyOf, a.id) AS grp
+            SELECT a.id AS id, \(filter.rankExpression) AS rank, coalesce(a.copyOf, a.id) AS grp
             FROM \(filter.source) \(condition)
             ORDER BY \(orderKey(splitByDating: dated != nil)) LIMIT ?
             """
