@@ -72,10 +72,9 @@ struct WindowedSearch {
     /// parts, dated articles first, each in date order.
     private var splitByDating: Bool { (order == .newest || order == .oldest) && filter.match == nil }
 
-    /// Relevance with nothing to check beyond the MATCH: FTS5 ranks its matches alone, since
-    /// the join that reads each match's group and date, and the sort on them, cost more than
-    /// the ranking itself.
-    private var scoresAlone: Bool { order == .relevance && !filter.hasConditions }
+    /// Relevance over a MATCH: every match is scored to find the window, so a window too small
+    /// costs a second pass over all of them.
+    private var scoresEveryMatch: Bool { order == .relevance && filter.match != nil }
 
     /// The first `window` matches in the full order, with rank and group; `dated`: only the
     /// dated (true) or undated (false) ones, in date order.
@@ -296,7 +295,7 @@ struct WindowedSearch {
     /// over an archive of many copies the second pass over every match.
     private func firstWindow(_ db: Database, needed: Int) throws -> Int {
         let plain = max(64, needed * 2 + 16)
-        guard plain > 64, scoresAlone, let groups else { return plain }
+        guard plain > 64, scoresEveryMatch, let groups else { return plain }
         let copies = try groups(db).values.reduce(0) { $0 + ($1 == 0 ? 0 : 1) }
         let articles = try RowTally.read(db, .articles)
         guard articles > copies else { return plain }
