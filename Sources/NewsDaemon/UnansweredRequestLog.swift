@@ -7,8 +7,8 @@ import NIOHTTPTypes
 /// written, saying who ended it: a client that hangs up or stalls mid-request is routine
 /// (debug), while newsd closing a connection after a whole request, with no answer, is a fault
 /// a client sees as "closed the connection without answering" (warning, with what the
-/// connection saw). Sits after the HTTP
-/// codec, so every close asked for by the handlers behind it and every error passes through it.
+/// connection saw). Sits after the HTTP codec, so every close asked for by the handlers behind
+/// it and every error passes through it.
 final class UnansweredRequestLog: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
