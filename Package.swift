@@ -46,10 +46,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // zstd (Debian's libzstd-dev): stored text compressed with a dictionary of the archive's own.
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // SQLite's process-wide settings (Debian's libsqlite3-dev, the library GRDB links).
+        .systemLibrary(name: "CSQLiteSettings", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The embedded SQLite FTS5 index.
         .target(
             name: "NewsIndex",
-            dependencies: ["NewsCore", "NewsText", "CZlib", "CZstd", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
+            dependencies: ["NewsCore", "NewsText", "CZlib", "CZstd", "CSQLiteSettings", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         // The shared PostgreSQL archive (issue #15), used only when `index_url` names a database.
         .target(

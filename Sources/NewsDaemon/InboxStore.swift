@@ -18,8 +18,9 @@ protocol InboxStore: Sendable {
     var hasUnplacedArticles: Bool { get }
     /// Places up to `limit` articles in stories within `budget`, writing what placing gathers
     /// every `flushEvery` articles and stopping early once `yield` says other work waits;
-    /// returns how many.
-    func placeStories(limit: Int, budget: Duration, flushEvery: Int, yield: () -> Bool) throws -> Int
+    /// returns how many. `forecastOn` runs the reading ahead that puts a second core to work
+    /// (`ArticleIndex.placeStories`).
+    func placeStories(limit: Int, budget: Duration, flushEvery: Int, forecastOn: ArticleIndex.JobRunner?, yield: () -> Bool) throws -> Int
     /// One step of merging full-text segments; false when there is nothing to merge.
     func mergeFullText(pages: Int) throws -> Bool
     /// Whether the full-text index has grown enough to be rewritten as one segment.
@@ -86,7 +87,7 @@ struct SharedInboxStore: InboxStore {
     }
 
     var hasUnplacedArticles: Bool { false }
-    func placeStories(limit: Int, budget: Duration, flushEvery: Int, yield: () -> Bool) throws -> Int { 0 }
+    func placeStories(limit: Int, budget: Duration, flushEvery: Int, forecastOn: ArticleIndex.JobRunner?, yield: () -> Bool) throws -> Int { 0 }
     func mergeFullText(pages: Int) throws -> Bool { false }
     func fullTextWantsConsolidating() throws -> Bool { false }
     func consolidateFullText(pages: Int) throws -> Bool { false }

@@ -25,6 +25,8 @@ final class IngestService: Service {
     private let retries = Mutex<[IngestQueue.Item: Int]>([:])
     /// Where every blocking step of the loop runs.
     private let writer = IndexWriterQueue()
+    /// Where story placement reads ahead of the writer (`PlacementForecast`).
+    private let placementSurveys = BackgroundThread(name: "newsd-survey")
     /// When a file last ended a placement transaction (it arrived while articles were placed).
     private let placementGaveWay = Mutex<ContinuousClock.Instant?>(nil)
 
@@ -302,8 +304,10 @@ final class IngestService: Service {
             do {
                 let queue = self.queue
                 let pace = PlacementPace.at(.now, lastGaveWay: placementGaveWay.withLock { $0 })
+                let surveys = placementSurveys
                 let count = try await writer.run {
-                    try index.placeStories(limit: pace.articles, budget: Self.placementBudget, flushEvery: pace.flushEvery) {
+                    try index.placeStories(limit: pace.articles, budget: Self.placementBudget, flushEvery: pace.flushEvery,
+                                           forecastOn: { surveys.submit($0) }) {
                         queue.pendingCount > 0 || queue.isPaused || queue.isClosed
                     }
                 }

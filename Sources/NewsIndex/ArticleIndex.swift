@@ -64,6 +64,7 @@ public final class ArticleIndex: Sendable {
     /// archive each may take in proportion to its size.
     public static func pendingMigrations(path: String) -> [String] {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
+        SQLiteProcessSettings.apply()
         var configuration = Configuration()
         configuration.readonly = true
         guard let queue = try? DatabaseQueue(path: path, configuration: configuration) else { return [] }
@@ -75,6 +76,7 @@ public final class ArticleIndex: Sendable {
 
     private static func open(_ path: String, watch: WriteAheadLogWatch, upgradeProgress: (@Sendable () -> Void)? = nil) throws(IndexError)
         -> (pool: DatabasePool, checkpointer: DatabaseQueue, tables: SearchTables, texts: TextCodec) {
+        SQLiteProcessSettings.apply()
         let tables = SearchTables()
         let texts = TextCodec()
         var configuration = Configuration()
@@ -408,10 +410,14 @@ public final class ArticleIndex: Sendable {
     }
 
     /// `placeStories(limit:budget:yield:)`, writing what placing gathers every `flushEvery`
-    /// articles (0: only at the end).
+    /// articles (0: only at the end). `forecastOn`: runs a job on a thread other than the
+    /// caller's; given, a transaction of at least `forecastMinimum` articles surveys them there
+    /// ahead of the writer (`PlacementForecast`), which places the same way, on two cores.
     @discardableResult
-    public func placeStories(limit: Int, budget: Duration = .seconds(3600), flushEvery: Int, yield: () -> Bool = { false }) throws -> Int {
+    public func placeStories(limit: Int, budget: Duration = .seconds(3600), flushEvery: Int, forecastOn: JobRunner? = nil,
+                             yield: () -> Bool = { false }) throws -> Int {
         let deadline = ContinuousClock.now + budget
+        let pool = self.pool
         return try heartbeat.write(pool) { db in
             let ids = try Int64.fetchAll(db, sql: "SELECT id FROM article INDEXED BY article_unplaced WHERE storyId IS NULL ORDER BY id LIMIT ?",
                                          arguments: [limit])
@@ -422,8 +428,22 @@ public final class ArticleIndex: Sendable {
             try db.execute(sql: "PRAGMA cache_size = \(-Self.placementCacheKiB)")
             var stories = StoryBook(db)
             var placed = 0
+            var forecast = ids.count >= Self.forecastMinimum ? forecastOn.map { PlacementForecast(pool: pool, ids: ids, run: $0) } : nil
+            defer { forecast?.stop() }
             for id in ids {
-                try stories.place(articleId: id)
+                if stories.forecastsHold, let item = forecast?.next() {
+                    if case .survey(let survey) = item, survey.articleId == id {
+                        try stories.place(articleId: id, forecast: survey)
+                    } else {
+                        try stories.place(articleId: id)
+                    }
+                } else {
+                    if let ended = forecast {
+                        ended.stop()
+                        forecast = nil
+                    }
+                    try stories.place(articleId: id)
+                }
                 placed += 1
                 if ContinuousClock.now >= deadline || yield() { break }
                 // Written as it goes, so that a file arriving in a long transaction waits for
@@ -434,6 +454,13 @@ public final class ArticleIndex: Sendable {
             return placed
         }
     }
+
+    /// Runs a job on another thread (see `placeStories`).
+    public typealias JobRunner = @Sendable (@escaping @Sendable () -> Void) -> Void
+
+    /// Articles in one placement transaction from which it is worth surveying them ahead on
+    /// another thread.
+    public static let forecastMinimum = 64
 
     /// Articles placed between two writes of what a placement transaction gathers (see
     /// `placeStories`): more articles per write share more story keys' rows, for less

@@ -25,14 +25,13 @@ import NewsCore
 struct StoryBook {
     let db: Database
     private var touched = Set<Int64>()
-    /// Fingerprints decoded in this transaction: the articles placed together are often one
-    /// story's, and share their candidates.
-    private var decoded: [Int64: ArticleFingerprint] = [:]
-    /// Story-key filings of this transaction, written by `finish`.
-    private var pendingKeys = PendingStoryKeys()
+    /// Reads what placing an article needs, and holds the transaction's story-key filings.
+    private var surveyor: StorySurveyor
+    /// Whether a survey read ahead (`PlacementForecast`) is still the one this transaction
+    /// would make: false once its story keys changed otherwise than by the filings of the
+    /// articles it placed.
+    private(set) var forecastsHold = true
 
-    /// Decoded fingerprints kept at most (some 2 MB).
-    static let decodedLimit = 4096
     /// Reports dated more than this many days apart are linked only as copies.
     static let windowDays = 7
     /// Archives up to this many articles look up every telling key of an article.
@@ -48,6 +47,7 @@ struct StoryBook {
 
     init(_ db: Database) {
         self.db = db
+        surveyor = StorySurveyor(db)
     }
 
     /// A possible link: to `id`, how alike, whether a copy, and the text hash that breaks ties.
@@ -68,22 +68,23 @@ struct StoryBook {
     }
 
     /// Gives an unplaced article its link, story and copy group, and takes over the links of
-    /// placed articles it is more alike than what they link to now.
-    mutating func place(articleId: Int64) throws {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT a.articleDay, a.dateKind, hex(a.contentHash) AS contentHash, f.bytes FROM article a
-            LEFT JOIN article_fingerprint_whole f ON f.id = a.id WHERE a.id = ?
-            """), arguments: [articleId])
-        else { return }
-        let date: Int = row["articleDay"]
-        let hash: String = row["contentHash"]
-        let fingerprint = try Self.storedFingerprint(row["bytes"]) ?? fingerprintFromText(articleId)
-        let day = Self.day(row)
-        let when = Self.when(row)
-        let finder = StoryCandidates(db: db)
-        let articles = try RowTally.read(db, .articles)
-        let ids = try finder.candidates(for: fingerprint, excluding: articleId, day: day, windowDays: Self.windowDays,
-                                        complete: articles <= Self.completeLimit, pending: &pendingKeys)
+    /// placed articles it is more alike than what they link to now. `forecast`: its survey, read
+    /// ahead (`PlacementForecast`), which must see what this transaction placed before it.
+    mutating func place(articleId: Int64, forecast: StorySurvey? = nil) throws {
+        let survey: StorySurvey
+        if let forecast {
+            survey = forecast
+            surveyor.remember(forecast)
+        } else {
+            guard let made = try surveyor.survey(articleId: articleId) else { return }
+            survey = made
+        }
+        if survey.fingerprintFromText {
+            try db.cachedStatement(sql: IndexSchema.storeFingerprintSQL).execute(arguments: [articleId, Data(survey.fingerprint.encoded)])
+        }
+        let date = survey.articleDay
+        let hash = survey.hash
+        let when = Self.when(source: survey.dateSource, day: date)
         var copyLink: Link?
         var links: [Link] = []
         var affected = Set<Int64>()
@@ -97,20 +98,11 @@ struct StoryBook {
         var undatedOf: [Int64: Bool] = [:]
         // The story of each candidate linked to, as loaded: placing changes no story before the links are chosen.
         var storyOf: [Int64: Int64] = [:]
-        let undated = ArticleIndex.dateSource(row) == .file
-        // Alike enough to link is told from the fingerprints alone; only those candidates'
-        // rows and links are read (most candidates share a key or two and nothing more).
-        var alike: [Int64: (copy: Bool, score: Double, names: Bool)] = [:]
-        for (id, other) in try fingerprints(of: ids) {
-            let copy = Similarity.shingles(fingerprint, other) >= Similarity.copyThreshold
-            let score = Similarity.articles(fingerprint, other)
-            guard copy || score >= Self.linkThreshold else { continue }
-            alike[id] = (copy, score, Similarity.names(fingerprint, other) > 0)
-        }
-        // Articles placed after this one in the transaction often find it among their candidates.
-        decoded[articleId] = fingerprint
-        for candidate in try Self.load(db, ids.filter { alike[$0] != nil }) {
-            let (copy, score, names) = alike[candidate.id]!
+        let undated = survey.dateSource == .file
+        let alike = Dictionary(uniqueKeysWithValues: survey.alike.map { ($0.id, $0) })
+        for candidate in try Self.load(db, survey.alike.map(\.id)) {
+            let found = alike[candidate.id]!
+            let (copy, score, names) = (found.copy, found.score, found.names)
             let withinWindow = Self.withinWindow(when, candidate.when)
             // Reports of one event name someone or something in common; templated reports
             // (earnings, commodity figures) share their wording and nothing else.
@@ -149,7 +141,7 @@ struct StoryBook {
                 if link.copy { copyNeighbours[link.id] = story }
             }
         }
-        try finder.file(fingerprint, articleId: articleId, day: day, into: &pendingKeys)
+        try surveyor.file(survey)
         // Articles linked to this one while it was out of its story (its text changed, or an
         // article it linked to went) join it again.
         for holder in try Row.fetchAll(db.cachedStatement(sql: """
@@ -241,20 +233,9 @@ struct StoryBook {
         !(undatedA && undatedB) || mutual
     }
 
-    /// The day an article is filed and looked up under (see `StoryCandidates`): its published
-    /// date's; nil for an inferred year or a file's day, which are looked up whatever the date.
-    static func day(_ row: Row) -> Int? {
-        ArticleIndex.dateSource(row) == .published ? row["articleDay"] : nil
-    }
-
-    /// When an article says it appeared: its published date, or a dateline's day and month
-    /// (the year inferred, so possibly wrong); nil for a file's day, which says nothing about
-    /// when its story happened.
-    static func when(_ row: Row) -> (day: CalendarDay, inferred: Bool)? {
-        when(source: ArticleIndex.dateSource(row), day: row["articleDay"])
-    }
-
-    /// `when` of an article dated on the day numbered `day` (`IndexSchema` v28) from `source`.
+    /// When an article dated on the day numbered `day` (`IndexSchema` v28) from `source` says it
+    /// appeared: its published date, or a dateline's day and month (the year inferred, so
+    /// possibly wrong); nil for a file's day, which says nothing about when its story happened.
     static func when(source: DateSource, day: Int) -> (day: CalendarDay, inferred: Bool)? {
         guard source != .file else { return nil }
         return (CalendarDay(dayNumber: day), source == .inferred)
@@ -428,17 +409,6 @@ struct StoryBook {
         data.flatMap { ArticleFingerprint(encoded: [UInt8]($0)) }
     }
 
-    /// Computes and stores the fingerprint of an article that has none (written by a newsd that
-    /// fingerprinted elsewhere, or whose stored one it cannot read).
-    private func fingerprintFromText(_ articleId: Int64) throws -> ArticleFingerprint {
-        let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT a.headline, \(TextCodec.inflateFunction)(t.body) AS body FROM article a JOIN article_text t ON t.id = a.id WHERE a.id = ?
-            """), arguments: [articleId])
-        let fingerprint = ArticleFingerprint.of(headline: row?["headline"] ?? "", body: row?["body"] ?? "")
-        try db.cachedStatement(sql: IndexSchema.storeFingerprintSQL).execute(arguments: [articleId, Data(fingerprint.encoded)])
-        return fingerprint
-    }
-
     struct Candidate {
         var id: Int64, storyId: Int64, hash: String
         /// When it says it appeared (see `when`).
@@ -448,25 +418,6 @@ struct StoryBook {
         /// Its copy link now, and its other links, best first.
         var copyLink: Link?
         var storyLinks: [Link]
-    }
-
-    /// The decoded fingerprints of `ids`, in the order given, from those decoded in this
-    /// transaction or else as stored; an article without one that can be read is left out.
-    private mutating func fingerprints(of ids: [Int64]) throws -> [(id: Int64, fingerprint: ArticleFingerprint)] {
-        // Emptied before the lookup, never during it: the fingerprints it does not read are these.
-        if decoded.count + ids.count > Self.decodedLimit { decoded.removeAll(keepingCapacity: true) }
-        let unknown = ids.filter { decoded[$0] == nil }
-        if !unknown.isEmpty {
-            // Read by position from a cursor, as in `load`.
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT id, bytes FROM article_fingerprint_whole WHERE id IN (SELECT value FROM json_each(?))
-                """), arguments: [StoryCandidates.jsonArray(unknown)])
-            while let row = try rows.next() {
-                let bytes: Data? = row[1]
-                if let bytes, let fingerprint = ArticleFingerprint(encoded: [UInt8](bytes)) { decoded[row[0]] = fingerprint }
-            }
-        }
-        return ids.compactMap { id in decoded[id].map { (id, $0) } }
     }
 
     /// The placed articles among `ids`, in the order given, with their links.
@@ -534,8 +485,9 @@ struct StoryBook {
         if let stored = Self.storedFingerprint(row?["bytes"]) {
             // Its filings may still be pending; the counts remembered change.
             let keys = StoryCandidates(db: db)
-            try keys.write(&pendingKeys)
+            try keys.write(&surveyor.pendingKeys)
             try keys.unfile(stored, articleId: articleId)
+            forecastsHold = false
         }
         try db.execute(sql: "DELETE FROM story_link WHERE id = ?", arguments: [articleId])
         try db.execute(sql: "UPDATE article SET storyId = NULL, copyOf = NULL, copySimilarity = NULL WHERE id = ?", arguments: [articleId])
@@ -557,7 +509,7 @@ struct StoryBook {
     /// and dates of the stories it touched (`refreshTouched`). Called before the transaction
     /// ends, and may be called as often as wanted before.
     mutating func finish() throws {
-        try StoryCandidates(db: db).write(&pendingKeys)
+        if try !StoryCandidates(db: db).write(&surveyor.pendingKeys) { forecastsHold = false }
         try refreshTouched()
         touched.removeAll()
     }

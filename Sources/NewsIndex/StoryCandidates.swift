@@ -133,10 +133,13 @@ struct StoryCandidates {
 
     /// Writes the filings `pending` holds, each key's row once, and empties it. A key that
     /// passes `commonKey` loses its entries. An article found filed already (its earlier
-    /// filing never taken out) is not counted again.
-    func write(_ pending: inout PendingStoryKeys) throws {
+    /// filing never taken out) is not counted again; returns false when there was one (the
+    /// stored counts are then not the ones `pending` counted).
+    @discardableResult
+    func write(_ pending: inout PendingStoryKeys) throws -> Bool {
         defer { pending.removeAll() }
-        guard !pending.isEmpty else { return }
+        guard !pending.isEmpty else { return true }
+        var allNew = true
         let keys = pending.entries.keys.sorted()
         // The stored rows of every key filed under, in one statement (a telling key has few).
         var stored: [Int64: [Int64: Data]] = [:]
@@ -155,13 +158,14 @@ struct StoryCandidates {
                 // A packing that cannot be read loses its entries (candidates only) rather than the placement.
                 let before = stored[key]?[day].flatMap(PackedArticleIds.decode) ?? []
                 let merged = before.mergedAscending(with: ids)
+                if merged.count - before.count != ids.count { allNew = false }
                 guard merged.count > before.count else { continue }
                 count += Int64(merged.count - before.count)
                 try write.execute(arguments: [key, day, PackedArticleIds.encode(merged)])
             }
             if count > 0 { filed.append([key, count]) }
         }
-        guard !filed.isEmpty else { return }
+        guard !filed.isEmpty else { return allNew }
         // Every key's count in one statement; those that pass `commonKey` lose their entries.
         let pairs = "[" + filed.map { "[\($0[0]),\($0[1])]" }.joined(separator: ",") + "]"
         let common = try Int64?.fetchAll(db.cachedStatement(sql: """
@@ -172,6 +176,7 @@ struct StoryCandidates {
             """), arguments: [pairs, Self.commonKey]).compactMap { $0 }
         let unfileAll = try db.cachedStatement(sql: "DELETE FROM story_key WHERE key = ?")
         for key in common { try unfileAll.execute(arguments: [key]) }
+        return allNew
     }
 
     /// Takes an article out of its keys (whatever day it was filed under: a key that is not

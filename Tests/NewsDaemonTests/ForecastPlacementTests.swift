@@ -1,0 +1,77 @@
+import Foundation
+@testable import NewsDaemon
+import GRDB
+import NewsCore
+@testable import NewsIndex
+import Testing
+import TestSupport
+
+/// A placement transaction may survey its articles ahead of the writer, on a reader's
+/// connection and another thread (`PlacementForecast`). The reader sees only the last commit,
+/// so each survey must take in the articles the transaction placed before it; then the links,
+/// stories and copy groups are exactly those the writer makes alone.
+@Suite("Story placement with surveys read ahead")
+struct ForecastPlacementTests {
+    /// Every link with its score, each article's story (as the set of articles sharing it) and
+    /// copy group, and the story-key filings.
+    struct Placed: Equatable {
+        var links: [String] = []
+        var stories: Set<Set<Int64>> = []
+        var copies: [String] = []
+        var keys: [String] = []
+    }
+
+    static func placed(_ index: ArticleIndex) throws -> Placed {
+        let stories = try ShuffledPlacementTests.storedStories(index)
+        return try index.pool.read { db in
+            Placed(
+                links: try String.fetchAll(db, sql: "SELECT id || '>' || other || ':' || score || ':' || copy FROM story_link ORDER BY id, other"),
+                stories: stories,
+                copies: try String.fetchAll(db, sql: """
+                    SELECT id || ':' || coalesce(copyOf, '-') || ':' || coalesce(copySimilarity, '-') FROM article ORDER BY id
+                    """),
+                keys: try String.fetchAll(db, sql: "SELECT key || '@' || day || ':' || hex(articles) FROM story_key ORDER BY key, day")
+                    + String.fetchAll(db, sql: "SELECT key || '=' || articles FROM story_key_count ORDER BY key"))
+        }
+    }
+
+    @Test("generated archives placed with surveys read ahead equal those the writer places alone")
+    func forecastsPlaceAsTheWriterAlone() throws {
+        var random = SeededRandom.forTest("ForecastPlacementTests.forecastsPlaceAsTheWriterAlone")
+        let onAThread: ArticleIndex.JobRunner = { job in Thread.detachNewThread(job) }
+        for archive in 0..<4 {
+            let root = TemporaryFolder("newsd-forecast-placement")
+            let inbox = root.folder("inbox")
+            let paths = try GeneratedStoryPlacementTests.writeArchive(into: inbox, random: &random)
+            let reader = ChangeReader(inbox: inbox, policy: InboxNamePolicy(), maxFileBytes: 1 << 20)
+            let changes = try paths.shuffled(using: &random).map { name -> IndexChange in
+                guard case .change(let change)? = reader.change(for: name, known: nil) else {
+                    throw DaemonError(message: "the generated file \(name) could not be read")
+                }
+                return change
+            }
+            let alone = try ArticleIndex(path: root.file("alone.sqlite"))
+            let ahead = try ArticleIndex(path: root.file("ahead.sqlite"))
+            for index in [alone, ahead] { try index.apply(changes, now: 1) }
+            // Transactions large enough to be surveyed ahead, written every few articles: the
+            // surveys must see filings both written and pending. Some articles are placed
+            // first, so that surveys also find articles of earlier commits.
+            let first = Int.random(in: 0..<changes.count / 2, using: &random)
+            let flushEvery = Int.random(in: 1...9, using: &random)
+            let limit = ArticleIndex.forecastMinimum + Int.random(in: 0...40, using: &random)
+            // Some transactions end before their last article (as when a file arrives), so
+            // that the surveys read ahead are stopped with some left untaken.
+            let stopAfter = Int.random(in: 10...limit + 20, using: &random)
+            let context = "seed \(random.seed), archive \(archive) of \(changes.count) articles, \(first) placed first, transactions of \(limit), written every \(flushEvery), one ending every \(stopAfter) articles placed"
+            for index in [alone, ahead] { try index.placeStories(limit: first, flushEvery: flushEvery) }
+            var placing = 0
+            while try alone.placeStories(limit: limit, flushEvery: flushEvery, yield: { placing += 1; return placing % stopAfter == 0 }) > 0 {}
+            placing = 0
+            while try ahead.placeStories(limit: limit, flushEvery: flushEvery, forecastOn: onAThread,
+                                         yield: { placing += 1; return placing % stopAfter == 0 }) > 0 {}
+            let expected = try Self.placed(alone)
+            #expect(expected.stories.contains { $0.count >= 3 }, "\(context): no story of three reports")
+            #expect(try Self.placed(ahead) == expected, "\(context): placed otherwise with surveys read ahead")
+        }
+    }
+}
