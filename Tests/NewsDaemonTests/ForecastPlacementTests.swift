@@ -35,24 +35,45 @@ struct ForecastPlacementTests {
         }
     }
 
+    /// A generated archive's changes, in a shuffled order, applied to two new indexes in
+    /// `root`, none placed.
+    static func twoIndexes(of root: TemporaryFolder, random: inout SeededRandom) throws
+        -> (changes: [IndexChange], ArticleIndex, ArticleIndex) {
+        let inbox = root.folder("inbox")
+        let paths = try GeneratedStoryPlacementTests.writeArchive(into: inbox, random: &random)
+        let reader = ChangeReader(inbox: inbox, policy: InboxNamePolicy(), maxFileBytes: 1 << 20)
+        let changes = try paths.shuffled(using: &random).map { name -> IndexChange in
+            guard case .change(let change)? = reader.change(for: name, known: nil) else {
+                throw DaemonError(message: "the generated file \(name) could not be read")
+            }
+            return change
+        }
+        let indexes = try (1...2).map { try ArticleIndex(path: root.file("index-\($0).sqlite")) }
+        for index in indexes { try index.apply(changes, now: 1) }
+        return (changes, indexes[0], indexes[1])
+    }
+
+    @Test("story-key rows written every few articles of a transaction equal those written once at its end")
+    func keyRowsWrittenAsTheyGo() throws {
+        var random = SeededRandom.forTest("ForecastPlacementTests.keyRowsWrittenAsTheyGo")
+        for archive in 0..<3 {
+            let root = TemporaryFolder("newsd-key-rows")
+            let (changes, once, often) = try Self.twoIndexes(of: root, random: &random)
+            let flushEvery = Int.random(in: 1...5, using: &random)
+            let context = "seed \(random.seed), archive \(archive) of \(changes.count) articles, written every \(flushEvery)"
+            try once.placeStories(limit: changes.count, flushEvery: 0)
+            try often.placeStories(limit: changes.count, flushEvery: flushEvery)
+            #expect(try Self.placed(often) == Self.placed(once), "\(context): placed otherwise than with one write at the end")
+        }
+    }
+
     @Test("generated archives placed with surveys read ahead equal those the writer places alone")
     func forecastsPlaceAsTheWriterAlone() throws {
         var random = SeededRandom.forTest("ForecastPlacementTests.forecastsPlaceAsTheWriterAlone")
         let onAThread: ArticleIndex.JobRunner = { job in Thread.detachNewThread(job) }
         for archive in 0..<4 {
             let root = TemporaryFolder("newsd-forecast-placement")
-            let inbox = root.folder("inbox")
-            let paths = try GeneratedStoryPlacementTests.writeArchive(into: inbox, random: &random)
-            let reader = ChangeReader(inbox: inbox, policy: InboxNamePolicy(), maxFileBytes: 1 << 20)
-            let changes = try paths.shuffled(using: &random).map { name -> IndexChange in
-                guard case .change(let change)? = reader.change(for: name, known: nil) else {
-                    throw DaemonError(message: "the generated file \(name) could not be read")
-                }
-                return change
-            }
-            let alone = try ArticleIndex(path: root.file("alone.sqlite"))
-            let ahead = try ArticleIndex(path: root.file("ahead.sqlite"))
-            for index in [alone, ahead] { try index.apply(changes, now: 1) }
+            let (changes, alone, ahead) = try Self.twoIndexes(of: root, random: &random)
             // Transactions large enough to be surveyed ahead, written every few articles: the
             // surveys must see filings both written and pending. Some articles are placed
             // first, so that surveys also find articles of earlier commits.
