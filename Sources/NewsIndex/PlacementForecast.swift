@@ -29,8 +29,9 @@ final class PlacementForecast: Sendable {
     private struct State {
         var items: [Item] = []
         var taken = 0
-        /// The surveys ended early: an error, or `stop`.
+        /// No survey will be added: all were made, one failed, or `stop` came.
         var ended = false
+        /// `stop` came: the reader makes no more surveys.
         var stopped = false
     }
 
