@@ -431,17 +431,14 @@ public final class ArticleIndex: Sendable {
             var forecast = ids.count >= Self.forecastMinimum ? forecastOn.map { PlacementForecast(pool: pool, ids: ids, run: $0) } : nil
             defer { forecast?.stop() }
             for id in ids {
-                if stories.forecastsHold, let item = forecast?.next() {
-                    if case .survey(let survey) = item, survey.articleId == id {
-                        try stories.place(articleId: id, forecast: survey)
-                    } else {
-                        try stories.place(articleId: id)
-                    }
+                let item = stories.forecastsHold ? forecast?.next() : nil
+                if item == nil, let ended = forecast {
+                    ended.stop()
+                    forecast = nil
+                }
+                if case .survey(let survey)? = item, survey.articleId == id {
+                    try stories.place(articleId: id, forecast: survey)
                 } else {
-                    if let ended = forecast {
-                        ended.stop()
-                        forecast = nil
-                    }
                     try stories.place(articleId: id)
                 }
                 placed += 1

@@ -29,9 +29,15 @@ struct StorySurvey: Sendable {
         var names: Bool
     }
 
-    /// The day it is filed and looked up under (see `StoryCandidates`): its published date's;
-    /// nil for an inferred year or a file's day, which are looked up whatever the date.
-    var day: Int? { dateSource == .published ? articleDay : nil }
+    /// The day it is filed and looked up under (see `StoryCandidates`).
+    var day: Int? { Self.filingDay(articleDay, source: dateSource) }
+
+    /// The day an article dated on `articleDay` from `source` is filed and looked up under: its
+    /// published date's; nil for an inferred year or a file's day, which are looked up whatever
+    /// the date.
+    static func filingDay(_ articleDay: Int, source: DateSource) -> Int? {
+        source == .published ? articleDay : nil
+    }
 }
 
 /// Surveys articles one after another as one placement transaction places them: its story-key
@@ -72,7 +78,7 @@ struct StorySurveyor {
             computed[articleId] = fingerprint
             fromText = true
         }
-        let day = source == .published ? articleDay : nil
+        let day = StorySurvey.filingDay(articleDay, source: source)
         let finder = StoryCandidates(db: db)
         let articles = try RowTally.read(db, .articles)
         let ids = try finder.candidates(for: fingerprint, excluding: articleId, day: day, windowDays: StoryBook.windowDays,
