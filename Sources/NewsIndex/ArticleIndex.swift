@@ -418,6 +418,7 @@ public final class ArticleIndex: Sendable {
                              yield: () -> Bool = { false }) throws -> Int {
         let deadline = ContinuousClock.now + budget
         let pool = self.pool
+        let heartbeat = self.heartbeat
         return try heartbeat.write(pool) { db in
             let ids = try Int64.fetchAll(db, sql: "SELECT id FROM article INDEXED BY article_unplaced WHERE storyId IS NULL ORDER BY id LIMIT ?",
                                          arguments: [limit])
@@ -428,7 +429,7 @@ public final class ArticleIndex: Sendable {
             try db.execute(sql: "PRAGMA cache_size = \(-Self.placementCacheKiB)")
             var stories = StoryBook(db)
             var placed = 0
-            var forecast = ids.count >= Self.forecastMinimum ? forecastOn.map { PlacementForecast(pool: pool, ids: ids, run: $0) } : nil
+            var forecast = ids.count >= Self.forecastMinimum ? forecastOn.map { PlacementForecast(pool: pool, ids: ids, heartbeat: heartbeat, run: $0) } : nil
             defer { forecast?.stop() }
             for id in ids {
                 let item = stories.forecastsHold ? forecast?.next() : nil

@@ -39,8 +39,9 @@ final class PlacementForecast: Sendable {
     static let ahead = 256
 
     /// Starts surveying `ids`, in order, with a read of `pool` on the thread `run` gives the
-    /// job (it must run it: `stop` waits for it).
-    init(pool: DatabasePool, ids: [Int64], run: (@escaping @Sendable () -> Void) -> Void) {
+    /// job (it must run it: `stop` waits for it). `heartbeat` watches the reader's statements:
+    /// while the writer waits for a survey, the survey is its progress.
+    init(pool: DatabasePool, ids: [Int64], heartbeat: WriterHeartbeat, run: (@escaping @Sendable () -> Void) -> Void) {
         // Signalled up to `ahead`, not created with it: libdispatch stops the process when a
         // semaphore goes while its count is below the one it was created with, as this one's
         // is when the writer stops before taking every survey.
@@ -50,14 +51,16 @@ final class PlacementForecast: Sendable {
             defer { finished.signal() }
             do {
                 try pool.read { db in
-                    var surveyor = StorySurveyor(db)
-                    for id in ids {
-                        room.wait()
-                        if state.withLock({ $0.stopped }) { return }
-                        let survey = try surveyor.survey(articleId: id)
-                        if let survey { try surveyor.file(survey) }
-                        state.withLock { $0.items.append(survey.map(Item.survey) ?? .gone) }
-                        ready.signal()
+                    try heartbeat.watching(db) {
+                        var surveyor = StorySurveyor(db)
+                        for id in ids {
+                            room.wait()
+                            if state.withLock({ $0.stopped }) { return }
+                            let survey = try surveyor.survey(articleId: id)
+                            if let survey { try surveyor.file(survey) }
+                            state.withLock { $0.items.append(survey.map(Item.survey) ?? .gone) }
+                            ready.signal()
+                        }
                     }
                 }
             } catch {

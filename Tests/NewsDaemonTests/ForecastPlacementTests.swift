@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import NewsCore
 @testable import NewsIndex
+import Synchronization
 import Testing
 import TestSupport
 
@@ -94,5 +95,27 @@ struct ForecastPlacementTests {
             #expect(expected.stories.contains { $0.count >= 3 }, "\(context): no story of three reports")
             #expect(try Self.placed(ahead) == expected, "\(context): placed otherwise with surveys read ahead")
         }
+    }
+
+    @Test("the surveys read ahead keep the writer's heartbeat going while the writer waits for them")
+    func surveysBeat() throws {
+        var random = SeededRandom.forTest("ForecastPlacementTests.surveysBeat")
+        let root = TemporaryFolder("newsd-forecast-heartbeat")
+        let (changes, _, index) = try Self.twoIndexes(of: root, random: &random)
+        // The watchdog's stall check sees only these beats: a writer waiting for a survey has
+        // none of its own, so the survey's work has to count as the writer's progress.
+        let surveyThread = "test-survey"
+        let beatsFromSurveys = Mutex(0)
+        index.onWriterProgress {
+            if Thread.current.name == surveyThread { beatsFromSurveys.withLock { $0 += 1 } }
+        }
+        let onANamedThread: ArticleIndex.JobRunner = { job in
+            Thread.detachNewThread {
+                Thread.current.name = surveyThread
+                job()
+            }
+        }
+        try index.placeStories(limit: changes.count, flushEvery: 16, forecastOn: onANamedThread)
+        #expect(beatsFromSurveys.withLock { $0 } > 0, "seed \(random.seed), \(changes.count) articles: no beat while surveying")
     }
 }
