@@ -437,8 +437,8 @@ public final class ArticleIndex: Sendable {
                     ended.stop()
                     forecast = nil
                 }
-                if case .survey(let survey)? = item, survey.articleId == id {
-                    try stories.place(articleId: id, forecast: survey)
+                if case .survey(let survey, let keys)? = item, survey.articleId == id {
+                    try stories.place(articleId: id, forecast: (survey, keys))
                 } else {
                     try stories.place(articleId: id)
                 }

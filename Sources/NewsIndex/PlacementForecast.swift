@@ -14,7 +14,8 @@ import Synchronization
 final class PlacementForecast: Sendable {
     /// One article's survey, or why there is none.
     enum Item: Sendable {
-        case survey(StorySurvey)
+        /// The survey, and the story keys the article was filed under after it.
+        case survey(StorySurvey, filedUnder: [Int64])
         /// No such article (any more).
         case gone
     }
@@ -57,8 +58,8 @@ final class PlacementForecast: Sendable {
                             room.wait()
                             if state.withLock({ $0.stopped }) { return }
                             let survey = try surveyor.survey(articleId: id)
-                            if let survey { try surveyor.file(survey) }
-                            state.withLock { $0.items.append(survey.map(Item.survey) ?? .gone) }
+                            let item: Item = if let survey { .survey(survey, filedUnder: try surveyor.file(survey)) } else { .gone }
+                            state.withLock { $0.items.append(item) }
                             ready.signal()
                         }
                     }

@@ -69,12 +69,13 @@ struct StoryBook {
 
     /// Gives an unplaced article its link, story and copy group, and takes over the links of
     /// placed articles it is more alike than what they link to now. `forecast`: its survey, read
-    /// ahead (`PlacementForecast`), which must see what this transaction placed before it.
-    mutating func place(articleId: Int64, forecast: StorySurvey? = nil) throws {
+    /// ahead (`PlacementForecast`), which must see what this transaction placed before it, and
+    /// the story keys the forecast filed it under.
+    mutating func place(articleId: Int64, forecast: (survey: StorySurvey, keys: [Int64])? = nil) throws {
         let survey: StorySurvey
         if let forecast {
-            survey = forecast
-            surveyor.remember(forecast)
+            survey = forecast.survey
+            surveyor.remember(forecast.survey)
         } else {
             guard let made = try surveyor.survey(articleId: articleId) else { return }
             survey = made
@@ -141,7 +142,11 @@ struct StoryBook {
                 if link.copy { copyNeighbours[link.id] = story }
             }
         }
-        try surveyor.file(survey)
+        if let forecast {
+            surveyor.file(survey, under: forecast.keys)
+        } else {
+            try surveyor.file(survey)
+        }
         // Articles linked to this one while it was out of its story (its text changed, or an
         // article it linked to went) join it again.
         for holder in try Row.fetchAll(db.cachedStatement(sql: """
@@ -519,14 +524,13 @@ struct StoryBook {
     private func refreshTouched() throws {
         let published = DateKind.published.rawValue
         for story in touched.sorted() {
+            // One pass over the story's members (the covering index `article_story_members`).
             try db.cachedStatement(sql: """
-                UPDATE story SET
-                    articles = (SELECT count(*) FROM article WHERE storyId = ?1),
-                    outlets = (SELECT count(DISTINCT outlet) FROM article WHERE storyId = ?1 AND outlet IS NOT NULL),
-                    firstDay = coalesce((SELECT min(articleDay) FROM article WHERE storyId = ?1 AND dateKind = \(published)),
-                                        (SELECT min(articleDay) FROM article WHERE storyId = ?1), firstDay),
-                    lastDay = coalesce((SELECT max(articleDay) FROM article WHERE storyId = ?1 AND dateKind = \(published)),
-                                       (SELECT max(articleDay) FROM article WHERE storyId = ?1), lastDay)
+                UPDATE story SET (articles, outlets, firstDay, lastDay) = (
+                    SELECT count(*), count(DISTINCT outlet),
+                           coalesce(min(CASE WHEN dateKind = \(published) THEN articleDay END), min(articleDay), story.firstDay),
+                           coalesce(max(CASE WHEN dateKind = \(published) THEN articleDay END), max(articleDay), story.lastDay)
+                    FROM article WHERE storyId = ?1)
                 WHERE id = ?1
                 """).execute(arguments: [story])
             try db.cachedStatement(sql: "DELETE FROM story WHERE id = ? AND articles = 0").execute(arguments: [story])

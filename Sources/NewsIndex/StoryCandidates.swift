@@ -120,15 +120,22 @@ struct StoryCandidates {
     /// Files a placed article under its keys, in `pending` (written by `write`). A key filed for
     /// more than `commonKey` articles is never looked up again, so its entries are dropped as it
     /// passes that count and none are filed after: its count stays where it passed, and the key
-    /// stays common even if articles filed under it go.
-    func file(_ fingerprint: ArticleFingerprint, articleId: Int64, day: Int?, into pending: inout PendingStoryKeys) throws {
+    /// stays common even if articles filed under it go. Returns the keys it was filed under.
+    @discardableResult
+    func file(_ fingerprint: ArticleFingerprint, articleId: Int64, day: Int?, into pending: inout PendingStoryKeys) throws -> [Int64] {
         let keys = fingerprint.storyKeys
-        guard !keys.isEmpty else { return }
+        guard !keys.isEmpty else { return [] }
         try readCounts(of: keys, into: &pending)
-        let filingDay = Self.filingDay(day)
-        for key in keys where pending.count(key)! <= Self.commonKey {
-            pending.add(key: key, day: filingDay, articleId: articleId)
-        }
+        let filed = keys.filter { pending.count($0)! <= Self.commonKey }
+        Self.file(articleId, under: filed, day: day, into: &pending)
+        return filed
+    }
+
+    /// Files an article under `keys`, told already (by `file`, on the same counts) to be the
+    /// ones it goes under: no count is read.
+    static func file(_ articleId: Int64, under keys: [Int64], day: Int?, into pending: inout PendingStoryKeys) {
+        let filingDay = filingDay(day)
+        for key in keys { pending.add(key: key, day: filingDay, articleId: articleId) }
     }
 
     /// Writes the filings `pending` holds, each key's row once, and empties it. A key that

@@ -98,9 +98,17 @@ struct StorySurveyor {
                            fingerprint: fingerprint, fingerprintFromText: fromText, alike: alike)
     }
 
-    /// Files a surveyed article under its story keys (in `pendingKeys`), once it is placed.
-    mutating func file(_ survey: StorySurvey) throws {
+    /// Files a surveyed article under its story keys (in `pendingKeys`), once it is placed;
+    /// returns the keys it was filed under.
+    @discardableResult
+    mutating func file(_ survey: StorySurvey) throws -> [Int64] {
         try StoryCandidates(db: db).file(survey.fingerprint, articleId: survey.articleId, day: survey.day, into: &pendingKeys)
+    }
+
+    /// Files a surveyed article under `keys`, those a forecast's surveyor filed it under with
+    /// the same counts (see `PlacementForecast`).
+    mutating func file(_ survey: StorySurvey, under keys: [Int64]) {
+        StoryCandidates.file(survey.articleId, under: keys, day: survey.day, into: &pendingKeys)
     }
 
     /// Keeps a fingerprint the writer was given by a forecast, for the surveys it makes itself.
