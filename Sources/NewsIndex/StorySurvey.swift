@@ -48,13 +48,13 @@ struct StorySurveyor {
     let db: Database
     /// Story-key filings of this transaction not yet written (`StoryCandidates.write`).
     var pendingKeys = PendingStoryKeys()
-    private var decoded: [Int64: ArticleFingerprint] = [:]
-    /// Fingerprints computed from text in this transaction; kept whatever `decodedLimit` says,
+    private var decoded = RecentFingerprints(generation: StorySurveyor.decodedGeneration)
+    /// Fingerprints computed from text in this transaction; kept whatever `decoded` drops,
     /// since only the writer stores them.
     private var computed: [Int64: ArticleFingerprint] = [:]
 
-    /// Decoded fingerprints kept at most (some 2 MB).
-    static let decodedLimit = 4096
+    /// Decoded fingerprints kept in each of `decoded`'s two generations (some 1.5 KB each).
+    static let decodedGeneration = 4096
 
     init(_ db: Database) {
         self.db = db
@@ -93,7 +93,7 @@ struct StorySurveyor {
             alike.append(.init(id: id, copy: copy, score: score, names: Similarity.names(fingerprint, other) > 0))
         }
         // Articles placed after this one in the transaction often find it among their candidates.
-        decoded[articleId] = fingerprint
+        decoded.keep(fingerprint, for: articleId)
         return StorySurvey(articleId: articleId, articleDay: articleDay, dateSource: source, hash: row["contentHash"],
                            fingerprint: fingerprint, fingerprintFromText: fromText, alike: alike)
     }
@@ -113,8 +113,7 @@ struct StorySurveyor {
 
     /// Keeps a fingerprint the writer was given by a forecast, for the surveys it makes itself.
     mutating func remember(_ survey: StorySurvey) {
-        if decoded.count >= Self.decodedLimit { decoded.removeAll(keepingCapacity: true) }
-        decoded[survey.articleId] = survey.fingerprint
+        decoded.keep(survey.fingerprint, for: survey.articleId)
     }
 
     /// The fingerprint of an article from its text (one written by a newsd that fingerprinted
@@ -129,9 +128,11 @@ struct StorySurveyor {
     /// The decoded fingerprints of `ids`, in the order given, from those decoded or computed in
     /// this transaction or else as stored; an article without one that can be read is left out.
     private mutating func fingerprints(of ids: [Int64]) throws -> [(id: Int64, fingerprint: ArticleFingerprint)] {
-        // Emptied before the lookup, never during it: the fingerprints it does not read are these.
-        if decoded.count + ids.count > Self.decodedLimit { decoded.removeAll(keepingCapacity: true) }
-        let unknown = ids.filter { decoded[$0] == nil && computed[$0] == nil }
+        var found: [Int64: ArticleFingerprint] = [:]
+        var unknown: [Int64] = []
+        for id in ids {
+            if let fingerprint = computed[id] ?? decoded.fingerprint(of: id) { found[id] = fingerprint } else { unknown.append(id) }
+        }
         if !unknown.isEmpty {
             // Read by position from a cursor, as in `StoryBook.load`.
             let rows = try Row.fetchCursor(db.cachedStatement(sql: """
@@ -139,9 +140,12 @@ struct StorySurveyor {
                 """), arguments: [StoryCandidates.jsonArray(unknown)])
             while let row = try rows.next() {
                 let bytes: Data? = row[1]
-                if let bytes, let fingerprint = ArticleFingerprint(encoded: [UInt8](bytes)) { decoded[row[0]] = fingerprint }
+                if let bytes, let fingerprint = ArticleFingerprint(encoded: [UInt8](bytes)) {
+                    found[row[0]] = fingerprint
+                    decoded.keep(fingerprint, for: row[0])
+                }
             }
         }
-        return ids.compactMap { id in (computed[id] ?? decoded[id]).map { (id, $0) } }
+        return ids.compactMap { id in found[id].map { (id, $0) } }
     }
 }
