@@ -149,13 +149,15 @@ struct StoryBook {
         }
         // Articles linked to this one while it was out of its story (its text changed, or an
         // article it linked to went) join it again.
-        for holder in try Row.fetchAll(db.cachedStatement(sql: """
+        let holders = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT a.id, a.storyId, a.dateKind IS NULL AS undated, l.copy FROM story_link l JOIN article a ON a.id = l.id
             WHERE l.other = ? AND a.storyId IS NOT NULL
-            """), arguments: [articleId]) {
-            affected.insert(holder["storyId"])
-            linkedFrom[holder["id"]] = (holder["storyId"], holder["undated"])
-            if holder["copy"] as Bool { copyNeighbours[holder["id"]] = holder["storyId"] }
+            """), arguments: [articleId])
+        while let holder = try holders.next() {
+            let (id, story): (Int64, Int64) = (holder[0], holder[1])
+            affected.insert(story)
+            linkedFrom[id] = (story, holder[2])
+            if holder[3] as Bool { copyNeighbours[id] = story }
         }
         if affected.isEmpty {
             let story = try newStory(day: date)

@@ -19,7 +19,8 @@ struct StoryLinkGraph {
 
     /// The placed articles (and the one being placed) that `id` links to or that link to it.
     func neighbours(of id: Int64) throws -> [Neighbour] {
-        try Row.fetchAll(db.cachedStatement(sql: """
+        // Read by position from a cursor, as in `StoryBook.load`.
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT l.other AS n, l.copy, b.dateKind IS NULL AS undated,
                    EXISTS (SELECT 1 FROM story_link r WHERE r.id = l.other AND r.other = l.id) AS mutual
             FROM story_link l JOIN article b ON b.id = l.other
@@ -30,7 +31,9 @@ struct StoryLinkGraph {
             FROM story_link l JOIN article b ON b.id = l.id
             WHERE l.other = ?1 AND (b.storyId IS NOT NULL OR b.id = ?2)
             """), arguments: [id, placing])
-            .map { Neighbour(id: $0["n"], copy: $0["copy"] ?? false, undated: $0["undated"], mutual: $0["mutual"]) }
+        var found: [Neighbour] = []
+        while let row = try rows.next() { found.append(Neighbour(id: row[0], copy: row[1] ?? false, undated: row[2], mutual: row[3])) }
+        return found
     }
 
     /// What a walk between the two ends of a link that went found.
