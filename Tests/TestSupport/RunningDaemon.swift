@@ -100,6 +100,12 @@ public final class RunningDaemon: @unchecked Sendable {
 
     deinit {
         if process.isRunning {
+            // A test that failed on "closed the connection without answering" left newsd
+            // running (dumping core, or stopping after a signal it did not send): ask it once
+            // more, and keep what it said if it cannot answer.
+            if !stopAsked.load(ordering: .relaxed), let problem = notAnswering() {
+                FileHandle.standardError.write(Data("newsd at \(socket) (pid \(process.processIdentifier)) does not answer at the end of its test (\(problem)); \(Self.processState(process.processIdentifier)); the end of its log:\n\(logTail(60))\n".utf8))
+            }
             process.signal(SIGKILL)
             process.waitUntilExit()
         } else if !stopAsked.load(ordering: .relaxed), process.terminationStatus != 128 + SIGKILL {
@@ -108,6 +114,26 @@ public final class RunningDaemon: @unchecked Sendable {
             let lines = logTail(40)
             FileHandle.standardError.write(Data("newsd at \(socket) exited by itself (status \(process.terminationStatus)); the end of its log:\n\(lines)\n".utf8))
         }
+    }
+}
+
+extension RunningDaemon {
+    /// Why a last status request got no answer; nil when it got one (an error body counts).
+    fileprivate func notAnswering() -> String? {
+        do throws(ClientError) {
+            _ = try NewsClient(socketPath: socket, timeoutSeconds: 5).status()
+            return nil
+        } catch {
+            if case .api = error { return nil }
+            return "\(error)"
+        }
+    }
+
+    /// The kernel's view of a process: its state and whether it is writing a core dump.
+    fileprivate static func processState(_ pid: pid_t) -> String {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let wanted = status.split(separator: "\n").filter { $0.hasPrefix("State:") || $0.hasPrefix("CoreDumping:") || $0.hasPrefix("SigPnd:") || $0.hasPrefix("ShdPnd:") }
+        return wanted.isEmpty ? "no /proc entry" : wanted.map { $0.replacingOccurrences(of: "\t", with: " ") }.joined(separator: ", ")
     }
 }
 
