@@ -54,18 +54,19 @@ final class RankingRecorders: Sendable {
         let positions: MatchPositions?
         let phraseRows: PhraseRowCount?
         let phraseCounts: PhraseCounts?
+        let days: DayFilter?
     }
 
     private let open = Mutex<(next: Int64, recorders: [Int64: Entry])>((1, [:]))
 
-    /// Makes `tally`, `positions`, `phraseRows` and `phraseCounts` findable by the number
-    /// returned, until `close`.
+    /// Makes `tally`, `positions`, `phraseRows`, `phraseCounts` and `days` (the rows the ranking
+    /// scores at all) findable by the number returned, until `close`.
     func register(_ tally: GroupTally?, positions: MatchPositions? = nil, phraseRows: PhraseRowCount? = nil,
-                  phraseCounts: PhraseCounts? = nil) -> Int64 {
+                  phraseCounts: PhraseCounts? = nil, days: DayFilter? = nil) -> Int64 {
         open.withLock { state in
             let number = state.next
             state.next += 1
-            state.recorders[number] = Entry(tally: tally, positions: positions, phraseRows: phraseRows, phraseCounts: phraseCounts)
+            state.recorders[number] = Entry(tally: tally, positions: positions, phraseRows: phraseRows, phraseCounts: phraseCounts, days: days)
             return number
         }
     }
@@ -88,5 +89,9 @@ final class RankingRecorders: Sendable {
 
     func phraseCounts(_ number: Int64) -> PhraseCounts? {
         open.withLock { $0.recorders[number]?.phraseCounts }
+    }
+
+    func days(_ number: Int64) -> DayFilter? {
+        open.withLock { $0.recorders[number]?.days }
     }
 }

@@ -20,6 +20,9 @@ struct TranslatedQuery {
     /// body} : "oil"`), in the order `match` writes them — the order FTS5 numbers its phrases:
     /// the key under which bm25's per-phrase row count is kept (`PhraseHitCache`).
     var phrases: [String] = []
+    /// When the MATCH is joined by date filters alone (`oil date:1987-03`): the days they let
+    /// through, which the ranking can check from memory (`DayFilter`) instead of `conditions`.
+    var dayWindow: DayWindow?
 }
 
 enum QueryTranslator {
@@ -64,6 +67,13 @@ enum QueryTranslator {
             result.phrases = (positive + negative).flatMap(\.phrases)
         }
         for node in rest { result.conditions.append(sql(node, into: &result.arguments, rowidScope: rowidScope)) }
+        if result.match != nil, !rest.isEmpty {
+            let ranges = rest.compactMap { node -> HalfOpenRange<Int>? in
+                guard case .date(let range) = node else { return nil }
+                return HalfOpenRange(from: range.from.map(Self.dayNumber), before: range.before.map(Self.dayNumber))
+            }
+            if ranges.count == rest.count { result.dayWindow = DayWindow(ranges) }
+        }
         result.hasPrefix = containsPrefix(query.root)
         return result
     }

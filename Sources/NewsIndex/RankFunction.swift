@@ -12,7 +12,8 @@ import GRDBSQLite
 /// number of a `RankingRecorders` entry), every row scored is also counted in its `GroupTally`,
 /// and the best rows' body instances are kept in its `MatchPositions`; when the entry has a
 /// `PhraseRowCount` and the query is one phrase, the value leaves the IDF out and the caller
-/// applies it (`PhraseRowCount.score`) once every match was counted.
+/// applies it (`PhraseRowCount.score`) once every match was counted. When the entry has a
+/// `DayFilter`, a match dated outside its window gets no value (NULL) and is neither counted nor kept.
 enum RankFunction {
     static let name = "newsd_rank"
 
@@ -61,13 +62,16 @@ private final class QueryRanking {
     let positions: MatchPositions?
     /// Where the matches are counted when the IDF is applied after the statement (one phrase).
     let counter: PhraseRowCount?
+    /// The rows scored at all: others get no value (NULL), and are neither counted nor kept.
+    let days: DayFilter?
     /// Each phrase's weighted count in the current row (a buffer: an array property would be
     /// checked for exclusive access at every write).
     let frequencies: UnsafeMutableBufferPointer<Double>
 
     init(idf: [Double], averageLength: Double, weights: [Double], lengths: [UInt32], tally: GroupTally?, positions: MatchPositions?,
-         counter: PhraseRowCount?) {
+         counter: PhraseRowCount?, days: DayFilter?) {
         self.tally = tally
+        self.days = days
         self.positions = positions
         self.counter = counter
         self.idf = idf
@@ -130,7 +134,8 @@ private final class QueryRanking {
         }
         return (QueryRanking(idf: idf, averageLength: averageLength, weights: weights, lengths: tables?.lengths.table(for: key)?.values ?? [],
                              tally: recorder == 0 ? nil : tables?.recorders.tally(recorder), positions: positions,
-                             counter: counter?.deferred == true ? counter : nil), SQLITE_OK)
+                             counter: counter?.deferred == true ? counter : nil,
+                             days: recorder == 0 ? nil : tables?.recorders.days(recorder)), SQLITE_OK)
     }
 }
 
@@ -160,6 +165,8 @@ extension QueryRanking {
     fileprivate func rank(_ api: UnsafePointer<Fts5ExtensionApi>, _ context: OpaquePointer?, _ result: OpaquePointer?) {
         let k1 = 1.2
         let b = 0.75
+        let id = api.pointee.xRowid(context)
+        if let days, !days.admits(id) { return sqlite3_result_null(result) }
         let frequencies = self.frequencies
         let positions = self.positions
         positions?.beginRow()
@@ -182,7 +189,6 @@ extension QueryRanking {
             frequencies[Int(phrase)] = sum
         }
         let length: Double
-        let id = api.pointee.xRowid(context)
         tally?.add(id)
         counter?.count(id)
         if id >= 0, id < lengths.count, lengths[Int(id)] != DocumentLengths.unknown {

@@ -13,12 +13,15 @@ struct SearchFilter {
     let phrases: [String]
     /// The read snapshot's full-text rows, for ranking with their lengths in memory (nil: bm25 alone).
     let lengths: SnapshotKey?
+    /// When `conditions` are date filters alone: the days they let through (see `TranslatedQuery.dayWindow`).
+    let dayWindow: DayWindow?
 
     init(_ translated: TranslatedQuery, minOutlets: Int?, lengths: SnapshotKey? = nil) {
         self.lengths = lengths
         match = translated.match
         hasPrefix = translated.hasPrefix
         phrases = translated.phrases
+        dayWindow = minOutlets == nil ? translated.dayWindow : nil
         conditions = translated.conditions + (minOutlets == nil ? [] : ["a.storyId IN (SELECT id FROM story WHERE outlets >= ?)"])
         arguments = translated.arguments + (minOutlets.map { [$0] } ?? [])
     }

@@ -16,6 +16,7 @@ enum SearchPlan {
             windowed.groups = snapshot?.groups
             windowed.recorders = snapshot?.recorders
             windowed.phraseHits = snapshot?.phraseHits
+            windowed.days = snapshot?.days
             self = .windowed(windowed)
         } else {
             self = .grouped(GroupedSearch(filter, sort: sort, group: group))

@@ -2,19 +2,21 @@ import GRDB
 
 /// What searches hold in memory about one open database (see `SnapshotValues`): a new database
 /// gets new tables, so nothing read from another can be taken for its own. `RankFunction`
-/// reads the lengths and fills the tallies of the connections' searches; they keep their phrases' row counts.
+/// reads the lengths and fills the tallies of the connections' searches; they keep their phrases'
+/// row counts. The days are read by the first search filtered by dates, not before.
 final class SearchTables: Sendable {
     let lengths = DocumentLengths.documentLengths()
     let groups = CopyGroups.copyGroups()
+    let days = ArticleDays.articleDays()
     let recorders = RankingRecorders()
     let phraseHits = PhraseHitCache()
 
     /// For a search in `db`'s snapshot: the key ranking reads lengths by, and where its copy
     /// groups can be read (only if needed: counting them is the one use).
     func snapshot(_ db: Database, matching: Bool) throws -> SearchSnapshot {
-        let groups = self.groups
-        return SearchSnapshot(lengths: matching ? try lengths.read(db).key : nil, groups: { try groups.read($0).table }, recorders: recorders,
-                              phraseHits: phraseHits)
+        let (groups, days) = (self.groups, self.days)
+        return SearchSnapshot(lengths: matching ? try lengths.read(db).key : nil, groups: { try groups.read($0).table },
+                              days: { try days.read($0).table }, recorders: recorders, phraseHits: phraseHits)
     }
 }
 
@@ -24,6 +26,8 @@ struct SearchSnapshot {
     let lengths: SnapshotKey?
     /// The copy groups, read when first needed.
     let groups: (Database) throws -> CopyGroups.Table
+    /// The articles' days, read when first needed (by a search filtered by dates alone).
+    let days: (Database) throws -> ArticleDays.Table
     /// Where a ranking statement's group tally is found.
     let recorders: RankingRecorders
     /// Where phrases' row counts are kept between searches.

@@ -159,3 +159,22 @@ extension SnapshotValues where Value == Int64 {
             value: { $0[1] })
     }
 }
+
+/// Each article's day (`articleDay`), for date filters checked inside the ranking
+/// (`DayFilter`). Logged: articles whose day changes, and every article removed (its id may be
+/// given to the next article), in `article_day_change`.
+typealias ArticleDays = SnapshotValues<Int32>
+
+extension SnapshotValues where Value == Int32 {
+    /// An id without an article.
+    static let unknown = Int32.min
+
+    static func articleDays() -> ArticleDays {
+        ArticleDays(
+            log: "article_day_change", lastIdSQL: "SELECT max(id) FROM article",
+            rowsSQL: "SELECT id, articleDay FROM article INDEXED BY \(IndexSchema.searchCoverIndex) WHERE id > ? ORDER BY id",
+            chosenRowsSQL: "SELECT id, articleDay FROM article WHERE id IN (SELECT value FROM json_each(?))",
+            absent: unknown,
+            value: { row in Int32(clamping: row[1] as Int64) })
+    }
+}

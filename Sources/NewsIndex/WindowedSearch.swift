@@ -30,6 +30,12 @@ struct WindowedSearch {
     var recorders: RankingRecorders?
     /// Where the phrases' row counts are kept between searches (nil: counted by every ranking).
     var phraseHits: PhraseHitCache?
+    /// The articles' days in memory, for a filter of dates alone (`SearchFilter.dayWindow`),
+    /// checked inside the ranking (nil: checked in SQL).
+    var days: ((Database) throws -> ArticleDays.Table)?
+
+    /// Whether the ranking checks the filter's dates from memory, and nothing is left for SQL.
+    private var datesInMemory: Bool { filter.dayWindow != nil && days != nil }
 
     /// nil for the orders that need every match grouped first (`coverage`).
     init?(_ filter: SearchFilter, sort: SearchSort) {
@@ -92,7 +98,7 @@ struct WindowedSearch {
     /// The statement that reads the first window (for query plans).
     func windowStatement(size: Int) -> (sql: String, arguments: StatementArguments) {
         if order == .relevance, let key = filter.lengths, let match = filter.match {
-            return rankingStatement(key: key, match: match, recorder: 0)
+            return rankingStatement(key: key, match: match, recorder: 0, conditionsInSQL: !datesInMemory)
         }
         return (windowSQL(dated: splitByDating ? true : nil), StatementArguments(filter.whereArguments + [size]))
     }
@@ -118,14 +124,15 @@ struct WindowedSearch {
     }
 
     /// The statement that ranks every match for `rankedWindow`, the ranking function's numbers
-    /// bound (one cached statement serves every snapshot). Without conditions it counts the
-    /// matches and returns no row: FTS5 runs a ranking function in a WHERE clause, not in an
-    /// aggregate's arguments. With them, the ranking is in the select list, where it scores only
-    /// the rows that meet them (in the WHERE clause it would run before the join that checks
-    /// them), and the rows are stepped through unread.
-    func rankingStatement(key: SnapshotKey, match: String, recorder: Int64) -> (sql: String, arguments: StatementArguments) {
+    /// bound (one cached statement serves every snapshot). Without conditions in SQL it counts
+    /// the matches (those the ranking scores: it gives the others no value) and returns no row:
+    /// FTS5 runs a ranking function in a WHERE clause, not in an aggregate's arguments. With
+    /// them, the ranking is in the select list, where it scores only the rows that meet them (in
+    /// the WHERE clause it would run before the join that checks them), and the rows are
+    /// stepped through unread.
+    func rankingStatement(key: SnapshotKey, match: String, recorder: Int64, conditionsInSQL: Bool) -> (sql: String, arguments: StatementArguments) {
         let rank = RankFunction.boundExpression(weights: ArticleIndex.bm25Weights)
-        guard filter.hasConditions else {
+        guard filter.hasConditions && conditionsInSQL else {
             return ("SELECT count(*) FROM article_fts WHERE article_fts MATCH ? AND \(rank) IS NOT NULL",
                     [match, key.changes, key.lastId, recorder])
         }
@@ -146,11 +153,12 @@ struct WindowedSearch {
         // scored than match, so the count is made apart (`PhraseCounts`), not on the way.
         let phraseRows = filter.hasConditions ? nil : PhraseRowCount()
         let counts = try phraseCounts(db, key: key, lookUp: filter.hasConditions || filter.phrases.count > 1)
-        let number = recorders.register(tally, positions: positions, phraseRows: phraseRows, phraseCounts: counts)
+        let dayFilter = try filter.dayWindow.flatMap { window in try days.map { DayFilter(window: window, days: try $0(db).values) } }
+        let number = recorders.register(tally, positions: positions, phraseRows: phraseRows, phraseCounts: counts, days: dayFilter)
         defer { recorders.close(number) }
-        let ranking = rankingStatement(key: key, match: match, recorder: number)
+        let ranking = rankingStatement(key: key, match: match, recorder: number, conditionsInSQL: dayFilter == nil)
         let matches: Int
-        if filter.hasConditions {
+        if filter.hasConditions && dayFilter == nil {
             try db.cachedStatement(sql: ranking.sql).execute(arguments: ranking.arguments)
             matches = positions.rows
         } else {

@@ -44,7 +44,8 @@ struct SystemdEndToEndTests {
         #expect(try await first.waitForStatus { $0.articles == 3 && $0.pending == 0 })
         #expect(try await first.stop() == 0)
         // The index as the schema before v24 left it: content hashes as hex text, story keys a
-        // row per entry, fingerprints without bases (none is a copy's), days as text.
+        // row per entry, fingerprints without bases (none is a copy's), days as text, no log of
+        // changed days.
         let database = first.stateDir + "/index.sqlite"
         #expect(try runProcess("/usr/bin/sqlite3", [database, "SELECT count(*) FROM article_fingerprint WHERE base IS NOT NULL"]).stdout == "0\n")
         // Dropping a column checks the triggers on the table, which the CLI cannot do for the
@@ -53,6 +54,10 @@ struct SystemdEndToEndTests {
         #expect(ftsTrigger.hasPrefix("CREATE TRIGGER"), "\(ftsTrigger)")
         let older = try runProcess("/usr/bin/sqlite3", [database, """
             DROP TRIGGER article_fts_delete;
+            -- No day-change log (before v32).
+            DROP TRIGGER article_day_set;
+            DROP TRIGGER article_day_removed;
+            DROP TABLE article_day_change;
             \(OlderSchemas.articleDaysAsText)
             \(ftsTrigger);
             UPDATE article SET contentHash = lower(hex(contentHash));
@@ -80,7 +85,7 @@ struct SystemdEndToEndTests {
             DELETE FROM grdb_migrations
             WHERE identifier IN ('v24-content-hash-bytes', 'v25-undated-story-keys-filed-at-zero', 'v26-copies-fingerprints-as-differences',
                                  'v27-story-keys-packed-per-day', 'v28-article-days', 'v29-status-failure-tallies',
-                                 'v30-names-without-datelines', 'v31-copies-stored-when-idle');
+                                 'v30-names-without-datelines', 'v31-copies-stored-when-idle', 'v32-article-day-changes');
             """])
         #expect(older.status == 0, "\(older.stderr)")
 
@@ -94,13 +99,16 @@ struct SystemdEndToEndTests {
         let ready = try #require(messages.firstIndex { $0.contains("READY=1") })
         let extended = try #require(messages.firstIndex { $0.contains("EXTEND_TIMEOUT_USEC=60000000") }, "\(messages)")
         #expect(extended < ready)
-        #expect(messages[..<ready].contains { $0.contains("STATUS=upgrading the index (8 schema steps)") }, "\(messages)")
+        #expect(messages[..<ready].contains { $0.contains("STATUS=upgrading the index (9 schema steps)") }, "\(messages)")
         let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         #expect(log.contains("event=index-upgrade ") && log.contains("event=index-upgraded"), "\(log)")
         #expect(try runProcess("/usr/bin/sqlite3", [database, "SELECT DISTINCT typeof(contentHash) FROM article"]).stdout == "blob\n")
         #expect(try runProcess("/usr/bin/sqlite3", [database, "SELECT count(*) FROM pragma_table_info('story_key') WHERE name = 'articles'"]).stdout == "1\n")
         #expect(try first.client.search("upgrade", limit: 10).total == 3)
         #expect(try runProcess("/usr/bin/sqlite3", [database, "SELECT DISTINCT typeof(articleDay) FROM article"]).stdout == "integer\n")
+        #expect(try runProcess("/usr/bin/sqlite3", [database, """
+            SELECT count(*) FROM sqlite_schema WHERE name IN ('article_day_change', 'article_day_set', 'article_day_removed')
+            """]).stdout == "3\n")
         upgraded.signal(SIGTERM)
         upgraded.waitUntilExit()
 

@@ -26,6 +26,9 @@ enum MigrationRecords {
         "v27-story-keys-packed-per-day": undoPackedStoryKeys,
         "v28-article-days": { try $0.execute(sql: OlderSchemas.articleDaysAsText) },
         "v29-status-failure-tallies": undoFailureTallies,
+        "v32-article-day-changes": {
+            try $0.execute(sql: "DROP TRIGGER article_day_set; DROP TRIGGER article_day_removed; DROP TABLE article_day_change")
+        },
     ]
 
     /// The failure and ignored counts gone, with the triggers that keep them, as before v29.
