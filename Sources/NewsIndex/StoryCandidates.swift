@@ -74,6 +74,7 @@ struct StoryCandidates {
             """), arguments: [Self.jsonArray(telling), first.lowerBound, first.upperBound, second.lowerBound, second.upperBound])
         while let row = try rows.next() { stored[row[0], default: []].append((row[1], row[2])) }
         var sharing: [Int64: Int] = [:]
+        sharing.reserveCapacity(telling.count * Self.perKey)
         for key in telling {
             for range in ranges {
                 // Stored and pending filings by day.
@@ -93,8 +94,26 @@ struct StoryCandidates {
                 }
             }
         }
-        return sharing.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key > $1.key }
-            .prefix(complete ? Int.max : Self.candidateCount).map(\.key)
+        return Self.mostShared(sharing, limit: complete ? Int.max : Self.candidateCount)
+    }
+
+    /// The `limit` ids that share the most keys (`sharing`: id → keys shared), most first, then
+    /// the higher id first. Without a limit every id is sorted; with one, only the counts that
+    /// reach the first `limit` are (a few of the hundreds an article shares a key with).
+    static func mostShared(_ sharing: [Int64: Int], limit: Int) -> [Int64] {
+        guard limit < sharing.count else {
+            return sharing.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key > $1.key }.map(\.key)
+        }
+        var byCount: [Int: [Int64]] = [:]
+        for (id, count) in sharing { byCount[count, default: []].append(id) }
+        var best: [Int64] = []
+        best.reserveCapacity(limit)
+        for count in byCount.keys.sorted(by: >) {
+            let ids = byCount[count]!.sorted(by: >)
+            best += ids.prefix(limit - best.count)
+            if best.count == limit { break }
+        }
+        return best
     }
 
     /// `candidates` outside a placement: nothing pending.
