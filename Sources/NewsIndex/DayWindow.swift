@@ -20,20 +20,49 @@ struct DayWindow: Equatable, Sendable {
     }
 }
 
-/// A query's `DayWindow` with the days of its snapshot's articles, for `RankFunction`.
-final class DayFilter: Sendable {
-    let window: DayWindow
+/// A date order the ranking can keep by itself: dated articles first (those dated only by
+/// their file last), then the newer (or older) day, then the higher (or lower) id.
+enum DateOrder: Sendable {
+    case newest, oldest
+
+    /// Ids below this fit in an order key (see `DayChecks.orderKey`).
+    static let idLimit: Int64 = 1 << 28
+    /// Day numbers from -dayLimit up to dayLimit - 1 fit (every `CalendarDay` does).
+    static let dayLimit = 1 << 23
+}
+
+/// What the ranking checks of each match's day (`RankFunction`), from the days of its
+/// snapshot's articles (`ArticleDays`): a query's `DayWindow`, and a `DateOrder` to keep the
+/// window by instead of the score.
+final class DayChecks: Sendable {
     /// `ArticleDays` values by id: the snapshot's table, so every id the ranking meets is in it.
     let days: [Int32]
+    let window: DayWindow?
+    let order: DateOrder?
 
-    init(window: DayWindow, days: [Int32]) {
-        self.window = window
+    init(days: [Int32], window: DayWindow?, order: DateOrder?) {
         self.days = days
+        self.window = window
+        self.order = order
     }
 
-    /// Whether the article `id` is dated within the window; an id the table lacks is not.
+    /// Whether the article `id` is dated within the window (always, without one); an id the
+    /// table lacks is not.
     func admits(_ id: Int64) -> Bool {
         guard id >= 0, id < days.count, days[Int(id)] != ArticleDays.unknown else { return false }
-        return window.admits(Int(days[Int(id)]))
+        return window?.admits(ArticleDays.day(days[Int(id)])) ?? true
+    }
+
+    /// The row `id`'s place in `order` as a number, smaller first, distinct for every id below
+    /// `DateOrder.idLimit`: (undated, day, id) packed into the 53 bits a Double holds exactly.
+    /// Call only for an id `admits` let through.
+    func orderKey(_ id: Int64) -> Double {
+        let value = days[Int(id)]
+        let undated = Int64(ArticleDays.undated(value) ? 1 : 0)
+        let day = Int64(ArticleDays.day(value))
+        let (dayPart, idPart) = order == .oldest
+            ? (day + Int64(DateOrder.dayLimit), id)
+            : (Int64(DateOrder.dayLimit) - 1 - day, DateOrder.idLimit - 1 - id)
+        return Double(undated << 52 | dayPart << 28 | idPart)
     }
 }

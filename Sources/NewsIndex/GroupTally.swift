@@ -54,7 +54,7 @@ final class RankingRecorders: Sendable {
         let positions: MatchPositions?
         let phraseRows: PhraseRowCount?
         let phraseCounts: PhraseCounts?
-        let days: DayFilter?
+        let days: DayChecks?
     }
 
     private let open = Mutex<(next: Int64, recorders: [Int64: Entry])>((1, [:]))
@@ -62,7 +62,7 @@ final class RankingRecorders: Sendable {
     /// Makes `tally`, `positions`, `phraseRows`, `phraseCounts` and `days` (the rows the ranking
     /// scores at all) findable by the number returned, until `close`.
     func register(_ tally: GroupTally?, positions: MatchPositions? = nil, phraseRows: PhraseRowCount? = nil,
-                  phraseCounts: PhraseCounts? = nil, days: DayFilter? = nil) -> Int64 {
+                  phraseCounts: PhraseCounts? = nil, days: DayChecks? = nil) -> Int64 {
         open.withLock { state in
             let number = state.next
             state.next += 1
@@ -91,7 +91,7 @@ final class RankingRecorders: Sendable {
         open.withLock { $0.recorders[number]?.phraseCounts }
     }
 
-    func days(_ number: Int64) -> DayFilter? {
+    func days(_ number: Int64) -> DayChecks? {
         open.withLock { $0.recorders[number]?.days }
     }
 }

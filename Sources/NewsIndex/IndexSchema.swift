@@ -616,12 +616,13 @@ enum IndexSchema {
             try db.execute(sql: "DROP TRIGGER IF EXISTS article_text_stored_as_copy")
         }
         migrator.registerMigration("v32-article-day-changes") { db in
-            // #13: a search filtered by dates alone checks each match's day in memory
-            // (`ArticleDays`) as it ranks, not through the covering index per match. Every
-            // article whose day changes is logged, and every article removed: its id may be given
-            // to the next article added, with another day.
+            // #13: a search filtered by dates alone, or in date order, checks each match's day
+            // in memory (`ArticleDays`) as it ranks, not through the covering index per match.
+            // Every article whose day or date kind changes is logged, and every article
+            // removed: its id may be given to the next article added, with another day.
             try db.execute(sql: changeLog("article_day_change") + """
-                CREATE TRIGGER article_day_set AFTER UPDATE OF articleDay ON article WHEN old.articleDay IS NOT new.articleDay BEGIN
+                CREATE TRIGGER article_day_set AFTER UPDATE OF articleDay, dateKind ON article
+                WHEN old.articleDay IS NOT new.articleDay OR old.dateKind IS NOT new.dateKind BEGIN
                     INSERT INTO article_day_change(id) VALUES (new.id);
                 END;
                 CREATE TRIGGER article_day_removed AFTER DELETE ON article BEGIN

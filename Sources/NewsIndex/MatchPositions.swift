@@ -20,10 +20,12 @@ final class MatchPositions: @unchecked Sendable {
     /// The number of tokens each query phrase spans, noted at the first row.
     private(set) var phraseSizes: [Int] = []
 
-    /// A kept row: its instances are `count` values of `arena` from `start`.
+    /// A kept row: its instances are `count` values of `arena` from `start`. Kept by `score`;
+    /// `value` is what it shows (the same, unless rows are kept in another order than their score's).
     private struct Kept {
         let id: Int64
         let score: Double
+        let value: Double
         var start: Int
         let count: Int
     }
@@ -73,10 +75,10 @@ final class MatchPositions: @unchecked Sendable {
     }
 
     /// Keeps the row scored `score` with the instances noted since `beginRow`, dropping the worst
-    /// kept row when full. Call only after `wants` said yes.
-    func keep(id: Int64, score: Double) {
+    /// kept row when full; `value`: what it shows, if not its score. Call only after `wants` said yes.
+    func keep(id: Int64, score: Double, value: Double? = nil) {
         if places != nil { places = nil }
-        let kept = Kept(id: id, score: score, start: arena.count, count: pendingCount)
+        let kept = Kept(id: id, score: score, value: value ?? score, start: arena.count, count: pendingCount)
         arena.append(contentsOf: pending[..<pendingCount])
         if heap.count < capacity {
             heap.append(kept)
@@ -98,9 +100,9 @@ final class MatchPositions: @unchecked Sendable {
             .map { SnippetBuilder.Instance(phrase: Int($0 & 0xFFFFF), position: Int($0 >> 20)) }
     }
 
-    /// The kept rows' ids and scores, best first (rows scored alike in no particular order).
-    var best: [(id: Int64, score: Double)] {
-        heap.map { (id: $0.id, score: $0.score) }.sorted { $0.score < $1.score }
+    /// The kept rows' ids, scores and values, best first (rows scored alike in no particular order).
+    var best: [(id: Int64, score: Double, value: Double)] {
+        heap.map { (id: $0.id, score: $0.score, value: $0.value) }.sorted { $0.score < $1.score }
     }
 
     /// Whether the row with `id` was among the best.

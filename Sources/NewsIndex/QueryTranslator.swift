@@ -21,7 +21,7 @@ struct TranslatedQuery {
     /// the key under which bm25's per-phrase row count is kept (`PhraseHitCache`).
     var phrases: [String] = []
     /// When the MATCH is joined by date filters alone (`oil date:1987-03`): the days they let
-    /// through, which the ranking can check from memory (`DayFilter`) instead of `conditions`.
+    /// through, which the ranking can check from memory (`DayChecks`) instead of `conditions`.
     var dayWindow: DayWindow?
 }
 

@@ -13,7 +13,9 @@ import GRDBSQLite
 /// and the best rows' body instances are kept in its `MatchPositions`; when the entry has a
 /// `PhraseRowCount` and the query is one phrase, the value leaves the IDF out and the caller
 /// applies it (`PhraseRowCount.score`) once every match was counted. When the entry has a
-/// `DayFilter`, a match dated outside its window gets no value (NULL) and is neither counted nor kept.
+/// `DayChecks`, a match dated outside its window gets no value (NULL) and is neither counted nor
+/// kept, and with its date order the best rows kept are the first in that order (each still
+/// with its score).
 enum RankFunction {
     static let name = "newsd_rank"
 
@@ -62,14 +64,15 @@ private final class QueryRanking {
     let positions: MatchPositions?
     /// Where the matches are counted when the IDF is applied after the statement (one phrase).
     let counter: PhraseRowCount?
-    /// The rows scored at all: others get no value (NULL), and are neither counted nor kept.
-    let days: DayFilter?
+    /// The rows scored at all (others get no value, NULL, and are neither counted nor kept),
+    /// and the order the best rows are kept in, if not by score.
+    let days: DayChecks?
     /// Each phrase's weighted count in the current row (a buffer: an array property would be
     /// checked for exclusive access at every write).
     let frequencies: UnsafeMutableBufferPointer<Double>
 
     init(idf: [Double], averageLength: Double, weights: [Double], lengths: [UInt32], tally: GroupTally?, positions: MatchPositions?,
-         counter: PhraseRowCount?, days: DayFilter?) {
+         counter: PhraseRowCount?, days: DayChecks?) {
         self.tally = tally
         self.days = days
         self.positions = positions
@@ -209,7 +212,10 @@ extension QueryRanking {
         guard !score.isNaN else {
             return sqlite3_result_error(result, RankFunction.contradiction, -1)
         }
-        if let positions, positions.wants(-1.0 * score) { positions.keep(id: id, score: -1.0 * score) }
+        if let positions {
+            let key = days?.order == nil ? -1.0 * score : days!.orderKey(id)
+            if positions.wants(key) { positions.keep(id: id, score: key, value: -1.0 * score) }
+        }
         sqlite3_result_double(result, -1.0 * score)
     }
 }

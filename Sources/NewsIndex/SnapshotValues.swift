@@ -160,8 +160,9 @@ extension SnapshotValues where Value == Int64 {
     }
 }
 
-/// Each article's day (`articleDay`), for date filters checked inside the ranking
-/// (`DayFilter`). Logged: articles whose day changes, and every article removed (its id may be
+/// Each article's day (`articleDay`) and whether it is dated only by its file (`dateKind` NULL),
+/// as `day * 2 + undated`, for date filters and date orders kept by the ranking (`DayChecks`).
+/// Logged: articles whose day or date kind changes, and every article removed (its id may be
 /// given to the next article), in `article_day_change`.
 typealias ArticleDays = SnapshotValues<Int32>
 
@@ -169,11 +170,17 @@ extension SnapshotValues where Value == Int32 {
     /// An id without an article.
     static let unknown = Int32.min
 
+    /// The day number of a value.
+    static func day(_ value: Int32) -> Int { Int(value >> 1) }
+
+    /// Whether a value's article is dated only by its file.
+    static func undated(_ value: Int32) -> Bool { value & 1 == 1 }
+
     static func articleDays() -> ArticleDays {
         ArticleDays(
             log: "article_day_change", lastIdSQL: "SELECT max(id) FROM article",
-            rowsSQL: "SELECT id, articleDay FROM article INDEXED BY \(IndexSchema.searchCoverIndex) WHERE id > ? ORDER BY id",
-            chosenRowsSQL: "SELECT id, articleDay FROM article WHERE id IN (SELECT value FROM json_each(?))",
+            rowsSQL: "SELECT id, articleDay * 2 + (dateKind IS NULL) FROM article INDEXED BY \(IndexSchema.searchCoverIndex) WHERE id > ? ORDER BY id",
+            chosenRowsSQL: "SELECT id, articleDay * 2 + (dateKind IS NULL) FROM article WHERE id IN (SELECT value FROM json_each(?))",
             absent: unknown,
             value: { row in Int32(clamping: row[1] as Int64) })
     }

@@ -30,12 +30,25 @@ struct WindowedSearch {
     var recorders: RankingRecorders?
     /// Where the phrases' row counts are kept between searches (nil: counted by every ranking).
     var phraseHits: PhraseHitCache?
-    /// The articles' days in memory, for a filter of dates alone (`SearchFilter.dayWindow`),
-    /// checked inside the ranking (nil: checked in SQL).
+    /// The articles' days in memory, for a filter of dates alone (`SearchFilter.dayWindow`)
+    /// and a date order over a MATCH, checked inside the ranking (nil: in SQL).
     var days: ((Database) throws -> ArticleDays.Table)?
 
     /// Whether the ranking checks the filter's dates from memory, and nothing is left for SQL.
     private var datesInMemory: Bool { filter.dayWindow != nil && days != nil }
+
+    /// The date order the ranking keeps the window in, when it can (a MATCH, the lengths and
+    /// days in memory, no condition but dates, every id small enough for an order key): one
+    /// pass over the matches instead of a lookup of each one's date and a sort of them all.
+    private func dateOrderInMemory(_ key: SnapshotKey) -> DateOrder? {
+        guard filter.match != nil, days != nil, recorders != nil, !filter.hasConditions || datesInMemory,
+              key.lastId < DateOrder.idLimit else { return nil }
+        switch order {
+        case .newest: return .newest
+        case .oldest: return .oldest
+        case .relevance, .added: return nil
+        }
+    }
 
     /// nil for the orders that need every match grouped first (`coverage`).
     init?(_ filter: SearchFilter, sort: SearchSort) {
@@ -78,9 +91,11 @@ struct WindowedSearch {
     /// parts, dated articles first, each in date order.
     private var splitByDating: Bool { (order == .newest || order == .oldest) && filter.match == nil }
 
-    /// Relevance over a MATCH: every match is scored to find the window, so a window too small
-    /// costs a second pass over all of them.
-    private var scoresEveryMatch: Bool { order == .relevance && filter.match != nil }
+    /// Relevance over a MATCH (or a date order kept by the ranking): every match is scored to
+    /// find the window, so a window too small costs a second pass over all of them.
+    private var scoresEveryMatch: Bool {
+        filter.match != nil && (order == .relevance || filter.lengths.flatMap(dateOrderInMemory) != nil)
+    }
 
     /// The first `window` matches in the full order, with rank and group; `dated`: only the
     /// dated (true) or undated (false) ones, in date order.
@@ -97,7 +112,7 @@ struct WindowedSearch {
 
     /// The statement that reads the first window (for query plans).
     func windowStatement(size: Int) -> (sql: String, arguments: StatementArguments) {
-        if order == .relevance, let key = filter.lengths, let match = filter.match {
+        if let key = filter.lengths, let match = filter.match, order == .relevance || dateOrderInMemory(key) != nil {
             return rankingStatement(key: key, match: match, recorder: 0, conditionsInSQL: !datesInMemory)
         }
         return (windowSQL(dated: splitByDating ? true : nil), StatementArguments(filter.whereArguments + [size]))
@@ -110,7 +125,7 @@ struct WindowedSearch {
     /// counted them as it ranked every match; `positions`: the best rows' body instances, when
     /// the ranking kept them.
     private func window(_ db: Database, size: Int) throws -> (rows: [Ranked], complete: Bool, groups: Int?, positions: MatchPositions?) {
-        if order == .relevance, let key = filter.lengths, let match = filter.match, let recorders {
+        if let key = filter.lengths, let match = filter.match, let recorders, order == .relevance || dateOrderInMemory(key) != nil {
             return try rankedWindow(db, size: size, key: key, match: match, recorders: recorders)
         }
         // Ranked by FTS5's bm25 (the lengths' table unknown), or in another order: SQLite sorts.
@@ -150,15 +165,21 @@ struct WindowedSearch {
         let tally = groupTable.map { GroupTally(groups: $0) }
         let positions = MatchPositions(capacity: size)
         // A one-phrase query's IDF counts the phrase's rows: with conditions, fewer rows are
-        // scored than match, so the count is made apart (`PhraseCounts`), not on the way.
-        let phraseRows = filter.hasConditions ? nil : PhraseRowCount()
-        let counts = try phraseCounts(db, key: key, lookUp: filter.hasConditions || filter.phrases.count > 1)
-        let dayFilter = try filter.dayWindow.flatMap { window in try days.map { DayFilter(window: window, days: try $0(db).values) } }
-        let number = recorders.register(tally, positions: positions, phraseRows: phraseRows, phraseCounts: counts, days: dayFilter)
+        // scored than match, so the count is made apart (`PhraseCounts`), not on the way; in a
+        // date order the rows are kept by date, so each needs its whole score as it is kept.
+        let dateOrder = dateOrderInMemory(key)
+        let phraseRows = filter.hasConditions || dateOrder != nil ? nil : PhraseRowCount()
+        let counts = try phraseCounts(db, key: key, lookUp: filter.hasConditions || dateOrder != nil || filter.phrases.count > 1)
+        let window = datesInMemory ? filter.dayWindow : nil
+        let dayChecks = try days.flatMap { days in
+            window != nil || dateOrder != nil ? DayChecks(days: try days(db).values, window: window, order: dateOrder) : nil
+        }
+        let number = recorders.register(tally, positions: positions, phraseRows: phraseRows, phraseCounts: counts, days: dayChecks)
         defer { recorders.close(number) }
-        let ranking = rankingStatement(key: key, match: match, recorder: number, conditionsInSQL: dayFilter == nil)
+        let conditionsInSQL = dayChecks?.window == nil
+        let ranking = rankingStatement(key: key, match: match, recorder: number, conditionsInSQL: conditionsInSQL)
         let matches: Int
-        if filter.hasConditions && dayFilter == nil {
+        if filter.hasConditions && conditionsInSQL {
             try db.cachedStatement(sql: ranking.sql).execute(arguments: ranking.arguments)
             matches = positions.rows
         } else {
@@ -168,11 +189,14 @@ struct WindowedSearch {
         if let phraseRows, phraseRows.deferred, phraseRows.matches > phraseRows.indexRows {
             throw IndexError.queryFailed(RankFunction.contradiction)
         }
-        let scored = positions.best.map { (id: $0.id, score: phraseRows?.score($0.score) ?? $0.score) }
+        let scored = positions.best.map {
+            (id: $0.id, score: phraseRows?.score($0.score) ?? $0.score, value: phraseRows?.score($0.value) ?? $0.value)
+        }
         if let counts, let phraseHits { counts.keepMade(in: phraseHits, oneCounted: phraseRows) }
         let counted = tally.flatMap { $0.complete ? $0.count : nil }
         let complete = matches < size
-        let kept = complete ? scored : scored.filter { $0.score < scored[scored.count - 1].score }
+        // A date order's keys are distinct: the window is every row kept.
+        let kept = complete || dateOrder != nil ? scored : scored.filter { $0.score < scored[scored.count - 1].score }
         guard !kept.isEmpty else { return ([], complete, counted, positions) }
         // Each row's copy group from memory where the table holds it; its date, which orders
         // only rows scored alike, is read for those alone (and the others' groups with them).
@@ -200,7 +224,7 @@ struct WindowedSearch {
             if dateA != dateB { return dateA > dateB }
             return a.id > b.id
         }
-        return (ordered.map { Ranked(id: $0.id, rank: $0.score, group: facts[$0.id]?.group ?? $0.id) }, complete, counted, positions)
+        return (ordered.map { Ranked(id: $0.id, rank: $0.value, group: facts[$0.id]?.group ?? $0.id) }, complete, counted, positions)
     }
 
     /// The counts of the query's phrases known for `db`'s snapshot (`lookUp`: see
