@@ -45,6 +45,12 @@ struct GroupedSearch {
         filter.match != nil && filter.lengths != nil ? RankFunction.boundExpression(weights: ArticleIndex.bm25Weights) : filter.rankExpression
     }
 
+    /// A group's story's outlets, for the coverage order alone: looked up for every group before
+    /// the page is chosen, so never when the order does not need it.
+    private var coverageColumn: String {
+        sort == .coverage ? ",\n       coalesce((SELECT outlets FROM story WHERE story.id = matches.storyId), 0) AS coverage" : ""
+    }
+
     /// Ranks and groups first, then builds snippets and path lists for the page only: in one flat
     /// query SQLite would compute snippet() for every match before sorting.
     var pageSQL: String {
@@ -60,8 +66,7 @@ struct GroupedSearch {
                 FROM \(filter.source) \(filter.whereClause)
             ),
             top AS MATERIALIZED (
-                SELECT id, min(rank) AS rank, articleDay, undated, ingestedAt, count(*) AS groupHits,
-                       coalesce((SELECT outlets FROM story WHERE story.id = matches.storyId), 0) AS coverage
+                SELECT id, min(rank) AS rank, articleDay, undated, ingestedAt, count(*) AS groupHits\(coverageColumn)
                 FROM matches
                 GROUP BY grp
                 ORDER BY \(order()) LIMIT ? OFFSET ?
