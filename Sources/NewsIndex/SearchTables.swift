@@ -3,7 +3,7 @@ import GRDB
 /// What searches hold in memory about one open database (see `SnapshotValues`): a new database
 /// gets new tables, so nothing read from another can be taken for its own. `RankFunction`
 /// reads the lengths and fills the tallies of the connections' searches; they keep their phrases'
-/// row counts. The days are read by the first search filtered by dates, not before.
+/// row counts. The days are read by the first search filtered or ordered by date, not before.
 final class SearchTables: Sendable {
     let lengths = DocumentLengths.documentLengths()
     let groups = CopyGroups.copyGroups()
@@ -26,7 +26,8 @@ struct SearchSnapshot {
     let lengths: SnapshotKey?
     /// The copy groups, read when first needed.
     let groups: (Database) throws -> CopyGroups.Table
-    /// The articles' days, read when first needed (by a search filtered by dates alone).
+    /// The articles' days, read when first needed (by a search filtered by dates alone, or in
+    /// date order over a MATCH).
     let days: (Database) throws -> ArticleDays.Table
     /// Where a ranking statement's group tally is found.
     let recorders: RankingRecorders

@@ -10,6 +10,8 @@ import Synchronization
 public final class ChildProcess: Sendable {
     public let processIdentifier: pid_t
     private let exit = Mutex<Int32?>(nil)
+    /// The signals this object sent the child.
+    private let sent = Mutex<Set<Int32>>([])
 
     /// Starts `executable`. Standard input is `stdinFD` or /dev/null; standard output and error go
     /// to `outputPath` (appended) or, when nil, to the given descriptors.
@@ -103,9 +105,14 @@ public final class ChildProcess: Sendable {
     public func signal(_ signal: Int32) -> Bool {
         exit.withLock { status in
             guard status == nil else { return false }
+            sent.withLock { _ = $0.insert(signal) }
             return kill(processIdentifier, signal) == 0
         }
     }
+
+    /// Whether this object ever sent the child `signal` (a child killed by one it was not sent
+    /// here was killed by something else: the kernel's out-of-memory killer, another process).
+    public func wasSent(_ signal: Int32) -> Bool { sent.withLock { $0.contains(signal) } }
 
     /// Sends SIGTERM (unless the child has been reaped).
     public func terminate() { signal(SIGTERM) }

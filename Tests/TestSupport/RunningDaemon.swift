@@ -55,7 +55,14 @@ public final class RunningDaemon: @unchecked Sendable {
     /// log goes with the daemon's folder, and a test that fails while newsd runs would leave
     /// nothing to tell why (a late event, a retried batch, one never seen).
     public func waitUntil(timeout: Duration = .seconds(60), _ condition: () throws -> Bool) async throws -> Bool {
-        let met = try await TestSupport.waitUntil(timeout: timeout, condition)
+        let met: Bool
+        do {
+            met = try await TestSupport.waitUntil(timeout: timeout, condition)
+        } catch {
+            // The last try threw (the others are retried): what newsd was doing then.
+            FileHandle.standardError.write(Data("newsd at \(socket) (running: \(process.isRunning)) did not get there in \(timeout), the last try failing with \(error); the end of its log:\n\(logTail(80))\n".utf8))
+            throw error
+        }
         if !met {
             let lines = logTail(80)
             FileHandle.standardError.write(Data("newsd at \(socket) did not get there in \(timeout); the end of its log:\n\(lines)\n".utf8))
@@ -108,11 +115,13 @@ public final class RunningDaemon: @unchecked Sendable {
             }
             process.signal(SIGKILL)
             process.waitUntilExit()
-        } else if !stopAsked.load(ordering: .relaxed), process.terminationStatus != 128 + SIGKILL {
+        } else if !stopAsked.load(ordering: .relaxed), !(process.terminationStatus == 128 + SIGKILL && process.wasSent(SIGKILL)) {
             // The folder and its log go with this object: what newsd said before it stopped by
-            // itself is kept in the test's output. SIGKILL is what crash tests send it.
+            // itself is kept in the test's output. SIGKILL is what crash tests send it; one
+            // they did not send came from elsewhere (the out-of-memory killer, say).
             let lines = logTail(40)
-            FileHandle.standardError.write(Data("newsd at \(socket) exited by itself (status \(process.terminationStatus)); the end of its log:\n\(lines)\n".utf8))
+            let how = process.terminationStatus == 128 + SIGKILL ? "was killed by a SIGKILL the test did not send" : "exited by itself"
+            FileHandle.standardError.write(Data("newsd at \(socket) \(how) (status \(process.terminationStatus)); the end of its log:\n\(lines)\n".utf8))
         }
     }
 }
