@@ -38,26 +38,16 @@ extension ArticleIndex {
         switch SearchPlan(translated, sort: sort, group: group, minOutlets: minOutlets, snapshot: snapshot) {
         case .windowed(let search):
             let (total, page, positions) = try search.page(db, limit: limit, offset: offset)
-            guard !page.isEmpty else { return (total, []) }
-            // The ranking kept every page row's instances: snippets are built from them, and the
-            // page's text is read without a second MATCH. Otherwise (or without a tokenizer to
-            // build them with) FTS5 makes them.
-            let snippets = positions.flatMap { positions in
-                page.allSatisfy { positions.holds($0.id) } ? try? PageSnippets(db, positions: positions) : nil
-            }
-            let sql = search.detailSQL(count: page.count, textForSnippets: snippets != nil)
-            // A statement per page size: kept for the usual sizes only, since a connection's
-            // cache keeps every statement it is given.
-            let statement = page.count <= Self.cachedDetailRows ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
-            let columns = try HitColumns(statement.columnNames)
-            let rows = try Row.fetchCursor(statement, arguments: search.detailArguments(page, textForSnippets: snippets != nil))
-            var hits: [SearchHit] = []
-            while let row = try rows.next() {
-                let marked = try snippets.map { try $0.snippet(db, id: row[columns.id], text: columns.snipText.flatMap { row[$0] }) }
-                hits.append(try hit(row, columns, rank: offset + hits.count + 1, group: group, markedSnippet: marked))
-            }
-            return (total, hits)
+            return (total, try hits(db, page, of: search, positions: positions, offset: offset, group: group))
         case .grouped(let search):
+            if let (total, page) = try search.rankedPage(db, limit: limit, offset: offset), let ranking = search.ranking {
+                let ranked = page.map { WindowedSearch.Ranked(id: $0.id, rank: $0.rank, group: $0.id) }
+                var found = try hits(db, ranked, of: ranking, positions: nil, offset: offset, group: group)
+                // The page's rows are its groups' best matches, in its order.
+                guard found.count == page.count else { throw IndexError.queryFailed("a story's best match vanished from its snapshot") }
+                for place in found.indices { found[place].storyHits = page[place].hits }
+                return (total, found)
+            }
             let statement = try db.cachedStatement(sql: search.pageSQL)
             let columns = try HitColumns(statement.columnNames)
             let rows = try Row.fetchAll(statement, arguments: search.pageArguments(limit: limit, offset: offset))
@@ -67,6 +57,30 @@ extension ArticleIndex {
                 ?? Int.fetchOne(db, sql: search.countSQL, arguments: search.countArguments) ?? 0
             return (total, try rows.enumerated().map { try hit($0.element, columns, rank: offset + $0.offset + 1, group: group) })
         }
+    }
+
+    /// The hits of a page of ranked rows, read by id with `search`'s details (snippets, paths,
+    /// copies, story), in the page's order. When the ranking kept every page row's instances
+    /// (`positions`), snippets are built from them and the page's text is read without a second
+    /// MATCH; otherwise (or without a tokenizer to build them with) FTS5 makes them.
+    private static func hits(_ db: Database, _ page: [WindowedSearch.Ranked], of search: WindowedSearch, positions: MatchPositions?,
+                             offset: Int, group: SearchGrouping) throws -> [SearchHit] {
+        guard !page.isEmpty else { return [] }
+        let snippets = positions.flatMap { positions in
+            page.allSatisfy { positions.holds($0.id) } ? try? PageSnippets(db, positions: positions) : nil
+        }
+        let sql = search.detailSQL(count: page.count, textForSnippets: snippets != nil)
+        // A statement per page size: kept for the usual sizes only, since a connection's
+        // cache keeps every statement it is given.
+        let statement = page.count <= Self.cachedDetailRows ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+        let columns = try HitColumns(statement.columnNames)
+        let rows = try Row.fetchCursor(statement, arguments: search.detailArguments(page, textForSnippets: snippets != nil))
+        var hits: [SearchHit] = []
+        while let row = try rows.next() {
+            let marked = try snippets.map { try $0.snippet(db, id: row[columns.id], text: columns.snipText.flatMap { row[$0] }) }
+            hits.append(try hit(row, columns, rank: offset + hits.count + 1, group: group, markedSnippet: marked))
+        }
+        return hits
     }
 
     /// One result row of a search's page as a hit, its values where `columns` says.
@@ -122,6 +136,15 @@ extension ArticleIndex {
                     + explain(search.countSQL, search.countArguments)
                     + explain(search.detailSQL(count: sample.count), search.detailArguments(sample))
             case .grouped(let search):
+                // Grouped by the ranking: its one statement, and the page's details by id.
+                if let (_, page) = try search.rankedPage(db, limit: 10, offset: 0), let ranking = search.ranking,
+                   let key = search.filter.lengths, let match = search.filter.match {
+                    let rows = page.isEmpty ? [WindowedSearch.Ranked(id: 0, rank: 0, group: 0)]
+                        : page.map { WindowedSearch.Ranked(id: $0.id, rank: $0.rank, group: $0.id) }
+                    let statement = ranking.rankingStatement(key: key, match: match, recorder: 0, conditionsInSQL: search.filter.dayWindow == nil)
+                    return try explain(statement.sql, statement.arguments)
+                        + explain(ranking.detailSQL(count: rows.count), ranking.detailArguments(rows))
+                }
                 return try explain(search.pageSQL, search.pageArguments(limit: 10, offset: 0))
             }
         }

@@ -45,7 +45,7 @@ final class GroupTally: @unchecked Sendable {
 }
 
 /// What the searches running now record as they rank — a `GroupTally`, a `MatchPositions`, a
-/// `PhraseRowCount`, their phrases' `PhraseCounts`, or some of them — by the number their
+/// `PhraseRowCount`, their phrases' `PhraseCounts`, a `StoryTally`, or some of them — by the number their
 /// ranking call names them with (0: none).
 final class RankingRecorders: Sendable {
     /// One search's recorders.
@@ -55,18 +55,20 @@ final class RankingRecorders: Sendable {
         let phraseRows: PhraseRowCount?
         let phraseCounts: PhraseCounts?
         let days: DayChecks?
+        let stories: StoryTally?
     }
 
     private let open = Mutex<(next: Int64, recorders: [Int64: Entry])>((1, [:]))
 
-    /// Makes `tally`, `positions`, `phraseRows`, `phraseCounts` and `days` (the rows the ranking
-    /// scores at all) findable by the number returned, until `close`.
+    /// Makes `tally`, `positions`, `phraseRows`, `phraseCounts`, `days` (the rows the ranking
+    /// scores at all) and `stories` findable by the number returned, until `close`.
     func register(_ tally: GroupTally?, positions: MatchPositions? = nil, phraseRows: PhraseRowCount? = nil,
-                  phraseCounts: PhraseCounts? = nil, days: DayChecks? = nil) -> Int64 {
+                  phraseCounts: PhraseCounts? = nil, days: DayChecks? = nil, stories: StoryTally? = nil) -> Int64 {
         open.withLock { state in
             let number = state.next
             state.next += 1
-            state.recorders[number] = Entry(tally: tally, positions: positions, phraseRows: phraseRows, phraseCounts: phraseCounts, days: days)
+            state.recorders[number] = Entry(tally: tally, positions: positions, phraseRows: phraseRows, phraseCounts: phraseCounts, days: days,
+                                                 stories: stories)
             return number
         }
     }
@@ -93,5 +95,9 @@ final class RankingRecorders: Sendable {
 
     func days(_ number: Int64) -> DayChecks? {
         open.withLock { $0.recorders[number]?.days }
+    }
+
+    func stories(_ number: Int64) -> StoryTally? {
+        open.withLock { $0.recorders[number]?.stories }
     }
 }

@@ -3,11 +3,20 @@ import NewsCore
 
 /// A page of hits that needs every match grouped first: one hit per story (with the number of
 /// its articles that match), or stories ordered by how many outlets carry them. Matches are
-/// ranked and grouped once (materialised), then snippets and paths are read for the page only.
+/// ranked and grouped once, then snippets and paths are read for the page only. In relevance
+/// order, with the tables in memory, the ranking groups them by story as it scores them
+/// (`StoryTally`); otherwise SQL ranks them, materialises them and groups them.
 struct GroupedSearch {
     let filter: SearchFilter
     let sort: SearchSort
     let group: SearchGrouping
+    /// Where the ranking records what it scores (nil: grouped in SQL).
+    var recorders: RankingRecorders?
+    /// Where the phrases' row counts are kept between searches.
+    var phraseHits: PhraseHitCache?
+    /// The articles' days and stories in memory, read when first needed (nil: grouped in SQL).
+    var days: ((Database) throws -> ArticleDays.Table)?
+    var stories: ((Database) throws -> SnapshotValues<Int64>.Table)?
 
     init(_ filter: SearchFilter, sort: SearchSort, group: SearchGrouping) {
         self.filter = filter
@@ -18,6 +27,32 @@ struct GroupedSearch {
     /// Copies share their first article's id; an article not yet placed in a story stands alone.
     private var groupKey: String {
         group == .copies ? "coalesce(a.copyOf, a.id)" : "coalesce(a.storyId, -a.id)"
+    }
+
+    /// The relevance search over the same filter, which ranks every match and reads a page's
+    /// details (snippets, paths, stories) by id.
+    var ranking: WindowedSearch? {
+        guard var ranking = WindowedSearch(filter, sort: .relevance) else { return nil }
+        ranking.recorders = recorders
+        ranking.phraseHits = phraseHits
+        ranking.days = days
+        return ranking
+    }
+
+    /// The page of stories in relevance order, each story by its best match, grouped as the
+    /// ranking scores every match: the number of groups and the page's. nil when this search
+    /// cannot be grouped so (another order or grouping, conditions other than dates, a table
+    /// not in memory or missing an article): then `pageSQL` finds it.
+    func rankedPage(_ db: Database, limit: Int, offset: Int) throws -> (total: Int, page: [StoryTally.Group])? {
+        guard group == .stories, sort == .relevance, let key = filter.lengths, let match = filter.match,
+              let recorders, let days, let stories, !filter.hasConditions || filter.dayWindow != nil,
+              let ranking else { return nil }
+        let tally = StoryTally(stories: try stories(db).values, days: try days(db).values)
+        let (_, phraseRows) = try ranking.rankEveryMatch(db, key: key, match: match, recorders: recorders, stories: tally,
+                                                         dayChecks: try ranking.dayChecks(db, order: nil))
+        guard tally.complete else { return nil }
+        let groups = tally.groups { phraseRows?.score($0) ?? $0 }
+        return (groups.count, StoryTally.page(groups, limit: limit, offset: offset))
     }
 
     var countSQL: String { "SELECT count(DISTINCT \(groupKey)) FROM \(filter.source) \(filter.whereClause)" }

@@ -9,13 +9,13 @@ import GRDBSQLite
 /// from `SnapshotValues.read`), instead of from FTS5's per-row lookup in `article_fts_docsize`.
 /// That lookup is most of what bm25 costs per match. A row the table does not hold is looked up
 /// as bm25 does, so the result never depends on how fresh the table is. With a `recorder` (the
-/// number of a `RankingRecorders` entry), every row scored is also counted in its `GroupTally`,
-/// and the best rows' body instances are kept in its `MatchPositions`; when the entry has a
-/// `PhraseRowCount` and the query is one phrase, the value leaves the IDF out and the caller
-/// applies it (`PhraseRowCount.score`) once every match was counted. When the entry has a
-/// `DayChecks`, a match dated outside its window gets no value (NULL) and is neither counted nor
-/// kept, and with its date order the best rows kept are the first in that order (each still
-/// with its score).
+/// number of a `RankingRecorders` entry), every row scored is also counted in its `GroupTally`
+/// and grouped by story in its `StoryTally`, and the best rows' body instances are kept in its
+/// `MatchPositions`; when the entry has a `PhraseRowCount` and the query is one phrase, the
+/// value leaves the IDF out and the caller applies it (`PhraseRowCount.score`) once every match
+/// was counted. When the entry has a `DayChecks`, a match dated outside its window gets no value
+/// (NULL) and is neither counted nor kept, and with its date order the best rows kept are the
+/// first in that order (each still with its score).
 enum RankFunction {
     static let name = "newsd_rank"
 
@@ -67,13 +67,16 @@ private final class QueryRanking {
     /// The rows scored at all (others get no value, NULL, and are neither counted nor kept),
     /// and the order the best rows are kept in, if not by score.
     let days: DayChecks?
+    /// Where every scored row is grouped by story with its rank, if anywhere.
+    let stories: StoryTally?
     /// Each phrase's weighted count in the current row (a buffer: an array property would be
     /// checked for exclusive access at every write).
     let frequencies: UnsafeMutableBufferPointer<Double>
 
     init(idf: [Double], averageLength: Double, weights: [Double], lengths: [UInt32], tally: GroupTally?, positions: MatchPositions?,
-         counter: PhraseRowCount?, days: DayChecks?) {
+         counter: PhraseRowCount?, days: DayChecks?, stories: StoryTally?) {
         self.tally = tally
+        self.stories = stories
         self.days = days
         self.positions = positions
         self.counter = counter
@@ -138,7 +141,8 @@ private final class QueryRanking {
         return (QueryRanking(idf: idf, averageLength: averageLength, weights: weights, lengths: tables?.lengths.table(for: key)?.values ?? [],
                              tally: recorder == 0 ? nil : tables?.recorders.tally(recorder), positions: positions,
                              counter: counter?.deferred == true ? counter : nil,
-                             days: recorder == 0 ? nil : tables?.recorders.days(recorder)), SQLITE_OK)
+                             days: recorder == 0 ? nil : tables?.recorders.days(recorder),
+                             stories: recorder == 0 ? nil : tables?.recorders.stories(recorder)), SQLITE_OK)
     }
 }
 
@@ -212,6 +216,7 @@ extension QueryRanking {
         guard !score.isNaN else {
             return sqlite3_result_error(result, RankFunction.contradiction, -1)
         }
+        stories?.add(id, rank: -1.0 * score)
         if let positions {
             let key = days?.order == nil ? -1.0 * score : days!.orderKey(id)
             if positions.wants(key) { positions.keep(id: id, score: key, value: -1.0 * score) }

@@ -19,7 +19,12 @@ enum SearchPlan {
             windowed.days = snapshot?.days
             self = .windowed(windowed)
         } else {
-            self = .grouped(GroupedSearch(filter, sort: sort, group: group))
+            var grouped = GroupedSearch(filter, sort: sort, group: group)
+            grouped.recorders = snapshot?.recorders
+            grouped.phraseHits = snapshot?.phraseHits
+            grouped.days = snapshot?.days
+            grouped.stories = snapshot?.stories
+            self = .grouped(grouped)
         }
     }
 }

@@ -3,20 +3,23 @@ import GRDB
 /// What searches hold in memory about one open database (see `SnapshotValues`): a new database
 /// gets new tables, so nothing read from another can be taken for its own. `RankFunction`
 /// reads the lengths and fills the tallies of the connections' searches; they keep their phrases'
-/// row counts. The days are read by the first search filtered or ordered by date, not before.
+/// row counts. The days are read by the first search filtered or ordered by date, the stories by
+/// the first grouped by story, not before.
 final class SearchTables: Sendable {
     let lengths = DocumentLengths.documentLengths()
     let groups = CopyGroups.copyGroups()
     let days = ArticleDays.articleDays()
+    let stories = StoryMembership.storyMembership()
     let recorders = RankingRecorders()
     let phraseHits = PhraseHitCache()
 
     /// For a search in `db`'s snapshot: the key ranking reads lengths by, and where its copy
     /// groups can be read (only if needed: counting them is the one use).
     func snapshot(_ db: Database, matching: Bool) throws -> SearchSnapshot {
-        let (groups, days) = (self.groups, self.days)
+        let (groups, days, stories) = (self.groups, self.days, self.stories)
         return SearchSnapshot(lengths: matching ? try lengths.read(db).key : nil, groups: { try groups.read($0).table },
-                              days: { try days.read($0).table }, recorders: recorders, phraseHits: phraseHits)
+                              days: { try days.read($0).table }, stories: { try stories.read($0).table },
+                              recorders: recorders, phraseHits: phraseHits)
     }
 }
 
@@ -29,6 +32,8 @@ struct SearchSnapshot {
     /// The articles' days, read when first needed (by a search filtered by dates alone, or in
     /// date order over a MATCH).
     let days: (Database) throws -> ArticleDays.Table
+    /// Each article's story (0: none), read when first needed (by a search grouped by story).
+    let stories: (Database) throws -> SnapshotValues<Int64>.Table
     /// Where a ranking statement's group tally is found.
     let recorders: RankingRecorders
     /// Where phrases' row counts are kept between searches.

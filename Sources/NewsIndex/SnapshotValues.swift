@@ -160,6 +160,21 @@ extension SnapshotValues where Value == Int64 {
     }
 }
 
+/// Each article's story (`storyId`), 0 for an article not placed in one, so that a search
+/// grouped by story groups its matches as it ranks them (`StoryTally`). Logged: articles placed
+/// in another story or taken out of one, and every article removed, in
+/// `story_membership_change`. Another table of `Int64`s, so its own name and reader.
+enum StoryMembership {
+    static func storyMembership() -> SnapshotValues<Int64> {
+        SnapshotValues<Int64>(
+            log: "story_membership_change", lastIdSQL: "SELECT max(id) FROM article",
+            rowsSQL: "SELECT id, coalesce(storyId, 0) FROM article INDEXED BY \(IndexSchema.searchCoverIndex) WHERE id > ? ORDER BY id",
+            chosenRowsSQL: "SELECT id, coalesce(storyId, 0) FROM article WHERE id IN (SELECT value FROM json_each(?))",
+            absent: 0,
+            value: { $0[1] })
+    }
+}
+
 /// Each article's day (`articleDay`) and whether it is dated only by its file (`dateKind` NULL),
 /// as `day * 2 + undated`, for date filters and date orders kept by the ranking (`DayChecks`).
 /// Logged: articles whose day or date kind changes, and every article removed (its id may be

@@ -164,35 +164,13 @@ struct WindowedSearch {
         let groupTable = try groups.map { try $0(db) }
         let tally = groupTable.map { GroupTally(groups: $0) }
         let positions = MatchPositions(capacity: size)
-        // A one-phrase query's IDF counts the phrase's rows: with conditions, fewer rows are
-        // scored than match, so the count is made apart (`PhraseCounts`), not on the way; in a
-        // date order the rows are kept by date, so each needs its whole score as it is kept.
         let dateOrder = dateOrderInMemory(key)
-        let phraseRows = filter.hasConditions || dateOrder != nil ? nil : PhraseRowCount()
-        let counts = try phraseCounts(db, key: key, lookUp: filter.hasConditions || dateOrder != nil || filter.phrases.count > 1)
-        let window = datesInMemory ? filter.dayWindow : nil
-        let dayChecks = try days.flatMap { days in
-            window != nil || dateOrder != nil ? DayChecks(days: try days(db).values, window: window, order: dateOrder) : nil
-        }
-        let number = recorders.register(tally, positions: positions, phraseRows: phraseRows, phraseCounts: counts, days: dayChecks)
-        defer { recorders.close(number) }
-        let conditionsInSQL = dayChecks?.window == nil
-        let ranking = rankingStatement(key: key, match: match, recorder: number, conditionsInSQL: conditionsInSQL)
-        let matches: Int
-        if filter.hasConditions && conditionsInSQL {
-            try db.cachedStatement(sql: ranking.sql).execute(arguments: ranking.arguments)
-            matches = positions.rows
-        } else {
-            matches = try Int.fetchOne(db.cachedStatement(sql: ranking.sql), arguments: ranking.arguments) ?? 0
-        }
-        // More matches than rows (a damaged index) would give the deferred IDF no number.
-        if let phraseRows, phraseRows.deferred, phraseRows.matches > phraseRows.indexRows {
-            throw IndexError.queryFailed(RankFunction.contradiction)
-        }
+        let dayChecks = try self.dayChecks(db, order: dateOrder)
+        let (matches, phraseRows) = try rankEveryMatch(db, key: key, match: match, recorders: recorders, tally: tally,
+                                                       positions: positions, dayChecks: dayChecks)
         let scored = positions.best.map {
             (id: $0.id, score: phraseRows?.score($0.score) ?? $0.score, value: phraseRows?.score($0.value) ?? $0.value)
         }
-        if let counts, let phraseHits { counts.keepMade(in: phraseHits, oneCounted: phraseRows) }
         let counted = tally.flatMap { $0.complete ? $0.count : nil }
         let complete = matches < size
         // A date order's keys are distinct: the window is every row kept.
@@ -225,6 +203,56 @@ struct WindowedSearch {
             return a.id > b.id
         }
         return (ordered.map { Ranked(id: $0.id, rank: $0.value, group: facts[$0.id]?.group ?? $0.id) }, complete, counted, positions)
+    }
+
+    /// What the ranking checks of each match's day, from the days in memory: the filter's
+    /// dates when nothing else is left for SQL, and `order` to keep the best rows by (nil:
+    /// nothing to check).
+    func dayChecks(_ db: Database, order: DateOrder?) throws -> DayChecks? {
+        let window = datesInMemory ? filter.dayWindow : nil
+        return try days.flatMap { days in
+            window != nil || order != nil ? DayChecks(days: try days(db).values, window: window, order: order) : nil
+        }
+    }
+
+    /// Scores every match (that meets the conditions) in one pass of `RankFunction`, which
+    /// records into `tally`, `positions` and `stories` as it goes; `dayChecks` leaves out the
+    /// matches dated outside its window (their conditions are then not checked in SQL) and
+    /// may keep the best rows in date order. Returns the number of matches scored, and the
+    /// one-phrase count whose IDF the recorded scores still lack (nil: they have it).
+    func rankEveryMatch(_ db: Database, key: SnapshotKey, match: String, recorders: RankingRecorders, tally: GroupTally? = nil,
+                        positions: MatchPositions? = nil, stories: StoryTally? = nil,
+                        dayChecks: DayChecks?) throws -> (matches: Int, phraseRows: PhraseRowCount?) {
+        // A one-phrase query's IDF counts the phrase's rows: with conditions, fewer rows are
+        // scored than match, so the count is made apart (`PhraseCounts`), not on the way; in a
+        // date order the rows are kept by date, so each needs its whole score as it is kept.
+        let keptByDate = dayChecks?.order != nil
+        let phraseRows = filter.hasConditions || keptByDate ? nil : PhraseRowCount()
+        let counts = try phraseCounts(db, key: key, lookUp: filter.hasConditions || keptByDate || filter.phrases.count > 1)
+        let number = recorders.register(tally, positions: positions, phraseRows: phraseRows, phraseCounts: counts, days: dayChecks,
+                                        stories: stories)
+        defer { recorders.close(number) }
+        let conditionsInSQL = dayChecks?.window == nil
+        let ranking = rankingStatement(key: key, match: match, recorder: number, conditionsInSQL: conditionsInSQL)
+        let matches: Int
+        if filter.hasConditions && conditionsInSQL {
+            // Each row the statement gives is a match scored: counted by what recorded it.
+            let statement = try db.cachedStatement(sql: ranking.sql)
+            if let positions {
+                try statement.execute(arguments: ranking.arguments)
+                matches = positions.rows
+            } else {
+                matches = try Double?.fetchAll(statement, arguments: ranking.arguments).count
+            }
+        } else {
+            matches = try Int.fetchOne(db.cachedStatement(sql: ranking.sql), arguments: ranking.arguments) ?? 0
+        }
+        // More matches than rows (a damaged index) would give the deferred IDF no number.
+        if let phraseRows, phraseRows.deferred, phraseRows.matches > phraseRows.indexRows {
+            throw IndexError.queryFailed(RankFunction.contradiction)
+        }
+        if let counts, let phraseHits { counts.keepMade(in: phraseHits, oneCounted: phraseRows) }
+        return (matches, phraseRows)
     }
 
     /// The counts of the query's phrases known for `db`'s snapshot (`lookUp`: see

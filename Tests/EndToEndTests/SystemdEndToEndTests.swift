@@ -54,10 +54,13 @@ struct SystemdEndToEndTests {
         #expect(ftsTrigger.hasPrefix("CREATE TRIGGER"), "\(ftsTrigger)")
         let older = try runProcess("/usr/bin/sqlite3", [database, """
             DROP TRIGGER article_fts_delete;
-            -- No day-change log (before v32).
+            -- No day-change log (before v32) and no story-membership log (before v33).
             DROP TRIGGER article_day_set;
             DROP TRIGGER article_day_removed;
             DROP TABLE article_day_change;
+            DROP TRIGGER story_membership_set;
+            DROP TRIGGER story_membership_removed;
+            DROP TABLE story_membership_change;
             \(OlderSchemas.articleDaysAsText)
             \(ftsTrigger);
             UPDATE article SET contentHash = lower(hex(contentHash));
@@ -85,7 +88,8 @@ struct SystemdEndToEndTests {
             DELETE FROM grdb_migrations
             WHERE identifier IN ('v24-content-hash-bytes', 'v25-undated-story-keys-filed-at-zero', 'v26-copies-fingerprints-as-differences',
                                  'v27-story-keys-packed-per-day', 'v28-article-days', 'v29-status-failure-tallies',
-                                 'v30-names-without-datelines', 'v31-copies-stored-when-idle', 'v32-article-day-changes');
+                                 'v30-names-without-datelines', 'v31-copies-stored-when-idle', 'v32-article-day-changes',
+                                 'v33-story-membership-changes');
             """])
         #expect(older.status == 0, "\(older.stderr)")
 
@@ -99,7 +103,7 @@ struct SystemdEndToEndTests {
         let ready = try #require(messages.firstIndex { $0.contains("READY=1") })
         let extended = try #require(messages.firstIndex { $0.contains("EXTEND_TIMEOUT_USEC=60000000") }, "\(messages)")
         #expect(extended < ready)
-        #expect(messages[..<ready].contains { $0.contains("STATUS=upgrading the index (9 schema steps)") }, "\(messages)")
+        #expect(messages[..<ready].contains { $0.contains("STATUS=upgrading the index (10 schema steps)") }, "\(messages)")
         let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         #expect(log.contains("event=index-upgrade ") && log.contains("event=index-upgraded"), "\(log)")
         #expect(try runProcess("/usr/bin/sqlite3", [database, "SELECT DISTINCT typeof(contentHash) FROM article"]).stdout == "blob\n")
@@ -107,8 +111,9 @@ struct SystemdEndToEndTests {
         #expect(try first.client.search("upgrade", limit: 10).total == 3)
         #expect(try runProcess("/usr/bin/sqlite3", [database, "SELECT DISTINCT typeof(articleDay) FROM article"]).stdout == "integer\n")
         #expect(try runProcess("/usr/bin/sqlite3", [database, """
-            SELECT count(*) FROM sqlite_schema WHERE name IN ('article_day_change', 'article_day_set', 'article_day_removed')
-            """]).stdout == "3\n")
+            SELECT count(*) FROM sqlite_schema WHERE name IN ('article_day_change', 'article_day_set', 'article_day_removed',
+                                                              'story_membership_change', 'story_membership_set', 'story_membership_removed')
+            """]).stdout == "6\n")
         upgraded.signal(SIGTERM)
         upgraded.waitUntilExit()
 

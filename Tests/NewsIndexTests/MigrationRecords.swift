@@ -29,6 +29,9 @@ enum MigrationRecords {
         "v32-article-day-changes": {
             try $0.execute(sql: "DROP TRIGGER article_day_set; DROP TRIGGER article_day_removed; DROP TABLE article_day_change")
         },
+        "v33-story-membership-changes": {
+            try $0.execute(sql: "DROP TRIGGER story_membership_set; DROP TRIGGER story_membership_removed; DROP TABLE story_membership_change")
+        },
     ]
 
     /// The failure and ignored counts gone, with the triggers that keep them, as before v29.

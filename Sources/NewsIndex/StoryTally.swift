@@ -1,0 +1,129 @@
+/// The stories among the rows one ranking scores: `RankFunction` adds every row it scores with
+/// its rank, and the tally keeps, for each story, its best match and how many of its articles
+/// match (an article in no story is a group of its own). So a search grouped by story groups
+/// every match in the pass that ranks it, instead of materialising every ranked match in SQL
+/// and grouping them there.
+///
+/// A story's best match is the first in relevance order: the lower rank, then the newer day,
+/// then the higher id (the order pages list hits in). Used as `GroupTally` is: by one search,
+/// on the thread that steps its ranking statement; made before the statement, filled while it
+/// steps, read after it, so the state touched per match skips Swift's exclusivity checks.
+final class StoryTally: @unchecked Sendable {
+    /// One group: a story, or an article in none.
+    struct Group: Equatable {
+        /// The best match's id and rank (as the ranking gave it).
+        let id: Int64
+        let rank: Double
+        /// The best match's day number (`ArticleDays`), which orders groups ranked alike.
+        let day: Int
+        /// The group's matches.
+        let hits: Int
+    }
+
+    private let stories: [Int64]
+    private let days: [Int32]
+    /// Per story id: the best match so far (id 0: none yet), its rank, and the story's matches.
+    private let bestId: UnsafeMutableBufferPointer<Int64>
+    private let bestRank: UnsafeMutableBufferPointer<Double>
+    private let hits: UnsafeMutableBufferPointer<Int32>
+    /// Matched articles in no story, each a group of one.
+    @exclusivity(unchecked) private var alone: [(id: Int64, rank: Double)] = []
+    @exclusivity(unchecked) private var lastId: Int64 = -1
+    /// False once a row was missing from the tables: then the tally is not to be used.
+    @exclusivity(unchecked) private(set) var complete = true
+
+    /// `stories`: each article's story (`StoryMembership`, 0: none); `days`: each article's
+    /// `ArticleDays` value; both of the ranking's snapshot.
+    init(stories: [Int64], days: [Int32]) {
+        self.stories = stories
+        self.days = days
+        // Story ids follow the articles' (a story is numbered when its first article is placed);
+        // an id beyond what a table by id can hold makes the tally incomplete instead.
+        let highest = Int(clamping: min(stories.max() ?? 0, Int64(stories.count) * 4 + 1024))
+        bestId = .allocate(capacity: highest + 1)
+        bestId.initialize(repeating: 0)
+        bestRank = .allocate(capacity: highest + 1)
+        bestRank.initialize(repeating: 0)
+        hits = .allocate(capacity: highest + 1)
+        hits.initialize(repeating: 0)
+    }
+
+    deinit {
+        bestId.deallocate()
+        bestRank.deallocate()
+        hits.deallocate()
+    }
+
+    /// The day number of the article `id` (the tables hold it: `add` checked).
+    private func day(_ id: Int64) -> Int { ArticleDays.day(days[Int(id)]) }
+
+    /// Adds the match `id`, ranked `rank` (lower first), to its story's group.
+    func add(_ id: Int64, rank: Double) {
+        guard complete, id != lastId else { return }
+        lastId = id
+        guard id >= 0, id < stories.count, id < days.count, days[Int(id)] != ArticleDays.unknown else {
+            complete = false
+            return
+        }
+        let story = stories[Int(id)]
+        guard story != 0 else {
+            alone.append((id, rank))
+            return
+        }
+        guard story > 0, story < hits.count else {
+            complete = false
+            return
+        }
+        let slot = Int(story)
+        hits[slot] += 1
+        let best = bestId[slot]
+        if best == 0 || Self.precedes(rank, day(id), id, bestRank[slot], day(best), best) {
+            bestId[slot] = id
+            bestRank[slot] = rank
+        }
+    }
+
+    /// Whether a match (rank, day, id) comes before another in relevance order.
+    static func precedes(_ rank: Double, _ day: Int, _ id: Int64, _ otherRank: Double, _ otherDay: Int, _ otherId: Int64) -> Bool {
+        if rank != otherRank { return rank < otherRank }
+        if day != otherDay { return day > otherDay }
+        return id > otherId
+    }
+
+    /// Every group, unordered, each with its best match's rank passed through `shown` (a
+    /// one-phrase query's IDF applied after the ranking: see `PhraseRowCount.score`).
+    func groups(shown: (Double) -> Double) -> [Group] {
+        var all: [Group] = []
+        all.reserveCapacity(alone.count + 1024)
+        for slot in 0..<hits.count where hits[slot] > 0 {
+            let id = bestId[slot]
+            all.append(Group(id: id, rank: shown(bestRank[slot]), day: day(id), hits: Int(hits[slot])))
+        }
+        for (id, rank) in alone { all.append(Group(id: id, rank: shown(rank), day: day(id), hits: 1)) }
+        return all
+    }
+
+    /// The groups from `offset` on, `limit` of them, in relevance order of their best matches;
+    /// only the first `offset + limit` are ever sorted.
+    static func page(_ groups: [Group], limit: Int, offset: Int) -> [Group] {
+        let needed = offset + limit
+        guard needed > 0 else { return [] }
+        func before(_ a: Group, _ b: Group) -> Bool { precedes(a.rank, a.day, a.id, b.rank, b.day, b.id) }
+        var first: [Group] = []
+        first.reserveCapacity(min(needed, groups.count) + 1)
+        for group in groups {
+            if first.count == needed {
+                guard before(group, first[needed - 1]) else { continue }
+                first.removeLast()
+            }
+            // Binary search for the place: `first` stays in order.
+            var (low, high) = (0, first.count)
+            while low < high {
+                let middle = (low + high) / 2
+                if before(first[middle], group) { low = middle + 1 } else { high = middle }
+            }
+            first.insert(group, at: low)
+        }
+        return Array(first.dropFirst(offset))
+    }
+}

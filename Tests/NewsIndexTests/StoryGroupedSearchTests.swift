@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+import NewsCore
+@testable import NewsIndex
+import Testing
+import TestSupport
+
+/// Searches grouped by story, which the ranking groups as it scores every match (`StoryTally`),
+/// against a reference that ranks every match with FTS5's bm25 and groups them in SQL: random
+/// corpora with tied twins, random stories and unplaced articles, random queries, pages and
+/// date filters, with articles added, edited, removed and moved between stories in between.
+@Suite("Story-grouped search: the ranking's groups against the full ranking")
+struct StoryGroupedSearchTests {
+    /// The page grouped by story in relevance order, ranked by bm25 over every match: each
+    /// group's best match (rank, then newer day, then higher id) and its number of matches, and
+    /// the number of groups.
+    static func reference(_ index: ArticleIndex, _ text: String, limit: Int, offset: Int) throws -> (total: Int, page: [(id: Int64, hits: Int)]) {
+        let translated = QueryTranslator.translate(try SearchQuery.parse(text))
+        let match = try #require(translated.match)
+        let conditions = (["article_fts MATCH ?"] + translated.conditions).joined(separator: " AND ")
+        let matches = """
+            WITH m AS MATERIALIZED (
+                SELECT a.id AS id, bm25(article_fts, \(ArticleIndex.bm25Weights)) AS rank, a.articleDay AS day,
+                       coalesce(a.storyId, -a.id) AS grp
+                FROM article_fts JOIN article a ON a.id = article_fts.rowid WHERE \(conditions)
+            ),
+            best AS (SELECT *, row_number() OVER (PARTITION BY grp ORDER BY rank, day DESC, id DESC) AS place,
+                            count(*) OVER (PARTITION BY grp) AS hits FROM m)
+            """
+        let arguments: [DatabaseValueConvertible] = [match] + translated.arguments
+        return try index.pool.read { db in
+            let rows = try Row.fetchAll(db, sql: matches + " SELECT id, hits FROM best WHERE place = 1 ORDER BY rank, day DESC, id DESC LIMIT ? OFFSET ?",
+                                        arguments: StatementArguments(arguments + [limit, offset]))
+            let total = try Int.fetchOne(db, sql: matches + " SELECT count(DISTINCT grp) FROM m", arguments: StatementArguments(arguments)) ?? 0
+            return (total, rows.map { ($0[0], $0[1]) })
+        }
+    }
+
+    /// Puts each article in one of `stories` stories or none (a third stay unplaced), as
+    /// placement leaves them: every story row exists, some stories end up empty.
+    static func placeAtRandom(_ index: ArticleIndex, stories: Int, _ random: inout SeededRandom) throws {
+        let ids = try index.pool.read { try Int64.fetchAll($0, sql: "SELECT id FROM article") }
+        let chosen = ids.map { _ in Int.random(in: 0..<3, using: &random) == 0 ? nil : Int64.random(in: 1...Int64(stories), using: &random) }
+        try index.pool.write { db in
+            for story in 1...stories {
+                try db.execute(sql: "INSERT OR IGNORE INTO story(id, articles, outlets) VALUES (?, 0, 0)", arguments: [story])
+            }
+            for (id, story) in zip(ids, chosen) {
+                try db.execute(sql: "UPDATE article SET storyId = ? WHERE id = ?", arguments: [story, id])
+            }
+        }
+    }
+
+    @Test("every page grouped by story equals the same page of the full ranking, grouped")
+    func randomPages() throws {
+        var random = SeededRandom.forTest("StoryGroupedSearchTests.randomPages")
+        for corpusRound in 0..<3 {
+            let folder = TemporaryFolder("newsd-story-grouped")
+            let index = try ArticleIndex(path: folder.file("index.sqlite"))
+            let count = [90, 240, 400][corpusRound]
+            var documents = try QueryPropertyTests.corpus(&random, count: count, twins: true, in: index)
+            let stories = count / [3, 6, 20][corpusRound]
+            try Self.placeAtRandom(index, stories: stories, &random)
+            for round in 0..<100 {
+                // Between queries: an article added, edited or removed, or the stories dealt again,
+                // so that the stories and days kept in memory are brought up to date.
+                if round % 10 == 9 {
+                    if Bool.random(using: &random) {
+                        try TopKPropertyTests.change(index, &documents, &random)
+                    } else {
+                        try Self.placeAtRandom(index, stories: stories, &random)
+                    }
+                }
+                let tree = QueryPropertyTests.tree(&random, depth: 0)
+                guard !tree.overLimits, QueryTranslator.translate(try SearchQuery.parse(tree.text)).match != nil else { continue }
+                let filters = [" since:2023-01-04", " until:2023-01-05", " date:2023-01-02..2023-01-07", " date:2024"]
+                let text = round % 3 == 2 ? tree.text + filters.randomElement(using: &random)! : tree.text
+                let limit = Int.random(in: 1...30, using: &random), offset = [0, 0, Int.random(in: 0...60, using: &random)].randomElement(using: &random)!
+                let (total, hits) = try index.search(SearchQuery.parse(text), group: .stories, limit: limit, offset: offset)
+                let expected = try Self.reference(index, text, limit: limit, offset: offset)
+                let context = "seed \(random.seed), corpus \(corpusRound), round \(round): \(text) (limit \(limit), offset \(offset))"
+                #expect(total == expected.total, "\(context)")
+                #expect(hits.map(\.id) == expected.page.map(\.id), "\(context)")
+                #expect(hits.map(\.storyHits) == expected.page.map { Optional($0.hits) }, "\(context)")
+                if case let scores = try WindowedSearchTests.bm25Scores(index, text), !scores.isEmpty {
+                    let wrong = hits.filter { $0.score != -(scores[$0.id] ?? .nan) }.map { "\($0.id): \($0.score), bm25 \(-(scores[$0.id] ?? .nan))" }
+                    let wrongCount = wrong.count
+                    #expect(wrongCount == 0, "\(context): scores other than bm25's: \(wrong.prefix(3))")
+                }
+                if hits.map(\.id) != expected.page.map(\.id) { return }
+            }
+        }
+    }
+
+    @Test("an id given again to a new article in no story is not taken for the removed article's story")
+    func idGivenAgain() throws {
+        let folder = TemporaryFolder("newsd-story-grouped-ids")
+        let index = try ArticleIndex(path: folder.file("index.sqlite"))
+        func report(_ words: String) -> IndexableArticle {
+            TestArticles.article(headline: "Harbour report", body: "The harbour board met. \(words)", published: "2024-03-04")
+        }
+        _ = try index.apply(TestArticles.upserts([
+            ("a.txt", report("Ferries ran late.")), ("b.txt", report("Cranes were idle.")), ("c.txt", report("Tugs stood by.")),
+        ]), now: 1_700_000_000)
+        try index.pool.write { db in
+            try db.execute(sql: "INSERT INTO story(id, articles, outlets) VALUES (1, 3, 0); UPDATE article SET storyId = 1")
+        }
+        func grouped() throws -> [Int?] {
+            try index.search(try SearchQuery.parse("harbour"), group: .stories, limit: 10, offset: 0).hits.map(\.storyHits)
+        }
+        #expect(try grouped() == [3])
+        // The newest article goes; the next one added takes its id and is in no story yet.
+        _ = try index.apply([.remove(path: "c.txt")], now: 1_700_000_100)
+        _ = try index.apply(TestArticles.upserts([("d.txt", report("Pilots were short."))]), now: 1_700_000_200)
+        #expect(try index.articleId(path: "d.txt") == 3, "the test needs the id given again")
+        // Taking an article out of a story sends its other members back to placement: placed again.
+        try index.pool.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO story(id, articles, outlets) VALUES (1, 2, 0); UPDATE article SET storyId = 1 WHERE id IN (1, 2)")
+        }
+        let after = try grouped()
+        #expect(after.sorted { ($0 ?? 0) > ($1 ?? 0) } == [2, 1], "\(after)")
+    }
+
+    @Test("a search grouped by story in relevance order ranks and groups in one statement, with no grouping in SQL")
+    func groupedByTheRanking() throws {
+        var random = SeededRandom(seed: 7)
+        let folder = TemporaryFolder("newsd-story-grouped-plan")
+        let index = try ArticleIndex(path: folder.file("index.sqlite"))
+        _ = try QueryPropertyTests.corpus(&random, count: 40, in: index)
+        try Self.placeAtRandom(index, stories: 8, &random)
+        let word = QueryPropertyTests.vocabulary[0]
+        for text in [word, word + " since:2023-01-03"] {
+            let plan = try index.searchPlan(SearchQuery.parse(text), group: .stories)
+            // One pass over the matches, nothing grouped or materialised but the page itself.
+            #expect(plan.filter { $0.hasPrefix("SCAN article_fts") }.count == 2, "\(text): \(plan)")
+            #expect(!plan.contains { $0.contains("GROUP BY") || ($0.hasPrefix("MATERIALIZE") && $0 != "MATERIALIZE page") }, "\(text): \(plan)")
+            #expect(plan.contains { $0.hasPrefix("SCAN page") }, "\(text): \(plan)")
+        }
+        // Coverage order, and conditions other than dates (a story-size floor), still group in SQL.
+        for (sort, minOutlets) in [(SearchSort.coverage, nil), (.relevance, 1)] {
+            let plan = try index.searchPlan(SearchQuery.parse(word), sort: sort, group: .stories, minOutlets: minOutlets)
+            #expect(plan.contains("MATERIALIZE matches") && plan.contains { $0.contains("GROUP BY") }, "\(sort): \(plan)")
+        }
+    }
+}
