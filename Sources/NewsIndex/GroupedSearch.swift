@@ -3,9 +3,9 @@ import NewsCore
 
 /// A page of hits that needs every match grouped first: one hit per story (with the number of
 /// its articles that match), or stories ordered by how many outlets carry them. Matches are
-/// ranked and grouped once, then snippets and paths are read for the page only. In relevance
-/// order, with the tables in memory, the ranking groups them by story as it scores them
-/// (`StoryTally`); otherwise SQL ranks them, materialises them and groups them.
+/// ranked and grouped once, then snippets and paths are read for the page only. Grouped by
+/// story in relevance or coverage order, with the tables in memory, the ranking groups them as
+/// it scores them (`StoryTally`); otherwise SQL ranks them, materialises them and groups them.
 struct GroupedSearch {
     let filter: SearchFilter
     let sort: SearchSort
@@ -17,6 +17,8 @@ struct GroupedSearch {
     /// The articles' days and stories in memory, read when first needed (nil: grouped in SQL).
     var days: ((Database) throws -> ArticleDays.Table)?
     var stories: ((Database) throws -> SnapshotValues<Int64>.Table)?
+    /// Each story's outlet count in memory, for coverage order (nil: grouped in SQL).
+    var outlets: ((Database) throws -> SnapshotValues<Int64>.Table)?
 
     init(_ filter: SearchFilter, sort: SearchSort, group: SearchGrouping) {
         self.filter = filter
@@ -39,20 +41,26 @@ struct GroupedSearch {
         return ranking
     }
 
-    /// The page of stories in relevance order, each story by its best match, grouped as the
-    /// ranking scores every match: the number of groups and the page's. nil when this search
-    /// cannot be grouped so (another order or grouping, conditions other than dates, a table
-    /// not in memory or missing an article): then `pageSQL` finds it.
+    /// The page of stories in relevance or coverage order, each story by its best match,
+    /// grouped as the ranking scores every match: the number of groups and the page's. nil when
+    /// this search cannot be grouped so (another order or grouping, conditions other than
+    /// dates, a table not in memory or missing an article or story): then `pageSQL` finds it.
     func rankedPage(_ db: Database, limit: Int, offset: Int) throws -> (total: Int, page: [StoryTally.Group])? {
-        guard group == .stories, sort == .relevance, let key = filter.lengths, let match = filter.match,
-              let recorders, let days, let stories, !filter.hasConditions || filter.dayWindow != nil,
+        guard group == .stories, sort == .relevance || (sort == .coverage && outlets != nil), let key = filter.lengths,
+              let match = filter.match, let recorders, let days, let stories, !filter.hasConditions || filter.dayWindow != nil,
               let ranking else { return nil }
         let tally = StoryTally(stories: try stories(db).values, days: try days(db).values)
         let (_, phraseRows) = try ranking.rankEveryMatch(db, key: key, match: match, recorders: recorders, stories: tally,
                                                          dayChecks: try ranking.dayChecks(db, order: nil))
         guard tally.complete else { return nil }
         let groups = tally.groups { phraseRows?.score($0) ?? $0 }
-        return (groups.count, StoryTally.page(groups, limit: limit, offset: offset))
+        var coverage: [Int64]?
+        if sort == .coverage, let outlets {
+            let table = try outlets(db).values
+            guard groups.allSatisfy({ $0.story < table.count }) else { return nil }
+            coverage = table
+        }
+        return (groups.count, StoryTally.page(groups, limit: limit, offset: offset, outlets: coverage))
     }
 
     var countSQL: String { "SELECT count(DISTINCT \(groupKey)) FROM \(filter.source) \(filter.whereClause)" }

@@ -630,18 +630,27 @@ enum IndexSchema {
                 END;
                 """)
         }
-        migrator.registerMigration("v33-story-membership-changes") { db in
+        migrator.registerMigration("v33-story-changes") { db in
             // #13: a search grouped by story groups its matches as it ranks them, from each
-            // article's story held in memory (`StoryMembership`), not by materialising every
-            // ranked match in SQL. Every article placed in another story (or taken out of one)
-            // is logged, and every article removed, since its id may be given again.
-            try db.execute(sql: changeLog("story_membership_change") + """
+            // article's story held in memory (`StoryMembership`), and orders stories by
+            // coverage from each story's outlets held in memory (`StoryOutlets`), not by
+            // materialising every ranked match in SQL. Logged: every article placed in another
+            // story (or taken out of one), every story whose outlet count changes, and every
+            // article and story removed, since their ids may be given again.
+            try db.execute(sql: changeLog("story_membership_change") + changeLog("story_outlets_change") + """
                 CREATE TRIGGER story_membership_set AFTER UPDATE OF storyId ON article
                 WHEN old.storyId IS NOT new.storyId BEGIN
                     INSERT INTO story_membership_change(id) VALUES (new.id);
                 END;
                 CREATE TRIGGER story_membership_removed AFTER DELETE ON article BEGIN
                     INSERT INTO story_membership_change(id) VALUES (old.id);
+                END;
+                CREATE TRIGGER story_outlets_set AFTER UPDATE OF outlets ON story
+                WHEN old.outlets IS NOT new.outlets BEGIN
+                    INSERT INTO story_outlets_change(id) VALUES (new.id);
+                END;
+                CREATE TRIGGER story_outlets_removed AFTER DELETE ON story BEGIN
+                    INSERT INTO story_outlets_change(id) VALUES (old.id);
                 END;
                 """)
         }

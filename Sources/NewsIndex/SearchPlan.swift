@@ -24,6 +24,7 @@ enum SearchPlan {
             grouped.phraseHits = snapshot?.phraseHits
             grouped.days = snapshot?.days
             grouped.stories = snapshot?.stories
+            grouped.outlets = snapshot?.outlets
             self = .grouped(grouped)
         }
     }

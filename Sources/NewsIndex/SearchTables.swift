@@ -4,21 +4,23 @@ import GRDB
 /// gets new tables, so nothing read from another can be taken for its own. `RankFunction`
 /// reads the lengths and fills the tallies of the connections' searches; they keep their phrases'
 /// row counts. The days are read by the first search filtered or ordered by date, the stories by
-/// the first grouped by story, not before.
+/// the first grouped by story, their outlets by the first in coverage order, not before.
 final class SearchTables: Sendable {
     let lengths = DocumentLengths.documentLengths()
     let groups = CopyGroups.copyGroups()
     let days = ArticleDays.articleDays()
     let stories = StoryMembership.storyMembership()
+    let outlets = StoryOutlets.storyOutlets()
     let recorders = RankingRecorders()
     let phraseHits = PhraseHitCache()
 
     /// For a search in `db`'s snapshot: the key ranking reads lengths by, and where its copy
     /// groups can be read (only if needed: counting them is the one use).
     func snapshot(_ db: Database, matching: Bool) throws -> SearchSnapshot {
-        let (groups, days, stories) = (self.groups, self.days, self.stories)
+        let (groups, days, stories, outlets) = (self.groups, self.days, self.stories, self.outlets)
         return SearchSnapshot(lengths: matching ? try lengths.read(db).key : nil, groups: { try groups.read($0).table },
                               days: { try days.read($0).table }, stories: { try stories.read($0).table },
+                              outlets: { try outlets.read($0).table },
                               recorders: recorders, phraseHits: phraseHits)
     }
 }
@@ -34,6 +36,8 @@ struct SearchSnapshot {
     let days: (Database) throws -> ArticleDays.Table
     /// Each article's story (0: none), read when first needed (by a search grouped by story).
     let stories: (Database) throws -> SnapshotValues<Int64>.Table
+    /// Each story's outlet count, by story id, read when first needed (by a search in coverage order).
+    let outlets: (Database) throws -> SnapshotValues<Int64>.Table
     /// Where a ranking statement's group tally is found.
     let recorders: RankingRecorders
     /// Where phrases' row counts are kept between searches.

@@ -175,6 +175,21 @@ enum StoryMembership {
     }
 }
 
+/// Each story's outlet count (`story.outlets`), by story id (0 where no story has the id), so
+/// that a search grouped by story orders its stories by coverage without looking each one up.
+/// Logged: stories whose outlet count changes, and every story removed, in
+/// `story_outlets_change`.
+enum StoryOutlets {
+    static func storyOutlets() -> SnapshotValues<Int64> {
+        SnapshotValues<Int64>(
+            log: "story_outlets_change", lastIdSQL: "SELECT max(id) FROM story",
+            rowsSQL: "SELECT id, outlets FROM story WHERE id > ? ORDER BY id",
+            chosenRowsSQL: "SELECT id, outlets FROM story WHERE id IN (SELECT value FROM json_each(?))",
+            absent: 0,
+            value: { $0[1] })
+    }
+}
+
 /// Each article's day (`articleDay`) and whether it is dated only by its file (`dateKind` NULL),
 /// as `day * 2 + undated`, for date filters and date orders kept by the ranking (`DayChecks`).
 /// Logged: articles whose day or date kind changes, and every article removed (its id may be

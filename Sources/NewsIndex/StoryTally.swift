@@ -11,6 +11,8 @@
 final class StoryTally: @unchecked Sendable {
     /// One group: a story, or an article in none.
     struct Group: Equatable {
+        /// The story, 0 for an article in none.
+        let story: Int64
         /// The best match's id and rank (as the ranking gave it).
         let id: Int64
         let rank: Double
@@ -97,18 +99,24 @@ final class StoryTally: @unchecked Sendable {
         all.reserveCapacity(alone.count + 1024)
         for slot in 0..<hits.count where hits[slot] > 0 {
             let id = bestId[slot]
-            all.append(Group(id: id, rank: shown(bestRank[slot]), day: day(id), hits: Int(hits[slot])))
+            all.append(Group(story: Int64(slot), id: id, rank: shown(bestRank[slot]), day: day(id), hits: Int(hits[slot])))
         }
-        for (id, rank) in alone { all.append(Group(id: id, rank: shown(rank), day: day(id), hits: 1)) }
+        for (id, rank) in alone { all.append(Group(story: 0, id: id, rank: shown(rank), day: day(id), hits: 1)) }
         return all
     }
 
-    /// The groups from `offset` on, `limit` of them, in relevance order of their best matches;
-    /// only the first `offset + limit` are ever sorted.
-    static func page(_ groups: [Group], limit: Int, offset: Int) -> [Group] {
+    /// The groups from `offset` on, `limit` of them, in relevance order of their best matches,
+    /// or with `outlets` (each story's outlet count by story id, holding every group's story)
+    /// the stories carried by the most outlets first (an article in no story counts none), then
+    /// in relevance order. Only the first `offset + limit` are ever sorted.
+    static func page(_ groups: [Group], limit: Int, offset: Int, outlets: [Int64]? = nil) -> [Group] {
         let needed = offset + limit
         guard needed > 0 else { return [] }
-        func before(_ a: Group, _ b: Group) -> Bool { precedes(a.rank, a.day, a.id, b.rank, b.day, b.id) }
+        func coverage(_ group: Group) -> Int64 { outlets.map { group.story == 0 ? 0 : $0[Int(group.story)] } ?? 0 }
+        func before(_ a: Group, _ b: Group) -> Bool {
+            if outlets != nil, case let (one, other) = (coverage(a), coverage(b)), one != other { return one > other }
+            return precedes(a.rank, a.day, a.id, b.rank, b.day, b.id)
+        }
         var first: [Group] = []
         first.reserveCapacity(min(needed, groups.count) + 1)
         for group in groups {

@@ -54,13 +54,16 @@ struct SystemdEndToEndTests {
         #expect(ftsTrigger.hasPrefix("CREATE TRIGGER"), "\(ftsTrigger)")
         let older = try runProcess("/usr/bin/sqlite3", [database, """
             DROP TRIGGER article_fts_delete;
-            -- No day-change log (before v32) and no story-membership log (before v33).
+            -- No day-change log (before v32) and no story logs (before v33).
             DROP TRIGGER article_day_set;
             DROP TRIGGER article_day_removed;
             DROP TABLE article_day_change;
             DROP TRIGGER story_membership_set;
             DROP TRIGGER story_membership_removed;
             DROP TABLE story_membership_change;
+            DROP TRIGGER story_outlets_set;
+            DROP TRIGGER story_outlets_removed;
+            DROP TABLE story_outlets_change;
             \(OlderSchemas.articleDaysAsText)
             \(ftsTrigger);
             UPDATE article SET contentHash = lower(hex(contentHash));
@@ -89,7 +92,7 @@ struct SystemdEndToEndTests {
             WHERE identifier IN ('v24-content-hash-bytes', 'v25-undated-story-keys-filed-at-zero', 'v26-copies-fingerprints-as-differences',
                                  'v27-story-keys-packed-per-day', 'v28-article-days', 'v29-status-failure-tallies',
                                  'v30-names-without-datelines', 'v31-copies-stored-when-idle', 'v32-article-day-changes',
-                                 'v33-story-membership-changes');
+                                 'v33-story-changes');
             """])
         #expect(older.status == 0, "\(older.stderr)")
 
@@ -112,8 +115,9 @@ struct SystemdEndToEndTests {
         #expect(try runProcess("/usr/bin/sqlite3", [database, "SELECT DISTINCT typeof(articleDay) FROM article"]).stdout == "integer\n")
         #expect(try runProcess("/usr/bin/sqlite3", [database, """
             SELECT count(*) FROM sqlite_schema WHERE name IN ('article_day_change', 'article_day_set', 'article_day_removed',
-                                                              'story_membership_change', 'story_membership_set', 'story_membership_removed')
-            """]).stdout == "6\n")
+                                                              'story_membership_change', 'story_membership_set', 'story_membership_removed',
+                                                              'story_outlets_change', 'story_outlets_set', 'story_outlets_removed')
+            """]).stdout == "9\n")
         upgraded.signal(SIGTERM)
         upgraded.waitUntilExit()
 

@@ -29,8 +29,11 @@ enum MigrationRecords {
         "v32-article-day-changes": {
             try $0.execute(sql: "DROP TRIGGER article_day_set; DROP TRIGGER article_day_removed; DROP TABLE article_day_change")
         },
-        "v33-story-membership-changes": {
-            try $0.execute(sql: "DROP TRIGGER story_membership_set; DROP TRIGGER story_membership_removed; DROP TABLE story_membership_change")
+        "v33-story-changes": {
+            try $0.execute(sql: """
+                DROP TRIGGER story_membership_set; DROP TRIGGER story_membership_removed; DROP TABLE story_membership_change;
+                DROP TRIGGER story_outlets_set; DROP TRIGGER story_outlets_removed; DROP TABLE story_outlets_change;
+                """)
         },
     ]
 

@@ -7,21 +7,23 @@ import TestSupport
 
 /// Searches grouped by story, which the ranking groups as it scores every match (`StoryTally`),
 /// against a reference that ranks every match with FTS5's bm25 and groups them in SQL: random
-/// corpora with tied twins, random stories and unplaced articles, random queries, pages and
-/// date filters, with articles added, edited, removed and moved between stories in between.
+/// corpora with tied twins, random stories (with random outlet counts) and unplaced articles,
+/// random queries, pages, date filters and both orders, with articles added, edited, removed
+/// and moved between stories in between.
 @Suite("Story-grouped search: the ranking's groups against the full ranking")
 struct StoryGroupedSearchTests {
-    /// The page grouped by story in relevance order, ranked by bm25 over every match: each
-    /// group's best match (rank, then newer day, then higher id) and its number of matches, and
-    /// the number of groups.
-    static func reference(_ index: ArticleIndex, _ text: String, limit: Int, offset: Int) throws -> (total: Int, page: [(id: Int64, hits: Int)]) {
+    /// The page grouped by story in relevance order (or coverage order: the story's outlets
+    /// first), ranked by bm25 over every match: each group's best match (rank, then newer day,
+    /// then higher id) and its number of matches, and the number of groups.
+    static func reference(_ index: ArticleIndex, _ text: String, sort: SearchSort = .relevance,
+                          limit: Int, offset: Int) throws -> (total: Int, page: [(id: Int64, hits: Int)]) {
         let translated = QueryTranslator.translate(try SearchQuery.parse(text))
         let match = try #require(translated.match)
         let conditions = (["article_fts MATCH ?"] + translated.conditions).joined(separator: " AND ")
         let matches = """
             WITH m AS MATERIALIZED (
                 SELECT a.id AS id, bm25(article_fts, \(ArticleIndex.bm25Weights)) AS rank, a.articleDay AS day,
-                       coalesce(a.storyId, -a.id) AS grp
+                       coalesce(a.storyId, -a.id) AS grp, coalesce((SELECT outlets FROM story WHERE id = a.storyId), 0) AS coverage
                 FROM article_fts JOIN article a ON a.id = article_fts.rowid WHERE \(conditions)
             ),
             best AS (SELECT *, row_number() OVER (PARTITION BY grp ORDER BY rank, day DESC, id DESC) AS place,
@@ -29,7 +31,8 @@ struct StoryGroupedSearchTests {
             """
         let arguments: [DatabaseValueConvertible] = [match] + translated.arguments
         return try index.pool.read { db in
-            let rows = try Row.fetchAll(db, sql: matches + " SELECT id, hits FROM best WHERE place = 1 ORDER BY rank, day DESC, id DESC LIMIT ? OFFSET ?",
+            let order = (sort == .coverage ? "coverage DESC, " : "") + "rank, day DESC, id DESC"
+            let rows = try Row.fetchAll(db, sql: matches + " SELECT id, hits FROM best WHERE place = 1 ORDER BY \(order) LIMIT ? OFFSET ?",
                                         arguments: StatementArguments(arguments + [limit, offset]))
             let total = try Int.fetchOne(db, sql: matches + " SELECT count(DISTINCT grp) FROM m", arguments: StatementArguments(arguments)) ?? 0
             return (total, rows.map { ($0[0], $0[1]) })
@@ -37,13 +40,16 @@ struct StoryGroupedSearchTests {
     }
 
     /// Puts each article in one of `stories` stories or none (a third stay unplaced), as
-    /// placement leaves them: every story row exists, some stories end up empty.
+    /// placement leaves them: every story row exists, some stories end up empty; each story
+    /// carried by 1 to 4 outlets (drawn again each time, so coverage ties and changes).
     static func placeAtRandom(_ index: ArticleIndex, stories: Int, _ random: inout SeededRandom) throws {
         let ids = try index.pool.read { try Int64.fetchAll($0, sql: "SELECT id FROM article") }
         let chosen = ids.map { _ in Int.random(in: 0..<3, using: &random) == 0 ? nil : Int64.random(in: 1...Int64(stories), using: &random) }
+        let outlets = (1...stories).map { _ in Int.random(in: 1...4, using: &random) }
         try index.pool.write { db in
             for story in 1...stories {
-                try db.execute(sql: "INSERT OR IGNORE INTO story(id, articles, outlets) VALUES (?, 0, 0)", arguments: [story])
+                try db.execute(sql: "INSERT INTO story(id, articles, outlets) VALUES (?, 0, ?) ON CONFLICT(id) DO UPDATE SET outlets = excluded.outlets",
+                               arguments: [story, outlets[story - 1]])
             }
             for (id, story) in zip(ids, chosen) {
                 try db.execute(sql: "UPDATE article SET storyId = ? WHERE id = ?", arguments: [story, id])
@@ -76,9 +82,10 @@ struct StoryGroupedSearchTests {
                 let filters = [" since:2023-01-04", " until:2023-01-05", " date:2023-01-02..2023-01-07", " date:2024"]
                 let text = round % 3 == 2 ? tree.text + filters.randomElement(using: &random)! : tree.text
                 let limit = Int.random(in: 1...30, using: &random), offset = [0, 0, Int.random(in: 0...60, using: &random)].randomElement(using: &random)!
-                let (total, hits) = try index.search(SearchQuery.parse(text), group: .stories, limit: limit, offset: offset)
-                let expected = try Self.reference(index, text, limit: limit, offset: offset)
-                let context = "seed \(random.seed), corpus \(corpusRound), round \(round): \(text) (limit \(limit), offset \(offset))"
+                let sort: SearchSort = Bool.random(using: &random) ? .relevance : .coverage
+                let (total, hits) = try index.search(SearchQuery.parse(text), sort: sort, group: .stories, limit: limit, offset: offset)
+                let expected = try Self.reference(index, text, sort: sort, limit: limit, offset: offset)
+                let context = "seed \(random.seed), corpus \(corpusRound), round \(round): \(text) (\(sort), limit \(limit), offset \(offset))"
                 #expect(total == expected.total, "\(context)")
                 #expect(hits.map(\.id) == expected.page.map(\.id), "\(context)")
                 #expect(hits.map(\.storyHits) == expected.page.map { Optional($0.hits) }, "\(context)")
@@ -121,7 +128,7 @@ struct StoryGroupedSearchTests {
         #expect(after.sorted { ($0 ?? 0) > ($1 ?? 0) } == [2, 1], "\(after)")
     }
 
-    @Test("a search grouped by story in relevance order ranks and groups in one statement, with no grouping in SQL")
+    @Test("a search grouped by story in relevance or coverage order ranks and groups in one statement, with no grouping in SQL")
     func groupedByTheRanking() throws {
         var random = SeededRandom(seed: 7)
         let folder = TemporaryFolder("newsd-story-grouped-plan")
@@ -129,17 +136,17 @@ struct StoryGroupedSearchTests {
         _ = try QueryPropertyTests.corpus(&random, count: 40, in: index)
         try Self.placeAtRandom(index, stories: 8, &random)
         let word = QueryPropertyTests.vocabulary[0]
-        for text in [word, word + " since:2023-01-03"] {
-            let plan = try index.searchPlan(SearchQuery.parse(text), group: .stories)
+        for (text, sort) in [(word, SearchSort.relevance), (word + " since:2023-01-03", .relevance), (word, .coverage)] {
+            let plan = try index.searchPlan(SearchQuery.parse(text), sort: sort, group: .stories)
             // One pass over the matches, nothing grouped or materialised but the page itself.
             #expect(plan.filter { $0.hasPrefix("SCAN article_fts") }.count == 2, "\(text): \(plan)")
             #expect(!plan.contains { $0.contains("GROUP BY") || ($0.hasPrefix("MATERIALIZE") && $0 != "MATERIALIZE page") }, "\(text): \(plan)")
             #expect(plan.contains { $0.hasPrefix("SCAN page") }, "\(text): \(plan)")
         }
-        // Coverage order, and conditions other than dates (a story-size floor), still group in SQL.
-        for (sort, minOutlets) in [(SearchSort.coverage, nil), (.relevance, 1)] {
-            let plan = try index.searchPlan(SearchQuery.parse(word), sort: sort, group: .stories, minOutlets: minOutlets)
-            #expect(plan.contains("MATERIALIZE matches") && plan.contains { $0.contains("GROUP BY") }, "\(sort): \(plan)")
+        // Conditions other than dates (a story-size floor), date orders and copies by coverage still group in SQL.
+        for (sort, group, minOutlets) in [(SearchSort.relevance, SearchGrouping.stories, 1), (.newest, .stories, nil), (.coverage, .copies, nil)] {
+            let plan = try index.searchPlan(SearchQuery.parse(word), sort: sort, group: group, minOutlets: minOutlets)
+            #expect(plan.contains("MATERIALIZE matches") && plan.contains { $0.contains("GROUP BY") }, "\(sort), \(group): \(plan)")
         }
     }
 }
