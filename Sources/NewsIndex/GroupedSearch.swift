@@ -41,26 +41,29 @@ struct GroupedSearch {
         return ranking
     }
 
-    /// The page of stories in relevance or coverage order, each story by its best match,
-    /// grouped as the ranking scores every match: the number of groups and the page's. nil when
-    /// this search cannot be grouped so (another order or grouping, conditions other than
-    /// dates, a table not in memory or missing an article or story): then `pageSQL` finds it.
+    /// The page of stories, each by its best match in relevance, grouped as the ranking scores
+    /// every match (that meets the conditions): the number of groups and the page's, in
+    /// relevance, coverage or date order of those best matches (as `pageSQL` orders them).
+    /// nil when this search cannot be grouped so (grouped by copy, in order of arrival, no
+    /// MATCH, a table not in memory or missing an article or story): then `pageSQL` finds it.
     func rankedPage(_ db: Database, limit: Int, offset: Int) throws -> (total: Int, page: [StoryTally.Group])? {
-        guard group == .stories, sort == .relevance || (sort == .coverage && outlets != nil), let key = filter.lengths,
-              let match = filter.match, let recorders, let days, let stories, !filter.hasConditions || filter.dayWindow != nil,
-              let ranking else { return nil }
+        guard group == .stories, sort != .added, sort != .coverage || outlets != nil, let key = filter.lengths,
+              let match = filter.match, let recorders, let days, let stories, let ranking else { return nil }
         let tally = StoryTally(stories: try stories(db).values, days: try days(db).values)
         let (_, phraseRows) = try ranking.rankEveryMatch(db, key: key, match: match, recorders: recorders, stories: tally,
                                                          dayChecks: try ranking.dayChecks(db, order: nil))
         guard tally.complete else { return nil }
         let groups = tally.groups { phraseRows?.score($0) ?? $0 }
-        var coverage: [Int64]?
-        if sort == .coverage, let outlets {
-            let table = try outlets(db).values
-            guard groups.allSatisfy({ $0.story < table.count }) else { return nil }
-            coverage = table
+        let order: StoryTally.Order
+        switch sort {
+        case .coverage:
+            guard let table = try outlets.map({ try $0(db).values }), groups.allSatisfy({ $0.story == 0 || $0.story < table.count }) else { return nil }
+            order = .coverage(outlets: table)
+        case .newest: order = .newest
+        case .oldest: order = .oldest
+        case .relevance, .added: order = .relevance
         }
-        return (groups.count, StoryTally.page(groups, limit: limit, offset: offset, outlets: coverage))
+        return (groups.count, StoryTally.page(groups, limit: limit, offset: offset, order: order))
     }
 
     var countSQL: String { "SELECT count(DISTINCT \(groupKey)) FROM \(filter.source) \(filter.whereClause)" }

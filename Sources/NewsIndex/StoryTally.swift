@@ -16,8 +16,10 @@ final class StoryTally: @unchecked Sendable {
         /// The best match's id and rank (as the ranking gave it).
         let id: Int64
         let rank: Double
-        /// The best match's day number (`ArticleDays`), which orders groups ranked alike.
+        /// The best match's day number (`ArticleDays`), which orders groups ranked alike, and
+        /// whether it is dated only by its file (date orders put such groups last).
         let day: Int
+        let undated: Bool
         /// The group's matches.
         let hits: Int
     }
@@ -59,6 +61,8 @@ final class StoryTally: @unchecked Sendable {
     /// The day number of the article `id` (the tables hold it: `add` checked).
     private func day(_ id: Int64) -> Int { ArticleDays.day(days[Int(id)]) }
 
+    private func undated(_ id: Int64) -> Bool { ArticleDays.undated(days[Int(id)]) }
+
     /// Adds the match `id`, ranked `rank` (lower first), to its story's group.
     func add(_ id: Int64, rank: Double) {
         guard complete, id != lastId else { return }
@@ -99,24 +103,51 @@ final class StoryTally: @unchecked Sendable {
         all.reserveCapacity(alone.count + 1024)
         for slot in 0..<hits.count where hits[slot] > 0 {
             let id = bestId[slot]
-            all.append(Group(story: Int64(slot), id: id, rank: shown(bestRank[slot]), day: day(id), hits: Int(hits[slot])))
+            all.append(Group(story: Int64(slot), id: id, rank: shown(bestRank[slot]), day: day(id), undated: undated(id), hits: Int(hits[slot])))
         }
-        for (id, rank) in alone { all.append(Group(story: 0, id: id, rank: shown(rank), day: day(id), hits: 1)) }
+        for (id, rank) in alone { all.append(Group(story: 0, id: id, rank: shown(rank), day: day(id), undated: undated(id), hits: 1)) }
         return all
     }
 
-    /// The groups from `offset` on, `limit` of them, in relevance order of their best matches,
-    /// or with `outlets` (each story's outlet count by story id, holding every group's story)
-    /// the stories carried by the most outlets first (an article in no story counts none), then
-    /// in relevance order. Only the first `offset + limit` are ever sorted.
-    static func page(_ groups: [Group], limit: Int, offset: Int, outlets: [Int64]? = nil) -> [Group] {
+    /// The order of a page of groups, each group by its best match.
+    enum Order {
+        /// The best match's rank, then the newer day, then the higher id.
+        case relevance
+        /// The stories carried by the most outlets first (an article in no story counts none),
+        /// then relevance; `outlets`: each story's outlet count by story id, holding every
+        /// group's story.
+        case coverage(outlets: [Int64])
+        /// Dated before dated only by their file, then the newer (older) day, then the higher
+        /// (lower) id.
+        case newest, oldest
+
+        /// Whether `a` comes before `b`.
+        func before(_ a: Group, _ b: Group) -> Bool {
+            switch self {
+            case .relevance:
+                return precedes(a.rank, a.day, a.id, b.rank, b.day, b.id)
+            case .coverage(let outlets):
+                let (one, other) = (a.story == 0 ? 0 : outlets[Int(a.story)], b.story == 0 ? 0 : outlets[Int(b.story)])
+                return one != other ? one > other : precedes(a.rank, a.day, a.id, b.rank, b.day, b.id)
+            case .newest, .oldest:
+                if a.undated != b.undated { return !a.undated }
+                if a.day != b.day { return (a.day > b.day) == (self.isNewest) }
+                return (a.id > b.id) == (self.isNewest)
+            }
+        }
+
+        private var isNewest: Bool {
+            if case .newest = self { return true }
+            return false
+        }
+    }
+
+    /// The groups from `offset` on, `limit` of them, in `order`; only the first
+    /// `offset + limit` are ever sorted.
+    static func page(_ groups: [Group], limit: Int, offset: Int, order: Order = .relevance) -> [Group] {
         let needed = offset + limit
         guard needed > 0 else { return [] }
-        func coverage(_ group: Group) -> Int64 { outlets.map { group.story == 0 ? 0 : $0[Int(group.story)] } ?? 0 }
-        func before(_ a: Group, _ b: Group) -> Bool {
-            if outlets != nil, case let (one, other) = (coverage(a), coverage(b)), one != other { return one > other }
-            return precedes(a.rank, a.day, a.id, b.rank, b.day, b.id)
-        }
+        let before = order.before
         var first: [Group] = []
         first.reserveCapacity(min(needed, groups.count) + 1)
         for group in groups {

@@ -142,10 +142,11 @@ struct SearchQueryIndexTests {
         #expect(plan[page...].allSatisfy { !$0.hasPrefix("SCAN article_fts VIRTUAL TABLE INDEX 0:M") }, "\(plan)")
     }
 
-    @Test("stories and other orders keep the plan index-driven too", arguments: [SearchSort.newest, .coverage])
-    func groupedPlans(sort: SearchSort) throws {
+    /// (Grouped by story in other orders, the ranking groups: see `StoryGroupedSearchTests`.)
+    @Test("groupings SQL makes keep the plan index-driven too", arguments: [(SearchSort.added, SearchGrouping.stories), (.coverage, .copies)])
+    func groupedPlans(sort: SearchSort, group: SearchGrouping) throws {
         let index = try makeIndex()
-        let plan = try index.searchPlan(SearchQuery.parse("storm since:2020-06-10"), sort: sort, group: .stories)
+        let plan = try index.searchPlan(SearchQuery.parse("storm since:2020-06-10"), sort: sort, group: group)
         let fullText = try #require(plan.firstIndex { $0.hasPrefix("SCAN article_fts VIRTUAL TABLE") }, "\(plan)")
         let join = try #require(plan.firstIndex { $0.hasPrefix("SEARCH a USING COVERING INDEX article_search_cover (id=?)") }, "\(plan)")
         #expect(fullText < join, "\(plan)")

@@ -8,30 +8,36 @@ import TestSupport
 /// Searches grouped by story, which the ranking groups as it scores every match (`StoryTally`),
 /// against a reference that ranks every match with FTS5's bm25 and groups them in SQL: random
 /// corpora with tied twins, random stories (with random outlet counts) and unplaced articles,
-/// random queries, pages, date filters and both orders, with articles added, edited, removed
-/// and moved between stories in between.
+/// random queries, pages, date filters, story-size floors and orders, with articles added,
+/// edited, removed and moved between stories in between.
 @Suite("Story-grouped search: the ranking's groups against the full ranking")
 struct StoryGroupedSearchTests {
     /// The page grouped by story in relevance order (or coverage order: the story's outlets
     /// first), ranked by bm25 over every match: each group's best match (rank, then newer day,
     /// then higher id) and its number of matches, and the number of groups.
-    static func reference(_ index: ArticleIndex, _ text: String, sort: SearchSort = .relevance,
+    static func reference(_ index: ArticleIndex, _ text: String, sort: SearchSort = .relevance, minOutlets: Int? = nil,
                           limit: Int, offset: Int) throws -> (total: Int, page: [(id: Int64, hits: Int)]) {
         let translated = QueryTranslator.translate(try SearchQuery.parse(text))
         let match = try #require(translated.match)
-        let conditions = (["article_fts MATCH ?"] + translated.conditions).joined(separator: " AND ")
+        let floor = minOutlets == nil ? [] : ["a.storyId IN (SELECT id FROM story WHERE outlets >= ?)"]
+        let conditions = (["article_fts MATCH ?"] + translated.conditions + floor).joined(separator: " AND ")
         let matches = """
             WITH m AS MATERIALIZED (
-                SELECT a.id AS id, bm25(article_fts, \(ArticleIndex.bm25Weights)) AS rank, a.articleDay AS day,
+                SELECT a.id AS id, bm25(article_fts, \(ArticleIndex.bm25Weights)) AS rank, a.articleDay AS day, a.dateKind IS NULL AS undated,
                        coalesce(a.storyId, -a.id) AS grp, coalesce((SELECT outlets FROM story WHERE id = a.storyId), 0) AS coverage
                 FROM article_fts JOIN article a ON a.id = article_fts.rowid WHERE \(conditions)
             ),
             best AS (SELECT *, row_number() OVER (PARTITION BY grp ORDER BY rank, day DESC, id DESC) AS place,
                             count(*) OVER (PARTITION BY grp) AS hits FROM m)
             """
-        let arguments: [DatabaseValueConvertible] = [match] + translated.arguments
+        let arguments: [DatabaseValueConvertible] = [match] + translated.arguments + (minOutlets.map { [$0] } ?? [])
         return try index.pool.read { db in
-            let order = (sort == .coverage ? "coverage DESC, " : "") + "rank, day DESC, id DESC"
+            let order = switch sort {
+            case .coverage: "coverage DESC, rank, day DESC, id DESC"
+            case .newest: "undated, day DESC, id DESC"
+            case .oldest: "undated, day ASC, id ASC"
+            default: "rank, day DESC, id DESC"
+            }
             let rows = try Row.fetchAll(db, sql: matches + " SELECT id, hits FROM best WHERE place = 1 ORDER BY \(order) LIMIT ? OFFSET ?",
                                         arguments: StatementArguments(arguments + [limit, offset]))
             let total = try Int.fetchOne(db, sql: matches + " SELECT count(DISTINCT grp) FROM m", arguments: StatementArguments(arguments)) ?? 0
@@ -82,10 +88,12 @@ struct StoryGroupedSearchTests {
                 let filters = [" since:2023-01-04", " until:2023-01-05", " date:2023-01-02..2023-01-07", " date:2024"]
                 let text = round % 3 == 2 ? tree.text + filters.randomElement(using: &random)! : tree.text
                 let limit = Int.random(in: 1...30, using: &random), offset = [0, 0, Int.random(in: 0...60, using: &random)].randomElement(using: &random)!
-                let sort: SearchSort = Bool.random(using: &random) ? .relevance : .coverage
-                let (total, hits) = try index.search(SearchQuery.parse(text), sort: sort, group: .stories, limit: limit, offset: offset)
-                let expected = try Self.reference(index, text, sort: sort, limit: limit, offset: offset)
-                let context = "seed \(random.seed), corpus \(corpusRound), round \(round): \(text) (\(sort), limit \(limit), offset \(offset))"
+                let sort: SearchSort = [.relevance, .relevance, .coverage, .newest, .oldest].randomElement(using: &random)!
+                let minOutlets = round % 5 == 4 ? Int.random(in: 1...4, using: &random) : nil
+                let (total, hits) = try index.search(SearchQuery.parse(text), sort: sort, group: .stories, minOutlets: minOutlets,
+                                                     limit: limit, offset: offset)
+                let expected = try Self.reference(index, text, sort: sort, minOutlets: minOutlets, limit: limit, offset: offset)
+                let context = "seed \(random.seed), corpus \(corpusRound), round \(round): \(text) (\(sort), min outlets \(minOutlets.map(String.init) ?? "-"), limit \(limit), offset \(offset))"
                 #expect(total == expected.total, "\(context)")
                 #expect(hits.map(\.id) == expected.page.map(\.id), "\(context)")
                 #expect(hits.map(\.storyHits) == expected.page.map { Optional($0.hits) }, "\(context)")
@@ -128,24 +136,28 @@ struct StoryGroupedSearchTests {
         #expect(after.sorted { ($0 ?? 0) > ($1 ?? 0) } == [2, 1], "\(after)")
     }
 
-    @Test("a search grouped by story in relevance or coverage order ranks and groups in one statement, with no grouping in SQL")
+    @Test("a search grouped by story ranks and groups in one statement, with no grouping in SQL, in every order but arrival")
     func groupedByTheRanking() throws {
         var random = SeededRandom(seed: 7)
         let folder = TemporaryFolder("newsd-story-grouped-plan")
         let index = try ArticleIndex(path: folder.file("index.sqlite"))
         _ = try QueryPropertyTests.corpus(&random, count: 40, in: index)
-        try Self.placeAtRandom(index, stories: 8, &random)
         let word = QueryPropertyTests.vocabulary[0]
-        for (text, sort) in [(word, SearchSort.relevance), (word + " since:2023-01-03", .relevance), (word, .coverage)] {
-            let plan = try index.searchPlan(SearchQuery.parse(text), sort: sort, group: .stories)
+        // Before any story exists too: every article a group of its own, by coverage none.
+        let unplaced = try index.searchPlan(SearchQuery.parse(word), sort: .coverage, group: .stories)
+        #expect(!unplaced.contains { $0.contains("GROUP BY") }, "\(unplaced)")
+        try Self.placeAtRandom(index, stories: 8, &random)
+        for (text, sort, minOutlets) in [(word, SearchSort.relevance, nil), (word + " since:2023-01-03", .relevance, nil), (word, .coverage, nil),
+                                         (word, .newest, nil), (word, .relevance, 2)] {
+            let plan = try index.searchPlan(SearchQuery.parse(text), sort: sort, group: .stories, minOutlets: minOutlets)
             // One pass over the matches, nothing grouped or materialised but the page itself.
             #expect(plan.filter { $0.hasPrefix("SCAN article_fts") }.count == 2, "\(text): \(plan)")
             #expect(!plan.contains { $0.contains("GROUP BY") || ($0.hasPrefix("MATERIALIZE") && $0 != "MATERIALIZE page") }, "\(text): \(plan)")
             #expect(plan.contains { $0.hasPrefix("SCAN page") }, "\(text): \(plan)")
         }
-        // Conditions other than dates (a story-size floor), date orders and copies by coverage still group in SQL.
-        for (sort, group, minOutlets) in [(SearchSort.relevance, SearchGrouping.stories, 1), (.newest, .stories, nil), (.coverage, .copies, nil)] {
-            let plan = try index.searchPlan(SearchQuery.parse(word), sort: sort, group: group, minOutlets: minOutlets)
+        // Order of arrival, and copies by coverage, still group in SQL.
+        for (sort, group) in [(SearchSort.added, SearchGrouping.stories), (.coverage, .copies)] {
+            let plan = try index.searchPlan(SearchQuery.parse(word), sort: sort, group: group)
             #expect(plan.contains("MATERIALIZE matches") && plan.contains { $0.contains("GROUP BY") }, "\(sort), \(group): \(plan)")
         }
     }
