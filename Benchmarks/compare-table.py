@@ -18,6 +18,8 @@ figures = [
     ("queries/s, 8 clients", lambda d: d["queries"][1]["queries_per_second"]),
     ("page ms: a* limit=1000", lambda d: d["pages"][0]["median_ms"]),
     ("page ms: compan* OR said offset=500", lambda d: d["pages"][1]["median_ms"]),
+    ("page ms: compan* stories", lambda d: d["pages"][2]["median_ms"]),
+    ("page ms: said stories coverage", lambda d: d["pages"][3]["median_ms"]),
     ("drop-to-searchable p99 ms", lambda d: d["drop_to_searchable_ms"]["p99"]),
     ("drop while placing stories p99 ms", lambda d: d.get("drop_during_placement_ms", {}).get("p99")),
     ("RSS idle, MB", lambda d: d["idle_rss_bytes"] / 1048576),

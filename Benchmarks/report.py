@@ -14,6 +14,12 @@ if as_json:
 work, labels = args[0], args[1:]
 
 
+def page_grouping(page):
+    """A page's grouping and order, when not the default (one hit per copy group, by relevance)."""
+    parts = [page[key] for key in ("group", "sort") if key in page]
+    return " " + " ".join(parts) if parts else ""
+
+
 def load(name):
     with open(os.path.join(work, name + ".json")) as handle:
         return json.load(handle)
@@ -77,7 +83,7 @@ for label in labels:
         row("queries/s, %d client(s)" % c, load_row["queries_per_second"], None, None, "%.0f",
             pg_value=on_pg.get("queries_per_second"))
     for page in newsd.get("pages", []):
-        name = "page ms: %s limit=%d offset=%d" % (page["query"], page["limit"], page["offset"])
+        name = "page ms: %s limit=%d offset=%d%s" % (page["query"], page["limit"], page["offset"], page_grouping(page))
         if "error" in page:
             lines.append("%-40s %s" % (name, "failed: " + page["error"]))
         else:
@@ -141,7 +147,7 @@ def growth_figures(newsd):
     }
     for page in newsd.get("pages", []):
         if "median_ms" in page:
-            figures["page %s (limit %d, offset %d) ms" % (page["query"], page["limit"], page["offset"])] = page["median_ms"]
+            figures["page %s (limit %d, offset %d%s) ms" % (page["query"], page["limit"], page["offset"], page_grouping(page))] = page["median_ms"]
     if "drop_during_placement_ms" in newsd:
         figures["drop while placing stories p99 ms"] = newsd["drop_during_placement_ms"]["p99"]
     if "loaded_ingest" in newsd:

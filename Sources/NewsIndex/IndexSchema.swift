@@ -635,9 +635,11 @@ enum IndexSchema {
             // article's story held in memory (`StoryMembership`), and orders stories by
             // coverage from each story's outlets held in memory (`StoryOutlets`), not by
             // materialising every ranked match in SQL. Logged: every article placed in another
-            // story (or taken out of one), every story whose outlet count changes, and every
-            // article and story removed, since their ids may be given again.
-            try db.execute(sql: changeLog("story_membership_change") + changeLog("story_outlets_change") + """
+            // story (or taken out of one), every story added or whose outlet count changes, and
+            // every article and story removed, since their ids may be given again (a story
+            // added under a removed one's id, below the highest, would otherwise go unseen).
+            try db.execute(sql: changeLog("story_membership_change", keeping: storyChangeLogLength)
+                + changeLog("story_outlets_change", keeping: storyChangeLogLength) + """
                 CREATE TRIGGER story_membership_set AFTER UPDATE OF storyId ON article
                 WHEN old.storyId IS NOT new.storyId BEGIN
                     INSERT INTO story_membership_change(id) VALUES (new.id);
@@ -651,6 +653,9 @@ enum IndexSchema {
                 END;
                 CREATE TRIGGER story_outlets_removed AFTER DELETE ON story BEGIN
                     INSERT INTO story_outlets_change(id) VALUES (old.id);
+                END;
+                CREATE TRIGGER story_outlets_added AFTER INSERT ON story BEGIN
+                    INSERT INTO story_outlets_change(id) VALUES (new.id);
                 END;
                 """)
         }
@@ -923,15 +928,21 @@ enum IndexSchema {
 
     /// A log of the articles whose value in a `SnapshotValues` table changed, in the order of
     /// the changes (`seq` never reused), that drops its oldest entries as it grows.
-    static func changeLog(_ name: String) -> String {
+    /// `keeping`: the entries kept, trimmed every tenth of that many.
+    static func changeLog(_ name: String, keeping: Int = changeLogLength) -> String {
         """
         CREATE TABLE \(name) (seq INTEGER PRIMARY KEY AUTOINCREMENT, id INTEGER NOT NULL);
-        CREATE TRIGGER \(name)_trim AFTER INSERT ON \(name) WHEN new.seq % 10000 = 0 BEGIN
-            DELETE FROM \(name) WHERE seq <= new.seq - \(changeLogLength);
+        CREATE TRIGGER \(name)_trim AFTER INSERT ON \(name) WHEN new.seq % \(keeping / 10) = 0 BEGIN
+            DELETE FROM \(name) WHERE seq <= new.seq - \(keeping);
         END;
 
         """
     }
+
+    /// Entries the story logs keep: placing a bulk load moves every article into a story once
+    /// or more, and a table that far behind is read again whole in tens of milliseconds, less
+    /// than the room a hundred thousand entries take in an index meant to stay small.
+    static let storyChangeLogLength = 10_000
 
     /// The covering index searches join matches through (see `SearchFilter`).
     static let searchCoverIndex = "article_search_cover"

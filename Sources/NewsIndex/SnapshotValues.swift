@@ -177,7 +177,7 @@ enum StoryMembership {
 
 /// Each story's outlet count (`story.outlets`), by story id (0 where no story has the id), so
 /// that a search grouped by story orders its stories by coverage without looking each one up.
-/// Logged: stories whose outlet count changes, and every story removed, in
+/// Logged: stories added, stories whose outlet count changes, and every story removed, in
 /// `story_outlets_change`.
 enum StoryOutlets {
     static func storyOutlets() -> SnapshotValues<Int64> {

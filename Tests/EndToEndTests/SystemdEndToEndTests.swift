@@ -63,6 +63,7 @@ struct SystemdEndToEndTests {
             DROP TABLE story_membership_change;
             DROP TRIGGER story_outlets_set;
             DROP TRIGGER story_outlets_removed;
+            DROP TRIGGER story_outlets_added;
             DROP TABLE story_outlets_change;
             \(OlderSchemas.articleDaysAsText)
             \(ftsTrigger);
@@ -116,8 +117,9 @@ struct SystemdEndToEndTests {
         #expect(try runProcess("/usr/bin/sqlite3", [database, """
             SELECT count(*) FROM sqlite_schema WHERE name IN ('article_day_change', 'article_day_set', 'article_day_removed',
                                                               'story_membership_change', 'story_membership_set', 'story_membership_removed',
-                                                              'story_outlets_change', 'story_outlets_set', 'story_outlets_removed')
-            """]).stdout == "9\n")
+                                                              'story_outlets_change', 'story_outlets_set', 'story_outlets_removed',
+                                                              'story_outlets_added')
+            """]).stdout == "10\n")
         upgraded.signal(SIGTERM)
         upgraded.waitUntilExit()
 

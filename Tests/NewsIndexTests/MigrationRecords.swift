@@ -32,7 +32,7 @@ enum MigrationRecords {
         "v33-story-changes": {
             try $0.execute(sql: """
                 DROP TRIGGER story_membership_set; DROP TRIGGER story_membership_removed; DROP TABLE story_membership_change;
-                DROP TRIGGER story_outlets_set; DROP TRIGGER story_outlets_removed; DROP TABLE story_outlets_change;
+                DROP TRIGGER story_outlets_set; DROP TRIGGER story_outlets_removed; DROP TRIGGER story_outlets_added; DROP TABLE story_outlets_change;
                 """)
         },
     ]

@@ -107,6 +107,35 @@ struct StoryGroupedSearchTests {
         }
     }
 
+    @Test("stories held in memory further behind than the story log reaches are read again whole")
+    func behindTheLog() throws {
+        var random = SeededRandom.forTest("StoryGroupedSearchTests.behindTheLog")
+        let folder = TemporaryFolder("newsd-story-grouped-log")
+        let index = try ArticleIndex(path: folder.file("index.sqlite"))
+        _ = try QueryPropertyTests.corpus(&random, count: 120, in: index)
+        try Self.placeAtRandom(index, stories: 12, &random)
+        let word = QueryPropertyTests.vocabulary[0]
+        func matchesReference() throws -> Bool {
+            let (total, hits) = try index.search(SearchQuery.parse(word), group: .stories, limit: 30, offset: 0)
+            let expected = try Self.reference(index, word, limit: 30, offset: 0)
+            return total == expected.total && hits.map(\.id) == expected.page.map(\.id)
+                && hits.map(\.storyHits) == expected.page.map { Optional($0.hits) }
+        }
+        #expect(try matchesReference())
+        // More moves than the log keeps, ending with every article in another story than the
+        // table read above says: its oldest entries are gone, so the table is read whole.
+        try index.pool.write { db in
+            // The log is trimmed every tenth of its length: past 1.1 lengths the first entries are gone.
+            let rounds = IndexSchema.storyChangeLogLength * 11 / 10 / 120 + 2
+            for round in 0..<rounds {
+                try db.execute(sql: "UPDATE article SET storyId = (id + ?) % 12 + 1", arguments: [round])
+            }
+        }
+        let oldest = try index.pool.read { try Int64.fetchOne($0, sql: "SELECT min(seq) FROM story_membership_change") ?? 0 }
+        #expect(oldest > 120, "the test needs the log to have dropped the entries of the first moves")
+        #expect(try matchesReference())
+    }
+
     @Test("an id given again to a new article in no story is not taken for the removed article's story")
     func idGivenAgain() throws {
         let folder = TemporaryFolder("newsd-story-grouped-ids")

@@ -47,13 +47,14 @@ enum QueryLoad {
 
     /// A deep or broad page: the same request `times` times in a row, one client; the latencies
     /// in milliseconds, or why it failed (a refusal or a time-limit answer is not a latency).
-    static func page(socket: String, query: String, limit: Int, offset: Int, times: Int) -> Swift.Result<Samples, ClientError> {
+    static func page(socket: String, query: String, sort: SearchSort = .relevance, group: SearchGrouping = .copies,
+                     limit: Int, offset: Int, times: Int) -> Swift.Result<Samples, ClientError> {
         let client = NewsClient(socketPath: socket, timeoutSeconds: 30)
         var samples = Samples()
         for _ in 0..<times {
             let t0 = now()
             do throws(ClientError) {
-                _ = try client.search(query, limit: limit, offset: offset)
+                _ = try client.search(query, sort: sort, group: group, limit: limit, offset: offset)
             } catch {
                 return .failure(error)
             }

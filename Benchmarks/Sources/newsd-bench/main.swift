@@ -84,11 +84,18 @@ for clients in shared ? [1, 8] : [1, 8, 32] {
                  "p99_ms": result.p99Ms, "queries_per_second": result.queriesPerSecond])
 }
 report["queries"] = load
-// Deep and broad pages (#13): a one-letter prefix's first 1,000 hits, and page 51 of a broad OR.
+// Deep and broad pages (#13): a one-letter prefix's first 1,000 hits, and page 51 of a broad OR;
+// and broad queries grouped by story, which group every match (by relevance and by coverage).
 var pages: [[String: Any]] = []
-for (query, limit, offset) in [("a*", 1000, 0), ("compan* OR said", 10, 500)] {
+let pageQueries: [(String, Int, Int, SearchSort, SearchGrouping)] = [
+    ("a*", 1000, 0, .relevance, .copies), ("compan* OR said", 10, 500, .relevance, .copies),
+    ("compan*", 10, 0, .relevance, .stories), ("said", 10, 0, .coverage, .stories),
+]
+for (query, limit, offset, sort, group) in pageQueries {
     var row: [String: Any] = ["query": query, "limit": limit, "offset": offset]
-    switch QueryLoad.page(socket: daemon.socket, query: query, limit: limit, offset: offset, times: 5) {
+    if group != .copies { row["group"] = group.rawValue }
+    if sort != .relevance { row["sort"] = sort.rawValue }
+    switch QueryLoad.page(socket: daemon.socket, query: query, sort: sort, group: group, limit: limit, offset: offset, times: 5) {
     case .success(let samples): row["median_ms"] = samples.median; row["max_ms"] = samples.quantile(1)
     case .failure(let error): row["error"] = error.description
     }
