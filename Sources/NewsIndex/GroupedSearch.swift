@@ -16,9 +16,9 @@ struct GroupedSearch {
     var phraseHits: PhraseHitCache?
     /// The articles' days and stories in memory, read when first needed (nil: grouped in SQL).
     var days: ((Database) throws -> ArticleDays.Table)?
-    var stories: ((Database) throws -> SnapshotValues<Int64>.Table)?
+    var stories: ((Database) throws -> SnapshotValues<Int32>.Table)?
     /// Each story's outlet count in memory, for coverage order (nil: grouped in SQL).
-    var outlets: ((Database) throws -> SnapshotValues<Int64>.Table)?
+    var outlets: ((Database) throws -> SnapshotValues<Int32>.Table)?
 
     init(_ filter: SearchFilter, sort: SearchSort, group: SearchGrouping) {
         self.filter = filter

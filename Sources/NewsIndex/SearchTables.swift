@@ -35,9 +35,9 @@ struct SearchSnapshot {
     /// date order over a MATCH).
     let days: (Database) throws -> ArticleDays.Table
     /// Each article's story (0: none), read when first needed (by a search grouped by story).
-    let stories: (Database) throws -> SnapshotValues<Int64>.Table
+    let stories: (Database) throws -> SnapshotValues<Int32>.Table
     /// Each story's outlet count, by story id, read when first needed (by a search in coverage order).
-    let outlets: (Database) throws -> SnapshotValues<Int64>.Table
+    let outlets: (Database) throws -> SnapshotValues<Int32>.Table
     /// Where a ranking statement's group tally is found.
     let recorders: RankingRecorders
     /// Where phrases' row counts are kept between searches.

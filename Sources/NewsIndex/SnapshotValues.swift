@@ -161,17 +161,18 @@ extension SnapshotValues where Value == Int64 {
 }
 
 /// Each article's story (`storyId`), 0 for an article not placed in one, so that a search
-/// grouped by story groups its matches as it ranks them (`StoryTally`). Logged: articles placed
-/// in another story or taken out of one, and every article removed, in
-/// `story_membership_change`. Another table of `Int64`s, so its own name and reader.
+/// grouped by story groups its matches as it ranks them (`StoryTally`); -1 for a story id
+/// beyond 32 bits, which no archive reaches (the tally then leaves the search to SQL). Logged:
+/// articles placed in another story or taken out of one, and every article removed, in
+/// `story_membership_change`.
 enum StoryMembership {
-    static func storyMembership() -> SnapshotValues<Int64> {
-        SnapshotValues<Int64>(
+    static func storyMembership() -> SnapshotValues<Int32> {
+        SnapshotValues<Int32>(
             log: "story_membership_change", lastIdSQL: "SELECT max(id) FROM article",
             rowsSQL: "SELECT id, coalesce(storyId, 0) FROM article INDEXED BY \(IndexSchema.searchCoverIndex) WHERE id > ? ORDER BY id",
             chosenRowsSQL: "SELECT id, coalesce(storyId, 0) FROM article WHERE id IN (SELECT value FROM json_each(?))",
             absent: 0,
-            value: { $0[1] })
+            value: { row in Int32(exactly: row[1] as Int64) ?? -1 })
     }
 }
 
@@ -180,13 +181,13 @@ enum StoryMembership {
 /// Logged: stories added, stories whose outlet count changes, and every story removed, in
 /// `story_outlets_change`.
 enum StoryOutlets {
-    static func storyOutlets() -> SnapshotValues<Int64> {
-        SnapshotValues<Int64>(
+    static func storyOutlets() -> SnapshotValues<Int32> {
+        SnapshotValues<Int32>(
             log: "story_outlets_change", lastIdSQL: "SELECT max(id) FROM story",
             rowsSQL: "SELECT id, outlets FROM story WHERE id > ? ORDER BY id",
             chosenRowsSQL: "SELECT id, outlets FROM story WHERE id IN (SELECT value FROM json_each(?))",
             absent: 0,
-            value: { $0[1] })
+            value: { row in Int32(clamping: row[1] as Int64) })
     }
 }
 

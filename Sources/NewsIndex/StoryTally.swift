@@ -24,7 +24,7 @@ final class StoryTally: @unchecked Sendable {
         let hits: Int
     }
 
-    private let stories: [Int64]
+    private let stories: [Int32]
     private let days: [Int32]
     /// Per story id: the best match so far (id 0: none yet), its rank, and the story's matches.
     private let bestId: UnsafeMutableBufferPointer<Int64>
@@ -38,12 +38,12 @@ final class StoryTally: @unchecked Sendable {
 
     /// `stories`: each article's story (`StoryMembership`, 0: none); `days`: each article's
     /// `ArticleDays` value; both of the ranking's snapshot.
-    init(stories: [Int64], days: [Int32]) {
+    init(stories: [Int32], days: [Int32]) {
         self.stories = stories
         self.days = days
         // Story ids follow the articles' (a story is numbered when its first article is placed);
         // an id beyond what a table by id can hold makes the tally incomplete instead.
-        let highest = Int(clamping: min(stories.max() ?? 0, Int64(stories.count) * 4 + 1024))
+        let highest = min(Int(stories.max() ?? 0), stories.count * 4 + 1024)
         bestId = .allocate(capacity: highest + 1)
         bestId.initialize(repeating: 0)
         bestRank = .allocate(capacity: highest + 1)
@@ -71,7 +71,7 @@ final class StoryTally: @unchecked Sendable {
             complete = false
             return
         }
-        let story = stories[Int(id)]
+        let story = Int(stories[Int(id)])
         guard story != 0 else {
             alone.append((id, rank))
             return
@@ -80,7 +80,7 @@ final class StoryTally: @unchecked Sendable {
             complete = false
             return
         }
-        let slot = Int(story)
+        let slot = story
         hits[slot] += 1
         let best = bestId[slot]
         if best == 0 || Self.precedes(rank, day(id), id, bestRank[slot], day(best), best) {
@@ -116,7 +116,7 @@ final class StoryTally: @unchecked Sendable {
         /// The stories carried by the most outlets first (an article in no story counts none),
         /// then relevance; `outlets`: each story's outlet count by story id, holding every
         /// group's story.
-        case coverage(outlets: [Int64])
+        case coverage(outlets: [Int32])
         /// Dated before dated only by their file, then the newer (older) day, then the higher
         /// (lower) id.
         case newest, oldest
