@@ -43,8 +43,11 @@ extension ArticleIndex {
             if let (total, page) = try search.rankedPage(db, limit: limit, offset: offset), let ranking = search.ranking {
                 let ranked = page.map { WindowedSearch.Ranked(id: $0.id, rank: $0.rank, group: $0.id) }
                 var found = try hits(db, ranked, of: ranking, positions: nil, offset: offset, group: group)
-                // The page's rows are its groups' best matches, in its order.
-                guard found.count == page.count else { throw IndexError.queryFailed("a story's best match vanished from its snapshot") }
+                // The page's rows are its groups' best matches, in its order, read in the same
+                // snapshot: a row missing means the index contradicts itself.
+                guard found.count == page.count else {
+                    throw IndexError.queryFailed("a story's best match has no article row (a damaged index); `newsctl reindex` rebuilds it from the inbox")
+                }
                 for place in found.indices { found[place].storyHits = page[place].hits }
                 return (total, found)
             }

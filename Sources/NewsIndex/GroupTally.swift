@@ -45,8 +45,8 @@ final class GroupTally: @unchecked Sendable {
 }
 
 /// What the searches running now record as they rank — a `GroupTally`, a `MatchPositions`, a
-/// `PhraseRowCount`, their phrases' `PhraseCounts`, a `StoryTally`, or some of them — by the number their
-/// ranking call names them with (0: none).
+/// `PhraseRowCount`, their phrases' `PhraseCounts`, a `StoryTally`, or some of them — by the
+/// number their ranking call names them with (0: none).
 final class RankingRecorders: Sendable {
     /// One search's recorders.
     private struct Entry {
@@ -67,8 +67,8 @@ final class RankingRecorders: Sendable {
         open.withLock { state in
             let number = state.next
             state.next += 1
-            state.recorders[number] = Entry(tally: tally, positions: positions, phraseRows: phraseRows, phraseCounts: phraseCounts, days: days,
-                                                 stories: stories)
+            state.recorders[number] = Entry(tally: tally, positions: positions, phraseRows: phraseRows, phraseCounts: phraseCounts,
+                                            days: days, stories: stories)
             return number
         }
     }

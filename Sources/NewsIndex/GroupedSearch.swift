@@ -4,8 +4,9 @@ import NewsCore
 /// A page of hits that needs every match grouped first: one hit per story (with the number of
 /// its articles that match), or stories ordered by how many outlets carry them. Matches are
 /// ranked and grouped once, then snippets and paths are read for the page only. Grouped by
-/// story in relevance or coverage order, with the tables in memory, the ranking groups them as
-/// it scores them (`StoryTally`); otherwise SQL ranks them, materialises them and groups them.
+/// story over a MATCH in any order but arrival, with the tables in memory, the ranking groups
+/// them as it scores them (`StoryTally`); otherwise SQL ranks them, materialises them and
+/// groups them.
 struct GroupedSearch {
     let filter: SearchFilter
     let sort: SearchSort

@@ -236,7 +236,8 @@ struct WindowedSearch {
         let ranking = rankingStatement(key: key, match: match, recorder: number, conditionsInSQL: conditionsInSQL)
         let matches: Int
         if filter.hasConditions && conditionsInSQL {
-            // Each row the statement gives is a match scored: counted by what recorded it.
+            // Each row the statement gives is a match scored: counted by the positions kept as
+            // it steps, or else by the rows it returns.
             let statement = try db.cachedStatement(sql: ranking.sql)
             if let positions {
                 try statement.execute(arguments: ranking.arguments)
