@@ -46,9 +46,9 @@ extension ArticleIndex {
                 // The page's rows are its groups' best matches, in its order, read in the same
                 // snapshot: a row missing means the index contradicts itself.
                 guard found.count == page.count else {
-                    throw IndexError.queryFailed("a story's best match has no article row (a damaged index); `newsctl reindex` rebuilds it from the inbox")
+                    throw IndexError.queryFailed("a group's best match has no article row (a damaged index); `newsctl reindex` rebuilds it from the inbox")
                 }
-                for place in found.indices { found[place].storyHits = page[place].hits }
+                if group == .stories { for place in found.indices { found[place].storyHits = page[place].hits } }
                 return (total, found)
             }
             let statement = try db.cachedStatement(sql: search.pageSQL)

@@ -4,9 +4,9 @@ import NewsCore
 /// A page of hits that needs every match grouped first: one hit per story (with the number of
 /// its articles that match), or stories ordered by how many outlets carry them. Matches are
 /// ranked and grouped once, then snippets and paths are read for the page only. Grouped by
-/// story over a MATCH in any order but arrival, with the tables in memory, the ranking groups
-/// them as it scores them (`StoryTally`); otherwise SQL ranks them, materialises them and
-/// groups them.
+/// story over a MATCH in any order but arrival (or by copy group in coverage order), with the
+/// tables in memory, the ranking groups them as it scores them (`StoryTally`); otherwise SQL
+/// ranks them, materialises them and groups them.
 struct GroupedSearch {
     let filter: SearchFilter
     let sort: SearchSort
@@ -20,6 +20,8 @@ struct GroupedSearch {
     var stories: ((Database) throws -> SnapshotValues<Int32>.Table)?
     /// Each story's outlet count in memory, for coverage order (nil: grouped in SQL).
     var outlets: ((Database) throws -> SnapshotValues<Int32>.Table)?
+    /// The copy groups in memory, for copy groups in coverage order (nil: grouped in SQL).
+    var copyGroups: ((Database) throws -> CopyGroups.Table)?
 
     init(_ filter: SearchFilter, sort: SearchSort, group: SearchGrouping) {
         self.filter = filter
@@ -42,15 +44,18 @@ struct GroupedSearch {
         return ranking
     }
 
-    /// The page of stories, each by its best match in relevance, grouped as the ranking scores
-    /// every match (that meets the conditions): the number of groups and the page's, in
-    /// relevance, coverage or date order of those best matches (as `pageSQL` orders them).
-    /// nil when this search cannot be grouped so (grouped by copy, in order of arrival, no
-    /// MATCH, a table not in memory or missing an article or story): then `pageSQL` finds it.
+    /// The page of stories (or of copy groups by coverage), each by its best match in
+    /// relevance, grouped as the ranking scores every match (that meets the conditions): the
+    /// number of groups and the page's, in relevance, coverage or date order of those best
+    /// matches (as `pageSQL` orders them). nil when this search cannot be grouped so (in order
+    /// of arrival, no MATCH, a table not in memory or missing an article or story): then
+    /// `pageSQL` finds it.
     func rankedPage(_ db: Database, limit: Int, offset: Int) throws -> (total: Int, page: [StoryTally.Group])? {
-        guard group == .stories, sort != .added, sort != .coverage || outlets != nil, let key = filter.lengths,
+        guard group == .stories || (group == .copies && sort == .coverage && copyGroups != nil), sort != .added,
+              sort != .coverage || outlets != nil, let key = filter.lengths,
               let match = filter.match, let recorders, let days, let stories, let ranking else { return nil }
-        let tally = StoryTally(stories: try stories(db).values, days: try days(db).values)
+        let tally = StoryTally(stories: try stories(db).values, days: try days(db).values,
+                               copyGroups: group == .copies ? try copyGroups.map { try $0(db).values } : nil)
         let (_, phraseRows) = try ranking.rankEveryMatch(db, key: key, match: match, recorders: recorders, stories: tally,
                                                          dayChecks: try ranking.dayChecks(db, order: nil))
         guard tally.complete else { return nil }
@@ -58,7 +63,7 @@ struct GroupedSearch {
         let order: StoryTally.Order
         switch sort {
         case .coverage:
-            guard let table = try outlets.map({ try $0(db).values }), groups.allSatisfy({ $0.story == 0 || $0.story < table.count }) else { return nil }
+            guard let table = try outlets.map({ try $0(db).values }), groups.allSatisfy({ $0.story >= 0 && $0.story < max(table.count, 1) }) else { return nil }
             order = .coverage(outlets: table)
         case .newest: order = .newest
         case .oldest: order = .oldest

@@ -25,6 +25,7 @@ enum SearchPlan {
             grouped.days = snapshot?.days
             grouped.stories = snapshot?.stories
             grouped.outlets = snapshot?.outlets
+            grouped.copyGroups = snapshot?.groups
             self = .grouped(grouped)
         }
     }

@@ -2,16 +2,17 @@
 /// its rank, and the tally keeps, for each story, its best match and how many of its articles
 /// match (an article in no story is a group of its own). So a search grouped by story groups
 /// every match in the pass that ranks it, instead of materialising every ranked match in SQL
-/// and grouping them there.
+/// and grouping them there. Made with the copy groups, it groups by copy group instead, for
+/// the one order the relevance window cannot keep: coverage, by each group's best match's story.
 ///
-/// A story's best match is the first in relevance order: the lower rank, then the newer day,
+/// A group's best match is the first in relevance order: the lower rank, then the newer day,
 /// then the higher id (the order pages list hits in). Used as `GroupTally` is: by one search,
 /// on the thread that steps its ranking statement; made before the statement, filled while it
 /// steps, read after it, so the state touched per match skips Swift's exclusivity checks.
 final class StoryTally: @unchecked Sendable {
-    /// One group: a story, or an article in none.
+    /// One group: a story, an article in none, or a copy group.
     struct Group: Equatable {
-        /// The story, 0 for an article in none.
+        /// The story (a copy group's: its best match's), 0 for none.
         let story: Int64
         /// The best match's id and rank (as the ranking gave it).
         let id: Int64
@@ -26,7 +27,11 @@ final class StoryTally: @unchecked Sendable {
 
     private let stories: [Int32]
     private let days: [Int32]
-    /// Per story id: the best match so far (id 0: none yet), its rank, and the story's matches.
+    /// Each article's copy group (`CopyGroups`: the first copy's id, 0 for an article that is no
+    /// copy) when grouping by copy group instead of by story.
+    private let copyGroups: [Int64]?
+    /// Per group (story id, or first copy's id): the best match so far (id 0: none yet), its
+    /// rank, and the group's matches.
     private let bestId: UnsafeMutableBufferPointer<Int64>
     private let bestRank: UnsafeMutableBufferPointer<Double>
     private let hits: UnsafeMutableBufferPointer<Int32>
@@ -37,13 +42,16 @@ final class StoryTally: @unchecked Sendable {
     @exclusivity(unchecked) private(set) var complete = true
 
     /// `stories`: each article's story (`StoryMembership`, 0: none); `days`: each article's
-    /// `ArticleDays` value; both of the ranking's snapshot.
-    init(stories: [Int32], days: [Int32]) {
+    /// `ArticleDays` value; `copyGroups`: each article's copy group, to group by copy group (each
+    /// group's story is then its best match's); all of the ranking's snapshot.
+    init(stories: [Int32], days: [Int32], copyGroups: [Int64]? = nil) {
         self.stories = stories
         self.days = days
+        self.copyGroups = copyGroups
         // Story ids follow the articles' (a story is numbered when its first article is placed);
-        // an id beyond what a table by id can hold makes the tally incomplete instead.
-        let highest = min(Int(stories.max() ?? 0), stories.count * 4 + 1024)
+        // an id beyond what a table by id can hold makes the tally incomplete instead. Copy
+        // groups are numbered by article id.
+        let highest = copyGroups.map { $0.count } ?? min(Int(stories.max() ?? 0), stories.count * 4 + 1024)
         bestId = .allocate(capacity: highest + 1)
         bestId.initialize(repeating: 0)
         bestRank = .allocate(capacity: highest + 1)
@@ -71,16 +79,25 @@ final class StoryTally: @unchecked Sendable {
             complete = false
             return
         }
-        let story = Int(stories[Int(id)])
-        guard story != 0 else {
-            alone.append((id, rank))
-            return
+        let slot: Int
+        if let copyGroups {
+            guard id < copyGroups.count else {
+                complete = false
+                return
+            }
+            let first = copyGroups[Int(id)]
+            slot = first == 0 ? Int(id) : Int(first)
+        } else {
+            slot = Int(stories[Int(id)])
+            guard slot != 0 else {
+                alone.append((id, rank))
+                return
+            }
         }
-        guard story > 0, story < hits.count else {
+        guard slot > 0, slot < hits.count else {
             complete = false
             return
         }
-        let slot = story
         hits[slot] += 1
         let best = bestId[slot]
         if best == 0 || Self.precedes(rank, day(id), id, bestRank[slot], day(best), best) {
@@ -103,7 +120,8 @@ final class StoryTally: @unchecked Sendable {
         all.reserveCapacity(alone.count + 1024)
         for slot in 0..<hits.count where hits[slot] > 0 {
             let id = bestId[slot]
-            all.append(Group(story: Int64(slot), id: id, rank: shown(bestRank[slot]), day: day(id), undated: undated(id), hits: Int(hits[slot])))
+            let story = copyGroups == nil ? Int64(slot) : id < stories.count ? Int64(stories[Int(id)]) : 0
+            all.append(Group(story: story, id: id, rank: shown(bestRank[slot]), day: day(id), undated: undated(id), hits: Int(hits[slot])))
         }
         for (id, rank) in alone { all.append(Group(story: 0, id: id, rank: shown(rank), day: day(id), undated: undated(id), hits: 1)) }
         return all

@@ -8,15 +8,15 @@ import TestSupport
 /// Searches grouped by story, which the ranking groups as it scores every match (`StoryTally`),
 /// against a reference that ranks every match with FTS5's bm25 and groups them in SQL: random
 /// corpora with tied twins, random stories (with random outlet counts) and unplaced articles,
-/// random queries, pages, date filters, story-size floors and orders, with articles added,
-/// edited, removed and moved between stories in between.
+/// random queries, pages, date filters, story-size floors and orders, and copy groups by
+/// coverage, with articles added, edited, removed and moved between stories in between.
 @Suite("Story-grouped search: the ranking's groups against the full ranking")
 struct StoryGroupedSearchTests {
     /// The page grouped by story in relevance order (or coverage order: the story's outlets
     /// first), ranked by bm25 over every match: each group's best match (rank, then newer day,
     /// then higher id) and its number of matches, and the number of groups.
-    static func reference(_ index: ArticleIndex, _ text: String, sort: SearchSort = .relevance, minOutlets: Int? = nil,
-                          limit: Int, offset: Int) throws -> (total: Int, page: [(id: Int64, hits: Int)]) {
+    static func reference(_ index: ArticleIndex, _ text: String, sort: SearchSort = .relevance, group: SearchGrouping = .stories,
+                          minOutlets: Int? = nil, limit: Int, offset: Int) throws -> (total: Int, page: [(id: Int64, hits: Int)]) {
         let translated = QueryTranslator.translate(try SearchQuery.parse(text))
         let match = try #require(translated.match)
         let floor = minOutlets == nil ? [] : ["a.storyId IN (SELECT id FROM story WHERE outlets >= ?)"]
@@ -24,7 +24,8 @@ struct StoryGroupedSearchTests {
         let matches = """
             WITH m AS MATERIALIZED (
                 SELECT a.id AS id, bm25(article_fts, \(ArticleIndex.bm25Weights)) AS rank, a.articleDay AS day, a.dateKind IS NULL AS undated,
-                       coalesce(a.storyId, -a.id) AS grp, coalesce((SELECT outlets FROM story WHERE id = a.storyId), 0) AS coverage
+                       \(group == .stories ? "coalesce(a.storyId, -a.id)" : "coalesce(a.copyOf, a.id)") AS grp,
+                       coalesce((SELECT outlets FROM story WHERE id = a.storyId), 0) AS coverage
                 FROM article_fts JOIN article a ON a.id = article_fts.rowid WHERE \(conditions)
             ),
             best AS (SELECT *, row_number() OVER (PARTITION BY grp ORDER BY rank, day DESC, id DESC) AS place,
@@ -73,6 +74,14 @@ struct StoryGroupedSearchTests {
             var documents = try QueryPropertyTests.corpus(&random, count: count, twins: true, in: index)
             let stories = count / [3, 6, 20][corpusRound]
             try Self.placeAtRandom(index, stories: stories, &random)
+            // Random copy groups, for copy groups by coverage: some articles copy an earlier one.
+            try index.pool.write { db in
+                for id in 6...count where Int.random(in: 0..<4, using: &random) == 0 {
+                    let first = id - Int.random(in: 1...5, using: &random)
+                    try db.execute(sql: "UPDATE article SET copyOf = coalesce((SELECT copyOf FROM article WHERE id = ?), ?), copySimilarity = 0.9 WHERE id = ?",
+                                   arguments: [first, first, id])
+                }
+            }
             for round in 0..<100 {
                 // Between queries: an article added, edited or removed, or the stories dealt again,
                 // so that the stories and days kept in memory are brought up to date.
@@ -88,15 +97,17 @@ struct StoryGroupedSearchTests {
                 let filters = [" since:2023-01-04", " until:2023-01-05", " date:2023-01-02..2023-01-07", " date:2024"]
                 let text = round % 3 == 2 ? tree.text + filters.randomElement(using: &random)! : tree.text
                 let limit = Int.random(in: 1...30, using: &random), offset = [0, 0, Int.random(in: 0...60, using: &random)].randomElement(using: &random)!
-                let sort: SearchSort = [.relevance, .relevance, .coverage, .newest, .oldest].randomElement(using: &random)!
+                let sort: SearchSort = [.relevance, .relevance, .coverage, .coverage, .newest, .oldest].randomElement(using: &random)!
+                // Copy groups by coverage: the one order of copy groups grouped this way.
+                let group: SearchGrouping = sort == .coverage && Bool.random(using: &random) ? .copies : .stories
                 let minOutlets = round % 5 == 4 ? Int.random(in: 1...4, using: &random) : nil
-                let (total, hits) = try index.search(SearchQuery.parse(text), sort: sort, group: .stories, minOutlets: minOutlets,
+                let (total, hits) = try index.search(SearchQuery.parse(text), sort: sort, group: group, minOutlets: minOutlets,
                                                      limit: limit, offset: offset)
-                let expected = try Self.reference(index, text, sort: sort, minOutlets: minOutlets, limit: limit, offset: offset)
-                let context = "seed \(random.seed), corpus \(corpusRound), round \(round): \(text) (\(sort), min outlets \(minOutlets.map(String.init) ?? "-"), limit \(limit), offset \(offset))"
+                let expected = try Self.reference(index, text, sort: sort, group: group, minOutlets: minOutlets, limit: limit, offset: offset)
+                let context = "seed \(random.seed), corpus \(corpusRound), round \(round): \(text) (\(sort), \(group), min outlets \(minOutlets.map(String.init) ?? "-"), limit \(limit), offset \(offset))"
                 #expect(total == expected.total, "\(context)")
                 #expect(hits.map(\.id) == expected.page.map(\.id), "\(context)")
-                #expect(hits.map(\.storyHits) == expected.page.map { Optional($0.hits) }, "\(context)")
+                #expect(hits.map(\.storyHits) == expected.page.map { group == .stories ? Optional($0.hits) : nil }, "\(context)")
                 if case let scores = try WindowedSearchTests.bm25Scores(index, text), !scores.isEmpty {
                     let wrong = hits.filter { $0.score != -(scores[$0.id] ?? .nan) }.map { "\($0.id): \($0.score), bm25 \(-(scores[$0.id] ?? .nan))" }
                     let wrongCount = wrong.count
@@ -165,7 +176,7 @@ struct StoryGroupedSearchTests {
         #expect(after.sorted { ($0 ?? 0) > ($1 ?? 0) } == [2, 1], "\(after)")
     }
 
-    @Test("a search grouped by story ranks and groups in one statement, with no grouping in SQL, in every order but arrival")
+    @Test("a search grouped by story (in every order but arrival) or by copy group by coverage ranks and groups in one statement")
     func groupedByTheRanking() throws {
         var random = SeededRandom(seed: 7)
         let folder = TemporaryFolder("newsd-story-grouped-plan")
@@ -176,16 +187,17 @@ struct StoryGroupedSearchTests {
         let unplaced = try index.searchPlan(SearchQuery.parse(word), sort: .coverage, group: .stories)
         #expect(!unplaced.contains { $0.contains("GROUP BY") }, "\(unplaced)")
         try Self.placeAtRandom(index, stories: 8, &random)
-        for (text, sort, minOutlets) in [(word, SearchSort.relevance, nil), (word + " since:2023-01-03", .relevance, nil), (word, .coverage, nil),
-                                         (word, .newest, nil), (word, .relevance, 2)] {
-            let plan = try index.searchPlan(SearchQuery.parse(text), sort: sort, group: .stories, minOutlets: minOutlets)
+        for (text, sort, group, minOutlets) in [(word, SearchSort.relevance, SearchGrouping.stories, nil), (word + " since:2023-01-03", .relevance, .stories, nil),
+                                                (word, .coverage, .stories, nil), (word, .newest, .stories, nil), (word, .relevance, .stories, 2),
+                                                (word, .coverage, .copies, nil)] {
+            let plan = try index.searchPlan(SearchQuery.parse(text), sort: sort, group: group, minOutlets: minOutlets)
             // One pass over the matches, nothing grouped or materialised but the page itself.
             #expect(plan.filter { $0.hasPrefix("SCAN article_fts") }.count == 2, "\(text): \(plan)")
             #expect(!plan.contains { $0.contains("GROUP BY") || ($0.hasPrefix("MATERIALIZE") && $0 != "MATERIALIZE page") }, "\(text): \(plan)")
             #expect(plan.contains { $0.hasPrefix("SCAN page") }, "\(text): \(plan)")
         }
-        // Order of arrival, and copies by coverage, still group in SQL.
-        for (sort, group) in [(SearchSort.added, SearchGrouping.stories), (.coverage, .copies)] {
+        // Order of arrival still groups in SQL.
+        for (sort, group) in [(SearchSort.added, SearchGrouping.stories)] {
             let plan = try index.searchPlan(SearchQuery.parse(word), sort: sort, group: group)
             #expect(plan.contains("MATERIALIZE matches") && plan.contains { $0.contains("GROUP BY") }, "\(sort), \(group): \(plan)")
         }
