@@ -41,7 +41,7 @@ extension ArticleIndex {
             return (total, try hits(db, page, of: search, positions: positions, offset: offset, group: group))
         case .grouped(let search):
             if let (total, page) = try search.rankedPage(db, limit: limit, offset: offset), let ranking = search.ranking {
-                let ranked = page.map { WindowedSearch.Ranked(id: $0.id, rank: $0.rank, group: $0.id) }
+                let ranked = page.map(\.ranked)
                 var found = try hits(db, ranked, of: ranking, positions: nil, offset: offset, group: group)
                 // The page's rows are its groups' best matches, in its order, read in the same
                 // snapshot: a row missing means the index contradicts itself.
@@ -143,7 +143,7 @@ extension ArticleIndex {
                 if let (_, page) = try search.rankedPage(db, limit: 10, offset: 0), let ranking = search.ranking,
                    let key = search.filter.lengths, let match = search.filter.match {
                     let rows = page.isEmpty ? [WindowedSearch.Ranked(id: 0, rank: 0, group: 0)]
-                        : page.map { WindowedSearch.Ranked(id: $0.id, rank: $0.rank, group: $0.id) }
+                        : page.map(\.ranked)
                     let statement = ranking.rankingStatement(key: key, match: match, recorder: 0, conditionsInSQL: search.filter.dayWindow == nil)
                     return try explain(statement.sql, statement.arguments)
                         + explain(ranking.detailSQL(count: rows.count), ranking.detailArguments(rows))

@@ -941,8 +941,8 @@ enum IndexSchema {
 
     /// Entries the story logs keep: placing a bulk load moves every article into a story once
     /// or more, and adds a story for most, so their logs would hold an entry per article; a
-    /// table further behind is read again whole, in tens of milliseconds at 95,000 articles,
-    /// rather than the index keeping that room (about 1% of it at 19,000 articles).
+    /// table further behind is read again whole (one pass over the covering index) rather than
+    /// the index keeping that room.
     static let storyChangeLogLength = 2_000
 
     /// The covering index searches join matches through (see `SearchFilter`).

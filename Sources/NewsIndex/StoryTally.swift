@@ -23,6 +23,9 @@ final class StoryTally: @unchecked Sendable {
         let undated: Bool
         /// The group's matches.
         let hits: Int
+
+        /// The group as a ranked row of a page, represented by its best match.
+        var ranked: WindowedSearch.Ranked { WindowedSearch.Ranked(id: id, rank: rank, group: id) }
     }
 
     private let stories: [Int32]
