@@ -423,7 +423,7 @@ public final class ArticleIndex: Sendable {
         let deadline = ContinuousClock.now + budget
         let pool = self.pool
         let heartbeat = self.heartbeat
-        return try heartbeat.write(pool) { db in
+        return try heartbeat.write(pool, journalsInMemory: true) { db in
             let ids = try Int64.fetchAll(db, sql: """
                 SELECT id FROM (SELECT id FROM article INDEXED BY article_unplaced WHERE storyId IS NULL ORDER BY id LIMIT ?)
                 JOIN article USING (id) ORDER BY articleDay, id

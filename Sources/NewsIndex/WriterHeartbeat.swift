@@ -44,16 +44,30 @@ final class WriterHeartbeat: Sendable {
     /// merges segments when a level fills), C work between few statements that can outlast a
     /// stall limit at background priority. `pool.write` with `watching` inside it commits after
     /// the handler is gone.
-    func write<T>(_ pool: DatabasePool, _ body: (Database) throws -> T) throws -> T {
+    ///
+    /// `journalsInMemory`: the transaction keeps its statement journals (each statement's
+    /// changed pages as they were, to undo that statement alone) in memory, however large they
+    /// grow. SQLite keeps one in memory up to 64 KiB only, and once one statement passes that,
+    /// every page a later statement of the transaction changes is first written to a temporary
+    /// file: for a transaction of thousands of small statements that each change a page or
+    /// two (placement), whose largest statement changes a few hundred.
+    func write<T>(_ pool: DatabasePool, journalsInMemory: Bool = false, _ body: (Database) throws -> T) throws -> T {
         try pool.writeWithoutTransaction { db in
-            try watching(db) {
-                var result: T?
-                try db.inTransaction {
-                    result = try body(db)
-                    return .commit
+            // SQLite reads the setting as the transaction begins, and refuses to change it inside one.
+            if journalsInMemory { try db.execute(sql: "PRAGMA temp_store = MEMORY") }
+            let result = Result {
+                try watching(db) {
+                    var result: T?
+                    try db.inTransaction {
+                        result = try body(db)
+                        return .commit
+                    }
+                    return result!
                 }
-                return result!
             }
+            // Back to files for what else the writer does (a `VACUUM` builds its copy in temporary storage).
+            if journalsInMemory { try db.execute(sql: "PRAGMA temp_store = DEFAULT") }
+            return try result.get()
         }
     }
 

@@ -48,4 +48,19 @@ struct WriterHeartbeatTests {
         #expect(after > 0, "no beat between the end of the body and the end of the commit")
         #expect(try pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM t") } == 4_000)
     }
+
+    @Test("a write keeps its statement journals in memory when asked, for its own transaction only")
+    func journalsInMemoryForOneTransaction() throws {
+        let folder = TemporaryFolder("newsd-heartbeat")
+        let pool = try DatabasePool(path: folder.file("index.sqlite"))
+        let heartbeat = WriterHeartbeat()
+        let setting = "PRAGMA temp_store"
+        // 2: in memory (SQLite reads it as the transaction begins); 0: SQLite's default, files.
+        #expect(try heartbeat.write(pool, journalsInMemory: true) { try Int.fetchOne($0, sql: setting) } == 2)
+        #expect(try pool.writeWithoutTransaction { try Int.fetchOne($0, sql: setting) } == 0)
+        #expect(try heartbeat.write(pool) { try Int.fetchOne($0, sql: setting) } == 0)
+        struct Failed: Error {}
+        #expect(throws: Failed.self) { try heartbeat.write(pool, journalsInMemory: true) { _ in throw Failed() } }
+        #expect(try pool.writeWithoutTransaction { try Int.fetchOne($0, sql: setting) } == 0)
+    }
 }
