@@ -223,7 +223,7 @@ public final class ArticleIndex: Sendable {
     }
 
     private func write(_ changes: [IndexChange], now: Double, clock: QueryClock, watches: [StandingQuery]) throws -> AppliedBatch {
-        try heartbeat.write(pool) { db in
+        try heartbeat.write(pool, journalsInMemory: true) { db in
             var orphanCandidates = Set<Int64>()
             var applied: [AppliedChange] = []
             var stories = StoryBook(db)

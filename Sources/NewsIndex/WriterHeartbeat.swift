@@ -50,7 +50,7 @@ final class WriterHeartbeat: Sendable {
     /// grow. SQLite keeps one in memory up to 64 KiB only, and once one statement passes that,
     /// every page a later statement of the transaction changes is first written to a temporary
     /// file: for a transaction of thousands of small statements that each change a page or
-    /// two (placement), whose largest statement changes a few hundred.
+    /// two (placement, a batch of ingest), whose largest statement changes a few hundred.
     func write<T>(_ pool: DatabasePool, journalsInMemory: Bool = false, _ body: (Database) throws -> T) throws -> T {
         try pool.writeWithoutTransaction { db in
             // SQLite reads the setting as the transaction begins, and refuses to change it inside one.
