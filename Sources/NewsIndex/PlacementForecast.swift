@@ -52,25 +52,17 @@ final class PlacementForecast: Sendable {
             defer { finished.signal() }
             do {
                 try pool.read { db in
-                    // The candidates' story keys and fingerprints are all over the file, as for
-                    // the writer (`ArticleIndex.placementCacheKiB`); the connection serves
-                    // searches afterwards, with the default cache.
-                    try db.execute(sql: "PRAGMA cache_size = \(-ArticleIndex.placementCacheKiB)")
-                    let surveyed = Result {
-                        try heartbeat.watching(db) {
-                            var surveyor = StorySurveyor(db)
-                            for id in ids {
-                                room.wait()
-                                if state.withLock({ $0.stopped }) { return }
-                                let survey = try surveyor.survey(articleId: id)
-                                let item: Item = if let survey { .survey(survey, filedUnder: try surveyor.file(survey)) } else { .gone }
-                                state.withLock { $0.items.append(item) }
-                                ready.signal()
-                            }
+                    try heartbeat.watching(db) {
+                        var surveyor = StorySurveyor(db)
+                        for id in ids {
+                            room.wait()
+                            if state.withLock({ $0.stopped }) { return }
+                            let survey = try surveyor.survey(articleId: id)
+                            let item: Item = if let survey { .survey(survey, filedUnder: try surveyor.file(survey)) } else { .gone }
+                            state.withLock { $0.items.append(item) }
+                            ready.signal()
                         }
                     }
-                    try db.execute(sql: "PRAGMA cache_size = \(-ArticleIndex.defaultCacheKiB); PRAGMA shrink_memory")
-                    try surveyed.get()
                 }
             } catch {
                 // The writer surveys the rest itself, and reports what fails then.
