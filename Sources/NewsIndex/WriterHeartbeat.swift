@@ -49,8 +49,9 @@ final class WriterHeartbeat: Sendable {
     /// changed pages as they were, to undo that statement alone) in memory, however large they
     /// grow. SQLite keeps one in memory up to 64 KiB only, and once one statement passes that,
     /// every page a later statement of the transaction changes is first written to a temporary
-    /// file: for a transaction of thousands of small statements that each change a page or
-    /// two (placement, a batch of ingest), whose largest statement changes a few hundred.
+    /// file: for a transaction of thousands of small statements (placement, a batch of
+    /// ingest). The memory is that of its largest statement's changed pages, about a page per
+    /// article moved when a story is regrouped whole.
     func write<T>(_ pool: DatabasePool, journalsInMemory: Bool = false, _ body: (Database) throws -> T) throws -> T {
         try pool.writeWithoutTransaction { db in
             // SQLite reads the setting as the transaction begins, and refuses to change it inside one.
