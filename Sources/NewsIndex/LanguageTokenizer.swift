@@ -35,12 +35,23 @@ final class LanguageTokenizer: FTS5CustomTokenizer {
             + "THEN char(57344) || \(language) || ' ' || \(value) ELSE \(value) END"
     }
 
+    /// The unicode61 tokenizer this one wraps, as configured here: its tokens are this one's
+    /// before folding and stemming, at the same positions and byte ranges.
+    static let folding = FTS5TokenizerDescriptor(components: ["unicode61", "remove_diacritics", "2"])
+
     private let wrapped: any FTS5Tokenizer
     private var stemmers: [String: Stemmer] = [:]
     private lazy var queryStemmers: [Stemmer] = Stemmer.languages.compactMap { stemmer(for: $0) }
 
     init(db: Database, arguments: [String]) throws {
-        wrapped = try db.makeTokenizer(FTS5TokenizerDescriptor(components: ["unicode61", "remove_diacritics", "2"]))
+        wrapped = try db.makeTokenizer(Self.folding)
+    }
+
+    /// The bytes the language marker takes at the start of `text` (with its code and the space
+    /// after it), 0 when the text is unmarked.
+    static func markerLength(_ text: UnsafeBufferPointer<UInt8>) -> Int {
+        guard text.starts(with: marker), let space = text[3...].prefix(12).firstIndex(of: 0x20) else { return 0 }
+        return space + 1
     }
 
     private func stemmer(for language: String) -> Stemmer? {
@@ -54,12 +65,8 @@ final class LanguageTokenizer: FTS5CustomTokenizer {
                   nText: CInt, tokenCallback: @escaping FTS5TokenCallback) -> CInt {
         guard let pText, nText > 0 else { return SQLITE_OK }
         let text = UnsafeBufferPointer(start: UnsafeRawPointer(pText).assumingMemoryBound(to: UInt8.self), count: Int(nText))
-        var language = "en"
-        var skip = 0
-        if text.starts(with: Self.marker), let space = text[3...].prefix(12).firstIndex(of: 0x20) {
-            language = String(decoding: text[3..<space], as: UTF8.self)
-            skip = space + 1
-        }
+        let skip = Self.markerLength(text)
+        let language = skip == 0 ? "en" : String(decoding: text[3..<(skip - 1)], as: UTF8.self)
         let isQuery = tokenization.contains(.query)
         // Snippets and highlights (`.aux`) place marks by token position alone and never read a
         // token's text, so their tokens are not stemmed: the positions are the same either way.

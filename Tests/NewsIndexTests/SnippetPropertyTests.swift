@@ -94,10 +94,10 @@ struct SnippetPropertyTests {
                 guard let (text, match, search) = try Self.rankedQuery(&random, db, tables: tables) else { continue }
                 let context = "seed \(random.seed), round \(round): \(text)"
                 let (rows, positions) = try Self.rank(db, search, match: match, tables: tables, capacity: 1_000, limit: 1_000)
-                let snippets = try PageSnippets(db, positions: positions)
+                let snippets = PageSnippets(positions: positions)
                 for id in rows.map(\.id) {
                     let text = try String.fetchOne(db, sql: "SELECT \(TextCodec.snippetFunction)(body) FROM article_text WHERE id = ?", arguments: [id])
-                    let built = try snippets.snippet(db, id: id, text: text)
+                    let built = try SpanTokenizers.shared.with(db) { try snippets.snippet(db, id: id, text: text, tokenizer: try #require($0)) }
                     let expected = try Self.fts5Snippet(db, match: match, id: id)
                     #expect(built == expected, "\(context), article \(id)")
                     if built != expected { return }
