@@ -404,10 +404,10 @@ public final class ArticleIndex: Sendable {
     /// articles of one week share their candidates, so the fingerprints decoded for one
     /// (`StorySurveyor`) serve the next, and their story keys' rows are rewritten fewer times.
     ///
-    /// While articles wait, the writer's page cache is `placementCacheKiB`: placement reads the
-    /// story keys, fingerprints and article rows of candidates all over the file, and with
-    /// SQLite's default 2 MB most of those reads were system calls. When none wait, the cache
-    /// goes back to the default and its memory is returned.
+    /// While articles wait, the writer's page cache is `placementCacheKiB(fileBytes:)`:
+    /// placement reads the story keys, fingerprints and article rows of candidates all over the
+    /// file, and with SQLite's default 2 MB most of those reads were system calls. When none
+    /// wait, the cache goes back to the default and its memory is returned.
     @discardableResult
     public func placeStories(limit: Int, budget: Duration = .seconds(3600), yield: () -> Bool = { false }) throws -> Int {
         try placeStories(limit: limit, budget: budget, flushEvery: Self.placementFlushEvery, yield: yield)
@@ -432,7 +432,8 @@ public final class ArticleIndex: Sendable {
                 try db.execute(sql: "PRAGMA cache_size = \(-Self.defaultCacheKiB); PRAGMA shrink_memory")
                 return 0
             }
-            try db.execute(sql: "PRAGMA cache_size = \(-Self.placementCacheKiB)")
+            let fileBytes = try Int64.fetchOne(db, sql: "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()") ?? 0
+            try db.execute(sql: "PRAGMA cache_size = \(-Self.placementCacheKiB(fileBytes: fileBytes))")
             var stories = StoryBook(db)
             var placed = 0
             var forecast = ids.count >= Self.forecastMinimum ? forecastOn.map { PlacementForecast(pool: pool, ids: ids, heartbeat: heartbeat, run: $0) } : nil
@@ -471,8 +472,18 @@ public final class ArticleIndex: Sendable {
     /// placement time in all.
     public static let placementFlushEvery = 256
 
-    /// The writer's page cache while placing, and SQLite's default, in KiB.
-    static let placementCacheKiB = 32768
+    /// The writer's page cache while placing, in KiB, for an index file of `fileBytes`: a
+    /// quarter of the file, within `placementCacheKiBRange`. The candidates placement reads lie
+    /// all over the file, and the articles it updates with them; in a large archive a cache of
+    /// a fixed size kept evicting both, read back and written out again before the commit.
+    static func placementCacheKiB(fileBytes: Int64) -> Int {
+        let quarter = Int(clamping: max(fileBytes, 0) / 4 / 1024)
+        return min(max(quarter, placementCacheKiBRange.lowerBound), placementCacheKiBRange.upperBound)
+    }
+
+    /// The smallest and largest page cache placement takes, in KiB.
+    static let placementCacheKiBRange = 32768...262144
+    /// SQLite's default page cache, in KiB.
     static let defaultCacheKiB = 2000
 
     /// Does up to `pages` leaf pages of full-text segment merging in one write transaction and
