@@ -474,8 +474,8 @@ public final class ArticleIndex: Sendable {
 
     /// The writer's page cache while placing, in KiB, for an index file of `fileBytes`: a
     /// quarter of the file, within `placementCacheKiBRange`. The candidates placement reads lie
-    /// all over the file, and the articles it updates with them; in a large archive a cache of
-    /// a fixed size kept evicting both, read back and written out again before the commit.
+    /// all over the file, and the articles it updates with them: in a large archive a cache of
+    /// a fixed size evicts both, to be read back, or written out before the commit and again.
     static func placementCacheKiB(fileBytes: Int64) -> Int {
         let quarter = Int(clamping: max(fileBytes, 0) / 4 / 1024)
         return min(max(quarter, placementCacheKiBRange.lowerBound), placementCacheKiBRange.upperBound)

@@ -2,8 +2,8 @@ import GRDB
 import Synchronization
 
 /// unicode61 tokenizers for snippets' token spans, kept between searches: making one per
-/// search took two statements prepared (each `makeTokenizer` asks SQLite for its FTS5 entry
-/// points) and a stemmer wrapper that spans never use. unicode61 keeps nothing of the
+/// search prepares statements (each `makeTokenizer` asks SQLite for its FTS5 entry points), and
+/// the index's own tokenizer adds stemming that spans never use. unicode61 keeps nothing of the
 /// connection it was made on, only a buffer it folds into while tokenizing, so each tokenizer
 /// serves one search at a time, on any connection.
 final class SpanTokenizers: Sendable {

@@ -140,8 +140,8 @@ final class TextCodec: Sendable {
 /// Reads stored texts by article id on one connection, from inside the SQL functions that run on
 /// it (SQLite lets a function run statements on its own connection). Used only on that
 /// connection's thread, while a statement of it runs. The statement is the connection's cached
-/// one (preparing it for every copy read was a sixtieth of a search's time over an archive of
-/// many copies); the connection is held weakly, since it holds the functions that hold this.
+/// one, not prepared again for every copy a page shows; the connection is held weakly, since it
+/// holds the functions that hold this.
 final class StoredTexts: @unchecked Sendable {
     private weak var database: Database?
 
