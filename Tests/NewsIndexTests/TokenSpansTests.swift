@@ -16,7 +16,7 @@ struct TokenSpansTests {
         "Ёлка и ёж: «новости» — 2024 год…",
         "\u{E000}de Der Hafen blieb geschlossen. Die Kräne standen still.",
         "\u{E000}ru Ещё одна ёлка.",
-        "\u{E000} not a marker without a code and a space close behind it, so a token",
+        "\u{E000}noLanguageCodeSoNoMarker: no space within twelve bytes, so the character starts a token",
         "  leading spaces,\ttabs\nand new lines   between words  ",
     ]
 
@@ -54,6 +54,8 @@ struct TokenSpansTests {
             }
             let marked = try Self.indexSpans(db, Self.texts[4])
             #expect(marked.first == 6..<9, "the marker and its code make no token: \(marked)")
+            let unmarked = try Self.indexSpans(db, Self.texts[6])
+            #expect(unmarked.first?.lowerBound == 0, "without a code and a space, the character starts a token: \(unmarked)")
         }
     }
 
