@@ -72,28 +72,27 @@ extension ArticleIndex {
         let snippets = positions.flatMap { positions in
             page.allSatisfy { positions.holds($0.id) } ? PageSnippets(positions: positions) : nil
         }
-        guard let snippets else { return try hits(db, page, of: search, snippets: nil, tokenizer: nil, offset: offset, group: group) }
+        guard let snippets else { return try hits(db, page, of: search, building: nil, offset: offset, group: group) }
         return try SpanTokenizers.shared.with(db) { tokenizer in
-            try hits(db, page, of: search, snippets: snippets, tokenizer: tokenizer, offset: offset, group: group)
+            try hits(db, page, of: search, building: tokenizer.map { (snippets, $0) }, offset: offset, group: group)
         }
     }
 
-    /// `hits` with the page's snippets built by `snippets` and `tokenizer`, or made by FTS5
-    /// when either is nil.
-    private static func hits(_ db: Database, _ page: [WindowedSearch.Ranked], of search: WindowedSearch, snippets: PageSnippets?,
-                             tokenizer: (any FTS5Tokenizer)?, offset: Int, group: SearchGrouping) throws -> [SearchHit] {
-        let built = snippets != nil && tokenizer != nil
-        let sql = search.detailSQL(count: page.count, textForSnippets: built)
+    /// `hits` with the page's snippets built by `building`'s snippets and tokenizer, or made by
+    /// FTS5 when it is nil.
+    private static func hits(_ db: Database, _ page: [WindowedSearch.Ranked], of search: WindowedSearch,
+                             building: (snippets: PageSnippets, tokenizer: any FTS5Tokenizer)?,
+                             offset: Int, group: SearchGrouping) throws -> [SearchHit] {
+        let sql = search.detailSQL(count: page.count, textForSnippets: building != nil)
         // A statement per page size: kept for the usual sizes only, since a connection's
         // cache keeps every statement it is given.
         let statement = page.count <= Self.cachedDetailRows ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
         let columns = try HitColumns(statement.columnNames)
-        let rows = try Row.fetchCursor(statement, arguments: search.detailArguments(page, textForSnippets: built))
+        let rows = try Row.fetchCursor(statement, arguments: search.detailArguments(page, textForSnippets: building != nil))
         var hits: [SearchHit] = []
         while let row = try rows.next() {
-            var marked: String?
-            if let snippets, let tokenizer {
-                marked = try snippets.snippet(db, id: row[columns.id], text: columns.snipText.flatMap { row[$0] }, tokenizer: tokenizer)
+            let marked = try building.map {
+                try $0.snippets.snippet(db, id: row[columns.id], text: columns.snipText.flatMap { row[$0] }, tokenizer: $0.tokenizer)
             }
             hits.append(try hit(row, columns, rank: offset + hits.count + 1, group: group, markedSnippet: marked))
         }
