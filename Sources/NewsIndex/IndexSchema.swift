@@ -659,6 +659,22 @@ enum IndexSchema {
                 END;
                 """)
         }
+        migrator.registerMigration("v34-arrival-changes") { db in
+            // #13: a search in the order articles arrived (`--sort added`) over a full-text
+            // query keeps its window as it ranks, from each article's arrival held in memory
+            // (`ArrivalTimes`), not by reading and sorting every match's `ingestedAt` in SQL.
+            // Logged: every article whose arrival changes (an edited file's article keeps its
+            // id and arrives again), and every article removed (its id may be given again).
+            try db.execute(sql: changeLog("article_arrival_change") + """
+                CREATE TRIGGER article_arrival_set AFTER UPDATE OF ingestedAt ON article
+                WHEN old.ingestedAt IS NOT new.ingestedAt BEGIN
+                    INSERT INTO article_arrival_change(id) VALUES (new.id);
+                END;
+                CREATE TRIGGER article_arrival_removed AFTER DELETE ON article BEGIN
+                    INSERT INTO article_arrival_change(id) VALUES (old.id);
+                END;
+                """)
+        }
         return migrator
     }
 

@@ -69,9 +69,13 @@ final class MatchPositions: @unchecked Sendable {
         pendingCount += 1
     }
 
+    /// The worst score a kept row can have, when known before the ranking (see
+    /// `WindowedSearch.arrivalBound`): a row scored worse cannot be among the best.
+    var bound = Double.infinity
+
     /// Whether a row scored `score` would be kept.
     func wants(_ score: Double) -> Bool {
-        heap.count < capacity || score < heap[0].score
+        score <= bound && (heap.count < capacity || score < heap[0].score)
     }
 
     /// Keeps the row scored `score` with the instances noted since `beginRow`, dropping the worst

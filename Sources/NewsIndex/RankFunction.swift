@@ -177,6 +177,13 @@ extension QueryRanking {
         let frequencies = self.frequencies
         let positions = self.positions
         positions?.beginRow()
+        // Kept in another order than by score, a row that cannot enter the best needs no
+        // score: it is only counted (its value, 0, is never read: such a statement counts rows).
+        let orderKey = days?.order == nil ? nil : days?.orderKey(id)
+        if let orderKey, let positions, stories == nil, counter == nil, !positions.wants(orderKey) {
+            tally?.add(id)
+            return sqlite3_result_double(result, 0)
+        }
         // Each phrase's positions, read phrase by phrase: the same positions bm25 reads through
         // xInst, without FTS5 first merging every phrase's into one sorted list. The sums are of
         // weights alone, so their order does not change them.
@@ -218,7 +225,7 @@ extension QueryRanking {
         }
         stories?.add(id, rank: -1.0 * score)
         if let positions {
-            let key = days?.order == nil ? -1.0 * score : days!.orderKey(id)
+            let key = orderKey ?? -1.0 * score
             if positions.wants(key) { positions.keep(id: id, score: key, value: -1.0 * score) }
         }
         sqlite3_result_double(result, -1.0 * score)

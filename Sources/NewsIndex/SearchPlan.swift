@@ -17,6 +17,7 @@ enum SearchPlan {
             windowed.recorders = snapshot?.recorders
             windowed.phraseHits = snapshot?.phraseHits
             windowed.days = snapshot?.days
+            windowed.arrivals = snapshot?.arrivals
             self = .windowed(windowed)
         } else {
             var grouped = GroupedSearch(filter, sort: sort, group: group)

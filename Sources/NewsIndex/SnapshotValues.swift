@@ -123,6 +123,19 @@ final class SnapshotValues<Value: Sendable>: Sendable {
     }
 }
 
+extension SnapshotValues {
+    /// A table of one value per article: `expression` over its row, read through the covering
+    /// index searches join by (which holds every column these tables read); changes logged in `log`.
+    static func perArticle(_ expression: String, log: String, absent: Value,
+                           value: @escaping @Sendable (Row) throws -> Value) -> SnapshotValues {
+        SnapshotValues(
+            log: log, lastIdSQL: "SELECT max(id) FROM article",
+            rowsSQL: "SELECT id, \(expression) FROM article INDEXED BY \(IndexSchema.searchCoverIndex) WHERE id > ? ORDER BY id",
+            chosenRowsSQL: "SELECT id, \(expression) FROM article WHERE id IN (SELECT value FROM json_each(?))",
+            absent: absent, value: value)
+    }
+}
+
 /// Each full-text row's length in tokens, all columns together, as FTS5 keeps it in
 /// `article_fts_docsize`: ranking reads it here instead of per match (see `RankFunction`).
 /// Logged: rows removed from the full-text index (an edit removes a row and adds it again under
@@ -151,12 +164,7 @@ typealias CopyGroups = SnapshotValues<Int64>
 
 extension SnapshotValues where Value == Int64 {
     static func copyGroups() -> CopyGroups {
-        CopyGroups(
-            log: "copy_group_change", lastIdSQL: "SELECT max(id) FROM article",
-            rowsSQL: "SELECT id, coalesce(copyOf, 0) FROM article INDEXED BY \(IndexSchema.searchCoverIndex) WHERE id > ? ORDER BY id",
-            chosenRowsSQL: "SELECT id, coalesce(copyOf, 0) FROM article WHERE id IN (SELECT value FROM json_each(?))",
-            absent: 0,
-            value: { $0[1] })
+        perArticle("coalesce(copyOf, 0)", log: "copy_group_change", absent: 0, value: { $0[1] })
     }
 }
 
@@ -167,12 +175,8 @@ extension SnapshotValues where Value == Int64 {
 /// `story_membership_change`.
 enum StoryMembership {
     static func storyMembership() -> SnapshotValues<Int32> {
-        SnapshotValues<Int32>(
-            log: "story_membership_change", lastIdSQL: "SELECT max(id) FROM article",
-            rowsSQL: "SELECT id, coalesce(storyId, 0) FROM article INDEXED BY \(IndexSchema.searchCoverIndex) WHERE id > ? ORDER BY id",
-            chosenRowsSQL: "SELECT id, coalesce(storyId, 0) FROM article WHERE id IN (SELECT value FROM json_each(?))",
-            absent: 0,
-            value: { row in Int32(exactly: row[1] as Int64) ?? -1 })
+        .perArticle("coalesce(storyId, 0)", log: "story_membership_change", absent: 0,
+                    value: { row in Int32(exactly: row[1] as Int64) ?? -1 })
     }
 }
 
@@ -208,11 +212,7 @@ extension SnapshotValues where Value == Int32 {
     static func undated(_ value: Int32) -> Bool { value & 1 == 1 }
 
     static func articleDays() -> ArticleDays {
-        ArticleDays(
-            log: "article_day_change", lastIdSQL: "SELECT max(id) FROM article",
-            rowsSQL: "SELECT id, articleDay * 2 + (dateKind IS NULL) FROM article INDEXED BY \(IndexSchema.searchCoverIndex) WHERE id > ? ORDER BY id",
-            chosenRowsSQL: "SELECT id, articleDay * 2 + (dateKind IS NULL) FROM article WHERE id IN (SELECT value FROM json_each(?))",
-            absent: unknown,
-            value: { row in Int32(clamping: row[1] as Int64) })
+        perArticle("articleDay * 2 + (dateKind IS NULL)", log: "article_day_change", absent: unknown,
+                   value: { row in Int32(clamping: row[1] as Int64) })
     }
 }

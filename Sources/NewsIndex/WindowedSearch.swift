@@ -33,20 +33,25 @@ struct WindowedSearch {
     /// The articles' days in memory, for a filter of dates alone (`SearchFilter.dayWindow`)
     /// and a date order over a MATCH, checked inside the ranking (nil: in SQL).
     var days: ((Database) throws -> ArticleDays.Table)?
+    /// The order articles arrived in, made from their arrivals in memory, for the added order
+    /// over a MATCH kept by the ranking (nil: sorted in SQL).
+    var arrivals: ((Database) throws -> ArrivalOrder)?
 
     /// Whether the ranking checks the filter's dates from memory, and nothing is left for SQL.
     private var datesInMemory: Bool { filter.dayWindow != nil && days != nil }
 
-    /// The date order the ranking keeps the window in, when it can (a MATCH, the lengths and
-    /// days in memory, no condition but dates, every id small enough for an order key): one
-    /// pass over the matches instead of a lookup of each one's date and a sort of them all.
+    /// The order the ranking keeps the window in, other than relevance, when it can (a MATCH,
+    /// the lengths and the order's values in memory, no condition but dates, every id small
+    /// enough for an order key): one pass over the matches instead of a lookup of each one's
+    /// date or arrival and a sort of them all.
     private func dateOrderInMemory(_ key: SnapshotKey) -> DateOrder? {
-        guard filter.match != nil, days != nil, recorders != nil, !filter.hasConditions || datesInMemory,
+        guard filter.match != nil, recorders != nil, !filter.hasConditions || datesInMemory,
               key.lastId < DateOrder.idLimit else { return nil }
         switch order {
-        case .newest: return .newest
-        case .oldest: return .oldest
-        case .relevance, .added: return nil
+        case .newest: return days == nil ? nil : .newest
+        case .oldest: return days == nil ? nil : .oldest
+        case .added: return arrivals == nil ? nil : .added
+        case .relevance: return nil
         }
     }
 
@@ -158,7 +163,8 @@ struct WindowedSearch {
     /// The relevance window, ranked by `RankFunction`: one pass scores every match (that meets
     /// the conditions), and the ranking itself keeps the best `size` rows with their instances
     /// (`MatchPositions`) and counts the copy groups of all of them (`GroupTally`), so SQLite
-    /// sorts nothing and no second pass counts the total.
+    /// sorts nothing and no second pass counts the total. In a date order or the order of
+    /// arrival it keeps rows by their place in that order, and scores only those it keeps.
     private func rankedWindow(_ db: Database, size: Int, key: SnapshotKey, match: String,
                               recorders: RankingRecorders) throws -> (rows: [Ranked], complete: Bool, groups: Int?, positions: MatchPositions?) {
         let groupTable = try groups.map { try $0(db) }
@@ -166,6 +172,9 @@ struct WindowedSearch {
         let positions = MatchPositions(capacity: size)
         let dateOrder = dateOrderInMemory(key)
         let dayChecks = try self.dayChecks(db, order: dateOrder)
+        if dateOrder == .added, let dayChecks, let bound = try arrivalBound(db, match: match, size: size, checks: dayChecks) {
+            positions.bound = bound
+        }
         let (matches, phraseRows) = try rankEveryMatch(db, key: key, match: match, recorders: recorders, tally: tally,
                                                        positions: positions, dayChecks: dayChecks)
         let scored = positions.best.map {
@@ -205,11 +214,29 @@ struct WindowedSearch {
         return (ordered.map { Ranked(id: $0.id, rank: $0.value, group: facts[$0.id]?.group ?? $0.id) }, complete, counted, positions)
     }
 
+    /// A bound on the worst place in the order of arrival that the window's rows can have, or
+    /// nil: the `size`-th best place among the matches with the highest ids that pass the
+    /// checks. Ids are given in the order articles arrive (but for edited ones), so the bound is
+    /// close: the ranking, which meets the matches from the lowest id up, would otherwise find
+    /// each one better than all it kept and score and keep nearly every match. Read without the
+    /// ranking function, FTS5 serves the highest ids first without reading the others. (A bound
+    /// too tight would cost a wider window, not a wrong one: the rows kept are still the best.)
+    private func arrivalBound(_ db: Database, match: String, size: Int, checks: DayChecks) throws -> Double? {
+        let ids = try Int64.fetchAll(db.cachedStatement(sql: "SELECT rowid FROM article_fts WHERE article_fts MATCH ? ORDER BY rowid DESC LIMIT ?"),
+                                     arguments: [match, size * 2])
+        let places = ids.filter(checks.admits).map(checks.orderKey).sorted()
+        return places.count >= size ? places[size - 1] : nil
+    }
+
     /// What the ranking checks of each match's day, from the days in memory: the filter's
     /// dates when nothing else is left for SQL, and `order` to keep the best rows by (nil:
-    /// nothing to check).
+    /// nothing to check). The added order reads the days only for a window of dates.
     func dayChecks(_ db: Database, order: DateOrder?) throws -> DayChecks? {
         let window = datesInMemory ? filter.dayWindow : nil
+        if order == .added, let arrivals {
+            let days = try window == nil ? [] : self.days?(db).values ?? []
+            return DayChecks(days: days, window: window, order: order, arrivals: try arrivals(db))
+        }
         return try days.flatMap { days in
             window != nil || order != nil ? DayChecks(days: try days(db).values, window: window, order: order) : nil
         }

@@ -54,7 +54,7 @@ struct SystemdEndToEndTests {
         #expect(ftsTrigger.hasPrefix("CREATE TRIGGER"), "\(ftsTrigger)")
         let older = try runProcess("/usr/bin/sqlite3", [database, """
             DROP TRIGGER article_fts_delete;
-            -- No day-change log (before v32) and no story logs (before v33).
+            -- No day-change log (before v32), no story logs (before v33), no arrival log (before v34).
             DROP TRIGGER article_day_set;
             DROP TRIGGER article_day_removed;
             DROP TABLE article_day_change;
@@ -65,6 +65,9 @@ struct SystemdEndToEndTests {
             DROP TRIGGER story_outlets_removed;
             DROP TRIGGER story_outlets_added;
             DROP TABLE story_outlets_change;
+            DROP TRIGGER article_arrival_set;
+            DROP TRIGGER article_arrival_removed;
+            DROP TABLE article_arrival_change;
             \(OlderSchemas.articleDaysAsText)
             \(ftsTrigger);
             UPDATE article SET contentHash = lower(hex(contentHash));
@@ -93,7 +96,7 @@ struct SystemdEndToEndTests {
             WHERE identifier IN ('v24-content-hash-bytes', 'v25-undated-story-keys-filed-at-zero', 'v26-copies-fingerprints-as-differences',
                                  'v27-story-keys-packed-per-day', 'v28-article-days', 'v29-status-failure-tallies',
                                  'v30-names-without-datelines', 'v31-copies-stored-when-idle', 'v32-article-day-changes',
-                                 'v33-story-changes');
+                                 'v33-story-changes', 'v34-arrival-changes');
             """])
         #expect(older.status == 0, "\(older.stderr)")
 
@@ -107,7 +110,7 @@ struct SystemdEndToEndTests {
         let ready = try #require(messages.firstIndex { $0.contains("READY=1") })
         let extended = try #require(messages.firstIndex { $0.contains("EXTEND_TIMEOUT_USEC=60000000") }, "\(messages)")
         #expect(extended < ready)
-        #expect(messages[..<ready].contains { $0.contains("STATUS=upgrading the index (10 schema steps)") }, "\(messages)")
+        #expect(messages[..<ready].contains { $0.contains("STATUS=upgrading the index (11 schema steps)") }, "\(messages)")
         let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         #expect(log.contains("event=index-upgrade ") && log.contains("event=index-upgraded"), "\(log)")
         #expect(try runProcess("/usr/bin/sqlite3", [database, "SELECT DISTINCT typeof(contentHash) FROM article"]).stdout == "blob\n")

@@ -35,6 +35,9 @@ enum MigrationRecords {
                 DROP TRIGGER story_outlets_set; DROP TRIGGER story_outlets_removed; DROP TRIGGER story_outlets_added; DROP TABLE story_outlets_change;
                 """)
         },
+        "v34-arrival-changes": {
+            try $0.execute(sql: "DROP TRIGGER article_arrival_set; DROP TRIGGER article_arrival_removed; DROP TABLE article_arrival_change")
+        },
     ]
 
     /// The failure and ignored counts gone, with the triggers that keep them, as before v29.

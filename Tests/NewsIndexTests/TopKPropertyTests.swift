@@ -28,18 +28,23 @@ struct TopKPropertyTests {
                     try db.execute(sql: "UPDATE article SET copyOf = coalesce((SELECT copyOf FROM article WHERE id = ?), ?), copySimilarity = 0.9 WHERE id = ?",
                                    arguments: [first, first, id])
                 }
+                // Arrivals as a folder loaded in batches, with files edited since: a few times
+                // shared by many articles, not in id order.
+                for id in 1...count {
+                    try db.execute(sql: "UPDATE article SET ingestedAt = ? WHERE id = ?", arguments: [Int.random(in: 1...6, using: &random), id])
+                }
             }
             for round in 0..<120 {
                 // The index changes now and then between queries, so that what a search keeps
                 // for the next (each phrase's row count) is tried across states.
-                if round % 10 == 9 { try Self.change(index, &documents, &random) }
+                if round % 10 == 9 { try Self.change(index, &documents, &random, now: Double(10 + round)) }
                 let tree = QueryPropertyTests.tree(&random, depth: 0)
                 guard !tree.overLimits else { continue }
                 // One query in three carries a filter on the article row: ranked, its window is
                 // kept by the ranking of the rows that pass it.
                 let filters = [" since:2023-01-04", " until:2023-01-05", " date:2023-01-02..2023-01-07", " date:2023-01-03", " date:2024"]
                 let text = round % 3 == 2 ? tree.text + filters.randomElement(using: &random)! : tree.text
-                let sort: SearchSort = [.relevance, .relevance, .newest, .oldest].randomElement(using: &random)!
+                let sort: SearchSort = [.relevance, .relevance, .newest, .oldest, .added].randomElement(using: &random)!
                 let limit = Int.random(in: 1...30, using: &random), offset = [0, 0, Int.random(in: 0...60, using: &random)].randomElement(using: &random)!
                 let (total, hits) = try index.search(SearchQuery.parse(text), sort: sort, limit: limit, offset: offset)
                 let (expectedTotal, expectedIds) = try WindowedSearchTests.reference(index, text, sort: sort, limit: limit, offset: offset)
@@ -57,10 +62,11 @@ struct TopKPropertyTests {
         }
     }
 
-    /// One random change: an article added, one's text edited, or one removed. Added and edited
-    /// text holds every word of the vocabulary, so that the change moves the row count of most
-    /// phrases.
-    static func change(_ index: ArticleIndex, _ documents: inout [QueryPropertyTests.Document], _ random: inout SeededRandom) throws {
+    /// One random change: an article added, one's text edited, or one removed, at `now`. Added
+    /// and edited text holds every word of the vocabulary, so that the change moves the row
+    /// count of most phrases.
+    static func change(_ index: ArticleIndex, _ documents: inout [QueryPropertyTests.Document], _ random: inout SeededRandom,
+                       now: Double = 1) throws {
         let number = documents.count
         func broad(_ path: String) -> QueryPropertyTests.Document {
             var document = QueryPropertyTests.document(&random, path: path)
@@ -70,13 +76,13 @@ struct TopKPropertyTests {
         switch Int.random(in: 0..<3, using: &random) {
         case 0:
             documents.append(broad("d\(number).txt"))
-            try index.apply([QueryPropertyTests.upsert(documents[number], number: number)], now: 1)
+            try index.apply([QueryPropertyTests.upsert(documents[number], number: number)], now: now)
         case 1:
             let edited = Int.random(in: 0..<number, using: &random)
             documents[edited] = broad(documents[edited].path)
-            try index.apply([QueryPropertyTests.upsert(documents[edited], number: number)], now: 1)
+            try index.apply([QueryPropertyTests.upsert(documents[edited], number: number)], now: now)
         default:
-            try index.apply([.remove(path: documents[Int.random(in: 0..<number, using: &random)].path)], now: 1)
+            try index.apply([.remove(path: documents[Int.random(in: 0..<number, using: &random)].path)], now: now)
         }
     }
 }

@@ -46,11 +46,13 @@ struct WindowedSearchTests {
         let order = switch sort {
         case .newest: "undated, day DESC, id DESC"
         case .oldest: "undated, day ASC, id ASC"
+        case .added: "arrived DESC, id DESC"
         default: "rank, day DESC, id DESC"
         }
         let matches = """
             WITH m AS MATERIALIZED (
-                SELECT a.id AS id, \(rank) AS rank, a.articleDay AS day, a.dateKind IS NULL AS undated, coalesce(a.copyOf, a.id) AS grp
+                SELECT a.id AS id, \(rank) AS rank, a.articleDay AS day, a.dateKind IS NULL AS undated, a.ingestedAt AS arrived,
+                       coalesce(a.copyOf, a.id) AS grp
                 FROM \(source) WHERE \(conditions)
             ),
             best AS (SELECT *, row_number() OVER (PARTITION BY grp ORDER BY \(order)) AS place FROM m)
