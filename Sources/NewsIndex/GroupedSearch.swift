@@ -4,9 +4,9 @@ import NewsCore
 /// A page of hits that needs every match grouped first: one hit per story (with the number of
 /// its articles that match), or stories ordered by how many outlets carry them. Matches are
 /// ranked and grouped once, then snippets and paths are read for the page only. Grouped by
-/// story over a MATCH in any order but arrival (or by copy group in coverage order), with the
-/// tables in memory, the ranking groups them as it scores them (`StoryTally`); otherwise SQL
-/// ranks them, materialises them and groups them.
+/// story over a MATCH in any order (or by copy group in coverage order), with the tables in
+/// memory, the ranking groups them as it scores them (`StoryTally`); otherwise SQL ranks them,
+/// materialises them and groups them.
 struct GroupedSearch {
     let filter: SearchFilter
     let sort: SearchSort
@@ -22,6 +22,8 @@ struct GroupedSearch {
     var outlets: ((Database) throws -> SnapshotValues<Int32>.Table)?
     /// The copy groups in memory, for copy groups in coverage order (nil: grouped in SQL).
     var copyGroups: ((Database) throws -> CopyGroups.Table)?
+    /// The order articles arrived in, for stories in that order (nil: grouped in SQL).
+    var arrivals: ((Database) throws -> ArrivalOrder)?
 
     init(_ filter: SearchFilter, sort: SearchSort, group: SearchGrouping) {
         self.filter = filter
@@ -47,11 +49,10 @@ struct GroupedSearch {
     /// The page of stories (or of copy groups by coverage), each by its best match in
     /// relevance, grouped as the ranking scores every match (that meets the conditions): the
     /// number of groups and the page's, in relevance, coverage or date order of those best
-    /// matches (as `pageSQL` orders them). nil when this search cannot be grouped so (in order
-    /// of arrival, no MATCH, a table not in memory or missing an article or story): then
-    /// `pageSQL` finds it.
+    /// matches (as `pageSQL` orders them). nil when this search cannot be grouped so (no
+    /// MATCH, a table not in memory or missing an article or story): then `pageSQL` finds it.
     func rankedPage(_ db: Database, limit: Int, offset: Int) throws -> (total: Int, page: [StoryTally.Group])? {
-        guard group == .stories || (group == .copies && sort == .coverage && copyGroups != nil), sort != .added,
+        guard group == .stories || (group == .copies && sort == .coverage && copyGroups != nil), sort != .added || arrivals != nil,
               sort != .coverage || outlets != nil, let key = filter.lengths,
               let match = filter.match, let recorders, let days, let stories, let ranking else { return nil }
         let tally = StoryTally(stories: try stories(db).values, days: try days(db).values,
@@ -67,7 +68,10 @@ struct GroupedSearch {
             order = .coverage(outlets: table)
         case .newest: order = .newest
         case .oldest: order = .oldest
-        case .relevance, .added: order = .relevance
+        case .added:
+            guard let arrivals = try arrivals?(db), groups.allSatisfy({ arrivals.holds($0.id) }) else { return nil }
+            order = .added(keys: arrivals.keys)
+        case .relevance: order = .relevance
         }
         return (groups.count, StoryTally.page(groups, limit: limit, offset: offset, order: order))
     }

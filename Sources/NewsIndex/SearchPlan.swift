@@ -27,6 +27,7 @@ enum SearchPlan {
             grouped.stories = snapshot?.stories
             grouped.outlets = snapshot?.outlets
             grouped.copyGroups = snapshot?.groups
+            grouped.arrivals = snapshot?.arrivals
             self = .grouped(grouped)
         }
     }

@@ -141,6 +141,9 @@ final class StoryTally: @unchecked Sendable {
         /// Dated before dated only by their file, then the newer (older) day, then the higher
         /// (lower) id.
         case newest, oldest
+        /// The later arrival, then the higher id: `keys`, each article's place in that order
+        /// (`ArrivalOrder`), holding every group's best match.
+        case added(keys: [Double])
 
         /// Whether `a` comes before `b`.
         func before(_ a: Group, _ b: Group) -> Bool {
@@ -150,6 +153,8 @@ final class StoryTally: @unchecked Sendable {
             case .coverage(let outlets):
                 let (one, other) = (a.story == 0 ? 0 : outlets[Int(a.story)], b.story == 0 ? 0 : outlets[Int(b.story)])
                 return one != other ? one > other : precedes(a.rank, a.day, a.id, b.rank, b.day, b.id)
+            case .added(let keys):
+                return keys[Int(a.id)] < keys[Int(b.id)]
             case .newest, .oldest:
                 if a.undated != b.undated { return !a.undated }
                 if a.day != b.day { return (a.day > b.day) == (self.isNewest) }
