@@ -71,7 +71,7 @@ final class MatchPositions: @unchecked Sendable {
 
     /// The worst score a kept row can have, when known before the ranking (see
     /// `WindowedSearch.arrivalBound`): a row scored worse cannot be among the best.
-    var bound = Double.infinity
+    @exclusivity(unchecked) var bound = Double.infinity
 
     /// Whether a row scored `score` would be kept.
     func wants(_ score: Double) -> Bool {
