@@ -58,7 +58,7 @@ struct GroupedSearch {
         let tally = StoryTally(stories: try stories(db).values, days: try days(db).values,
                                copyGroups: group == .copies ? try copyGroups.map { try $0(db).values } : nil)
         let (_, phraseRows) = try ranking.rankEveryMatch(db, key: key, match: match, recorders: recorders, stories: tally,
-                                                         dayChecks: try ranking.dayChecks(db, order: nil))
+                                                         dayChecks: try ranking.dayChecks(db, keepingOrder: false))
         guard tally.complete else { return nil }
         let groups = tally.groups { phraseRows?.score($0) ?? $0 }
         let order: StoryTally.Order

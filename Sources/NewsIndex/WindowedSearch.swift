@@ -40,18 +40,17 @@ struct WindowedSearch {
     /// Whether the ranking checks the filter's dates from memory, and nothing is left for SQL.
     private var datesInMemory: Bool { filter.dayWindow != nil && days != nil }
 
-    /// The order the ranking keeps the window in, other than relevance, when it can (a MATCH,
-    /// the lengths and the order's values in memory, no condition but dates, every id small
-    /// enough for an order key): one pass over the matches instead of a lookup of each one's
-    /// date or arrival and a sort of them all.
-    private func dateOrderInMemory(_ key: SnapshotKey) -> DateOrder? {
+    /// Whether the ranking keeps the window in this order, other than relevance, by itself (a
+    /// MATCH, the lengths and the order's values in memory, no condition but dates, every id
+    /// small enough for an order key): one pass over the matches instead of a lookup of each
+    /// one's date or arrival and a sort of them all.
+    private func keepsOrderInRanking(_ key: SnapshotKey) -> Bool {
         guard filter.match != nil, recorders != nil, !filter.hasConditions || datesInMemory,
-              key.lastId < DateOrder.idLimit else { return nil }
+              key.lastId < DateOrder.idLimit else { return false }
         switch order {
-        case .newest: return days == nil ? nil : .newest
-        case .oldest: return days == nil ? nil : .oldest
-        case .added: return arrivals == nil ? nil : .added
-        case .relevance: return nil
+        case .newest, .oldest: return days != nil
+        case .added: return arrivals != nil
+        case .relevance: return false
         }
     }
 
@@ -99,7 +98,7 @@ struct WindowedSearch {
     /// Relevance over a MATCH (or a date order kept by the ranking): every match is scored to
     /// find the window, so a window too small costs a second pass over all of them.
     private var scoresEveryMatch: Bool {
-        filter.match != nil && (order == .relevance || filter.lengths.flatMap(dateOrderInMemory) != nil)
+        filter.match != nil && (order == .relevance || filter.lengths.map(keepsOrderInRanking) == true)
     }
 
     /// The first `window` matches in the full order, with rank and group; `dated`: only the
@@ -117,7 +116,7 @@ struct WindowedSearch {
 
     /// The statement that reads the first window (for query plans).
     func windowStatement(size: Int) -> (sql: String, arguments: StatementArguments) {
-        if let key = filter.lengths, let match = filter.match, order == .relevance || dateOrderInMemory(key) != nil {
+        if let key = filter.lengths, let match = filter.match, order == .relevance || keepsOrderInRanking(key) {
             return rankingStatement(key: key, match: match, recorder: 0, conditionsInSQL: !datesInMemory)
         }
         return (windowSQL(dated: splitByDating ? true : nil), StatementArguments(filter.whereArguments + [size]))
@@ -130,7 +129,7 @@ struct WindowedSearch {
     /// counted them as it ranked every match; `positions`: the best rows' body instances, when
     /// the ranking kept them.
     private func window(_ db: Database, size: Int) throws -> (rows: [Ranked], complete: Bool, groups: Int?, positions: MatchPositions?) {
-        if let key = filter.lengths, let match = filter.match, let recorders, order == .relevance || dateOrderInMemory(key) != nil {
+        if let key = filter.lengths, let match = filter.match, let recorders, order == .relevance || keepsOrderInRanking(key) {
             return try rankedWindow(db, size: size, key: key, match: match, recorders: recorders)
         }
         // Ranked by FTS5's bm25 (the lengths' table unknown), or in another order: SQLite sorts.
@@ -170,9 +169,8 @@ struct WindowedSearch {
         let groupTable = try groups.map { try $0(db) }
         let tally = groupTable.map { GroupTally(groups: $0) }
         let positions = MatchPositions(capacity: size)
-        let dateOrder = dateOrderInMemory(key)
-        let dayChecks = try self.dayChecks(db, order: dateOrder)
-        if dateOrder == .added, let dayChecks, let bound = try arrivalBound(db, match: match, size: size, checks: dayChecks) {
+        let dayChecks = try self.dayChecks(db, keepingOrder: order != .relevance)
+        if case .added? = dayChecks?.order, let dayChecks, let bound = try arrivalBound(db, match: match, size: size, checks: dayChecks) {
             positions.bound = bound
         }
         let (matches, phraseRows) = try rankEveryMatch(db, key: key, match: match, recorders: recorders, tally: tally,
@@ -183,7 +181,7 @@ struct WindowedSearch {
         let counted = tally.flatMap { $0.complete ? $0.count : nil }
         let complete = matches < size
         // A date order's keys are distinct: the window is every row kept.
-        let kept = complete || dateOrder != nil ? scored : scored.filter { $0.score < scored[scored.count - 1].score }
+        let kept = complete || dayChecks?.order != nil ? scored : scored.filter { $0.score < scored[scored.count - 1].score }
         guard !kept.isEmpty else { return ([], complete, counted, positions) }
         // Each row's copy group from memory where the table holds it; its date, which orders
         // only rows scored alike, is read for those alone (and the others' groups with them).
@@ -229,17 +227,21 @@ struct WindowedSearch {
     }
 
     /// What the ranking checks of each match's day, from the days in memory: the filter's
-    /// dates when nothing else is left for SQL, and `order` to keep the best rows by (nil:
-    /// nothing to check). The added order reads the days only for a window of dates.
-    func dayChecks(_ db: Database, order: DateOrder?) throws -> DayChecks? {
+    /// dates when nothing else is left for SQL, and with `keepingOrder` (called only when
+    /// `keepsOrderInRanking`) the search's order to keep the best rows by (nil: nothing to
+    /// check). The order of arrival reads the days only for a window of dates.
+    func dayChecks(_ db: Database, keepingOrder: Bool) throws -> DayChecks? {
         let window = datesInMemory ? filter.dayWindow : nil
-        if order == .added, let arrivals {
-            let days = try window == nil ? [] : self.days?(db).values ?? []
-            return DayChecks(days: days, window: window, order: order, arrivals: try arrivals(db))
+        let (kept, needsDays): (DateOrder?, Bool)
+        switch keepingOrder ? order : .relevance {
+        case .newest: (kept, needsDays) = (.newest, true)
+        case .oldest: (kept, needsDays) = (.oldest, true)
+        case .added: (kept, needsDays) = (try arrivals.map { .added(try $0(db)) }, window != nil)
+        case .relevance: (kept, needsDays) = (nil, window != nil)
         }
-        return try days.flatMap { days in
-            window != nil || order != nil ? DayChecks(days: try days(db).values, window: window, order: order) : nil
-        }
+        guard window != nil || kept != nil else { return nil }
+        guard needsDays else { return DayChecks(days: [], window: nil, order: kept) }
+        return try days.map { DayChecks(days: try $0(db).values, window: window, order: kept) }
     }
 
     /// Scores every match (that meets the conditions) in one pass of `RankFunction`, which
