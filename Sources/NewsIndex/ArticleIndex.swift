@@ -404,10 +404,11 @@ public final class ArticleIndex: Sendable {
     /// articles of one week share their candidates, so the fingerprints decoded for one
     /// (`StorySurveyor`) serve the next, and their story keys' rows are rewritten fewer times.
     ///
-    /// While articles wait, the writer's page cache is `placementCacheKiB(fileBytes:)`:
-    /// placement reads the story keys, fingerprints and article rows of candidates all over the
-    /// file, and with SQLite's default 2 MB most of those reads were system calls. When none
-    /// wait, the cache goes back to the default and its memory is returned.
+    /// While articles wait, the writer's page cache is `placementCacheKiB(fileBytes:)`, and that
+    /// of the reader that surveys ahead (`PlacementForecast`) `surveyCacheKiB`: placement reads
+    /// the story keys, fingerprints and article rows of candidates all over the file, and with
+    /// SQLite's default 2 MB most of those reads were system calls. When none wait, the caches
+    /// go back to the default and their memory is returned.
     @discardableResult
     public func placeStories(limit: Int, budget: Duration = .seconds(3600), yield: () -> Bool = { false }) throws -> Int {
         try placeStories(limit: limit, budget: budget, flushEvery: Self.placementFlushEvery, yield: yield)
@@ -436,7 +437,7 @@ public final class ArticleIndex: Sendable {
             try db.execute(sql: "PRAGMA cache_size = \(-Self.placementCacheKiB(fileBytes: fileBytes))")
             var stories = StoryBook(db)
             var placed = 0
-            var forecast = ids.count >= Self.forecastMinimum ? forecastOn.map { PlacementForecast(pool: pool, ids: ids, heartbeat: heartbeat, run: $0) } : nil
+            var forecast = ids.count >= Self.forecastMinimum ? forecastOn.map { PlacementForecast(pool: pool, ids: ids, cacheKiB: Self.surveyCacheKiB, heartbeat: heartbeat, run: $0) } : nil
             defer { forecast?.stop() }
             for id in ids {
                 let item = stories.forecastsHold ? forecast?.next() : nil
@@ -483,6 +484,10 @@ public final class ArticleIndex: Sendable {
 
     /// The smallest and largest page cache placement takes, in KiB.
     static let placementCacheKiBRange = 32768...262144
+    /// The page cache of the reader that surveys ahead of placement, in KiB: what it reads again
+    /// is the fingerprints and story keys of candidates within the story window, which do not
+    /// grow with the archive as the writer's reads do.
+    static let surveyCacheKiB = 32768
     /// SQLite's default page cache, in KiB.
     static let defaultCacheKiB = 2000
 

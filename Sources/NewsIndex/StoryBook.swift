@@ -165,6 +165,15 @@ struct StoryBook {
                 .execute(arguments: [story, articleId])
             return
         }
+        // The articles the newcomer's links join it to (a copy link either way, or a link that
+        // joins stories), each with its story.
+        var joinedTo = copyNeighbours
+        for (id, story) in linkedTo where Self.counts(undated, undatedOf[id] ?? false, mutual: linkedFrom[id] != nil) {
+            joinedTo[id] = story
+        }
+        for (id, from) in linkedFrom where Self.counts(undated, from.undated, mutual: linkedTo[id] != nil) {
+            joinedTo[id] = from.story
+        }
         // A link that went splits its story only if its two ends are no longer joined; the
         // walk that tells so has then gone through the whole of one part. One such part is cut
         // off as a story of its own; more than one (the rest might fall apart as well), or a
@@ -172,6 +181,9 @@ struct StoryBook {
         let graph = StoryLinkGraph(db: db, placing: articleId)
         var cutOff: Set<Int64>?
         for link in dropped {
+            // Two ends the newcomer joins are still joined, through it: no walk needed (most
+            // replaced links are a copy's, handed to a newcomer that is another copy).
+            if link.id != articleId, link.other != articleId, joinedTo[link.id] != nil, joinedTo[link.other] != nil { continue }
             // A link between two stories (or to an article waiting to be placed again) joined
             // nothing: its going splits nothing.
             let stories = try Int64.fetchAll(db.cachedStatement(sql: """
@@ -189,14 +201,7 @@ struct StoryBook {
             }
         }
         // Nothing split: the stories the newcomer's counting links reach become one.
-        var joined = Set<Int64>()
-        for (id, story) in linkedTo where Self.counts(undated, undatedOf[id] ?? false, mutual: linkedFrom[id] != nil) {
-            joined.insert(story)
-        }
-        for (id, from) in linkedFrom where Self.counts(undated, from.undated, mutual: linkedTo[id] != nil) {
-            joined.insert(from.story)
-        }
-        joined.formUnion(copyNeighbours.values)
+        let joined = Set(joinedTo.values)
         let story: Int64
         if let first = joined.min() {
             story = first

@@ -51,7 +51,9 @@ struct GeneratedStoryPlacementTests {
                 let name = "e\(event)-r\(report).txt"
                 try "\(headline)\n\n\(body)\n".write(toFile: inbox + "/" + name, atomically: false, encoding: .utf8)
                 paths.append(name)
-                for copy in 0..<(Int.random(in: 0..<4, using: &random) == 0 ? Int.random(in: 1...3, using: &random) : 0) {
+                // Groups of up to five copies, as wire copy gets: a newcomer then takes over the
+                // copy links of copies that linked to each other.
+                for copy in 0..<(Int.random(in: 0..<4, using: &random) == 0 ? Int.random(in: 1...4, using: &random) : 0) {
                     let copyName = "e\(event)-r\(report)-c\(copy).txt"
                     try "\(headline)\n\n\(body)\n\nDistributed by outlet \(word(2)).\n".write(toFile: inbox + "/" + copyName, atomically: false, encoding: .utf8)
                     paths.append(copyName)
