@@ -71,6 +71,14 @@ public final class RestartableDaemon: @unchecked Sendable {
     }
 
     deinit {
+        // As `RunningDaemon` does, for every run: a connection newsd closed without answering
+        // fails the test with the client's error alone, and the logs go with the folder.
+        for path in logPaths {
+            let log = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            if let report = UnansweredRequestReport.report(log: log, socket: socket) {
+                FileHandle.standardError.write(Data(report.utf8))
+            }
+        }
         if let process, process.isRunning {
             process.signal(SIGKILL)
             process.waitUntilExit()

@@ -109,9 +109,8 @@ public final class RunningDaemon: @unchecked Sendable {
         // A connection newsd closed without answering fails the test with the client's error
         // alone, while newsd runs on and its log goes with the folder: what it said of the
         // connection, and what it was doing then, are kept in the test's output.
-        let unanswered = log.split(separator: "\n").filter { $0.contains("event=request-unanswered") && $0.contains("closed_by=newsd") }
-        if !unanswered.isEmpty {
-            FileHandle.standardError.write(Data("newsd at \(socket) closed connections without answering:\n\(unanswered.joined(separator: "\n"))\nthe end of its log:\n\(logTail(80))\n".utf8))
+        if let report = UnansweredRequestReport.report(log: log, socket: socket) {
+            FileHandle.standardError.write(Data(report.utf8))
         }
         if process.isRunning {
             // A test that failed on "closed the connection without answering" left newsd
