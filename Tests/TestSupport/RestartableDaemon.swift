@@ -74,14 +74,18 @@ public final class RestartableDaemon: @unchecked Sendable {
         // As `RunningDaemon` does, for every run: a connection newsd closed without answering
         // fails the test with the client's error alone, and the logs go with the folder.
         for path in logPaths {
-            let log = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-            if let report = UnansweredRequestReport.report(log: log, socket: socket) {
-                FileHandle.standardError.write(Data(report.utf8))
-            }
+            DaemonReport.reportUnanswered(socket: socket, log: (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
         }
-        if let process, process.isRunning {
+        // A run the test did not stop (`stop` forgets it): one that ended by itself, or one the
+        // test left behind when an error ended it early.
+        guard let process else { return }
+        if process.isRunning {
+            DaemonReport.write(socket: socket, "newsd's last run still runs at the end of its test, which did not stop it; its warnings, errors and unanswered connections:",
+                               DaemonReport.troubles(in: log))
             process.signal(SIGKILL)
             process.waitUntilExit()
+        } else if !process.wasSent(SIGKILL) && !process.wasSent(SIGTERM) {
+            DaemonReport.write(socket: socket, "newsd's last run exited by itself (status \(process.terminationStatus)); the end of its log:", DaemonReport.tail(of: log, 60))
         }
     }
 }

@@ -46,11 +46,6 @@ public final class RunningDaemon: @unchecked Sendable {
     /// What newsd has logged so far.
     public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    /// The last `count` lines of the log, for a failure's message.
-    func logTail(_ count: Int) -> String {
-        log.split(separator: "\n", omittingEmptySubsequences: false).suffix(count).joined(separator: "\n")
-    }
-
     /// `waitUntil`, printing the end of newsd's log when `condition` is not met in time: the
     /// log goes with the daemon's folder, and a test that fails while newsd runs would leave
     /// nothing to tell why (a late event, a retried batch, one never seen).
@@ -60,12 +55,12 @@ public final class RunningDaemon: @unchecked Sendable {
             met = try await TestSupport.waitUntil(timeout: timeout, condition)
         } catch {
             // The last try threw (the others are retried): what newsd was doing then.
-            FileHandle.standardError.write(Data("newsd at \(socket) (running: \(process.isRunning)) did not get there in \(timeout), the last try failing with \(error); the end of its log:\n\(logTail(80))\n".utf8))
+            DaemonReport.write(socket: socket, "newsd (running: \(process.isRunning)) did not get there in \(timeout), the last try failing with \(error); the end of its log:",
+                               DaemonReport.tail(of: log, 80))
             throw error
         }
         if !met {
-            let lines = logTail(80)
-            FileHandle.standardError.write(Data("newsd at \(socket) did not get there in \(timeout); the end of its log:\n\(lines)\n".utf8))
+            DaemonReport.write(socket: socket, "newsd did not get there in \(timeout); the end of its log:", DaemonReport.tail(of: log, 80))
         }
         return met
     }
@@ -77,8 +72,8 @@ public final class RunningDaemon: @unchecked Sendable {
             return try await body()
         } catch {
             for daemon in daemons {
-                let lines = daemon.logTail(120)
-                FileHandle.standardError.write(Data("newsd at \(daemon.socket) (running: \(daemon.process.isRunning)) when the test failed with \(error); the end of its log:\n\(lines)\n".utf8))
+                DaemonReport.write(socket: daemon.socket, "newsd (running: \(daemon.process.isRunning)) when the test failed with \(error); the end of its log:",
+                                   DaemonReport.tail(of: daemon.log, 120))
             }
             throw error
         }
@@ -109,25 +104,29 @@ public final class RunningDaemon: @unchecked Sendable {
         // A connection newsd closed without answering fails the test with the client's error
         // alone, while newsd runs on and its log goes with the folder: what it said of the
         // connection, and what it was doing then, are kept in the test's output.
-        if let report = UnansweredRequestReport.report(log: log, socket: socket) {
-            FileHandle.standardError.write(Data(report.utf8))
-        }
+        let log = self.log
+        DaemonReport.reportUnanswered(socket: socket, log: log)
         if process.isRunning {
-            // A test that failed on "closed the connection without answering" left newsd
-            // running (dumping core, or stopping after a signal it did not send): ask it once
-            // more, and keep what it said if it cannot answer.
-            if !stopAsked.load(ordering: .relaxed), let problem = notAnswering() {
-                FileHandle.standardError.write(Data("newsd at \(socket) (pid \(process.processIdentifier)) does not answer at the end of its test (\(problem)); \(Self.processState(process.processIdentifier)); the end of its log:\n\(logTail(60))\n".utf8))
+            if !stopAsked.load(ordering: .relaxed) {
+                // The test ended before stopping newsd (a thrown error ends it early): whether
+                // newsd still answers, and what it warned of, tell a crash or a stall from a
+                // dropped connection. A newsd that cannot answer may be dumping core, or stopping
+                // after a signal the test did not send.
+                if let problem = notAnswering() {
+                    DaemonReport.write(socket: socket, "newsd (pid \(process.processIdentifier)) does not answer at the end of its test (\(problem)); \(Self.processState(process.processIdentifier)); the end of its log:",
+                                       DaemonReport.tail(of: log, 60))
+                } else {
+                    DaemonReport.write(socket: socket, "newsd still runs and answers at the end of its test, which did not stop it; its warnings, errors and unanswered connections:",
+                                       DaemonReport.troubles(in: log))
+                }
             }
             process.signal(SIGKILL)
             process.waitUntilExit()
         } else if !stopAsked.load(ordering: .relaxed), !(process.terminationStatus == 128 + SIGKILL && process.wasSent(SIGKILL)) {
-            // The folder and its log go with this object: what newsd said before it stopped by
-            // itself is kept in the test's output. SIGKILL is what crash tests send it; one
-            // they did not send came from elsewhere (the out-of-memory killer, say).
-            let lines = logTail(40)
+            // SIGKILL is what crash tests send it; one they did not send came from elsewhere
+            // (the out-of-memory killer, say).
             let how = process.terminationStatus == 128 + SIGKILL ? "was killed by a SIGKILL the test did not send" : "exited by itself"
-            FileHandle.standardError.write(Data("newsd at \(socket) \(how) (status \(process.terminationStatus)); the end of its log:\n\(lines)\n".utf8))
+            DaemonReport.write(socket: socket, "newsd \(how) (status \(process.terminationStatus)); the end of its log:", DaemonReport.tail(of: log, 60))
         }
     }
 }
