@@ -35,10 +35,12 @@ enum DaemonReport {
     }
 
     /// The lines that tell a stall or a dropped connection from a healthy end: its warnings and
-    /// errors, and every connection that ended unanswered.
+    /// errors, every connection that ended unanswered, searches cancelled as if their client had
+    /// gone, and signals, services ending and stops.
     static func troubles(in log: String) -> [Substring] {
-        lines(of: log).filter { line in
-            line.contains("event=request-unanswered") || [" warning ", " error ", " critical "].contains { line.contains($0) }
+        let events = ["event=request-unanswered", "event=query-cancelled", "event=stopped", "Signal caught", "Service finished", "Service threw"]
+        return lines(of: log).filter { line in
+            events.contains { line.contains($0) } || [" warning ", " error ", " critical "].contains { line.contains($0) }
         }.suffix(12).map { $0 }
     }
 
