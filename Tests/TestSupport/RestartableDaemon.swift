@@ -80,7 +80,7 @@ public final class RestartableDaemon: @unchecked Sendable {
         // test left behind when an error ended it early.
         guard let process else { return }
         if process.isRunning {
-            DaemonReport.write(socket: socket, "newsd's last run still runs at the end of its test, which did not stop it; its warnings, errors and unanswered connections:",
+            DaemonReport.write(socket: socket, "newsd's last run still runs at the end of its test, which did not stop it; what it logged of trouble (DaemonReport.troubles):",
                                DaemonReport.troubles(in: log))
             process.signal(SIGKILL)
             process.waitUntilExit()

@@ -116,7 +116,7 @@ public final class RunningDaemon: @unchecked Sendable {
                     DaemonReport.write(socket: socket, "newsd (pid \(process.processIdentifier)) does not answer at the end of its test (\(problem)); \(Self.processState(process.processIdentifier)); the end of its log:",
                                        DaemonReport.tail(of: log, 60))
                 } else {
-                    DaemonReport.write(socket: socket, "newsd still runs and answers at the end of its test, which did not stop it; its warnings, errors and unanswered connections:",
+                    DaemonReport.write(socket: socket, "newsd still runs and answers at the end of its test, which did not stop it; what it logged of trouble (DaemonReport.troubles):",
                                        DaemonReport.troubles(in: log))
                 }
             }
