@@ -214,8 +214,12 @@ struct StoryBook {
         } else {
             story = try newStory(day: date)
         }
-        try db.cachedStatement(sql: "UPDATE article SET storyId = ?, copyOf = NULL, copySimilarity = NULL WHERE id = ?")
-            .execute(arguments: [story, articleId])
+        // Copy groups do not depend on stories: settled first, the newcomer's own copy link is
+        // written with its story, in one update of its row instead of two.
+        let copyEnds = dropped.filter(\.copy).flatMap { [$0.id, $0.other] }
+        let own = try settleCopyGroups(around: Set(copyNeighbours.keys).union(copyEnds), placing: articleId)
+        try db.cachedStatement(sql: "UPDATE article SET storyId = ?, copyOf = ?, copySimilarity = ? WHERE id = ?")
+            .execute(arguments: [story, own.copyOf, own.similarity, articleId])
         if let cutOff {
             let list = StoryCandidates.jsonArray(cutOff)
             let part = try newStory(day: date)
@@ -226,8 +230,6 @@ struct StoryBook {
             try db.cachedStatement(sql: "UPDATE article SET storyId = ? WHERE id IN (SELECT value FROM json_each(?))")
                 .execute(arguments: [part, list])
         }
-        let copyEnds = dropped.filter(\.copy).flatMap { [$0.id, $0.other] }
-        try settleCopyGroups(around: Set(copyNeighbours.keys).union(copyEnds), placing: articleId)
     }
 
     /// A new, empty story, touched: `refreshTouched` counts its articles and sets its dates
@@ -366,34 +368,52 @@ struct StoryBook {
         }
     }
 
+    /// An article's place in its copy group: the group's first article and the score of its
+    /// closest copy link (both nil for a first article, or one in no group).
+    struct CopyPlace {
+        var copyOf: Int64?
+        var similarity: Double?
+    }
+
     /// Gives each copy group its earliest report as first article, and each other member the
     /// score of its closest copy link (`copyScore`); `byId` holds every member.
-    /// Only rows that change are written.
-    private func settleCopyGroups(_ groups: [[Int64]], byId: [Int64: Member], copyScore: [Int64: Double]) throws {
+    /// Only rows that change are written, except `leaving`'s: its place is returned instead,
+    /// for the caller to write with the rest of its row.
+    @discardableResult
+    private func settleCopyGroups(_ groups: [[Int64]], byId: [Int64: Member], copyScore: [Int64: Double], leaving: Int64? = nil) throws -> CopyPlace {
         func key(_ id: Int64) -> (Int, Int, Double, String) {
             let member = byId[id]!
             return (member.uncertain ? 1 : 0, member.articleDay, member.fileTime, member.contentHash)
         }
+        var left = CopyPlace()
         for group in groups {
             let first = group.min { key($0) < key($1) }!
             for id in group {
                 let (copyOf, similarity) = id == first ? (nil, nil) : (first, copyScore[id])
+                if id == leaving {
+                    left = CopyPlace(copyOf: copyOf, similarity: similarity)
+                    continue
+                }
                 guard byId[id]?.copyOf != copyOf || byId[id]?.copySimilarity != similarity else { continue }
                 try db.cachedStatement(sql: "UPDATE article SET copyOf = ?, copySimilarity = ? WHERE id = ?")
                     .execute(arguments: [copyOf, similarity, id])
             }
         }
+        return left
     }
 
     /// Recomputes, from their copy links, the copy groups of `articles` and of `placing` (the
     /// article being placed) when the stories need no regrouping: copy links were added (groups
     /// merge) or replaced (a group may split). Only the members of those groups are read, never
-    /// their stories'.
-    private func settleCopyGroups(around articles: Set<Int64>, placing articleId: Int64) throws {
-        guard !articles.isEmpty else { return }
+    /// their stories'. Writes every member's row that changes but `placing`'s, whose place it
+    /// returns.
+    private func settleCopyGroups(around articles: Set<Int64>, placing articleId: Int64) throws -> CopyPlace {
+        guard !articles.isEmpty else { return CopyPlace() }
+        // The newcomer's row is written after this (its copy link with its story): whatever it
+        // holds is not its group.
         let firsts = try Int64.fetchAll(db.cachedStatement(sql: """
             SELECT coalesce(copyOf, id) FROM article WHERE id IN (SELECT value FROM json_each(?))
-            """), arguments: [StoryCandidates.jsonArray(articles.union([articleId]))])
+            """), arguments: [StoryCandidates.jsonArray(articles.subtracting([articleId]))])
         let groupIds = StoryCandidates.jsonArray(Set(firsts).union([articleId]))
         // Articles waiting to be placed (again) are in no copy group yet, as in `regroup`.
         let byId = try Member.fetch(db.cachedStatement(sql: """
@@ -413,7 +433,7 @@ struct StoryBook {
             copyScore[id] = max(copyScore[id] ?? 0, score)
             copyScore[other] = max(copyScore[other] ?? 0, score)
         }
-        try settleCopyGroups(groups.groups(), byId: byId, copyScore: copyScore)
+        return try settleCopyGroups(groups.groups(), byId: byId, copyScore: copyScore, leaving: articleId)
     }
 
     /// A fingerprint as stored (nil when absent or unreadable).
