@@ -20,16 +20,10 @@ enum DaemonReport {
         Array(lines(of: log).suffix(count))
     }
 
-    /// What newsd said of connections that ended before their request was answered
-    /// (`event=request-unanswered`), whoever ended them.
-    static func unanswered(in log: String) -> [Substring] {
-        lines(of: log).filter { $0.contains("event=request-unanswered") }
-    }
-
-    /// Reports the connections newsd itself closed without answering (`closed_by=newsd`), with
-    /// the end of its log; nothing when there were none.
+    /// Reports the connections newsd itself closed without answering (`event=request-unanswered`
+    /// with `closed_by=newsd`), with the end of its log; nothing when there were none.
     static func reportUnanswered(socket: String, log: String) {
-        let closedByNewsd = unanswered(in: log).filter { $0.contains("closed_by=newsd") }
+        let closedByNewsd = lines(of: log).filter { $0.contains("event=request-unanswered") && $0.contains("closed_by=newsd") }
         guard !closedByNewsd.isEmpty else { return }
         write(socket: socket, "newsd closed connections without answering:", closedByNewsd + ["the end of its log:"] + tail(of: log, 60))
     }
