@@ -15,9 +15,10 @@ CONFDIR       ?= /etc/newsd
 CONFIGURATION ?= release
 DESTDIR       ?=
 
-# A release build carries the Swift runtime and Foundation inside the binary: the installed newsd
-# needs no Swift toolchain beside it, and maps only the parts of those libraries it uses.
-STATIC_STDLIB = $(if $(filter release,$(CONFIGURATION)),--static-swift-stdlib,)
+# A release build carries the Swift runtime and Foundation inside the binary (the installed newsd
+# needs no Swift toolchain beside it, and maps only the parts of those libraries it uses), with
+# every module optimized across modules: scripts/build-release says why.
+SWIFT_BUILD = $(if $(filter release,$(CONFIGURATION)),scripts/build-release,swift build -c $(CONFIGURATION))
 
 BUILD_DIR = $(shell swift build -c $(CONFIGURATION) --show-bin-path 2>/dev/null || echo .build/$(CONFIGURATION))
 
@@ -30,8 +31,8 @@ build:
 	$(MAKE) binaries
 
 binaries:
-	swift build -c $(CONFIGURATION) $(STATIC_STDLIB) --product newsd
-	swift build -c $(CONFIGURATION) $(STATIC_STDLIB) --product newsctl
+	$(SWIFT_BUILD) --product newsd
+	$(SWIFT_BUILD) --product newsctl
 
 install: build install-files
 
