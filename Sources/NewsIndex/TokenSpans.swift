@@ -19,7 +19,8 @@ enum TokenSpans {
                     tokenizer.tokenize(context: Unmanaged.passUnretained(collector).toOpaque(), tokenization: .aux,
                                        pText: characters.baseAddress.map { $0 + skip }, nText: CInt(characters.count - skip)) { context, _, _, _, start, end in
                         guard let context else { return SQLITE_OK }
-                        return Unmanaged<Collector>.fromOpaque(context).takeUnretainedValue().add(Int(start)..<Int(end))
+                        // Borrowed for the call, which the collector outlives: no retain per token.
+                        return Unmanaged<Collector>.fromOpaque(context)._withUnsafeGuaranteedRef { $0.add(Int(start)..<Int(end)) }
                     }
                 }
             }
@@ -31,14 +32,16 @@ enum TokenSpans {
         return (collector.spans, collector.more)
     }
 
+    /// Filled by one tokenizer call on the thread that made it, and read after it: no two
+    /// accesses overlap, so `add`, called for every token, skips the run-time exclusivity checks.
     private final class Collector {
         /// What a token past the limit answers the tokenizer, which then stops and returns it.
         static let stop = SQLITE_DONE
 
         let limit: Int
-        var offset = 0
-        var spans: [Range<Int>] = []
-        var more = false
+        @exclusivity(unchecked) var offset = 0
+        @exclusivity(unchecked) var spans: [Range<Int>] = []
+        @exclusivity(unchecked) var more = false
 
         init(limit: Int) { self.limit = limit }
 
