@@ -11,6 +11,8 @@ public final class NotifySocket: @unchecked Sendable {
     /// Messages received so far with when each arrived, shared with the reader thread.
     final class Inbox: Sendable {
         let messages = Mutex<[(at: ContinuousClock.Instant, text: String)]>([])
+        /// Set when the socket goes: the reader closes the descriptor and ends.
+        let stopped = Atomic<Bool>(false)
     }
 
     public init(path: String) throws {
@@ -21,15 +23,22 @@ public final class NotifySocket: @unchecked Sendable {
         var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let received = self.received
+        // The reader alone closes the descriptor, once the socket is gone: closed from `deinit`
+        // while it still read, its number could name another test's socket a moment later (a
+        // client's connection, whose answer the reader would take), and a shut-down socket
+        // answers every read at once with nothing, which spun this thread on a whole core.
         Thread.detachNewThread {
             var buffer = [UInt8](repeating: 0, count: 4096)
             while true {
                 let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                let failed = count < 0 && errno != EAGAIN && errno != EINTR
+                if received.stopped.load(ordering: .acquiring) || failed {
+                    close(fd)
+                    return
+                }
                 if count > 0 {
                     let message = String(decoding: buffer[0..<count], as: UTF8.self)
                     received.messages.withLock { $0.append((ContinuousClock.now, message)) }
-                } else if count < 0 && errno != EAGAIN && errno != EINTR {
-                    return
                 }
             }
         }
@@ -46,8 +55,9 @@ public final class NotifySocket: @unchecked Sendable {
     public func saw(_ text: String) -> Bool { messages.contains { $0.contains(text) } }
 
     deinit {
+        // Wakes the reader (its wait also ends every 100 ms), which then closes the descriptor.
+        received.stopped.store(true, ordering: .releasing)
         shutdown(fd, Int32(SHUT_RDWR))
-        close(fd)
     }
 }
 
