@@ -105,17 +105,24 @@ struct ForecastPlacementTests {
         // The watchdog's stall check sees only these beats: a writer waiting for a survey has
         // none of its own, so the survey's work has to count as the writer's progress.
         let surveyThread = "test-survey"
-        let beatsFromSurveys = Mutex(0)
+        // Beats by the name of the thread they came on: a failure says whether the surveys beat
+        // on some other thread or not at all.
+        let beats = Mutex<[String: Int]>([:])
         index.onWriterProgress {
-            if Thread.current.name == surveyThread { beatsFromSurveys.withLock { $0 += 1 } }
+            let name = Thread.current.name ?? "(unnamed)"
+            beats.withLock { $0[name.isEmpty ? "(unnamed)" : name, default: 0] += 1 }
         }
+        let surveysRun = Mutex(0)
         let onANamedThread: ArticleIndex.JobRunner = { job in
             Thread.detachNewThread {
                 Thread.current.name = surveyThread
+                surveysRun.withLock { $0 += 1 }
                 job()
             }
         }
         try index.placeStories(limit: changes.count, flushEvery: 16, forecastOn: onANamedThread)
-        #expect(beatsFromSurveys.withLock { $0 } > 0, "seed \(random.seed), \(changes.count) articles: no beat while surveying")
+        let byThread = beats.withLock { $0 }
+        #expect(byThread[surveyThread, default: 0] > 0,
+                "seed \(random.seed), \(changes.count) articles: no beat while surveying (survey jobs run: \(surveysRun.withLock { $0 }); beats by thread: \(byThread))")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import NewsClient
 import Synchronization
+import Testing
 
 /// The real `newsd` binary running on a temporary inbox, state folder and socket.
 public final class RunningDaemon: @unchecked Sendable {
@@ -34,7 +35,11 @@ public final class RunningDaemon: @unchecked Sendable {
 
     /// Starts the newsd binary with `arguments`, stderr going to `logPath`.
     public static func launch(arguments: [String], logPath: String, environment: [String: String] = [:]) throws -> ChildProcess {
-        try launchCommand(BuiltProducts.newsd, arguments, logPath: logPath, environment: environment)
+        // A crash's backtrace, in the log, shows every thread (a stop that hangs is a thread
+        // blocked somewhere), and is written in seconds rather than the half minute full
+        // symbolication takes on a loaded machine.
+        let environment = ["SWIFT_BACKTRACE": "enable=yes,interactive=no,threads=all,symbolicate=fast"].merging(environment) { $1 }
+        return try launchCommand(BuiltProducts.newsd, arguments, logPath: logPath, environment: environment)
     }
 
     /// Starts `executable` (newsd, or a wrapper such as setpriv) with output going to `logPath`.
@@ -85,15 +90,27 @@ public final class RunningDaemon: @unchecked Sendable {
         return try await waitUntil(timeout: timeout) { (try? client.status()).map(condition) ?? false }
     }
 
-    /// Sends SIGTERM and waits for the exit status.
+    /// Sends SIGTERM and waits for the exit status. A stop asked with SIGTERM or SIGINT must end
+    /// with status 0 within `stopLimit`: otherwise the test fails with the end of newsd's log (a
+    /// stop that overran ServiceLifecycle's limits ends in its fatal error, with a backtrace).
     @discardableResult
-    public func stop(signal: Int32 = SIGTERM) async throws -> Int32 {
+    public func stop(signal: Int32 = SIGTERM, sourceLocation: SourceLocation = #_sourceLocation) async throws -> Int32 {
         stopAsked.store(true, ordering: .relaxed)
         if process.isRunning { process.signal(signal) }
         let process = self.process
-        _ = try await waitUntil(timeout: .seconds(20)) { !process.isRunning }
-        return process.terminationStatus
+        let ended = try await TestSupport.waitUntil(timeout: Self.stopLimit) { !process.isRunning }
+        guard signal == SIGTERM || signal == SIGINT else { return ended ? process.terminationStatus : -1 }
+        if !ended || process.terminationStatus != 0 {
+            let how = ended ? "ended with status \(process.terminationStatus)" : "still ran \(Self.stopLimit) later"
+            DaemonReport.write(socket: socket, "newsd, asked to stop, \(how); the end of its log:", DaemonReport.tail(of: log, 120))
+            Issue.record("newsd did not stop cleanly: it \(how) (the report lines of \(socket) show its log)", sourceLocation: sourceLocation)
+        }
+        return ended ? process.terminationStatus : -1
     }
+
+    /// How long a stop may take: past the 10 s of graceful shutdown and the 5 s of
+    /// cancellation newsd allows itself, and the time a crash's backtrace takes to be written.
+    static let stopLimit = Duration.seconds(60)
 
     /// Runs `newsctl` against this daemon's socket.
     public func newsctl(_ arguments: String...) throws -> ProcessResult {
