@@ -394,15 +394,18 @@ public final class ArticleIndex: Sendable {
     }
 
     /// Places articles that have no story yet (new, edited, or indexed by an older newsd) in one
-    /// write transaction: the `limit` indexed first, placed in the order of their dates, no more
+    /// write transaction: the `limit` dated first of all that wait, in the order of their dates, no more
     /// once `budget` has passed, and none after `yield` (asked between articles) says that other
     /// work waits, so that a file arriving meanwhile waits about one article's placement. What
     /// placing gathers (story-key filings, story counts and dates) is written every `flushEvery`
     /// articles and at the end. Returns how many it placed: 0 when none wait.
     ///
-    /// By date, not in the order files were indexed (a folder's listing order, after a load):
-    /// articles of one week share their candidates, so the fingerprints decoded for one
-    /// (`StorySurveyor`) serve the next, and their story keys' rows are rewritten fewer times.
+    /// By date across transactions, not in the order files were indexed (a folder's listing
+    /// order, after a load, spans every day in each transaction): articles of one week share
+    /// their candidates, so the fingerprints decoded for one (`StorySurveyor`) serve the next,
+    /// the story keys' rows of a day are written by few transactions instead of by each, and
+    /// the stories of a load placed after it ends do not depend on the order its files were
+    /// indexed in.
     ///
     /// While articles wait, the writer's page cache is `placementCacheKiB(fileBytes:)`, and that
     /// of the reader that surveys ahead (`PlacementForecast`) `surveyCacheKiB`: placement reads
@@ -426,8 +429,7 @@ public final class ArticleIndex: Sendable {
         let heartbeat = self.heartbeat
         return try heartbeat.write(pool, journalsInMemory: true) { db in
             let ids = try Int64.fetchAll(db, sql: """
-                SELECT id FROM (SELECT id FROM article INDEXED BY article_unplaced WHERE storyId IS NULL ORDER BY id LIMIT ?)
-                JOIN article USING (id) ORDER BY articleDay, id
+                SELECT id FROM article INDEXED BY article_unplaced_by_day WHERE storyId IS NULL ORDER BY articleDay, id LIMIT ?
                 """, arguments: [limit])
             guard !ids.isEmpty else {
                 try db.execute(sql: "PRAGMA cache_size = \(-Self.defaultCacheKiB); PRAGMA shrink_memory")

@@ -675,6 +675,16 @@ enum IndexSchema {
                 END;
                 """)
         }
+        migrator.registerMigration("v35-unplaced-by-day") { db in
+            // #13: placement takes the articles waiting for it by day across transactions, not
+            // the first thousands by id (a bulk load's, in folder order, span every day): each
+            // story key's row of a day is then written by few transactions instead of by each,
+            // and the fingerprints a week's surveys decode serve the rest of it.
+            try db.execute(sql: """
+                DROP INDEX IF EXISTS article_unplaced;
+                CREATE INDEX IF NOT EXISTS article_unplaced_by_day ON article(articleDay, id) WHERE storyId IS NULL;
+                """)
+        }
         return migrator
     }
 

@@ -96,7 +96,7 @@ struct SystemdEndToEndTests {
             WHERE identifier IN ('v24-content-hash-bytes', 'v25-undated-story-keys-filed-at-zero', 'v26-copies-fingerprints-as-differences',
                                  'v27-story-keys-packed-per-day', 'v28-article-days', 'v29-status-failure-tallies',
                                  'v30-names-without-datelines', 'v31-copies-stored-when-idle', 'v32-article-day-changes',
-                                 'v33-story-changes', 'v34-arrival-changes');
+                                 'v33-story-changes', 'v34-arrival-changes', 'v35-unplaced-by-day');
             """])
         #expect(older.status == 0, "\(older.stderr)")
 
@@ -110,7 +110,7 @@ struct SystemdEndToEndTests {
         let ready = try #require(messages.firstIndex { $0.contains("READY=1") })
         let extended = try #require(messages.firstIndex { $0.contains("EXTEND_TIMEOUT_USEC=60000000") }, "\(messages)")
         #expect(extended < ready)
-        #expect(messages[..<ready].contains { $0.contains("STATUS=upgrading the index (11 schema steps)") }, "\(messages)")
+        #expect(messages[..<ready].contains { $0.contains("STATUS=upgrading the index (12 schema steps)") }, "\(messages)")
         let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         #expect(log.contains("event=index-upgrade ") && log.contains("event=index-upgraded"), "\(log)")
         #expect(try runProcess("/usr/bin/sqlite3", [database, "SELECT DISTINCT typeof(contentHash) FROM article"]).stdout == "blob\n")

@@ -5,10 +5,11 @@ import NewsCore
 import Testing
 import TestSupport
 
-/// Which articles a placement transaction takes and in what order it places them: those
-/// indexed first, by date (real SQLite file). Observable because each article that joins no
-/// story gets a new story, numbered in the order the articles are placed.
-@Suite("Placement order: the first indexed, placed by date (real SQLite file)")
+/// Which articles a placement transaction takes and in what order it places them: the oldest
+/// dated of all that wait, by date, whatever order they were indexed in (real SQLite file).
+/// Observable because each article that joins no story gets a new story, numbered in the order
+/// the articles are placed.
+@Suite("Placement order: the oldest dated first, across transactions (real SQLite file)")
 struct PlacementOrderTests {
     let folder = TemporaryFolder("newsd-placement-order")
 
@@ -37,15 +38,22 @@ struct PlacementOrderTests {
         }
     }
 
-    @Test("a transaction takes the articles indexed first and places them oldest date first")
-    func firstIndexedByDate() throws {
+    @Test("each transaction takes the oldest dated of the articles waiting, whenever they were indexed")
+    func oldestDatedFirst() throws {
         let index = try ArticleIndex(path: folder.file("index.sqlite"))
         _ = try index.apply(TestArticles.upserts(Self.articles), now: 1_700_000_000)
         #expect(try index.placeStories(limit: 4) == 4)
-        // The four indexed first, whatever their dates; each a story of its own, numbered by date.
-        #expect(try Self.placed(index) == ["march.txt", "notes.txt", "may.txt", "june.txt"])
-        #expect(try index.placeStories(limit: 4) == 2)
-        #expect(try Self.placed(index) == ["march.txt", "notes.txt", "may.txt", "june.txt", "january.txt", "february.txt"])
+        // The four dated first, though indexed last; each a story of its own, numbered by date
+        // (the file's date of the notes, the dateline's of the choir report).
+        #expect(try Self.placed(index) == ["january.txt", "february.txt", "march.txt", "notes.txt"])
+        // An article indexed now, dated before all that wait, goes first in the next transaction.
+        let december = ("december.txt", TestArticles.article(headline: "Harbour lights", body: "The Quarrow harbour lit its new beacons.",
+                                                              published: "2023-12-18"))
+        _ = try index.apply(TestArticles.upserts([december]), now: 1_700_000_100)
+        #expect(try index.placeStories(limit: 2) == 2)
+        #expect(try Self.placed(index) == ["january.txt", "february.txt", "march.txt", "notes.txt", "december.txt", "may.txt"])
+        #expect(try index.placeStories(limit: 4) == 1)
+        #expect(try Self.placed(index).last == "june.txt")
         #expect(try index.overview().unplaced == 0)
     }
 }
