@@ -33,6 +33,9 @@ protocol InboxStore: Sendable {
     func compactText() throws -> TextCompaction
     /// Whether `compactText` has work (true when that cannot be read: the step then reports the error).
     var hasTextToCompact: Bool { get }
+    /// Ends the `compactText` step running, if any, and every later one (`IndexError.stopping`):
+    /// called from any thread when newsd stops.
+    func stopIdleWork()
     /// The check before the first write (the embedded index's page check).
     func verifyAtStart(logger: Logger) throws
     /// The index running watches read their hits from; nil where watches are not served.
@@ -94,6 +97,7 @@ struct SharedInboxStore: InboxStore {
     func trainTextDictionaryIfDue() throws -> TextCompaction { .none }
     func compactText() throws -> TextCompaction { .none }
     var hasTextToCompact: Bool { false }
+    func stopIdleWork() {}
     func verifyAtStart(logger: Logger) throws {}
     var watchIndex: ArticleIndex? { nil }
 

@@ -73,9 +73,12 @@ final class IngestService: Service {
             group.addTask { await self.superviseWatcher(first) }
             try await withGracefulShutdownHandler {
                 try await ingestLoop()
-            } onGracefulShutdown: {
-                // The batch in progress finishes its transaction; then the loop sees the closed queue.
+            } onGracefulShutdown: { [index] in
+                // The batch in progress finishes its transaction; then the loop sees the closed
+                // queue. Text compaction, at background priority, could outlast the stop's
+                // time limit on a busy machine: it ends now, and is done after the next start.
                 queue.close()
+                index.stopIdleWork()
             }
             group.cancelAll()
         }
@@ -401,6 +404,8 @@ final class IngestService: Service {
     private func trainTextDictionaryIfDue() {
         do {
             log(try index.trainTextDictionaryIfDue())
+        } catch IndexError.stopping {
+            // Trained after the next start.
         } catch {
             logger.error("cannot train a compression dictionary for stored text; will try again after the next change",
                          metadata: ["event": "text-dictionary-failed", "error": "\(error)"])
@@ -460,6 +465,8 @@ final class IngestService: Service {
                     copies.fingerprints += fingerprints
                 default: log(step)
                 }
+            } catch IndexError.stopping {
+                return
             } catch {
                 logger.error("cannot compact stored text (recompressing it, storing copies as differences, or rewriting the file); will try again after the next change",
                              metadata: ["event": "text-recompress-failed", "error": "\(error)"])

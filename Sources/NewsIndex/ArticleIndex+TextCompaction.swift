@@ -77,8 +77,19 @@ extension ArticleIndex {
     ///
     /// Only the stored form changes: the full-text index reads text through `newsd_inflate`,
     /// which reads every form, so no search result or snippet changes.
+    ///
+    /// After `stopIdleWork`, throws `IndexError.stopping`, the step running then included.
     @discardableResult
     public func compactText(policy: TextDictionaryPolicy) throws -> TextCompaction {
+        do {
+            try idleWork.check()
+            return try compactionStep(policy: policy)
+        } catch is IdleWorkStop.Stopped {
+            throw IndexError.stopping
+        }
+    }
+
+    private func compactionStep(policy: TextDictionaryPolicy) throws -> TextCompaction {
         let state = try compactionState()
         if let (dictionary, newest) = unfinishedPass(state) {
             return try recompress(with: dictionary, from: newest.recompressedThrough, through: state.newestText, batch: policy.recompressBatch)
@@ -115,9 +126,14 @@ extension ArticleIndex {
         let before = sizeOnDisk()
         do {
             try pool.writeWithoutTransaction { db in
-                try heartbeat.watching(db) { try db.execute(sql: "VACUUM") }
+                try idleWork.interruptible(db) {
+                    try heartbeat.watching(db) { try db.execute(sql: "VACUUM") }
+                }
                 try db.execute(sql: "UPDATE copy_text_cursor SET freedBytes = 0")
             }
+        } catch let stopped as IdleWorkStop.Stopped {
+            // Not a failure: tried again after the next start.
+            throw stopped
         } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
             if reason == .copiesStored { texts.rewriteFailed(freedBytes: freedBytes) }
             throw IndexError.diskFull(path: path)
@@ -147,7 +163,7 @@ extension ArticleIndex {
     /// A log that dropped entries before they were looked at leaves those copies whole: that
     /// costs room, never a text.
     private func storeCopies(after cursor: Int64, batch: Int) throws -> TextCompaction {
-        try heartbeat.write(pool) { db in
+        try heartbeat.write(pool) { db in try idleWork.interruptible(db) {
             let entries = "SELECT seq, id FROM copy_group_change WHERE seq > ?1 ORDER BY seq LIMIT ?2"
             let (examined, reached) = try Row.fetchOne(db, sql: "SELECT count(*), max(seq) FROM (\(entries))", arguments: [cursor, batch])
                 .map { ($0[0] as Int, $0[1] as Int64? ?? cursor) } ?? (0, cursor)
@@ -167,6 +183,7 @@ extension ArticleIndex {
                 for sql in statements { try db.cachedStatement(sql: sql).execute(arguments: arguments) }
             }
             for row in whole {
+                try idleWork.check()
                 let (id, copyOf, textWhole, fingerprintWhole): (Int64, Int64, Bool, Bool) = (row[0], row[1], row[2], row[3])
                 let pair: StatementArguments = ["first": copyOf, "copy": id]
                 if textWhole {
@@ -182,15 +199,20 @@ extension ArticleIndex {
             let stored = try (Int.fetchOne(db, sql: differences) ?? 0) - before
             try db.execute(sql: "UPDATE copy_text_cursor SET seq = ?", arguments: [reached])
             return .copiesStored(examined: examined, stored: stored, fingerprints: fingerprints)
-        }
+        } }
     }
 
     /// Trains a dictionary if one is due, and compresses new text with it from then on; for the
     /// writer after each batch, so that a bulk load stores most of its text with a dictionary
     /// rather than leaving it all to be recompressed. Returns `.none` when none is due.
+    /// After `stopIdleWork`, training that is due throws `IndexError.stopping`.
     @discardableResult
     public func trainTextDictionaryIfDue(policy: TextDictionaryPolicy) throws -> TextCompaction {
-        try train(ifDue: try compactionState(), policy: policy)
+        do {
+            return try train(ifDue: try compactionState(), policy: policy)
+        } catch is IdleWorkStop.Stopped {
+            throw IndexError.stopping
+        }
     }
 
     private struct StoredDictionary {
@@ -263,9 +285,13 @@ extension ArticleIndex {
             }
             return samples
         }
-        // One C call of up to a second on a loaded machine: the writer's heartbeat goes on meanwhile.
+        // One C call of up to a second on a loaded machine: the writer's heartbeat goes on
+        // meanwhile, and a stop does not wait for it.
         let capacity = policy.capacity
-        guard let dictionary = heartbeat.beating({ TextDictionary.train(samples: samples, capacity: capacity) }) else {
+        let idleWork = self.idleWork
+        guard let trained = heartbeat.beating({ TextDictionary.train(samples: samples, capacity: capacity) },
+                                              abandonedWhen: { idleWork.isStopped }) else { throw IdleWorkStop.Stopped() }
+        guard let dictionary = trained else {
             texts.declined(articles: articles)
             return .declined(articles: articles)
         }
@@ -292,13 +318,14 @@ extension ArticleIndex {
 
     private func recompress(with dictionary: TextDictionary, from start: Int64, through end: Int64, batch: Int) throws -> TextCompaction {
         let texts = self.texts
-        return try heartbeat.write(pool) { db in
+        return try heartbeat.write(pool) { db in try idleWork.interruptible(db) {
             // A copy stored as a difference uses no dictionary, so it stays as it is.
             let rows = try Row.fetchAll(db, sql: "SELECT id, body, base IS NOT NULL FROM article_text WHERE id > ? AND id <= ? ORDER BY id LIMIT ?",
                                         arguments: [start, end, batch])
             var rewritten = 0
             var unreadable = 0
             for row in rows {
+                try idleWork.check()
                 let (id, body, isCopy): (Int64, Data, Bool) = (row[0], row[1], row[2])
                 guard !isCopy else { continue }
                 guard let text = try? texts.decode(body) else {
@@ -324,6 +351,6 @@ extension ArticleIndex {
                     """, arguments: [dictionary.id])
             }
             return .recompressed(texts: rewritten, unreadable: unreadable, finished: finished)
-        }
+        } }
     }
 }

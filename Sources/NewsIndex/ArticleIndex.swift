@@ -30,6 +30,13 @@ public final class ArticleIndex: Sendable {
     private let logWatch = WriteAheadLogWatch(writerLimit: writerCheckpointFrames)
     /// When the file's slack is next measured (see `compactText`).
     let slackGauge = SlackGauge()
+    /// Ends text compaction when newsd stops (see `stopIdleWork`).
+    let idleWork = IdleWorkStop()
+
+    /// Ends the text compaction step the writer is running, if any, and refuses every later
+    /// one (they throw `IndexError.stopping`): for a stop, which should not wait for work that
+    /// can be done after the next start.
+    public func stopIdleWork() { idleWork.stop() }
 
     /// Calls `beat` every few milliseconds while an ingest, placement or merge transaction
     /// runs, so a watchdog can tell a long write from a stuck one.

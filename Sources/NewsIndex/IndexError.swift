@@ -20,6 +20,9 @@ public enum IndexError: Error, CustomStringConvertible, Sendable {
     /// A shared archive (PostgreSQL) cannot be reached or refused the work; the message says
     /// which. The work is kept and tried again.
     case archiveUnavailable(String)
+    /// Idle-time work (text compaction) was ended because newsd is stopping; its transaction
+    /// was rolled back and is done again after the next start.
+    case stopping
 
     public var description: String {
         switch self {
@@ -41,6 +44,8 @@ public enum IndexError: Error, CustomStringConvertible, Sendable {
             "the query needs more than its time limit of \(limit.formattedSeconds) s; narrow it: fewer OR alternatives and prefixes, longer prefixes (`bount*`, not `b*`), a field (`title:`) or a date filter (`since:2024`)"
         case .archiveUnavailable(let message):
             message
+        case .stopping:
+            "newsd is stopping: the idle-time work in progress was ended, and is done again after the next start"
         case .queryStopped:
             "the query was cancelled (its client went away, or newsd is stopping)"
         }

@@ -23,8 +23,10 @@ final class WriterHeartbeat: Sendable {
     /// one long computation in a single C call (training a dictionary), which no progress
     /// handler sees. Its result is returned on the calling thread (the writer's). The new thread
     /// starts with the writer's CPU priority (Linux gives a thread its creator's nice value), so
-    /// training runs at background priority as the writer does.
-    func beating<T: Sendable>(every interval: Duration = .milliseconds(100), _ work: @escaping @Sendable () -> T) -> T {
+    /// training runs at background priority as the writer does. Nil once `abandonedWhen` says
+    /// so (asked at each beat): the work then ends unseen on its thread.
+    func beating<T: Sendable>(every interval: Duration = .milliseconds(100), _ work: @escaping @Sendable () -> T,
+                              abandonedWhen abandoned: () -> Bool = { false }) -> T? {
         let result = Mutex<T?>(nil)
         let done = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
@@ -34,9 +36,10 @@ final class WriterHeartbeat: Sendable {
         }
         let wait = DispatchTimeInterval.nanoseconds(Int(interval.components.seconds * 1_000_000_000 + interval.components.attoseconds / 1_000_000_000))
         while done.wait(timeout: .now() + wait) == .timedOut {
+            if abandoned() { return nil }
             box.withLock { $0 }?.beat()
         }
-        return result.withLock { $0! }
+        return result.withLock { $0 }
     }
 
     /// Runs `body` in a write transaction on `pool` with the heartbeat watching every statement,
