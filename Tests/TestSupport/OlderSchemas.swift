@@ -2,8 +2,10 @@
 /// sqlite3 CLI can run it too (no newsd functions), and shared by the tests that step back.
 public enum OlderSchemas {
     /// Days as ISO text and date sources as words again, as before v28, with the indexes that
-    /// held them (and placement's queue by id, as before v35); stories' spans as text; every encoding and status-change time written out. Dropping a column checks the table's triggers, which needs newsd's tokenizer
-    /// for the one naming the full-text index: the CLI drops that trigger first.
+    /// held them (and placement's queue by id, as before v35); stories' spans as text; every
+    /// encoding and status-change time written out. Dropping a column checks the table's
+    /// triggers, which needs newsd's tokenizer for the one naming the full-text index: the CLI
+    /// drops that trigger first.
     public static let articleDaysAsText = """
         DROP INDEX article_unplaced_by_day;
         CREATE INDEX article_unplaced ON article(id) WHERE storyId IS NULL;
