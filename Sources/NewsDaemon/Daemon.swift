@@ -80,6 +80,11 @@ public enum Daemon {
         let status = DaemonStatus()
         // A long write transaction is progress, not a stall, for as long as SQLite works on it.
         embedded?.onWriterProgress { status.beat() }
+        embedded?.onSurveyFailure { error in
+            logger.warning("placement's read-ahead failed; articles are placed on one core until the next transaction", metadata: [
+                "event": "survey-failed", "error": "\(error)",
+            ])
+        }
         let queue = IngestQueue()
         let notifier = SystemdNotifier()
         let watches = WatchHub()

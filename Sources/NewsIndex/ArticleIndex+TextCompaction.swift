@@ -81,11 +81,9 @@ extension ArticleIndex {
     /// After `stopIdleWork`, throws `IndexError.stopping`, the step running then included.
     @discardableResult
     public func compactText(policy: TextDictionaryPolicy) throws -> TextCompaction {
-        do {
+        try IdleWorkStop.stoppingAsIndexError {
             try idleWork.check()
             return try compactionStep(policy: policy)
-        } catch is IdleWorkStop.Stopped {
-            throw IndexError.stopping
         }
     }
 
@@ -208,11 +206,7 @@ extension ArticleIndex {
     /// After `stopIdleWork`, training that is due throws `IndexError.stopping`.
     @discardableResult
     public func trainTextDictionaryIfDue(policy: TextDictionaryPolicy) throws -> TextCompaction {
-        do {
-            return try train(ifDue: try compactionState(), policy: policy)
-        } catch is IdleWorkStop.Stopped {
-            throw IndexError.stopping
-        }
+        try IdleWorkStop.stoppingAsIndexError { try train(ifDue: try compactionState(), policy: policy) }
     }
 
     private struct StoredDictionary {

@@ -42,6 +42,13 @@ public final class ArticleIndex: Sendable {
     /// runs, so a watchdog can tell a long write from a stuck one.
     public func onWriterProgress(_ beat: @escaping @Sendable () -> Void) { heartbeat.set(beat) }
 
+    /// What is told why a survey read ahead of placement (`PlacementForecast`) failed.
+    private let surveyFailure = Mutex<(@Sendable (any Error) -> Void)?>(nil)
+
+    /// Calls `report` with the error when the surveys read ahead of a placement transaction end
+    /// on a failed read: placement goes on without them, on one core, so nothing else says so.
+    public func onSurveyFailure(_ report: @escaping @Sendable (any Error) -> Void) { surveyFailure.withLock { $0 = report } }
+
     /// bm25 column weights (headline, body), chosen by measurement (`Benchmarks/ranking-weights`,
     /// Reuters-21578 topic words as queries, topic labels as judgements, 2 cores): mean P@10 was
     /// 0.758 at 1, 0.750 at 1.5, 0.737 at 2 and 0.704 at 4. bm25's length normalisation already
@@ -434,6 +441,8 @@ public final class ArticleIndex: Sendable {
         let deadline = ContinuousClock.now + budget
         let pool = self.pool
         let heartbeat = self.heartbeat
+        let report = surveyFailure.withLock { $0 }
+        let failed: @Sendable (any Error) -> Void = { report?($0) }
         return try heartbeat.write(pool, journalsInMemory: true) { db in
             let ids = try Int64.fetchAll(db, sql: """
                 SELECT id FROM article INDEXED BY article_unplaced_by_day WHERE storyId IS NULL ORDER BY articleDay, id LIMIT ?
@@ -446,7 +455,7 @@ public final class ArticleIndex: Sendable {
             try db.execute(sql: "PRAGMA cache_size = \(-Self.placementCacheKiB(fileBytes: fileBytes))")
             var stories = StoryBook(db)
             var placed = 0
-            var forecast = ids.count >= Self.forecastMinimum ? forecastOn.map { PlacementForecast(pool: pool, ids: ids, cacheKiB: Self.surveyCacheKiB, heartbeat: heartbeat, run: $0) } : nil
+            var forecast = ids.count >= Self.forecastMinimum ? forecastOn.map { PlacementForecast(pool: pool, ids: ids, cacheKiB: Self.surveyCacheKiB, heartbeat: heartbeat, failed: failed, run: $0) } : nil
             defer { forecast?.stop() }
             for id in ids {
                 let item = stories.forecastsHold ? forecast?.next() : nil

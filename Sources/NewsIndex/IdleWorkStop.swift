@@ -22,6 +22,15 @@ final class IdleWorkStop: Sendable {
 
     var isStopped: Bool { state.withLock { $0.stopped } }
 
+    /// Runs a step for a caller outside the index, who learns of a stop as `IndexError.stopping`.
+    static func stoppingAsIndexError<T>(_ step: () throws -> T) throws -> T {
+        do {
+            return try step()
+        } catch is Stopped {
+            throw IndexError.stopping
+        }
+    }
+
     /// Stops the step running, if any, and every later one.
     func stop() {
         state.withLock { state in

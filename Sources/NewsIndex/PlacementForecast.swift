@@ -44,8 +44,10 @@ final class PlacementForecast: Sendable {
     /// (with SQLite's default, a tenth of the survey's time went to `pread`), given back when
     /// the surveys end.
     /// `heartbeat` watches the reader's statements: while the writer waits for a survey, the
-    /// survey is its progress.
-    init(pool: DatabasePool, ids: [Int64], cacheKiB: Int, heartbeat: WriterHeartbeat, run: (@escaping @Sendable () -> Void) -> Void) {
+    /// survey is its progress. `failed`: told why the surveys ended early, when a read failed
+    /// (the writer then surveys the rest itself).
+    init(pool: DatabasePool, ids: [Int64], cacheKiB: Int, heartbeat: WriterHeartbeat, failed: @escaping @Sendable (any Error) -> Void,
+         run: (@escaping @Sendable () -> Void) -> Void) {
         // Signalled up to `ahead`, not created with it: libdispatch stops the process when a
         // semaphore goes while its count is below the one it was created with, as this one's
         // is when the writer stops before taking every survey.
@@ -70,7 +72,9 @@ final class PlacementForecast: Sendable {
                     }
                 }
             } catch {
-                // The writer surveys the rest itself, and reports what fails then.
+                // The writer surveys the rest itself, and reports what fails then; a failure of
+                // the reader's own (a connection it could not open) is only seen here.
+                failed(error)
             }
             state.withLock { $0.ended = true }
             ready.signal()

@@ -106,7 +106,8 @@ struct ForecastPlacementTests {
         // (once in CI, once in a whole-suite run beside two CPU hogs) every beat came on the
         // test's own thread, a dispatch worker, with the one survey job run; whether the reader
         // then failed at once or GRDB ran the survey's reads on a dispatch worker is not known,
-        // and a missed archive is printed with what it counted.
+        // and a missed archive is printed with what it counted and any failure the surveys
+        // reported.
         let surveyThread = "test-survey"
         var misses: [String] = []
         for archive in 0..<3 {
@@ -117,6 +118,8 @@ struct ForecastPlacementTests {
                 let name = Thread.current.name ?? ""
                 beats.withLock { $0[name.isEmpty ? "(unnamed)" : name, default: 0] += 1 }
             }
+            let failures = Mutex<[String]>([])
+            index.onSurveyFailure { error in failures.withLock { $0.append("\(error)") } }
             let surveysRun = Mutex(0)
             let onANamedThread: ArticleIndex.JobRunner = { job in
                 Thread.detachNewThread {
@@ -128,7 +131,7 @@ struct ForecastPlacementTests {
             try index.placeStories(limit: changes.count, flushEvery: 16, forecastOn: onANamedThread)
             let byThread = beats.withLock { $0 }
             if byThread[surveyThread, default: 0] > 0 { return }
-            let miss = "seed \(random.seed), archive \(archive) of \(changes.count) articles: no beat on the survey thread (survey jobs run: \(surveysRun.withLock { $0 }); beats by thread: \(byThread))"
+            let miss = "seed \(random.seed), archive \(archive) of \(changes.count) articles: no beat on the survey thread (survey jobs run: \(surveysRun.withLock { $0 }); beats by thread: \(byThread); survey failures: \(failures.withLock { $0 }))"
             print("ForecastPlacementTests.surveysBeat: \(miss)")
             misses.append(miss)
         }
