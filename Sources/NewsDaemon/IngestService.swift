@@ -516,6 +516,15 @@ final class IngestService: Service {
     static let placementBudget = Duration.milliseconds(3000)
     /// Paths whose recorded stamps one lookup of `handle` reads.
     static let stampLookupSlice = 128
+    /// Entries of a scan read ahead of the writer, in chunks of `batch_size`: two chunks of the
+    /// default size. With one chunk the readers had nothing to do whenever they finished the
+    /// next before the writer finished its own, and the writer then had one core of two; with
+    /// two they go on to the one after. A larger `batch_size` reads one chunk ahead, as before,
+    /// so that what waits in memory never grows past what a chunk of it holds.
+    static let entriesReadAhead = 2000
+
+    /// Chunks of `chunkSize` entries read ahead (see `entriesReadAhead`).
+    static func chunksReadAhead(chunkSize: Int) -> Int { max(1, entriesReadAhead / max(1, chunkSize)) }
 
     private func process(_ batch: IngestQueue.Batch) throws {
         // While the inbox is gone, what stands at its path (nothing, or an empty mount point) is
@@ -599,7 +608,7 @@ final class IngestService: Service {
             pending.removeAll(keepingCapacity: true)
             trainTextDictionaryIfDue()
         }
-        // Read one chunk ahead of the writer, on every core (see ParallelReader).
+        // Read ahead of the writer, on every core (see ParallelReader).
         let parallel = ParallelReader(reader: reader, onEach: beat)
         let chunkSize = max(1, config.batchSize)
         var chunks = stride(from: 0, to: listing.entries.count, by: chunkSize).map { start in
@@ -608,11 +617,15 @@ final class IngestService: Service {
                 ParallelReader.Entry(path: $0, known: known.removeValue(forKey: $0))
             }
         }.makeIterator()
-        var ahead = chunks.next().map { parallel.prefetch($0, reread: reread) }
-        while let current = ahead {
+        var ahead: [ParallelReader.Prefetch] = []
+        func readAhead() {
+            while ahead.count < Self.chunksReadAhead(chunkSize: chunkSize), let chunk = chunks.next() { ahead.append(parallel.prefetch(chunk, reread: reread)) }
+        }
+        readAhead()
+        while !ahead.isEmpty {
             if queue.isClosed { break }
-            let readings = current.wait()
-            ahead = chunks.next().map { parallel.prefetch($0, reread: reread) }
+            let readings = ahead.removeFirst().wait()
+            readAhead()
             for reading in readings {
                 switch reading {
                 case .change(let change)?: pending.append(change)
