@@ -2,9 +2,10 @@ import Dispatch
 import Synchronization
 import NewsIndex
 
-/// Reads and analyses a list of inbox entries on every core, one chunk ahead of the writer:
-/// while the index writes chunk N in one transaction, chunk N+1 is being read and parsed.
-/// On 2 cores this keeps both busy during a bulk ingest instead of alternating read and write.
+/// Reads and analyses a list of inbox entries on every core, ahead of the writer: while the
+/// index writes chunk N in one transaction, the chunks after it are being read and parsed (how
+/// many, the scan decides: `IngestService.entriesReadAhead`). On 2 cores this keeps both busy
+/// during a bulk ingest instead of alternating read and write.
 struct ParallelReader: Sendable {
     let reader: ChangeReader
     /// Called as each entry is done: reading a chunk is progress the watchdog must see.
